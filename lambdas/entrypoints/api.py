@@ -1,0 +1,25 @@
+"""Lambda entry point of the public API. Parses nothing itself: the resolver routes, the domain decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from policybound.api.app import create_app
+from policybound.api.dependencies import services
+from policybound.settings import load_settings
+from policybound.wiring import Wiring
+
+logger = Logger(service="policybound-api")
+
+_wiring = Wiring(load_settings())
+app = create_app(_wiring.settings.allowed_origins)
+app.dependency_overrides[services] = lambda: _wiring.api_services
+
+
+# Events are never logged: their bodies hold personal information.
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

@@ -1,0 +1,122 @@
+"""DynamoDB: the records and keys tables. The only code that knows their item layout."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from policybound import tables
+from policybound.adapters.aws import translate_errors
+from policybound.domain import retention
+from policybound.domain.model import ConsentProof, RecordStatus, SealedBlob, StoredSubmission, WrappedKey
+from policybound.policy import FormId, Purpose
+
+
+def expiry_shard(submission_id: str) -> str:
+    # Spreads the expiry index over a fixed number of partitions; the sweeper queries each one.
+    return str(hashlib.sha256(submission_id.encode()).digest()[0] % tables.RECORD_EXPIRY_SHARDS)
+
+
+def _time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _strings(values: tuple[str, ...]) -> dict[str, Any]:
+    return {"L": [{"S": value} for value in values]}
+
+
+def record_item(record: StoredSubmission) -> dict[str, Any]:
+    until = retention.epoch_seconds(record.retained_until)
+    item: dict[str, Any] = {
+        "submission_id": {"S": record.submission_id},
+        "form": {"S": record.form.value},
+        "status": {"S": record.status.value},
+        "subject": {"S": record.subject},
+        "received_at": {"S": _time(record.received_at)},
+        "retained_until": {"N": str(until)},
+        tables.RECORD_TTL_ATTRIBUTE: {"N": str(until)},
+        "expiry_shard": {"S": expiry_shard(record.submission_id)},
+        "consent": {
+            "M": {
+                "policy_version": {"S": record.consent.policy_version},
+                "consented_at": {"S": _time(record.consent.consented_at)},
+                "optional": {"BOOL": record.consent.optional},
+                "items": _strings(record.consent.items),
+                "purposes": _strings(tuple(p.value for p in record.consent.purposes)),
+            }
+        },
+        "items_dropped": _strings(record.items_dropped),
+        "sealed": {"B": record.sealed.ciphertext},
+    }
+    if record.unsubscribe_hash:
+        item["unsubscribe_hash"] = {"S": record.unsubscribe_hash}
+    return item
+
+
+def record_from_item(item: dict[str, Any]) -> StoredSubmission:
+    consent = item["consent"]["M"]
+    return StoredSubmission(
+        submission_id=item["submission_id"]["S"],
+        form=FormId(item["form"]["S"]),
+        status=RecordStatus(item["status"]["S"]),
+        subject=item["subject"]["S"],
+        received_at=datetime.fromisoformat(item["received_at"]["S"]),
+        retained_until=retention.from_epoch(int(item["retained_until"]["N"])),
+        consent=ConsentProof(
+            policy_version=consent["policy_version"]["S"],
+            consented_at=datetime.fromisoformat(consent["consented_at"]["S"]),
+            optional=consent["optional"]["BOOL"],
+            items=tuple(v["S"] for v in consent["items"]["L"]),
+            purposes=tuple(Purpose(v["S"]) for v in consent["purposes"]["L"]),
+        ),
+        items_dropped=tuple(v["S"] for v in item["items_dropped"]["L"]),
+        sealed=SealedBlob(bytes(item["sealed"]["B"])),
+        unsubscribe_hash=item.get("unsubscribe_hash", {}).get("S"),
+    )
+
+
+def key_item(submission_id: str, key: WrappedKey) -> dict[str, Any]:
+    return {
+        "submission_id": {"S": submission_id},
+        "wrapped": {"B": key.wrapped},
+        "kek": {"B": key.kek_ciphertext},
+    }
+
+
+def key_from_item(item: dict[str, Any]) -> WrappedKey:
+    return WrappedKey(wrapped=bytes(item["wrapped"]["B"]), kek_ciphertext=bytes(item["kek"]["B"]))
+
+
+class DynamoSubmissionStore:
+    def __init__(self, dynamodb: Any, records_table: str, keys_table: str) -> None:
+        self._db = dynamodb
+        self._records = records_table
+        self._keys = keys_table
+
+    def create(self, submission: StoredSubmission, key: WrappedKey) -> None:
+        # One transaction (one call): a key never exists without its record, nor a record without its key.
+        new = "attribute_not_exists(submission_id)"
+        with translate_errors("DynamoDB"):
+            self._db.transact_write_items(
+                TransactItems=[
+                    {"Put": {"TableName": self._records, "Item": record_item(submission), "ConditionExpression": new}},
+                    {
+                        "Put": {
+                            "TableName": self._keys,
+                            "Item": key_item(submission.submission_id, key),
+                            "ConditionExpression": new,
+                        }
+                    },
+                ]
+            )
+
+    def discard(self, submission_id: str) -> None:
+        key = {"submission_id": {"S": submission_id}}
+        with translate_errors("DynamoDB"):
+            self._db.transact_write_items(
+                TransactItems=[
+                    {"Delete": {"TableName": self._records, "Key": key}},
+                    {"Delete": {"TableName": self._keys, "Key": key}},
+                ]
+            )

@@ -1,0 +1,89 @@
+"""KMS: key-encryption keys for record sealing, and the HMAC blind index."""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from policybound.adapters.aws import translate_errors
+from policybound.domain.normalize import subject_key
+
+# Bound to every KEK so a ciphertext made for another purpose cannot be decrypted as one.
+_KEK_CONTEXT = {"purpose": "policybound-record-kek"}
+_BLIND_INDEX_PREFIX = b"policybound/subject/v1:"
+
+
+class KmsKeyEncryptionKeys:
+    """KEKs from `GenerateDataKey`, reused in memory for a bounded time and number of records.
+
+    One KMS call then seals thousands of records on a warm function, instead of one call per record.
+    The bounds limit how much one leaked KEK could unwrap.
+    """
+
+    def __init__(
+        self,
+        kms: Any,
+        key_id: str,
+        max_age_seconds: float = 900,
+        max_uses: int = 10_000,
+        monotonic: Callable[[], float] = time.monotonic,
+        unwrap_cache_size: int = 64,
+    ) -> None:
+        self._kms = kms
+        self._key_id = key_id
+        self._max_age = max_age_seconds
+        self._max_uses = max_uses
+        self._monotonic = monotonic
+        self._current: tuple[bytes, bytes] | None = None
+        self._born = 0.0
+        self._uses = 0
+        self._unwrapped: OrderedDict[bytes, bytes] = OrderedDict()
+        self._unwrap_cache_size = unwrap_cache_size
+
+    def current(self) -> tuple[bytes, bytes]:
+        fresh = self._monotonic() - self._born < self._max_age and self._uses < self._max_uses
+        if self._current is None or not fresh:
+            with translate_errors("KMS"):
+                response = self._kms.generate_data_key(
+                    KeyId=self._key_id, KeySpec="AES_256", EncryptionContext=_KEK_CONTEXT
+                )
+            self._current = (response["Plaintext"], response["CiphertextBlob"])
+            self._born, self._uses = self._monotonic(), 0
+            self._remember(response["CiphertextBlob"], response["Plaintext"])
+        self._uses += 1
+        return self._current
+
+    def unwrap(self, kek_ciphertext: bytes) -> bytes:
+        cached = self._unwrapped.get(kek_ciphertext)
+        if cached is not None:
+            self._unwrapped.move_to_end(kek_ciphertext)
+            return cached
+        with translate_errors("KMS"):
+            response = self._kms.decrypt(
+                CiphertextBlob=kek_ciphertext, KeyId=self._key_id, EncryptionContext=_KEK_CONTEXT
+            )
+        plaintext: bytes = response["Plaintext"]
+        self._remember(kek_ciphertext, plaintext)
+        return plaintext
+
+    def _remember(self, ciphertext: bytes, plaintext: bytes) -> None:
+        self._unwrapped[ciphertext] = plaintext
+        while len(self._unwrapped) > self._unwrap_cache_size:
+            self._unwrapped.popitem(last=False)
+
+
+class KmsBlindIndex:
+    """HMAC-SHA-256 of the case-folded address with a key that never leaves KMS."""
+
+    def __init__(self, kms: Any, key_id: str) -> None:
+        self._kms = kms
+        self._key_id = key_id
+
+    def subject_of(self, email: str) -> str:
+        message = _BLIND_INDEX_PREFIX + subject_key(email)
+        with translate_errors("KMS"):
+            response = self._kms.generate_mac(KeyId=self._key_id, MacAlgorithm="HMAC_SHA_256", Message=message)
+        return base64.urlsafe_b64encode(response["Mac"]).decode().rstrip("=")

@@ -1,0 +1,46 @@
+"""The public REST API: Powertools' resolver with pydantic validation and the routers of each area."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
+
+from policybound.api.errors import register_error_handlers
+from policybound.api.routes import forms, policy
+from policybound.policy import POLICY_VERSION
+
+API_TITLE = "Policybound"
+API_VERSION = "1.0.0"
+
+
+def cors_config(allowed_origins: Sequence[str]) -> CORSConfig | None:
+    if not allowed_origins:
+        return None
+    first, *others = allowed_origins
+    return CORSConfig(
+        allow_origin=first,
+        extra_origins=others,
+        allow_headers=["Content-Type", "Idempotency-Key", "Authorization"],
+        max_age=600,
+    )
+
+
+def create_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors_config(allowed_origins))
+    app.include_router(policy.router)
+    app.include_router(forms.router)
+    register_error_handlers(app)
+    return app
+
+
+def openapi_json(app: APIGatewayRestResolver) -> str:
+    return app.get_openapi_json_schema(
+        title=API_TITLE,
+        version=API_VERSION,
+        description=(
+            "Policybound keeps the promises of the privacy policy in force "
+            f"(version {POLICY_VERSION}): only listed items, only with consent, only in AWS Seoul, "
+            'destroyed 60 months after consent. Every error is {"error": {"code", "message", "details"}}.'
+        ),
+    )

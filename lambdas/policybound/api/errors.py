@@ -1,0 +1,146 @@
+"""The one place where exceptions become HTTP responses, in API.md's error shape.
+
+Error bodies never echo submitted values: pydantic's `input` is dropped, and messages are ours.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+
+from policybound.api.http import BodyRejected, check_json_body
+from policybound.domain.errors import (
+    DomainError,
+    FieldProblem,
+    NotFound,
+    PolicyVersionOutdated,
+    RequiredConsentWithheld,
+    Unavailable,
+    ValidationFailed,
+)
+
+logger = Logger(child=True)
+
+RETRY_AFTER_SECONDS = 2
+
+_STATUS: dict[type[DomainError], tuple[HTTPStatus, str]] = {
+    ValidationFailed: (HTTPStatus.UNPROCESSABLE_ENTITY, "validation_failed"),
+    RequiredConsentWithheld: (HTTPStatus.UNPROCESSABLE_ENTITY, "required_consent_withheld"),
+    PolicyVersionOutdated: (HTTPStatus.CONFLICT, "policy_version_outdated"),
+    NotFound: (HTTPStatus.NOT_FOUND, "not_found"),
+    Unavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "unavailable"),
+}
+
+
+def error_response(
+    status: HTTPStatus,
+    code: str,
+    message: str,
+    details: Iterable[FieldProblem] = (),
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> Response[str]:
+    error: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "details": [{"field": d.field, "problem": d.problem} for d in details],
+    }
+    error |= dict(extra or {})
+    return Response(
+        status_code=status.value,
+        content_type="application/json",
+        body=json.dumps({"error": error}, ensure_ascii=False),
+        headers=dict(headers or {}),
+    )
+
+
+def _problem_from_pydantic(error: Mapping[str, Any]) -> FieldProblem:
+    location = [str(part) for part in error.get("loc", ())]
+    if location and location[0] in ("body", "query", "path", "header"):
+        source, location = location[0], location[1:]
+    else:
+        source = "body"
+    field = ".".join(location) if source == "body" else f"{source}.{'.'.join(location)}"
+    kind = error.get("type", "")
+    if kind == "missing":
+        problem = "is required"
+    elif kind == "extra_forbidden":
+        problem = "is not a field of this request"
+    else:
+        problem = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    return FieldProblem(field or source, problem)
+
+
+def register_error_handlers(app: APIGatewayRestResolver) -> None:
+    @app.exception_handler(BodyRejected)
+    def body_rejected(error: BodyRejected) -> Response[str]:
+        return error_response(error.status, error.code, error.message)
+
+    @app.exception_handler(RequestValidationError)
+    def request_invalid(error: RequestValidationError) -> Response[str]:
+        # Validation runs before any middleware, so the body's size, type and syntax are judged
+        # here first: a 16 MiB upload is "too large", not "invalid".
+        rejected = check_json_body(app.current_event)
+        if rejected:
+            return error_response(rejected.status, rejected.code, rejected.message)
+        details = [_problem_from_pydantic(e) for e in error.errors()]
+        return error_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "validation_failed",
+            "Some fields are missing or not valid; see details.",
+            details,
+        )
+
+    @app.exception_handler(DomainError)
+    def domain_error(error: DomainError) -> Response[str]:
+        status, code = next(
+            (mapping for kind, mapping in _STATUS.items() if isinstance(error, kind)),
+            (HTTPStatus.BAD_REQUEST, "bad_request"),
+        )
+        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(error, Unavailable) else None
+        extra = {"current_version": error.current} if isinstance(error, PolicyVersionOutdated) else None
+        if isinstance(error, Unavailable):
+            logger.warning("dependency unavailable", extra={"dependency": error.dependency})
+        return error_response(status, code, error.message, error.details, headers, extra)
+
+    @app.exception_handler(IdempotencyAlreadyInProgressError)
+    def in_progress(_: IdempotencyAlreadyInProgressError) -> Response[str]:
+        return error_response(
+            HTTPStatus.CONFLICT,
+            "request_in_progress",
+            "A request with this Idempotency-Key is still being processed; retry shortly.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    @app.exception_handler(IdempotencyValidationError)
+    def key_reused(_: IdempotencyValidationError) -> Response[str]:
+        return error_response(
+            HTTPStatus.UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used for a different request; use a new key.",
+            [FieldProblem("header.Idempotency-Key", "was used for a different body")],
+        )
+
+    @app.not_found
+    def not_found(_: Exception) -> Response[str]:
+        return error_response(
+            HTTPStatus.NOT_FOUND, "not_found", "No such resource. See /openapi.json for the routes this API has."
+        )
+
+    @app.exception_handler(Exception)
+    def unexpected(error: Exception) -> Response[str]:
+        # The type only: an exception's text can carry submitted values.
+        logger.error("unhandled error", extra={"error_type": type(error).__name__})
+        return error_response(
+            HTTPStatus.INTERNAL_SERVER_ERROR, "internal_error", "Something went wrong on our side; nothing was stored."
+        )

@@ -1,0 +1,54 @@
+"""Response shapes, for the OpenAPI document and for serialising results."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+
+from policybound.domain.model import Receipt
+from policybound.policy import POLICY_TIMEZONE
+
+
+def rfc3339(moment: datetime) -> str:
+    # Seoul's offset: the site's visitors and staff read these times in Korea.
+    return moment.astimezone(POLICY_TIMEZONE).isoformat(timespec="seconds")
+
+
+class ReceiptOut(BaseModel):
+    submission_id: str
+    form: str
+    received_at: str
+    retained_until: str
+    purposes: list[str]
+    items_collected: list[str]
+    items_dropped: list[str]
+    policy_version: str
+
+    @classmethod
+    def of(cls, receipt: Receipt) -> ReceiptOut:
+        return cls(
+            submission_id=receipt.submission_id,
+            form=receipt.form.value,
+            received_at=rfc3339(receipt.received_at),
+            retained_until=rfc3339(receipt.retained_until),
+            purposes=[p.value for p in receipt.purposes],
+            items_collected=list(receipt.items_collected),
+            items_dropped=list(receipt.items_dropped),
+            policy_version=receipt.policy_version,
+        )
+
+
+class FieldProblemOut(BaseModel):
+    field: str
+    problem: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    details: list[FieldProblemOut]
+
+
+class ErrorOut(BaseModel):
+    error: ErrorBody

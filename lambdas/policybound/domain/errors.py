@@ -1,0 +1,57 @@
+"""Domain errors. The API maps each to an HTTP status and code in one place (`policybound.api.errors`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    problem: str
+
+
+class DomainError(Exception):
+    """Base of every error a caller can act on. Messages never contain personal information."""
+
+    def __init__(self, message: str, details: tuple[FieldProblem, ...] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class ValidationFailed(DomainError):
+    pass
+
+
+class RequiredConsentWithheld(DomainError):
+    pass
+
+
+@dataclass
+class PolicyVersionOutdated(DomainError):
+    sent: str
+    current: str
+    details: tuple[FieldProblem, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        DomainError.__init__(
+            self,
+            f"Consent was given to policy version {self.sent!r}, but version {self.current!r} is in force. "
+            "Show the current policy and ask for consent again.",
+            (FieldProblem("consent.policy_version", f"must be {self.current!r}"),),
+        )
+
+
+class NotFound(DomainError):
+    pass
+
+
+class Unavailable(DomainError):
+    """A dependency failed; nothing partial was stored and the request is safe to retry."""
+
+    def __init__(self, dependency: str) -> None:
+        super().__init__(
+            f"A service Policybound depends on ({dependency}) did not answer. Nothing was stored; please retry."
+        )
+        self.dependency = dependency

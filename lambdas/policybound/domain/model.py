@@ -1,0 +1,80 @@
+"""What a submission is once accepted: the PI it holds, the proof of consent, and its retention."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from policybound.policy import FormId, Purpose
+
+
+class RecordStatus(StrEnum):
+    ACTIVE = "active"
+    # A correction is pending: the record is neither used nor provided (§6).
+    RESTRICTED = "restricted"
+
+
+@dataclass(frozen=True)
+class RequestOrigin:
+    """Automatically collected with the request (§1.2), kept sealed as part of the consent proof."""
+
+    source_ip: str | None
+    user_agent: str | None
+
+
+@dataclass(frozen=True)
+class ConsentProof:
+    policy_version: str
+    consented_at: datetime
+    optional: bool
+    items: tuple[str, ...]
+    purposes: tuple[Purpose, ...]
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """Everything about a person that is kept only sealed."""
+
+    fields: dict[str, str]
+    origin: RequestOrigin
+
+
+@dataclass(frozen=True)
+class SealedBlob:
+    ciphertext: bytes
+
+
+@dataclass(frozen=True)
+class WrappedKey:
+    """A record's data key, wrapped; stored apart from the record. Deleting it shreds the record."""
+
+    wrapped: bytes
+    # The KMS ciphertext of the key-encryption key that wraps `wrapped`.
+    kek_ciphertext: bytes
+
+
+@dataclass(frozen=True)
+class StoredSubmission:
+    submission_id: str
+    form: FormId
+    status: RecordStatus
+    subject: str
+    received_at: datetime
+    retained_until: datetime
+    consent: ConsentProof
+    items_dropped: tuple[str, ...]
+    sealed: SealedBlob
+    unsubscribe_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    submission_id: str
+    form: FormId
+    received_at: datetime
+    retained_until: datetime
+    purposes: tuple[Purpose, ...]
+    items_collected: tuple[str, ...]
+    items_dropped: tuple[str, ...]
+    policy_version: str

@@ -1,0 +1,85 @@
+"""Normalisation of submitted items: one canonical form per value, or a problem a person can fix.
+
+Well-kept libraries do the hard parts: email-validator for addresses (RFC 5322/6531 syntax, IDNA
+domains) and phonenumbers for Korean and international numbers (stored in E.164).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from policybound.policy import ITEMS, Item
+
+# Control characters (Unicode category C*) other than newline and tab in long text are refused:
+# they hide content from the people who read submissions and break logs and CSV exports.
+_ALLOWED_CONTROLS_LONG_TEXT = {"\n", "\t"}
+_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _has_forbidden_control(value: str, allowed: set[str]) -> bool:
+    return any(unicodedata.category(ch).startswith("C") and ch not in allowed for ch in value)
+
+
+def normalize_text(value: str, item: Item) -> str:
+    value = unicodedata.normalize("NFC", value).strip()
+    if item.kind == "long_text":
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    allowed = _ALLOWED_CONTROLS_LONG_TEXT if item.kind == "long_text" else set()
+    if _has_forbidden_control(value, allowed):
+        raise ValueError("must not contain control characters")
+    if not value:
+        raise ValueError("must not be empty")
+    if len(value) > item.max_length:
+        raise ValueError(f"must be at most {item.max_length} characters")
+    return value
+
+
+def normalize_email(value: str) -> str:
+    value = normalize_text(value, ITEMS["email"])
+    try:
+        # Deliverability needs DNS, which a form submission must not wait on.
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValueError(f"is not a valid email address: {error}") from None
+
+
+def normalize_phone(value: str) -> str:
+    value = normalize_text(value, ITEMS["contact"])
+    try:
+        number = phonenumbers.parse(value, "KR")
+    except phonenumbers.NumberParseException:
+        raise ValueError("is not a phone number; use digits, e.g. 010-1234-5678 or +82 10-1234-5678") from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("is not a valid phone number for its country")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalize_identifier(value: str, item: Item) -> str:
+    value = normalize_text(value, item)
+    if not _IDENTIFIER.match(value):
+        raise ValueError("may contain only letters, digits, '.', '_' and '-'")
+    return value
+
+
+def normalize_item(name: str, value: str) -> str:
+    item = ITEMS[name]
+    if item.kind == "email":
+        return normalize_email(value)
+    if item.kind == "phone":
+        return normalize_phone(value)
+    if item.kind == "identifier":
+        return normalize_identifier(value, item)
+    return normalize_text(value, item)
+
+
+def subject_key(email: str) -> bytes:
+    """What the blind index is computed over: the normalised address, case-folded.
+
+    Mailbox local parts are case-sensitive in theory and never in practice; folding means a person
+    finds their records whichever way they typed their address.
+    """
+    return email.casefold().encode()

@@ -1,0 +1,320 @@
+"""The privacy policy in force, as data.
+
+Everything the system promises — what each form collects, why, for how long, who holds it and where,
+who to contact — is declared here once. The API (`GET /v1/policy`), the intake rules, the stacks'
+tags and region, and the docs all read these facts; nothing else repeats them.
+Source: privacy policy effective 2019-09-20 (``shared/policy/privacy-policy-2019-09-20.txt``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+Language = Literal["en", "ko"]
+
+
+@dataclass(frozen=True)
+class Text:
+    """A sentence in both languages the policy is published in."""
+
+    en: str
+    ko: str
+
+    def in_(self, language: Language) -> str:
+        return self.ko if language == "ko" else self.en
+
+
+# --- Version and jurisdiction -------------------------------------------------------------------
+
+POLICY_VERSION = "2019-09-20"
+EFFECTIVE_DATE = date(2019, 9, 20)
+COMPANY = Text(en="LG CNS", ko="LG CNS")
+
+# §4: "retained for 60 months after consenting ... then destroyed without delay". Months are calendar
+# months counted in Korea time, because the policy is a Korean one and its reader's calendar is Seoul's.
+RETENTION_MONTHS = 60
+POLICY_TIMEZONE = ZoneInfo("Asia/Seoul")
+
+# §5: the consignee keeps PI in the AWS Seoul region and nowhere else.
+AWS_REGION = "ap-northeast-2"
+
+
+class Purpose(StrEnum):
+    INQUIRY_RESPONSE = "inquiry_response"
+    RESOURCE_DELIVERY = "resource_delivery"
+    EMAIL_MARKETING = "email_marketing"
+    BLOG_LETTER = "blog_letter"
+
+
+PURPOSE_TEXT: dict[Purpose, Text] = {
+    Purpose.INQUIRY_RESPONSE: Text(
+        en="Provision of information and guides (responses) on customer inquiries and status management",
+        ko="고객 문의에 대한 정보 및 안내(답변) 제공 및 현황 관리",
+    ),
+    Purpose.RESOURCE_DELIVERY: Text(
+        en="Provision of resource materials (brochures, white papers, etc.)",
+        ko="자료(브로슈어, 백서 등) 제공",
+    ),
+    Purpose.EMAIL_MARKETING: Text(en="Use in email marketing", ko="이메일 마케팅 활용"),
+    Purpose.BLOG_LETTER: Text(en="Sending blog letters", ko="블로그 레터 발송"),
+}
+
+# Purposes for which the subject may be sent marketing or newsletter email (the marketing audience).
+MARKETING_PURPOSES: frozenset[Purpose] = frozenset({Purpose.EMAIL_MARKETING, Purpose.BLOG_LETTER})
+
+
+# --- Items --------------------------------------------------------------------------------------
+
+ItemKind = Literal["text", "long_text", "email", "phone", "identifier"]
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of information a form may collect."""
+
+    name: str
+    label: Text
+    kind: ItemKind
+    max_length: int
+    # The inquiry text and the requested resource are what the visitor asks for, not a profile of them.
+    is_request: bool = False
+
+
+ITEMS: dict[str, Item] = {
+    item.name: item
+    for item in (
+        Item("name", Text("Name", "이름"), "text", 100),
+        Item("contact", Text("Contact information", "연락처"), "phone", 32),
+        Item("email", Text("Email", "이메일"), "email", 254),
+        Item("organization", Text("Organization", "소속"), "text", 200),
+        Item("company", Text("Company", "회사"), "text", 200),
+        Item("job_grade", Text("Job grade", "직급"), "text", 100),
+        Item("job", Text("Job", "직무"), "text", 100),
+        Item("department", Text("Department", "부서"), "text", 200),
+        Item("interests", Text("Interests", "관심 분야"), "text", 500),
+        Item("inquiry", Text("Inquiry", "문의 내용"), "long_text", 4000, is_request=True),
+        Item("resource_id", Text("Requested resource", "요청 자료"), "identifier", 100, is_request=True),
+    )
+}
+
+
+# --- Forms (§1.1, §2, §4.1) ---------------------------------------------------------------------
+
+
+class FormId(StrEnum):
+    CONTACT_US = "contact-us"
+    RESOURCES_DOWNLOAD = "resources-download"
+    BLOG_SUBSCRIPTION = "blog-subscription"
+
+
+@dataclass(frozen=True)
+class FormPolicy:
+    form: FormId
+    title: Text
+    required_items: tuple[str, ...]
+    optional_items: tuple[str, ...]
+    purposes: tuple[Purpose, ...]
+    retention_months: int = RETENTION_MONTHS
+    # §4: "when applying for cancellation of subscription, the information is destroyed without delay".
+    cancellable_subscription: bool = False
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        return self.required_items + self.optional_items
+
+
+FORMS: dict[FormId, FormPolicy] = {
+    FormId.CONTACT_US: FormPolicy(
+        form=FormId.CONTACT_US,
+        title=Text("Contact Us", "문의하기"),
+        required_items=("name", "contact", "email", "organization", "job_grade", "inquiry"),
+        optional_items=(),
+        purposes=(Purpose.INQUIRY_RESPONSE,),
+    ),
+    FormId.RESOURCES_DOWNLOAD: FormPolicy(
+        form=FormId.RESOURCES_DOWNLOAD,
+        title=Text("Resources Download", "자료 다운로드"),
+        required_items=("name", "email", "company", "job_grade", "resource_id"),
+        optional_items=("department",),
+        purposes=(Purpose.RESOURCE_DELIVERY, Purpose.EMAIL_MARKETING),
+    ),
+    FormId.BLOG_SUBSCRIPTION: FormPolicy(
+        form=FormId.BLOG_SUBSCRIPTION,
+        title=Text("Blog Letter Subscription", "블로그 레터 구독"),
+        required_items=("name", "email", "job", "company", "job_grade"),
+        optional_items=("interests",),
+        purposes=(Purpose.BLOG_LETTER,),
+        cancellable_subscription=True,
+    ),
+}
+
+# §1.2: generated and collected automatically while the service is used.
+AUTO_COLLECTED: tuple[Text, ...] = (
+    Text("IP address", "IP 주소"),
+    Text("Cookies", "쿠키"),
+    Text("Date and time of visit", "방문 일시"),
+    Text("Service usage records", "서비스 이용 기록"),
+)
+
+
+# --- Consignment (§5) ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Consignee:
+    company: str
+    duties: Text
+    country: Text
+    region: str
+    items: Text
+    transfer_time: Text
+    transfer_method: Text
+    retention: Text
+
+
+CONSIGNEES: tuple[Consignee, ...] = (
+    Consignee(
+        company="Amazon Web Services",
+        duties=Text("Data storage and system operation", "데이터 보관 및 시스템 운영"),
+        country=Text("Seoul, Korea (AWS Seoul Region)", "대한민국 서울 (AWS 서울 리전)"),
+        region=AWS_REGION,
+        items=Text(
+            "All personal information collected in the process of providing services",
+            "서비스 제공 과정에서 수집된 모든 개인정보",
+        ),
+        transfer_time=Text(
+            "When required information is entered for service use",
+            "서비스 이용을 위해 필수 정보를 입력할 때",
+        ),
+        transfer_method=Text(
+            "Storing personal information in the AWS cloud computing environment",
+            "AWS 클라우드 컴퓨팅 환경에 개인정보 저장",
+        ),
+        retention=Text(
+            f"Until withdrawal or expiry of the personal information ({RETENTION_MONTHS} months after consent)",
+            f"회원 탈퇴 또는 개인정보 보유기간 만료 시까지 (동의 후 {RETENTION_MONTHS}개월)",
+        ),
+    ),
+)
+
+
+# --- Third-party provision (§3) -----------------------------------------------------------------
+
+
+class LegalBasis(StrEnum):
+    CONSENT = "consent"
+    LAW_ENFORCEMENT = "law_enforcement"
+
+
+THIRD_PARTY_PROVISION: dict[LegalBasis, Text] = {
+    LegalBasis.CONSENT: Text(
+        "When the user has agreed to the disclosure in advance",
+        "이용자가 사전에 공개에 동의한 경우",
+    ),
+    LegalBasis.LAW_ENFORCEMENT: Text(
+        "When an investigative agency requests it under the law, or by the procedures and methods the law sets",
+        "법령의 규정에 의거하거나, 수사 목적으로 법령에 정해진 절차와 방법에 따라 수사기관의 요구가 있는 경우",
+    ),
+}
+
+
+# --- Contacts (§10) -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Contact:
+    role: Text
+    department: Text
+    email: str
+
+
+CONTACTS: tuple[Contact, ...] = (
+    Contact(
+        Text("Personal Information Manager", "개인정보 보호책임자"),
+        Text("Person in charge of Jeon-do Management", "전도경영 담당"),
+        "infosec01@lgcns.com",
+    ),
+    Contact(
+        Text("Person in charge of personal information", "개인정보 보호담당자"),
+        Text("Information Security Team", "정보보안팀"),
+        "infosec01@lgcns.com",
+    ),
+    Contact(
+        Text("Website Personal Information Manager", "웹사이트 개인정보 관리책임자"),
+        Text("PR Team Leader", "홍보팀장"),
+        "mediapr@lgcns.com",
+    ),
+    Contact(
+        Text("Person in charge of website personal information", "웹사이트 개인정보 관리담당자"),
+        Text("PR Team", "홍보팀"),
+        "mediapr@lgcns.com",
+    ),
+)
+
+
+# --- Cookies (§7) -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CookieCategory:
+    name: str
+    description: Text
+    # Strictly necessary cookies need no consent; every other category is off until chosen.
+    requires_consent: bool = True
+
+
+COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
+    CookieCategory(
+        "strictly_necessary",
+        Text(
+            "Needed for the site to work, such as remembering your cookie choice",
+            "쿠키 선택 기억 등 사이트 동작에 꼭 필요한 쿠키",
+        ),
+        requires_consent=False,
+    ),
+    CookieCategory(
+        "analytics",
+        Text(
+            "Analysis of access frequency and visit time, and counting visits",
+            "접속 빈도 및 방문 시간 분석, 방문 횟수 파악",
+        ),
+    ),
+    CookieCategory(
+        "marketing",
+        Text(
+            "Targeted marketing and personalised service based on your tastes and areas of interest",
+            "이용자의 취향 및 관심 분야 파악을 통한 타겟 마케팅 및 개인 맞춤 서비스 제공",
+        ),
+    ),
+)
+CONSENTABLE_COOKIE_CATEGORIES: tuple[str, ...] = tuple(
+    category.name for category in COOKIE_CATEGORIES if category.requires_consent
+)
+
+
+# --- Announced changes (§12) --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnouncedVersion:
+    """A version announced before it takes effect; it becomes the version in force on its date."""
+
+    version: str
+    effective_date: date
+    announced_on: date
+    summary: Text
+
+
+# §12: changes are announced in advance. Add a version here on the day it is announced.
+UPCOMING_CHANGES: tuple[AnnouncedVersion, ...] = ()
+
+
+def form_policy(form: str) -> FormPolicy | None:
+    try:
+        return FORMS[FormId(form)]
+    except ValueError:
+        return None

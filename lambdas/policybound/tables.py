@@ -1,0 +1,177 @@
+"""The one declaration of every table, index and KMS key.
+
+The CDK stacks, local mode's provisioning and the tests all build from these specs, so the schema
+exists once. Store adapters read attribute names from here rather than spelling them again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+AttributeType = Literal["S", "N", "B"]
+
+
+@dataclass(frozen=True)
+class Attribute:
+    name: str
+    type: AttributeType
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str
+    partition: Attribute
+    sort: Attribute | None = None
+    # KEYS_ONLY keeps PI out of indexes; the sweeper and lookups fetch what else they need.
+    projection: Literal["ALL", "KEYS_ONLY", "INCLUDE"] = "KEYS_ONLY"
+    non_key_attributes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    logical_id: str
+    # Environment variable through which a function learns the deployed table's name.
+    env_var: str
+    partition: Attribute
+    sort: Attribute | None = None
+    indexes: tuple[Index, ...] = ()
+    ttl_attribute: str | None = None
+    point_in_time_recovery: bool = True
+    holds_pi: bool = False
+    stream: Literal["OLD_IMAGE", "NEW_AND_OLD_IMAGES"] | None = None
+    purpose: str = ""
+
+
+# Records: one item per submission. PI lives only in the sealed blob; everything in clear is metadata.
+RECORD_TTL_ATTRIBUTE = "expires_at"
+RECORD_EXPIRY_SHARDS = 16
+
+RECORDS = TableSpec(
+    logical_id="Records",
+    env_var="RECORDS_TABLE",
+    partition=Attribute("submission_id", "S"),
+    indexes=(
+        # Sweeper: per shard, every record whose retention ended. Sparse: a held record has no shard.
+        Index("by_expiry", Attribute("expiry_shard", "S"), Attribute("retained_until", "N")),
+        # Rights and staff lookups by the keyed blind index of the email address.
+        Index("by_subject", Attribute("subject", "S"), Attribute("received_at", "S")),
+        # Staff listings per form, newest first.
+        Index("by_form", Attribute("form", "S"), Attribute("received_at", "S")),
+    ),
+    ttl_attribute=RECORD_TTL_ATTRIBUTE,
+    point_in_time_recovery=True,
+    holds_pi=True,
+    stream="OLD_IMAGE",
+    purpose="Form submissions (sealed personal information and proof of consent)",
+)
+
+# Keys: one wrapped data key per record, kept apart from the data and never backed up, so deleting
+# it makes every copy of the record (including point-in-time backups) unreadable.
+KEYS = TableSpec(
+    logical_id="RecordKeys",
+    env_var="KEYS_TABLE",
+    partition=Attribute("submission_id", "S"),
+    point_in_time_recovery=False,
+    holds_pi=True,
+    purpose="Per-record data keys (crypto-shredding)",
+)
+
+# Ledger: append-only, hash-chained evidence (destruction, access, consent ...) holding no PI.
+LEDGER = TableSpec(
+    logical_id="Ledger",
+    env_var="LEDGER_TABLE",
+    partition=Attribute("chain", "S"),
+    sort=Attribute("seq", "N"),
+    point_in_time_recovery=True,
+    purpose="Audit ledger without personal information",
+)
+
+# Idempotency: Powertools' persistence layer; its items expire after an hour.
+IDEMPOTENCY = TableSpec(
+    logical_id="Idempotency",
+    env_var="IDEMPOTENCY_TABLE",
+    partition=Attribute("id", "S"),
+    ttl_attribute="expiration",
+    point_in_time_recovery=False,
+    holds_pi=False,
+    purpose="Idempotency receipts (no personal information)",
+)
+
+TABLES: tuple[TableSpec, ...] = (RECORDS, KEYS, LEDGER, IDEMPOTENCY)
+
+
+@dataclass(frozen=True)
+class KmsKeySpec:
+    logical_id: str
+    alias: str
+    env_var: str
+    key_spec: Literal["SYMMETRIC_DEFAULT", "HMAC_256"]
+    key_usage: Literal["ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC"]
+    description: str
+
+    @property
+    def rotates(self) -> bool:
+        # KMS rotates symmetric encryption keys only; HMAC keys cannot rotate automatically.
+        return self.key_spec == "SYMMETRIC_DEFAULT"
+
+
+# Encrypts the tables at rest and wraps the in-memory key-encryption keys of the record sealer.
+DATA_KEY = KmsKeySpec(
+    logical_id="DataKey",
+    alias="alias/policybound-data",
+    env_var="DATA_KEY_ID",
+    key_spec="SYMMETRIC_DEFAULT",
+    key_usage="ENCRYPT_DECRYPT",
+    description="Policybound: tables at rest and record key wrapping",
+)
+# Keyed blind index of email addresses; the HMAC key never leaves KMS.
+BLIND_INDEX_KEY = KmsKeySpec(
+    logical_id="BlindIndexKey",
+    alias="alias/policybound-blind-index",
+    env_var="BLIND_INDEX_KEY_ID",
+    key_spec="HMAC_256",
+    key_usage="GENERATE_VERIFY_MAC",
+    description="Policybound: HMAC blind index of email addresses",
+)
+
+KMS_KEYS: tuple[KmsKeySpec, ...] = (DATA_KEY, BLIND_INDEX_KEY)
+
+
+def _key_schema(partition: Attribute, sort: Attribute | None) -> list[dict[str, str]]:
+    schema = [{"AttributeName": partition.name, "KeyType": "HASH"}]
+    if sort:
+        schema.append({"AttributeName": sort.name, "KeyType": "RANGE"})
+    return schema
+
+
+def create_table_request(spec: TableSpec, table_name: str) -> dict[str, Any]:
+    """The DynamoDB CreateTable request for a spec (local mode and tests; the stacks use CDK)."""
+    attributes = {spec.partition}
+    if spec.sort:
+        attributes.add(spec.sort)
+    for index in spec.indexes:
+        attributes.add(index.partition)
+        if index.sort:
+            attributes.add(index.sort)
+    request: dict[str, Any] = {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": _key_schema(spec.partition, spec.sort),
+        "AttributeDefinitions": [
+            {"AttributeName": a.name, "AttributeType": a.type} for a in sorted(attributes, key=lambda a: a.name)
+        ],
+    }
+    if spec.indexes:
+        request["GlobalSecondaryIndexes"] = [
+            {
+                "IndexName": index.name,
+                "KeySchema": _key_schema(index.partition, index.sort),
+                "Projection": {"ProjectionType": index.projection}
+                | ({"NonKeyAttributes": list(index.non_key_attributes)} if index.non_key_attributes else {}),
+            }
+            for index in spec.indexes
+        ]
+    if spec.stream:
+        request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": spec.stream}
+    return request

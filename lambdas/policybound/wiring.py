@@ -1,0 +1,71 @@
+"""Composition root: builds AWS clients, adapters and domain services from validated settings.
+
+Entry points call this once per cold start. Every AWS client honours AWS_ENDPOINT_URL, which is how
+local mode points the same code at its moto server.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+from urllib.parse import quote
+
+import boto3
+
+from policybound.adapters.aws import CLIENT_CONFIG
+from policybound.adapters.dynamodb import DynamoSubmissionStore
+from policybound.adapters.idempotency import PowertoolsIdempotency
+from policybound.adapters.kms import KmsBlindIndex, KmsKeyEncryptionKeys
+from policybound.adapters.ses import SesMailer
+from policybound.api.dependencies import Services
+from policybound.domain.clock import Clock, SystemClock
+from policybound.domain.intake import IntakeService
+from policybound.domain.sealing import EnvelopeSealer
+from policybound.settings import Settings
+
+
+class Wiring:
+    def __init__(self, settings: Settings, clock: Clock | None = None, session: boto3.Session | None = None) -> None:
+        self.settings = settings
+        self.clock = clock or SystemClock()
+        self._session = session or boto3.Session()
+
+    def client(self, name: str) -> Any:
+        return self._session.client(name, config=CLIENT_CONFIG)
+
+    @cached_property
+    def dynamodb(self) -> Any:
+        return self.client("dynamodb")
+
+    @cached_property
+    def kms(self) -> Any:
+        return self.client("kms")
+
+    @cached_property
+    def store(self) -> DynamoSubmissionStore:
+        return DynamoSubmissionStore(self.dynamodb, self.settings.records_table, self.settings.keys_table)
+
+    @cached_property
+    def sealer(self) -> EnvelopeSealer:
+        return EnvelopeSealer(KmsKeyEncryptionKeys(self.kms, self.settings.data_key_id))
+
+    def unsubscribe_url(self, token: str) -> str:
+        return f"{self.settings.base_url}/v1/unsubscribe?token={quote(token, safe='')}"
+
+    @cached_property
+    def intake(self) -> IntakeService:
+        return IntakeService(
+            store=self.store,
+            sealer=self.sealer,
+            blind_index=KmsBlindIndex(self.kms, self.settings.blind_index_key_id),
+            mailer=SesMailer(self.client("ses"), self.settings.mail_sender),
+            clock=self.clock,
+            unsubscribe_url=self.unsubscribe_url,
+        )
+
+    @cached_property
+    def api_services(self) -> Services:
+        return Services(
+            intake=self.intake,
+            idempotency=PowertoolsIdempotency(self.settings.idempotency_table, self.dynamodb),
+        )

@@ -1,0 +1,5 @@
+import sys
+
+from local.server import main
+
+sys.exit(main())

@@ -1,0 +1,42 @@
+"""The environment local mode gives the entry points, so they find the moto server and its resources."""
+
+from __future__ import annotations
+
+from policybound import tables
+from policybound.policy import AWS_REGION
+
+MOTO_HOST, MOTO_PORT = "127.0.0.1", 5000
+API_HOST, API_PORT = "127.0.0.1", 3000
+MOTO_URL = f"http://{MOTO_HOST}:{MOTO_PORT}"
+API_URL = f"http://{API_HOST}:{API_PORT}"
+MAIL_SENDER = "no-reply@policybound.local"
+TABLE_PREFIX = "policybound-local-"
+
+
+def table_name(spec: tables.TableSpec) -> str:
+    return TABLE_PREFIX + spec.logical_id.lower()
+
+
+def aws_environment(moto_url: str = MOTO_URL) -> dict[str, str]:
+    return {
+        "AWS_ENDPOINT_URL": moto_url,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": AWS_REGION,
+        "AWS_REGION": AWS_REGION,
+        # boto3 >= 1.44 otherwise builds account-specific DynamoDB endpoints that moto cannot serve.
+        "AWS_ACCOUNT_ID_ENDPOINT_MODE": "disabled",
+    }
+
+
+def app_environment(key_ids: dict[str, str], public_base_url: str = API_URL) -> dict[str, str]:
+    env = {spec.env_var: table_name(spec) for spec in tables.TABLES}
+    env |= {spec.env_var: key_ids[spec.logical_id] for spec in tables.KMS_KEYS}
+    env |= {
+        "MAIL_SENDER": MAIL_SENDER,
+        "PUBLIC_BASE_URL": public_base_url,
+        "ALLOWED_ORIGINS": f"{API_URL},http://localhost:{API_PORT}",
+        "POWERTOOLS_SERVICE_NAME": "policybound-local",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+    }
+    return env

@@ -1,0 +1,145 @@
+"""A local stand-in for API Gateway's REST proxy integration.
+
+Turns each HTTP request into the event API Gateway would send (version 1.0 proxy format, with
+`requestContext.identity.sourceIp`), calls the real Lambda entry point, and turns its answer back
+into HTTP. Also serves the sample site, the OpenAPI document and the `/_local/*` helpers.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import mimetypes
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from werkzeug.datastructures import Headers
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Request, Response
+from werkzeug.wsgi import wrap_file
+
+from policybound.policy import AWS_REGION
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+LocalRoute = Callable[[Request], Response]
+
+
+@dataclass
+class LambdaContext:
+    """The attributes of Lambda's context object that Powertools reads."""
+
+    function_name: str
+    aws_request_id: str
+    memory_limit_in_mb: int = 256
+    function_version: str = "$LATEST"
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{AWS_REGION}:123456789012:function:{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 30_000
+
+
+def proxy_event(request: Request) -> dict[str, Any]:
+    raw = request.get_data(cache=False)
+    try:
+        body, encoded = (raw.decode("utf-8"), False) if raw else (None, False)
+    except UnicodeDecodeError:
+        body, encoded = base64.b64encode(raw).decode(), True
+    headers = dict(request.headers.items())
+    multi_headers: dict[str, list[str]] = {}
+    for name, value in request.headers.items():
+        multi_headers.setdefault(name, []).append(value)
+    query = {key: values[-1] for key, values in request.args.lists()} or None
+    multi_query = dict(request.args.lists()) or None
+    request_id = str(uuid.uuid4())
+    return {
+        "resource": request.path,
+        "path": request.path,
+        "httpMethod": request.method,
+        "headers": headers,
+        "multiValueHeaders": multi_headers,
+        "queryStringParameters": query,
+        "multiValueQueryStringParameters": multi_query,
+        "pathParameters": None,
+        "stageVariables": None,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "local",
+            "stage": "local",
+            "requestId": request_id,
+            "resourcePath": request.path,
+            "path": request.path,
+            "httpMethod": request.method,
+            "requestTimeEpoch": int(time.time() * 1000),
+            "protocol": request.environ.get("SERVER_PROTOCOL", "HTTP/1.1"),
+            "identity": {"sourceIp": request.remote_addr or "127.0.0.1", "userAgent": request.user_agent.string},
+        },
+        "body": body,
+        "isBase64Encoded": encoded,
+    }
+
+
+def http_response(result: dict[str, Any]) -> Response:
+    headers = Headers()
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        for value in values:
+            headers.add(name, value)
+    for name, value in (result.get("headers") or {}).items():
+        if name not in headers:
+            headers.add(name, value)
+    body = result.get("body") or ""
+    data = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
+    return Response(data, status=result["statusCode"], headers=headers)
+
+
+class Gateway:
+    def __init__(
+        self,
+        api_handler: Handler,
+        openapi: Callable[[], str],
+        site_root: Path,
+        local_routes: dict[tuple[str, str], LocalRoute],
+    ) -> None:
+        self._api_handler = api_handler
+        self._openapi = openapi
+        self._site_root = site_root.resolve()
+        self._local_routes = local_routes
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        request = Request(environ)
+        response = self.dispatch(request)
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        path = request.path
+        if path.startswith("/v1/"):
+            context = LambdaContext("policybound-api", str(uuid.uuid4()))
+            return http_response(self._api_handler(proxy_event(request), context))
+        if path == "/openapi.json" and request.method == "GET":
+            return Response(self._openapi(), mimetype="application/json")
+        local = self._local_routes.get((request.method, path))
+        if local:
+            return local(request)
+        if request.method in ("GET", "HEAD"):
+            return self._static(request, path)
+        return Response(
+            json.dumps({"error": {"code": "not_found", "message": "No such local route.", "details": []}}),
+            status=404,
+            mimetype="application/json",
+        )
+
+    def _static(self, request: Request, path: str) -> Response:
+        relative = path.lstrip("/") or "index.html"
+        target = (self._site_root / relative).resolve()
+        if target.is_dir():
+            target = target / "index.html"
+        if not target.is_relative_to(self._site_root) or not target.is_file():
+            raise NotFound()
+        mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+        return Response(wrap_file(request.environ, target.open("rb")), mimetype=mimetype, direct_passthrough=True)

@@ -1,0 +1,60 @@
+"""Creates local mode's tables, KMS keys and mail identity from the same declarations as the stacks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+from botocore.exceptions import ClientError
+
+from local.environment import MAIL_SENDER, table_name
+from policybound import tables
+from policybound.policy import AWS_REGION
+
+
+def _client(name: str, endpoint_url: str) -> Any:
+    return boto3.client(
+        name,
+        region_name=AWS_REGION,
+        endpoint_url=endpoint_url,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
+    )
+
+
+def provision_tables(dynamodb: Any) -> None:
+    for spec in tables.TABLES:
+        name = table_name(spec)
+        try:
+            dynamodb.create_table(**tables.create_table_request(spec, name))
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ResourceInUseException":
+                raise
+        if spec.ttl_attribute:
+            dynamodb.update_time_to_live(
+                TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": spec.ttl_attribute}
+            )
+
+
+def provision_keys(kms: Any) -> dict[str, str]:
+    """Key ids by logical id; an existing alias is reused so provisioning can run again."""
+    existing = {alias["AliasName"]: alias.get("TargetKeyId") for alias in kms.list_aliases()["Aliases"]}
+    key_ids: dict[str, str] = {}
+    for spec in tables.KMS_KEYS:
+        key_id = existing.get(spec.alias)
+        if not key_id:
+            key_id = kms.create_key(Description=spec.description, KeySpec=spec.key_spec, KeyUsage=spec.key_usage)[
+                "KeyMetadata"
+            ]["KeyId"]
+            kms.create_alias(AliasName=spec.alias, TargetKeyId=key_id)
+            if spec.rotates:
+                kms.enable_key_rotation(KeyId=key_id)
+        key_ids[spec.logical_id] = key_id
+    return key_ids
+
+
+def provision(endpoint_url: str) -> dict[str, str]:
+    provision_tables(_client("dynamodb", endpoint_url))
+    key_ids = provision_keys(_client("kms", endpoint_url))
+    _client("ses", endpoint_url).verify_email_identity(EmailAddress=MAIL_SENDER)
+    return key_ids

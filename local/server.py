@@ -1,0 +1,116 @@
+"""Starts local mode: moto server, provisioning, and the gateway in front of the real entry points."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.wrappers import Request, Response
+
+from local import environment, outbox
+from local.gateway import Gateway
+from local.provision import provision
+
+SITE_ROOT = Path(__file__).resolve().parent.parent / "web"
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def json_response(payload: Any, status: int = 200) -> Response:
+    return Response(json.dumps(payload, ensure_ascii=False), status=status, mimetype="application/json")
+
+
+@dataclass
+class LocalMode:
+    gateway: Gateway
+    api_server: BaseWSGIServer
+    moto: Any
+
+    @property
+    def api_url(self) -> str:
+        return f"http://{self.api_server.host}:{self.api_server.port}"
+
+
+def build_gateway() -> Gateway:
+    """Imports the entry points only now: they read their settings at import, as in Lambda."""
+    from entrypoints import api
+    from policybound.api.app import openapi_json
+
+    def outbox_route(_: Request) -> Response:
+        return json_response(outbox.sent_mail())
+
+    return Gateway(
+        api_handler=api.lambda_handler,
+        openapi=lambda: openapi_json(api.app),
+        site_root=SITE_ROOT,
+        local_routes={("GET", "/_local/outbox"): outbox_route},
+    )
+
+
+@contextmanager
+def local_mode(
+    api_host: str = environment.API_HOST,
+    api_port: int = environment.API_PORT,
+    moto_host: str = environment.MOTO_HOST,
+    moto_port: int = environment.MOTO_PORT,
+) -> Iterator[LocalMode]:
+    from moto.server import ThreadedMotoServer
+
+    # werkzeug's access log would print every moto call and every URL, unsubscribe tokens included.
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    for host, port, what in ((moto_host, moto_port, "moto server"), (api_host, api_port, "API")):
+        if port and port_in_use(host, port):
+            raise SystemExit(
+                f"Port {port} on {host} is taken, so the local {what} cannot start. "
+                "Is `make run` already running? Stop it (Ctrl-C) or free the port."
+            )
+    moto = ThreadedMotoServer(ip_address=moto_host, port=moto_port, verbose=False)
+    moto.start()
+    try:
+        moto_url = f"http://{moto_host}:{moto.get_host_and_port()[1]}"
+        os.environ.update(environment.aws_environment(moto_url))
+        key_ids = provision(moto_url)
+        server = make_server(api_host, api_port, lambda e, s: gateway(e, s), threaded=True)
+        os.environ.update(environment.app_environment(key_ids, f"http://{api_host}:{server.port}"))
+        gateway = build_gateway()
+        yield LocalMode(gateway=gateway, api_server=server, moto=moto)
+    finally:
+        moto.stop()
+
+
+def main() -> int:
+    with local_mode() as mode:
+        print(
+            "Policybound local mode is running.\n"
+            f"  Sample site and API   {mode.api_url}/\n"
+            f"  OpenAPI document      {mode.api_url}/openapi.json\n"
+            f"  Sent mail             {mode.api_url}/_local/outbox\n"
+            f"  Local AWS (moto)      {environment.MOTO_URL}  region ap-northeast-2, any credentials\n"
+            "Press Ctrl-C to stop.",
+            flush=True,
+        )
+        try:
+            mode.api_server.serve_forever()
+        except KeyboardInterrupt:
+            print("\nStopping Policybound local mode.", flush=True)
+        finally:
+            mode.api_server.server_close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
