@@ -53,8 +53,12 @@ def provision_keys(kms: Any) -> dict[str, str]:
     return key_ids
 
 
-def provision(endpoint_url: str) -> dict[str, str]:
-    provision_tables(_client("dynamodb", endpoint_url))
-    key_ids = provision_keys(_client("kms", endpoint_url))
-    _client("ses", endpoint_url).verify_email_identity(EmailAddress=MAIL_SENDER)
+def provision_with(dynamodb: Any, kms: Any, ses: Any) -> dict[str, str]:
+    provision_tables(dynamodb)
+    key_ids = provision_keys(kms)
+    ses.verify_email_identity(EmailAddress=MAIL_SENDER)
     return key_ids
+
+
+def provision(endpoint_url: str) -> dict[str, str]:
+    return provision_with(*(_client(name, endpoint_url) for name in ("dynamodb", "kms", "ses")))

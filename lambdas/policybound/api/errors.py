@@ -12,7 +12,11 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+    ValidationException,
+)
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
@@ -86,8 +90,9 @@ def register_error_handlers(app: APIGatewayRestResolver) -> None:
     def body_rejected(error: BodyRejected) -> Response[str]:
         return error_response(error.status, error.code, error.message)
 
-    @app.exception_handler(RequestValidationError)
-    def request_invalid(error: RequestValidationError) -> Response[str]:
+    # RequestUnsupportedContentType is a sibling of RequestValidationError; both are judged here.
+    @app.exception_handler([RequestValidationError, RequestUnsupportedContentType])
+    def request_invalid(error: ValidationException) -> Response[str]:
         # Validation runs before any middleware, so the body's size, type and syntax are judged
         # here first: a 16 MiB upload is "too large", not "invalid".
         rejected = check_json_body(app.current_event)

@@ -1,0 +1,139 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from werkzeug.test import Client
+
+from local.environment import app_environment, aws_environment
+from local.gateway import Gateway
+from local.provision import provision_with
+from policybound.api.app import create_app, openapi_json
+from policybound.api.dependencies import Services, services
+from policybound.domain.clock import FixedClock
+from policybound.domain.intake import IntakeService
+from policybound.domain.sealing import EnvelopeSealer
+from policybound.policy import AWS_REGION, POLICY_VERSION
+from policybound.settings import settings_from
+from policybound.wiring import Wiring
+from tests.fakes import FakeBlindIndex, FakeIdempotency, FakeKeks, FakeMailer, FakeStore
+
+NOW = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)
+
+VALID_FIELDS: dict[str, dict[str, str]] = {
+    "contact-us": {
+        "name": "Kim Minji",
+        "email": "minji@example.co.kr",
+        "contact": "+82 10-1234-5678",
+        "organization": "Example Corp",
+        "job_grade": "Manager",
+        "inquiry": "Please call me about cloud migration.",
+    },
+    "resources-download": {
+        "name": "Lee Jiho",
+        "email": "jiho@example.co.kr",
+        "company": "Example Corp",
+        "job_grade": "Director",
+        "resource_id": "cloud-whitepaper-2019",
+        "department": "Digital Strategy Office",
+    },
+    "blog-subscription": {
+        "name": "Park Seoyeon",
+        "email": "seoyeon@example.co.kr",
+        "job": "Data engineer",
+        "company": "Example Corp",
+        "job_grade": "Senior",
+        "interests": "Cloud native architecture",
+    },
+}
+
+
+def submission(form: str, *, optional: bool = True, required: Any = True, **overrides: Any) -> dict[str, Any]:
+    fields = dict(VALID_FIELDS[form])
+    fields.update(overrides)
+    return {
+        "fields": {k: v for k, v in fields.items() if v is not None},
+        "consent": {"required": required, "optional": optional, "policy_version": POLICY_VERSION},
+    }
+
+
+@dataclass
+class UnitApi:
+    client: Client
+    store: FakeStore
+    mailer: FakeMailer
+    keks: FakeKeks
+    sealer: EnvelopeSealer
+    idempotency: FakeIdempotency
+
+
+@pytest.fixture
+def unit_api() -> UnitApi:
+    """The real resolver and routes over in-memory fakes, driven through local mode's gateway."""
+    store, mailer, keks = FakeStore(), FakeMailer(), FakeKeks()
+    sealer = EnvelopeSealer(keks)
+    intake = IntakeService(
+        store=store,
+        sealer=sealer,
+        blind_index=FakeBlindIndex(),
+        mailer=mailer,
+        clock=FixedClock(NOW),
+        unsubscribe_url=lambda token: f"https://api.example.com/v1/unsubscribe?token={token}",
+    )
+    idempotency = FakeIdempotency()
+    app = create_app(["https://www.example.com"])
+    app.dependency_overrides[services] = lambda: Services(intake=intake, idempotency=idempotency)
+    gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=_web_root(), local_routes={})
+    return UnitApi(Client(gateway), store, mailer, keks, sealer, idempotency)
+
+
+def _web_root() -> Any:
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "web"
+
+
+@dataclass
+class AwsApi:
+    client: Client
+    wiring: Wiring
+    dynamodb: Any
+    tables: dict[str, str]
+
+    def scan_all(self) -> dict[str, list[dict[str, Any]]]:
+        return {name: self.dynamodb.scan(TableName=name)["Items"] for name in self.tables.values()}
+
+
+@pytest.fixture
+def moto_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """An in-process moto account with local mode's tables, keys and mail identity; returns app env."""
+    from moto import mock_aws
+
+    env = aws_environment()
+    env.pop("AWS_ENDPOINT_URL")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        clients = [boto3.client(n, region_name=AWS_REGION) for n in ("dynamodb", "kms", "ses")]
+        key_ids = provision_with(*clients)
+        app_env = app_environment(key_ids, "https://api.example.com")
+        for name, value in app_env.items():
+            monkeypatch.setenv(name, value)
+        yield app_env
+
+
+@pytest.fixture
+def aws_api(moto_aws: dict[str, str]) -> AwsApi:
+    """The real wiring (boto3 adapters, Powertools idempotency) against moto, with a fixed clock."""
+    settings = settings_from(os.environ)
+    wiring = Wiring(settings, clock=FixedClock(NOW))
+    app = create_app(settings.allowed_origins)
+    app.dependency_overrides[services] = lambda: wiring.api_services
+    gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=_web_root(), local_routes={})
+    table_names = {key: value for key, value in moto_aws.items() if key.endswith("_TABLE")}
+    return AwsApi(Client(gateway), wiring, wiring.dynamodb, table_names)

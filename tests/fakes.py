@@ -1,0 +1,87 @@
+"""In-memory fakes of the domain's ports, for unit tests that need no network."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from policybound.domain.errors import Unavailable
+from policybound.domain.model import StoredSubmission, WrappedKey
+from policybound.domain.normalize import subject_key
+from policybound.domain.ports import OutgoingMail
+
+
+class FakeKeks:
+    """KEKs without KMS: a fixed master key "wraps" each KEK by XOR, enough to test the envelope."""
+
+    def __init__(self) -> None:
+        self.generated = 0
+        self.unwrapped = 0
+        self._keks: dict[bytes, bytes] = {}
+
+    def current(self) -> tuple[bytes, bytes]:
+        if not self._keks:
+            self.generated += 1
+            kek = os.urandom(32)
+            self._keks[b"kek-" + os.urandom(8)] = kek
+        ciphertext, kek = next(iter(self._keks.items()))
+        return kek, ciphertext
+
+    def unwrap(self, kek_ciphertext: bytes) -> bytes:
+        self.unwrapped += 1
+        return self._keks[kek_ciphertext]
+
+
+class FakeBlindIndex:
+    def __init__(self) -> None:
+        self._key = os.urandom(32)
+
+    def subject_of(self, email: str) -> str:
+        return hmac.new(self._key, subject_key(email), hashlib.sha256).hexdigest()
+
+
+@dataclass
+class FakeStore:
+    records: dict[str, StoredSubmission] = field(default_factory=dict)
+    keys: dict[str, WrappedKey] = field(default_factory=dict)
+    fail_create: bool = False
+
+    def create(self, submission: StoredSubmission, key: WrappedKey) -> None:
+        if self.fail_create:
+            raise Unavailable("DynamoDB")
+        assert submission.submission_id not in self.records
+        self.records[submission.submission_id] = submission
+        self.keys[submission.submission_id] = key
+
+    def discard(self, submission_id: str) -> None:
+        self.records.pop(submission_id, None)
+        self.keys.pop(submission_id, None)
+
+
+@dataclass
+class FakeMailer:
+    sent: list[OutgoingMail] = field(default_factory=list)
+    fail: bool = False
+
+    def send(self, mail: OutgoingMail) -> None:
+        if self.fail:
+            raise Unavailable("SES")
+        self.sent.append(mail)
+
+
+@dataclass
+class FakeIdempotency:
+    results: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def run(self, key: str, fingerprint: str, operation: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        if key in self.results:
+            seen_fingerprint, result = self.results[key]
+            assert seen_fingerprint == fingerprint
+            return result
+        result = operation()
+        self.results[key] = (fingerprint, result)
+        return result

@@ -1,0 +1,39 @@
+import pytest
+
+from policybound.settings import ENV_VARS, SettingsError, settings_from
+
+VALID = {
+    "RECORDS_TABLE": "records",
+    "KEYS_TABLE": "keys-table",
+    "LEDGER_TABLE": "ledger",
+    "IDEMPOTENCY_TABLE": "idem",
+    "DATA_KEY_ID": "key-1",
+    "BLIND_INDEX_KEY_ID": "key-2",
+    "MAIL_SENDER": "no-reply@example.com",
+    "PUBLIC_BASE_URL": "https://api.example.com/",
+    "ALLOWED_ORIGINS": "https://www.example.com, https://example.com ,",
+}
+
+
+def test_settings_are_read_and_normalised() -> None:
+    settings = settings_from(VALID)
+    assert settings.allowed_origins == ("https://www.example.com", "https://example.com")
+    assert settings.base_url == "https://api.example.com"
+
+
+def test_every_setting_has_an_environment_variable() -> None:
+    assert set(VALID) == set(ENV_VARS.values())
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"RECORDS_TABLE": None}, "RECORDS_TABLE"),
+        ({"PUBLIC_BASE_URL": "not a url"}, "PUBLIC_BASE_URL"),
+        ({"MAIL_SENDER": "nobody"}, "MAIL_SENDER"),
+    ],
+)
+def test_bad_settings_fail_at_start_up_naming_the_variable(change: dict[str, str | None], named: str) -> None:
+    env = {k: v for k, v in (VALID | change).items() if v is not None}
+    with pytest.raises(SettingsError, match=named):
+        settings_from(env)
