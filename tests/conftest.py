@@ -14,7 +14,7 @@ from local.environment import app_environment, aws_environment
 from local.gateway import Gateway
 from local.provision import provision_with
 from policybound.api.app import create_app, openapi_json
-from policybound.api.dependencies import Services, services
+from policybound.api.dependencies import idempotency, intake_service
 from policybound.domain.clock import FixedClock
 from policybound.domain.intake import IntakeService
 from policybound.domain.sealing import EnvelopeSealer
@@ -85,11 +85,11 @@ def unit_api() -> UnitApi:
         clock=FixedClock(NOW),
         unsubscribe_url=lambda token: f"https://api.example.com/v1/unsubscribe?token={token}",
     )
-    idempotency = FakeIdempotency()
+    once = FakeIdempotency()
     app = create_app(["https://www.example.com"])
-    app.dependency_overrides[services] = lambda: Services(intake=intake, idempotency=idempotency)
+    app.dependency_overrides.update({intake_service: lambda: intake, idempotency: lambda: once})
     gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=_web_root(), local_routes={})
-    return UnitApi(Client(gateway), store, mailer, keks, sealer, idempotency)
+    return UnitApi(Client(gateway), store, mailer, keks, sealer, once)
 
 
 def _web_root() -> Any:
@@ -133,7 +133,7 @@ def aws_api(moto_aws: dict[str, str]) -> AwsApi:
     settings = settings_from(os.environ)
     wiring = Wiring(settings, clock=FixedClock(NOW))
     app = create_app(settings.allowed_origins)
-    app.dependency_overrides[services] = lambda: wiring.api_services
+    app.dependency_overrides.update(wiring.providers())
     gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=_web_root(), local_routes={})
     table_names = {key: value for key, value in moto_aws.items() if key.endswith("_TABLE")}
     return AwsApi(Client(gateway), wiring, wiring.dynamodb, table_names)

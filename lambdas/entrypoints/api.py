@@ -8,7 +8,6 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from policybound.api.app import create_app
-from policybound.api.dependencies import services
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
 
@@ -16,7 +15,7 @@ logger = Logger(service="policybound-api")
 
 _wiring = Wiring(load_settings())
 app = create_app(_wiring.settings.allowed_origins)
-app.dependency_overrides[services] = lambda: _wiring.api_services
+app.dependency_overrides.update(_wiring.providers())
 
 
 # Events are never logged: their bodies hold personal information.

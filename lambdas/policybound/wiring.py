@@ -6,6 +6,7 @@ local mode points the same code at its moto server.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 from urllib.parse import quote
@@ -17,7 +18,7 @@ from policybound.adapters.dynamodb import DynamoSubmissionStore
 from policybound.adapters.idempotency import PowertoolsIdempotency
 from policybound.adapters.kms import KmsBlindIndex, KmsKeyEncryptionKeys
 from policybound.adapters.ses import SesMailer
-from policybound.api.dependencies import Services
+from policybound.api import dependencies
 from policybound.domain.clock import Clock, SystemClock
 from policybound.domain.intake import IntakeService
 from policybound.domain.sealing import EnvelopeSealer
@@ -64,8 +65,12 @@ class Wiring:
         )
 
     @cached_property
-    def api_services(self) -> Services:
-        return Services(
-            intake=self.intake,
-            idempotency=PowertoolsIdempotency(self.settings.idempotency_table, self.dynamodb),
-        )
+    def idempotency(self) -> PowertoolsIdempotency:
+        return PowertoolsIdempotency(self.settings.idempotency_table, self.dynamodb)
+
+    def providers(self) -> dict[Callable[[], Any], Callable[[], Any]]:
+        """Route dependency providers and what replaces them; services are built on first use."""
+        return {
+            dependencies.intake_service: lambda: self.intake,
+            dependencies.idempotency: lambda: self.idempotency,
+        }

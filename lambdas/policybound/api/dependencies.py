@@ -1,11 +1,14 @@
-"""Services the routes depend on. The entry point (or a test) provides them through Powertools'
-`app.dependency_overrides`, so routes never build AWS clients themselves."""
+"""Services the routes depend on, one provider per service.
+
+Routes declare `Annotated[IntakeService, Depends(intake_service)]`; the entry point (through
+`Wiring.providers()`) or a test replaces each provider via Powertools' `app.dependency_overrides`,
+so routes never build AWS clients themselves and tests swap in fakes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 from policybound.domain.intake import IntakeService
 
@@ -17,11 +20,13 @@ class Idempotency(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Services:
-    intake: IntakeService
-    idempotency: Idempotency
+def _not_wired(name: str) -> NoReturn:
+    raise RuntimeError(f"{name} is not wired: the entry point must override it in app.dependency_overrides")
 
 
-def services() -> Services:
-    raise RuntimeError("services are not wired: the entry point must set app.dependency_overrides[services]")
+def intake_service() -> IntakeService:
+    _not_wired("intake_service")
+
+
+def idempotency() -> Idempotency:
+    _not_wired("idempotency")

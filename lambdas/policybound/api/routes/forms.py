@@ -10,11 +10,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
-from policybound.api.dependencies import Services, services
+from policybound.api.dependencies import Idempotency, idempotency, intake_service
 from policybound.api.http import check_json_body
 from policybound.api.schemas import ErrorOut, ReceiptOut
 from policybound.domain.forms import present_items, submission_model
-from policybound.domain.intake import ConsentGiven
+from policybound.domain.intake import ConsentGiven, IntakeService
 from policybound.domain.model import RequestOrigin
 from policybound.policy import FORMS, FormId
 
@@ -62,7 +62,8 @@ def _register(form: FormId) -> None:
 
     def submit(
         body: Any,
-        provided: Annotated[Services, Depends(services)],
+        intake: Annotated[IntakeService, Depends(intake_service)],
+        once: Annotated[Idempotency, Depends(idempotency)],
         idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)] = None,
     ) -> Response[ReceiptOut]:
         consent = ConsentGiven(
@@ -72,11 +73,11 @@ def _register(form: FormId) -> None:
         )
 
         def accept() -> dict[str, Any]:
-            receipt = provided.intake.submit(policy, present_items(policy, body.fields), consent, _origin())
+            receipt = intake.submit(policy, present_items(policy, body.fields), consent, _origin())
             return ReceiptOut.of(receipt).model_dump()
 
         if idempotency_key:
-            result = provided.idempotency.run(f"{form.value}:{idempotency_key}", _fingerprint(body), accept)
+            result = once.run(f"{form.value}:{idempotency_key}", _fingerprint(body), accept)
         else:
             result = accept()
         return Response(status_code=201, content_type="application/json", body=ReceiptOut.model_validate(result))
