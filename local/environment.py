@@ -35,7 +35,8 @@ def app_environment(key_ids: dict[str, str], public_base_url: str = API_URL) -> 
     env |= {
         "MAIL_SENDER": MAIL_SENDER,
         "PUBLIC_BASE_URL": public_base_url,
-        "ALLOWED_ORIGINS": f"{API_URL},http://localhost:{API_PORT}",
+        # The sample site is served by the same server, under either loopback name.
+        "ALLOWED_ORIGINS": f"{public_base_url},{public_base_url.replace('127.0.0.1', 'localhost')}",
         "POWERTOOLS_SERVICE_NAME": "policybound-local",
         "POWERTOOLS_LOG_LEVEL": "INFO",
     }

@@ -29,7 +29,8 @@ def sent_mail() -> list[dict[str, Any]]:
         assert isinstance(message, EmailMessage)
         mails.append(
             {
-                "to": list(getattr(sent, "destinations", []) or [message["To"]]),
+                # moto lists a raw message's recipients once per header and per Destinations entry.
+                "to": list(dict.fromkeys(getattr(sent, "destinations", []) or [message["To"]])),
                 "subject": str(message["Subject"]),
                 "text": _text_of(message),
                 "headers": {name: str(value) for name, value in message.items()},

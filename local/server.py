@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import logging
 import os
@@ -38,6 +39,7 @@ class LocalMode:
     gateway: Gateway
     api_server: BaseWSGIServer
     moto: Any
+    moto_url: str
 
     @property
     def api_url(self) -> str:
@@ -87,19 +89,23 @@ def local_mode(
         server = make_server(api_host, api_port, lambda e, s: gateway(e, s), threaded=True)
         os.environ.update(environment.app_environment(key_ids, f"http://{api_host}:{server.port}"))
         gateway = build_gateway()
-        yield LocalMode(gateway=gateway, api_server=server, moto=moto)
+        yield LocalMode(gateway=gateway, api_server=server, moto=moto, moto_url=moto_url)
     finally:
         moto.stop()
 
 
-def main() -> int:
-    with local_mode() as mode:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m local", description="Run Policybound locally.")
+    parser.add_argument("--api-port", type=int, default=environment.API_PORT)
+    parser.add_argument("--moto-port", type=int, default=environment.MOTO_PORT)
+    args = parser.parse_args(argv)
+    with local_mode(api_port=args.api_port, moto_port=args.moto_port) as mode:
         print(
             "Policybound local mode is running.\n"
             f"  Sample site and API   {mode.api_url}/\n"
             f"  OpenAPI document      {mode.api_url}/openapi.json\n"
             f"  Sent mail             {mode.api_url}/_local/outbox\n"
-            f"  Local AWS (moto)      {environment.MOTO_URL}  region ap-northeast-2, any credentials\n"
+            f"  Local AWS (moto)      {mode.moto_url}  region ap-northeast-2, any credentials\n"
             "Press Ctrl-C to stop.",
             flush=True,
         )

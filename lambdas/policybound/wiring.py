@@ -6,6 +6,7 @@ local mode points the same code at its moto server.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any
@@ -23,6 +24,13 @@ from policybound.domain.clock import Clock, SystemClock
 from policybound.domain.intake import IntakeService
 from policybound.domain.sealing import EnvelopeSealer
 from policybound.settings import Settings
+
+
+# At DEBUG these libraries log whole request bodies and route arguments, and ours carry personal
+# information (form fields, the SES raw message, the blind-index input). Pin them to WARNING whatever
+# the root logger's level is; our own loggers log ids and counts only.
+for _noisy in ("boto3", "botocore", "urllib3", "aws_lambda_powertools"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 
 class Wiring:

@@ -31,6 +31,11 @@ class PowertoolsIdempotency:
             return operation()
 
         self._run_once = run_once
+        self._config = config
+
+    def register_lambda_context(self, context: Any) -> None:
+        # Lets an in-progress record expire with the invocation, so a retry after a timeout works.
+        self._config.register_lambda_context(context)
 
     def run(self, key: str, fingerprint: str, operation: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         try:

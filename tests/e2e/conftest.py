@@ -1,0 +1,96 @@
+"""Local mode as a user runs it: `python -m local` in its own process, driven over real HTTP."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from policybound.policy import AWS_REGION
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class LocalServer:
+    process: subprocess.Popen[str]
+    api_url: str
+    moto_url: str
+    banner: str
+
+    def aws(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            region_name=AWS_REGION,
+            endpoint_url=self.moto_url,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    def stop(self) -> int:
+        self.process.send_signal(signal.SIGINT)
+        try:
+            return self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            raise
+
+
+def start_local(api_port: int | None = None, moto_port: int | None = None) -> LocalServer:
+    api_port, moto_port = api_port or free_port(), moto_port or free_port()
+    env = dict(os.environ, PYTHONPATH=f"{ROOT / 'lambdas'}{os.pathsep}{ROOT}", PYTHONUNBUFFERED="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local", "--api-port", str(api_port), "--moto-port", str(moto_port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    banner: list[str] = []
+    deadline = time.monotonic() + 60
+    assert process.stdout is not None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        banner.append(line)
+        if "Press Ctrl-C to stop" in line:
+            break
+    text = "".join(banner)
+    if "Press Ctrl-C to stop" not in text:
+        process.kill()
+        raise RuntimeError(f"local mode did not start:\n{text}")
+    return LocalServer(process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{moto_port}", text)
+
+
+@pytest.fixture(scope="package")
+def local_server() -> Iterator[LocalServer]:
+    server = start_local()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def http() -> Iterator[requests.Session]:
+    with requests.Session() as session:
+        yield session
