@@ -25,7 +25,6 @@ from policybound.domain.intake import IntakeService
 from policybound.domain.sealing import EnvelopeSealer
 from policybound.settings import Settings
 
-
 # At DEBUG these libraries log whole request bodies and route arguments, and ours carry personal
 # information (form fields, the SES raw message, the blind-index input). Pin them to WARNING whatever
 # the root logger's level is; our own loggers log ids and counts only.
