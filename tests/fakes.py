@@ -9,10 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from policybound.domain import retention
 from policybound.domain.errors import Unavailable
+from policybound.domain.ledger import ChainHead, LedgerDraft, LedgerEntry, LedgerKind, chain
 from policybound.domain.model import StoredSubmission, WrappedKey
 from policybound.domain.normalize import subject_key
-from policybound.domain.ports import OutgoingMail
+from policybound.domain.ports import DestroyOutcome, OutgoingMail
 
 
 class FakeKeks:
@@ -45,9 +47,28 @@ class FakeBlindIndex:
 
 
 @dataclass
+class FakeLedger:
+    chains: dict[LedgerKind, list[LedgerEntry]] = field(default_factory=dict)
+
+    def head(self, kind: LedgerKind) -> ChainHead | None:
+        entries = self.chains.get(kind)
+        return entries[-1].head if entries else None
+
+    def append(self, draft: LedgerDraft) -> LedgerEntry:
+        entry = chain(draft, self.head(draft.kind))
+        self.chains.setdefault(draft.kind, []).append(entry)
+        return entry
+
+    def entries(self, kind: LedgerKind, after_seq: int = 0, limit: int = 100) -> list[LedgerEntry]:
+        return [e for e in self.chains.get(kind, []) if e.seq > after_seq][:limit]
+
+
+@dataclass
 class FakeStore:
     records: dict[str, StoredSubmission] = field(default_factory=dict)
     keys: dict[str, WrappedKey] = field(default_factory=dict)
+    ledger: FakeLedger = field(default_factory=FakeLedger)
+    held: set[str] = field(default_factory=set)
     fail_create: bool = False
 
     def create(self, submission: StoredSubmission, key: WrappedKey) -> None:
@@ -60,6 +81,35 @@ class FakeStore:
     def discard(self, submission_id: str) -> None:
         self.records.pop(submission_id, None)
         self.keys.pop(submission_id, None)
+
+    def get(self, submission_id: str) -> StoredSubmission | None:
+        return self.records.get(submission_id)
+
+    def get_key(self, submission_id: str) -> WrappedKey | None:
+        return self.keys.get(submission_id)
+
+    def ids_of_subject(self, subject: str) -> list[str]:
+        found = [r for r in self.records.values() if r.subject == subject]
+        return [r.submission_id for r in sorted(found, key=lambda r: r.received_at, reverse=True)]
+
+    def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
+        due = sorted(
+            (retention.epoch_seconds(r.retained_until), r.submission_id)
+            for r in self.records.values()
+            if r.submission_id not in self.held and retention.epoch_seconds(r.retained_until) <= now_epoch
+        )
+        ids = [sid for _, sid in due if after is None or sid > after][:limit]
+        return ids, (ids[-1] if len(ids) == limit else None)
+
+    def destroy(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
+        if submission_id not in self.records:
+            return DestroyOutcome.ALREADY_GONE
+        if submission_id in self.held:
+            return DestroyOutcome.HELD
+        del self.records[submission_id]
+        del self.keys[submission_id]
+        self.ledger.append(entry)
+        return DestroyOutcome.DESTROYED
 
 
 @dataclass

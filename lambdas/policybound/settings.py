@@ -25,6 +25,8 @@ class Settings(BaseModel):
     keys_table: str = Field(min_length=3)
     ledger_table: str = Field(min_length=3)
     idempotency_table: str = Field(min_length=3)
+    cookie_consents_table: str = Field(min_length=3)
+    visits_table: str = Field(min_length=3)
     data_key_id: str = Field(min_length=1)
     blind_index_key_id: str = Field(min_length=1)
     mail_sender: str = Field(min_length=3, pattern=r"^[^@\s]+@[^@\s]+$")
@@ -50,6 +52,8 @@ ENV_VARS: dict[str, str] = {
     "keys_table": tables.KEYS.env_var,
     "ledger_table": tables.LEDGER.env_var,
     "idempotency_table": tables.IDEMPOTENCY.env_var,
+    "cookie_consents_table": tables.COOKIE_CONSENTS.env_var,
+    "visits_table": tables.VISITS.env_var,
     "data_key_id": tables.DATA_KEY.env_var,
     "blind_index_key_id": tables.BLIND_INDEX_KEY.env_var,
     "mail_sender": "MAIL_SENDER",

@@ -98,7 +98,31 @@ IDEMPOTENCY = TableSpec(
     purpose="Idempotency receipts (no personal information)",
 )
 
-TABLES: tuple[TableSpec, ...] = (RECORDS, KEYS, LEDGER, IDEMPOTENCY)
+# Cookie consents (§7): the banner's choices. No personal information: an id, the choice, the
+# categories, the policy version and the time. Kept 60 months, like the visits they may allow.
+COOKIE_CONSENTS = TableSpec(
+    logical_id="CookieConsents",
+    env_var="COOKIE_CONSENTS_TABLE",
+    partition=Attribute("consent_id", "S"),
+    ttl_attribute="expires_at",
+    point_in_time_recovery=True,
+    holds_pi=False,
+    purpose="Cookie consent choices (no personal information)",
+)
+
+# Visits (§1.2): time, page and IP of visitors whose cookie consent allows analytics, for 60 months.
+# No backups: what TTL removes must not come back from a restore.
+VISITS = TableSpec(
+    logical_id="Visits",
+    env_var="VISITS_TABLE",
+    partition=Attribute("visit_id", "S"),
+    ttl_attribute="expires_at",
+    point_in_time_recovery=False,
+    holds_pi=True,
+    purpose="Visit records (time, page, IP address) with analytics consent",
+)
+
+TABLES: tuple[TableSpec, ...] = (RECORDS, KEYS, LEDGER, IDEMPOTENCY, COOKIE_CONSENTS, VISITS)
 
 
 @dataclass(frozen=True)

@@ -18,10 +18,13 @@ from policybound.adapters.aws import CLIENT_CONFIG
 from policybound.adapters.dynamodb import DynamoSubmissionStore
 from policybound.adapters.idempotency import PowertoolsIdempotency
 from policybound.adapters.kms import KmsBlindIndex, KmsKeyEncryptionKeys
+from policybound.adapters.ledger import DynamoLedger
 from policybound.adapters.ses import SesMailer
 from policybound.api import dependencies
 from policybound.domain.clock import Clock, SystemClock
+from policybound.domain.destruction import Destroyer
 from policybound.domain.intake import IntakeService
+from policybound.domain.records import RecordReader
 from policybound.domain.sealing import EnvelopeSealer
 from policybound.settings import Settings
 
@@ -51,7 +54,19 @@ class Wiring:
 
     @cached_property
     def store(self) -> DynamoSubmissionStore:
-        return DynamoSubmissionStore(self.dynamodb, self.settings.records_table, self.settings.keys_table)
+        return DynamoSubmissionStore(self.dynamodb, self.settings.records_table, self.settings.keys_table, self.ledger)
+
+    @cached_property
+    def ledger(self) -> DynamoLedger:
+        return DynamoLedger(self.dynamodb, self.settings.ledger_table)
+
+    @cached_property
+    def reader(self) -> RecordReader:
+        return RecordReader(self.store, self.sealer, self.clock)
+
+    @cached_property
+    def destroyer(self) -> Destroyer:
+        return Destroyer(self.store, self.clock)
 
     @cached_property
     def sealer(self) -> EnvelopeSealer:

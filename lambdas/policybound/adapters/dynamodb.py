@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, datetime
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from policybound import tables
-from policybound.adapters.aws import translate_errors
+from policybound.adapters.aws import error_code, translate_errors
+from policybound.adapters.ledger import MAX_APPEND_ATTEMPTS, DynamoLedger
 from policybound.domain import retention
+from policybound.domain.errors import Unavailable
+from policybound.domain.ledger import LedgerDraft, chain
 from policybound.domain.model import ConsentProof, RecordStatus, SealedBlob, StoredSubmission, WrappedKey
+from policybound.domain.ports import DestroyOutcome
 from policybound.policy import FormId, Purpose
+
+# A set of hold ids; while it exists the record is out of the expiry index and has no TTL (§4.2).
+HOLDS_ATTRIBUTE = "legal_holds"
 
 
 def expiry_shard(submission_id: str) -> str:
@@ -89,10 +99,11 @@ def key_from_item(item: dict[str, Any]) -> WrappedKey:
 
 
 class DynamoSubmissionStore:
-    def __init__(self, dynamodb: Any, records_table: str, keys_table: str) -> None:
+    def __init__(self, dynamodb: Any, records_table: str, keys_table: str, ledger: DynamoLedger) -> None:
         self._db = dynamodb
         self._records = records_table
         self._keys = keys_table
+        self._ledger = ledger
 
     def create(self, submission: StoredSubmission, key: WrappedKey) -> None:
         # One transaction (one call): a key never exists without its record, nor a record without its key.
@@ -120,3 +131,79 @@ class DynamoSubmissionStore:
                     {"Delete": {"TableName": self._keys, "Key": key}},
                 ]
             )
+
+    def get(self, submission_id: str) -> StoredSubmission | None:
+        with translate_errors("DynamoDB"):
+            item = self._db.get_item(
+                TableName=self._records, Key={"submission_id": {"S": submission_id}}, ConsistentRead=True
+            ).get("Item")
+        return record_from_item(item) if item else None
+
+    def get_key(self, submission_id: str) -> WrappedKey | None:
+        with translate_errors("DynamoDB"):
+            item = self._db.get_item(
+                TableName=self._keys, Key={"submission_id": {"S": submission_id}}, ConsistentRead=True
+            ).get("Item")
+        return key_from_item(item) if item else None
+
+    def ids_of_subject(self, subject: str) -> list[str]:
+        ids: list[str] = []
+        request: dict[str, Any] = {
+            "TableName": self._records,
+            "IndexName": "by_subject",
+            "KeyConditionExpression": "subject = :s",
+            "ExpressionAttributeValues": {":s": {"S": subject}},
+            "ScanIndexForward": False,
+        }
+        with translate_errors("DynamoDB"):
+            while True:
+                response = self._db.query(**request)
+                ids += [item["submission_id"]["S"] for item in response.get("Items", [])]
+                if "LastEvaluatedKey" not in response:
+                    return ids
+                request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
+        request: dict[str, Any] = {
+            "TableName": self._records,
+            "IndexName": "by_expiry",
+            "KeyConditionExpression": "expiry_shard = :shard AND retained_until <= :now",
+            "ExpressionAttributeValues": {":shard": {"S": shard}, ":now": {"N": str(now_epoch)}},
+            "Limit": limit,
+        }
+        if after:
+            request["ExclusiveStartKey"] = json.loads(after)
+        with translate_errors("DynamoDB"):
+            response = self._db.query(**request)
+        ids = [item["submission_id"]["S"] for item in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        return ids, json.dumps(last) if last else None
+
+    def destroy(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
+        key = {"submission_id": {"S": submission_id}}
+        # A held record is never destroyed, whatever the reason (§4.2 overrides retention and erasure).
+        delete_record = {
+            "Delete": {
+                "TableName": self._records,
+                "Key": key,
+                "ConditionExpression": "attribute_exists(submission_id) AND attribute_not_exists(#h)",
+                "ExpressionAttributeNames": {"#h": HOLDS_ATTRIBUTE},
+            }
+        }
+        delete_key = {"Delete": {"TableName": self._keys, "Key": key}}
+        for _ in range(MAX_APPEND_ATTEMPTS):
+            ledger_entry = chain(entry, self._ledger.head(entry.kind))
+            try:
+                with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
+                    self._db.transact_write_items(
+                        TransactItems=[delete_record, delete_key, self._ledger.put_request(ledger_entry)]
+                    )
+                return DestroyOutcome.DESTROYED
+            except ClientError as error:
+                if error_code(error) != "TransactionCanceledException":
+                    raise
+                reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+                if reasons and reasons[0] == "ConditionalCheckFailed":
+                    return DestroyOutcome.HELD if self.get(submission_id) else DestroyOutcome.ALREADY_GONE
+                # Otherwise another writer took this ledger position: read the new head and retry.
+        raise Unavailable("DynamoDB (ledger contention)")

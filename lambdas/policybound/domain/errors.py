@@ -33,13 +33,15 @@ class PolicyVersionOutdated(DomainError):
     sent: str
     current: str
     details: tuple[FieldProblem, ...] = field(default=())
+    # The request field that carried the version: forms nest it in `consent`, cookie consents do not.
+    at: str = "consent.policy_version"
 
     def __post_init__(self) -> None:
         DomainError.__init__(
             self,
             f"Consent was given to policy version {self.sent!r}, but version {self.current!r} is in force. "
             "Show the current policy and ask for consent again.",
-            (FieldProblem("consent.policy_version", f"must be {self.current!r}"),),
+            (FieldProblem(self.at, f"must be {self.current!r}"),),
         )
 
 

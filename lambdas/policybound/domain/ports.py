@@ -4,8 +4,10 @@ use the in-memory fakes in `tests/fakes.py`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
+from policybound.domain.ledger import LedgerDraft, LedgerEntry, LedgerKind
 from policybound.domain.model import SealedBlob, StoredSubmission, WrappedKey
 
 
@@ -32,6 +34,32 @@ class SubmissionStore(Protocol):
         """Remove a record and its key that were just created and never used (a failed follow-up step)."""
         ...
 
+    def get(self, submission_id: str) -> StoredSubmission | None:
+        """The record as stored, expired or not: callers decide what expiry means (see `records`)."""
+        ...
+
+    def get_key(self, submission_id: str) -> WrappedKey | None: ...
+
+    def ids_of_subject(self, subject: str) -> list[str]:
+        """Every submission id under a blind index, newest first, through the subject index."""
+        ...
+
+    def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
+        """Ids whose retention ended by `now_epoch` in one expiry shard, oldest first, and a cursor to
+        resume from (None when the shard holds no more due records). Held records are not listed."""
+        ...
+
+    def destroy(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
+        """Delete record and key and append the ledger entry, in one transaction, unless the record
+        is gone already or under a legal hold."""
+        ...
+
+
+class DestroyOutcome(StrEnum):
+    DESTROYED = "destroyed"
+    ALREADY_GONE = "already_gone"
+    HELD = "held"
+
 
 @dataclass(frozen=True)
 class OutgoingMail:
@@ -55,3 +83,13 @@ class KeyEncryptionKeys(Protocol):
         ...
 
     def unwrap(self, kek_ciphertext: bytes) -> bytes: ...
+
+
+class LedgerStore(Protocol):
+    def append(self, draft: LedgerDraft) -> LedgerEntry:
+        """Place the draft at the end of its kind's chain, retrying if another writer got there first."""
+        ...
+
+    def entries(self, kind: LedgerKind, after_seq: int = 0, limit: int = 100) -> list[LedgerEntry]:
+        """Entries of one chain in `seq` order, starting after `after_seq`."""
+        ...

@@ -1,0 +1,105 @@
+"""The audit ledger: append-only, hash-chained entries that hold no personal information.
+
+Each kind of event has its own chain. An entry's hash covers its content and the previous entry's
+hash, so editing, removing or reordering any entry breaks every later link; `verify_chain` names the
+first break. Entries carry ids, hashes, times, reasons and staff ids — never names, emails or phones.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+
+class LedgerKind(StrEnum):
+    DESTRUCTION = "destruction"
+    ACCESS = "access"
+    DISCLOSURE = "disclosure"
+    ACCESS_RIGHTS = "access_rights"
+    CONSENT = "consent"
+    LEGAL_HOLD = "legal_hold"
+    RIGHTS_REQUEST = "rights_request"
+    INCIDENT = "incident"
+
+
+LedgerValue = str | int | bool | None | list[str]
+
+
+@dataclass(frozen=True)
+class LedgerDraft:
+    """What happened, before it is placed in its chain."""
+
+    kind: LedgerKind
+    at: datetime
+    payload: Mapping[str, LedgerValue]
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    seq: int
+    hash: str
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    kind: LedgerKind
+    seq: int
+    at: datetime
+    payload: Mapping[str, LedgerValue]
+    prev_hash: str
+    hash: str
+
+    @property
+    def head(self) -> ChainHead:
+        return ChainHead(self.seq, self.hash)
+
+
+def _canonical(kind: LedgerKind, seq: int, at: datetime, payload: Mapping[str, Any], prev_hash: str) -> bytes:
+    document = {"kind": kind.value, "seq": seq, "at": at.isoformat(), "payload": payload, "prev": prev_hash}
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def entry_hash(kind: LedgerKind, seq: int, at: datetime, payload: Mapping[str, Any], prev_hash: str) -> str:
+    return hashlib.sha256(_canonical(kind, seq, at, payload, prev_hash)).hexdigest()
+
+
+def chain(draft: LedgerDraft, head: ChainHead | None) -> LedgerEntry:
+    """The entry that follows `head` (or starts the chain)."""
+    seq = head.seq + 1 if head else 1
+    prev = head.hash if head else GENESIS_HASH
+    return LedgerEntry(
+        kind=draft.kind,
+        seq=seq,
+        at=draft.at,
+        payload=dict(draft.payload),
+        prev_hash=prev,
+        hash=entry_hash(draft.kind, seq, draft.at, draft.payload, prev),
+    )
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    kind: LedgerKind
+    seq: int
+    problem: str
+
+
+def verify_chain(entries: Iterable[LedgerEntry]) -> ChainBreak | None:
+    """The first break in one chain's entries (given in `seq` order), or None when it holds."""
+    expected_seq, prev = 1, GENESIS_HASH
+    for entry in entries:
+        if entry.seq != expected_seq:
+            return ChainBreak(entry.kind, expected_seq, f"entry {expected_seq} is missing (found {entry.seq})")
+        if entry.prev_hash != prev:
+            return ChainBreak(entry.kind, entry.seq, "does not link to the entry before it")
+        if entry_hash(entry.kind, entry.seq, entry.at, entry.payload, entry.prev_hash) != entry.hash:
+            return ChainBreak(entry.kind, entry.seq, "content does not match its hash (edited)")
+        expected_seq, prev = entry.seq + 1, entry.hash
+    return None
