@@ -1,12 +1,12 @@
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from policybound.domain.ledger import GENESIS_HASH, LedgerDraft, LedgerKind, chain, verify_chain
+from policybound.domain.ledger import GENESIS_HASH, LedgerDraft, LedgerEntry, LedgerKind, chain, verify_chain
 
 T0 = datetime(2026, 11, 30, tzinfo=UTC)
 
 
-def build(n: int) -> list:
+def build(n: int) -> list[LedgerEntry]:
     entries, head = [], None
     for i in range(n):
         entry = chain(LedgerDraft(LedgerKind.ACCESS, T0 + timedelta(seconds=i), {"submission_ids": [f"s{i}"]}), head)
