@@ -7,6 +7,8 @@ VALID = {
     "KEYS_TABLE": "keys-table",
     "LEDGER_TABLE": "ledger",
     "IDEMPOTENCY_TABLE": "idem",
+    "COOKIE_CONSENTS_TABLE": "cookie-consents",
+    "VISITS_TABLE": "visits",
     "DATA_KEY_ID": "key-1",
     "BLIND_INDEX_KEY_ID": "key-2",
     "MAIL_SENDER": "no-reply@example.com",
