@@ -52,9 +52,12 @@ def proxy_event(request: Request) -> dict[str, Any]:
     except UnicodeDecodeError:
         body, encoded = base64.b64encode(raw).decode(), True
     headers = dict(request.headers.items())
+    # API Gateway tells the integration which scheme the client used; the API's origin check reads it.
+    headers.setdefault("X-Forwarded-Proto", request.scheme)
     multi_headers: dict[str, list[str]] = {}
     for name, value in request.headers.items():
         multi_headers.setdefault(name, []).append(value)
+    multi_headers.setdefault("X-Forwarded-Proto", [headers["X-Forwarded-Proto"]])
     query = {key: values[-1] for key, values in request.args.lists()} or None
     multi_query = dict(request.args.lists()) or None
     request_id = str(uuid.uuid4())

@@ -10,11 +10,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from policybound.domain import retention
+from policybound.domain.cookies import CookieConsent
 from policybound.domain.errors import Unavailable
 from policybound.domain.ledger import ChainHead, LedgerDraft, LedgerEntry, LedgerKind, chain
 from policybound.domain.model import StoredSubmission, WrappedKey
 from policybound.domain.normalize import subject_key
 from policybound.domain.ports import DestroyOutcome, OutgoingMail
+from policybound.domain.visits import Visit
 
 
 class FakeKeks:
@@ -135,3 +137,28 @@ class FakeIdempotency:
         result = operation()
         self.results[key] = (fingerprint, result)
         return result
+
+
+@dataclass
+class FakeCookieConsentStore:
+    consents: dict[str, CookieConsent] = field(default_factory=dict)
+    fail: bool = False
+
+    def put(self, consent: CookieConsent) -> None:
+        if self.fail:
+            raise Unavailable("DynamoDB")
+        assert consent.consent_id not in self.consents
+        self.consents[consent.consent_id] = consent
+
+    def get(self, consent_id: str) -> CookieConsent | None:
+        if self.fail:
+            raise Unavailable("DynamoDB")
+        return self.consents.get(consent_id)
+
+
+@dataclass
+class FakeVisitStore:
+    visits: list[Visit] = field(default_factory=list)
+
+    def put(self, visit: Visit) -> None:
+        self.visits.append(visit)

@@ -100,11 +100,12 @@ IDEMPOTENCY = TableSpec(
 
 # Cookie consents (§7): the banner's choices. No personal information: an id, the choice, the
 # categories, the policy version and the time. Kept 60 months, like the visits they may allow.
+COOKIE_CONSENT_TTL_ATTRIBUTE = "expires_at"
 COOKIE_CONSENTS = TableSpec(
     logical_id="CookieConsents",
     env_var="COOKIE_CONSENTS_TABLE",
     partition=Attribute("consent_id", "S"),
-    ttl_attribute="expires_at",
+    ttl_attribute=COOKIE_CONSENT_TTL_ATTRIBUTE,
     point_in_time_recovery=True,
     holds_pi=False,
     purpose="Cookie consent choices (no personal information)",
@@ -112,11 +113,12 @@ COOKIE_CONSENTS = TableSpec(
 
 # Visits (§1.2): time, page and IP of visitors whose cookie consent allows analytics, for 60 months.
 # No backups: what TTL removes must not come back from a restore.
+VISIT_TTL_ATTRIBUTE = "expires_at"
 VISITS = TableSpec(
     logical_id="Visits",
     env_var="VISITS_TABLE",
     partition=Attribute("visit_id", "S"),
-    ttl_attribute="expires_at",
+    ttl_attribute=VISIT_TTL_ATTRIBUTE,
     point_in_time_recovery=False,
     holds_pi=True,
     purpose="Visit records (time, page, IP address) with analytics consent",

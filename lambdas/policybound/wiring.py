@@ -15,6 +15,7 @@ from urllib.parse import quote
 import boto3
 
 from policybound.adapters.aws import CLIENT_CONFIG
+from policybound.adapters.cookies import DynamoCookieConsentStore, DynamoVisitStore
 from policybound.adapters.dynamodb import DynamoSubmissionStore
 from policybound.adapters.idempotency import PowertoolsIdempotency
 from policybound.adapters.kms import KmsBlindIndex, KmsKeyEncryptionKeys
@@ -22,10 +23,12 @@ from policybound.adapters.ledger import DynamoLedger
 from policybound.adapters.ses import SesMailer
 from policybound.api import dependencies
 from policybound.domain.clock import Clock, SystemClock
+from policybound.domain.cookies import CookieConsentService
 from policybound.domain.destruction import Destroyer
 from policybound.domain.intake import IntakeService
 from policybound.domain.records import RecordReader
 from policybound.domain.sealing import EnvelopeSealer
+from policybound.domain.visits import VisitService
 from policybound.settings import Settings
 
 # At DEBUG these libraries log whole request bodies and route arguments, and ours carry personal
@@ -51,6 +54,10 @@ class Wiring:
     @cached_property
     def kms(self) -> Any:
         return self.client("kms")
+
+    @cached_property
+    def ses(self) -> Any:
+        return self.client("ses")
 
     @cached_property
     def store(self) -> DynamoSubmissionStore:
@@ -81,7 +88,7 @@ class Wiring:
             store=self.store,
             sealer=self.sealer,
             blind_index=KmsBlindIndex(self.kms, self.settings.blind_index_key_id),
-            mailer=SesMailer(self.client("ses"), self.settings.mail_sender),
+            mailer=SesMailer(self.ses, self.settings.mail_sender),
             clock=self.clock,
             unsubscribe_url=self.unsubscribe_url,
         )
@@ -90,9 +97,25 @@ class Wiring:
     def idempotency(self) -> PowertoolsIdempotency:
         return PowertoolsIdempotency(self.settings.idempotency_table, self.dynamodb)
 
+    @cached_property
+    def cookie_consent_store(self) -> DynamoCookieConsentStore:
+        return DynamoCookieConsentStore(self.dynamodb, self.settings.cookie_consents_table)
+
+    @cached_property
+    def cookie_consents(self) -> CookieConsentService:
+        return CookieConsentService(self.cookie_consent_store, self.clock)
+
+    @cached_property
+    def visits(self) -> VisitService:
+        return VisitService(
+            self.cookie_consent_store, DynamoVisitStore(self.dynamodb, self.settings.visits_table), self.clock
+        )
+
     def providers(self) -> dict[Callable[[], Any], Callable[[], Any]]:
         """Route dependency providers and what replaces them; services are built on first use."""
         return {
             dependencies.intake_service: lambda: self.intake,
             dependencies.idempotency: lambda: self.idempotency,
+            dependencies.cookie_consent_service: lambda: self.cookie_consents,
+            dependencies.visit_service: lambda: self.visits,
         }

@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 
 from policybound.api.errors import register_error_handlers
-from policybound.api.routes import forms, policy
+from policybound.api.origins import OriginPolicy
+from policybound.api.routes import cookies, forms, policy
 from policybound.policy import POLICY_VERSION
 
 API_TITLE = "Policybound"
@@ -30,7 +31,11 @@ def create_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True, cors=cors_config(allowed_origins))
     app.include_router(policy.router)
     app.include_router(forms.router)
-    register_error_handlers(app)
+    app.include_router(cookies.router)
+    # Cross-origin requests from pages that are not allowed are refused (403) before any route runs.
+    origins = OriginPolicy(allowed_origins)
+    app.use(middlewares=[origins.middleware])
+    register_error_handlers(app, origins)
     return app
 
 

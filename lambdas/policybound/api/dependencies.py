@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NoReturn, Protocol
 
+from policybound.domain.cookies import CookieConsentService
 from policybound.domain.intake import IntakeService
+from policybound.domain.visits import VisitService
 
 
 class Idempotency(Protocol):
@@ -30,3 +32,11 @@ def intake_service() -> IntakeService:
 
 def idempotency() -> Idempotency:
     _not_wired("idempotency")
+
+
+def cookie_consent_service() -> CookieConsentService:
+    _not_wired("cookie_consent_service")
+
+
+def visit_service() -> VisitService:
+    _not_wired("visit_service")

@@ -23,6 +23,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 )
 
 from policybound.api.http import BodyRejected, check_json_body
+from policybound.api.origins import OriginForbidden, OriginPolicy
 from policybound.domain.errors import (
     DomainError,
     FieldProblem,
@@ -85,16 +86,28 @@ def _problem_from_pydantic(error: Mapping[str, Any]) -> FieldProblem:
     return FieldProblem(field or source, problem)
 
 
-def register_error_handlers(app: APIGatewayRestResolver) -> None:
+def _forbidden(error: OriginForbidden) -> Response[str]:
+    return error_response(
+        HTTPStatus.FORBIDDEN, "forbidden", error.message, [FieldProblem("header.Origin", "is not allowed")]
+    )
+
+
+def register_error_handlers(app: APIGatewayRestResolver, origins: OriginPolicy | None = None) -> None:
     @app.exception_handler(BodyRejected)
     def body_rejected(error: BodyRejected) -> Response[str]:
         return error_response(error.status, error.code, error.message)
+
+    app.exception_handler(OriginForbidden)(_forbidden)
 
     # RequestUnsupportedContentType is a sibling of RequestValidationError; both are judged here.
     @app.exception_handler([RequestValidationError, RequestUnsupportedContentType])
     def request_invalid(error: ValidationException) -> Response[str]:
         # Validation runs before any middleware, so the body's size, type and syntax are judged
-        # here first: a 16 MiB upload is "too large", not "invalid".
+        # here first: a 16 MiB upload is "too large", not "invalid". A page that may not call the API
+        # at all is told so before anything about its body.
+        refused = origins.refusal(app.current_event) if origins else None
+        if refused:
+            return _forbidden(refused)
         rejected = check_json_body(app.current_event)
         if rejected:
             return error_response(rejected.status, rejected.code, rejected.message)

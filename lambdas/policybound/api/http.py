@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from http import HTTPStatus
+from typing import Any
 
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
@@ -54,3 +55,11 @@ def check_json_body(event: APIGatewayProxyEvent) -> BodyRejected | None:
             f" (line {getattr(error, 'lineno', '?')}, column {getattr(error, 'colno', '?')}).",
         )
     return None
+
+
+def json_body_guard(app: Any, next_middleware: Any) -> Any:
+    """Route middleware: valid JSON can still be too large or sent as another type; judge it before use."""
+    rejected = check_json_body(app.current_event)
+    if rejected:
+        raise rejected
+    return next_middleware(app)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel
 
+from policybound.domain.cookies import CookieConsent
 from policybound.domain.model import Receipt
 from policybound.policy import POLICY_TIMEZONE
 
@@ -52,3 +53,21 @@ class ErrorBody(BaseModel):
 
 class ErrorOut(BaseModel):
     error: ErrorBody
+
+
+class CookieConsentOut(BaseModel):
+    consent_id: str
+    choice: str
+    categories: list[str]
+    policy_version: str
+    recorded_at: str
+
+    @classmethod
+    def of(cls, consent: CookieConsent) -> CookieConsentOut:
+        return cls(
+            consent_id=consent.consent_id,
+            choice=consent.choice.value,
+            categories=list(consent.categories),
+            policy_version=consent.policy_version,
+            recorded_at=rfc3339(consent.recorded_at),
+        )

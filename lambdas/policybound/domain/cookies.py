@@ -43,6 +43,7 @@ class CookieConsentRequest(BaseModel):
     choice: CookieChoice = Field(description="all: every category; selected: the listed ones; none: none")
     categories: tuple[str, ...] = Field(
         default=(),
+        validate_default=True,
         max_length=len(COOKIE_CATEGORIES) * 2,
         description="The categories allowed; for 'all' every consentable category (or omit), for 'none' none",
         examples=[list(CONSENTABLE_COOKIE_CATEGORIES)],

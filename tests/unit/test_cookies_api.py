@@ -1,0 +1,296 @@
+"""Cookie consents, visits and the origin check over in-memory fakes: API.md's statuses, codes and shapes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.test import Client
+
+from local.gateway import Gateway
+from policybound.api.app import create_app, openapi_json
+from policybound.api.dependencies import cookie_consent_service, idempotency, intake_service, visit_service
+from policybound.domain.clock import FixedClock
+from policybound.domain.cookies import CookieChoice, CookieConsent, CookieConsentService
+from policybound.domain.visits import VisitService
+from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, POLICY_VERSION
+from tests.conftest import NOW, UnitApi, submission
+from tests.fakes import FakeCookieConsentStore, FakeIdempotency, FakeVisitStore
+from tests.unit.test_forms_api import assert_error
+
+SITE = "https://www.example.com"
+
+
+@dataclass
+class CookieApi:
+    client: Client
+    consents: FakeCookieConsentStore
+    visits: FakeVisitStore
+    clock: FixedClock
+
+    def post(self, path: str, body: Any, **headers: str) -> Any:
+        data = body if isinstance(body, (str, bytes)) else json.dumps(body)
+        return self.client.post(path, data=data, headers={"Content-Type": "application/json"} | headers)
+
+    def consent(self, choice: str, categories: list[str] | None = None, **headers: str) -> Any:
+        body: dict[str, Any] = {"choice": choice, "policy_version": POLICY_VERSION}
+        if categories is not None:
+            body["categories"] = categories
+        return self.post("/v1/cookie-consents", body, **headers)
+
+
+@pytest.fixture
+def cookie_api(unit_api: UnitApi) -> CookieApi:
+    consents, visits = FakeCookieConsentStore(), FakeVisitStore()
+    clock = FixedClock(NOW)
+    app = create_app([SITE])
+    app.dependency_overrides.update(
+        {
+            cookie_consent_service: lambda: CookieConsentService(consents, clock),
+            visit_service: lambda: VisitService(consents, visits, clock),
+            intake_service: lambda: pytest.fail("intake must not run"),
+            idempotency: lambda: FakeIdempotency(),
+        }
+    )
+    web = Path(__file__).resolve().parents[2] / "web"
+    gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=web, local_routes={})
+    return CookieApi(Client(gateway), consents, visits, clock)
+
+
+# --- POST /v1/cookie-consents --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("choice", "categories", "kept"),
+    [
+        ("all", None, list(CONSENTABLE_COOKIE_CATEGORIES)),
+        ("all", list(reversed(CONSENTABLE_COOKIE_CATEGORIES)), list(CONSENTABLE_COOKIE_CATEGORIES)),
+        ("none", None, []),
+        ("none", [], []),
+        ("selected", ["marketing", "analytics", "marketing"], ["analytics", "marketing"]),
+        ("selected", ["analytics"], ["analytics"]),
+        ("selected", [], []),
+    ],
+)
+def test_each_choice_is_recorded_with_the_categories_it_means(
+    cookie_api: CookieApi, choice: str, categories: list[str] | None, kept: list[str]
+) -> None:
+    response = cookie_api.consent(choice, categories)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    body = response.get_json()
+    assert set(body) == {"consent_id", "choice", "categories", "policy_version", "recorded_at"}
+    assert body["choice"] == choice
+    assert body["categories"] == kept
+    assert body["policy_version"] == POLICY_VERSION
+    assert body["recorded_at"] == "2026-11-30T14:00:00+09:00"
+    stored = cookie_api.consents.consents[body["consent_id"]]
+    assert stored.categories == tuple(kept)
+    # Kept as long as the visits it may allow: 60 months, in Seoul time.
+    assert stored.expires_at.isoformat() == "2031-11-30T14:00:00+09:00"
+
+
+@pytest.mark.parametrize(
+    ("choice", "categories", "problem"),
+    [
+        ("selected", ["analytics", "tracking"], "unknown categories"),
+        ("selected", ["strictly_necessary"], "need no consent"),
+        ("all", ["analytics"], "every category"),
+        ("none", ["marketing"], "must be empty"),
+    ],
+)
+def test_categories_that_disagree_with_the_choice_are_422(
+    cookie_api: CookieApi, choice: str, categories: list[str], problem: str
+) -> None:
+    error = assert_error(cookie_api.consent(choice, categories), 422, "validation_failed")
+    [detail] = error["details"]
+    assert detail["field"] == "categories"
+    assert problem in detail["problem"]
+    assert cookie_api.consents.consents == {}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"choice": "some", "policy_version": POLICY_VERSION},
+        {"choice": "all"},
+        {"choice": "all", "policy_version": POLICY_VERSION, "tracking": True},
+        {"choice": "selected", "categories": "analytics", "policy_version": POLICY_VERSION},
+    ],
+)
+def test_malformed_consents_are_422(cookie_api: CookieApi, body: dict[str, Any]) -> None:
+    assert_error(cookie_api.post("/v1/cookie-consents", body), 422, "validation_failed")
+    assert cookie_api.consents.consents == {}
+
+
+def test_outdated_policy_version_is_409_naming_the_current(cookie_api: CookieApi) -> None:
+    body = {"choice": "all", "policy_version": "2015-01-01"}
+    error = assert_error(cookie_api.post("/v1/cookie-consents", body), 409, "policy_version_outdated")
+    assert error["current_version"] == POLICY_VERSION
+    assert error["details"] == [{"field": "policy_version", "problem": f"must be '{POLICY_VERSION}'"}]
+    assert cookie_api.consents.consents == {}
+
+
+def test_body_checks_come_first(cookie_api: CookieApi) -> None:
+    assert_error(cookie_api.post("/v1/cookie-consents", "{"), 400, "invalid_json")
+    assert_error(cookie_api.post("/v1/cookie-consents", "x" * 20_000), 413, "payload_too_large")
+    response = cookie_api.client.post("/v1/cookie-consents", data="choice=all", content_type="text/plain")
+    assert_error(response, 415, "unsupported_media_type")
+    padded = json.dumps({"choice": "all", "policy_version": POLICY_VERSION, "categories": []}) + " " * 17_000
+    assert_error(cookie_api.post("/v1/cookie-consents", padded), 413, "payload_too_large")
+    assert cookie_api.consents.consents == {}
+
+
+def test_store_failure_is_503_with_retry_after(cookie_api: CookieApi) -> None:
+    cookie_api.consents.fail = True
+    response = cookie_api.consent("all")
+    assert_error(response, 503, "unavailable")
+    assert response.headers["Retry-After"]
+
+
+# --- POST /v1/visits ------------------------------------------------------------------------------
+
+
+def _consent_id(api: CookieApi, choice: str, categories: list[str] | None = None) -> str:
+    response = api.consent(choice, categories)
+    assert response.status_code == 201
+    return str(response.get_json()["consent_id"])
+
+
+def test_a_visit_is_stored_with_time_page_and_ip_when_analytics_is_allowed(cookie_api: CookieApi) -> None:
+    consent_id = _consent_id(cookie_api, "selected", ["analytics"])
+    response = cookie_api.client.post(
+        "/v1/visits",
+        json={"page": "/contact-us.html", "consent_id": consent_id},
+        environ_base={"REMOTE_ADDR": "203.0.113.7"},
+    )
+    assert response.status_code == 204
+    assert response.get_data() == b""
+    [visit] = cookie_api.visits.visits
+    assert (visit.page, visit.source_ip, visit.visited_at) == ("/contact-us.html", "203.0.113.7", NOW)
+    assert visit.expires_at.isoformat() == "2031-11-30T14:00:00+09:00"
+
+
+@pytest.mark.parametrize(
+    "consent",
+    [
+        None,
+        ("none", None),
+        ("selected", ["marketing"]),
+        ("selected", []),
+    ],
+)
+def test_no_visit_is_stored_without_analytics_consent(
+    cookie_api: CookieApi, consent: tuple[str, list[str] | None] | None
+) -> None:
+    body: dict[str, Any] = {"page": "/index.html"}
+    if consent:
+        body["consent_id"] = _consent_id(cookie_api, *consent)
+    response = cookie_api.post("/v1/visits", body)
+    assert response.status_code == 204
+    assert cookie_api.visits.visits == []
+
+
+def test_a_consent_this_server_never_recorded_allows_nothing(cookie_api: CookieApi) -> None:
+    body = {"page": "/", "consent_id": "0b6f3f0e-9a54-4d0e-8c1e-1d2f3a4b5c6d"}
+    assert cookie_api.post("/v1/visits", body).status_code == 204
+    assert cookie_api.visits.visits == []
+
+
+def test_an_expired_or_outdated_consent_allows_nothing(cookie_api: CookieApi) -> None:
+    expired = _consent_id(cookie_api, "all")
+    stored = cookie_api.consents.consents[expired]
+    cookie_api.clock.at = stored.expires_at + timedelta(seconds=1)
+    assert cookie_api.post("/v1/visits", {"page": "/", "consent_id": expired}).status_code == 204
+    old = CookieConsent(
+        consent_id="11111111-2222-4333-8444-555555555555",
+        choice=CookieChoice.ALL,
+        categories=CONSENTABLE_COOKIE_CATEGORIES,
+        policy_version="2015-01-01",
+        recorded_at=NOW,
+        expires_at=NOW + timedelta(days=30),
+    )
+    cookie_api.consents.consents[old.consent_id] = old
+    cookie_api.clock.at = NOW
+    assert cookie_api.post("/v1/visits", {"page": "/", "consent_id": old.consent_id}).status_code == 204
+    assert cookie_api.visits.visits == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"page": "/rights.html?token=secret"}, "page"),
+        ({"page": "https://www.example.com/"}, "page"),
+        ({"page": "/" + "a" * 600}, "page"),
+        ({}, "page"),
+        ({"page": "/", "consent_id": "not-an-id"}, "consent_id"),
+        ({"page": "/", "ip": "1.2.3.4"}, "ip"),
+    ],
+)
+def test_bad_visits_are_422_and_store_nothing(cookie_api: CookieApi, body: dict[str, Any], field: str) -> None:
+    body = body | ({"consent_id": _consent_id(cookie_api, "all")} if "consent_id" not in body else {})
+    error = assert_error(cookie_api.post("/v1/visits", body), 422, "validation_failed")
+    assert field in [d["field"] for d in error["details"]]
+    assert "secret" not in json.dumps(error)
+    assert cookie_api.visits.visits == []
+
+
+# --- Origins --------------------------------------------------------------------------------------
+
+
+def test_a_page_from_an_origin_not_allowed_is_refused_before_anything_is_stored(
+    cookie_api: CookieApi, unit_api: UnitApi
+) -> None:
+    evil = {"Origin": "https://evil.example"}
+    error = assert_error(cookie_api.consent("all", None, **evil), 403, "forbidden")
+    assert error["details"] == [{"field": "header.Origin", "problem": "is not allowed"}]
+    assert_error(cookie_api.post("/v1/visits", {"page": "/"}, **evil), 403, "forbidden")
+    # Judged before the body: a page that may not call the API learns nothing about its request.
+    assert_error(cookie_api.post("/v1/cookie-consents", {"choice": 1}, **evil), 403, "forbidden")
+    assert_error(cookie_api.post("/v1/cookie-consents", "{", **evil), 403, "forbidden")
+    assert_error(cookie_api.client.get("/v1/policy", headers=evil), 403, "forbidden")
+    assert cookie_api.consents.consents == {}
+    response = unit_api.client.post(
+        "/v1/forms/contact-us",
+        data=json.dumps(submission("contact-us")),
+        headers={"Content-Type": "application/json"} | evil,
+    )
+    assert_error(response, 403, "forbidden")
+    assert unit_api.store.records == {}
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_allowed_same_and_absent_origins_pass(cookie_api: CookieApi) -> None:
+    allowed = cookie_api.consent("none", Origin=SITE)
+    assert allowed.status_code == 201
+    assert allowed.headers["Access-Control-Allow-Origin"] == SITE
+    assert cookie_api.consent("none", Origin=SITE + "/").status_code == 201
+    # The API's own origin (Host and scheme as API Gateway passes them) is never foreign to itself.
+    assert cookie_api.consent("none", Origin="http://localhost").status_code == 201
+    assert_error(cookie_api.consent("none", Origin="https://localhost"), 403, "forbidden")
+    assert cookie_api.consent("none").status_code == 201
+    assert_error(cookie_api.consent("none", Origin="null"), 403, "forbidden")
+
+
+def test_preflight_is_answered_for_allowed_origins_only(cookie_api: CookieApi) -> None:
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+    ok = cookie_api.client.options("/v1/cookie-consents", headers=preflight | {"Origin": SITE})
+    assert ok.status_code == 204
+    assert ok.headers["Access-Control-Allow-Origin"] == SITE
+    refused = cookie_api.client.options("/v1/cookie-consents", headers=preflight | {"Origin": "https://evil.example"})
+    assert_error(refused, 403, "forbidden")
+
+
+def test_openapi_documents_the_cookie_routes(cookie_api: CookieApi) -> None:
+    doc = cookie_api.client.get("/openapi.json").get_json()
+    consent = doc["paths"]["/v1/cookie-consents"]["post"]
+    assert {"201", "400", "403", "409", "413", "415", "422", "503"} <= set(consent["responses"])
+    visits = doc["paths"]["/v1/visits"]["post"]
+    assert {"204", "403", "422"} <= set(visits["responses"])
+    schema = consent["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    request = doc["components"]["schemas"][schema]
+    assert set(request["properties"]) == {"choice", "categories", "policy_version"}
+    assert request["additionalProperties"] is False
