@@ -45,6 +45,8 @@ def policy_document(language: Language) -> dict[str, Any]:
         return {
             "name": name,
             "label": spec.label.in_(language),
+            # Lets a page pick the input (email, phone, long text) and check it as the API will.
+            "kind": spec.kind,
             "max_length": spec.max_length,
             "request": spec.is_request,
         }
