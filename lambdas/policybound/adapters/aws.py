@@ -17,7 +17,7 @@ CLIENT_CONFIG = Config(
     region_name=AWS_REGION,
     connect_timeout=2,
     read_timeout=5,
-    retries={"mode": "standard", "max_attempts": 3},
+    retries={"mode": "standard", "total_max_attempts": 3},
 )
 
 
