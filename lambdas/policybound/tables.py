@@ -41,6 +41,9 @@ class TableSpec:
     holds_pi: bool = False
     stream: Literal["OLD_IMAGE", "NEW_AND_OLD_IMAGES"] | None = None
     purpose: str = ""
+    # Required when point_in_time_recovery is False: why the table must not (or need not) be backed up.
+    # The stacks publish it as the cdk-nag acknowledgment; synth fails without it.
+    no_backup_reason: str = ""
 
 
 # Records: one item per submission. PI lives only in the sealed blob; everything in clear is metadata.
@@ -75,6 +78,11 @@ KEYS = TableSpec(
     point_in_time_recovery=False,
     holds_pi=True,
     purpose="Per-record data keys (crypto-shredding)",
+    no_backup_reason=(
+        "Crypto-shredding: deleting a record's data key must make every copy of the record unreadable, "
+        "including the records table's point-in-time backups (policy §4, §9.2); a backup of the keys "
+        "would undo that."
+    ),
 )
 
 # Ledger: append-only, hash-chained evidence (destruction, access, consent ...) holding no PI.
@@ -96,6 +104,7 @@ IDEMPOTENCY = TableSpec(
     point_in_time_recovery=False,
     holds_pi=False,
     purpose="Idempotency receipts (no personal information)",
+    no_backup_reason="Receipts live one hour and hold no PI; restoring them would only replay stale receipts.",
 )
 
 # Cookie consents (§7): the banner's choices. No personal information: an id, the choice, the
@@ -122,6 +131,7 @@ VISITS = TableSpec(
     point_in_time_recovery=False,
     holds_pi=True,
     purpose="Visit records (time, page, IP address) with analytics consent",
+    no_backup_reason="What TTL removes after 60 months must not come back from a restore (policy §4).",
 )
 
 TABLES: tuple[TableSpec, ...] = (RECORDS, KEYS, LEDGER, IDEMPOTENCY, COOKIE_CONSENTS, VISITS)
