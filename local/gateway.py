@@ -26,6 +26,9 @@ from policybound.policy import AWS_REGION
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 LocalRoute = Callable[[Request], Response]
+# Takes the Authorization header; returns the claims API Gateway's Cognito authorizer would pass, or None.
+Authorizer = Callable[[str | None], dict[str, str] | None]
+STAFF_PREFIX = "/v1/staff"
 
 
 @dataclass
@@ -108,8 +111,12 @@ class Gateway:
         openapi: Callable[[], str],
         site_root: Path,
         local_routes: dict[tuple[str, str], LocalRoute],
+        staff_handler: Handler | None = None,
+        staff_authorizer: Authorizer | None = None,
     ) -> None:
         self._api_handler = api_handler
+        self._staff_handler = staff_handler
+        self._staff_authorizer = staff_authorizer
         self._openapi = openapi
         self._site_root = site_root.resolve()
         self._local_routes = local_routes
@@ -121,6 +128,8 @@ class Gateway:
 
     def dispatch(self, request: Request) -> Response:
         path = request.path
+        if path == STAFF_PREFIX or path.startswith(STAFF_PREFIX + "/"):
+            return self._staff(request)
         if path.startswith("/v1/"):
             context = LambdaContext("policybound-api", str(uuid.uuid4()))
             return http_response(self._api_handler(proxy_event(request), context))
@@ -136,6 +145,32 @@ class Gateway:
             status=404,
             mimetype="application/json",
         )
+
+    def _staff(self, request: Request) -> Response:
+        """As API Gateway with a Cognito user-pool authorizer: no valid token, no function call."""
+        if self._staff_handler is None or self._staff_authorizer is None:
+            raise NotFound()
+        claims = self._staff_authorizer(request.headers.get("Authorization"))
+        if claims is None:
+            return Response(
+                json.dumps(
+                    {
+                        "error": {
+                            "code": "unauthorized",
+                            "message": "Sign in as staff: send a valid id token of the staff user pool "
+                            "in the Authorization header.",
+                            "details": [],
+                        }
+                    }
+                ),
+                status=401,
+                mimetype="application/json",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        event = proxy_event(request)
+        event["requestContext"]["authorizer"] = {"claims": claims}
+        context = LambdaContext("policybound-staff-api", str(uuid.uuid4()))
+        return http_response(self._staff_handler(event, context))
 
     def _static(self, request: Request, path: str) -> Response:
         relative = path.lstrip("/") or "index.html"

@@ -20,6 +20,7 @@ from werkzeug.wrappers import Request, Response
 from local import environment, outbox
 from local.gateway import Gateway
 from local.provision import provision
+from local.staff import StaffAccess
 
 SITE_ROOT = Path(__file__).resolve().parent.parent / "web"
 
@@ -46,19 +47,35 @@ class LocalMode:
         return f"http://{self.api_server.host}:{self.api_server.port}"
 
 
-def build_gateway() -> Gateway:
+def merge_openapi(public: str, staff: str) -> str:
+    """One document for both APIs, as a developer browsing local mode expects; the schemas of the two
+    apps share names only where they are the same models (the error shape)."""
+    merged, other = json.loads(public), json.loads(staff)
+    merged.setdefault("paths", {}).update(other.get("paths", {}))
+    for section, values in other.get("components", {}).items():
+        merged.setdefault("components", {}).setdefault(section, {}).update(values)
+    tags = {tag["name"]: tag for tag in [*merged.get("tags", []), *other.get("tags", [])]}
+    if tags:
+        merged["tags"] = list(tags.values())
+    return json.dumps(merged)
+
+
+def build_gateway(staff: StaffAccess) -> Gateway:
     """Imports the entry points only now: they read their settings at import, as in Lambda."""
-    from entrypoints import api
+    from entrypoints import api, staff_api
     from policybound.api.app import openapi_json
+    from policybound.api.staff_app import staff_openapi_json
 
     def outbox_route(_: Request) -> Response:
         return json_response(outbox.sent_mail())
 
     return Gateway(
         api_handler=api.lambda_handler,
-        openapi=lambda: openapi_json(api.app),
+        openapi=lambda: merge_openapi(openapi_json(api.app), staff_openapi_json(staff_api.app)),
         site_root=SITE_ROOT,
-        local_routes={("GET", "/_local/outbox"): outbox_route},
+        local_routes={("GET", "/_local/outbox"): outbox_route, ("POST", "/_local/staff-token"): staff.token_route},
+        staff_handler=staff_api.lambda_handler,
+        staff_authorizer=staff.authorizer,
     )
 
 
@@ -86,9 +103,11 @@ def local_mode(
         moto_url = f"http://{moto_host}:{moto.get_host_and_port()[1]}"
         os.environ.update(environment.aws_environment(moto_url))
         key_ids = provision(moto_url)
+        staff = StaffAccess.provision(moto_url)
         server = make_server(api_host, api_port, lambda e, s: gateway(e, s), threaded=True)
         os.environ.update(environment.app_environment(key_ids, f"http://{api_host}:{server.port}"))
-        gateway = build_gateway()
+        os.environ["STAFF_USER_POOL_ID"] = staff.pool.pool_id
+        gateway = build_gateway(staff)
         yield LocalMode(gateway=gateway, api_server=server, moto=moto, moto_url=moto_url)
     finally:
         moto.stop()
@@ -105,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  Sample site and API   {mode.api_url}/\n"
             f"  OpenAPI document      {mode.api_url}/openapi.json\n"
             f"  Sent mail             {mode.api_url}/_local/outbox\n"
+            f"  Staff tokens          POST {mode.api_url}/_local/staff-token "
+            '{"username": "manager" | "staff" | "auditor"}\n'
             f"  Local AWS (moto)      {mode.moto_url}  region ap-northeast-2, any credentials\n"
             "Press Ctrl-C to stop.",
             flush=True,

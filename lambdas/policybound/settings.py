@@ -34,6 +34,8 @@ class Settings(BaseModel):
     public_base_url: HttpUrl
     # Origins allowed to call the public API from a browser; empty means no cross-origin access.
     allowed_origins: tuple[str, ...] = ()
+    # The staff user pool (Cognito); only the staff API needs it, and checks at start-up that it has it.
+    staff_user_pool_id: str | None = Field(default=None, min_length=1)
 
     @field_validator("allowed_origins", mode="before")
     @classmethod
@@ -59,6 +61,7 @@ ENV_VARS: dict[str, str] = {
     "mail_sender": "MAIL_SENDER",
     "public_base_url": "PUBLIC_BASE_URL",
     "allowed_origins": "ALLOWED_ORIGINS",
+    "staff_user_pool_id": "STAFF_USER_POOL_ID",
 }
 
 

@@ -14,6 +14,7 @@ VALID = {
     "MAIL_SENDER": "no-reply@example.com",
     "PUBLIC_BASE_URL": "https://api.example.com/",
     "ALLOWED_ORIGINS": "https://www.example.com, https://example.com ,",
+    "STAFF_USER_POOL_ID": "ap-northeast-2_Staff1",
 }
 
 

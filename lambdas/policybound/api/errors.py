@@ -6,7 +6,7 @@ Error bodies never echo submitted values: pydantic's `input` is dropped, and mes
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -27,9 +27,11 @@ from policybound.api.origins import OriginForbidden, OriginPolicy
 from policybound.domain.errors import (
     DomainError,
     FieldProblem,
+    Forbidden,
     NotFound,
     PolicyVersionOutdated,
     RequiredConsentWithheld,
+    Unauthorized,
     Unavailable,
     ValidationFailed,
 )
@@ -43,6 +45,8 @@ _STATUS: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     RequiredConsentWithheld: (HTTPStatus.UNPROCESSABLE_ENTITY, "required_consent_withheld"),
     PolicyVersionOutdated: (HTTPStatus.CONFLICT, "policy_version_outdated"),
     NotFound: (HTTPStatus.NOT_FOUND, "not_found"),
+    Unauthorized: (HTTPStatus.UNAUTHORIZED, "unauthorized"),
+    Forbidden: (HTTPStatus.FORBIDDEN, "forbidden"),
     Unavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "unavailable"),
 }
 
@@ -92,7 +96,27 @@ def _forbidden(error: OriginForbidden) -> Response[str]:
     )
 
 
-def register_error_handlers(app: APIGatewayRestResolver, origins: OriginPolicy | None = None) -> None:
+def domain_error_response(error: DomainError) -> Response[str]:
+    status, code = next(
+        (mapping for kind, mapping in _STATUS.items() if isinstance(error, kind)),
+        (HTTPStatus.BAD_REQUEST, "bad_request"),
+    )
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(error, Unavailable) else None
+    extra = {"current_version": error.current} if isinstance(error, PolicyVersionOutdated) else None
+    if isinstance(error, Unavailable):
+        logger.warning("dependency unavailable", extra={"dependency": error.dependency})
+    return error_response(status, code, error.message, error.details, headers, extra)
+
+
+def register_error_handlers(
+    app: APIGatewayRestResolver,
+    origins: OriginPolicy | None = None,
+    gate: Callable[[APIGatewayRestResolver], object] | None = None,
+) -> None:
+    """`gate` (the staff app's access check) raises Unauthorized or Forbidden; it is also asked before
+    a validation verdict, because validation runs before any middleware and must not answer a caller
+    who may not call the route at all."""
+
     @app.exception_handler(BodyRejected)
     def body_rejected(error: BodyRejected) -> Response[str]:
         return error_response(error.status, error.code, error.message)
@@ -108,6 +132,11 @@ def register_error_handlers(app: APIGatewayRestResolver, origins: OriginPolicy |
         refused = origins.refusal(app.current_event) if origins else None
         if refused:
             return _forbidden(refused)
+        if gate:
+            try:
+                gate(app)
+            except DomainError as denied:
+                return domain_error_response(denied)
         rejected = check_json_body(app.current_event)
         if rejected:
             return error_response(rejected.status, rejected.code, rejected.message)
@@ -119,17 +148,7 @@ def register_error_handlers(app: APIGatewayRestResolver, origins: OriginPolicy |
             details,
         )
 
-    @app.exception_handler(DomainError)
-    def domain_error(error: DomainError) -> Response[str]:
-        status, code = next(
-            (mapping for kind, mapping in _STATUS.items() if isinstance(error, kind)),
-            (HTTPStatus.BAD_REQUEST, "bad_request"),
-        )
-        headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(error, Unavailable) else None
-        extra = {"current_version": error.current} if isinstance(error, PolicyVersionOutdated) else None
-        if isinstance(error, Unavailable):
-            logger.warning("dependency unavailable", extra={"dependency": error.dependency})
-        return error_response(status, code, error.message, error.details, headers, extra)
+    app.exception_handler(DomainError)(domain_error_response)
 
     @app.exception_handler(IdempotencyAlreadyInProgressError)
     def in_progress(_: IdempotencyAlreadyInProgressError) -> Response[str]:

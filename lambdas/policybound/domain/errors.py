@@ -49,6 +49,14 @@ class NotFound(DomainError):
     pass
 
 
+class Unauthorized(DomainError):
+    """No valid staff identity came with the request (missing, expired or tampered token)."""
+
+
+class Forbidden(DomainError):
+    """The caller is known, but neither role nor purpose allows this."""
+
+
 class Unavailable(DomainError):
     """A dependency failed; nothing partial was stored and the request is safe to retry."""
 

@@ -1,0 +1,28 @@
+"""Lambda entry point of the staff API (/v1/staff/*), behind API Gateway's Cognito authorizer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from policybound.api.staff_app import create_staff_app
+from policybound.settings import SettingsError, load_settings
+from policybound.wiring import Wiring
+
+logger = Logger(service="policybound-staff-api")
+
+_settings = load_settings()
+if _settings.staff_user_pool_id is None:
+    # Access-rights changes call the staff user pool; fail at start-up, not on the first grant.
+    raise SettingsError("invalid Policybound settings: STAFF_USER_POOL_ID: the staff API needs the staff user pool")
+_wiring = Wiring(_settings)
+app = create_staff_app(_wiring.settings.allowed_origins)
+app.dependency_overrides.update(_wiring.providers())
+
+
+# Events are never logged: their claims and bodies can hold personal information.
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

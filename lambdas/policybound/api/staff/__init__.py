@@ -1,0 +1,1 @@
+"""Staff access: who the caller is (auth) and what each role may call (permissions)."""

@@ -1,0 +1,79 @@
+"""Who is calling a staff route, as API Gateway's Cognito authorizer tells it.
+
+API Gateway verifies the user pool's token before the function runs and passes the token's claims in
+`requestContext.authorizer.claims` (REST proxy: every claim a string). Local mode's gateway does the
+same after verifying the local pool's token. Nothing here verifies signatures: a request that reaches
+the function without claims did not come through the authorizer and is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+from policybound.domain.errors import Unauthorized
+
+
+class Role(StrEnum):
+    """The Cognito groups of the user pool; a user's roles are the groups they belong to."""
+
+    PI_MANAGER = "pi_manager"
+    STAFF = "staff"
+    AUDITOR = "auditor"
+
+
+@dataclass(frozen=True)
+class StaffPrincipal:
+    user_id: str
+    username: str
+    groups: frozenset[Role]
+    source_ip: str | None
+
+    def has_any(self, roles: frozenset[Role]) -> bool:
+        return bool(self.groups & roles)
+
+
+# The REST authorizer flattens the token's `cognito:groups` array into one string, which has been seen
+# both as "a,b" and as "[a b]"; a JSON-ish list is accepted too.
+_GROUP_SEPARATORS = re.compile(r"[\s,\[\]\"']+")
+
+
+def parse_groups(raw: Any) -> frozenset[Role]:
+    names = raw if isinstance(raw, list) else _GROUP_SEPARATORS.split(str(raw or ""))
+    known = {role.value for role in Role}
+    return frozenset(Role(name) for name in names if name in known)
+
+
+def claims_of(event: APIGatewayProxyEvent) -> dict[str, Any]:
+    authorizer = event.request_context.authorizer
+    return dict(authorizer.claims) if authorizer else {}
+
+
+def principal_of(event: APIGatewayProxyEvent) -> StaffPrincipal | None:
+    """The caller, or None when the event carries no usable claims."""
+    claims = claims_of(event)
+    user_id, username = str(claims.get("sub") or ""), str(claims.get("cognito:username") or "")
+    # An access token has no `cognito:username`; the authorizer of the staff API takes id tokens only.
+    if not user_id or not username or claims.get("token_use", "id") != "id":
+        return None
+    return StaffPrincipal(
+        user_id=user_id,
+        username=username,
+        groups=parse_groups(claims.get("cognito:groups")),
+        source_ip=event.request_context.identity.source_ip,
+    )
+
+
+def current_staff(request: Request) -> StaffPrincipal:
+    """Depends() provider: the staff member calling the route. Powertools injects `request` into
+    dependencies that declare it; routes use `Annotated[StaffPrincipal, Depends(current_staff)]`."""
+    event = request.resolved_event
+    principal = principal_of(event) if isinstance(event, APIGatewayProxyEvent) else None
+    if principal is None:
+        raise Unauthorized("Sign in as staff: this route needs a valid token from the staff user pool.")
+    return principal

@@ -1,0 +1,54 @@
+"""The one route × role table of the staff API, and the one check that enforces it.
+
+Every staff route is listed here as (HTTP method, route path as registered in Powertools) with the
+roles that may call it. A route that is not listed answers 403 to everyone: adding a route without
+deciding who may call it cannot open it. Each area adds its own rows, in its own block.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.event_handler import Response
+
+from policybound.api.staff.auth import Role, StaffPrincipal, principal_of
+from policybound.domain.errors import Forbidden, Unauthorized
+
+RouteKey = tuple[str, str]
+
+ANY_STAFF = frozenset(Role)
+PI_HANDLERS = frozenset({Role.STAFF, Role.PI_MANAGER})
+AUDIT = frozenset({Role.AUDITOR, Role.PI_MANAGER})
+MANAGER = frozenset({Role.PI_MANAGER})
+AUDITOR = frozenset({Role.AUDITOR})
+
+ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
+    # --- who am I (issue 6) -------------------------------------------------------------------
+    ("GET", "/v1/staff/me"): ANY_STAFF,
+}
+
+
+def _roles_text(roles: frozenset[Role]) -> str:
+    return ", ".join(sorted(role.value for role in roles)) or "no role"
+
+
+def check_access(app: Any) -> StaffPrincipal:
+    """The caller of the route being resolved, if its role may call it; otherwise Unauthorized or
+    Forbidden. Identity comes first: an anonymous caller learns nothing about the route's roles."""
+    principal = principal_of(app.current_event)
+    if principal is None:
+        raise Unauthorized("Sign in as staff: this route needs a valid token from the staff user pool.")
+    route = app.context.get("_route")
+    allowed = ROUTE_ROLES.get((route.method, route.path)) if route is not None else None
+    if not allowed:
+        raise Forbidden("This route is not open to any staff role.")
+    if not principal.has_any(allowed):
+        raise Forbidden(f"This route is for {_roles_text(allowed)}; your groups are {_roles_text(principal.groups)}.")
+    return principal
+
+
+def staff_access_middleware(app: Any, next_middleware: Any) -> Response[Any]:
+    """Global middleware of the staff app: nothing runs for a caller the table does not allow."""
+    check_access(app)
+    response: Response[Any] = next_middleware(app)
+    return response

@@ -1,0 +1,38 @@
+"""The staff REST API (/v1/staff/*): behind the Cognito user-pool authorizer, one role check for all.
+
+Each area has its own router module `routes/staff_<area>.py` and its own rows in
+`staff.permissions.ROUTE_ROLES`; add both, and include the router below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+from policybound.api.app import API_VERSION, cors_config
+from policybound.api.errors import register_error_handlers
+from policybound.api.routes import staff_me
+from policybound.api.staff.permissions import check_access, staff_access_middleware
+
+STAFF_API_TITLE = "Policybound staff API"
+
+
+def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors_config(allowed_origins))
+    app.include_router(staff_me.router)
+    app.use(middlewares=[staff_access_middleware])
+    register_error_handlers(app, gate=check_access)
+    return app
+
+
+def staff_openapi_json(app: APIGatewayRestResolver) -> str:
+    return app.get_openapi_json_schema(
+        title=STAFF_API_TITLE,
+        version=API_VERSION,
+        description=(
+            "Routes for the company's PI handlers, PI manager and auditors. Every call needs an id token of the "
+            "staff user pool (Authorization header); each route names the groups it is open to. Every read of "
+            "personal information writes an access record."
+        ),
+    )
