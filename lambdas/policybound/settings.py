@@ -27,6 +27,9 @@ class Settings(BaseModel):
     idempotency_table: str = Field(min_length=3)
     cookie_consents_table: str = Field(min_length=3)
     visits_table: str = Field(min_length=3)
+    rights_verifications_table: str = Field(min_length=3)
+    rights_requests_table: str = Field(min_length=3)
+    disclosures_table: str = Field(min_length=3)
     data_key_id: str = Field(min_length=1)
     blind_index_key_id: str = Field(min_length=1)
     mail_sender: str = Field(min_length=3, pattern=r"^[^@\s]+@[^@\s]+$")
@@ -56,6 +59,9 @@ ENV_VARS: dict[str, str] = {
     "idempotency_table": tables.IDEMPOTENCY.env_var,
     "cookie_consents_table": tables.COOKIE_CONSENTS.env_var,
     "visits_table": tables.VISITS.env_var,
+    "rights_verifications_table": tables.RIGHTS_VERIFICATIONS.env_var,
+    "rights_requests_table": tables.RIGHTS_REQUESTS.env_var,
+    "disclosures_table": tables.DISCLOSURES.env_var,
     "data_key_id": tables.DATA_KEY.env_var,
     "blind_index_key_id": tables.BLIND_INDEX_KEY.env_var,
     "mail_sender": "MAIL_SENDER",

@@ -61,6 +61,9 @@ RECORDS = TableSpec(
         Index("by_subject", Attribute("subject", "S"), Attribute("received_at", "S")),
         # Staff listings per form, newest first.
         Index("by_form", Attribute("form", "S"), Attribute("received_at", "S")),
+        # A legal representative's lookups (§6): the blind index of their address on a child's record.
+        # Sparse: only records of children under 14 carry it.
+        Index("by_guardian", Attribute("guardian", "S"), Attribute("received_at", "S")),
     ),
     ttl_attribute=RECORD_TTL_ATTRIBUTE,
     point_in_time_recovery=True,
@@ -134,7 +137,65 @@ VISITS = TableSpec(
     no_backup_reason="What TTL removes after 60 months must not come back from a restore (policy §4).",
 )
 
-TABLES: tuple[TableSpec, ...] = (RECORDS, KEYS, LEDGER, IDEMPOTENCY, COOKIE_CONSENTS, VISITS)
+# Data-subject rights (§6): one-time codes and sessions. Hashes and blind indexes only: a code is kept
+# as a keyed hash, a session token as a hash of its 256 random bits. Items live minutes.
+RIGHTS_VERIFICATION_TTL_ATTRIBUTE = "expires_at"
+RIGHTS_VERIFICATIONS = TableSpec(
+    logical_id="RightsVerifications",
+    env_var="RIGHTS_VERIFICATIONS_TABLE",
+    partition=Attribute("verification_key", "S"),
+    ttl_attribute=RIGHTS_VERIFICATION_TTL_ATTRIBUTE,
+    point_in_time_recovery=False,
+    holds_pi=False,
+    purpose="One-time codes and sessions of data-subject rights requests (hashes only)",
+    no_backup_reason=(
+        "Codes live 10 minutes (a representative's 7 days) and sessions 15 minutes; a restored code or "
+        "session would only reopen what already expired."
+    ),
+)
+
+# Rights requests received in writing, by phone or by email (§6): channel, kind, how identity was
+# verified, due date and outcome, by id and blind index only. Kept 3 years (TTL).
+RIGHTS_REQUEST_TTL_ATTRIBUTE = "expires_at"
+RIGHTS_REQUESTS = TableSpec(
+    logical_id="RightsRequests",
+    env_var="RIGHTS_REQUESTS_TABLE",
+    partition=Attribute("request_id", "S"),
+    indexes=(
+        # Open requests by due date (overdue first); the items hold no PI, so the index keeps them whole.
+        Index("by_status", Attribute("status", "S"), Attribute("due_on", "S"), projection="ALL"),
+    ),
+    ttl_attribute=RIGHTS_REQUEST_TTL_ATTRIBUTE,
+    point_in_time_recovery=True,
+    holds_pi=False,
+    purpose="Data-subject rights requests received by staff (ids and blind indexes, no PI)",
+)
+
+# Third-party provisions (§3): one item per record provided, with the recipient (name and contact
+# address), the items, the legal basis and every correction notice sent since.
+DISCLOSURE_TTL_ATTRIBUTE = "expires_at"
+DISCLOSURES = TableSpec(
+    logical_id="Disclosures",
+    env_var="DISCLOSURES_TABLE",
+    partition=Attribute("submission_id", "S"),
+    sort=Attribute("disclosure_id", "S"),
+    ttl_attribute=DISCLOSURE_TTL_ATTRIBUTE,
+    point_in_time_recovery=True,
+    holds_pi=True,
+    purpose="Provisions of personal information to third parties (recipient contact, items, legal basis)",
+)
+
+TABLES: tuple[TableSpec, ...] = (
+    RECORDS,
+    KEYS,
+    LEDGER,
+    IDEMPOTENCY,
+    COOKIE_CONSENTS,
+    VISITS,
+    RIGHTS_VERIFICATIONS,
+    RIGHTS_REQUESTS,
+    DISCLOSURES,
+)
 
 
 @dataclass(frozen=True)
