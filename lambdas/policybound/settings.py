@@ -30,6 +30,7 @@ class Settings(BaseModel):
     rights_verifications_table: str = Field(min_length=3)
     rights_requests_table: str = Field(min_length=3)
     disclosures_table: str = Field(min_length=3)
+    legal_holds_table: str = Field(min_length=3)
     data_key_id: str = Field(min_length=1)
     blind_index_key_id: str = Field(min_length=1)
     mail_sender: str = Field(min_length=3, pattern=r"^[^@\s]+@[^@\s]+$")
@@ -62,6 +63,7 @@ ENV_VARS: dict[str, str] = {
     "rights_verifications_table": tables.RIGHTS_VERIFICATIONS.env_var,
     "rights_requests_table": tables.RIGHTS_REQUESTS.env_var,
     "disclosures_table": tables.DISCLOSURES.env_var,
+    "legal_holds_table": tables.LEGAL_HOLDS.env_var,
     "data_key_id": tables.DATA_KEY.env_var,
     "blind_index_key_id": tables.BLIND_INDEX_KEY.env_var,
     "mail_sender": "MAIL_SENDER",

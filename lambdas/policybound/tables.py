@@ -185,6 +185,17 @@ DISCLOSURES = TableSpec(
     purpose="Provisions of personal information to third parties (recipient contact, items, legal basis)",
 )
 
+# Legal holds (§4.2): one item per hold — case reference, reason, the held submission ids, who placed
+# and released it, and when. Records are named by id only; a hold placed by email keeps no address.
+LEGAL_HOLDS = TableSpec(
+    logical_id="LegalHolds",
+    env_var="LEGAL_HOLDS_TABLE",
+    partition=Attribute("hold_id", "S"),
+    point_in_time_recovery=True,
+    holds_pi=False,
+    purpose="Legal holds suspending destruction (case reference, reason, submission ids; no PI)",
+)
+
 TABLES: tuple[TableSpec, ...] = (
     RECORDS,
     KEYS,
@@ -195,6 +206,7 @@ TABLES: tuple[TableSpec, ...] = (
     RIGHTS_VERIFICATIONS,
     RIGHTS_REQUESTS,
     DISCLOSURES,
+    LEGAL_HOLDS,
 )
 
 

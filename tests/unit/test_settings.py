@@ -12,6 +12,7 @@ VALID = {
     "RIGHTS_VERIFICATIONS_TABLE": "rights-verifications",
     "RIGHTS_REQUESTS_TABLE": "rights-requests",
     "DISCLOSURES_TABLE": "disclosures",
+    "LEGAL_HOLDS_TABLE": "legal-holds",
     "DATA_KEY_ID": "key-1",
     "BLIND_INDEX_KEY_ID": "key-2",
     "MAIL_SENDER": "no-reply@example.com",
