@@ -31,6 +31,9 @@ class Settings(BaseModel):
     rights_requests_table: str = Field(min_length=3)
     disclosures_table: str = Field(min_length=3)
     legal_holds_table: str = Field(min_length=3)
+    staff_sessions_table: str = Field(min_length=3)
+    staff_sign_ins_table: str = Field(min_length=3)
+    incidents_table: str = Field(min_length=3)
     data_key_id: str = Field(min_length=1)
     blind_index_key_id: str = Field(min_length=1)
     mail_sender: str = Field(min_length=3, pattern=r"^[^@\s]+@[^@\s]+$")
@@ -64,6 +67,9 @@ ENV_VARS: dict[str, str] = {
     "rights_requests_table": tables.RIGHTS_REQUESTS.env_var,
     "disclosures_table": tables.DISCLOSURES.env_var,
     "legal_holds_table": tables.LEGAL_HOLDS.env_var,
+    "staff_sessions_table": tables.STAFF_SESSIONS.env_var,
+    "staff_sign_ins_table": tables.STAFF_SIGN_INS.env_var,
+    "incidents_table": tables.INCIDENTS.env_var,
     "data_key_id": tables.DATA_KEY.env_var,
     "blind_index_key_id": tables.BLIND_INDEX_KEY.env_var,
     "mail_sender": "MAIL_SENDER",

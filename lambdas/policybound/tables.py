@@ -196,6 +196,45 @@ LEGAL_HOLDS = TableSpec(
     purpose="Legal holds suspending destruction (case reference, reason, submission ids; no PI)",
 )
 
+# Staff sessions (issue 6): last activity per signed-in session, so that idle sessions expire. A hash of
+# the session's token ids and the staff user id; items end with the session (12 hours).
+STAFF_SESSION_TTL_ATTRIBUTE = "expires_at"
+STAFF_SESSIONS = TableSpec(
+    logical_id="StaffSessions",
+    env_var="STAFF_SESSIONS_TABLE",
+    partition=Attribute("session_id", "S"),
+    ttl_attribute=STAFF_SESSION_TTL_ATTRIBUTE,
+    point_in_time_recovery=False,
+    holds_pi=False,
+    purpose="Last activity of staff sessions (idle timeout); no personal information of subjects",
+    no_backup_reason="Items live at most 12 hours; a restored session would only reopen one that expired.",
+)
+
+# Staff sign-in attempts (issue 6): attempts since the last successful sign-in, per staff user name, so
+# repeated failures lock the account. Written by the Cognito pre- and post-authentication triggers.
+STAFF_SIGN_IN_TTL_ATTRIBUTE = "expires_at"
+STAFF_SIGN_INS = TableSpec(
+    logical_id="StaffSignIns",
+    env_var="STAFF_SIGN_INS_TABLE",
+    partition=Attribute("username", "S"),
+    ttl_attribute=STAFF_SIGN_IN_TTL_ATTRIBUTE,
+    point_in_time_recovery=False,
+    holds_pi=False,
+    purpose="Failed staff sign-in counts (account lockout); no personal information of subjects",
+    no_backup_reason="Counters live one day; restoring one would only re-lock or unlock an account wrongly.",
+)
+
+# Incidents (§8, issue 6): a breach's case — category, times, involved submission ids, notices sent.
+# Ids and counts only; the subjects are reached through their records, which hold the addresses.
+INCIDENTS = TableSpec(
+    logical_id="Incidents",
+    env_var="INCIDENTS_TABLE",
+    partition=Attribute("incident_id", "S"),
+    point_in_time_recovery=True,
+    holds_pi=False,
+    purpose="Personal information breach cases and the notices sent (ids and counts, no PI)",
+)
+
 TABLES: tuple[TableSpec, ...] = (
     RECORDS,
     KEYS,
@@ -207,6 +246,9 @@ TABLES: tuple[TableSpec, ...] = (
     RIGHTS_REQUESTS,
     DISCLOSURES,
     LEGAL_HOLDS,
+    STAFF_SESSIONS,
+    STAFF_SIGN_INS,
+    INCIDENTS,
 )
 
 
