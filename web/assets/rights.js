@@ -1,0 +1,338 @@
+// Rights of the data subject (§6): ask for a code by email, enter it, then view, correct or delete
+// one's records. The session token lives in this page's memory only: never in a cookie or storage.
+
+import { ApiError, request } from "./api.js";
+import { append, clear, h } from "./dom.js";
+import { formatMoment, t } from "./i18n.js";
+import { startPage } from "./layout.js";
+
+const KINDS = ["access", "rectification", "erasure"];
+
+function message(language, error) {
+  if (error instanceof ApiError && error.fromApi) return `${t(language, "error.server")} ${error.message}`;
+  return t(language, "error.network");
+}
+
+function problems(error) {
+  return error instanceof ApiError ? error.details.map((d) => `${d.field}: ${d.problem}`) : [];
+}
+
+/** An alert area that shows one message (and the API's per-field problems) at a time. */
+function alertArea() {
+  const area = h("div", { class: "alert error", role: "alert", hidden: true, tabindex: "-1" });
+  return {
+    element: area,
+    show(text, details = []) {
+      append(clear(area), [h("p", { text }), details.length ? h("ul", {}, details.map((d) => h("li", { text: d }))) : null]);
+      area.hidden = false;
+      area.focus();
+    },
+    hide() {
+      area.hidden = true;
+      clear(area);
+    },
+  };
+}
+
+function records(body) {
+  if (Array.isArray(body)) return body;
+  if (body && Array.isArray(body.records)) return body.records;
+  return [];
+}
+
+function render({ language, policy, main }) {
+  const forms = Object.fromEntries(policy.forms.map((f) => [f.form, f]));
+  const itemLabel = (formId, name) => {
+    const form = forms[formId];
+    const item = form && [...form.required_items, ...form.optional_items].find((i) => i.name === name);
+    return item ? item.label : name;
+  };
+  const state = { email: "", token: null };
+  const contacts = policy.contacts.filter((c, i, all) => all.findIndex((o) => o.email === c.email) === i);
+
+  const step1Error = alertArea();
+  const step2Error = alertArea();
+  const step3Error = alertArea();
+  const step3Status = h("p", { class: "alert info", role: "status", hidden: true });
+
+  // Step 1: the address and what the visitor wants to do.
+  const requestForm = h(
+    "form",
+    { id: "rights-request", novalidate: true },
+    step1Error.element,
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "rights-email", text: t(language, "rights.email") }),
+      h("input", { id: "rights-email", name: "email", type: "email", autocomplete: "email", required: true, maxlength: 254 }),
+    ),
+    h(
+      "fieldset",
+      { class: "choices" },
+      h("legend", { text: t(language, "rights.kind") }),
+      KINDS.map((kind, index) =>
+        h(
+          "div",
+          { class: "check" },
+          h("input", { type: "radio", id: `rights-kind-${kind}`, name: "kind", value: kind, checked: index === 0 }),
+          h("label", { for: `rights-kind-${kind}`, text: t(language, `rights.kind.${kind}`) }),
+        ),
+      ),
+    ),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary", text: t(language, "rights.send") })),
+  );
+
+  // Step 2: the code from the email.
+  const sent = h("p", { class: "alert info", role: "status" });
+  const codeForm = h(
+    "form",
+    { id: "rights-code", novalidate: true },
+    sent,
+    step2Error.element,
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "rights-code-input", text: t(language, "rights.code") }),
+      h("input", {
+        id: "rights-code-input",
+        name: "code",
+        inputmode: "numeric",
+        autocomplete: "one-time-code",
+        pattern: "[0-9]{6}",
+        maxlength: 6,
+        required: true,
+      }),
+    ),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary", text: t(language, "rights.verify") })),
+  );
+
+  const step2 = h("section", { id: "step-code", "aria-labelledby": "step-code-title", hidden: true }, h("h2", { id: "step-code-title", text: t(language, "rights.step2") }), codeForm);
+  const listArea = h("div", { id: "rights-records" });
+  const expiry = h("p", { class: "hint" });
+  const step3 = h(
+    "section",
+    { id: "step-records", "aria-labelledby": "step-records-title", hidden: true, tabindex: "-1" },
+    h("h2", { id: "step-records-title", text: t(language, "rights.step3") }),
+    expiry,
+    step3Status,
+    step3Error.element,
+    listArea,
+  );
+
+  requestForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    step1Error.hide();
+    const email = requestForm.email.value.trim();
+    if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+      requestForm.email.setAttribute("aria-invalid", "true");
+      step1Error.show(t(language, "check.email", { label: t(language, "rights.email") }));
+      return;
+    }
+    requestForm.email.removeAttribute("aria-invalid");
+    try {
+      await request("POST", "/v1/rights/requests", { json: { email, kind: requestForm.kind.value } });
+      state.email = email;
+      sent.textContent = t(language, "rights.sent");
+      step2.hidden = false;
+      codeForm.code.focus();
+    } catch (error) {
+      step1Error.show(message(language, error), problems(error));
+    }
+  });
+
+  codeForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    step2Error.hide();
+    const code = codeForm.code.value.trim();
+    if (!/^[0-9]{6}$/.test(code)) {
+      codeForm.code.setAttribute("aria-invalid", "true");
+      step2Error.show(t(language, "rights.code"));
+      return;
+    }
+    codeForm.code.removeAttribute("aria-invalid");
+    try {
+      const { body } = await request("POST", "/v1/rights/sessions", { json: { email: state.email, code } });
+      state.token = body.token;
+      expiry.textContent = body.expires_at ? t(language, "rights.expires", { time: formatMoment(language, body.expires_at) }) : "";
+      step3.hidden = false;
+      await load();
+      step3.focus();
+    } catch (error) {
+      step2Error.show(message(language, error), problems(error));
+    }
+  });
+
+  async function load() {
+    step3Error.hide();
+    const { body } = await request("GET", "/v1/rights/records", { token: state.token });
+    show(records(body));
+  }
+
+  function announce(text) {
+    step3Status.hidden = false;
+    step3Status.textContent = text;
+  }
+
+  function show(list) {
+    clear(listArea);
+    if (!list.length) {
+      listArea.append(h("p", { "data-no-records": true, text: t(language, "rights.none") }));
+      return;
+    }
+    listArea.append(
+      h("ul", { class: "records" }, list.map((record) => h("li", {}, recordCard(record)))),
+      h("div", { class: "actions" }, h("button", { type: "button", class: "button danger", "data-delete-all": true, text: t(language, "rights.delete.all"), onclick: deleteAll })),
+    );
+  }
+
+  function recordCard(record) {
+    const form = forms[record.form];
+    const id = record.submission_id;
+    const titleId = `record-${id}-title`;
+    const fields = record.fields || {};
+    const consent = record.consent || {};
+    const provisions = record.provisions || record.third_party_provisions || record.disclosures || [];
+    const status = record.status ? t(language, `rights.status.${record.status}`) : "";
+    const card = h(
+      "article",
+      { class: "record card", "data-record": id, "aria-labelledby": titleId },
+      h("h3", {
+        id: titleId,
+        text: t(language, "rights.record", {
+          form: form ? form.title : record.form,
+          received: record.received_at ? formatMoment(language, record.received_at) : "",
+        }),
+      }),
+      h(
+        "dl",
+        {},
+        Object.entries(fields).map(([name, value]) => [
+          h("dt", { text: itemLabel(record.form, name) }),
+          h("dd", { "data-field": name, text: String(value) }),
+        ]),
+        status ? [h("dt", { text: t(language, "rights.status") }), h("dd", { text: status.startsWith("rights.") ? record.status : status })] : null,
+        record.retained_until
+          ? [h("dt", { text: t(language, "rights.until") }), h("dd", { text: formatMoment(language, record.retained_until) })]
+          : null,
+        consent.policy_version
+          ? [
+              h("dt", { text: t(language, "rights.consent") }),
+              h("dd", {}, [
+                t(language, "rights.consent.value", {
+                  version: consent.policy_version,
+                  time: consent.consented_at ? formatMoment(language, consent.consented_at) : "",
+                }),
+                typeof consent.optional === "boolean"
+                  ? ` · ${t(language, consent.optional ? "rights.consent.optional.yes" : "rights.consent.optional.no")}`
+                  : "",
+              ]),
+            ]
+          : null,
+        h("dt", { text: t(language, "rights.provisions") }),
+        h(
+          "dd",
+          {},
+          provisions.length
+            ? h("ul", {}, provisions.map((p) => h("li", { text: [p.recipient, p.legal_basis, p.provided_at].filter(Boolean).join(" · ") || JSON.stringify(p) })))
+            : t(language, "rights.provisions.none"),
+        ),
+      ),
+    );
+    const actions = h(
+      "div",
+      { class: "actions" },
+      h("button", { type: "button", class: "button", "data-correct": id, text: t(language, "rights.correct"), onclick: () => correct(record, card, actions) }),
+      h("button", { type: "button", class: "button danger", "data-delete": id, text: t(language, "rights.delete"), onclick: () => remove(record) }),
+    );
+    card.append(actions);
+    return card;
+  }
+
+  function correct(record, card, actions) {
+    const form = forms[record.form];
+    // Only what the record holds can be corrected; the form's policy says how each item is checked.
+    const items = form ? [...form.required_items, ...form.optional_items] : [];
+    const editor = h(
+      "form",
+      { class: "correction", novalidate: true, "data-correction": record.submission_id },
+      items
+        .filter((item) => item.name in (record.fields || {}))
+        .map((item) => {
+          const id = `correct-${record.submission_id}-${item.name}`;
+          return h(
+            "div",
+            { class: "field" },
+            h("label", { for: id, text: item.label }),
+            item.kind === "long_text"
+              ? h("textarea", { id, name: item.name, rows: 4, maxlength: item.max_length }, String(record.fields[item.name]))
+              : h("input", { id, name: item.name, type: item.kind === "email" ? "email" : "text", maxlength: item.max_length, value: String(record.fields[item.name]) }),
+          );
+        }),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "submit", class: "button primary", text: t(language, "rights.save") }),
+        h("button", { type: "button", class: "button subtle", text: t(language, "rights.cancel"), onclick: () => { editor.remove(); actions.hidden = false; } }),
+      ),
+    );
+    editor.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const changed = {};
+      for (const element of editor.elements) {
+        if (element.name && element.value.trim() !== String(record.fields[element.name])) changed[element.name] = element.value.trim();
+      }
+      try {
+        await request("PATCH", `/v1/rights/records/${encodeURIComponent(record.submission_id)}`, {
+          token: state.token,
+          json: { fields: changed },
+        });
+        await load();
+        announce(t(language, "rights.corrected"));
+      } catch (error) {
+        step3Error.show(message(language, error), problems(error));
+      }
+    });
+    actions.hidden = true;
+    card.append(editor);
+    editor.querySelector("input, textarea").focus();
+  }
+
+  async function remove(record) {
+    if (!window.confirm(t(language, "rights.confirm.delete"))) return;
+    try {
+      await request("DELETE", `/v1/rights/records/${encodeURIComponent(record.submission_id)}`, { token: state.token });
+      await load();
+      announce(t(language, "rights.deleted"));
+    } catch (error) {
+      step3Error.show(message(language, error), problems(error));
+    }
+  }
+
+  async function deleteAll() {
+    if (!window.confirm(t(language, "rights.confirm.delete.all"))) return;
+    try {
+      await request("DELETE", "/v1/rights/records", { token: state.token });
+      await load();
+      announce(t(language, "rights.deleted.all"));
+    } catch (error) {
+      step3Error.show(message(language, error), problems(error));
+    }
+  }
+
+  main.append(
+    h("h1", { text: t(language, "rights.title") }),
+    h("p", { class: "lead", text: t(language, "rights.lead") }),
+    h("section", { id: "step-request", "aria-labelledby": "step-request-title" }, h("h2", { id: "step-request-title", text: t(language, "rights.step1") }), requestForm),
+    step2,
+    step3,
+    h(
+      "p",
+      { class: "hint" },
+      t(language, "rights.other"),
+      " ",
+      contacts.map((c, i) => [i ? ", " : "", h("a", { href: `mailto:${c.email}`, text: c.email })]),
+    ),
+  );
+}
+
+startPage({ title: "rights.title", active: "rights", render });
