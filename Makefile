@@ -6,10 +6,11 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 export PYTHONPATH := $(CURDIR)/lambdas:$(CURDIR)
-export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 1
+# jsii matches this against the Node major version (a list such as "20,22"), not a boolean.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck unit integration e2e clean
+.PHONY: run test lint typecheck unit integration e2e bench clean synth deploy
 
 $(STAMP): requirements.txt lambdas/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,12 +18,38 @@ $(STAMP): requirements.txt lambdas/requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
+# Infrastructure tools: the CDK CLI pinned in package-lock.json (./node_modules, never global) and
+# checkov in its own virtualenv, because its pinned dependencies conflict with ours.
+CDK := node_modules/.bin/cdk
+CDK_FLAGS := --no-notices
+NPM_STAMP := node_modules/.installed
+CHECKOV_VENV := .venv-checkov
+CHECKOV_STAMP := $(CHECKOV_VENV)/.installed
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CHECKOV_STAMP): requirements-checkov.txt
+	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	touch $@
+
+## Synthesize every stack into cdk.out (ap-northeast-2; cdk-nag gates; no AWS credentials needed).
+synth: $(STAMP) $(NPM_STAMP)
+	$(CDK) synth --quiet $(CDK_FLAGS)
+
+## Bootstrap and deploy every stack to ap-northeast-2 (credentials and real settings: docs/deploy.md).
+deploy: $(STAMP) $(NPM_STAMP)
+	$(CDK) bootstrap $(CDK_FLAGS) -c require_deployable_settings=true
+	$(CDK) deploy --all $(CDK_FLAGS) -c require_deployable_settings=true --require-approval broadening
+
 ## Run Policybound locally: API and sample site on http://127.0.0.1:3000, moto on :5000.
 run: $(STAMP)
 	$(PY) -m local
 
 ## Every gate: lint, types, unit, integration and end-to-end tests.
-test: $(STAMP) lint typecheck
+test: $(STAMP) lint typecheck $(CHECKOV_STAMP) synth
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -41,5 +68,9 @@ integration: $(STAMP)
 e2e: $(STAMP)
 	$(PY) -m pytest tests/e2e
 
+## Performance evidence: prints a Markdown table and writes bench/results.md (asset sizes need `make synth`).
+bench: $(STAMP)
+	$(PY) -m bench.run
+
 clean:
-	rm -rf $(VENV) cdk.out node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(CHECKOV_VENV) cdk.out node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -1,0 +1,99 @@
+"""`make bench`: every figure of the performance evidence, printed as a Markdown table and written
+to bench/results.md. Figures come from this machine and this run; ratios are what to compare."""
+
+from __future__ import annotations
+
+import importlib
+import platform
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench import asset_size, calls, cold_start, cost, warm_overhead
+
+RESULTS = Path(__file__).resolve().parent / "results.md"
+
+
+def section(title: str, header: list[str], rows: list[list[str]]) -> str:
+    lines = [f"### {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> int:
+    parts = [
+        "# Policybound benchmarks",
+        "",
+        f"Run {datetime.now(UTC).isoformat(timespec='seconds')} on {platform.machine()}, "
+        f"Python {platform.python_version()}, AWS emulated by moto in-process. "
+        "Regenerate with `make bench`.",
+        "",
+    ]
+    call_rows = calls.measure()
+    parts.append(
+        section(
+            "(a) AWS API calls per operation (warm function)",
+            ["operation", "calls", "KMS calls", "detail"],
+            [[r["operation"], f"{r['calls']:g}", f"{r['kms']:g}", r["detail"]] for r in call_rows],
+        )
+    )
+    parts.append(
+        section(
+            "(b) Cold start: import and init, against a bare boto3 handler (median of 7 fresh interpreters)",
+            ["entry point", "ms", "ratio"],
+            [
+                [str(r["entry_point"]), f"{float(r['seconds']) * 1000:.0f}", f"×{float(r['ratio']):.2f}"]
+                for r in cold_start.measure()
+            ],
+        )
+    )
+    warm = warm_overhead.measure()
+    parts.append(
+        section(
+            "(c) Warm overhead per submission, AWS answered instantly (stubbed), against a bare handler",
+            ["handler", "ms per submission", "ratio"],
+            [
+                ["Policybound intake", f"{warm['ours_ms']:.2f}", f"×{warm['ratio']:.1f}"],
+                ["bare parse + put_item", f"{warm['bare_ms']:.2f}", "×1.0"],
+            ],
+        )
+    )
+    try:
+        sweeper = importlib.import_module("bench.sweeper_reads")
+        sweep_rows = [[str(k), str(v)] for k, v in sweeper.measure().items()]
+    except ModuleNotFoundError:
+        sweep_rows = [["not measured", "bench/sweeper_reads.py is missing"]]
+    parts.append(
+        section(
+            "(d) Sweeper: items read per destroyed record",
+            ["stored records", "items read per destroyed record"],
+            sweep_rows,
+        )
+    )
+    try:
+        asset_rows = [
+            [str(r["used_by"]), str(r["files"]), f"{int(str(r['bytes'])):,}", f"{int(str(r['zipped'])):,}"]
+            for r in asset_size.measure()
+        ]
+    except SystemExit as missing:
+        asset_rows = [[str(missing), "", "", ""]]
+    parts.append(section("(e) Lambda asset size", ["asset used by", "files", "bytes", "zipped bytes"], asset_rows))
+    submission = next(r for r in call_rows if r["operation"].startswith("submission (contact-us)"))
+    blog = next(r for r in call_rows if r["operation"].startswith("submission (blog"))
+    lines = cost.per_million_submissions(kms_calls=submission["kms"], mails=0)
+    blog_lines = cost.per_million_submissions(kms_calls=blog["kms"], mails=1)
+    parts.append(
+        section(
+            f"(f) Cost per million submissions in ap-northeast-2 (USD, prices as of {cost.prices()['as_of']})",
+            ["item", "contact-us / resources", "blog subscription"],
+            [[name, f"${dollars:,.2f}", f"${blog_lines[name]:,.2f}"] for name, dollars in lines.items()],
+        )
+    )
+    report = "\n".join(parts)
+    print(report)
+    RESULTS.write_text(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
