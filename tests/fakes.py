@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from policybound.domain import retention
 from policybound.domain.cookies import CookieConsent
 from policybound.domain.errors import Unavailable
 from policybound.domain.ledger import ChainHead, LedgerDraft, LedgerEntry, LedgerKind, chain
-from policybound.domain.model import StoredSubmission, WrappedKey
+from policybound.domain.model import LegalHold, StoredSubmission, WrappedKey
 from policybound.domain.normalize import subject_key
 from policybound.domain.ports import DestroyOutcome, OutgoingMail
 from policybound.domain.visits import Visit
@@ -95,13 +96,15 @@ class FakeStore:
         return [r.submission_id for r in sorted(found, key=lambda r: r.received_at, reverse=True)]
 
     def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
+        # Ordered like the index (by retained_until), with the cursor at the last listed position.
         due = sorted(
             (retention.epoch_seconds(r.retained_until), r.submission_id)
             for r in self.records.values()
             if r.submission_id not in self.held and retention.epoch_seconds(r.retained_until) <= now_epoch
         )
-        ids = [sid for _, sid in due if after is None or sid > after][:limit]
-        return ids, (ids[-1] if len(ids) == limit else None)
+        start = tuple(json.loads(after)) if after else None
+        page = [position for position in due if start is None or position > start][:limit]
+        return [sid for _, sid in page], (json.dumps(page[-1]) if len(page) == limit else None)
 
     def destroy(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
         if submission_id not in self.records:
@@ -112,6 +115,29 @@ class FakeStore:
         del self.keys[submission_id]
         self.ledger.append(entry)
         return DestroyOutcome.DESTROYED
+
+    def shred_key(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
+        if self.keys.pop(submission_id, None) is None:
+            return DestroyOutcome.ALREADY_GONE
+        self.ledger.append(entry)
+        return DestroyOutcome.DESTROYED
+
+    def end_held_subscription(
+        self, submission_id: str, unsubscribe_hash: str, now_epoch: int, entry: LedgerDraft
+    ) -> bool:
+        record = self.records.get(submission_id)
+        if (
+            record is None
+            or submission_id not in self.held
+            or record.unsubscribe_hash != unsubscribe_hash
+            or retention.epoch_seconds(record.retained_until) <= now_epoch
+        ):
+            return False
+        self.records[submission_id] = replace(
+            record, retained_until=retention.from_epoch(now_epoch), unsubscribe_hash=None
+        )
+        self.ledger.append(entry)
+        return True
 
 
 @dataclass
@@ -162,3 +188,44 @@ class FakeVisitStore:
 
     def put(self, visit: Visit) -> None:
         self.visits.append(visit)
+
+
+@dataclass
+class FakeLegalHoldStore:
+    """Holds over a FakeStore: a held record is in `store.held`, so `due` skips it and `destroy` refuses it."""
+
+    store: FakeStore
+    holds: dict[str, LegalHold] = field(default_factory=dict)
+    marks: dict[str, set[str]] = field(default_factory=dict)
+
+    def place(self, hold: LegalHold, entry: LedgerDraft, now_epoch: int) -> tuple[str, ...]:
+        refused = tuple(
+            submission_id
+            for submission_id in hold.submission_ids
+            if (record := self.store.records.get(submission_id)) is None
+            or (retention.epoch_seconds(record.retained_until) <= now_epoch and submission_id not in self.store.held)
+        )
+        if refused:
+            return refused
+        self.holds[hold.hold_id] = hold
+        for submission_id in hold.submission_ids:
+            self.marks.setdefault(submission_id, set()).add(hold.hold_id)
+            self.store.held.add(submission_id)
+        self.store.ledger.append(entry)
+        return ()
+
+    def get(self, hold_id: str) -> LegalHold | None:
+        return self.holds.get(hold_id)
+
+    def release(self, hold: LegalHold, entry: LedgerDraft) -> bool:
+        if not self.holds[hold.hold_id].active:
+            return False
+        self.holds[hold.hold_id] = hold
+        for submission_id in hold.submission_ids:
+            marks = self.marks.get(submission_id, set())
+            marks.discard(hold.hold_id)
+            if not marks:
+                self.marks.pop(submission_id, None)
+                self.store.held.discard(submission_id)
+        self.store.ledger.append(entry)
+        return True

@@ -16,18 +16,22 @@ import boto3
 
 from policybound.adapters.aws import CLIENT_CONFIG
 from policybound.adapters.cookies import DynamoCookieConsentStore, DynamoVisitStore
-from policybound.adapters.dynamodb import DynamoSubmissionStore
+from policybound.adapters.dynamodb import EXPIRY_SHARDS, DynamoSubmissionStore
 from policybound.adapters.idempotency import PowertoolsIdempotency
 from policybound.adapters.kms import KmsBlindIndex, KmsKeyEncryptionKeys
 from policybound.adapters.ledger import DynamoLedger
+from policybound.adapters.legal_holds import DynamoLegalHoldStore
 from policybound.adapters.ses import SesMailer
 from policybound.api import dependencies
 from policybound.domain.clock import Clock, SystemClock
 from policybound.domain.cookies import CookieConsentService
 from policybound.domain.destruction import Destroyer
 from policybound.domain.intake import IntakeService
+from policybound.domain.legal_holds import LegalHoldService
 from policybound.domain.records import RecordReader
 from policybound.domain.sealing import EnvelopeSealer
+from policybound.domain.sweeper import Sweeper
+from policybound.domain.unsubscribe import UnsubscribeService
 from policybound.domain.visits import VisitService
 from policybound.settings import Settings
 
@@ -111,6 +115,25 @@ class Wiring:
             self.cookie_consent_store, DynamoVisitStore(self.dynamodb, self.settings.visits_table), self.clock
         )
 
+    @cached_property
+    def sweeper(self) -> Sweeper:
+        return Sweeper(self.store, self.destroyer, self.clock, EXPIRY_SHARDS)
+
+    @cached_property
+    def unsubscribe(self) -> UnsubscribeService:
+        return UnsubscribeService(self.store, self.destroyer, self.clock)
+
+    @cached_property
+    def legal_holds(self) -> LegalHoldService:
+        return LegalHoldService(
+            DynamoLegalHoldStore(
+                self.dynamodb, self.settings.legal_holds_table, self.settings.records_table, self.ledger
+            ),
+            self.reader,
+            KmsBlindIndex(self.kms, self.settings.blind_index_key_id),
+            self.clock,
+        )
+
     def providers(self) -> dict[Callable[[], Any], Callable[[], Any]]:
         """Route dependency providers and what replaces them; services are built on first use."""
         return {
@@ -118,4 +141,6 @@ class Wiring:
             dependencies.idempotency: lambda: self.idempotency,
             dependencies.cookie_consent_service: lambda: self.cookie_consents,
             dependencies.visit_service: lambda: self.visits,
+            dependencies.unsubscribe_service: lambda: self.unsubscribe,
+            dependencies.legal_hold_service: lambda: self.legal_holds,
         }

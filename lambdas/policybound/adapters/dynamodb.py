@@ -28,6 +28,10 @@ def expiry_shard(submission_id: str) -> str:
     return str(hashlib.sha256(submission_id.encode()).digest()[0] % tables.RECORD_EXPIRY_SHARDS)
 
 
+# Every value `expiry_shard` can take, in the order the sweeper visits them.
+EXPIRY_SHARDS: tuple[str, ...] = tuple(str(shard) for shard in range(tables.RECORD_EXPIRY_SHARDS))
+
+
 def _time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
@@ -178,6 +182,53 @@ class DynamoSubmissionStore:
         ids = [item["submission_id"]["S"] for item in response.get("Items", [])]
         last = response.get("LastEvaluatedKey")
         return ids, json.dumps(last) if last else None
+
+    def count_due(self, shard: str, now_epoch: int) -> int:
+        """How many records of one shard are due (for progress reports); reads the index, not the table."""
+        request: dict[str, Any] = {
+            "TableName": self._records,
+            "IndexName": "by_expiry",
+            "KeyConditionExpression": "expiry_shard = :shard AND retained_until <= :now",
+            "ExpressionAttributeValues": {":shard": {"S": shard}, ":now": {"N": str(now_epoch)}},
+            "Select": "COUNT",
+        }
+        count = 0
+        with translate_errors("DynamoDB"):
+            while True:
+                response = self._db.query(**request)
+                count += int(response.get("Count", 0))
+                if "LastEvaluatedKey" not in response:
+                    return count
+                request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def shred_key(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
+        delete_key = {
+            "Delete": {
+                "TableName": self._keys,
+                "Key": {"submission_id": {"S": submission_id}},
+                # A stream event can arrive twice; the second finds no key and writes no second entry.
+                "ConditionExpression": "attribute_exists(submission_id)",
+            }
+        }
+        refused = self._ledger.append_with([delete_key], entry)
+        return DestroyOutcome.DESTROYED if refused is None else DestroyOutcome.ALREADY_GONE
+
+    def end_held_subscription(
+        self, submission_id: str, unsubscribe_hash: str, now_epoch: int, entry: LedgerDraft
+    ) -> bool:
+        update = {
+            "Update": {
+                "TableName": self._records,
+                "Key": {"submission_id": {"S": submission_id}},
+                # Held records have no TTL or shard; releasing the last hold restores them from
+                # `retained_until`, which now says "due", so the next sweep destroys the record.
+                "UpdateExpression": "SET retained_until = :now REMOVE unsubscribe_hash",
+                "ConditionExpression": "attribute_exists(#h) AND unsubscribe_hash = :hash AND retained_until > :now",
+                "ExpressionAttributeNames": {"#h": HOLDS_ATTRIBUTE},
+                "ExpressionAttributeValues": {":now": {"N": str(now_epoch)}, ":hash": {"S": unsubscribe_hash}},
+            }
+        }
+        return self._ledger.append_with([update], entry) is None
 
     def destroy(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
         key = {"submission_id": {"S": submission_id}}

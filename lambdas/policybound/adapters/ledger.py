@@ -87,6 +87,28 @@ class DynamoLedger:
                     raise
         raise Unavailable("DynamoDB (ledger contention)")
 
+    def append_with(self, items: list[dict[str, Any]], draft: LedgerDraft) -> list[str] | None:
+        """Write `items` and append `draft` in one transaction.
+
+        None when written. When a condition of `items` failed, nothing was written and the answer is
+        each item's cancellation code ("None" for the items that were fine). Losing the ledger position
+        to another writer is retried here, as in `append`.
+        """
+        for _ in range(MAX_APPEND_ATTEMPTS):
+            entry = chain(draft, self.head(draft.kind))
+            try:
+                with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
+                    self._db.transact_write_items(TransactItems=[*items, self.put_request(entry)])
+                return None
+            except ClientError as error:
+                if error_code(error) != "TransactionCanceledException":
+                    raise
+                reasons = error.response.get("CancellationReasons", [])
+                codes = [str(reason.get("Code", "None")) for reason in reasons][: len(items)]
+                if "ConditionalCheckFailed" in codes:
+                    return codes
+        raise Unavailable("DynamoDB (ledger contention)")
+
     def entries(self, kind: LedgerKind, after_seq: int = 0, limit: int = 100) -> list[LedgerEntry]:
         with translate_errors("DynamoDB"):
             response = self._db.query(

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 
 from policybound.api.errors import register_error_handlers
 from policybound.api.origins import OriginPolicy
-from policybound.api.routes import cookies, forms, policy
+from policybound.api.routes import cookies, forms, policy, unsubscribe
 from policybound.policy import POLICY_VERSION
 
 API_TITLE = "Policybound"
@@ -32,6 +32,7 @@ def create_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
     app.include_router(policy.router)
     app.include_router(forms.router)
     app.include_router(cookies.router)
+    app.include_router(unsubscribe.router)
     # Cross-origin requests from pages that are not allowed are refused (403) before any route runs.
     origins = OriginPolicy(allowed_origins)
     app.use(middlewares=[origins.middleware])

@@ -12,6 +12,8 @@ from typing import Any, NoReturn, Protocol
 
 from policybound.domain.cookies import CookieConsentService
 from policybound.domain.intake import IntakeService
+from policybound.domain.legal_holds import LegalHoldService
+from policybound.domain.unsubscribe import UnsubscribeService
 from policybound.domain.visits import VisitService
 
 
@@ -40,3 +42,11 @@ def cookie_consent_service() -> CookieConsentService:
 
 def visit_service() -> VisitService:
     _not_wired("visit_service")
+
+
+def unsubscribe_service() -> UnsubscribeService:
+    _not_wired("unsubscribe_service")
+
+
+def legal_hold_service() -> LegalHoldService:
+    _not_wired("legal_hold_service")

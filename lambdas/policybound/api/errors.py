@@ -24,6 +24,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 
 from policybound.api.http import BodyRejected, check_json_body
 from policybound.api.origins import OriginForbidden, OriginPolicy
+from policybound.api.unsubscribe_page import error_page, wants_html
 from policybound.domain.errors import (
     DomainError,
     FieldProblem,
@@ -33,6 +34,8 @@ from policybound.domain.errors import (
     RequiredConsentWithheld,
     Unauthorized,
     Unavailable,
+    UnsubscribeLinkExpired,
+    UnsubscribeLinkInvalid,
     ValidationFailed,
 )
 
@@ -48,6 +51,8 @@ _STATUS: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     Unauthorized: (HTTPStatus.UNAUTHORIZED, "unauthorized"),
     Forbidden: (HTTPStatus.FORBIDDEN, "forbidden"),
     Unavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "unavailable"),
+    UnsubscribeLinkInvalid: (HTTPStatus.BAD_REQUEST, "unsubscribe_link_invalid"),
+    UnsubscribeLinkExpired: (HTTPStatus.GONE, "unsubscribe_link_expired"),
 }
 
 
@@ -149,6 +154,13 @@ def register_error_handlers(
         )
 
     app.exception_handler(DomainError)(domain_error_response)
+
+    @app.exception_handler([UnsubscribeLinkInvalid, UnsubscribeLinkExpired])
+    def unsubscribe_link_refused(error: UnsubscribeLinkInvalid | UnsubscribeLinkExpired) -> Response[str]:
+        # The link comes from a mail and opens in a browser: a person reads the answer, not a script.
+        if wants_html(app.current_event):
+            return error_page(error, _STATUS[type(error)][0].value)
+        return domain_error_response(error)
 
     @app.exception_handler(IdempotencyAlreadyInProgressError)
     def in_progress(_: IdempotencyAlreadyInProgressError) -> Response[str]:

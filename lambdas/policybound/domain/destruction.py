@@ -45,3 +45,10 @@ class Destroyer:
 
     def destroy(self, record: StoredSubmission, reason: DestructionReason) -> DestroyOutcome:
         return self._store.destroy(record.submission_id, destruction_entry(record, reason, self._clock))
+
+    def shred_after_ttl(self, record: StoredSubmission) -> DestroyOutcome:
+        """DynamoDB's TTL deleted the record before the sweeper did; backups still hold copies of it.
+        Deleting its key makes those copies unreadable, and the ledger records the destruction."""
+        return self._store.shred_key(
+            record.submission_id, destruction_entry(record, DestructionReason.TTL_BACKSTOP, self._clock)
+        )

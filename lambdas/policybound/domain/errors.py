@@ -57,6 +57,14 @@ class Forbidden(DomainError):
     """The caller is known, but neither role nor purpose allows this."""
 
 
+class UnsubscribeLinkInvalid(DomainError):
+    """The unsubscribe link is incomplete or altered: it names no subscription it could cancel."""
+
+
+class UnsubscribeLinkExpired(DomainError):
+    """The unsubscribe link's subscription reached the end of its retention: there is nothing left to cancel."""
+
+
 class Unavailable(DomainError):
     """A dependency failed; nothing partial was stored and the request is safe to retry."""
 

@@ -78,3 +78,25 @@ class Receipt:
     items_collected: tuple[str, ...]
     items_dropped: tuple[str, ...]
     policy_version: str
+
+
+@dataclass(frozen=True)
+class LegalHold:
+    """§4.2: records preserved for an investigation past their retention, until released.
+
+    Holds no personal information: the case reference names the case, not a person, and the records
+    are named by id only (a hold placed by email address keeps the ids it found, never the address).
+    """
+
+    hold_id: str
+    case_reference: str
+    reason: str
+    submission_ids: tuple[str, ...]
+    placed_by: str
+    placed_at: datetime
+    released_by: str | None = None
+    released_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.released_at is None

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from policybound.domain.ledger import LedgerDraft, LedgerEntry, LedgerKind
-from policybound.domain.model import SealedBlob, StoredSubmission, WrappedKey
+from policybound.domain.model import LegalHold, SealedBlob, StoredSubmission, WrappedKey
 
 
 class Sealer(Protocol):
@@ -54,6 +54,19 @@ class SubmissionStore(Protocol):
         is gone already or under a legal hold."""
         ...
 
+    def shred_key(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
+        """Delete the key of a record that is gone already (removed by DynamoDB's TTL) and append the
+        ledger entry, in one transaction; ALREADY_GONE when the key is gone too (a repeated event)."""
+        ...
+
+    def end_held_subscription(
+        self, submission_id: str, unsubscribe_hash: str, now_epoch: int, entry: LedgerDraft
+    ) -> bool:
+        """A held record's subscriber unsubscribed: end its retention now, so it is destroyed as soon as
+        its holds are released, and retire its unsubscribe secret; with the ledger entry, in one
+        transaction. False when the record is no longer held, or the secret was already retired."""
+        ...
+
 
 class DestroyOutcome(StrEnum):
     DESTROYED = "destroyed"
@@ -83,6 +96,22 @@ class KeyEncryptionKeys(Protocol):
         ...
 
     def unwrap(self, kek_ciphertext: bytes) -> bytes: ...
+
+
+class LegalHoldStore(Protocol):
+    def place(self, hold: LegalHold, entry: LedgerDraft, now_epoch: int) -> tuple[str, ...]:
+        """Put the hold on each of its records and store it with its ledger entry, all or nothing.
+
+        Returns the ids that cannot be held — gone, or past their retention and not held already —
+        and when there are any, nothing was written."""
+        ...
+
+    def get(self, hold_id: str) -> LegalHold | None: ...
+
+    def release(self, hold: LegalHold, entry: LedgerDraft) -> bool:
+        """Store `hold` (now with its release), take it off each record — a record left with no hold gets
+        its expiry back — and append the ledger entry, all or nothing. False when it was released already."""
+        ...
 
 
 class LedgerStore(Protocol):

@@ -1,0 +1,66 @@
+"""Lambda entry point of the sweeper, run hourly by an EventBridge schedule (policy §4: destroyed
+within the hour of falling due). Reports its counts as CloudWatch metrics (EMF) and returns a summary.
+
+The clock is never taken from the event: whoever may invoke the function must not be able to make it
+destroy records early. Local mode sets the clock through `sweep(wiring, ...)` with a FixedClock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from policybound.domain.sweeper import SweepCursor, SweepOutcome
+from policybound.settings import load_settings
+from policybound.wiring import Wiring
+
+logger = Logger(service="policybound-sweeper")
+metrics = Metrics(namespace="Policybound", service="policybound-sweeper")
+
+# No new batch starts this close to the function's timeout: a batch takes seconds, and every record
+# is destroyed in its own transaction, so stopping between batches leaves nothing half-done.
+SAFETY_MARGIN_MS = 60_000
+
+METRIC_NAMES: dict[SweepOutcome, str] = {
+    SweepOutcome.DESTROYED: "RecordsDestroyed",
+    SweepOutcome.ALREADY_GONE: "RecordsAlreadyGone",
+    SweepOutcome.HELD: "RecordsHeld",
+    SweepOutcome.NOT_DUE: "RecordsNotDue",
+}
+
+
+def sweep(wiring: Wiring, event: Mapping[str, Any], remaining_ms: Callable[[], int]) -> dict[str, Any]:
+    """One run: from the event's `cursor` (a previous run's summary) or from the first shard.
+
+    A run that stops early returns its cursor; the next hourly run starts over, which resumes too,
+    because every destroyed record has left the index.
+    """
+    cursor_text = event.get("cursor")
+    cursor = SweepCursor.decode(cursor_text) if isinstance(cursor_text, str) else None
+    report = wiring.sweeper.run(cursor, keep_going=lambda: remaining_ms() > SAFETY_MARGIN_MS)
+    for outcome, count in report.counts.items():
+        metrics.add_metric(name=METRIC_NAMES[outcome], unit=MetricUnit.Count, value=count)
+    metrics.add_metric(name="SweepBatches", unit=MetricUnit.Count, value=report.batches)
+    metrics.add_metric(name="SweepIncomplete", unit=MetricUnit.Count, value=0 if report.complete else 1)
+    summary: dict[str, Any] = {
+        "as_of": report.as_of.isoformat(),
+        **{outcome.value: count for outcome, count in report.counts.items()},
+        "batches": report.batches,
+        "complete": report.complete,
+        "cursor": report.cursor.encode() if report.cursor else None,
+    }
+    logger.info("sweep finished", extra={"summary": summary})
+    return summary
+
+
+_wiring = Wiring(load_settings())
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return sweep(_wiring, event or {}, context.get_remaining_time_in_millis)

@@ -1,0 +1,191 @@
+"""Alarms for the PI manager: signs of attack, failure or unusual access, sent to one SNS topic.
+
+§8: intrusions and leaks must be noticed and acted on "immediately"; each alarm names what it saw.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from policybound import tables
+from stacks.api_stack import STAFF_PATH, ApiStack
+from stacks.audit_stack import AuditStack
+from stacks.data_stack import DataStack
+from stacks.deployment import Deployment
+from stacks.nag import acknowledge
+
+NAMESPACE = "Policybound"
+FIVE_MINUTES = Duration.minutes(5)
+WAF_BLOCKS_PER_5_MINUTES = 100
+API_5XX_PER_5_MINUTES = 5
+STAFF_AUTH_FAILURES_PER_5_MINUTES = 10
+
+
+class AlarmsStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        data: DataStack,
+        api: ApiStack,
+        audit: AuditStack,
+        deployment: Deployment,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.topic = self._topic(deployment)
+        action = actions.SnsAction(self.topic)
+        self.alarms: dict[str, cloudwatch.Alarm] = {}
+
+        self._alarm(
+            "WafBlockSpike",
+            cloudwatch.Metric(
+                namespace="AWS/WAFV2",
+                metric_name="BlockedRequests",
+                dimensions_map={"WebACL": api.firewall.name, "Region": self.region, "Rule": "ALL"},
+                statistic="Sum",
+                period=FIVE_MINUTES,
+            ),
+            WAF_BLOCKS_PER_5_MINUTES,
+            "WAF blocked an unusual number of requests to the API: possible attack (§8.1).",
+            action,
+        )
+        self._alarm(
+            "Api5xx",
+            api.api.metric_server_error(period=FIVE_MINUTES, statistic="Sum"),
+            API_5XX_PER_5_MINUTES,
+            "The API answered 5xx repeatedly: submissions or rights requests may be failing.",
+            action,
+        )
+        staff_failures = logs.MetricFilter(
+            self,
+            "StaffAuthFailuresFilter",
+            log_group=api.access_logs,
+            filter_pattern=logs.FilterPattern.literal(
+                f'{{ ($.status = "401" || $.status = "403") && $.resourcePath = "{STAFF_PATH}" }}'
+            ),
+            metric_namespace=NAMESPACE,
+            metric_name="StaffAuthFailures",
+            metric_value="1",
+            default_value=0,
+        )
+        self._alarm(
+            "StaffAuthFailures",
+            staff_failures.metric(statistic="Sum", period=FIVE_MINUTES),
+            STAFF_AUTH_FAILURES_PER_5_MINUTES,
+            "Repeated 401/403 on staff routes: someone is guessing tokens or using a role beyond its rights.",
+            action,
+        )
+        decrypts = logs.MetricFilter(
+            self,
+            "DataKeyDecryptsFilter",
+            log_group=audit.log_group,
+            filter_pattern=logs.FilterPattern.literal(
+                '{ $.eventSource = "kms.amazonaws.com" && $.eventName = "Decrypt" && '
+                f'$.resources[0].ARN = "{data.key(tables.DATA_KEY).key_arn}" }}'
+            ),
+            metric_namespace=NAMESPACE,
+            metric_name="DataKeyDecrypts",
+            metric_value="1",
+            default_value=0,
+        )
+        self._alarm(
+            "DataKeyDecryptVolume",
+            decrypts.metric(statistic="Sum", period=FIVE_MINUTES),
+            deployment.kms_decrypts_per_5_minutes_alarm,
+            "Unusual number of Decrypt calls on the data key: possible bulk reading of personal information.",
+            action,
+        )
+        for name, function in api.functions.items():
+            self._alarm(
+                f"{name}Errors",
+                function.function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
+                1,
+                f"{name} failed: {function.spec.description}.",
+                action,
+            )
+        self._alarm(
+            "AsyncFailures",
+            api.failures.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum"),
+            1,
+            "A scheduled sweep or a TTL backstop batch failed for good: destruction may be late (§4).",
+            action,
+        )
+
+    def _topic(self, deployment: Deployment) -> sns.Topic:
+        key = kms.Key(
+            self,
+            "AlarmTopicKey",
+            alias="alias/policybound-alarms",
+            description="Policybound: alarm notifications",
+            enable_key_rotation=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="CloudWatchPublishesAlarms",
+                principals=[iam.ServicePrincipal("cloudwatch.amazonaws.com")],
+                actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceAccount": self.account}},
+            )
+        )
+        topic = sns.Topic(
+            self,
+            "PiManagerAlarms",
+            display_name="Policybound alarms for the Personal Information Manager",
+            master_key=key,
+            enforce_ssl=True,
+        )
+        undeliverable = sqs.Queue(
+            self,
+            "UndeliverableAlarms",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        acknowledge(
+            undeliverable,
+            "AwsSolutions-SQS3",
+            "This queue is the dead-letter queue of the alarm email subscription; a dead-letter queue of a "
+            "dead-letter queue would add nothing an operator reads.",
+        )
+        acknowledge(
+            undeliverable,
+            "Serverless-SQSRedrivePolicy",
+            "This queue is itself a dead-letter queue (alarm emails SNS could not deliver); nothing consumes it "
+            "automatically, so there is nothing to redrive to.",
+        )
+        topic.add_subscription(subscriptions.EmailSubscription(deployment.alarm_email, dead_letter_queue=undeliverable))
+        return topic
+
+    def _alarm(
+        self,
+        name: str,
+        metric: cloudwatch.IMetric,
+        threshold: float,
+        description: str,
+        action: cloudwatch.IAlarmAction,
+    ) -> None:
+        alarm = cloudwatch.Alarm(
+            self,
+            name,
+            alarm_description=description,
+            metric=metric,
+            threshold=threshold,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(action)
+        self.alarms[name] = alarm

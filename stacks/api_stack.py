@@ -1,0 +1,319 @@
+"""API: the functions declared in stacks/functions.py, the REST API in front of them, WAF and staff sign-in.
+
+Changes with the application code; holds no data of its own, so it can be replaced freely.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from stacks.access_log import access_log_format
+from stacks.data_stack import DataStack
+from stacks.dependency_layer import dependency_layer
+from stacks.deployment import Deployment
+from stacks.functions import (
+    FunctionSpec,
+    HourlySchedule,
+    PublicRoutes,
+    StaffRoutes,
+    TableStream,
+    declared_functions,
+)
+from stacks.lambda_functions import PolicyboundFunction, application_code, powertools_layer_arn
+from stacks.nag import acknowledge
+from stacks.staff_identity import StaffIdentity
+from stacks.waf import ApiFirewall
+
+STAGE_NAME = "prod"
+STAFF_PATH = "/v1/staff/{proxy+}"
+API_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+# Error bodies in API.md's shape for what API Gateway answers itself, before any function runs.
+GATEWAY_ERRORS: dict[apigw.ResponseType, tuple[str, str, str]] = {
+    apigw.ResponseType.UNAUTHORIZED: ("401", "unauthorized", "Sign in again: the token is missing or invalid."),
+    apigw.ResponseType.ACCESS_DENIED: ("403", "forbidden", "Your role may not use this route."),
+    apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: ("404", "not_found", "There is no such route."),
+    apigw.ResponseType.THROTTLED: ("429", "rate_limited", "Too many requests: wait a moment and retry."),
+    apigw.ResponseType.REQUEST_TOO_LARGE: ("413", "payload_too_large", "The body is larger than allowed."),
+    apigw.ResponseType.BAD_REQUEST_PARAMETERS: ("400", "validation_failed", "A required header is missing."),
+    apigw.ResponseType.DEFAULT_5_XX: ("503", "unavailable", "Temporarily unavailable; safe to retry."),
+}
+
+
+def _error_body(code: str, message: str) -> str:
+    return json.dumps({"error": {"code": code, "message": message, "details": []}})
+
+
+class ApiStack(Stack):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        data: DataStack,
+        deployment: Deployment,
+        module_exists: Callable[[Path], bool] = Path.is_file,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self.specs = declared_functions(module_exists)
+        code = application_code()
+        layers = [
+            lambda_.LayerVersion.from_layer_version_arn(self, "Powertools", powertools_layer_arn(self.region)),
+            dependency_layer(self, "Dependencies"),
+        ]
+        self.failures = self._failure_queue()
+        self.staff = StaffIdentity(self, "Staff")
+        self.functions: dict[str, PolicyboundFunction] = {
+            spec.name: PolicyboundFunction(
+                self,
+                spec,
+                data=data,
+                deployment=deployment,
+                code=code,
+                layers=layers,
+                failures=self.failures,
+                staff_user_pool_id=self.staff.user_pool.user_pool_id,
+            )
+            for spec in self.specs
+        }
+        self.firewall = ApiFirewall(
+            self, "Firewall", requests_per_ip_per_5_minutes=deployment.waf_requests_per_ip_per_5_minutes
+        )
+        self.access_logs = logs.LogGroup(
+            self, "AccessLogs", retention=API_LOG_RETENTION, removal_policy=RemovalPolicy.RETAIN
+        )
+        self.api = self._rest_api(deployment)
+        self._routes()
+        self._schedules_and_streams(data)
+        self.firewall.associate(self.api.deployment_stage.stage_arn)
+
+    # --- API --------------------------------------------------------------------------------------
+
+    def _rest_api(self, deployment: Deployment) -> apigw.RestApi:
+        cors = (
+            apigw.CorsOptions(
+                allow_origins=list(deployment.allowed_origins),
+                allow_methods=["GET", "POST", "PATCH", "DELETE", "OPTIONS"],
+                allow_headers=["Content-Type", "Authorization", "Idempotency-Key", "Accept-Language"],
+                max_age=Duration.hours(1),
+            )
+            if deployment.allowed_origins
+            else None
+        )
+        api = apigw.RestApi(
+            self,
+            "Api",
+            rest_api_name="policybound",
+            description="Policybound public and staff API (Seoul, REGIONAL)",
+            # Edge-optimised endpoints sit behind CloudFront's global network; REGIONAL keeps it in Seoul.
+            endpoint_configuration=apigw.EndpointConfiguration(types=[apigw.EndpointType.REGIONAL]),
+            default_cors_preflight_options=cors,
+            cloud_watch_role=True,
+            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN,
+            deploy_options=apigw.StageOptions(
+                stage_name=STAGE_NAME,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
+                access_log_format=apigw.AccessLogFormat.custom(access_log_format()),
+                # Execution logs at ERROR never contain bodies; data tracing would, so it stays off.
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                data_trace_enabled=False,
+                metrics_enabled=True,
+                tracing_enabled=True,
+                throttling_rate_limit=deployment.api_rate_limit,
+                throttling_burst_limit=deployment.api_burst_limit,
+            ),
+        )
+        # API Gateway creates the execution log group itself, without retention; creating it first fixes that.
+        logs.LogGroup(
+            self,
+            "ExecutionLogs",
+            log_group_name=f"API-Gateway-Execution-Logs_{api.rest_api_id}/{STAGE_NAME}",
+            retention=API_LOG_RETENTION,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        for response_type, (status, code, message) in GATEWAY_ERRORS.items():
+            api.add_gateway_response(
+                f"Gateway{response_type.response_type}",
+                type=response_type,
+                status_code=status,
+                templates={"application/json": _error_body(code, message)},
+            )
+        acknowledge(
+            api,
+            "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]",
+            "The account-level role API Gateway uses to write execution and access logs; AWS maintains this "
+            "policy for exactly that service and it grants nothing else.",
+        )
+        return api
+
+    def _resource(self, path: str) -> apigw.IResource:
+        resource: apigw.IResource = self.api.root
+        for part in path.strip("/").split("/"):
+            resource = resource.get_resource(part) or resource.add_resource(part)
+        return resource
+
+    def _routes(self) -> None:
+        public = apigw.RequestValidator(
+            self, "ValidateRequests", rest_api=self.api, validate_request_body=True, validate_request_parameters=True
+        )
+        staff_authorizer = apigw.CognitoUserPoolsAuthorizer(
+            self,
+            "StaffAuthorizer",
+            cognito_user_pools=[self.staff.user_pool],
+            results_cache_ttl=Duration.minutes(5),
+        )
+        staff_paths: set[str] = set()
+        for name, function in self.functions.items():
+            trigger = function.spec.trigger
+            integration = apigw.LambdaIntegration(function.function, proxy=True)
+            if isinstance(trigger, PublicRoutes):
+                for path in trigger.paths:
+                    method = self._resource(path).add_method(
+                        "ANY", integration, request_validator=public, authorization_type=apigw.AuthorizationType.NONE
+                    )
+                    self._acknowledge_public(method, f"{name} serves {path}")
+            elif isinstance(trigger, StaffRoutes):
+                for path in trigger.paths:
+                    staff_paths.add(path)
+                    self._staff_method(path, integration, staff_authorizer, public)
+        if STAFF_PATH not in staff_paths:
+            # The staff function has not landed yet: keep the route (and its authorizer) with a clear answer.
+            placeholder = apigw.MockIntegration(
+                request_templates={"application/json": '{"statusCode": 501}'},
+                integration_responses=[
+                    apigw.IntegrationResponse(
+                        status_code="501",
+                        response_templates={
+                            "application/json": _error_body("not_implemented", "Staff routes are not deployed yet.")
+                        },
+                    )
+                ],
+                passthrough_behavior=apigw.PassthroughBehavior.NEVER,
+            )
+            self._staff_method(STAFF_PATH, placeholder, staff_authorizer, public, status="501")
+        for method in self._options_methods():
+            self._acknowledge_public(method, "CORS preflight")
+
+    def _staff_method(
+        self,
+        path: str,
+        integration: apigw.Integration,
+        authorizer: apigw.IAuthorizer,
+        validator: apigw.IRequestValidator,
+        status: str | None = None,
+    ) -> None:
+        self._resource(path).add_method(
+            "ANY",
+            integration,
+            authorizer=authorizer,
+            authorization_type=apigw.AuthorizationType.COGNITO,
+            request_validator=validator,
+            # Rejected by the validator before the authorizer runs when the header is missing.
+            request_parameters={"method.request.header.Authorization": True},
+            method_responses=[apigw.MethodResponse(status_code=status)] if status else None,
+        )
+
+    def _options_methods(self) -> list[apigw.Method]:
+        return [
+            child
+            for child in self.api.node.find_all()
+            if isinstance(child, apigw.Method) and child.http_method == "OPTIONS"
+        ]
+
+    @staticmethod
+    def _acknowledge_public(method: apigw.Method, what: str) -> None:
+        reason = (
+            f"{what}: public by design (API.md 'Public routes'): anonymous visitors post forms and exercise "
+            "their rights with one-time codes; WAF, stage throttling and per-route validation in the function "
+            "protect it."
+        )
+        acknowledge(method, "AwsSolutions-APIG4", reason)
+        acknowledge(method, "AwsSolutions-COG4", reason)
+
+    # --- Schedules and streams -----------------------------------------------------------------------
+
+    def _failure_queue(self) -> sqs.Queue:
+        queue = sqs.Queue(
+            self,
+            "AsyncFailures",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        acknowledge(
+            queue,
+            "AwsSolutions-SQS3",
+            "This queue is itself the dead-letter queue of the sweeper schedule and the TTL backstop stream; "
+            "its messages (event ids, stream positions, no PI) are investigated by hand from the alarm.",
+        )
+        acknowledge(
+            queue,
+            "Serverless-SQSRedrivePolicy",
+            "This queue is itself a dead-letter queue; an alarm fires on its first message and an operator "
+            "replays the failed sweep or batch, so it has nothing to redrive to.",
+        )
+        return queue
+
+    def _schedules_and_streams(self, data: DataStack) -> None:
+        for function in self.functions.values():
+            trigger = function.spec.trigger
+            if isinstance(trigger, HourlySchedule):
+                events.Rule(
+                    self,
+                    f"{function.spec.name}Schedule",
+                    description=f"{function.spec.name}: every hour (policy §4: destroyed without delay)",
+                    schedule=events.Schedule.rate(Duration.hours(1)),
+                    targets=[
+                        targets.LambdaFunction(
+                            function.function,
+                            dead_letter_queue=self.failures,
+                            retry_attempts=2,
+                            max_event_age=Duration.hours(1),
+                        )
+                    ],
+                )
+            elif isinstance(trigger, TableStream):
+                self._stream(function, data.table(trigger.table))
+
+    def _stream(self, function: PolicyboundFunction, table: dynamodb.ITable) -> None:
+        # Not DynamoEventSource: its grant adds kms:Decrypt on the table key for direct use, and that key
+        # also unwraps record keys. Stream reads are granted here; the key only through DynamoDB.
+        assert table.table_stream_arn is not None
+        function.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+                resources=[table.table_stream_arn],
+            )
+        )
+        function.role.add_to_policy(iam.PolicyStatement(actions=["dynamodb:ListStreams"], resources=["*"]))
+        lambda_.EventSourceMapping(
+            self,
+            f"{function.spec.name}Stream",
+            target=function.function,
+            event_source_arn=table.table_stream_arn,
+            starting_position=lambda_.StartingPosition.TRIM_HORIZON,
+            batch_size=100,
+            bisect_batch_on_error=True,
+            retry_attempts=5,
+            report_batch_item_failures=True,
+            on_failure=sources.SqsDlq(self.failures),
+            filters=[lambda_.FilterCriteria.filter({"eventName": lambda_.FilterRule.is_equal("REMOVE")})],
+        )
+
+    @property
+    def function_specs(self) -> tuple[FunctionSpec, ...]:
+        return self.specs

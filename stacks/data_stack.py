@@ -1,0 +1,124 @@
+"""Data: every DynamoDB table and KMS key declared in `policybound.tables`, built generically.
+
+A table or key added to `tables.TABLES` / `tables.KMS_KEYS` appears here at the next synth with
+encryption, deletion protection, retention on stack delete and PI tags — no edit to this file.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kms as kms
+from constructs import Construct
+
+from policybound import tables
+from stacks.nag import acknowledge
+from stacks.pi_tags import pi_tags
+
+# The tables are encrypted at rest with the data key (tables.DATA_KEY: "tables at rest and record key
+# wrapping"); the HMAC key cannot encrypt.
+TABLE_ENCRYPTION_KEY = tables.DATA_KEY
+
+_ATTRIBUTE_TYPES = {
+    "S": dynamodb.AttributeType.STRING,
+    "N": dynamodb.AttributeType.NUMBER,
+    "B": dynamodb.AttributeType.BINARY,
+}
+_PROJECTIONS = {
+    "ALL": dynamodb.ProjectionType.ALL,
+    "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY,
+    "INCLUDE": dynamodb.ProjectionType.INCLUDE,
+}
+_STREAMS = {
+    "OLD_IMAGE": dynamodb.StreamViewType.OLD_IMAGE,
+    "NEW_AND_OLD_IMAGES": dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+}
+_KEY_SPECS = {"SYMMETRIC_DEFAULT": kms.KeySpec.SYMMETRIC_DEFAULT, "HMAC_256": kms.KeySpec.HMAC_256}
+_KEY_USAGES = {
+    "ENCRYPT_DECRYPT": kms.KeyUsage.ENCRYPT_DECRYPT,
+    "GENERATE_VERIFY_MAC": kms.KeyUsage.GENERATE_VERIFY_MAC,
+}
+
+
+def _attribute(attribute: tables.Attribute) -> dynamodb.Attribute:
+    return dynamodb.Attribute(name=attribute.name, type=_ATTRIBUTE_TYPES[attribute.type])
+
+
+class MissingReasonError(ValueError):
+    """A table declaration turns backups off without saying why."""
+
+
+class DataStack(Stack):
+    """Holds the PI. Changes rarely; termination protection and RETAIN keep it through mistakes."""
+
+    def __init__(self, scope: Construct, construct_id: str, **kwargs: object) -> None:
+        super().__init__(scope, construct_id, termination_protection=True, **kwargs)  # type: ignore[arg-type]
+        self.keys: dict[str, kms.Key] = {spec.logical_id: self._key(spec) for spec in tables.KMS_KEYS}
+        self.tables: dict[str, dynamodb.Table] = {spec.logical_id: self._table(spec) for spec in tables.TABLES}
+
+    def key(self, spec: tables.KmsKeySpec) -> kms.Key:
+        return self.keys[spec.logical_id]
+
+    def table(self, spec: tables.TableSpec) -> dynamodb.Table:
+        return self.tables[spec.logical_id]
+
+    def _key(self, spec: tables.KmsKeySpec) -> kms.Key:
+        key = kms.Key(
+            self,
+            spec.logical_id,
+            alias=spec.alias,
+            description=spec.description,
+            key_spec=_KEY_SPECS[spec.key_spec],
+            key_usage=_KEY_USAGES[spec.key_usage],
+            enable_key_rotation=spec.rotates,
+            # Scheduling deletion of a key destroys every record it protects: wait the longest window.
+            pending_window=Duration.days(30),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        if not spec.rotates:
+            acknowledge(
+                key,
+                "AwsSolutions-KMS5",
+                f"{spec.logical_id} is a {spec.key_spec} key; KMS rotates only symmetric encryption keys "
+                "automatically. Rotating an HMAC key would change every blind index; it is rotated by re-keying.",
+            )
+        # Every key here protects PI (table encryption, record key wrapping, pseudonymous blind index).
+        for tag, value in pi_tags(spec.description).items():
+            Tags.of(key).add(tag, value)
+        return key
+
+    def _table(self, spec: tables.TableSpec) -> dynamodb.Table:
+        table = dynamodb.Table(
+            self,
+            spec.logical_id,
+            partition_key=_attribute(spec.partition),
+            sort_key=_attribute(spec.sort) if spec.sort else None,
+            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
+            encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
+            encryption_key=self.key(TABLE_ENCRYPTION_KEY),
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
+                point_in_time_recovery_enabled=spec.point_in_time_recovery
+            ),
+            time_to_live_attribute=spec.ttl_attribute,
+            stream=_STREAMS[spec.stream] if spec.stream else None,
+            deletion_protection=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        for index in spec.indexes:
+            table.add_global_secondary_index(
+                index_name=index.name,
+                partition_key=_attribute(index.partition),
+                sort_key=_attribute(index.sort) if index.sort else None,
+                projection_type=_PROJECTIONS[index.projection],
+                non_key_attributes=list(index.non_key_attributes) or None,
+            )
+        if spec.holds_pi:
+            for key, value in pi_tags(spec.purpose).items():
+                Tags.of(table).add(key, value)
+        if not spec.point_in_time_recovery:
+            if not spec.no_backup_reason:
+                raise MissingReasonError(
+                    f"tables.{spec.logical_id} turns point-in-time recovery off without a no_backup_reason"
+                )
+            acknowledge(table, "AwsSolutions-DDB3", f"Point-in-time recovery off: {spec.no_backup_reason}")
+        return table

@@ -1,0 +1,128 @@
+"""Deployment settings: the values an engineer chooses per account, read from CDK context once.
+
+`cdk.json` holds safe placeholders so `make synth` works on a fresh clone; `make deploy` passes
+`-c require_deployable_settings=true`, which refuses any placeholder (see docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from constructs import Node
+
+from stacks.paths import CDK_JSON
+from stacks.seoul import SEOUL, require_seoul
+
+# RFC 2606 reserves ".example": a value on it was never meant to reach a real account.
+PLACEHOLDER_SUFFIX = ".example"
+
+
+class DeploymentSettingsError(ValueError):
+    """The CDK context does not describe a deployable Policybound."""
+
+
+@dataclass(frozen=True)
+class Deployment:
+    region: str
+    # Browser origins allowed to call the public API (CORS); empty means no cross-origin access.
+    allowed_origins: tuple[str, ...]
+    # Where links in emails point: the API's public base URL (custom domain or the stage URL).
+    public_base_url: str
+    # SES identity the functions send from (verified in SES in the Seoul region).
+    mail_sender: str
+    # Who receives the PI manager's alarms (an SNS email subscription they must confirm).
+    alarm_email: str
+    # Stage throttling: steady requests per second and burst, for the whole API.
+    api_rate_limit: int
+    api_burst_limit: int
+    # WAF rate-based rule: requests per client IP in any 5-minute window before it is blocked.
+    waf_requests_per_ip_per_5_minutes: int
+    # Alarm when the data key decrypts more than this in 5 minutes. Record keys are unwrapped through a
+    # cache, so even busy staff reads stay far below it; a bulk export attempt does not.
+    kms_decrypts_per_5_minutes_alarm: int
+
+    @property
+    def mail_domain(self) -> str:
+        return self.mail_sender.rsplit("@", 1)[-1]
+
+    def placeholders(self) -> list[str]:
+        hosts = {
+            "public_base_url": urlsplit(self.public_base_url).hostname or "",
+            "mail_sender": self.mail_domain,
+            "alarm_email": self.alarm_email.rsplit("@", 1)[-1],
+        } | {f"allowed_origins[{i}]": urlsplit(origin).hostname or "" for i, origin in enumerate(self.allowed_origins)}
+        return [name for name, host in hosts.items() if host.endswith(PLACEHOLDER_SUFFIX)]
+
+
+def cdk_json_context() -> dict[str, Any]:
+    """The context in cdk.json: what the CDK CLI would pass, for runs without it (tests, `python app.py`)."""
+    context: dict[str, Any] = json.loads(CDK_JSON.read_text())["context"]
+    return context
+
+
+def _origins(value: Any) -> tuple[str, ...]:
+    if value is None or value == "":
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    origins = tuple(str(item).strip().rstrip("/") for item in items if str(item).strip())
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme != "https" or not parts.hostname or parts.path or origin == "*":
+            raise DeploymentSettingsError(
+                f"allowed_origins: {origin!r} is not an https origin such as https://www.example.com "
+                "(no path, no wildcard)"
+            )
+    return origins
+
+
+def _email(name: str, value: Any) -> str:
+    text = str(value or "").strip()
+    local, _, domain = text.partition("@")
+    if not local or "." not in domain or " " in text:
+        raise DeploymentSettingsError(f"{name}: {text!r} is not an email address")
+    return text
+
+
+def _positive(name: str, value: Any) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        number = 0
+    if number <= 0:
+        raise DeploymentSettingsError(f"{name}: {value!r} is not a positive whole number")
+    return number
+
+
+def deployment_from(node: Node) -> Deployment:
+    def context(key: str, default: Any = None) -> Any:
+        value = node.try_get_context(key)
+        return default if value is None else value
+
+    public_base_url = str(context("public_base_url", "")).rstrip("/")
+    if urlsplit(public_base_url).scheme != "https" or not urlsplit(public_base_url).hostname:
+        raise DeploymentSettingsError(f"public_base_url: {public_base_url!r} is not an https URL")
+    deployment = Deployment(
+        region=require_seoul(str(context("region", SEOUL))),
+        allowed_origins=_origins(context("allowed_origins")),
+        public_base_url=public_base_url,
+        mail_sender=_email("mail_sender", context("mail_sender")),
+        alarm_email=_email("alarm_email", context("alarm_email")),
+        api_rate_limit=_positive("api_rate_limit", context("api_rate_limit", 50)),
+        api_burst_limit=_positive("api_burst_limit", context("api_burst_limit", 100)),
+        waf_requests_per_ip_per_5_minutes=_positive(
+            "waf_requests_per_ip_per_5_minutes", context("waf_requests_per_ip_per_5_minutes", 300)
+        ),
+        kms_decrypts_per_5_minutes_alarm=_positive(
+            "kms_decrypts_per_5_minutes_alarm", context("kms_decrypts_per_5_minutes_alarm", 300)
+        ),
+    )
+    if str(context("require_deployable_settings", "false")).lower() == "true" and deployment.placeholders():
+        raise DeploymentSettingsError(
+            "refusing to deploy with placeholder settings (hosts on .example): "
+            + ", ".join(deployment.placeholders())
+            + ". Set them with -c key=value or in cdk.context.json (docs/deploy.md)."
+        )
+    return deployment

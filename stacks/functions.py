@@ -1,0 +1,176 @@
+"""Every Lambda function, declared once: its entry point, what it may touch, its size and its trigger.
+
+The API stack builds a function, its IAM role (only the actions listed here), its log group and its
+trigger from each spec. A spec whose entry module does not exist yet under lambdas/ is left out, so the
+stacks grow as the entry points land: add the module, and the next synth deploys its function. To give
+a function more access, change its spec here — the role is generated from it and the infra tests check
+that no role gets more than its spec.
+
+DynamoDB transactions have no IAM action of their own: `TransactWriteItems` is authorised per item by
+the item's action (PutItem, DeleteItem, UpdateItem, ConditionCheckItem), which is why none is listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from policybound import tables
+from stacks.paths import LAMBDAS_DIR
+
+READ_ITEM = "dynamodb:GetItem"
+QUERY = "dynamodb:Query"
+PUT_ITEM = "dynamodb:PutItem"
+UPDATE_ITEM = "dynamodb:UpdateItem"
+DELETE_ITEM = "dynamodb:DeleteItem"
+CONDITION_CHECK = "dynamodb:ConditionCheckItem"
+
+
+@dataclass(frozen=True)
+class TableAccess:
+    table: tables.TableSpec
+    actions: tuple[str, ...]
+    # Indexes the function queries (Query on an index needs the index's own ARN).
+    indexes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class KeyAccess:
+    key: tables.KmsKeySpec
+    actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PublicRoutes:
+    """API paths served without login (behind WAF and throttling)."""
+
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StaffRoutes:
+    """API paths that require a Cognito user-pool token (staff groups are checked in the function)."""
+
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class HourlySchedule:
+    """EventBridge schedule: the sweeper destroys what is due within an hour (policy §4)."""
+
+
+@dataclass(frozen=True)
+class TableStream:
+    """The function consumes a table's stream; only REMOVE events reach it."""
+
+    table: tables.TableSpec
+
+
+Trigger = PublicRoutes | StaffRoutes | HourlySchedule | TableStream
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    # Construct id and the suffix of the function's name; PascalCase.
+    name: str
+    handler: str
+    description: str
+    trigger: Trigger
+    tables: tuple[TableAccess, ...] = ()
+    keys: tuple[KeyAccess, ...] = ()
+    sends_mail: bool = False
+    memory_mb: int = 512
+    timeout_seconds: int = 10
+
+    @property
+    def module(self) -> str:
+        return self.handler.rsplit(".", 1)[0]
+
+    @property
+    def module_path(self) -> Path:
+        return LAMBDAS_DIR.joinpath(*self.module.split(".")).with_suffix(".py")
+
+    @property
+    def service_name(self) -> str:
+        return "policybound-" + self.module.rsplit(".", 1)[-1].replace("_", "-")
+
+
+_LEDGER_APPEND = TableAccess(tables.LEDGER, (READ_ITEM, QUERY, PUT_ITEM, CONDITION_CHECK))
+
+FUNCTIONS: tuple[FunctionSpec, ...] = (
+    FunctionSpec(
+        name="PublicApi",
+        handler="entrypoints.api.lambda_handler",
+        description="Policybound public API: forms, policy, cookie consents, rights, unsubscribe",
+        trigger=PublicRoutes(paths=("/v1/{proxy+}",)),
+        tables=(
+            TableAccess(
+                tables.RECORDS,
+                (READ_ITEM, QUERY, PUT_ITEM, DELETE_ITEM),
+                indexes=tuple(index.name for index in tables.RECORDS.indexes),
+            ),
+            TableAccess(tables.KEYS, (READ_ITEM, PUT_ITEM, DELETE_ITEM)),
+            # Powertools idempotency: get, put (conditional), update on completion, delete on failure.
+            TableAccess(tables.IDEMPOTENCY, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM)),
+        ),
+        keys=(
+            KeyAccess(tables.DATA_KEY, ("kms:GenerateDataKey", "kms:Decrypt")),
+            KeyAccess(tables.BLIND_INDEX_KEY, ("kms:GenerateMac",)),
+        ),
+        sends_mail=True,
+        memory_mb=1024,
+        timeout_seconds=15,
+    ),
+    FunctionSpec(
+        name="StaffApi",
+        handler="entrypoints.staff_api.lambda_handler",
+        description="Policybound staff API: submissions, subjects, legal holds, disclosures, ledger",
+        trigger=StaffRoutes(paths=("/v1/staff/{proxy+}",)),
+        tables=(
+            TableAccess(
+                tables.RECORDS,
+                (READ_ITEM, QUERY, UPDATE_ITEM, CONDITION_CHECK),
+                indexes=tuple(index.name for index in tables.RECORDS.indexes),
+            ),
+            TableAccess(tables.KEYS, (READ_ITEM,)),
+            _LEDGER_APPEND,
+        ),
+        keys=(
+            KeyAccess(tables.DATA_KEY, ("kms:Decrypt",)),
+            KeyAccess(tables.BLIND_INDEX_KEY, ("kms:GenerateMac",)),
+        ),
+        memory_mb=1024,
+        timeout_seconds=15,
+    ),
+    FunctionSpec(
+        name="Sweeper",
+        handler="entrypoints.sweeper.lambda_handler",
+        description="Policybound sweeper: destroys records whose retention ended (hourly)",
+        trigger=HourlySchedule(),
+        tables=(
+            TableAccess(tables.RECORDS, (QUERY, READ_ITEM, DELETE_ITEM, CONDITION_CHECK), indexes=("by_expiry",)),
+            TableAccess(tables.KEYS, (DELETE_ITEM, CONDITION_CHECK)),
+            _LEDGER_APPEND,
+        ),
+        memory_mb=512,
+        timeout_seconds=300,
+    ),
+    FunctionSpec(
+        name="TtlBackstop",
+        handler="entrypoints.ttl_backstop.lambda_handler",
+        description="Policybound TTL backstop: deletes the key of a record DynamoDB TTL removed",
+        trigger=TableStream(tables.RECORDS),
+        tables=(
+            TableAccess(tables.KEYS, (DELETE_ITEM,)),
+            _LEDGER_APPEND,
+        ),
+        memory_mb=512,
+        timeout_seconds=60,
+    ),
+)
+
+
+def declared_functions(exists: Callable[[Path], bool] = Path.is_file) -> tuple[FunctionSpec, ...]:
+    """The functions whose entry module exists; the others join when their module lands."""
+    return tuple(spec for spec in FUNCTIONS if exists(spec.module_path))

@@ -1,0 +1,203 @@
+"""Builds a Lambda function from its spec: code, layers, role with only the spec's actions, log group.
+
+One role per function, written out action by action (no managed policies, no `*` actions), so the
+template shows exactly what each function may do.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from policybound import settings, tables
+from stacks.data_stack import TABLE_ENCRYPTION_KEY, DataStack
+from stacks.dependency_layer import ARCHITECTURE, RUNTIME
+from stacks.deployment import Deployment
+from stacks.functions import FunctionSpec, HourlySchedule, PublicRoutes, StaffRoutes, TableStream
+from stacks.nag import acknowledge
+from stacks.paths import LAMBDAS_DIR
+
+# Official Powertools for AWS Lambda (Python) v3 layer for python3.14 on arm64 in Seoul; it brings
+# Powertools and pydantic v2. Version 38 is the newest published version we found evidence for
+# (Nov 2026); check `aws lambda get-layer-version-by-arn` before raising it (docs/deploy.md).
+POWERTOOLS_LAYER_ACCOUNT = "017000801446"
+POWERTOOLS_LAYER_VERSION = 38
+POWERTOOLS_LAYER_NAME = f"AWSLambdaPowertoolsPythonV3-{RUNTIME.name.replace('.', '')}-arm64"
+
+# Application logs hold ids and hashes, never PI (DESIGN.md §7); kept long enough for incident review.
+FUNCTION_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
+
+# Only the code the functions run goes into the asset; tests, local mode and stacks live outside lambdas/.
+ASSET_EXCLUDES = [
+    "requirements.txt",
+    "**/__pycache__",
+    "**/*.pyc",
+    "**/.mypy_cache",
+    "**/.pytest_cache",
+    "**/.ruff_cache",
+    "**/tests",
+    "**/test_*.py",
+    "**/*_test.py",
+]
+
+
+def powertools_layer_arn(region: str) -> str:
+    return (
+        f"arn:aws:lambda:{region}:{POWERTOOLS_LAYER_ACCOUNT}:layer:{POWERTOOLS_LAYER_NAME}:{POWERTOOLS_LAYER_VERSION}"
+    )
+
+
+def application_code() -> lambda_.Code:
+    return lambda_.Code.from_asset(str(LAMBDAS_DIR), exclude=ASSET_EXCLUDES)
+
+
+_WHY_NO_DLQ = {
+    PublicRoutes: "{} is invoked synchronously by API Gateway, which returns any error to the caller; a "
+    "dead-letter queue for asynchronous invocations would never receive anything.",
+    StaffRoutes: "{} is invoked synchronously by API Gateway, which returns any error to the caller; a "
+    "dead-letter queue for asynchronous invocations would never receive anything.",
+    TableStream: "{} reads a DynamoDB stream through an event source mapping, whose failed batches go to "
+    "its on-failure queue; a dead-letter queue for asynchronous invocations would never receive anything.",
+}
+
+
+class UnknownSettingError(ValueError):
+    """settings.ENV_VARS names a variable the stacks do not know how to fill."""
+
+
+def environment(data: DataStack, deployment: Deployment, staff_user_pool_id: str) -> dict[str, str]:
+    """Every variable `policybound.settings` reads, from the deployed resources and the deployment settings."""
+    known: dict[str, str] = {spec.env_var: data.table(spec).table_name for spec in tables.TABLES}
+    known |= {spec.env_var: data.key(spec).key_arn for spec in tables.KMS_KEYS}
+    known |= {
+        "MAIL_SENDER": deployment.mail_sender,
+        "PUBLIC_BASE_URL": deployment.public_base_url,
+        "ALLOWED_ORIGINS": ",".join(deployment.allowed_origins),
+        "STAFF_USER_POOL_ID": staff_user_pool_id,
+    }
+    missing = sorted(set(settings.ENV_VARS.values()) - known.keys())
+    if missing:
+        raise UnknownSettingError(
+            f"policybound.settings reads {missing}, which the stacks do not provide: "
+            "add them to stacks/lambda_functions.py:environment()"
+        )
+    return {var: known[var] for var in settings.ENV_VARS.values()}
+
+
+class PolicyboundFunction(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        spec: FunctionSpec,
+        *,
+        data: DataStack,
+        deployment: Deployment,
+        code: lambda_.Code,
+        layers: list[lambda_.ILayerVersion],
+        failures: sqs.IQueue,
+        staff_user_pool_id: str,
+    ) -> None:
+        super().__init__(scope, spec.name)
+        self.spec = spec
+        stack = Stack.of(self)
+        self.log_group = logs.LogGroup(
+            self, "Logs", retention=FUNCTION_LOG_RETENTION, removal_policy=RemovalPolicy.RETAIN
+        )
+        self.role = iam.Role(
+            self,
+            "Role",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description=f"Only what {spec.name} uses (stacks/functions.py)",
+        )
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            description=spec.description,
+            runtime=RUNTIME,
+            architecture=ARCHITECTURE,
+            handler=spec.handler,
+            code=code,
+            layers=layers,
+            memory_size=spec.memory_mb,
+            timeout=Duration.seconds(spec.timeout_seconds),
+            role=self.role,
+            log_group=self.log_group,
+            logging_format=lambda_.LoggingFormat.JSON,
+            tracing=lambda_.Tracing.ACTIVE,
+            # Only a scheduled function is invoked asynchronously; API calls are synchronous and stream
+            # batches fail over to the event source's own destination.
+            dead_letter_queue=failures if isinstance(spec.trigger, HourlySchedule) else None,
+            environment={
+                **environment(data, deployment, staff_user_pool_id),
+                "POWERTOOLS_SERVICE_NAME": spec.service_name,
+                "POWERTOOLS_LOG_LEVEL": "INFO",
+                # Events carry PI in their bodies: never log them, whatever a handler's decorator says.
+                "POWERTOOLS_LOGGER_LOG_EVENT": "false",
+            },
+        )
+        self._grant_logs(stack)
+        self._grant_tables(data)
+        self._grant_keys(data, stack)
+        if spec.sends_mail:
+            self._grant_mail(deployment, stack)
+        if not isinstance(spec.trigger, HourlySchedule):
+            acknowledge(self.function, "Serverless-LambdaDLQ", _WHY_NO_DLQ[type(spec.trigger)].format(spec.name))
+        acknowledge(
+            self.role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "X-Ray PutTraceSegments/PutTelemetryRecords and DynamoDB ListStreams (stream consumers only) support "
+            "no resource-level permissions; every other statement of this role names its resources.",
+        )
+
+    def _grant_logs(self, stack: Stack) -> None:
+        # Written out instead of AWSLambdaBasicExecutionRole, which would allow writing to every log group.
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                resources=[self.log_group.log_group_arn],
+            )
+        )
+
+    def _grant_tables(self, data: DataStack) -> None:
+        for access in self.spec.tables:
+            table = data.table(access.table)
+            resources = [table.table_arn, *(f"{table.table_arn}/index/{index}" for index in access.indexes)]
+            self.role.add_to_policy(iam.PolicyStatement(actions=list(access.actions), resources=resources))
+        if self.spec.tables:
+            # Tables are encrypted with the data key; DynamoDB uses it on the caller's behalf, and only
+            # through DynamoDB may this role use it for that.
+            self.role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=[
+                        "kms:Decrypt",
+                        "kms:DescribeKey",
+                        "kms:Encrypt",
+                        "kms:GenerateDataKey",
+                        "kms:ReEncryptFrom",
+                        "kms:ReEncryptTo",
+                    ],
+                    resources=[data.key(TABLE_ENCRYPTION_KEY).key_arn],
+                    conditions={"StringEquals": {"kms:ViaService": f"dynamodb.{Stack.of(self).region}.amazonaws.com"}},
+                )
+            )
+
+    def _grant_keys(self, data: DataStack, stack: Stack) -> None:
+        for access in self.spec.keys:
+            self.role.add_to_policy(
+                iam.PolicyStatement(actions=list(access.actions), resources=[data.key(access.key).key_arn])
+            )
+
+    def _grant_mail(self, deployment: Deployment, stack: Stack) -> None:
+        identity = f"arn:aws:ses:{stack.region}:{stack.account}:identity"
+        self.role.add_to_policy(
+            iam.PolicyStatement(
+                actions=["ses:SendRawEmail"],
+                # SES authorises against the verified identity: the address itself or its domain.
+                resources=[f"{identity}/{deployment.mail_sender}", f"{identity}/{deployment.mail_domain}"],
+                conditions={"StringEquals": {"ses:FromAddress": deployment.mail_sender}},
+            )
+        )

@@ -1,0 +1,11 @@
+"""Where the repository's pieces are, so synth works from any working directory (CLI, tests, IDE)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# The only Lambda asset root (DESIGN.md): the domain package and the thin entry points.
+LAMBDAS_DIR = REPO_ROOT / "lambdas"
+LAMBDA_REQUIREMENTS = LAMBDAS_DIR / "requirements.txt"
+CDK_JSON = REPO_ROOT / "cdk.json"
