@@ -1,0 +1,63 @@
+"""The stacks grow as entry modules land: with every declared module present, each function gets its
+trigger (public or staff routes, hourly schedule, records stream) and the gates still pass."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from policybound import tables
+from stacks.functions import FUNCTIONS, declared_functions
+from tests.infra.conftest import SKIP_BUNDLING, Synth, cdk_path, resources, synthesize
+
+
+@pytest.fixture(scope="module")
+def everything(tmp_path_factory: pytest.TempPathFactory) -> Synth:
+    return synthesize(tmp_path_factory.mktemp("all-functions"), context=SKIP_BUNDLING, module_exists=lambda _: True)
+
+
+@pytest.fixture(scope="module")
+def api(everything: Synth) -> dict[str, Any]:
+    return everything.template("PolicyboundApi")
+
+
+def test_only_functions_whose_module_exists_are_declared() -> None:
+    assert [s.name for s in declared_functions(lambda path: path.name == "api.py")] == ["PublicApi"]
+    assert declared_functions(lambda _: False) == ()
+    assert {s.module_path.name for s in FUNCTIONS} == {"api.py", "staff_api.py", "sweeper.py", "ttl_backstop.py"}
+    assert all(isinstance(s.module_path, Path) for s in FUNCTIONS)
+
+
+def test_every_declared_function_is_built(api: dict[str, Any]) -> None:
+    names = {cdk_path(f).split("/")[1] for f in resources(api, "AWS::Lambda::Function").values()}
+    assert names == {spec.name for spec in FUNCTIONS}
+
+
+def test_sweeper_runs_hourly_with_a_dead_letter_queue(api: dict[str, Any]) -> None:
+    (rule,) = resources(api, "AWS::Events::Rule").values()
+    assert rule["Properties"]["ScheduleExpression"] == "rate(1 hour)"
+    (target,) = rule["Properties"]["Targets"]
+    assert "Sweeper" in json.dumps(target["Arn"])
+    assert "DeadLetterConfig" in target
+    (sweeper,) = [f for f in resources(api, "AWS::Lambda::Function").values() if "/Sweeper/" in cdk_path(f)]
+    assert "DeadLetterConfig" in sweeper["Properties"]
+
+
+def test_ttl_backstop_reads_only_removals_from_the_records_stream(api: dict[str, Any]) -> None:
+    (mapping,) = resources(api, "AWS::Lambda::EventSourceMapping").values()
+    properties = mapping["Properties"]
+    assert tables.RECORDS.logical_id in json.dumps(properties["EventSourceArn"])
+    assert "StreamArn" in json.dumps(properties["EventSourceArn"])
+    assert json.loads(properties["FilterCriteria"]["Filters"][0]["Pattern"]) == {"eventName": ["REMOVE"]}
+    assert "OnFailure" in properties["DestinationConfig"]
+    assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+
+
+def test_staff_routes_go_to_the_staff_function(api: dict[str, Any]) -> None:
+    methods = [m for m in resources(api, "AWS::ApiGateway::Method").values() if "/staff/{proxy+}/ANY/" in cdk_path(m)]
+    (method,) = methods
+    assert method["Properties"]["AuthorizationType"] == "COGNITO_USER_POOLS"
+    assert "StaffApi" in json.dumps(method["Properties"]["Integration"]["Uri"])

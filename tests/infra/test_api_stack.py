@@ -1,0 +1,143 @@
+"""API stack: REGIONAL REST API behind WAF, JSON access logs without PI, throttling, CORS, staff sign-in."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from policybound import settings
+from stacks.access_log import FIELDS, access_log_format
+from stacks.api_stack import STAFF_PATH
+from stacks.dependency_layer import PIP_ARGUMENTS
+from stacks.functions import declared_functions
+from stacks.lambda_functions import POWERTOOLS_LAYER_ACCOUNT, powertools_layer_arn
+from stacks.staff_identity import STAFF_GROUPS
+from stacks.waf import MANAGED_RULE_GROUPS, RATE_RULE_NAME
+from tests.infra.conftest import Synth, cdk_path, resources
+
+
+@pytest.fixture(scope="module")
+def api(synth: Synth) -> dict[str, Any]:
+    return synth.template("PolicyboundApi")
+
+
+def test_rest_api_is_regional(api: dict[str, Any]) -> None:
+    (rest_api,) = resources(api, "AWS::ApiGateway::RestApi").values()
+    assert rest_api["Properties"]["EndpointConfiguration"]["Types"] == ["REGIONAL"]
+
+
+def test_waf_is_associated_with_the_stage_and_has_managed_rules_and_a_rate_rule(api: dict[str, Any]) -> None:
+    (acl_id, acl), *_ = resources(api, "AWS::WAFv2::WebACL").items()
+    assert acl["Properties"]["Scope"] == "REGIONAL"
+    rules = {rule["Name"]: rule for rule in acl["Properties"]["Rules"]}
+    assert rules[RATE_RULE_NAME]["Statement"]["RateBasedStatement"]["AggregateKeyType"] == "IP"
+    assert rules[RATE_RULE_NAME]["Action"] == {"Block": {}}
+    for group in MANAGED_RULE_GROUPS:
+        assert rules[group]["Statement"]["ManagedRuleGroupStatement"]["VendorName"] == "AWS"
+    (association,) = resources(api, "AWS::WAFv2::WebACLAssociation").values()
+    assert association["Properties"]["WebACLArn"] == {"Fn::GetAtt": [acl_id, "Arn"]}
+    (stage_id,) = resources(api, "AWS::ApiGateway::Stage")
+    assert stage_id in json.dumps(association["Properties"]["ResourceArn"])
+
+
+def test_stage_logs_json_without_pi_traces_and_throttles(api: dict[str, Any]) -> None:
+    (stage,) = resources(api, "AWS::ApiGateway::Stage").values()
+    properties = stage["Properties"]
+    line = properties["AccessLogSetting"]["Format"]
+    assert set(json.loads(line)) == set(FIELDS)
+    for leak in ("sourceIp", "userAgent", "requestOverride", "$input", "body", 'path"', "querystring"):
+        assert leak not in line
+    assert line == access_log_format()
+    (method_settings,) = properties["MethodSettings"]
+    assert method_settings["DataTraceEnabled"] is False
+    assert method_settings["LoggingLevel"] == "ERROR"
+    assert method_settings["ThrottlingRateLimit"] > 0
+    assert method_settings["ThrottlingBurstLimit"] > 0
+    assert properties["TracingEnabled"] is True
+
+
+def test_cors_allows_only_the_configured_origins(synth: Synth, api: dict[str, Any]) -> None:
+    origins = synth.built.deployment.allowed_origins
+    assert origins
+    options = [
+        m for m in resources(api, "AWS::ApiGateway::Method").values() if m["Properties"]["HttpMethod"] == "OPTIONS"
+    ]
+    assert options
+    for method in options:
+        headers = method["Properties"]["Integration"]["IntegrationResponses"][0]["ResponseParameters"]
+        assert headers["method.response.header.Access-Control-Allow-Origin"] == f"'{origins[0]}'"
+
+
+def test_staff_routes_require_a_cognito_token(api: dict[str, Any]) -> None:
+    (authorizer_id, authorizer), *_ = resources(api, "AWS::ApiGateway::Authorizer").items()
+    assert authorizer["Properties"]["Type"] == "COGNITO_USER_POOLS"
+    staff_methods = [
+        m
+        for m in resources(api, "AWS::ApiGateway::Method").values()
+        if "/staff/" in cdk_path(m) and m["Properties"]["HttpMethod"] != "OPTIONS"
+    ]
+    assert staff_methods
+    for method in staff_methods:
+        assert method["Properties"]["AuthorizationType"] == "COGNITO_USER_POOLS"
+        assert method["Properties"]["AuthorizerId"] == {"Ref": authorizer_id}
+        assert method["Properties"]["RequestParameters"] == {"method.request.header.Authorization": True}
+        assert method["Properties"]["RequestValidatorId"]
+    assert STAFF_PATH == "/v1/staff/{proxy+}"
+
+
+def test_every_method_validates_requests(api: dict[str, Any]) -> None:
+    for method in resources(api, "AWS::ApiGateway::Method").values():
+        if method["Properties"]["HttpMethod"] != "OPTIONS":
+            assert method["Properties"]["RequestValidatorId"], cdk_path(method)
+
+
+def test_staff_pool_requires_mfa_and_strong_passwords_and_has_the_roles(api: dict[str, Any]) -> None:
+    (pool,) = resources(api, "AWS::Cognito::UserPool").values()
+    properties = pool["Properties"]
+    assert properties["MfaConfiguration"] == "ON"
+    assert properties["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
+    assert properties["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
+    password = properties["Policies"]["PasswordPolicy"]
+    assert password["MinimumLength"] >= 14
+    assert all(password[k] for k in ("RequireLowercase", "RequireUppercase", "RequireNumbers", "RequireSymbols"))
+    assert properties["UserPoolAddOns"]["AdvancedSecurityMode"] == "ENFORCED"
+    assert properties["DeletionProtection"] == "ACTIVE"
+    groups = {g["Properties"]["GroupName"] for g in resources(api, "AWS::Cognito::UserPoolGroup").values()}
+    assert groups == set(STAFF_GROUPS) == {"pi_manager", "staff", "auditor"}
+
+
+def test_functions_run_the_newest_python_on_arm64_with_the_pinned_seoul_layers(
+    synth: Synth, api: dict[str, Any]
+) -> None:
+    functions = resources(api, "AWS::Lambda::Function")
+    assert {cdk_path(f).split("/")[1] for f in functions.values()} == {s.name for s in declared_functions()}
+    for function in functions.values():
+        properties = function["Properties"]
+        assert properties["Runtime"] == "python3.14"
+        assert properties["Architectures"] == ["arm64"]
+        assert properties["TracingConfig"] == {"Mode": "Active"}
+        assert properties["LoggingConfig"]["LogFormat"] == "JSON"
+        assert "LogGroup" in properties["LoggingConfig"]
+        layers = json.dumps(properties["Layers"])
+        assert powertools_layer_arn("ap-northeast-2") in layers
+        assert f"ap-northeast-2:{POWERTOOLS_LAYER_ACCOUNT}:layer:AWSLambdaPowertoolsPythonV3-python314-arm64:" in layers
+    assert "3.14" in PIP_ARGUMENTS
+    assert "manylinux2014_aarch64" in PIP_ARGUMENTS
+
+
+def test_functions_get_every_setting_the_code_reads(api: dict[str, Any]) -> None:
+    for function in resources(api, "AWS::Lambda::Function").values():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert set(settings.ENV_VARS.values()) <= variables.keys(), cdk_path(function)
+        assert variables["POWERTOOLS_SERVICE_NAME"].startswith("policybound-")
+        assert variables["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"
+        assert variables["ALLOWED_ORIGINS"] == "https://www.policybound.example"
+
+
+def test_public_api_function_serves_v1(api: dict[str, Any]) -> None:
+    (public,) = [m for m in resources(api, "AWS::ApiGateway::Method").values() if "/v1/{proxy+}/ANY/" in cdk_path(m)]
+    assert public["Properties"]["AuthorizationType"] == "NONE"
+    assert "PublicApi" in json.dumps(public["Properties"]["Integration"]["Uri"])
+    assert public["Properties"]["Integration"]["Type"] == "AWS_PROXY"

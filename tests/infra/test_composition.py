@@ -1,0 +1,63 @@
+"""Stacks, region and deployment settings: everything in Seoul, nothing deployable with placeholders."""
+
+from __future__ import annotations
+
+import pytest
+from aws_cdk import App
+
+from policybound.policy import AWS_REGION
+from stacks.app import build
+from stacks.deployment import DeploymentSettingsError, cdk_json_context
+from stacks.seoul import RegionNotAllowedError
+from tests.infra.conftest import Synth, resources
+
+
+def test_every_stack_is_pinned_to_seoul(synth: Synth) -> None:
+    stacks = {name: a for name, a in synth.manifest["artifacts"].items() if a["type"] == "aws:cloudformation:stack"}
+    assert set(stacks) == {"PolicyboundData", "PolicyboundAudit", "PolicyboundApi", "PolicyboundAlarms"}
+    for name, artifact in stacks.items():
+        assert artifact["environment"].endswith(f"/{AWS_REGION}"), name
+    assert AWS_REGION == "ap-northeast-2"
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "ap-northeast-1", "ap-northeast-3"])
+def test_synth_refuses_any_other_region_with_a_clear_message(region: str) -> None:
+    app = App(context=cdk_json_context() | {"region": region})
+    with pytest.raises(RegionNotAllowedError, match=r"only to ap-northeast-2 .*§5"):
+        build(app)
+
+
+def test_deploy_refuses_placeholder_settings() -> None:
+    app = App(context=cdk_json_context() | {"require_deployable_settings": "true"})
+    with pytest.raises(DeploymentSettingsError, match=r"public_base_url.*mail_sender.*alarm_email"):
+        build(app)
+
+
+def test_real_settings_pass_the_deploy_check() -> None:
+    app = App(
+        context=cdk_json_context()
+        | {
+            "require_deployable_settings": "true",
+            "allowed_origins": "https://www.lgcns.com",
+            "public_base_url": "https://api.lgcns.com",
+            "mail_sender": "no-reply@lgcns.com",
+            "alarm_email": "infosec01@lgcns.com",
+        }
+    )
+    assert build(app).deployment.allowed_origins == ("https://www.lgcns.com",)
+
+
+@pytest.mark.parametrize("origin", ["*", "http://www.example.com", "https://www.example.com/path"])
+def test_cors_origins_must_be_exact_https_origins(origin: str) -> None:
+    with pytest.raises(DeploymentSettingsError, match="allowed_origins"):
+        build(App(context=cdk_json_context() | {"allowed_origins": origin}))
+
+
+def test_nothing_global_holds_pi(synth: Synth) -> None:
+    for name, template in synth.templates.items():
+        assert not resources(template, "AWS::DynamoDB::GlobalTable"), name
+        assert not resources(template, "AWS::CloudFront::Distribution"), name
+        for bucket in resources(template, "AWS::S3::Bucket").values():
+            assert "ReplicationConfiguration" not in bucket["Properties"], name
+        for table in resources(template, "AWS::DynamoDB::Table").values():
+            assert "Replicas" not in table["Properties"], name

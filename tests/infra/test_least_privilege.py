@@ -1,0 +1,123 @@
+"""Least privilege: no `*` on `*` anywhere, and each function's role holds exactly what its spec lists."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from policybound import tables
+from stacks.functions import FunctionSpec, declared_functions
+from tests.infra.conftest import Synth, as_list, cdk_path, resources, statements
+
+POLICY_HOLDERS = {
+    "AWS::IAM::Policy": "PolicyDocument",
+    "AWS::KMS::Key": "KeyPolicy",
+    "AWS::S3::BucketPolicy": "PolicyDocument",
+    "AWS::SQS::QueuePolicy": "PolicyDocument",
+    "AWS::SNS::TopicPolicy": "PolicyDocument",
+}
+
+
+def all_statements(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    for resource in template["Resources"].values():
+        key = POLICY_HOLDERS.get(resource["Type"])
+        if key:
+            found += [(cdk_path(resource), s) for s in statements(resource["Properties"][key])]
+        for policy in resource["Properties"].get("Policies", []) if resource["Type"] == "AWS::IAM::Role" else []:
+            found += [(cdk_path(resource), s) for s in statements(policy["PolicyDocument"])]
+    return found
+
+
+def test_no_statement_allows_every_action_on_every_resource(synth: Synth) -> None:
+    checked = 0
+    for name, template in synth.templates.items():
+        for path, statement in all_statements(template):
+            checked += 1
+            if statement["Effect"] != "Allow":
+                continue
+            actions = as_list(statement.get("Action", []))
+            resources_ = as_list(statement.get("Resource", []))
+            assert not ("*" in actions and "*" in resources_), f"{name} {path}: * on *"
+            assert "*" not in actions, f"{name} {path}: Action *"
+            assert not any(a.endswith(":*") for a in actions if not a.startswith("kms:")), f"{name} {path}: {actions}"
+    assert checked > 20
+
+
+def function_policy(api: dict[str, Any], spec: FunctionSpec) -> list[dict[str, Any]]:
+    policies = [p for p in resources(api, "AWS::IAM::Policy").values() if f"/{spec.name}/Role/" in cdk_path(p)]
+    assert len(policies) == 1
+    return statements(policies[0]["Properties"]["PolicyDocument"])
+
+
+def table_of(resource: Any) -> str:
+    text = json.dumps(resource)
+    names = [spec.logical_id for spec in tables.TABLES if spec.logical_id in text]
+    assert names, text
+    return max(names, key=len)
+
+
+@pytest.mark.parametrize("spec", declared_functions(), ids=lambda s: s.name)
+def test_function_role_holds_only_the_dynamodb_and_kms_actions_of_its_spec(synth: Synth, spec: FunctionSpec) -> None:
+    api = synth.template("PolicyboundApi")
+    granted: dict[str, set[str]] = {}
+    keys: dict[str, set[str]] = {}
+    for statement in function_policy(api, spec):
+        actions = set(as_list(statement["Action"]))
+        if actions == {"dynamodb:ListStreams"}:
+            # ListStreams has no resource-level permissions; it lists stream ARNs, never items.
+            assert statement["Resource"] == "*"
+        elif any(a.startswith("dynamodb:") for a in actions) and "Condition" not in statement:
+            for resource in as_list(statement["Resource"]):
+                granted.setdefault(table_of(resource), set()).update(actions)
+        elif any(a.startswith("kms:") for a in actions) and "Condition" not in statement:
+            for resource in as_list(statement["Resource"]):
+                key = next(k.logical_id for k in tables.KMS_KEYS if k.logical_id in json.dumps(resource))
+                keys.setdefault(key, set()).update(actions)
+        elif "Condition" in statement and any(a.startswith("kms:") for a in actions):
+            # Table encryption: only through DynamoDB.
+            assert statement["Condition"]["StringEquals"]["kms:ViaService"] == "dynamodb.ap-northeast-2.amazonaws.com"
+        else:
+            allowed = {
+                "logs:",
+                "xray:",
+                "ses:",
+                "sqs:",
+                "dynamodb:DescribeStream",
+                "dynamodb:GetRecords",
+                "dynamodb:GetShardIterator",
+                "dynamodb:ListStreams",
+            }
+            assert all(any(a.startswith(p) for p in allowed) for a in actions), actions
+    expected = {access.table.logical_id: set(access.actions) for access in spec.tables}
+    stream_actions = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
+    assert {t: a - stream_actions for t, a in granted.items() if a - stream_actions} == expected
+    assert keys == {access.key.logical_id: set(access.actions) for access in spec.keys}
+
+
+def test_index_queries_name_the_index(synth: Synth) -> None:
+    api = synth.template("PolicyboundApi")
+    public = next(s for s in declared_functions() if s.name == "PublicApi")
+    text = json.dumps(function_policy(api, public))
+    for index in tables.RECORDS.indexes:
+        assert f"/index/{index.name}" in text
+
+
+def test_mail_is_sent_only_as_the_configured_sender(synth: Synth) -> None:
+    api = synth.template("PolicyboundApi")
+    for spec in declared_functions():
+        mail = [s for s in function_policy(api, spec) if "ses:SendRawEmail" in as_list(s["Action"])]
+        if spec.sends_mail:
+            (statement,) = mail
+            assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": synth.built.deployment.mail_sender}}
+        else:
+            assert not mail
+
+
+def test_no_managed_policies_on_function_roles(synth: Synth) -> None:
+    api = synth.template("PolicyboundApi")
+    for spec in declared_functions():
+        (role,) = [r for r in resources(api, "AWS::IAM::Role").values() if f"/{spec.name}/Role/" in cdk_path(r)]
+        assert "ManagedPolicyArns" not in role["Properties"], spec.name
