@@ -65,7 +65,7 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(PY) -m pytest tests/integration
 
-e2e: $(STAMP)
+e2e: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pytest tests/e2e
 
 ## Performance evidence: prints a Markdown table and writes bench/results.md (asset sizes need `make synth`).
