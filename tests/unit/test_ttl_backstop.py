@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import timedelta
 from types import ModuleType
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ def context() -> LambdaContext:
     return LambdaContext("policybound-ttl-backstop", str(uuid.uuid4()))
 
 
-def removed_by_ttl(world: World) -> tuple[str, dict]:
+def removed_by_ttl(world: World) -> tuple[str, dict[str, Any]]:
     """A record as DynamoDB's TTL leaves it: the item gone, its key still there."""
     receipt = world.submit("blog-subscription")
     item = record_item(world.store.records.pop(receipt.submission_id))
