@@ -76,13 +76,11 @@ function useAllowed(consent) {
     request("POST", "/v1/visits", { json: { page: location.pathname, consent_id: consent.id } }).catch(() => {});
   }
   if (consent.categories.includes("marketing")) {
-    // §7: areas of interest, from the forms the visitor looked at.
-    const form = document.body.dataset.form;
-    if (form) {
-      const interests = new Set((readCookie("pb_interests") || "").split(",").filter(Boolean));
-      interests.add(form);
-      writeCookie("pb_interests", [...interests].join(","), CONSENT_DAYS);
-    }
+    // §7: areas of interest, from the pages (and forms) the visitor looked at.
+    const topic = document.body.dataset.form || location.pathname.split("/").pop().replace(/\.html$/, "") || "index";
+    const interests = new Set((readCookie("pb_interests") || "").split(",").filter(Boolean));
+    interests.add(topic);
+    writeCookie("pb_interests", [...interests].slice(-20).join(","), CONSENT_DAYS);
   }
 }
 

@@ -40,7 +40,6 @@ function header(language, policy, active) {
         href: urlInLanguage(other),
         lang: other,
         hreflang: other,
-        "aria-label": t(language, "switch.label"),
         text: t(language, "switch.to"),
       }),
     ),

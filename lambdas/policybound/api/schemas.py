@@ -25,6 +25,8 @@ class ReceiptOut(BaseModel):
     items_collected: list[str]
     items_dropped: list[str]
     policy_version: str
+    # "pending_guardian" for a child under 14 until the legal representative confirms (then "active").
+    status: str = "active"
 
     @classmethod
     def of(cls, receipt: Receipt) -> ReceiptOut:
@@ -37,6 +39,7 @@ class ReceiptOut(BaseModel):
             items_collected=list(receipt.items_collected),
             items_dropped=list(receipt.items_dropped),
             policy_version=receipt.policy_version,
+            status=receipt.status.value,
         )
 
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from policybound.domain.clock import Clock
 from policybound.domain.ledger import LedgerDraft, LedgerKind
-from policybound.domain.model import StoredSubmission
+from policybound.domain.model import RecordStatus, StoredSubmission
 from policybound.domain.ports import DestroyOutcome, SubmissionStore
 
 
@@ -24,6 +24,10 @@ class DestructionReason(StrEnum):
 
 def destruction_entry(record: StoredSubmission, reason: DestructionReason, clock: Clock) -> LedgerDraft:
     now = clock.now()
+    # A child's record whose legal representative never confirmed ends 7 days after submission through
+    # the ordinary sweep (see `guardians`); the ledger names the real reason.
+    if reason is DestructionReason.RETENTION_EXPIRED and record.status is RecordStatus.PENDING_GUARDIAN:
+        reason = DestructionReason.GUARDIAN_UNCONFIRMED
     return LedgerDraft(
         kind=LedgerKind.DESTRUCTION,
         at=now,

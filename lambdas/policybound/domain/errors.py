@@ -57,6 +57,18 @@ class Forbidden(DomainError):
     """The caller is known, but neither role nor purpose allows this."""
 
 
+class RecordNotUsable(DomainError):
+    """The record is restricted (a correction is pending) or awaits its legal representative (§6)."""
+
+
+class RetainedByLaw(DomainError):
+    """Erasure asked for a record under a legal hold: it is preserved as the law requires (§4.2)."""
+
+
+class AlreadyCompleted(DomainError):
+    """The request was completed already; its outcome stands."""
+
+
 class UnsubscribeLinkInvalid(DomainError):
     """The unsubscribe link is incomplete or altered: it names no subscription it could cancel."""
 

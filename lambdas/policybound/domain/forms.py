@@ -6,11 +6,13 @@ present, optional items may be, anything else is refused. Values are normalised 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, create_model
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model
 
+from policybound.domain.errors import FieldProblem, ValidationFailed
 from policybound.domain.normalize import normalize_item
 from policybound.policy import FORMS, ITEMS, POLICY_VERSION, FormId, FormPolicy
 
@@ -54,6 +56,21 @@ class Consent(BaseModel):
     required: StrictBool | None = Field(default=None, description="Consent to the required items; must be true")
     optional: StrictBool = Field(default=False, description="Consent to the optional items")
     policy_version: str = Field(min_length=1, max_length=32, examples=[POLICY_VERSION])
+    # §6, PIPA art. 22-2: a child under 14 names a legal representative, who must confirm.
+    under_14: StrictBool = Field(
+        default=False,
+        description="The submitter declares they are under 14; `legal_representative` is then required",
+    )
+
+
+class LegalRepresentative(BaseModel):
+    """The legal representative of a child under 14; a consent code is sent to `email`."""
+
+    model_config = _STRICT
+
+    name: _item_type("name")  # type: ignore[valid-type]
+    email: _item_type("email")  # type: ignore[valid-type]
+    contact: _item_type("contact") | None = None  # type: ignore[valid-type]
 
 
 def _class_name(form: FormId) -> str:
@@ -75,9 +92,36 @@ def submission_model(form: FormId) -> type[BaseModel]:
         __config__=_STRICT,
         fields=(fields_model(form), ...),
         consent=(Consent, ...),
+        legal_representative=(LegalRepresentative | None, None),
     )
 
 
 def present_items(policy: FormPolicy, fields: BaseModel) -> dict[str, str]:
     values = fields.model_dump()
     return {name: values[name] for name in policy.items if values.get(name) is not None}
+
+
+def _problem(error: Mapping[str, Any], prefix: str) -> FieldProblem:
+    # The submitted value (pydantic's `input`) is never echoed: it is personal information.
+    location = ".".join(str(part) for part in error.get("loc", ()))
+    kind = error.get("type", "")
+    if kind == "missing":
+        problem = "is required"
+    elif kind == "extra_forbidden":
+        problem = "is not a field of this form"
+    else:
+        problem = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    return FieldProblem(f"{prefix}.{location}" if location else prefix, problem)
+
+
+def validate_fields(form: FormId, values: Mapping[str, str], prefix: str = "fields") -> dict[str, str]:
+    """A form's items checked and normalised by the form's own model, as a submission is; for
+    corrections, which must meet the same rules as the form."""
+    try:
+        model = fields_model(form).model_validate(dict(values))
+    except ValidationError as error:
+        raise ValidationFailed(
+            "Some fields are missing or not valid; see details.",
+            tuple(_problem(e, prefix) for e in error.errors(include_input=False)),
+        ) from None
+    return present_items(FORMS[form], model)

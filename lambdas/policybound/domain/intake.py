@@ -11,13 +11,21 @@ from dataclasses import asdict, dataclass
 
 from policybound.domain import retention
 from policybound.domain.clock import Clock
-from policybound.domain.errors import PolicyVersionOutdated, RequiredConsentWithheld, Unavailable
+from policybound.domain.errors import (
+    FieldProblem,
+    PolicyVersionOutdated,
+    RequiredConsentWithheld,
+    Unavailable,
+    ValidationFailed,
+)
+from policybound.domain.guardians import GuardianConfirmations, confirmation_deadline
 from policybound.domain.mail import subscription_confirmation
 from policybound.domain.model import (
     ConsentProof,
     PersonalData,
     Receipt,
     RecordStatus,
+    Representative,
     RequestOrigin,
     StoredSubmission,
 )
@@ -30,6 +38,23 @@ class ConsentGiven:
     required: bool | None
     optional: bool
     policy_version: str
+    # §6: the submitter declares they are under 14; a legal representative must then confirm.
+    under_14: bool = False
+
+
+def _check_representative(consent: ConsentGiven, representative: Representative | None) -> None:
+    # PIPA art. 22-2: a child under 14 cannot consent alone; an adult's submission names no guardian.
+    if consent.under_14 and representative is None:
+        raise ValidationFailed(
+            "A child under 14 needs a legal representative's consent: add their name and email address, "
+            "and we will ask them to confirm.",
+            (FieldProblem("legal_representative", "is required when consent.under_14 is true"),),
+        )
+    if representative is not None and not consent.under_14:
+        raise ValidationFailed(
+            "A legal representative is named only for a child under 14; remove it, or declare the age.",
+            (FieldProblem("legal_representative", "is allowed only when consent.under_14 is true"),),
+        )
 
 
 def new_submission_id() -> str:
@@ -47,7 +72,12 @@ def seal_payload(data: PersonalData) -> bytes:
 
 def unseal_payload(payload: bytes) -> PersonalData:
     raw = json.loads(payload)
-    return PersonalData(fields=raw["fields"], origin=RequestOrigin(**raw["origin"]))
+    representative = raw.get("representative")
+    return PersonalData(
+        fields=raw["fields"],
+        origin=RequestOrigin(**raw["origin"]),
+        representative=Representative(**representative) if representative else None,
+    )
 
 
 class IntakeService:
@@ -60,6 +90,7 @@ class IntakeService:
         clock: Clock,
         unsubscribe_url: Callable[[str], str],
         new_id: Callable[[], str] = new_submission_id,
+        guardians: GuardianConfirmations | None = None,
     ) -> None:
         self._store = store
         self._sealer = sealer
@@ -68,8 +99,16 @@ class IntakeService:
         self._clock = clock
         self._unsubscribe_url = unsubscribe_url
         self._new_id = new_id
+        self._guardians = guardians
 
-    def submit(self, form: FormPolicy, items: dict[str, str], consent: ConsentGiven, origin: RequestOrigin) -> Receipt:
+    def submit(
+        self,
+        form: FormPolicy,
+        items: dict[str, str],
+        consent: ConsentGiven,
+        origin: RequestOrigin,
+        representative: Representative | None = None,
+    ) -> Receipt:
         """Store a submission whose items are already validated against the form's model.
 
         Refusals happen before anything is stored: an outdated policy version first (consent to an
@@ -82,6 +121,9 @@ class IntakeService:
                 "Consent to the collection and use of the required items was not given, so nothing was "
                 "stored. Tick the required consent box to submit this form."
             )
+        _check_representative(consent, representative)
+        if representative is not None and self._guardians is None:
+            raise RuntimeError("IntakeService needs GuardianConfirmations to accept a child's submission")
         # §1.1: optional items are collected only with their own consent; otherwise they are dropped.
         kept = {
             name: value
@@ -93,15 +135,18 @@ class IntakeService:
 
         now = self._clock.now()
         submission_id = self._new_id()
-        retained_until = retention.retained_until(now)
+        # A child's submission waits for its representative: unconfirmed, it is due 7 days from now.
+        pending = representative is not None
+        retained_until = confirmation_deadline(now) if pending else retention.retained_until(now)
         subject = self._blind_index.subject_of(kept["email"])
-        sealed, key = self._sealer.seal(submission_id, seal_payload(PersonalData(kept, origin)))
+        guardian = self._blind_index.subject_of(representative.email) if representative else None
+        sealed, key = self._sealer.seal(submission_id, seal_payload(PersonalData(kept, origin, representative)))
 
         unsubscribe_secret = secrets.token_urlsafe(32) if form.cancellable_subscription else None
         record = StoredSubmission(
             submission_id=submission_id,
             form=form.form,
-            status=RecordStatus.ACTIVE,
+            status=RecordStatus.PENDING_GUARDIAN if pending else RecordStatus.ACTIVE,
             subject=subject,
             received_at=now,
             retained_until=retained_until,
@@ -111,12 +156,17 @@ class IntakeService:
                 optional=consent.optional,
                 items=collected,
                 purposes=form.purposes,
+                under_14=consent.under_14,
             ),
             items_dropped=dropped,
             sealed=sealed,
             unsubscribe_hash=hash_secret(unsubscribe_secret) if unsubscribe_secret else None,
+            guardian=guardian,
         )
         self._store.create(record, key)
+
+        if representative:
+            self._ask_representative(record, representative)
 
         if unsubscribe_secret:
             self._confirm_subscription(record, kept["email"], unsubscribe_secret)
@@ -130,7 +180,18 @@ class IntakeService:
             items_collected=collected,
             items_dropped=dropped,
             policy_version=POLICY_VERSION,
+            status=record.status,
         )
+
+    def _ask_representative(self, record: StoredSubmission, representative: Representative) -> None:
+        assert self._guardians is not None  # checked before anything was stored
+        try:
+            self._guardians.request_confirmation(record, representative)
+        except Unavailable:
+            # Without the code the representative cannot consent, and the record would only wait to be
+            # destroyed: take it back, so the client's retry (503) starts clean.
+            self._store.discard(record.submission_id)
+            raise
 
     def _confirm_subscription(self, record: StoredSubmission, email: str, secret: str) -> None:
         url = self._unsubscribe_url(f"{record.submission_id}.{secret}")

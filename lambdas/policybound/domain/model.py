@@ -13,6 +13,9 @@ class RecordStatus(StrEnum):
     ACTIVE = "active"
     # A correction is pending: the record is neither used nor provided (§6).
     RESTRICTED = "restricted"
+    # A child under 14 submitted it; until the legal representative confirms (PIPA art. 22-2) it is not
+    # used, only the PI manager among staff sees it, and it is destroyed after 7 days unconfirmed.
+    PENDING_GUARDIAN = "pending_guardian"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,18 @@ class ConsentProof:
     optional: bool
     items: tuple[str, ...]
     purposes: tuple[Purpose, ...]
+    # The submitter declared they are under 14: the legal representative's confirmation is the consent.
+    under_14: bool = False
+    guardian_confirmed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Representative:
+    """A child's legal representative (§6), named in the child's submission; kept sealed with it."""
+
+    name: str
+    email: str
+    contact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,7 @@ class PersonalData:
 
     fields: dict[str, str]
     origin: RequestOrigin
+    representative: Representative | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,8 @@ class StoredSubmission:
     items_dropped: tuple[str, ...]
     sealed: SealedBlob
     unsubscribe_hash: str | None = None
+    # Blind index of the legal representative's address, on the record of a child under 14.
+    guardian: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,6 +96,7 @@ class Receipt:
     items_collected: tuple[str, ...]
     items_dropped: tuple[str, ...]
     policy_version: str
+    status: RecordStatus = RecordStatus.ACTIVE
 
 
 @dataclass(frozen=True)

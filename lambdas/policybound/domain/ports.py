@@ -4,6 +4,7 @@ use the in-memory fakes in `tests/fakes.py`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
@@ -121,4 +122,42 @@ class LedgerStore(Protocol):
 
     def entries(self, kind: LedgerKind, after_seq: int = 0, limit: int = 100) -> list[LedgerEntry]:
         """Entries of one chain in `seq` order, starting after `after_seq`."""
+        ...
+
+
+class KeyedHash(Protocol):
+    """HMAC-SHA-256 under a key that never leaves KMS, for secrets too small to hash plainly (6-digit
+    codes). Each purpose gets its own message prefix, apart from the blind index's."""
+
+    def keyed_hash(self, purpose: str, message: bytes) -> str: ...
+
+
+class RecordChanges(Protocol):
+    """Changes to a stored record after intake: corrections, restriction, a guardian's confirmation."""
+
+    def ids_of_guardian(self, guardian: str) -> list[str]:
+        """Every submission id whose legal representative has this blind index, newest first."""
+        ...
+
+    def replace_personal_data(
+        self, submission_id: str, sealed: SealedBlob, key: WrappedKey, subject: str, entry: LedgerDraft
+    ) -> bool:
+        """Store corrected PI sealed under a fresh data key (the old key, and with it every backup of
+        the uncorrected PI, is gone), the subject's blind index, and the ledger entry, in one
+        transaction. False when the record is gone."""
+        ...
+
+    def restrict(self, submission_id: str, request_id: str) -> bool:
+        """Mark the record restricted while the correction request is open. False when it is gone."""
+        ...
+
+    def lift_restriction(self, submission_id: str, request_id: str) -> None:
+        """The request is closed: the record is active again once no correction request is open."""
+        ...
+
+    def confirm_guardian(
+        self, submission_id: str, retained_until: datetime, confirmed_at: datetime, entry: LedgerDraft
+    ) -> bool:
+        """A pending child's record becomes active with its full retention, with the ledger entry, in
+        one transaction. False when it is gone or no longer pending."""
         ...

@@ -234,7 +234,7 @@ def test_the_site_speaks_english_and_korean(site: Site) -> None:
     page = site.open("blog-subscription.html")
     assert page.evaluate("document.documentElement.lang") == "ko"
     expect(page.locator("h1")).to_have_text(form_policy(site, "blog-subscription", "ko")["title"])
-    page.get_by_role("link", name="Read this page in English").click()
+    page.get_by_role("banner").get_by_role("link", name="English", exact=True).click()
     page.wait_for_selector("body[data-ready=true]")
     assert page.evaluate("document.documentElement.lang") == "en"
     english = form_policy(site, "blog-subscription", "en")

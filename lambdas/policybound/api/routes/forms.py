@@ -15,7 +15,7 @@ from policybound.api.http import check_json_body
 from policybound.api.schemas import ErrorOut, ReceiptOut
 from policybound.domain.forms import present_items, submission_model
 from policybound.domain.intake import ConsentGiven, IntakeService
-from policybound.domain.model import RequestOrigin
+from policybound.domain.model import Representative, RequestOrigin
 from policybound.policy import FORMS, FormId
 
 router = APIGatewayRouter()
@@ -70,10 +70,13 @@ def _register(form: FormId) -> None:
             required=body.consent.required,
             optional=body.consent.optional,
             policy_version=body.consent.policy_version,
+            under_14=body.consent.under_14,
         )
+        guardian = body.legal_representative
+        representative = Representative(guardian.name, guardian.email, guardian.contact) if guardian else None
 
         def accept() -> dict[str, Any]:
-            receipt = intake.submit(policy, present_items(policy, body.fields), consent, _origin())
+            receipt = intake.submit(policy, present_items(policy, body.fields), consent, _origin(), representative)
             return ReceiptOut.of(receipt).model_dump()
 
         if idempotency_key:

@@ -1,0 +1,149 @@
+"""The policy page (§10 contacts, §12 announced changes), accessibility of every page (axe-core, labels,
+keyboard-only use), and a screenshot of each page in both languages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.e2e.browser.conftest import AXE, Site
+from tests.e2e.browser.test_cookies import PAGES
+from tests.e2e.browser.test_forms import values
+
+pytestmark = pytest.mark.e2e
+
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result: dict[str, Any] = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+    )
+    return [
+        {"rule": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+
+
+def test_policy_page_is_rendered_from_the_policy_with_contacts_and_retention(site: Site) -> None:
+    for lang in ("ko", "en"):
+        policy = site.policy(lang)
+        page = site.open("policy.html", lang=lang)
+        expect(page.locator("[data-policy-version]")).to_have_attribute("data-policy-version", policy["version"])
+        contacts = page.locator("#contacts")
+        for contact in policy["contacts"]:
+            row = contacts.get_by_role("row").filter(
+                has=page.get_by_role("rowheader", name=contact["role"], exact=True)
+            )
+            expect(row).to_contain_text(contact["department"])
+            expect(row.get_by_role("link", name=contact["email"])).to_have_attribute(
+                "href", f"mailto:{contact['email']}"
+            )
+        expect(page.locator("[data-retention]")).to_contain_text("60")
+        for form in policy["forms"]:
+            expect(page.locator("#items")).to_contain_text(form["title"])
+        for consignee in policy["consignees"]:
+            expect(page.locator("#consignment")).to_contain_text(consignee["country"])
+        for category in policy["cookie_categories"]:
+            expect(page.locator("#cookies")).to_contain_text(category["description"])
+        expect(page.locator("#changes")).to_contain_text("예고된 변경 사항이 없습니다" if lang == "ko" else "No change")
+        site.screenshot(f"policy-{lang}")
+
+
+def test_an_announced_change_is_shown_before_it_takes_effect(site: Site) -> None:
+    change = {
+        "version": "2027-03-01",
+        "effective_date": "2027-03-01",
+        "announced_on": "2027-02-01",
+        "summary": "The retention of blog letter subscriptions becomes 36 months.",
+    }
+    site.route_policy(lambda doc: doc.update(upcoming_changes=[change]))
+    page = site.open("policy.html", lang="en")
+    changes = page.locator("#changes [data-upcoming]")
+    expect(changes).to_contain_text("Version 2027-03-01: effective 1 March 2027 (announced 1 February 2027)")
+    expect(changes).to_contain_text(change["summary"])
+    # Every page carries the notice until the new version is in force.
+    home = site.open("index.html", lang="en")
+    notice = home.get_by_role("complementary", name="12. Duty of notice")
+    expect(notice).to_contain_text("takes effect on 1 March 2027")
+    notice.get_by_role("link", name="Read what changes").click()
+    site.page.wait_for_selector("body[data-ready=true]")
+    assert site.page.url.endswith("policy.html?lang=en#changes")
+    site.screenshot("policy-announced-change")
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run `make e2e` (npm ci installs it)")
+def test_every_page_passes_axe_before_and_after_the_cookie_choice(site: Site) -> None:
+    found: dict[str, Any] = {}
+    for index, path in enumerate(PAGES):
+        page = site.open(path)
+        if index == 0:
+            found[f"{path} with banner"] = axe_violations(page)
+            page.locator("#pb-cookie-banner").get_by_role("button", name="모두 거부").click()
+        found[path] = axe_violations(page)
+    page = site.open("contact-us.html", lang="en")
+    page.get_by_role("button", name="Submit").click()
+    found["contact-us errors"] = axe_violations(page)
+    page.get_by_role("contentinfo").get_by_role("button", name="Cookie settings").click()
+    found["cookie settings"] = axe_violations(page)
+    assert {where: v for where, v in found.items() if v} == {}
+
+
+def test_every_control_has_a_label_and_every_page_a_title_and_landmarks(site: Site) -> None:
+    for path in PAGES:
+        page = site.open(path, lang="en")
+        unlabeled = page.evaluate(
+            """() => [...document.querySelectorAll('input, select, textarea, button')]
+                .filter(el => el.type !== 'hidden' && !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                              && !(el.textContent || '').trim())
+                .map(el => el.outerHTML)"""
+        )
+        assert unlabeled == [], path
+        assert page.title().endswith("| LG CNS")
+        expect(page.get_by_role("main")).to_have_count(1)
+        expect(page.get_by_role("banner")).to_have_count(1)
+        expect(page.get_by_role("contentinfo")).to_have_count(1)
+        expect(page.get_by_role("navigation", name="Main menu")).to_have_count(1)
+
+
+def test_a_form_can_be_filled_and_submitted_with_the_keyboard_alone(site: Site) -> None:
+    page = site.open("contact-us.html", lang="en")
+    keyboard = page.keyboard
+    # Skip link, then the banner's three choices: "Block all" is the third.
+    keyboard.press("Tab")
+    keyboard.press("Tab")
+    keyboard.press("Tab")
+    keyboard.press("Tab")
+    expect(page.locator("#pb-cookie-banner").get_by_role("button", name="Block all")).to_be_focused()
+    keyboard.press("Enter")
+    expect(page.locator("#pb-cookie-banner")).to_have_count(0)
+
+    page.locator("#main").focus()
+    typed = values("contact-us")
+    for name in ("name", "contact", "email", "organization", "job_grade", "inquiry"):
+        keyboard.press("Tab")
+        expect(page.locator(f"#field-{name}")).to_be_focused()
+        keyboard.type(typed[name])
+    keyboard.press("Tab")
+    expect(page.locator("#consent-required")).to_be_focused()
+    keyboard.press("Space")
+    expect(page.locator("#consent-required")).to_be_checked()
+    keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Submit")).to_be_focused()
+    with page.expect_response(lambda r: "/v1/forms/" in r.url) as answer:
+        keyboard.press("Enter")
+    assert answer.value.status == 201
+    expect(page.locator("[data-receipt]")).to_be_focused()
+    expect(page.locator("[data-receipt-until]")).to_contain_text("then destroyed without delay")
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_screenshots_of_every_page(site: Site, lang: str) -> None:
+    for path in PAGES:
+        page = site.open(path, lang=lang)
+        expect(page.locator("h1")).to_have_count(1)
+        site.screenshot(f"page-{lang}-{path.removesuffix('.html')}")
