@@ -233,7 +233,11 @@ const STRINGS = {
     "unsub.title": "블로그 레터 구독 해지",
     "unsub.lead": "구독을 해지하면 구독을 위해 보관하던 개인정보를 즉시 파기합니다. 되돌릴 수 없습니다.",
     "unsub.confirm": "구독 해지하고 내 정보 파기하기",
-    "unsub.done": "구독을 해지했습니다. 구독 정보는 파기되었습니다.",
+    "unsub.done": "구독을 해지했습니다. 구독 정보는 복구할 수 없도록 파기되었습니다.",
+    "unsub.held":
+      "구독을 해지했습니다. 법령에 따라 보존해야 하는 정보는 그 목적으로만 보관하며, 보존 의무가 끝나면 지체 없이 파기합니다.",
+    "unsub.already": "이미 해지된 구독입니다. 구독 정보는 파기되었습니다.",
+    "unsub.until": "해지하지 않으면 {until}까지 보관합니다.",
     "unsub.missing": "해지 링크가 올바르지 않습니다. 받은 메일의 링크를 다시 열어 주세요.",
   },
   en: {
@@ -453,7 +457,11 @@ const STRINGS = {
     "unsub.lead":
       "Unsubscribing destroys at once the personal information kept for your subscription. This cannot be undone.",
     "unsub.confirm": "Unsubscribe and destroy my details",
-    "unsub.done": "You are unsubscribed. Your subscription details were destroyed.",
+    "unsub.done": "You are unsubscribed. Your subscription details were destroyed and cannot be restored.",
+    "unsub.held":
+      "You are unsubscribed. Information the law obliges us to preserve is kept for that purpose only, and destroyed without delay when the obligation ends.",
+    "unsub.already": "This subscription was already cancelled and its details destroyed.",
+    "unsub.until": "Unless you unsubscribe, your details are kept until {until}.",
     "unsub.missing": "This unsubscribe link is not valid. Please open the link in your email again.",
   },
 };

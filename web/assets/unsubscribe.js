@@ -1,46 +1,78 @@
 // Unsubscribe confirmation (§4: "when applying for cancellation of subscription, the information is
-// destroyed without delay"). Opening the page changes nothing; the button does, with the same one-click
-// request a mail client sends (RFC 8058).
+// destroyed without delay"). Opening the page changes nothing (GET /v1/unsubscribe only reads the
+// link's state); the button sends the same one-click request a mail client sends (RFC 8058).
 
 import { ApiError, request } from "./api.js";
-import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { append, clear, h } from "./dom.js";
+import { formatMoment, t } from "./i18n.js";
 import { startPage } from "./layout.js";
+
+const DONE = {
+  unsubscribed: "unsub.done",
+  unsubscribed_pending_legal_hold: "unsub.held",
+  already_unsubscribed: "unsub.already",
+};
+
+function failure(language, error) {
+  return error instanceof ApiError && error.fromApi ? `${t(language, "error.server")} ${error.message}` : t(language, "error.network");
+}
 
 startPage({
   title: "unsub.title",
   active: null,
-  render: ({ language, main }) => {
+  render: async ({ language, main }) => {
     const token = new URLSearchParams(location.search).get("token");
     main.append(h("h1", { text: t(language, "unsub.title") }));
+    const result = h("div", { role: "status", "data-unsubscribe-result": true });
+    const path = `/v1/unsubscribe?token=${encodeURIComponent(token || "")}`;
     if (!token) {
       main.append(h("p", { class: "alert error", role: "alert", text: t(language, "unsub.missing") }));
       return;
     }
-    const result = h("div", { role: "status" });
+
+    const show = (status) => {
+      result.className = "alert success";
+      result.textContent = t(language, DONE[status] || "unsub.done");
+    };
+
+    let state;
+    try {
+      state = (await request("GET", path)).body;
+    } catch (error) {
+      append(main, [h("p", { class: "alert error", role: "alert", text: failure(language, error) })]);
+      return;
+    }
+    if (state.status !== "subscribed") {
+      show(state.status);
+      main.append(result);
+      return;
+    }
+
     const button = h("button", { type: "submit", class: "button danger", text: t(language, "unsub.confirm") });
-    const form = h("form", { id: "unsubscribe" }, h("p", { class: "lead", text: t(language, "unsub.lead") }), h("div", { class: "actions" }, button));
+    const form = h(
+      "form",
+      { id: "unsubscribe" },
+      h("p", { class: "lead", text: t(language, "unsub.lead") }),
+      state.retained_until ? h("p", { text: t(language, "unsub.until", { until: formatMoment(language, state.retained_until, { time: false }) }) }) : null,
+      h("div", { class: "actions" }, button),
+    );
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       button.disabled = true;
       try {
-        await request("POST", `/v1/unsubscribe?token=${encodeURIComponent(token)}`, {
-          form: { "List-Unsubscribe": "One-Click" },
-        });
-        // The token is spent: keep it out of the history and out of any later request.
+        const { body } = await request("POST", path, { form: { "List-Unsubscribe": "One-Click" } });
+        // The token is spent: keep it out of the history.
         const url = new URL(location.href);
         url.searchParams.delete("token");
         history.replaceState(null, "", url.pathname + url.search);
         form.remove();
-        result.className = "alert success";
-        result.textContent = t(language, "unsub.done");
+        show(body.status);
       } catch (error) {
         button.disabled = false;
         result.className = "alert error";
-        result.textContent =
-          error instanceof ApiError && error.fromApi ? `${t(language, "error.server")} ${error.message}` : t(language, "error.network");
+        result.textContent = failure(language, error);
       }
     });
-    main.append(form, result);
+    append(main, [form, result]);
   },
 });
