@@ -15,7 +15,6 @@ from local.gateway import Gateway
 from local.provision import provision_with
 from policybound.api.app import create_app, openapi_json
 from policybound.api.dependencies import idempotency, intake_service
-from policybound.api.staff_app import create_staff_app, staff_openapi_json
 from policybound.domain.clock import FixedClock
 from policybound.domain.intake import IntakeService
 from policybound.domain.sealing import EnvelopeSealer
@@ -23,7 +22,7 @@ from policybound.policy import AWS_REGION, POLICY_VERSION
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
 from tests.fakes import FakeBlindIndex, FakeIdempotency, FakeKeks, FakeMailer, FakeStore
-from tests.staff_support import FakeAuthorizer, StaffClient
+from tests.staff_support import StaffApi, build_staff_api
 
 NOW = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)
 
@@ -101,21 +100,11 @@ def _web_root() -> Any:
 
 
 @pytest.fixture
-def staff_api() -> StaffClient:
-    """The real staff resolver and routes behind a stand-in for the Cognito authorizer; send requests
-    with `staff_api.as_role(Role.STAFF).get(...)`. Areas override their providers in
+def staff_api() -> StaffApi:
+    """The real staff resolver and routes over fakes, behind a stand-in for the Cognito authorizer; send
+    requests with `staff_api.as_role(Role.STAFF).get(...)`. Areas override their own providers in
     `staff_api.app.dependency_overrides`."""
-    app = create_staff_app(["https://www.example.com"])
-    authorizer = FakeAuthorizer()
-    gateway = Gateway(
-        app.resolve,
-        lambda: staff_openapi_json(app),
-        site_root=_web_root(),
-        local_routes={},
-        staff_handler=app.resolve,
-        staff_authorizer=authorizer,
-    )
-    return StaffClient(Client(gateway), app, authorizer)
+    return build_staff_api(NOW, _web_root())
 
 
 @dataclass

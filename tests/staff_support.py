@@ -10,17 +10,38 @@ import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from werkzeug.test import Client, TestResponse
 
+from local.gateway import Gateway
+from policybound.api import dependencies
 from policybound.api.staff.auth import Role
+from policybound.api.staff_app import create_staff_app, staff_openapi_json
+from policybound.domain.access_records import AccessRecorder
+from policybound.domain.access_rights import AccessRights
+from policybound.domain.clock import FixedClock
+from policybound.domain.incidents import IncidentService
+from policybound.domain.intake import ConsentGiven, IntakeService
+from policybound.domain.ledger import LedgerEntry, LedgerKind
+from policybound.domain.model import RequestOrigin
+from policybound.domain.records import RecordReader
+from policybound.domain.sealing import EnvelopeSealer
+from policybound.domain.staff_reads import StaffReads
+from policybound.domain.staff_sessions import StaffSessions
+from policybound.policy import FORMS, POLICY_VERSION, FormId
+from tests.fakes import FakeBlindIndex, FakeKeks, FakeLedger, FakeMailer, FakeStore
+from tests.staff_fakes import FakeDirectory, FakeFormIndex, FakeIncidentStore, FakeSessionStore
 
 SOURCE_IP = "127.0.0.1"
 
 
-def claims_for(roles: Iterable[Role | str], username: str = "kim.staff", user_id: str | None = None) -> dict[str, str]:
+def claims_for(
+    roles: Iterable[Role | str], username: str = "kim.staff", user_id: str | None = None, auth_time: int = 1796014800
+) -> dict[str, str]:
     """Claims as API Gateway's REST Cognito authorizer passes them: all strings, groups comma-joined."""
     return {
         "sub": user_id or f"sub-{username}",
@@ -29,7 +50,7 @@ def claims_for(roles: Iterable[Role | str], username: str = "kim.staff", user_id
         "token_use": "id",
         "iss": "https://cognito-idp.ap-northeast-2.amazonaws.com/ap-northeast-2_Test",
         "aud": "test-client",
-        "auth_time": "1796014800",
+        "auth_time": str(auth_time),
         "exp": "Mon Nov 30 06:00:00 UTC 2026",
     }
 
@@ -81,16 +102,105 @@ class StaffClient:
     client: Client
     app: APIGatewayRestResolver
     authorizer: FakeAuthorizer
+    clock: FixedClock
 
-    def as_role(self, *roles: Role | str, username: str | None = None, user_id: str | None = None) -> StaffCaller:
-        """A caller in the given groups (none: signed in but in no group)."""
+    def as_role(
+        self, *roles: Role | str, username: str | None = None, user_id: str | None = None, auth_time: int | None = None
+    ) -> StaffCaller:
+        """A caller in the given groups (none: signed in but in no group), signed in now unless told."""
         name = username or (f"{roles[0]}.user" if roles else "nobody")
-        token = self.authorizer.issue(claims_for(roles, name, user_id))
+        signed_in = auth_time if auth_time is not None else int(self.clock.now().timestamp())
+        token = self.authorizer.issue(claims_for(roles, name, user_id, signed_in))
         return StaffCaller(self.client, {"Authorization": token})
 
     @property
     def anonymous(self) -> StaffCaller:
         return StaffCaller(self.client, {})
+
+
+@dataclass
+class StaffApi(StaffClient):
+    """The staff app over fakes: records go in through the real intake service, sealed as in production."""
+
+    store: FakeStore
+    ledger: FakeLedger
+    mailer: FakeMailer
+    directory: FakeDirectory
+    incidents: FakeIncidentStore
+    sessions: FakeSessionStore
+    index: FakeFormIndex
+    intake: IntakeService
+
+    def submit(self, form: str, fields: dict[str, str], optional: bool = True) -> str:
+        """Store a submission as the public API would, one microsecond after the previous one."""
+        self.clock.at += timedelta(microseconds=1)
+        policy = FORMS[FormId(form)]
+        present = {k: v for k, v in fields.items() if v is not None}
+        receipt = self.intake.submit(
+            policy,
+            present,
+            ConsentGiven(required=True, optional=optional, policy_version=POLICY_VERSION),
+            RequestOrigin(source_ip="198.51.100.7", user_agent="pytest"),
+        )
+        return receipt.submission_id
+
+    def access_records(self) -> list[LedgerEntry]:
+        return list(self.ledger.chains.get(LedgerKind.ACCESS, []))
+
+
+def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
+    clock = FixedClock(now)
+    store, mailer, keks = FakeStore(), FakeMailer(), FakeKeks()
+    ledger = store.ledger
+    sealer = EnvelopeSealer(keks)
+    blind_index = FakeBlindIndex()
+    intake = IntakeService(
+        store=store,
+        sealer=sealer,
+        blind_index=blind_index,
+        mailer=mailer,
+        clock=clock,
+        unsubscribe_url=lambda token: f"https://api.example.com/v1/unsubscribe?token={token}",
+    )
+    reader = RecordReader(store, sealer, clock)
+    recorder = AccessRecorder(ledger, clock)
+    index = FakeFormIndex(store)
+    directory, incident_store, session_store = FakeDirectory(), FakeIncidentStore(), FakeSessionStore()
+    app = create_staff_app(["https://www.example.com"])
+    app.dependency_overrides.update(
+        {
+            dependencies.staff_sessions: lambda: StaffSessions(session_store, clock),
+            dependencies.staff_reads: lambda: StaffReads(index, reader, blind_index, recorder),
+            dependencies.ledger_reader: lambda: ledger,
+            dependencies.access_rights: lambda: AccessRights(directory, ledger, clock),
+            dependencies.incident_service: lambda: IncidentService(
+                incident_store, ledger, ledger, reader, recorder, mailer, clock
+            ),
+        }
+    )
+    authorizer = FakeAuthorizer()
+    gateway = Gateway(
+        app.resolve,
+        lambda: staff_openapi_json(app),
+        site_root=web_root,
+        local_routes={},
+        staff_handler=app.resolve,
+        staff_authorizer=authorizer,
+    )
+    return StaffApi(
+        Client(gateway),
+        app,
+        authorizer,
+        clock,
+        store=store,
+        ledger=ledger,
+        mailer=mailer,
+        directory=directory,
+        incidents=incident_store,
+        sessions=session_store,
+        index=index,
+        intake=intake,
+    )
 
 
 def json_of(response: TestResponse) -> Any:

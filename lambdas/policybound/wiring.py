@@ -15,25 +15,35 @@ from urllib.parse import quote
 import boto3
 
 from policybound.adapters.aws import CLIENT_CONFIG
+from policybound.adapters.cognito import CognitoStaffDirectory
 from policybound.adapters.cookies import DynamoCookieConsentStore, DynamoVisitStore
 from policybound.adapters.dynamodb import EXPIRY_SHARDS, DynamoSubmissionStore
 from policybound.adapters.idempotency import PowertoolsIdempotency
+from policybound.adapters.incidents import DynamoIncidentStore
 from policybound.adapters.kms import KmsBlindIndex, KmsKeyEncryptionKeys
 from policybound.adapters.ledger import DynamoLedger
 from policybound.adapters.legal_holds import DynamoLegalHoldStore
 from policybound.adapters.ses import SesMailer
+from policybound.adapters.staff_access import DynamoAttemptStore, DynamoSessionStore
+from policybound.adapters.staff_reads import DynamoFormIndex
 from policybound.api import dependencies
+from policybound.domain.access_records import AccessRecorder
+from policybound.domain.access_rights import AccessRights
 from policybound.domain.clock import Clock, SystemClock
 from policybound.domain.cookies import CookieConsentService
 from policybound.domain.destruction import Destroyer
+from policybound.domain.incidents import IncidentService
 from policybound.domain.intake import IntakeService
 from policybound.domain.legal_holds import LegalHoldService
 from policybound.domain.records import RecordReader
 from policybound.domain.sealing import EnvelopeSealer
+from policybound.domain.sign_in import SignInGuard
+from policybound.domain.staff_reads import StaffReads
+from policybound.domain.staff_sessions import StaffSessions
 from policybound.domain.sweeper import Sweeper
 from policybound.domain.unsubscribe import UnsubscribeService
 from policybound.domain.visits import VisitService
-from policybound.settings import Settings
+from policybound.settings import Settings, SettingsError
 
 # At DEBUG these libraries log whole request bodies and route arguments, and ours carry personal
 # information (form fields, the SES raw message, the blind-index input). Pin them to WARNING whatever
@@ -134,6 +144,55 @@ class Wiring:
             self.clock,
         )
 
+    # --- staff access (issue 6) ---
+
+    @cached_property
+    def access_recorder(self) -> AccessRecorder:
+        return AccessRecorder(self.ledger, self.clock)
+
+    @cached_property
+    def staff_reads(self) -> StaffReads:
+        return StaffReads(
+            DynamoFormIndex(self.dynamodb, self.settings.records_table),
+            self.reader,
+            KmsBlindIndex(self.kms, self.settings.blind_index_key_id),
+            self.access_recorder,
+        )
+
+    @cached_property
+    def staff_sessions(self) -> StaffSessions:
+        return StaffSessions(DynamoSessionStore(self.dynamodb, self.settings.staff_sessions_table), self.clock)
+
+    @cached_property
+    def sign_in_guard(self) -> SignInGuard:
+        return SignInGuard(DynamoAttemptStore(self.dynamodb, self.settings.staff_sign_ins_table), self.clock)
+
+    @cached_property
+    def cognito(self) -> Any:
+        return self.client("cognito-idp")
+
+    @cached_property
+    def staff_directory(self) -> CognitoStaffDirectory:
+        if self.settings.staff_user_pool_id is None:
+            raise SettingsError("invalid Policybound settings: STAFF_USER_POOL_ID is not set")
+        return CognitoStaffDirectory(self.cognito, self.settings.staff_user_pool_id)
+
+    @cached_property
+    def access_rights(self) -> AccessRights:
+        return AccessRights(self.staff_directory, self.ledger, self.clock)
+
+    @cached_property
+    def incidents(self) -> IncidentService:
+        return IncidentService(
+            DynamoIncidentStore(self.dynamodb, self.settings.incidents_table),
+            self.ledger,
+            self.ledger,
+            self.reader,
+            self.access_recorder,
+            SesMailer(self.client("ses"), self.settings.mail_sender),
+            self.clock,
+        )
+
     def providers(self) -> dict[Callable[[], Any], Callable[[], Any]]:
         """Route dependency providers and what replaces them; services are built on first use."""
         return {
@@ -141,6 +200,11 @@ class Wiring:
             dependencies.idempotency: lambda: self.idempotency,
             dependencies.cookie_consent_service: lambda: self.cookie_consents,
             dependencies.visit_service: lambda: self.visits,
+            dependencies.staff_sessions: lambda: self.staff_sessions,
+            dependencies.staff_reads: lambda: self.staff_reads,
+            dependencies.ledger_reader: lambda: self.ledger,
+            dependencies.access_rights: lambda: self.access_rights,
+            dependencies.incident_service: lambda: self.incidents,
             dependencies.unsubscribe_service: lambda: self.unsubscribe,
             dependencies.legal_hold_service: lambda: self.legal_holds,
         }

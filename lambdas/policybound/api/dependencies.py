@@ -10,9 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NoReturn, Protocol
 
+from policybound.domain.access_rights import AccessRights
 from policybound.domain.cookies import CookieConsentService
+from policybound.domain.disclosures import DisclosureService
+from policybound.domain.guardians import GuardianConfirmations
+from policybound.domain.incidents import IncidentService
 from policybound.domain.intake import IntakeService
 from policybound.domain.legal_holds import LegalHoldService
+from policybound.domain.rights import RightsService
+from policybound.domain.rights_requests import RightsRequestService
+from policybound.domain.staff_ports import LedgerReader
+from policybound.domain.staff_reads import StaffReads
+from policybound.domain.staff_sessions import StaffSessions
 from policybound.domain.unsubscribe import UnsubscribeService
 from policybound.domain.visits import VisitService
 
@@ -44,9 +53,51 @@ def visit_service() -> VisitService:
     _not_wired("visit_service")
 
 
+# --- staff access (issue 6) ---
+
+
+def staff_sessions() -> StaffSessions:
+    _not_wired("staff_sessions")
+
+
+def staff_reads() -> StaffReads:
+    _not_wired("staff_reads")
+
+
+def ledger_reader() -> LedgerReader:
+    _not_wired("ledger_reader")
+
+
+def access_rights() -> AccessRights:
+    _not_wired("access_rights")
+
+
+def incident_service() -> IncidentService:
+    _not_wired("incident_service")
+
+
 def unsubscribe_service() -> UnsubscribeService:
     _not_wired("unsubscribe_service")
 
 
 def legal_hold_service() -> LegalHoldService:
     _not_wired("legal_hold_service")
+
+
+# --- data-subject rights, legal representatives, provisions (issue 5) ---
+
+
+def rights_service() -> RightsService:
+    _not_wired("rights_service")
+
+
+def guardian_confirmations() -> GuardianConfirmations:
+    _not_wired("guardian_confirmations")
+
+
+def disclosure_service() -> DisclosureService:
+    _not_wired("disclosure_service")
+
+
+def rights_request_service() -> RightsRequestService:
+    _not_wired("rights_request_service")

@@ -12,8 +12,14 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from policybound.api.app import API_VERSION, cors_config
 from policybound.api.errors import register_error_handlers
-from policybound.api.routes import staff_me
-from policybound.api.staff.permissions import check_access, staff_access_middleware
+from policybound.api.routes import (
+    staff_access_rights,
+    staff_incidents,
+    staff_ledger,
+    staff_me,
+    staff_records,
+)
+from policybound.api.staff.permissions import admit, staff_access_middleware
 
 STAFF_API_TITLE = "Policybound staff API"
 
@@ -21,8 +27,12 @@ STAFF_API_TITLE = "Policybound staff API"
 def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True, cors=cors_config(allowed_origins))
     app.include_router(staff_me.router)
+    app.include_router(staff_records.router)
+    app.include_router(staff_ledger.router)
+    app.include_router(staff_access_rights.router)
+    app.include_router(staff_incidents.router)
     app.use(middlewares=[staff_access_middleware])
-    register_error_handlers(app, gate=check_access)
+    register_error_handlers(app, gate=admit)
     return app
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -17,6 +18,7 @@ from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from policybound.domain.errors import Unauthorized
+from policybound.domain.staff import Actor
 
 
 class Role(StrEnum):
@@ -69,6 +71,32 @@ def principal_of(event: APIGatewayProxyEvent) -> StaffPrincipal | None:
     )
 
 
+def _epoch_claim(value: Any) -> int | None:
+    # Numbers arrive as strings; the REST authorizer has also been seen to render times as dates.
+    text = str(value or "").strip()
+    if text.isdigit():
+        return int(text)
+    try:
+        return int(datetime.strptime(text, "%a %b %d %H:%M:%S UTC %Y").replace(tzinfo=UTC).timestamp())
+    except ValueError:
+        return None
+
+
+def session_of(event: APIGatewayProxyEvent) -> tuple[int | None, str | None]:
+    """When the caller signed in (`auth_time`) and the sign-in's token id (`origin_jti`), if given."""
+    claims = claims_of(event)
+    return _epoch_claim(claims.get("auth_time")), (str(claims["origin_jti"]) if claims.get("origin_jti") else None)
+
+
+def actor_of(principal: StaffPrincipal) -> Actor:
+    return Actor(
+        user_id=principal.user_id,
+        username=principal.username,
+        source_ip=principal.source_ip,
+        manager=Role.PI_MANAGER in principal.groups,
+    )
+
+
 def current_staff(request: Request) -> StaffPrincipal:
     """Depends() provider: the staff member calling the route. Powertools injects `request` into
     dependencies that declare it; routes use `Annotated[StaffPrincipal, Depends(current_staff)]`."""
@@ -77,3 +105,13 @@ def current_staff(request: Request) -> StaffPrincipal:
     if principal is None:
         raise Unauthorized("Sign in as staff: this route needs a valid token from the staff user pool.")
     return principal
+
+
+def current_actor(request: Request) -> Actor:
+    """Depends() provider: the caller as the domain sees them (who acts, from where)."""
+    return actor_of(current_staff(request))
+
+
+def route_of(request: Request) -> str:
+    """The route being served, as access records name it: method and path template, no values."""
+    return f"{request.method} {request.route}"

@@ -11,8 +11,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from policybound.api.staff.auth import Role, StaffPrincipal, principal_of
+from policybound.api.dependencies import staff_sessions
+from policybound.api.staff.auth import Role, StaffPrincipal, principal_of, session_of
 from policybound.domain.errors import Forbidden, Unauthorized
+from policybound.domain.staff_sessions import StaffSessions
 
 RouteKey = tuple[str, str]
 
@@ -25,6 +27,24 @@ AUDITOR = frozenset({Role.AUDITOR})
 ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
     # --- who am I (issue 6) -------------------------------------------------------------------
     ("GET", "/v1/staff/me"): ANY_STAFF,
+    # --- purpose-limited reads of PI (issue 6) -------------------------------------------------
+    ("GET", "/v1/staff/submissions"): PI_HANDLERS,
+    ("GET", "/v1/staff/submissions/<submission_id>"): PI_HANDLERS,
+    ("GET", "/v1/staff/subjects"): PI_HANDLERS,
+    ("GET", "/v1/staff/marketing-audience"): PI_HANDLERS,
+    # --- ledger and access review (issue 6) ----------------------------------------------------
+    ("GET", "/v1/staff/ledger"): AUDIT,
+    ("GET", "/v1/staff/ledger/verify"): AUDITOR,
+    ("GET", "/v1/staff/access-review"): AUDIT,
+    # --- access rights (issue 6) ---------------------------------------------------------------
+    ("GET", "/v1/staff/users"): MANAGER,
+    ("POST", "/v1/staff/users/<username>/groups"): MANAGER,
+    ("PUT", "/v1/staff/users/<username>/groups"): MANAGER,
+    ("DELETE", "/v1/staff/users/<username>/groups/<group>"): MANAGER,
+    # --- breach response (issue 6) -------------------------------------------------------------
+    ("POST", "/v1/staff/incidents"): MANAGER,
+    ("GET", "/v1/staff/incidents/<incident_id>"): MANAGER,
+    ("POST", "/v1/staff/incidents/<incident_id>/notices"): MANAGER,
 }
 
 
@@ -47,8 +67,20 @@ def check_access(app: Any) -> StaffPrincipal:
     return principal
 
 
+def admit(app: Any) -> StaffPrincipal:
+    """The whole gate: the route × role table, then the session's idle and day limits. The staff app's
+    middleware runs it before every route, and its validation-error handler before any verdict, since
+    Powertools validates requests before middleware runs."""
+    principal = check_access(app)
+    provider = app.dependency_overrides.get(staff_sessions, staff_sessions)
+    sessions: StaffSessions = provider()
+    auth_time, origin_jti = session_of(app.current_event)
+    sessions.check(principal.user_id, auth_time, origin_jti)
+    return principal
+
+
 def staff_access_middleware(app: Any, next_middleware: Any) -> Response[Any]:
-    """Global middleware of the staff app: nothing runs for a caller the table does not allow."""
-    check_access(app)
+    """Global middleware of the staff app: nothing runs for a caller the gate does not admit."""
+    admit(app)
     response: Response[Any] = next_middleware(app)
     return response

@@ -1,0 +1,86 @@
+"""Cognito: the staff user pool — its users, their groups, and the password-change stamp."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from policybound.adapters.aws import error_code, translate_errors
+from policybound.domain.staff import STAFF_GROUPS
+from policybound.domain.staff_ports import StaffUser
+
+# Written only by the password-reset trigger (the app client may read it, never write it).
+PASSWORD_CHANGED_ATTRIBUTE = "custom:password_changed_at"  # noqa: S105 - an attribute name
+
+
+def _attribute(attributes: list[dict[str, str]], name: str) -> str | None:
+    return next((a["Value"] for a in attributes if a["Name"] == name), None)
+
+
+class CognitoStaffDirectory:
+    def __init__(self, cognito: Any, user_pool_id: str) -> None:
+        self._cognito = cognito
+        self._pool = user_pool_id
+
+    def _groups_of(self, username: str) -> frozenset[str]:
+        with translate_errors("Cognito"):
+            groups = self._cognito.admin_list_groups_for_user(UserPoolId=self._pool, Username=username, Limit=60)
+        return frozenset(g["GroupName"] for g in groups["Groups"] if g["GroupName"] in STAFF_GROUPS)
+
+    def user(self, username: str) -> StaffUser | None:
+        try:
+            with translate_errors("Cognito", passthrough=("UserNotFoundException",)):
+                found = self._cognito.admin_get_user(UserPoolId=self._pool, Username=username)
+        except ClientError as error:
+            if error_code(error) == "UserNotFoundException":
+                return None
+            raise
+        return StaffUser(
+            user_id=_attribute(found.get("UserAttributes", []), "sub") or username,
+            username=found["Username"],
+            groups=self._groups_of(found["Username"]),
+            enabled=bool(found.get("Enabled", True)),
+            created_at=found.get("UserCreateDate"),
+        )
+
+    def users(self) -> list[StaffUser]:
+        members: dict[str, set[str]] = {}
+        listed: list[dict[str, Any]] = []
+        with translate_errors("Cognito"):
+            for group in STAFF_GROUPS:
+                for page in self._cognito.get_paginator("list_users_in_group").paginate(
+                    UserPoolId=self._pool, GroupName=group
+                ):
+                    for user in page["Users"]:
+                        members.setdefault(user["Username"], set()).add(group)
+            for page in self._cognito.get_paginator("list_users").paginate(UserPoolId=self._pool):
+                listed += page["Users"]
+        return [
+            StaffUser(
+                user_id=_attribute(user.get("Attributes", []), "sub") or user["Username"],
+                username=user["Username"],
+                groups=frozenset(members.get(user["Username"], ())),
+                enabled=bool(user.get("Enabled", True)),
+                created_at=user.get("UserCreateDate"),
+            )
+            for user in listed
+        ]
+
+    def add_to_group(self, username: str, group: str) -> None:
+        with translate_errors("Cognito"):
+            self._cognito.admin_add_user_to_group(UserPoolId=self._pool, Username=username, GroupName=group)
+
+    def remove_from_group(self, username: str, group: str) -> None:
+        with translate_errors("Cognito"):
+            self._cognito.admin_remove_user_from_group(UserPoolId=self._pool, Username=username, GroupName=group)
+
+
+def stamp_password_changed(cognito: Any, user_pool_id: str, username: str, at: datetime) -> None:
+    with translate_errors("Cognito"):
+        cognito.admin_update_user_attributes(
+            UserPoolId=user_pool_id,
+            Username=username,
+            UserAttributes=[{"Name": PASSWORD_CHANGED_ATTRIBUTE, "Value": at.isoformat()}],
+        )

@@ -1,0 +1,119 @@
+"""Breach response (§8): who was involved, notices once per person, the 72-hour clock, no PI recorded."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from policybound.api.staff.auth import Role
+from policybound.domain.ledger import LedgerKind
+from tests.conftest import NOW, VALID_FIELDS
+from tests.staff_support import StaffApi, json_of
+
+INQUIRY = VALID_FIELDS["contact-us"]
+SUBSCRIBER = VALID_FIELDS["blog-subscription"]
+
+
+def incident(**overrides: object) -> dict[str, object]:
+    return {
+        "category": "leak",
+        "discovered_at": (NOW - timedelta(hours=10)).isoformat(),
+        "reference": "INC-2026-007",
+        "summary": "A staff laptop with an exported list was stolen.",
+        "measures": "The account was locked and the list's records are watched.",
+    } | overrides
+
+
+def test_involved_subjects_come_from_named_records_and_a_suspect_accounts_access_records(staff_api: StaffApi) -> None:
+    inquiry = staff_api.submit("contact-us", INQUIRY)
+    same_person = staff_api.submit("blog-subscription", SUBSCRIBER | {"email": INQUIRY["email"]})
+    subscriber = staff_api.submit("blog-subscription", SUBSCRIBER)
+    untouched = staff_api.submit("blog-subscription", SUBSCRIBER | {"email": "other@example.co.kr"})
+    thief = staff_api.as_role(Role.STAFF, user_id="u-stolen")
+    assert thief.get(f"/v1/staff/submissions/{subscriber}").status_code == 200
+
+    manager = staff_api.as_role(Role.PI_MANAGER, user_id="u-manager")
+    body = incident(
+        submission_ids=[inquiry, same_person],
+        suspect_access={
+            "staff_user_ids": ["u-stolen"],
+            "since": (NOW - timedelta(days=1)).isoformat(),
+            "until": (NOW + timedelta(hours=1)).isoformat(),
+        },
+    )
+    opened = manager.post("/v1/staff/incidents", json=body)
+    assert opened.status_code == 201, opened.get_data(as_text=True)
+    view = json_of(opened)
+    assert view["involved_submissions"] == 3
+    groups = sorted(sorted(s["submission_ids"]) for s in view["subjects"])
+    assert groups == sorted([sorted([inquiry, same_person]), [subscriber]])
+    assert untouched not in json.dumps(view)
+    assert view["clock"]["hours_remaining"] == 62.0
+    assert view["clock"]["notify_by"] == "2026-12-03T04:00:00+09:00"
+    assert view["clock"]["overdue"] is False
+
+
+def test_notices_go_once_to_each_person_and_are_recorded_without_pi(staff_api: StaffApi) -> None:
+    inquiry = staff_api.submit("contact-us", INQUIRY)
+    same_person = staff_api.submit("blog-subscription", SUBSCRIBER | {"email": INQUIRY["email"]})
+    subscriber = staff_api.submit("blog-subscription", SUBSCRIBER)
+    staff_api.mailer.sent.clear()
+    manager = staff_api.as_role(Role.PI_MANAGER)
+    incident_id = json_of(
+        manager.post("/v1/staff/incidents", json=incident(submission_ids=[inquiry, same_person, subscriber]))
+    )["incident_id"]
+    sent = manager.post(f"/v1/staff/incidents/{incident_id}/notices")
+    assert sent.status_code == 200
+    result = json_of(sent)
+    assert result["sent"] == 2
+    assert sorted(mail.to[0] for mail in staff_api.mailer.sent) == sorted([INQUIRY["email"], SUBSCRIBER["email"]])
+    assert "stolen" in staff_api.mailer.sent[0].text
+    assert result["incident"]["clock"]["notified_in_time"] is True
+    assert all(s["notified"] for s in result["incident"]["subjects"])
+
+    again = json_of(manager.post(f"/v1/staff/incidents/{incident_id}/notices"))
+    assert again == again | {"sent": 0, "already_notified": 2}
+    assert len(staff_api.mailer.sent) == 2
+
+    notify_records = [e for e in staff_api.access_records() if e.payload["action"] == "notify"]
+    assert len(notify_records) == 2
+    assert [e.payload["purposes"] for e in notify_records] == [["incident_response"], ["incident_response"]]
+    ledger = json.dumps([e.payload for e in staff_api.ledger.chains[LedgerKind.INCIDENT]], ensure_ascii=False)
+    for value in [*INQUIRY.values(), *SUBSCRIBER.values()]:
+        assert value not in ledger
+    assert [e.payload["event"] for e in staff_api.ledger.chains[LedgerKind.INCIDENT]] == ["opened", "notified"]
+
+
+def test_the_clock_shows_an_overdue_incident(staff_api: StaffApi) -> None:
+    manager = staff_api.as_role(Role.PI_MANAGER)
+    opened = json_of(
+        manager.post("/v1/staff/incidents", json=incident(discovered_at=(NOW - timedelta(hours=80)).isoformat()))
+    )
+    assert opened["clock"]["overdue"] is True
+    assert opened["clock"]["hours_remaining"] == -8.0
+    again = json_of(manager.get(f"/v1/staff/incidents/{opened['incident_id']}"))
+    assert again["clock"] == opened["clock"]
+
+
+def test_a_destroyed_record_is_reported_as_no_longer_held(staff_api: StaffApi) -> None:
+    inquiry = staff_api.submit("contact-us", INQUIRY)
+    staff_api.store.discard(inquiry)
+    view = json_of(
+        staff_api.as_role(Role.PI_MANAGER).post("/v1/staff/incidents", json=incident(submission_ids=[inquiry]))
+    )
+    assert view["subjects"] == []
+    assert view["no_longer_held"] == [inquiry]
+
+
+def test_incidents_are_the_pi_managers(staff_api: StaffApi) -> None:
+    for role in (Role.STAFF, Role.AUDITOR):
+        assert staff_api.as_role(role).post("/v1/staff/incidents", json=incident()).status_code == 403
+    assert staff_api.as_role(Role.PI_MANAGER).get("/v1/staff/incidents/nope").status_code == 404
+
+
+def test_a_discovery_in_the_future_is_refused(staff_api: StaffApi) -> None:
+    response = staff_api.as_role(Role.PI_MANAGER).post(
+        "/v1/staff/incidents", json=incident(discovered_at=(NOW + timedelta(hours=1)).isoformat())
+    )
+    assert response.status_code == 422
+    assert staff_api.incidents.incidents == {}

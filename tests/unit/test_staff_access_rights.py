@@ -1,0 +1,117 @@
+"""Grants, changes and revocations of staff groups: made in the user pool, recorded for three years."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from policybound.api.staff.auth import Role
+from policybound.domain.errors import Unavailable
+from policybound.domain.ledger import LedgerDraft, LedgerEntry, LedgerKind
+from policybound.domain.staff import STAFF_GROUPS
+from tests.staff_support import StaffApi, error_code, json_of
+
+
+def rights_entries(staff_api: StaffApi) -> list[LedgerEntry]:
+    return list(staff_api.ledger.chains.get(LedgerKind.ACCESS_RIGHTS, []))
+
+
+def test_role_names_match_the_user_pool_groups() -> None:
+    assert sorted(role.value for role in Role) == sorted(STAFF_GROUPS)
+
+
+def test_manager_grants_a_group_and_the_grant_is_recorded(staff_api: StaffApi) -> None:
+    staff_api.directory.add("choi")
+    manager = staff_api.as_role(Role.PI_MANAGER, username="manager", user_id="u-manager")
+    response = manager.post("/v1/staff/users/choi/groups", json={"group": "staff", "reference": "HR-2026-114"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert json_of(response)["groups"] == ["staff"]
+    assert staff_api.directory.calls == [("add", "choi", "staff")]
+    (entry,) = rights_entries(staff_api)
+    assert entry.payload == {
+        "action": "grant",
+        "user_id": "sub-choi",
+        "username": "choi",
+        "added": ["staff"],
+        "removed": [],
+        "groups_before": [],
+        "groups_after": ["staff"],
+        "by_user_id": "u-manager",
+        "by_username": "manager",
+        "source_ip": "127.0.0.1",
+        "reference": "HR-2026-114",
+        "retain_until": "2029-11-30",
+    }
+
+
+def test_change_and_revocation_are_recorded(staff_api: StaffApi) -> None:
+    staff_api.directory.add("choi", "staff")
+    manager = staff_api.as_role(Role.PI_MANAGER)
+    changed = manager.put("/v1/staff/users/choi/groups", json={"groups": ["auditor"], "reference": "HR-1"})
+    assert json_of(changed)["groups"] == ["auditor"]
+    revoked = manager.delete("/v1/staff/users/choi/groups/auditor", query_string={"reference": "HR-2"})
+    assert json_of(revoked)["groups"] == []
+    assert [(e.payload["action"], e.payload["added"], e.payload["removed"]) for e in rights_entries(staff_api)] == [
+        ("change", ["auditor"], ["staff"]),
+        ("revoke", [], ["auditor"]),
+    ]
+    listed = json_of(manager.get("/v1/staff/users"))
+    assert listed["items"] == [{"user_id": "sub-choi", "username": "choi", "groups": [], "enabled": True}]
+
+
+def test_nobody_changes_their_own_rights(staff_api: StaffApi) -> None:
+    staff_api.directory.add("manager", "pi_manager")
+    response = staff_api.as_role(Role.PI_MANAGER, username="manager", user_id="sub-manager").post(
+        "/v1/staff/users/manager/groups", json={"group": "auditor", "reference": "HR-3"}
+    )
+    assert response.status_code == 403
+    assert staff_api.directory.calls == []
+    assert rights_entries(staff_api) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"group": "admins", "reference": "HR-4"}, "group"),
+        ({"group": "staff", "reference": "call Kim at 010-1234-5678"}, "reference"),
+        ({"group": "staff"}, "reference"),
+    ],
+)
+def test_bad_grants_are_refused_and_change_nothing(staff_api: StaffApi, body: dict[str, str], field: str) -> None:
+    staff_api.directory.add("choi")
+    response = staff_api.as_role(Role.PI_MANAGER).post("/v1/staff/users/choi/groups", json=body)
+    assert response.status_code == 422
+    assert field in {d["field"] for d in json_of(response)["error"]["details"]}
+    assert staff_api.directory.calls == []
+
+
+def test_unknown_account_is_not_found(staff_api: StaffApi) -> None:
+    response = staff_api.as_role(Role.PI_MANAGER).post(
+        "/v1/staff/users/nobody/groups", json={"group": "staff", "reference": "HR-5"}
+    )
+    assert response.status_code == 404
+
+
+def test_a_change_that_cannot_be_recorded_is_undone(staff_api: StaffApi, monkeypatch: pytest.MonkeyPatch) -> None:
+    staff_api.directory.add("choi", "auditor")
+
+    def unavailable(draft: LedgerDraft) -> LedgerEntry:
+        raise Unavailable("DynamoDB")
+
+    monkeypatch.setattr(staff_api.ledger, "append", unavailable)
+    response = staff_api.as_role(Role.PI_MANAGER).put(
+        "/v1/staff/users/choi/groups", json={"groups": ["staff"], "reference": "HR-6"}
+    )
+    assert response.status_code == 503
+    assert staff_api.directory.accounts["choi"].groups == {"auditor"}
+
+
+def test_only_the_pi_manager_manages_access(staff_api: StaffApi) -> None:
+    staff_api.directory.add("choi")
+    for role in (Role.STAFF, Role.AUDITOR):
+        caller = staff_api.as_role(role)
+        assert caller.post("/v1/staff/users/choi/groups", json={"group": "staff", "reference": "X"}).status_code == 403
+        assert caller.get("/v1/staff/users").status_code == 403
+    assert error_code(staff_api.as_role(Role.STAFF).get("/v1/staff/users")) == "forbidden"
+    assert json.dumps(staff_api.directory.calls) == "[]"

@@ -1,0 +1,125 @@
+"""Idle sessions expire; repeated failed sign-ins lock the account; passwords older than 90 days are refused."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from policybound.api.staff.auth import Role
+from policybound.domain.clock import FixedClock
+from policybound.domain.errors import Unauthorized
+from policybound.domain.sign_in import LOCKOUT, MAX_FAILED, SignInGuard, SignInRefused, password_refusal
+from policybound.domain.staff_sessions import IDLE_LIMIT, StaffSessions
+from tests.staff_fakes import FakeAttemptStore, FakeSessionStore
+from tests.staff_support import StaffApi, error_code
+
+T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
+
+
+def sessions_at(clock: FixedClock) -> StaffSessions:
+    return StaffSessions(FakeSessionStore(), clock)
+
+
+def test_activity_keeps_a_session_alive_and_idleness_ends_it() -> None:
+    clock = FixedClock(T0)
+    sessions = sessions_at(clock)
+    signed_in = int(T0.timestamp())
+    for _ in range(4):  # two hours of work, a request every 25 minutes
+        sessions.check("u-1", signed_in, "jti-1")
+        clock.at += timedelta(minutes=25)
+    clock.at += IDLE_LIMIT
+    with pytest.raises(Unauthorized, match="idle"):
+        sessions.check("u-1", signed_in, "jti-1")
+    clock.at += timedelta(minutes=1)
+    with pytest.raises(Unauthorized):  # an idle session stays ended: only a new sign-in helps
+        sessions.check("u-1", signed_in, "jti-1")
+    sessions.check("u-1", int(clock.at.timestamp()), "jti-2")
+
+
+def test_a_token_first_used_long_after_sign_in_is_idle() -> None:
+    clock = FixedClock(T0)
+    with pytest.raises(Unauthorized, match="idle"):
+        sessions_at(clock).check("u-1", int((T0 - timedelta(minutes=45)).timestamp()), None)
+
+
+def test_a_session_ends_after_a_working_day_however_active() -> None:
+    clock = FixedClock(T0)
+    sessions = sessions_at(clock)
+    signed_in = int(T0.timestamp())
+    for _ in range(12 * 4):
+        sessions.check("u-1", signed_in, None)
+        clock.at += timedelta(minutes=15)
+    with pytest.raises(Unauthorized, match="12 hours"):
+        sessions.check("u-1", signed_in, None)
+
+
+def test_a_token_without_sign_in_time_is_refused() -> None:
+    with pytest.raises(Unauthorized):
+        sessions_at(FixedClock(T0)).check("u-1", None, None)
+
+
+def test_the_staff_api_answers_401_to_an_idle_session(staff_api: StaffApi) -> None:
+    long_ago = int((staff_api.clock.now() - timedelta(hours=2)).timestamp())
+    response = staff_api.as_role(Role.STAFF, auth_time=long_ago).get("/v1/staff/me")
+    assert response.status_code == 401
+    assert error_code(response) == "unauthorized"
+
+
+def guard_at(clock: FixedClock) -> tuple[SignInGuard, FakeAttemptStore]:
+    store = FakeAttemptStore()
+    return SignInGuard(store, clock), store
+
+
+def test_five_failed_sign_ins_lock_the_account_for_thirty_minutes() -> None:
+    clock = FixedClock(T0)
+    guard, _ = guard_at(clock)
+    fresh = (T0 - timedelta(days=10)).isoformat()
+    for _ in range(MAX_FAILED):  # each attempt fails: no post-authentication call
+        guard.before("kim", fresh)
+        clock.at += timedelta(minutes=1)
+    with pytest.raises(SignInRefused, match="locked"):
+        guard.before("kim", fresh)
+    clock.at += LOCKOUT - timedelta(minutes=2)
+    with pytest.raises(SignInRefused, match="locked"):
+        guard.before("kim", fresh)
+    clock.at += timedelta(minutes=2)
+    guard.before("kim", fresh)  # the lock is over; this attempt counts again from one
+    guard.succeeded("kim")
+    for _ in range(MAX_FAILED - 1):
+        guard.before("kim", fresh)
+    guard.before("kim", fresh)
+
+
+def test_a_successful_sign_in_clears_the_failures() -> None:
+    clock = FixedClock(T0)
+    guard, store = guard_at(clock)
+    fresh = T0.isoformat()
+    for _ in range(MAX_FAILED - 1):
+        guard.before("kim", fresh)
+    guard.before("kim", fresh)
+    guard.succeeded("kim")
+    assert store.get("kim").failed == 0
+
+
+@pytest.mark.parametrize(
+    ("changed", "refused"),
+    [
+        ((T0 - timedelta(days=89)).isoformat(), False),
+        ((T0 - timedelta(days=90)).isoformat(), False),
+        ((T0 - timedelta(days=91)).isoformat(), True),
+        (None, True),
+        ("yesterday", True),
+        ("2026-11-01T00:00:00", True),  # no offset: unknowable instant
+    ],
+)
+def test_passwords_older_than_ninety_days_are_refused(changed: str | None, refused: bool) -> None:
+    assert (password_refusal(changed, T0) is not None) is refused
+
+
+def test_an_old_password_is_refused_before_it_is_checked_and_not_counted_as_a_failure() -> None:
+    clock = FixedClock(T0)
+    guard, store = guard_at(clock)
+    with pytest.raises(SignInRefused, match="90 days"):
+        guard.before("kim", (T0 - timedelta(days=120)).isoformat())
+    assert store.get("kim").failed == 0
