@@ -87,6 +87,7 @@ class ApiStack(Stack):
                 layers=layers,
                 failures=self.failures,
                 staff_user_pool_id=self.staff.user_pool.user_pool_id,
+                staff_user_pool_arn=self.staff.user_pool.user_pool_arn,
             )
             for spec in self.specs
         }

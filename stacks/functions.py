@@ -80,6 +80,8 @@ class FunctionSpec:
     tables: tuple[TableAccess, ...] = ()
     keys: tuple[KeyAccess, ...] = ()
     sends_mail: bool = False
+    # Cognito admin actions on the staff user pool (access rights are granted and revoked there, §8.2).
+    staff_pool_actions: tuple[str, ...] = ()
     memory_mb: int = 512
     timeout_seconds: int = 10
 
@@ -96,6 +98,27 @@ class FunctionSpec:
         return "policybound-" + self.module.rsplit(".", 1)[-1].replace("_", "-")
 
 
+# Item-level actions only: never Scan, BatchWriteItem or any table-management action.
+ITEM_ACTIONS = (READ_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK)
+
+
+def every_table_item_access() -> tuple[TableAccess, ...]:
+    """Item-level access to every declared table and its indexes.
+
+    The public and staff API functions resolve their services from one composition root
+    (`policybound.wiring.Wiring.providers`), so either may reach any table's adapter. Narrow these two
+    specs table by table when the entry points get wirings of their own.
+    """
+    return tuple(
+        TableAccess(spec, ITEM_ACTIONS, indexes=tuple(index.name for index in spec.indexes)) for spec in tables.TABLES
+    )
+
+
+_API_KEYS = (
+    KeyAccess(tables.DATA_KEY, ("kms:GenerateDataKey", "kms:Decrypt")),
+    KeyAccess(tables.BLIND_INDEX_KEY, ("kms:GenerateMac",)),
+)
+
 _LEDGER_APPEND = TableAccess(tables.LEDGER, (READ_ITEM, QUERY, PUT_ITEM, CONDITION_CHECK))
 
 FUNCTIONS: tuple[FunctionSpec, ...] = (
@@ -104,20 +127,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         handler="entrypoints.api.lambda_handler",
         description="Policybound public API: forms, policy, cookie consents, rights, unsubscribe",
         trigger=PublicRoutes(paths=("/v1/{proxy+}",)),
-        tables=(
-            TableAccess(
-                tables.RECORDS,
-                (READ_ITEM, QUERY, PUT_ITEM, DELETE_ITEM),
-                indexes=tuple(index.name for index in tables.RECORDS.indexes),
-            ),
-            TableAccess(tables.KEYS, (READ_ITEM, PUT_ITEM, DELETE_ITEM)),
-            # Powertools idempotency: get, put (conditional), update on completion, delete on failure.
-            TableAccess(tables.IDEMPOTENCY, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM)),
-        ),
-        keys=(
-            KeyAccess(tables.DATA_KEY, ("kms:GenerateDataKey", "kms:Decrypt")),
-            KeyAccess(tables.BLIND_INDEX_KEY, ("kms:GenerateMac",)),
-        ),
+        tables=every_table_item_access(),
+        keys=_API_KEYS,
         sends_mail=True,
         memory_mb=1024,
         timeout_seconds=15,
@@ -125,20 +136,19 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="StaffApi",
         handler="entrypoints.staff_api.lambda_handler",
-        description="Policybound staff API: submissions, subjects, legal holds, disclosures, ledger",
+        description="Policybound staff API: submissions, subjects, legal holds, disclosures, incidents, ledger",
         trigger=StaffRoutes(paths=("/v1/staff/{proxy+}",)),
-        tables=(
-            TableAccess(
-                tables.RECORDS,
-                (READ_ITEM, QUERY, UPDATE_ITEM, CONDITION_CHECK),
-                indexes=tuple(index.name for index in tables.RECORDS.indexes),
-            ),
-            TableAccess(tables.KEYS, (READ_ITEM,)),
-            _LEDGER_APPEND,
-        ),
-        keys=(
-            KeyAccess(tables.DATA_KEY, ("kms:Decrypt",)),
-            KeyAccess(tables.BLIND_INDEX_KEY, ("kms:GenerateMac",)),
+        tables=every_table_item_access(),
+        keys=_API_KEYS,
+        sends_mail=True,
+        staff_pool_actions=(
+            "cognito-idp:AdminGetUser",
+            "cognito-idp:AdminListGroupsForUser",
+            "cognito-idp:AdminAddUserToGroup",
+            "cognito-idp:AdminRemoveUserFromGroup",
+            "cognito-idp:AdminUpdateUserAttributes",
+            "cognito-idp:ListUsers",
+            "cognito-idp:ListUsersInGroup",
         ),
         memory_mb=1024,
         timeout_seconds=15,
@@ -149,7 +159,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         description="Policybound sweeper: destroys records whose retention ended (hourly)",
         trigger=HourlySchedule(),
         tables=(
-            TableAccess(tables.RECORDS, (QUERY, READ_ITEM, DELETE_ITEM, CONDITION_CHECK), indexes=("by_expiry",)),
+            TableAccess(
+                tables.RECORDS, (QUERY, READ_ITEM, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK), indexes=("by_expiry",)
+            ),
             TableAccess(tables.KEYS, (DELETE_ITEM, CONDITION_CHECK)),
             _LEDGER_APPEND,
         ),

@@ -100,6 +100,7 @@ class PolicyboundFunction(Construct):
         layers: list[lambda_.ILayerVersion],
         failures: sqs.IQueue,
         staff_user_pool_id: str,
+        staff_user_pool_arn: str,
     ) -> None:
         super().__init__(scope, spec.name)
         self.spec = spec
@@ -144,6 +145,10 @@ class PolicyboundFunction(Construct):
         self._grant_keys(data, stack)
         if spec.sends_mail:
             self._grant_mail(deployment, stack)
+        if spec.staff_pool_actions:
+            self.role.add_to_policy(
+                iam.PolicyStatement(actions=list(spec.staff_pool_actions), resources=[staff_user_pool_arn])
+            )
         if not isinstance(spec.trigger, HourlySchedule):
             acknowledge(self.function, "Serverless-LambdaDLQ", _WHY_NO_DLQ[type(spec.trigger)].format(spec.name))
         acknowledge(

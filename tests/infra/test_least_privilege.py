@@ -81,6 +81,7 @@ def test_function_role_holds_only_the_dynamodb_and_kms_actions_of_its_spec(synth
             assert statement["Condition"]["StringEquals"]["kms:ViaService"] == "dynamodb.ap-northeast-2.amazonaws.com"
         else:
             allowed = {
+                "cognito-idp:",
                 "logs:",
                 "xray:",
                 "ses:",
@@ -121,3 +122,18 @@ def test_no_managed_policies_on_function_roles(synth: Synth) -> None:
     for spec in declared_functions():
         (role,) = [r for r in resources(api, "AWS::IAM::Role").values() if f"/{spec.name}/Role/" in cdk_path(r)]
         assert "ManagedPolicyArns" not in role["Properties"], spec.name
+
+
+def test_only_the_staff_function_manages_staff_access_and_only_on_its_pool(synth: Synth) -> None:
+    api = synth.template("PolicyboundApi")
+    for spec in declared_functions():
+        cognito = [
+            s for s in function_policy(api, spec) if any(a.startswith("cognito-idp:") for a in as_list(s["Action"]))
+        ]
+        if spec.staff_pool_actions:
+            (statement,) = cognito
+            assert set(as_list(statement["Action"])) == set(spec.staff_pool_actions)
+            assert "StaffUserPool" in json.dumps(statement["Resource"])
+            assert all(not a.endswith("*") for a in spec.staff_pool_actions)
+        else:
+            assert not cognito, spec.name

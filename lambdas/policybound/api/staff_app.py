@@ -16,6 +16,7 @@ from policybound.api.routes import (
     staff_access_rights,
     staff_incidents,
     staff_ledger,
+    staff_legal_holds,
     staff_me,
     staff_records,
 )
@@ -27,6 +28,7 @@ STAFF_API_TITLE = "Policybound staff API"
 def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
     app = APIGatewayRestResolver(enable_validation=True, cors=cors_config(allowed_origins))
     app.include_router(staff_me.router)
+    app.include_router(staff_legal_holds.router)
     app.include_router(staff_records.router)
     app.include_router(staff_ledger.router)
     app.include_router(staff_access_rights.router)

@@ -127,10 +127,14 @@ class LegalHoldService:
             raise NotFound(_REFUSED, (FieldProblem("email", "has records that stopped being kept just now"),))
         return hold
 
-    def release(self, hold_id: str, staff_id: str) -> Release:
+    def get(self, hold_id: str) -> LegalHold:
         hold = self._holds.get(hold_id)
         if hold is None:
             raise NotFound("No legal hold has this id.", (FieldProblem("hold_id", "is not a legal hold"),))
+        return hold
+
+    def release(self, hold_id: str, staff_id: str) -> Release:
+        hold = self.get(hold_id)
         if not hold.active:
             return Release(hold, changed=False)
         released = replace(hold, released_by=staff_id, released_at=self._clock.now())

@@ -45,6 +45,10 @@ ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
     ("POST", "/v1/staff/incidents"): MANAGER,
     ("GET", "/v1/staff/incidents/<incident_id>"): MANAGER,
     ("POST", "/v1/staff/incidents/<incident_id>/notices"): MANAGER,
+    # --- legal holds (issue 4) ------------------------------------------------------------------
+    ("POST", "/v1/staff/legal-holds"): MANAGER,
+    ("GET", "/v1/staff/legal-holds/<hold_id>"): MANAGER,
+    ("DELETE", "/v1/staff/legal-holds/<hold_id>"): MANAGER,
 }
 
 
