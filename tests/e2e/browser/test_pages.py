@@ -147,3 +147,25 @@ def test_screenshots_of_every_page(site: Site, lang: str) -> None:
         page = site.open(path, lang=lang)
         expect(page.locator("h1")).to_have_count(1)
         site.screenshot(f"page-{lang}-{path.removesuffix('.html')}")
+
+
+def test_every_page_works_under_a_strict_content_security_policy(site: Site) -> None:
+    policy = "default-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    def with_csp(route: Any) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, headers=response.headers | {"content-security-policy": policy})
+
+    site.page.route("**/*.html*", with_csp)
+    response = site.page.goto(site.url("index.html"))
+    assert response is not None
+    assert response.header_value("content-security-policy") == policy
+    for path in PAGES:
+        page = site.open(path, lang="en")
+        expect(page.locator("h1")).to_have_count(1)
+    page = site.open("policy.html", lang="en")
+    page.locator("#pb-cookie-banner").get_by_role("button", name="Choose categories").click()
+    page.get_by_role("dialog").get_by_role("button", name="Save my choice").click()
+    expect(page.locator("#pb-cookie-banner")).to_have_count(0)
+    # A violation would be logged as a console error, which fails the test in the fixture.
+    assert not [text for text in site.console_errors if "Content Security Policy" in text]
