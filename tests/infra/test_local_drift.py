@@ -45,6 +45,9 @@ def monkeypatch_module() -> Any:
         patch.setenv("AWS_ACCESS_KEY_ID", "local")
         patch.setenv("AWS_SECRET_ACCESS_KEY", "local")
         patch.setenv("AWS_ACCOUNT_ID_ENDPOINT_MODE", "disabled")
+        # moto's in-process mock answers only AWS's own endpoints, not a local server's URL.
+        for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_ENDPOINT_URL_KMS"):
+            patch.delenv(name, raising=False)
         yield patch
 
 
