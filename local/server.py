@@ -51,6 +51,12 @@ def merge_openapi(public: str, staff: str) -> str:
     """One document for both APIs, as a developer browsing local mode expects; the schemas of the two
     apps share names only where they are the same models (the error shape)."""
     merged, other = json.loads(public), json.loads(staff)
+    # The staff document's token requirement is global there; here it goes on each staff operation.
+    staff_security = other.get("security")
+    for operations in other.get("paths", {}).values():
+        for operation in operations.values():
+            if staff_security and isinstance(operation, dict):
+                operation.setdefault("security", staff_security)
     merged.setdefault("paths", {}).update(other.get("paths", {}))
     for section, values in other.get("components", {}).items():
         merged.setdefault("components", {}).setdefault(section, {}).update(values)
@@ -62,18 +68,23 @@ def merge_openapi(public: str, staff: str) -> str:
 
 def build_gateway(staff: StaffAccess) -> Gateway:
     """Imports the entry points only now: they read their settings at import, as in Lambda."""
-    from entrypoints import api, staff_api
+    from entrypoints import api, staff_api, staff_sign_in
     from policybound.api.app import openapi_json
     from policybound.api.staff_app import staff_openapi_json
 
     def outbox_route(_: Request) -> Response:
         return json_response(outbox.sent_mail())
 
+    staff.triggers = staff_sign_in.lambda_handler
     return Gateway(
         api_handler=api.lambda_handler,
         openapi=lambda: merge_openapi(openapi_json(api.app), staff_openapi_json(staff_api.app)),
         site_root=SITE_ROOT,
-        local_routes={("GET", "/_local/outbox"): outbox_route, ("POST", "/_local/staff-token"): staff.token_route},
+        local_routes={
+            ("GET", "/_local/outbox"): outbox_route,
+            ("POST", "/_local/staff-token"): staff.token_route,
+            ("POST", "/_local/staff-sign-in"): staff.sign_in_route,
+        },
         staff_handler=staff_api.lambda_handler,
         staff_authorizer=staff.authorizer,
     )

@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import requests
+from botocore.exceptions import ClientError
 from werkzeug.wrappers import Request, Response
 
 from local.cognito import (
@@ -19,7 +21,9 @@ from local.cognito import (
     provision_staff_pool,
     sign_in,
 )
+from local.gateway import Handler, LambdaContext
 from local.provision import _client
+from policybound.policy import AWS_REGION
 
 
 def _error(status: int, code: str, message: str, field: str | None = None) -> Response:
@@ -36,10 +40,33 @@ def _fetch_json(url: str) -> dict[str, Any]:
 
 
 @dataclass
+class SignInOutcome:
+    id_token: str | None = None
+    status: int = 200
+    code: str = ""
+    message: str = ""
+
+
+def _trigger_event(source: str, pool: StaffPool, username: str, attributes: dict[str, str]) -> dict[str, Any]:
+    return {
+        "version": "1",
+        "triggerSource": source,
+        "region": AWS_REGION,
+        "userPoolId": pool.pool_id,
+        "userName": username,
+        "callerContext": {"awsSdkVersion": "local", "clientId": pool.client_id},
+        "request": {"userAttributes": attributes, "validationData": {}},
+        "response": {},
+    }
+
+
+@dataclass
 class StaffAccess:
     cognito: Any
     pool: StaffPool
     authorizer: CognitoAuthorizer
+    # The user pool's trigger entry point, set once the entry points may be imported (see build_gateway).
+    triggers: Handler | None = None
 
     @classmethod
     def provision(cls, moto_url: str) -> StaffAccess:
@@ -47,13 +74,62 @@ class StaffAccess:
         pool = provision_staff_pool(cognito)
         return cls(cognito, pool, CognitoAuthorizer(pool, jwks_of(moto_url, pool, _fetch_json)))
 
-    def token_route(self, request: Request) -> Response:
+    def _trigger(self, source: str, username: str, attributes: dict[str, str]) -> None:
+        if self.triggers is not None:
+            self.triggers(
+                _trigger_event(source, self.pool, username, attributes),
+                LambdaContext("policybound-staff-sign-in", str(uuid.uuid4())),
+            )
+
+    def sign_in(self, username: str, password: str) -> SignInOutcome:
+        """As Cognito does: the pre-authentication trigger, the password check, then the
+        post-authentication trigger; a trigger's refusal ends the sign-in with its message."""
+        try:
+            user = self.cognito.admin_get_user(UserPoolId=self.pool.pool_id, Username=username)
+        except ClientError:
+            return SignInOutcome(status=401, code="unauthorized", message="Incorrect username or password.")
+        attributes = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+        try:
+            self._trigger("PreAuthentication_Authentication", username, attributes)
+        except Exception as refused:  # Cognito turns any trigger error into a refusal with its message
+            return SignInOutcome(
+                status=403, code="forbidden", message=f"PreAuthentication failed with error {str(refused).rstrip('.')}."
+            )
+        try:
+            tokens = sign_in(self.cognito, self.pool, username, password)
+        except ClientError:
+            return SignInOutcome(status=401, code="unauthorized", message="Incorrect username or password.")
+        self._trigger("PostAuthentication_Authentication", username, attributes)
+        return SignInOutcome(id_token=tokens["IdToken"])
+
+    def _answer(self, outcome: SignInOutcome) -> Response:
+        if outcome.id_token is None:
+            return _error(outcome.status, outcome.code, outcome.message)
+        return Response(json.dumps({"id_token": outcome.id_token}), mimetype="application/json")
+
+    def _body(self, request: Request) -> dict[str, Any] | Response:
         try:
             body = json.loads(request.get_data() or b"{}")
         except ValueError:
             return _error(400, "invalid_json", "The request body is not valid JSON.")
-        username = body.get("username") if isinstance(body, dict) else None
+        return body if isinstance(body, dict) else _error(422, "validation_failed", "Send a JSON object.")
+
+    def token_route(self, request: Request) -> Response:
+        """POST /_local/staff-token {"username"}: a seeded account signs in with its local password."""
+        body = self._body(request)
+        if isinstance(body, Response):
+            return body
+        username = body.get("username")
         if username not in SEEDED_USERS:
             return _error(422, "validation_failed", f"must be one of {', '.join(SEEDED_USERS)}", field="username")
-        tokens = sign_in(self.cognito, self.pool, username, SEED_PASSWORD)
-        return Response(json.dumps({"id_token": tokens["IdToken"]}), mimetype="application/json")
+        return self._answer(self.sign_in(username, SEED_PASSWORD))
+
+    def sign_in_route(self, request: Request) -> Response:
+        """POST /_local/staff-sign-in {"username", "password"}: any account, any password, as a sign-in page would."""
+        body = self._body(request)
+        if isinstance(body, Response):
+            return body
+        username, password = body.get("username"), body.get("password")
+        if not isinstance(username, str) or not isinstance(password, str):
+            return _error(422, "validation_failed", "username and password are required", field="password")
+        return self._answer(self.sign_in(username, password))

@@ -7,8 +7,10 @@ Each area has its own router module `routes/staff_<area>.py` and its own rows in
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from policybound.api.app import API_VERSION, cors_config
 from policybound.api.errors import register_error_handlers
@@ -23,6 +25,7 @@ from policybound.api.routes import (
 from policybound.api.staff.permissions import admit, staff_access_middleware
 
 STAFF_API_TITLE = "Policybound staff API"
+STAFF_SECURITY = "staffIdToken"
 
 
 def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
@@ -39,9 +42,16 @@ def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResol
 
 
 def staff_openapi_json(app: APIGatewayRestResolver) -> str:
+    schemes: dict[str, Any] = {
+        STAFF_SECURITY: HTTPBearer(
+            bearerFormat="JWT", description="An id token of the staff user pool (Cognito), with its groups."
+        )
+    }
     return app.get_openapi_json_schema(
         title=STAFF_API_TITLE,
         version=API_VERSION,
+        security_schemes=schemes,
+        security=[{STAFF_SECURITY: []}],
         description=(
             "Routes for the company's PI handlers, PI manager and auditors. Every call needs an id token of the "
             "staff user pool (Authorization header); each route names the groups it is open to. Every read of "

@@ -1,0 +1,41 @@
+"""Lambda entry point of the staff user pool's Cognito triggers: pre-authentication (lockout, password
+age), post-authentication (failures cleared) and post-confirmation of a password reset (the new
+password's date stamped, failures cleared). The rules live in `policybound.domain.sign_in`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from policybound.adapters.cognito import PASSWORD_CHANGED_ATTRIBUTE, stamp_password_changed
+from policybound.domain.sign_in import SignInRefused
+from policybound.settings import load_settings
+from policybound.wiring import Wiring
+
+logger = Logger(service="policybound-staff-sign-in")
+
+_wiring = Wiring(load_settings())
+
+
+# The event holds the user's attributes (e-mail), so it is never logged.
+@logger.inject_lambda_context(log_event=False, clear_state=True)
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    source = str(event.get("triggerSource", ""))
+    username = str(event["userName"])
+    guard = _wiring.sign_in_guard
+    if source.startswith("PreAuthentication_"):
+        attributes = event.get("request", {}).get("userAttributes", {})
+        try:
+            guard.before(username, attributes.get(PASSWORD_CHANGED_ATTRIBUTE))
+        except SignInRefused:
+            # Cognito refuses the sign-in and shows the error's message ("PreAuthentication failed with error …").
+            logger.info("sign-in refused", extra={"trigger": source})
+            raise
+    elif source.startswith("PostAuthentication_"):
+        guard.succeeded(username)
+    elif source == "PostConfirmation_ConfirmForgotPassword":
+        stamp_password_changed(_wiring.cognito, str(event["userPoolId"]), username, _wiring.clock.now())
+        guard.succeeded(username)
+    return event
