@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import mimetypes
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -116,6 +117,10 @@ class Gateway:
     ) -> None:
         self._api_handler = api_handler
         self._staff_handler = staff_handler
+        # A Lambda instance handles one event at a time, and the entry points rely on it (the
+        # resolver keeps the current event on itself). The threaded server must not break that.
+        self._api_lock = threading.Lock()
+        self._staff_lock = threading.Lock()
         self._staff_authorizer = staff_authorizer
         self._openapi = openapi
         self._site_root = site_root.resolve()
@@ -132,7 +137,10 @@ class Gateway:
             return self._staff(request)
         if path.startswith("/v1/"):
             context = LambdaContext("policybound-api", str(uuid.uuid4()))
-            return http_response(self._api_handler(proxy_event(request), context))
+            event = proxy_event(request)
+            with self._api_lock:
+                result = self._api_handler(event, context)
+            return http_response(result)
         if path == "/openapi.json" and request.method == "GET":
             return Response(self._openapi(), mimetype="application/json")
         local = self._local_routes.get((request.method, path))
@@ -170,7 +178,9 @@ class Gateway:
         event = proxy_event(request)
         event["requestContext"]["authorizer"] = {"claims": claims}
         context = LambdaContext("policybound-staff-api", str(uuid.uuid4()))
-        return http_response(self._staff_handler(event, context))
+        with self._staff_lock:
+            result = self._staff_handler(event, context)
+        return http_response(result)
 
     def _static(self, request: Request, path: str) -> Response:
         relative = path.lstrip("/") or "index.html"
