@@ -1,0 +1,259 @@
+"""Staff access through the real adapters (DynamoDB indexes and ledger, KMS, SES, Cognito) on moto:
+reads go through indexes and never scan, access records land in the ledger table, an edited ledger item
+is caught, group changes reach the user pool, and the sign-in triggers lock and unlock accounts."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import boto3
+import pytest
+from werkzeug.test import Client
+
+from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, SEEDED_USERS, StaffPool, provision_staff_pool
+from local.gateway import Gateway
+from policybound.api.app import create_app
+from policybound.api.staff.auth import Role
+from policybound.api.staff_app import create_staff_app, staff_openapi_json
+from policybound.domain.clock import FixedClock
+from policybound.domain.ledger import LedgerKind
+from policybound.domain.sign_in import MAX_FAILED
+from policybound.policy import AWS_REGION
+from policybound.settings import load_settings, settings_from
+from policybound.wiring import Wiring
+from tests.conftest import NOW, VALID_FIELDS, _web_root, submission
+from tests.staff_support import FakeAuthorizer, StaffClient, json_of
+
+
+class ScanForbidden(AssertionError):
+    pass
+
+
+@dataclass
+class StaffAws(StaffClient):
+    public: Client
+    wiring: Wiring
+    pool: StaffPool
+    cognito: Any
+
+    def submit(self, form: str, **overrides: Any) -> str:
+        response = self.public.post(
+            f"/v1/forms/{form}",
+            data=json.dumps(submission(form, **overrides)),
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return str(json_of(response)["submission_id"])
+
+
+@pytest.fixture
+def staff_aws(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> StaffAws:
+    cognito = boto3.client("cognito-idp", region_name=AWS_REGION)
+    pool = provision_staff_pool(cognito, now=lambda: NOW)
+    monkeypatch.setenv("STAFF_USER_POOL_ID", pool.pool_id)
+    settings = settings_from(os.environ)
+    clock = FixedClock(NOW)
+    wiring = Wiring(settings, clock=clock)
+
+    def no_scans(**_: Any) -> None:
+        raise ScanForbidden("a request path scanned a table")
+
+    wiring.dynamodb.meta.events.register("before-call.dynamodb.Scan", no_scans)
+    public = create_app(settings.allowed_origins)
+    public.dependency_overrides.update(wiring.providers())
+    staff = create_staff_app(settings.allowed_origins)
+    staff.dependency_overrides.update(wiring.providers())
+    authorizer = FakeAuthorizer()
+    gateway = Gateway(
+        public.resolve,
+        lambda: staff_openapi_json(staff),
+        site_root=_web_root(),
+        local_routes={},
+        staff_handler=staff.resolve,
+        staff_authorizer=authorizer,
+    )
+    return StaffAws(Client(gateway), staff, authorizer, clock, Client(gateway), wiring, pool, cognito)
+
+
+def test_staff_list_and_page_through_the_form_index_without_scanning(staff_aws: StaffAws) -> None:
+    ids = []
+    for _ in range(3):
+        staff_aws.clock.at += timedelta(seconds=1)
+        ids.append(staff_aws.submit("contact-us"))
+    staff_aws.submit("blog-subscription")
+    caller = staff_aws.as_role(Role.STAFF)
+    seen, cursor = [], None
+    while True:
+        query = {"form": "contact-us", "limit": "2"} | ({"cursor": cursor} if cursor else {})
+        response = caller.get("/v1/staff/submissions", query_string=query)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        body = json_of(response)
+        seen += [item["submission_id"] for item in body["items"]]
+        cursor = body["next_cursor"]
+        if not cursor:
+            break
+    assert seen == list(reversed(ids))
+    assert (
+        json_of(caller.get(f"/v1/staff/submissions/{ids[0]}"))["fields"]["name"] == VALID_FIELDS["contact-us"]["name"]
+    )
+
+
+def test_marketing_audience_and_subject_lookup_on_dynamodb(staff_aws: StaffAws) -> None:
+    staff_aws.submit("contact-us")
+    subscriber = staff_aws.submit("blog-subscription")
+    caller = staff_aws.as_role(Role.STAFF)
+    audience = json_of(caller.get("/v1/staff/marketing-audience"))
+    assert [m["submission_id"] for m in audience["items"]] == [subscriber]
+    found = json_of(
+        caller.get("/v1/staff/subjects", query_string={"email": VALID_FIELDS["blog-subscription"]["email"]})
+    )
+    assert [item["submission_id"] for item in found["items"]] == [subscriber]
+
+
+def ledger_items(staff_aws: StaffAws, kind: LedgerKind) -> list[dict[str, Any]]:
+    response = staff_aws.wiring.dynamodb.query(
+        TableName=staff_aws.wiring.settings.ledger_table,
+        KeyConditionExpression="#c = :c",
+        ExpressionAttributeNames={"#c": "chain"},
+        ExpressionAttributeValues={":c": {"S": kind.value}},
+    )
+    items: list[dict[str, Any]] = response["Items"]
+    return items
+
+
+def test_access_records_are_in_the_ledger_table_and_an_edited_item_is_caught(staff_aws: StaffAws) -> None:
+    inquiry = staff_aws.submit("contact-us")
+    caller = staff_aws.as_role(Role.STAFF, user_id="u-kim", username="kim")
+    for _ in range(3):
+        assert caller.get(f"/v1/staff/submissions/{inquiry}").status_code == 200
+    items = ledger_items(staff_aws, LedgerKind.ACCESS)
+    assert len(items) == 3
+    at_rest = json.dumps(items)
+    for value in VALID_FIELDS["contact-us"].values():
+        assert value not in at_rest
+    payload = json.loads(items[1]["payload"]["S"])
+    assert payload["submission_ids"] == [inquiry]
+    assert payload["user_id"] == "u-kim"
+
+    auditor = staff_aws.as_role(Role.AUDITOR)
+    assert json_of(auditor.get("/v1/staff/ledger/verify"))["verified"] is True
+    # Someone with table access removes a read from the evidence.
+    payload["submission_ids"] = []
+    items[1]["payload"] = {"S": json.dumps(payload, sort_keys=True)}
+    staff_aws.wiring.dynamodb.put_item(TableName=staff_aws.wiring.settings.ledger_table, Item=items[1])
+    report = json_of(auditor.get("/v1/staff/ledger/verify"))
+    assert report["verified"] is False
+    access = next(chain for chain in report["chains"] if chain["kind"] == "access")
+    assert access["first_break"] == {"seq": 2, "problem": "content does not match its hash (edited)"}
+
+
+def test_group_changes_reach_the_user_pool_and_the_ledger(staff_aws: StaffAws) -> None:
+    manager = staff_aws.as_role(Role.PI_MANAGER, username="manager", user_id="sub-of-manager")
+    granted = manager.post("/v1/staff/users/staff/groups", json={"group": "auditor", "reference": "HR-77"})
+    assert granted.status_code == 200, granted.get_data(as_text=True)
+
+    def groups() -> set[str]:
+        listed = staff_aws.cognito.admin_list_groups_for_user(UserPoolId=staff_aws.pool.pool_id, Username="staff")
+        return {g["GroupName"] for g in listed["Groups"]}
+
+    assert groups() == {"staff", "auditor"}
+    revoked = manager.delete("/v1/staff/users/staff/groups/staff", query_string={"reference": "HR-78"})
+    assert json_of(revoked)["groups"] == ["auditor"]
+    assert groups() == {"auditor"}
+    entries = [json.loads(i["payload"]["S"]) for i in ledger_items(staff_aws, LedgerKind.ACCESS_RIGHTS)]
+    assert [(e["action"], e["added"], e["removed"]) for e in entries] == [
+        ("grant", ["auditor"], []),
+        ("revoke", [], ["staff"]),
+    ]
+    listed = json_of(manager.get("/v1/staff/users"))
+    assert {u["username"] for u in listed["items"]} == set(SEEDED_USERS)
+
+
+def test_incident_notices_go_out_through_ses(staff_aws: StaffAws) -> None:
+    from local.outbox import sent_mail
+
+    subscriber = staff_aws.submit("blog-subscription")
+    before = len(sent_mail())
+    manager = staff_aws.as_role(Role.PI_MANAGER)
+    opened = manager.post(
+        "/v1/staff/incidents",
+        json={
+            "category": "leak",
+            "discovered_at": NOW.isoformat(),
+            "reference": "INC-1",
+            "summary": "A mailing list was sent to the wrong recipient.",
+            "measures": "The recipient deleted it and confirmed in writing.",
+            "submission_ids": [subscriber],
+        },
+    )
+    assert opened.status_code == 201, opened.get_data(as_text=True)
+    incident_id = json_of(opened)["incident_id"]
+    sent = json_of(manager.post(f"/v1/staff/incidents/{incident_id}/notices"))
+    assert sent["sent"] == 1
+    mails = sent_mail()[before:]
+    assert [m["to"] for m in mails] == [[VALID_FIELDS["blog-subscription"]["email"]]]
+    stored = staff_aws.wiring.dynamodb.get_item(
+        TableName=staff_aws.wiring.settings.incidents_table, Key={"incident_id": {"S": incident_id}}
+    )["Item"]
+    assert VALID_FIELDS["blog-subscription"]["email"] not in json.dumps(stored)
+    assert json_of(manager.get(f"/v1/staff/incidents/{incident_id}"))["subjects"][0]["notified"] is True
+
+
+def test_idle_sessions_expire_in_the_sessions_table(staff_aws: StaffAws) -> None:
+    caller = staff_aws.as_role(Role.STAFF)
+    assert caller.get("/v1/staff/me").status_code == 200
+    staff_aws.clock.at += timedelta(minutes=29)
+    assert caller.get("/v1/staff/me").status_code == 200
+    staff_aws.clock.at += timedelta(minutes=31)
+    assert caller.get("/v1/staff/me").status_code == 401
+
+
+def trigger_event(source: str, pool: StaffPool, username: str, changed_at: str | None) -> dict[str, Any]:
+    attributes = {PASSWORD_CHANGED_ATTRIBUTE: changed_at} if changed_at else {}
+    return {
+        "version": "1",
+        "triggerSource": source,
+        "region": AWS_REGION,
+        "userPoolId": pool.pool_id,
+        "userName": username,
+        "request": {"userAttributes": attributes},
+        "response": {},
+    }
+
+
+class Context:
+    """The attributes of Lambda's context that Powertools reads."""
+
+    function_name = "policybound-staff-sign-in"
+    aws_request_id = "test"
+    memory_limit_in_mb = 256
+    invoked_function_arn = "arn:aws:lambda:ap-northeast-2:123456789012:function:policybound-staff-sign-in"
+
+
+def test_sign_in_triggers_lock_after_failures_and_stamp_a_reset_password(staff_aws: StaffAws) -> None:
+    load_settings.cache_clear()
+    from entrypoints import staff_sign_in
+
+    trigger: Any = importlib.reload(staff_sign_in)
+    fresh = NOW.isoformat()
+    pre = "PreAuthentication_Authentication"
+    for _ in range(MAX_FAILED):
+        trigger.lambda_handler(trigger_event(pre, staff_aws.pool, "staff", fresh), Context())
+    with pytest.raises(Exception, match="locked"):
+        trigger.lambda_handler(trigger_event(pre, staff_aws.pool, "staff", fresh), Context())
+    old = (NOW - timedelta(days=100)).isoformat()
+    with pytest.raises(Exception, match="older than 90 days"):
+        trigger.lambda_handler(trigger_event(pre, staff_aws.pool, "auditor", old), Context())
+
+    reset = trigger_event("PostConfirmation_ConfirmForgotPassword", staff_aws.pool, "staff", None)
+    trigger.lambda_handler(reset, Context())
+    user = staff_aws.cognito.admin_get_user(UserPoolId=staff_aws.pool.pool_id, Username="staff")
+    stamped = {a["Name"]: a["Value"] for a in user["UserAttributes"]}[PASSWORD_CHANGED_ATTRIBUTE]
+    assert datetime.fromisoformat(stamped).tzinfo is not None
+    trigger.lambda_handler(trigger_event(pre, staff_aws.pool, "staff", stamped), Context())
+    load_settings.cache_clear()
