@@ -17,31 +17,40 @@ import boto3
 from policybound.adapters.aws import CLIENT_CONFIG
 from policybound.adapters.cognito import CognitoStaffDirectory
 from policybound.adapters.cookies import DynamoCookieConsentStore, DynamoVisitStore
+from policybound.adapters.disclosures import DynamoDisclosureStore
 from policybound.adapters.dynamodb import EXPIRY_SHARDS, DynamoSubmissionStore
 from policybound.adapters.idempotency import PowertoolsIdempotency
 from policybound.adapters.incidents import DynamoIncidentStore
-from policybound.adapters.kms import KmsBlindIndex, KmsKeyEncryptionKeys
+from policybound.adapters.kms import KmsBlindIndex, KmsKeyedHash, KmsKeyEncryptionKeys
 from policybound.adapters.ledger import DynamoLedger
 from policybound.adapters.legal_holds import DynamoLegalHoldStore
+from policybound.adapters.rights_requests import DynamoRightsRequestStore
 from policybound.adapters.ses import SesMailer
 from policybound.adapters.staff_access import DynamoAttemptStore, DynamoSessionStore
 from policybound.adapters.staff_reads import DynamoFormIndex
+from policybound.adapters.verification import DynamoVerificationStore
 from policybound.api import dependencies
 from policybound.domain.access_records import AccessRecorder
 from policybound.domain.access_rights import AccessRights
 from policybound.domain.clock import Clock, SystemClock
 from policybound.domain.cookies import CookieConsentService
+from policybound.domain.corrections import Corrector
 from policybound.domain.destruction import Destroyer
+from policybound.domain.disclosures import DisclosureService
+from policybound.domain.guardians import GuardianConfirmations
 from policybound.domain.incidents import IncidentService
 from policybound.domain.intake import IntakeService
 from policybound.domain.legal_holds import LegalHoldService
 from policybound.domain.records import RecordReader
+from policybound.domain.rights import SESSION_VALID_FOR, RightsService
+from policybound.domain.rights_requests import RightsRequestService
 from policybound.domain.sealing import EnvelopeSealer
 from policybound.domain.sign_in import SignInGuard
 from policybound.domain.staff_reads import StaffReads
 from policybound.domain.staff_sessions import StaffSessions
 from policybound.domain.sweeper import Sweeper
 from policybound.domain.unsubscribe import UnsubscribeService
+from policybound.domain.verification import OneTimeCodes, Sessions
 from policybound.domain.visits import VisitService
 from policybound.settings import Settings, SettingsError
 
@@ -50,6 +59,11 @@ from policybound.settings import Settings, SettingsError
 # the root logger's level is; our own loggers log ids and counts only.
 for _noisy in ("boto3", "botocore", "urllib3", "aws_lambda_powertools"):
     logging.getLogger(_noisy).setLevel(logging.WARNING)
+
+
+# SES's mailbox simulator accepts mail like any address and delivers it nowhere. A code for an address
+# without records goes there, so both answers cost the same SES call (see `domain.rights`).
+SES_MAILBOX_SIMULATOR = "success@simulator.amazonses.com"
 
 
 class Wiring:
@@ -105,6 +119,7 @@ class Wiring:
             mailer=SesMailer(self.ses, self.settings.mail_sender),
             clock=self.clock,
             unsubscribe_url=self.unsubscribe_url,
+            guardians=self.guardians,
         )
 
     @cached_property
@@ -193,6 +208,73 @@ class Wiring:
             self.clock,
         )
 
+    # --- data-subject rights, legal representatives, provisions (issue 5) ---
+
+    @cached_property
+    def blind_index(self) -> KmsBlindIndex:
+        return KmsBlindIndex(self.kms, self.settings.blind_index_key_id)
+
+    @cached_property
+    def mailer(self) -> SesMailer:
+        return SesMailer(self.ses, self.settings.mail_sender)
+
+    @cached_property
+    def verifications(self) -> DynamoVerificationStore:
+        return DynamoVerificationStore(self.dynamodb, self.settings.rights_verifications_table)
+
+    @cached_property
+    def one_time_codes(self) -> OneTimeCodes:
+        return OneTimeCodes(self.verifications, KmsKeyedHash(self.kms, self.settings.blind_index_key_id), self.clock)
+
+    def guardian_confirm_url(self, submission_id: str) -> str:
+        # The site's rights page (the first allowed origin), where a representative enters the code.
+        site = self.settings.allowed_origins[0] if self.settings.allowed_origins else self.settings.base_url
+        return f"{site.rstrip('/')}/rights.html?confirm={quote(submission_id, safe='')}"
+
+    @cached_property
+    def guardians(self) -> GuardianConfirmations:
+        return GuardianConfirmations(
+            self.store, self.one_time_codes, self.mailer, self.clock, self.guardian_confirm_url
+        )
+
+    @cached_property
+    def disclosures(self) -> DisclosureService:
+        store = DynamoDisclosureStore(self.dynamodb, self.settings.disclosures_table, self.ledger)
+        return DisclosureService(store, self.reader, self.mailer, self.clock)
+
+    @cached_property
+    def corrector(self) -> Corrector:
+        return Corrector(self.store, self.reader, self.sealer, self.blind_index, self.disclosures, self.clock)
+
+    @cached_property
+    def rights(self) -> RightsService:
+        return RightsService(
+            store=self.store,
+            reader=self.reader,
+            destroyer=self.destroyer,
+            corrector=self.corrector,
+            disclosures=self.disclosures,
+            codes=self.one_time_codes,
+            sessions=Sessions(self.verifications, self.clock, SESSION_VALID_FOR),
+            blind_index=self.blind_index,
+            mailer=self.mailer,
+            ledger=self.ledger,
+            clock=self.clock,
+            decoy_recipient=SES_MAILBOX_SIMULATOR,
+        )
+
+    @cached_property
+    def rights_requests(self) -> RightsRequestService:
+        return RightsRequestService(
+            DynamoRightsRequestStore(self.dynamodb, self.settings.rights_requests_table, self.ledger),
+            self.store,
+            self.reader,
+            self.destroyer,
+            self.corrector,
+            self.blind_index,
+            self.clock,
+        )
+
     def providers(self) -> dict[Callable[[], Any], Callable[[], Any]]:
         """Route dependency providers and what replaces them; services are built on first use."""
         return {
@@ -207,4 +289,8 @@ class Wiring:
             dependencies.incident_service: lambda: self.incidents,
             dependencies.unsubscribe_service: lambda: self.unsubscribe,
             dependencies.legal_hold_service: lambda: self.legal_holds,
+            dependencies.rights_service: lambda: self.rights,
+            dependencies.guardian_confirmations: lambda: self.guardians,
+            dependencies.disclosure_service: lambda: self.disclosures,
+            dependencies.rights_request_service: lambda: self.rights_requests,
         }

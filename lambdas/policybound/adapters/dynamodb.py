@@ -21,6 +21,8 @@ from policybound.policy import FormId, Purpose
 
 # A set of hold ids; while it exists the record is out of the expiry index and has no TTL (§4.2).
 HOLDS_ATTRIBUTE = "legal_holds"
+# A set of open correction request ids; while it exists the record stays `restricted` (§6).
+OPEN_CORRECTIONS_ATTRIBUTE = "open_corrections"
 
 
 def expiry_shard(submission_id: str) -> str:
@@ -65,6 +67,12 @@ def record_item(record: StoredSubmission) -> dict[str, Any]:
     }
     if record.unsubscribe_hash:
         item["unsubscribe_hash"] = {"S": record.unsubscribe_hash}
+    if record.consent.under_14:
+        item["consent"]["M"]["under_14"] = {"BOOL": True}
+    if record.consent.guardian_confirmed_at:
+        item["consent"]["M"]["guardian_confirmed_at"] = {"S": _time(record.consent.guardian_confirmed_at)}
+    if record.guardian:
+        item["guardian"] = {"S": record.guardian}
     return item
 
 
@@ -83,11 +91,18 @@ def record_from_item(item: dict[str, Any]) -> StoredSubmission:
             optional=consent["optional"]["BOOL"],
             items=tuple(v["S"] for v in consent["items"]["L"]),
             purposes=tuple(Purpose(v["S"]) for v in consent["purposes"]["L"]),
+            under_14=consent.get("under_14", {}).get("BOOL", False),
+            guardian_confirmed_at=_optional_time(consent.get("guardian_confirmed_at")),
         ),
         items_dropped=tuple(v["S"] for v in item["items_dropped"]["L"]),
         sealed=SealedBlob(bytes(item["sealed"]["B"])),
         unsubscribe_hash=item.get("unsubscribe_hash", {}).get("S"),
+        guardian=item.get("guardian", {}).get("S"),
     )
+
+
+def _optional_time(value: dict[str, Any] | None) -> datetime | None:
+    return datetime.fromisoformat(value["S"]) if value else None
 
 
 def key_item(submission_id: str, key: WrappedKey) -> dict[str, Any]:
@@ -151,12 +166,19 @@ class DynamoSubmissionStore:
         return key_from_item(item) if item else None
 
     def ids_of_subject(self, subject: str) -> list[str]:
+        return self._ids_by("by_subject", "subject", subject)
+
+    def ids_of_guardian(self, guardian: str) -> list[str]:
+        return self._ids_by("by_guardian", "guardian", guardian)
+
+    def _ids_by(self, index: str, attribute: str, value: str) -> list[str]:
         ids: list[str] = []
         request: dict[str, Any] = {
             "TableName": self._records,
-            "IndexName": "by_subject",
-            "KeyConditionExpression": "subject = :s",
-            "ExpressionAttributeValues": {":s": {"S": subject}},
+            "IndexName": index,
+            "KeyConditionExpression": "#a = :v",
+            "ExpressionAttributeNames": {"#a": attribute},
+            "ExpressionAttributeValues": {":v": {"S": value}},
             "ScanIndexForward": False,
         }
         with translate_errors("DynamoDB"):
@@ -258,3 +280,108 @@ class DynamoSubmissionStore:
                     return DestroyOutcome.HELD if self.get(submission_id) else DestroyOutcome.ALREADY_GONE
                 # Otherwise another writer took this ledger position: read the new head and retry.
         raise Unavailable("DynamoDB (ledger contention)")
+
+    # --- changes after intake: corrections, restriction, a guardian's confirmation (§6) ---
+
+    def replace_personal_data(
+        self, submission_id: str, sealed: SealedBlob, key: WrappedKey, subject: str, entry: LedgerDraft
+    ) -> bool:
+        exists = "attribute_exists(submission_id)"
+        update = {
+            "Update": {
+                "TableName": self._records,
+                "Key": {"submission_id": {"S": submission_id}},
+                "UpdateExpression": "SET #sealed = :sealed, #subject = :subject",
+                "ConditionExpression": exists,
+                "ExpressionAttributeNames": {"#sealed": "sealed", "#subject": "subject"},
+                "ExpressionAttributeValues": {":sealed": {"B": sealed.ciphertext}, ":subject": {"S": subject}},
+            }
+        }
+        # The new key overwrites the old one: every backup of the uncorrected PI becomes unreadable.
+        put_key = {
+            "Put": {"TableName": self._keys, "Item": key_item(submission_id, key), "ConditionExpression": exists}
+        }
+        return self._ledger.append_with([update, put_key], entry) is None
+
+    def restrict(self, submission_id: str, request_id: str) -> bool:
+        try:
+            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
+                item = self._db.update_item(
+                    TableName=self._records,
+                    Key={"submission_id": {"S": submission_id}},
+                    UpdateExpression="ADD #oc :r",
+                    ConditionExpression="attribute_exists(submission_id)",
+                    ExpressionAttributeNames={"#oc": OPEN_CORRECTIONS_ATTRIBUTE},
+                    ExpressionAttributeValues={":r": {"SS": [request_id]}},
+                    ReturnValues="ALL_NEW",
+                )["Attributes"]
+        except ClientError:
+            return False
+        if item["status"]["S"] == RecordStatus.ACTIVE.value:
+            # A record awaiting its representative is unused already and keeps that status.
+            self._set_status(submission_id, RecordStatus.RESTRICTED, "#s = :from AND attribute_exists(#oc)")
+        return True
+
+    def lift_restriction(self, submission_id: str, request_id: str) -> None:
+        try:
+            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
+                item = self._db.update_item(
+                    TableName=self._records,
+                    Key={"submission_id": {"S": submission_id}},
+                    UpdateExpression="DELETE #oc :r",
+                    ConditionExpression="attribute_exists(submission_id)",
+                    ExpressionAttributeNames={"#oc": OPEN_CORRECTIONS_ATTRIBUTE},
+                    ExpressionAttributeValues={":r": {"SS": [request_id]}},
+                    ReturnValues="ALL_NEW",
+                )["Attributes"]
+        except ClientError:
+            return  # the record is gone: nothing to lift
+        # DynamoDB removes a set that becomes empty; then no correction request is open any more.
+        if OPEN_CORRECTIONS_ATTRIBUTE not in item and item["status"]["S"] == RecordStatus.RESTRICTED.value:
+            self._set_status(submission_id, RecordStatus.ACTIVE, "#s = :from AND attribute_not_exists(#oc)")
+
+    def _set_status(self, submission_id: str, status: RecordStatus, condition: str) -> None:
+        was = RecordStatus.ACTIVE if status is RecordStatus.RESTRICTED else RecordStatus.RESTRICTED
+        try:
+            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
+                self._db.update_item(
+                    TableName=self._records,
+                    Key={"submission_id": {"S": submission_id}},
+                    UpdateExpression="SET #s = :to",
+                    ConditionExpression=condition,
+                    ExpressionAttributeNames={"#s": "status", "#oc": OPEN_CORRECTIONS_ATTRIBUTE},
+                    ExpressionAttributeValues={":to": {"S": status.value}, ":from": {"S": was.value}},
+                )
+        except ClientError:
+            pass  # another request changed the record meanwhile; its own update decides the status
+
+    def confirm_guardian(
+        self, submission_id: str, retained_until: datetime, confirmed_at: datetime, entry: LedgerDraft
+    ) -> bool:
+        until = {"N": str(retention.epoch_seconds(retained_until))}
+        values = {
+            ":active": {"S": RecordStatus.ACTIVE.value},
+            ":pending": {"S": RecordStatus.PENDING_GUARDIAN.value},
+            ":until": until,
+            ":at": {"S": _time(confirmed_at)},
+        }
+        base = "SET #s = :active, retained_until = :until, #c.guardian_confirmed_at = :at"
+        # A held record has no TTL (see legal holds); releasing the hold restores it from retained_until.
+        for held in (False, True):
+            names = {"#s": "status", "#c": "consent", "#h": HOLDS_ATTRIBUTE}
+            if not held:
+                names["#ttl"] = tables.RECORD_TTL_ATTRIBUTE
+            holds = "attribute_exists(#h)" if held else "attribute_not_exists(#h)"
+            update = {
+                "Update": {
+                    "TableName": self._records,
+                    "Key": {"submission_id": {"S": submission_id}},
+                    "UpdateExpression": base if held else f"{base}, #ttl = :until",
+                    "ConditionExpression": f"#s = :pending AND {holds}",
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": values,
+                }
+            }
+            if self._ledger.append_with([update], entry) is None:
+                return True
+        return False

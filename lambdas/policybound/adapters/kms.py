@@ -87,3 +87,24 @@ class KmsBlindIndex:
         with translate_errors("KMS"):
             response = self._kms.generate_mac(KeyId=self._key_id, MacAlgorithm="HMAC_SHA_256", Message=message)
         return base64.urlsafe_b64encode(response["Mac"]).decode().rstrip("=")
+
+
+class KmsKeyedHash:
+    """HMAC-SHA-256 in KMS for small secrets (one-time codes), under the blind index's key.
+
+    Each purpose has its own prefix, so no keyed hash of a code can ever equal a subject's blind index
+    (or another purpose's hash) even though they share the key; a stolen table gives an attacker
+    nothing to search offline without KMS.
+    """
+
+    def __init__(self, kms: Any, key_id: str) -> None:
+        self._kms = kms
+        self._key_id = key_id
+
+    def keyed_hash(self, purpose: str, message: bytes) -> str:
+        prefix = f"policybound/{purpose}/v1:".encode()
+        if prefix == _BLIND_INDEX_PREFIX or not purpose.replace("-", "").isalnum():
+            raise ValueError(f"not a keyed-hash purpose: {purpose!r}")
+        with translate_errors("KMS"):
+            response = self._kms.generate_mac(KeyId=self._key_id, MacAlgorithm="HMAC_SHA_256", Message=prefix + message)
+        return base64.urlsafe_b64encode(response["Mac"]).decode().rstrip("=")

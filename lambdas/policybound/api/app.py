@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 
 from policybound.api.errors import register_error_handlers
 from policybound.api.origins import OriginPolicy
-from policybound.api.routes import cookies, forms, policy, unsubscribe
+from policybound.api.routes import cookies, forms, policy, rights, unsubscribe
 from policybound.policy import POLICY_VERSION
 
 API_TITLE = "Policybound"
@@ -33,6 +33,7 @@ def create_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
     app.include_router(forms.router)
     app.include_router(cookies.router)
     app.include_router(unsubscribe.router)
+    app.include_router(rights.router)
     # Cross-origin requests from pages that are not allowed are refused (403) before any route runs.
     origins = OriginPolicy(allowed_origins)
     app.use(middlewares=[origins.middleware])
@@ -49,4 +50,5 @@ def openapi_json(app: APIGatewayRestResolver) -> str:
             f"(version {POLICY_VERSION}): only listed items, only with consent, only in AWS Seoul, "
             'destroyed 60 months after consent. Every error is {"error": {"code", "message", "details"}}.'
         ),
+        security_schemes=rights.SECURITY_SCHEMES,
     )

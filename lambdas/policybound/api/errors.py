@@ -26,12 +26,15 @@ from policybound.api.http import BodyRejected, check_json_body
 from policybound.api.origins import OriginForbidden, OriginPolicy
 from policybound.api.unsubscribe_page import error_page, wants_html
 from policybound.domain.errors import (
+    AlreadyCompleted,
     DomainError,
     FieldProblem,
     Forbidden,
     NotFound,
     PolicyVersionOutdated,
+    RecordNotUsable,
     RequiredConsentWithheld,
+    RetainedByLaw,
     Unauthorized,
     Unavailable,
     UnsubscribeLinkExpired,
@@ -53,6 +56,9 @@ _STATUS: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     Unavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "unavailable"),
     UnsubscribeLinkInvalid: (HTTPStatus.BAD_REQUEST, "unsubscribe_link_invalid"),
     UnsubscribeLinkExpired: (HTTPStatus.GONE, "unsubscribe_link_expired"),
+    RecordNotUsable: (HTTPStatus.CONFLICT, "record_not_usable"),
+    RetainedByLaw: (HTTPStatus.CONFLICT, "retained_by_law"),
+    AlreadyCompleted: (HTTPStatus.CONFLICT, "already_completed"),
 }
 
 
@@ -107,6 +113,9 @@ def domain_error_response(error: DomainError) -> Response[str]:
         (HTTPStatus.BAD_REQUEST, "bad_request"),
     )
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(error, Unavailable) else None
+    if isinstance(error, Unauthorized):
+        # RFC 6750: a 401 names the scheme the client should use.
+        headers = {"WWW-Authenticate": 'Bearer realm="policybound"'}
     extra = {"current_version": error.current} if isinstance(error, PolicyVersionOutdated) else None
     if isinstance(error, Unavailable):
         logger.warning("dependency unavailable", extra={"dependency": error.dependency})
