@@ -7,9 +7,10 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,20 @@ class LocalServer:
     api_url: str
     moto_url: str
     banner: str
+    # Everything the server printed after its banner (its logs), read continuously so that a full
+    # pipe can never block the server.
+    output: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line)
+
+    def logs(self) -> str:
+        return "".join(self.output)
 
     def aws(self, service: str) -> Any:
         return boto3.client(
