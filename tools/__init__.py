@@ -1,0 +1,1 @@
+"""Tools for people who run or audit Policybound; never shipped to Lambda."""

@@ -1,0 +1,1 @@
+"""The auditor's CLI: `python -m tools.audit --help`. Reads CloudTrail files and the application's ledger."""
