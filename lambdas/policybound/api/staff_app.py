@@ -16,11 +16,13 @@ from policybound.api.app import API_VERSION, cors_config
 from policybound.api.errors import register_error_handlers
 from policybound.api.routes import (
     staff_access_rights,
+    staff_disclosures,
     staff_incidents,
     staff_ledger,
     staff_legal_holds,
     staff_me,
     staff_records,
+    staff_rights_requests,
 )
 from policybound.api.staff.permissions import admit, staff_access_middleware
 
@@ -36,6 +38,8 @@ def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResol
     app.include_router(staff_ledger.router)
     app.include_router(staff_access_rights.router)
     app.include_router(staff_incidents.router)
+    app.include_router(staff_rights_requests.router)
+    app.include_router(staff_disclosures.router)
     app.use(middlewares=[staff_access_middleware])
     register_error_handlers(app, gate=admit)
     return app

@@ -49,6 +49,12 @@ ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
     ("POST", "/v1/staff/legal-holds"): MANAGER,
     ("GET", "/v1/staff/legal-holds/<hold_id>"): MANAGER,
     ("DELETE", "/v1/staff/legal-holds/<hold_id>"): MANAGER,
+    # --- rights requests and third-party provision (issue 5) -----------------------------------
+    ("POST", "/v1/staff/rights-requests"): MANAGER,
+    ("GET", "/v1/staff/rights-requests"): MANAGER,
+    ("GET", "/v1/staff/rights-requests/<request_id>"): MANAGER,
+    ("POST", "/v1/staff/rights-requests/<request_id>/complete"): MANAGER,
+    ("POST", "/v1/staff/disclosures"): MANAGER,
 }
 
 
