@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from policybound.domain.access_records import AccessRecorder
 from policybound.domain.corrections import Corrector
 from policybound.domain.destruction import Destroyer
 from policybound.domain.disclosures import DisclosureService
@@ -17,6 +18,7 @@ from policybound.domain.records import RecordReader
 from policybound.domain.rights import SESSION_VALID_FOR, RightsService
 from policybound.domain.rights_requests import RightsRequestService
 from policybound.domain.sealing import EnvelopeSealer
+from policybound.domain.staff import Actor
 from policybound.domain.verification import OneTimeCodes, Sessions
 from policybound.policy import FORMS, POLICY_VERSION, FormId
 from tests.conftest import NOW, VALID_FIELDS
@@ -30,6 +32,8 @@ from tests.rights_fakes import (
 )
 
 DECOY = "success@simulator.amazonses.com"
+MANAGER = Actor("sub-manager", "manager", "198.51.100.20", manager=True)
+STAFF_ROUTE = "POST /v1/staff/test"
 CODE = re.compile(r"^\s+(\d{6})$", re.MULTILINE)
 GUARDIAN_CODE = re.compile(r"(?:동의 코드|Consent code): (\d{6})")
 
@@ -136,7 +140,9 @@ def build_world(now: datetime = NOW) -> RightsWorld:
         decoy_recipient=DECOY,
     )
     request_store = FakeRightsRequestStore()
-    requests = RightsRequestService(request_store, store, reader, destroyer, corrector, blind_index, clock)
+    requests = RightsRequestService(
+        request_store, store, reader, destroyer, corrector, blind_index, AccessRecorder(store.ledger, clock), clock
+    )
     return RightsWorld(
         clock=clock,
         store=store,

@@ -272,6 +272,7 @@ class Wiring:
             self.destroyer,
             self.corrector,
             self.blind_index,
+            self.access_recorder,
             self.clock,
         )
 

@@ -18,6 +18,7 @@ from policybound.domain.disclosures import DisclosureRequest
 from policybound.domain.ledger import LedgerKind, verify_chain
 from policybound.domain.model import RecordStatus
 from policybound.domain.rights_requests import CompletionIn, RightsRequestIn
+from policybound.domain.staff import Actor
 from policybound.domain.verification import MAX_WRONG_TRIES
 from policybound.wiring import SES_MAILBOX_SIMULATOR
 from tests.conftest import NOW, VALID_FIELDS, AwsApi, submission
@@ -25,6 +26,8 @@ from tests.conftest import NOW, VALID_FIELDS, AwsApi, submission
 MINJI = VALID_FIELDS["contact-us"]["email"]
 CODE = re.compile(r"^\s+(\d{6})$", re.MULTILINE)
 JSON = {"Content-Type": "application/json"}
+MANAGER = Actor("sub-manager", "manager", "198.51.100.20", manager=True)
+ROUTE = "POST /v1/staff/rights-requests"
 
 
 def post(api: AwsApi, path: str, body: Any, **headers: str) -> Any:
@@ -144,7 +147,7 @@ def provide(api: AwsApi, submission_id: str, items: list[str]) -> None:
             "consent_reference": "CF-2026-0042",
         }
     )
-    api.wiring.disclosures.provide(request, "sub-manager")
+    api.wiring.disclosures.provide(request, MANAGER)
 
 
 def test_a_staff_correction_restricts_the_record_and_its_completion_reaches_the_recipient(aws_api: AwsApi) -> None:
@@ -155,7 +158,8 @@ def test_a_staff_correction_restricts_the_record_and_its_completion_reaches_the_
         RightsRequestIn.model_validate(
             {"channel": "email", "kind": "rectification", "identity_verification": "registered_email", "email": MINJI}
         ),
-        "sub-manager",
+        MANAGER,
+        ROUTE,
     )
     [item] = table(aws_api, tables.RECORDS)
     assert item["status"]["S"] == RecordStatus.RESTRICTED  # the attribute staff listings read
@@ -164,7 +168,8 @@ def test_a_staff_correction_restricts_the_record_and_its_completion_reaches_the_
     requests.complete(
         request.request_id,
         CompletionIn.model_validate({"outcome": "fulfilled", "corrections": {submission_id: {"organization": "New"}}}),
-        "sub-manager",
+        MANAGER,
+        ROUTE,
     )
     [item] = table(aws_api, tables.RECORDS)
     assert item["status"]["S"] == RecordStatus.ACTIVE

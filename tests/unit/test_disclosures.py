@@ -14,7 +14,7 @@ from policybound.domain.model import Representative
 from policybound.domain.rights_requests import Channel, IdentityCheck, RightsRequestIn
 from policybound.policy import LegalBasis
 from tests.conftest import VALID_FIELDS
-from tests.rights_support import RightsWorld, build_world
+from tests.rights_support import MANAGER, STAFF_ROUTE, RightsWorld, build_world
 
 MINJI = VALID_FIELDS["contact-us"]["email"]
 PARTNER = "privacy@partner.example.com"
@@ -38,7 +38,7 @@ def by_consent(*ids: str, items: tuple[str, ...] = ("name", "email", "job_grade"
 
 def test_a_provision_by_consent_is_recorded_per_record_ledgered_and_returns_the_values(world: RightsWorld) -> None:
     submission_id = world.submit("contact-us")
-    provision = world.disclosures.provide(by_consent(submission_id), "sub-manager")
+    provision = world.disclosures.provide(by_consent(submission_id), MANAGER)
     assert provision.values[submission_id] == {
         "name": VALID_FIELDS["contact-us"]["name"],
         "email": MINJI,
@@ -52,6 +52,7 @@ def test_a_provision_by_consent_is_recorded_per_record_ledgered_and_returns_the_
     assert entry.kind is LedgerKind.DISCLOSURE
     assert entry.payload["submission_ids"] == [submission_id]
     assert entry.payload["provided_by"] == "sub-manager"
+    assert entry.payload["source_ip"] == "198.51.100.20"
     ledger_text = json.dumps(dict(entry.payload))
     for value in (*VALID_FIELDS["contact-us"].values(), PARTNER):
         assert value not in ledger_text
@@ -59,10 +60,10 @@ def test_a_provision_by_consent_is_recorded_per_record_ledgered_and_returns_the_
 
 def test_only_items_the_record_holds_are_provided(world: RightsWorld) -> None:
     submission_id = world.submit("contact-us")
-    provision = world.disclosures.provide(by_consent(submission_id, items=("name", "department")), "m")
+    provision = world.disclosures.provide(by_consent(submission_id, items=("name", "department")), MANAGER)
     assert provision.values[submission_id] == {"name": VALID_FIELDS["contact-us"]["name"]}
     with pytest.raises(ValidationFailed):
-        world.disclosures.provide(by_consent(submission_id, items=("department",)), "m")
+        world.disclosures.provide(by_consent(submission_id, items=("department",)), MANAGER)
 
 
 def test_a_lawful_request_names_agency_provision_and_case(world: RightsWorld) -> None:
@@ -80,7 +81,7 @@ def test_a_lawful_request_names_agency_provision_and_case(world: RightsWorld) ->
             },
         }
     )
-    world.disclosures.provide(request, "m")
+    world.disclosures.provide(request, MANAGER)
     [part] = world.disclosures.of_record(submission_id)
     assert part.law_enforcement is not None
     assert part.law_enforcement.case_number == "2026-1234"
@@ -101,7 +102,7 @@ def test_a_provision_without_its_evidence_is_refused_and_nothing_is_recorded(
 ) -> None:
     submission_id = world.submit("contact-us")
     with pytest.raises(ValidationFailed) as refused:
-        world.disclosures.provide(by_consent(submission_id, **change), "m")
+        world.disclosures.provide(by_consent(submission_id, **change), MANAGER)
     assert field in [d.field for d in refused.value.details]
     assert world.disclosure_store.rows == {}
     assert world.disclosure_store.ledger == []
@@ -123,20 +124,21 @@ def test_restricted_and_pending_records_are_never_provided(world: RightsWorld) -
             email=MINJI,
             submission_ids=[restricted],
         ),
-        "m",
+        MANAGER,
+        STAFF_ROUTE,
     )
     child = world.submit("contact-us", representative=Representative("Parent", "parent@example.co.kr"))
     for blocked in (restricted, child):
         with pytest.raises(RecordNotUsable):
-            world.disclosures.provide(by_consent(free, blocked), "m")
+            world.disclosures.provide(by_consent(free, blocked), MANAGER)
     assert world.disclosure_store.rows == {}
     with pytest.raises(NotFound):
-        world.disclosures.provide(by_consent("no-such-record"), "m")
+        world.disclosures.provide(by_consent("no-such-record"), MANAGER)
 
 
 def test_a_correction_sends_the_recipient_only_the_corrected_items_it_holds(world: RightsWorld) -> None:
     submission_id = world.submit("contact-us")
-    world.disclosures.provide(by_consent(submission_id, items=("name", "job_grade")), "m")
+    world.disclosures.provide(by_consent(submission_id, items=("name", "job_grade")), MANAGER)
     world.mailer.sent.clear()
     me = world.rights.session(world.session_for(MINJI))
     world.rights.correct(me, submission_id, {"job_grade": "Director", "contact": "010-2222-3333"})
@@ -153,7 +155,7 @@ def test_a_correction_sends_the_recipient_only_the_corrected_items_it_holds(worl
 
 def test_a_correction_of_items_the_recipient_never_had_sends_nothing(world: RightsWorld) -> None:
     submission_id = world.submit("contact-us")
-    world.disclosures.provide(by_consent(submission_id, items=("name",)), "m")
+    world.disclosures.provide(by_consent(submission_id, items=("name",)), MANAGER)
     me = world.rights.session(world.session_for(MINJI))
     world.mailer.sent.clear()
     world.rights.correct(me, submission_id, {"job_grade": "Director"})
@@ -162,7 +164,7 @@ def test_a_correction_of_items_the_recipient_never_had_sends_nothing(world: Righ
 
 def test_a_notice_that_fails_to_go_out_is_still_owed_and_a_retry_sends_it(world: RightsWorld) -> None:
     submission_id = world.submit("contact-us")
-    world.disclosures.provide(by_consent(submission_id), "m")
+    world.disclosures.provide(by_consent(submission_id), MANAGER)
     me = world.rights.session(world.session_for(MINJI))
     world.mailer.fail = True
     with pytest.raises(Unavailable):
@@ -178,7 +180,7 @@ def test_a_notice_that_fails_to_go_out_is_still_owed_and_a_retry_sends_it(world:
 
 def test_the_subject_sees_each_provision_of_their_record(world: RightsWorld) -> None:
     submission_id = world.submit("contact-us")
-    world.disclosures.provide(by_consent(submission_id), "m")
+    world.disclosures.provide(by_consent(submission_id), MANAGER)
     [view] = world.rights.records(world.rights.session(world.session_for(MINJI)))
     [provision] = view.provisions
     assert provision.recipient.name == "Partner Co."

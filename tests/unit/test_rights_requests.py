@@ -13,7 +13,7 @@ from policybound.domain.ledger import LedgerKind
 from policybound.domain.model import RecordStatus
 from policybound.domain.rights_requests import CompletionIn, RightsRequest, RightsRequestIn, RightsRequestStatus
 from tests.conftest import NOW, VALID_FIELDS
-from tests.rights_support import RightsWorld, build_world
+from tests.rights_support import MANAGER, STAFF_ROUTE, RightsWorld, build_world
 
 MINJI = VALID_FIELDS["contact-us"]["email"]
 PARTNER = "privacy@partner.example.com"
@@ -26,11 +26,11 @@ def world() -> RightsWorld:
 
 def receive(world: RightsWorld, kind: str = "rectification", **extra: Any) -> RightsRequest:
     body = {"channel": "writing", "kind": kind, "identity_verification": "id_document", "email": MINJI} | extra
-    return world.requests.receive(RightsRequestIn.model_validate(body), "sub-manager")
+    return world.requests.receive(RightsRequestIn.model_validate(body), MANAGER, STAFF_ROUTE)
 
 
 def complete(world: RightsWorld, request: RightsRequest, **body: Any) -> RightsRequest:
-    return world.requests.complete(request.request_id, CompletionIn.model_validate(body), "sub-manager")
+    return world.requests.complete(request.request_id, CompletionIn.model_validate(body), MANAGER, STAFF_ROUTE)
 
 
 def test_a_request_is_due_ten_days_after_receipt_and_finds_the_persons_records(world: RightsWorld) -> None:
@@ -97,7 +97,7 @@ def test_completing_a_correction_applies_it_lifts_the_restriction_and_tells_earl
                 "consent_reference": "CF-1",
             }
         ),
-        "sub-manager",
+        MANAGER,
     )
     request = receive(world)
     done = complete(world, request, outcome="fulfilled", corrections={submission_id: {"organization": "New Corp"}})
@@ -178,3 +178,18 @@ def test_open_requests_are_listed_overdue_first_with_days_left(world: RightsWorl
     today = world.requests.today()
     assert listed[0].days_left(today) == -2
     assert listed[1].days_left(today) == 10
+
+
+def test_finding_and_changing_a_persons_records_writes_access_records(world: RightsWorld) -> None:
+    submission_id = world.submit("contact-us")
+    request = receive(world)
+    complete(world, request, outcome="fulfilled", corrections={submission_id: {"job_grade": "Director"}})
+    entries = world.store.ledger.chains[LedgerKind.ACCESS]
+    assert [(e.payload["action"], e.payload["submission_ids"]) for e in entries] == [
+        ("lookup", [submission_id]),
+        ("change", [submission_id]),
+    ]
+    for entry in entries:
+        assert entry.payload["user_id"] == "sub-manager"
+        assert entry.payload["purposes"] == ["rights_request"]
+        assert MINJI not in str(entry.payload)

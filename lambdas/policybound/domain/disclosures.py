@@ -27,6 +27,7 @@ from policybound.domain.normalize import normalize_email, normalize_text
 from policybound.domain.ports import Mailer
 from policybound.domain.records import RecordReader
 from policybound.domain.rights_mail import correction_notice
+from policybound.domain.staff import Actor
 from policybound.policy import ITEMS, Item, LegalBasis
 
 # A provision stays on record as long as the record lives, and at least this long (the rights
@@ -162,9 +163,10 @@ class DisclosureService:
         self._clock = clock
         self._new_id = new_id
 
-    def provide(self, request: DisclosureRequest, staff_id: str) -> Provision:
+    def provide(self, request: DisclosureRequest, actor: Actor) -> Provision:
         """Check everything, then record the provision and return what to hand over; on any refusal
-        nothing is recorded."""
+        nothing is recorded. The ledger entry is also the access record of this export of PI: who,
+        from where, when, whose records and which items."""
         consent_reference, law_enforcement = _basis_details(request)
         recipient = _recipient(request.recipient)
         unknown = [
@@ -206,7 +208,7 @@ class DisclosureService:
                     items=tuple(held),
                     legal_basis=request.legal_basis,
                     provided_at=now,
-                    provided_by=staff_id,
+                    provided_by=actor.user_id,
                     keep_until=max(record.retained_until, now + relativedelta(years=PROVISION_RECORD_YEARS)),
                     consent_reference=consent_reference,
                     law_enforcement=law_enforcement,
@@ -221,7 +223,9 @@ class DisclosureService:
                 "submission_ids": ids,
                 "items": wanted,
                 "legal_basis": request.legal_basis.value,
-                "provided_by": staff_id,
+                "provided_by": actor.user_id,
+                "username": actor.username,
+                "source_ip": actor.source_ip,
             },
         )
         self._store.record(parts, entry)

@@ -20,6 +20,7 @@ from typing import Protocol
 from dateutil.relativedelta import relativedelta
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from policybound.domain.access_records import AccessAction, AccessPurpose, AccessRecorder
 from policybound.domain.clock import Clock
 from policybound.domain.corrections import CorrectedBy, CorrectionPlan, Corrector
 from policybound.domain.destruction import Destroyer, DestructionReason
@@ -29,6 +30,7 @@ from policybound.domain.normalize import normalize_email
 from policybound.domain.ports import BlindIndex, DestroyOutcome
 from policybound.domain.records import RecordReader
 from policybound.domain.rights import RightsKind, RightsRecords, records_in_scope
+from policybound.domain.staff import Actor
 from policybound.policy import ITEMS, POLICY_TIMEZONE
 
 DUE_AFTER_DAYS = 10
@@ -160,6 +162,7 @@ class RightsRequestService:
         destroyer: Destroyer,
         corrector: Corrector,
         blind_index: BlindIndex,
+        access: AccessRecorder,
         clock: Clock,
         new_id: Callable[[], str] = new_request_id,
     ) -> None:
@@ -169,13 +172,14 @@ class RightsRequestService:
         self._destroyer = destroyer
         self._corrector = corrector
         self._blind_index = blind_index
+        self._access = access
         self._clock = clock
         self._new_id = new_id
 
     def today(self) -> date:
         return self._clock.now().astimezone(POLICY_TIMEZONE).date()
 
-    def receive(self, body: RightsRequestIn, staff_id: str) -> RightsRequest:
+    def receive(self, body: RightsRequestIn, actor: Actor, route: str) -> RightsRequest:
         now = self._clock.now()
         received_at = body.received_at or now
         if received_at > now:
@@ -210,7 +214,7 @@ class RightsRequestService:
             submission_ids=ids,
             received_at=received_at,
             due_on=due_on(received_at),
-            recorded_by=staff_id,
+            recorded_by=actor.user_id,
             keep_until=received_at + relativedelta(years=KEEP_YEARS),
         )
         entry = LedgerDraft(
@@ -224,7 +228,7 @@ class RightsRequestService:
                 "identity_verification": request.identity_verification.value,
                 "submission_ids": list(ids),
                 "due_on": request.due_on.isoformat(),
-                "recorded_by": staff_id,
+                "recorded_by": actor.user_id,
             },
         )
         restricted: list[str] = []
@@ -240,6 +244,8 @@ class RightsRequestService:
             for submission_id in restricted:
                 self._records.lift_restriction(submission_id, request.request_id)
             raise
+        # Finding whose records these are is a lookup of personal information: on record, by id only.
+        self._access.record(actor, AccessAction.LOOKUP, [AccessPurpose.RIGHTS_REQUEST], ids, route)
         return request
 
     def get(self, request_id: str) -> RightsRequest:
@@ -252,12 +258,18 @@ class RightsRequestService:
         """Earliest due first, so overdue requests lead."""
         return sorted(self._store.with_status(status), key=lambda r: (r.due_on, r.received_at))
 
-    def complete(self, request_id: str, body: CompletionIn, staff_id: str) -> RightsRequest:
+    def complete(self, request_id: str, body: CompletionIn, actor: Actor, route: str) -> RightsRequest:
         request = self.get(request_id)
         if request.status is RightsRequestStatus.COMPLETED:
             raise AlreadyCompleted(f"This request was completed already ({request.outcome}); its outcome stands.")
         _check_completion(request, body)
         plans = self._plans(request, body) if body.corrections else []
+        changing = [plan.opened.record.submission_id for plan in plans]
+        if request.kind is RightsKind.ERASURE and body.outcome is Outcome.FULFILLED:
+            changing = list(request.submission_ids)
+        if changing:
+            # Written before anything changes: no correction or erasure by staff goes unrecorded.
+            self._access.record(actor, AccessAction.CHANGE, [AccessPurpose.RIGHTS_REQUEST], changing, route)
 
         corrected: list[str] = []
         for plan in plans:
@@ -283,7 +295,7 @@ class RightsRequestService:
             outcome=body.outcome,
             refusal_basis=body.refusal_basis,
             completed_at=now,
-            completed_by=staff_id,
+            completed_by=actor.user_id,
             corrected_items=tuple(name for name in ITEMS if name in corrected),
             erased=tuple(erased),
             retained=tuple(retained),
@@ -302,7 +314,7 @@ class RightsRequestService:
                 "erased": list(done.erased),
                 "retained": list(done.retained),
                 "on_time": done.days_left(self.today()) >= 0,
-                "completed_by": staff_id,
+                "completed_by": actor.user_id,
             },
         )
         if not self._store.complete(done, entry):
