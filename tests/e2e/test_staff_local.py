@@ -1,0 +1,219 @@
+"""Staff access as a user runs it: `python -m local`, tokens from the local user pool, real HTTP.
+
+Done-when of issue 6: every staff route answers 401 without a token or with a tampered or expired one
+and 403 to a wrong group; staff see the inquiry they must answer; the marketing audience holds
+subscribers and not inquirers; the auditor finds that read in the access records, with no PI in them;
+the ledger verifies; a disclosure without a lawful basis is refused.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+import time
+import uuid
+from typing import Any
+
+import pytest
+import requests
+from joserfc import jwt
+from joserfc.jwk import RSAKey
+
+from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, POOL_NAME
+from policybound.api.staff.auth import Role
+from policybound.api.staff.permissions import ROUTE_ROLES
+from policybound.domain.sign_in import MAX_FAILED
+from policybound.policy import AWS_REGION
+from tests.conftest import VALID_FIELDS, submission
+from tests.e2e.conftest import LocalServer
+
+ROUTES = sorted(ROUTE_ROLES)
+
+
+def token_of(server: LocalServer, username: str) -> str:
+    response = requests.post(f"{server.api_url}/_local/staff-token", json={"username": username}, timeout=30)
+    assert response.status_code == 200, response.text
+    return str(response.json()["id_token"])
+
+
+USERS = {Role.PI_MANAGER: "manager", Role.STAFF: "staff", Role.AUDITOR: "auditor"}
+
+
+def call(server: LocalServer, method: str, path: str, bearer: str | None, **kwargs: Any) -> requests.Response:
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    url = f"{server.api_url}{re.sub(r'<[^>]+>', 'x', path)}"
+    return requests.request(method, url, headers=headers, timeout=30, **kwargs)
+
+
+def claims_of(token: str) -> dict[str, Any]:
+    payload = token.split(".")[1]
+    claims: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return claims
+
+
+def tampered(token: str, **changes: Any) -> str:
+    header, _, signature = token.split(".")
+    payload = base64.urlsafe_b64encode(json.dumps(claims_of(token) | changes).encode()).decode().rstrip("=")
+    return f"{header}.{payload}.{signature}"
+
+
+def expired(token: str) -> str:
+    """The same claims, correctly signed with the pool's own key, but an hour past expiry."""
+    from moto.utilities.utils import load_resource  # moto is local mode's key holder
+
+    key = RSAKey.import_key(load_resource("cognitoidp/resources/jwks-private.json"))
+    claims = claims_of(token) | {"exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200}
+    return jwt.encode({"alg": "RS256", "kid": "dummy"}, claims, key)
+
+
+@pytest.fixture(scope="module")
+def tokens(local_server: LocalServer) -> dict[Role, str]:
+    return {role: token_of(local_server, name) for role, name in USERS.items()}
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_every_staff_route_refuses_missing_tampered_and_expired_tokens_and_wrong_groups(
+    local_server: LocalServer, tokens: dict[Role, str], method: str, path: str
+) -> None:
+    allowed = ROUTE_ROLES[(method, path)]
+    assert call(local_server, method, path, None).status_code == 401
+    wrong = [role for role in Role if role not in allowed]
+    right = next(iter(allowed))
+    forged = tampered(tokens[wrong[0]] if wrong else tokens[right], **{"cognito:groups": [r.value for r in Role]})
+    assert call(local_server, method, path, forged).status_code == 401
+    assert call(local_server, method, path, expired(tokens[right])).status_code == 401
+    for role in wrong:
+        response = call(local_server, method, path, tokens[role])
+        assert response.status_code == 403, (role, response.text)
+        assert response.json()["error"]["code"] == "forbidden"
+    assert call(local_server, method, path, tokens[right]).status_code not in (401, 403)
+
+
+def submit(server: LocalServer, form: str, **overrides: Any) -> str:
+    response = requests.post(f"{server.api_url}/v1/forms/{form}", json=submission(form, **overrides), timeout=30)
+    assert response.status_code == 201, response.text
+    return str(response.json()["submission_id"])
+
+
+def test_staff_answer_inquiries_market_to_subscribers_and_the_auditor_sees_the_reads(
+    local_server: LocalServer, tokens: dict[Role, str]
+) -> None:
+    marker = uuid.uuid4().hex[:8]
+    inquiry_text = f"Please call me about migration {marker}."
+    inquiry = submit(local_server, "contact-us", inquiry=inquiry_text, email=f"inq-{marker}@example.co.kr")
+    subscriber = submit(local_server, "blog-subscription", email=f"sub-{marker}@example.co.kr")
+
+    staff = tokens[Role.STAFF]
+    staff_id = claims_of(staff)["sub"]
+    found: dict[str, Any] = {}
+    cursor = None
+    while inquiry not in found:
+        params = {"form": "contact-us"} | ({"cursor": cursor} if cursor else {})
+        page = call(local_server, "GET", "/v1/staff/submissions", staff, params=params)
+        assert page.status_code == 200, page.text
+        found |= {item["submission_id"]: item for item in page.json()["items"]}
+        cursor = page.json()["next_cursor"]
+        assert inquiry in found or cursor, "the inquiry is not listed"
+    assert found[inquiry]["fields"]["inquiry"] == inquiry_text
+    assert found[inquiry]["purpose"] == "inquiry_response"
+
+    audience: set[str] = set()
+    cursor = None
+    while True:
+        page = call(
+            local_server, "GET", "/v1/staff/marketing-audience", staff, params={"cursor": cursor} if cursor else {}
+        )
+        assert page.status_code == 200, page.text
+        audience |= {m["submission_id"] for m in page.json()["items"]}
+        cursor = page.json()["next_cursor"]
+        if not cursor:
+            break
+    assert subscriber in audience
+    assert inquiry not in audience
+
+    auditor = tokens[Role.AUDITOR]
+    entries: list[dict[str, Any]] = []
+    after = 0
+    while True:
+        page = call(local_server, "GET", "/v1/staff/ledger", auditor, params={"kind": "access", "after": after}).json()
+        entries += page["items"]
+        if not page["next_cursor"]:
+            break
+        after = int(page["next_cursor"])
+    reads = [e for e in entries if inquiry in e["payload"]["submission_ids"] and e["payload"]["user_id"] == staff_id]
+    assert reads, "the auditor cannot find the staff read of the inquiry"
+    assert reads[0]["payload"]["username"] == "staff"
+    assert reads[0]["payload"]["purposes"] == ["inquiry_response"]
+    evidence = json.dumps(entries, ensure_ascii=False)
+    for value in [
+        inquiry_text,
+        f"inq-{marker}@example.co.kr",
+        f"sub-{marker}@example.co.kr",
+        *VALID_FIELDS["contact-us"].values(),
+    ]:
+        assert value not in evidence
+
+    verified = call(local_server, "GET", "/v1/staff/ledger/verify", auditor)
+    assert verified.status_code == 200
+    assert verified.json()["verified"] is True, verified.json()
+
+
+def test_a_disclosure_without_a_lawful_basis_is_refused(local_server: LocalServer, tokens: dict[Role, str]) -> None:
+    if ("POST", "/v1/staff/disclosures") not in ROUTE_ROLES:
+        pytest.skip("the disclosures route (issue 5) has not landed")
+    inquiry = submit(local_server, "contact-us")
+    manager, auditor = tokens[Role.PI_MANAGER], tokens[Role.AUDITOR]
+
+    def disclosures() -> int:
+        page = call(local_server, "GET", "/v1/staff/ledger", auditor, params={"kind": "disclosure", "limit": 500})
+        return len(page.json()["items"])
+
+    before = disclosures()
+    body = {
+        "submission_ids": [inquiry],
+        "recipient": {"name": "Partner Co", "email": "partner@example.com"},
+        "items": ["name", "email"],
+    }
+    for basis in [{"legal_basis": "business_partnership"}, {}, {"legal_basis": "law_enforcement"}]:
+        response = call(local_server, "POST", "/v1/staff/disclosures", manager, json=body | basis)
+        assert response.status_code == 422, response.text
+        assert response.json()["error"]["code"] == "validation_failed"
+    assert disclosures() == before
+
+
+def test_repeated_failed_sign_ins_lock_the_account_and_old_passwords_are_refused(local_server: LocalServer) -> None:
+    cognito = local_server.aws("cognito-idp")
+    pool_id = next(p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == POOL_NAME)
+    password = "Correct-Horse-9-Battery!"
+
+    def new_user(changed_at: str) -> str:
+        username = f"e2e-{uuid.uuid4().hex[:8]}"
+        cognito.admin_create_user(
+            UserPoolId=pool_id,
+            Username=username,
+            MessageAction="SUPPRESS",
+            UserAttributes=[{"Name": PASSWORD_CHANGED_ATTRIBUTE, "Value": changed_at}],
+        )
+        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
+        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName="staff")
+        return username
+
+    def sign_in(username: str, secret: str) -> requests.Response:
+        body = {"username": username, "password": secret}
+        return requests.post(f"{local_server.api_url}/_local/staff-sign-in", json=body, timeout=30)
+
+    now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+    user = new_user(now)
+    assert sign_in(user, password).status_code == 200
+    for _ in range(MAX_FAILED):
+        assert sign_in(user, "wrong-password").status_code == 401
+    locked = sign_in(user, password)
+    assert locked.status_code == 403
+    assert "locked" in locked.json()["error"]["message"]
+
+    old = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 100 * 86400))
+    refused = sign_in(new_user(old), password)
+    assert refused.status_code == 403
+    assert "older than 90 days" in refused.json()["error"]["message"]
+    assert AWS_REGION in claims_of(token_of(local_server, "staff"))["iss"]
