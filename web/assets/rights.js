@@ -47,6 +47,18 @@ function render({ language, policy, main }) {
     const item = form && [...form.required_items, ...form.optional_items].find((i) => i.name === name);
     return item ? item.label : name;
   };
+  const purposeText = (formId, purpose) => {
+    const form = forms[formId];
+    const found = form && form.purposes.find((p) => p.purpose === purpose);
+    return found ? found.description : purpose;
+  };
+  // A record's items in the form's order (the policy's), not in the order the API happens to list them.
+  const ordered = (formId, fields) => {
+    const form = forms[formId];
+    const order = form ? [...form.required_items, ...form.optional_items].map((i) => i.name) : [];
+    const rank = (name) => (order.includes(name) ? order.indexOf(name) : order.length);
+    return Object.entries(fields).sort(([a], [b]) => rank(a) - rank(b));
+  };
   const state = { email: "", token: null };
   const contacts = policy.contacts.filter((c, i, all) => all.findIndex((o) => o.email === c.email) === i);
 
@@ -206,11 +218,20 @@ function render({ language, policy, main }) {
       h(
         "dl",
         {},
-        Object.entries(fields).map(([name, value]) => [
+        ordered(record.form, fields).map(([name, value]) => [
           h("dt", { text: itemLabel(record.form, name) }),
           h("dd", { "data-field": name, text: String(value) }),
         ]),
-        status ? [h("dt", { text: t(language, "rights.status") }), h("dd", { text: status.startsWith("rights.") ? record.status : status })] : null,
+        status ? [h("dt", { text: t(language, "rights.status") }), h("dd", { "data-status": record.status, text: status.startsWith("rights.") ? record.status : status })] : null,
+        record.relationship === "legal_representative"
+          ? [h("dt", { text: t(language, "rights.relationship") }), h("dd", { text: t(language, "rights.relationship.child") })]
+          : null,
+        Array.isArray(record.purposes) && record.purposes.length
+          ? [h("dt", { text: t(language, "receipt.purposes") }), h("dd", { text: record.purposes.map((p) => purposeText(record.form, p)).join(", ") })]
+          : null,
+        Array.isArray(record.items_dropped) && record.items_dropped.length
+          ? [h("dt", { text: t(language, "receipt.dropped") }), h("dd", { text: record.items_dropped.map((n) => itemLabel(record.form, n)).join(", ") })]
+          : null,
         record.retained_until
           ? [h("dt", { text: t(language, "rights.until") }), h("dd", { text: formatMoment(language, record.retained_until) })]
           : null,
@@ -225,6 +246,7 @@ function render({ language, policy, main }) {
                 typeof consent.optional === "boolean"
                   ? ` · ${t(language, consent.optional ? "rights.consent.optional.yes" : "rights.consent.optional.no")}`
                   : "",
+                consent.source_ip ? ` · ${t(language, "rights.consent.from", { ip: consent.source_ip })}` : "",
               ]),
             ]
           : null,

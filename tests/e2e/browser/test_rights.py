@@ -76,6 +76,10 @@ def test_request_a_code_then_view_correct_and_delete_records(site: Site) -> None
     expect(records).to_have_count(2)
     contact = records.filter(has_text="Contact Us")
     expect(contact.locator("[data-field=name]")).to_have_text(first["name"])
+    # Items in the policy's order for the form, every one the form kept.
+    spec = next(f for f in site.policy("en")["forms"] if f["form"] == "contact-us")
+    shown = [f.get_attribute("data-field") for f in contact.locator("[data-field]").all()]
+    assert shown == [i["name"] for i in spec["required_items"]]
     expect(contact).to_contain_text("Policy 2019-09-20")
     site.screenshot("rights-records")
 
@@ -108,7 +112,8 @@ def test_a_wrong_code_is_refused_with_the_apis_message(site: Site) -> None:
     page = site.open("rights.html", lang="en")
     page.locator("#pb-cookie-banner").get_by_role("button", name="Block all").click()
     page.get_by_label("Email address").fill(email)
-    page.get_by_role("button", name="Send me a code").click()
+    with page.expect_response(lambda r: r.url.endswith("/v1/rights/requests")):
+        page.get_by_role("button", name="Send me a code").click()
     right = code_for(site, email)
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
     page.get_by_label("Code (6 digits)").fill(wrong)
