@@ -245,3 +245,18 @@ def test_the_site_speaks_english_and_korean(site: Site) -> None:
     page.get_by_role("link", name="Privacy Policy").first.click()
     page.wait_for_selector("body[data-ready=true]")
     assert page.evaluate("document.documentElement.lang") == "en"
+
+
+def test_nothing_the_visitor_typed_reaches_the_servers_logs(site: Site) -> None:
+    page = site.open("blog-subscription.html")
+    page.locator("#pb-cookie-banner").get_by_role("button", name="모두 허용").click()
+    typed = values("blog-subscription") | {"name": "Seo Logcheck", "interests": "Quantum logistics"}
+    fill(page, typed)
+    page.locator("#consent-required").check()
+    page.locator("#consent-optional").check()
+    with page.expect_response(lambda r: "/v1/forms/" in r.url) as answer:
+        page.get_by_role("button", name="제출").click()
+    assert answer.value.status == 201
+    logs = site.server.logs()
+    for value in typed.values():
+        assert value not in logs
