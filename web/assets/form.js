@@ -50,15 +50,15 @@ export function checkItem(language, item, raw, required) {
   return null;
 }
 
-function input(language, item, required) {
-  const id = `field-${item.name}`;
+function input(language, item, required, controlName = item.name) {
+  const id = `field-${controlName}`;
   const hintId = `${id}-error`;
   const common = {
     id,
-    name: item.name,
+    name: controlName,
     "aria-describedby": hintId,
     "aria-required": required ? "true" : null,
-    autocomplete: AUTOCOMPLETE[item.name] || "off",
+    autocomplete: controlName === item.name ? AUTOCOMPLETE[item.name] || "off" : "off",
   };
   let control;
   if (item.kind === "long_text") {
@@ -79,7 +79,7 @@ function input(language, item, required) {
     : h("span", { class: "mark optional", text: ` (${t(language, "form.optional.mark")})` });
   return h(
     "div",
-    { class: "field", "data-item": item.name },
+    { class: "field", "data-item": controlName },
     h("label", { for: id }, item.label, mark),
     control,
     h("p", { class: "field-error", id: hintId }),
@@ -155,6 +155,9 @@ function receiptView(language, form, receipt, { onAgain }) {
       h("dt", { text: t(language, "receipt.version") }),
       h("dd", { text: receipt.policy_version }),
     ),
+    receipt.status === "pending_guardian"
+      ? h("p", { class: "alert info", "data-receipt-guardian": true, text: t(language, "receipt.guardian") })
+      : null,
     form.cancellable_subscription ? h("p", { text: t(language, "receipt.mail") }) : null,
     h(
       "p",
@@ -168,6 +171,43 @@ function receiptView(language, form, receipt, { onAgain }) {
         ),
     ),
     h("button", { type: "button", class: "button", text: t(language, "receipt.again"), onclick: onAgain }),
+  );
+}
+
+// §6 and PIPA art. 22-2: a child under 14 names a legal representative, who must consent before the
+// child's information is used. The representative's details follow the same rules as the items.
+const REPRESENTATIVE = [
+  { name: "name", kind: "text", max_length: 100, required: true },
+  { name: "email", kind: "email", max_length: 254, required: true },
+  { name: "contact", kind: "phone", max_length: 32, required: false },
+];
+
+function representativeBlock(language) {
+  const details = h(
+    "div",
+    { class: "representative", id: "representative-details", hidden: true },
+    h("p", { class: "hint", text: t(language, "form.child.explain") }),
+    REPRESENTATIVE.map((item) =>
+      input(language, { ...item, label: t(language, `form.child.${item.name}`) }, item.required, `rep_${item.name}`),
+    ),
+  );
+  const box = h("input", {
+    type: "checkbox",
+    id: "under-14",
+    name: "under_14",
+    "aria-controls": "representative-details",
+    "aria-expanded": "false",
+    onchange: (event) => {
+      details.hidden = !event.target.checked;
+      event.target.setAttribute("aria-expanded", String(event.target.checked));
+    },
+  });
+  return h(
+    "fieldset",
+    { class: "items items-child" },
+    h("legend", { text: t(language, "form.child.legend") }),
+    h("div", { class: "check" }, box, h("label", { for: "under-14", text: t(language, "form.child.label") })),
+    details,
   );
 }
 
@@ -196,6 +236,7 @@ function renderForm({ language, policy, main, formId }) {
         ? form.optional_items.map((item) => input(language, item, false))
         : h("p", { class: "hint", text: t(language, "form.optional.none") }),
     ),
+    representativeBlock(language),
     h(
       "section",
       { class: "consents", "aria-labelledby": "consent-heading" },
@@ -249,6 +290,13 @@ function renderForm({ language, policy, main, formId }) {
         if (text) problems.push({ name: item.name, text });
       }
     }
+    if (fieldFor("under_14").checked) {
+      for (const item of REPRESENTATIVE) {
+        const label = t(language, `form.child.${item.name}`);
+        const text = checkItem(language, { ...item, label }, fieldFor(`rep_${item.name}`).value, item.required);
+        if (text) problems.push({ name: `rep_${item.name}`, text });
+      }
+    }
     if (!fieldFor("consent_required").checked) problems.push({ name: "consent_required", text: t(language, "check.consent") });
     return problems;
   }
@@ -260,7 +308,8 @@ function renderForm({ language, policy, main, formId }) {
       if (value) values[item.name] = value;
     }
     const optional = fieldFor("consent_optional");
-    return {
+    const child = fieldFor("under_14").checked;
+    const payload = {
       fields: values,
       consent: {
         required: fieldFor("consent_required").checked,
@@ -268,13 +317,28 @@ function renderForm({ language, policy, main, formId }) {
         policy_version: policy.version,
       },
     };
+    if (child) {
+      payload.consent.under_14 = true;
+      payload.legal_representative = {};
+      for (const item of REPRESENTATIVE) {
+        const value = fieldFor(`rep_${item.name}`).value.trim();
+        if (value) payload.legal_representative[item.name] = value;
+      }
+    }
+    return payload;
   }
 
   function apiProblems(error) {
     // The API names fields as "fields.email", "consent.required", ...; map them to this form's inputs.
     return error.details.map((detail) => {
       const path = String(detail.field || "");
-      const name = path.startsWith("fields.") ? path.slice(7) : path.startsWith("consent.") ? `consent_${path.slice(8)}` : null;
+      const name = path.startsWith("fields.")
+        ? path.slice(7)
+        : path.startsWith("consent.")
+          ? `consent_${path.slice(8)}`
+          : path.startsWith("legal_representative.")
+            ? `rep_${path.slice(21)}`
+            : null;
       const item = [...form.required_items, ...form.optional_items].find((i) => i.name === name);
       const control = name && name !== "consent_policy_version" ? fieldFor(name) : null;
       return { name: control ? name : null, text: `${item ? item.label : path}: ${detail.problem}` };

@@ -63,6 +63,13 @@ const STRINGS = {
     "form.required.mark": "필수",
     "form.optional.mark": "선택",
     "form.resource.choose": "자료를 선택하세요",
+    "form.child.legend": "만 14세 미만 아동",
+    "form.child.label": "만 14세 미만입니다. (법정대리인의 동의가 필요합니다)",
+    "form.child.explain":
+      "법정대리인(부모 등)에게 동의 코드를 보냅니다. 법정대리인이 동의하기 전에는 정보를 이용하지 않으며, 기한까지 동의하지 않으면 파기합니다.",
+    "form.child.name": "법정대리인 이름",
+    "form.child.email": "법정대리인 이메일",
+    "form.child.contact": "법정대리인 연락처",
     "form.consent.heading": "개인정보 수집·이용 동의",
     "form.consent.required.legend": "[필수] 개인정보 수집·이용 동의",
     "form.consent.optional.legend": "[선택] 개인정보 수집·이용 동의",
@@ -108,6 +115,8 @@ const STRINGS = {
     "receipt.rights": "내 정보는 {link}에서 열람·정정·삭제할 수 있습니다.",
     "receipt.rights.link": "내 정보 페이지",
     "receipt.again": "새로 작성하기",
+    "receipt.guardian":
+      "법정대리인에게 동의 코드를 보냈습니다. 법정대리인이 동의하기 전에는 정보를 이용하지 않으며, 기한까지 동의하지 않으면 파기합니다.",
 
     "cookie.title": "쿠키 사용 안내",
     "cookie.text":
@@ -285,6 +294,13 @@ const STRINGS = {
     "form.required.mark": "required",
     "form.optional.mark": "optional",
     "form.resource.choose": "Choose a resource",
+    "form.child.legend": "Children under 14",
+    "form.child.label": "I am under 14 (my legal representative must consent)",
+    "form.child.explain":
+      "We send your legal representative (a parent, for example) a consent code. Until they consent, your information is not used; without their consent in time, it is destroyed.",
+    "form.child.name": "Legal representative's name",
+    "form.child.email": "Legal representative's email",
+    "form.child.contact": "Legal representative's phone",
     "form.consent.heading": "Consent to the collection and use of personal information",
     "form.consent.required.legend": "[Required] Consent to the collection and use of personal information",
     "form.consent.optional.legend": "[Optional] Consent to the collection and use of personal information",
@@ -332,6 +348,8 @@ const STRINGS = {
     "receipt.rights": "You can view, correct or delete your data on the {link}.",
     "receipt.rights.link": "my data page",
     "receipt.again": "Fill in the form again",
+    "receipt.guardian":
+      "We sent your legal representative a consent code. Until they consent, your information is not used; without their consent in time, it is destroyed.",
 
     "cookie.title": "Cookies on this site",
     "cookie.text":

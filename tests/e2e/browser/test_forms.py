@@ -260,3 +260,30 @@ def test_nothing_the_visitor_typed_reaches_the_servers_logs(site: Site) -> None:
     logs = site.server.logs()
     for value in typed.values():
         assert value not in logs
+
+
+def test_a_child_under_14_names_a_legal_representative_who_is_asked_to_consent(site: Site) -> None:
+    page = site.open("contact-us.html", lang="en")
+    page.locator("#pb-cookie-banner").get_by_role("button", name="Block all").click()
+    fill(page, values("contact-us"))
+    page.locator("#consent-required").check()
+    expect(page.get_by_label("Legal representative's email")).to_be_hidden()
+    page.get_by_label("I am under 14").check()
+    expect(page.get_by_label("I am under 14")).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator(".error-summary")).to_contain_text("Legal representative's email: is required.")
+    assert site.api_calls("POST", "/v1/forms/contact-us") == []
+
+    guardian = f"parent-{uuid.uuid4().hex[:10]}@example.co.kr"
+    page.get_by_label("Legal representative's name").fill("Choi Minho")
+    page.get_by_label("Legal representative's email").fill(guardian)
+    with page.expect_response(lambda r: "/v1/forms/" in r.url) as answer:
+        page.get_by_role("button", name="Submit").click()
+    sent = answer.value.request.post_data_json
+    assert sent is not None
+    assert sent["consent"]["under_14"] is True
+    assert sent["legal_representative"] == {"name": "Choi Minho", "email": guardian}
+    assert answer.value.status == 201
+    assert answer.value.json()["status"] == "pending_guardian"
+    expect(page.locator("[data-receipt-guardian]")).to_contain_text("We sent your legal representative a consent code")
+    assert len(site.outbox(guardian)) == 1
