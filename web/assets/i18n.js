@@ -243,6 +243,14 @@ const STRINGS = {
     "rights.corrected": "정정했습니다.",
     "rights.other": "서면·전화·이메일로도 요청할 수 있습니다:",
 
+    "guardian.title": "법정대리인 동의",
+    "guardian.lead":
+      "만 14세 미만 아동이 귀하를 법정대리인으로 지정해 양식을 제출했습니다. 메일로 받은 접수 번호와 동의 코드를 입력하면 동의가 기록됩니다.",
+    "guardian.submission": "접수 번호",
+    "guardian.code": "동의 코드 (6자리)",
+    "guardian.confirm": "동의합니다",
+    "guardian.done": "동의가 기록되었습니다. 아동의 정보는 {until}까지 보관한 뒤 파기합니다.",
+
     "unsub.title": "블로그 레터 구독 해지",
     "unsub.lead": "구독을 해지하면 구독을 위해 보관하던 개인정보를 즉시 파기합니다. 되돌릴 수 없습니다.",
     "unsub.confirm": "구독 해지하고 내 정보 파기하기",
@@ -478,6 +486,14 @@ const STRINGS = {
     "rights.deleted.all": "All records deleted. They were destroyed so that they cannot be restored.",
     "rights.corrected": "Corrected.",
     "rights.other": "You can also ask in writing, by phone or by email:",
+
+    "guardian.title": "Consent as a legal representative",
+    "guardian.lead":
+      "A child under 14 named you as their legal representative when submitting a form. Enter the submission number and the consent code from your email to record your consent.",
+    "guardian.submission": "Submission number",
+    "guardian.code": "Consent code (6 digits)",
+    "guardian.confirm": "I consent",
+    "guardian.done": "Your consent is recorded. The child's information is kept until {until}, then destroyed.",
 
     "unsub.title": "Unsubscribe from the Blog Letter",
     "unsub.lead":

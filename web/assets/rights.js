@@ -343,6 +343,7 @@ function render({ language, policy, main }) {
 
   main.append(
     h("h1", { text: t(language, "rights.title") }),
+    guardianSection(language),
     h("p", { class: "lead", text: t(language, "rights.lead") }),
     h("section", { id: "step-request", "aria-labelledby": "step-request-title" }, h("h2", { id: "step-request-title", text: t(language, "rights.step1") }), requestForm),
     step2,
@@ -354,6 +355,64 @@ function render({ language, policy, main }) {
       " ",
       contacts.map((c, i) => [i ? ", " : "", h("a", { href: `mailto:${c.email}`, text: c.email })]),
     ),
+  );
+}
+
+/**
+ * A legal representative's consent for a child under 14 (PIPA art. 22-2): the mail links here with
+ * ?confirm=<submission number>; the representative enters the code from the same mail.
+ */
+function guardianSection(language) {
+  const submission = new URLSearchParams(location.search).get("confirm");
+  if (!submission) return null;
+  const error = alertArea();
+  const result = h("div", { role: "status", "data-guardian-result": true });
+  const form = h(
+    "form",
+    { id: "guardian-confirmation", novalidate: true },
+    h("p", { text: t(language, "guardian.lead") }),
+    error.element,
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "guardian-submission", text: t(language, "guardian.submission") }),
+      h("input", { id: "guardian-submission", name: "submission_id", value: submission, maxlength: 64, autocomplete: "off" }),
+    ),
+    h(
+      "div",
+      { class: "field" },
+      h("label", { for: "guardian-code", text: t(language, "guardian.code") }),
+      h("input", { id: "guardian-code", name: "code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: 6 }),
+    ),
+    h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary", text: t(language, "guardian.confirm") })),
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    error.hide();
+    const code = form.code.value.trim();
+    if (!/^[0-9]{6}$/.test(code)) {
+      form.code.setAttribute("aria-invalid", "true");
+      error.show(t(language, "rights.code"));
+      return;
+    }
+    form.code.removeAttribute("aria-invalid");
+    try {
+      const { body } = await request("POST", "/v1/rights/guardian-confirmations", {
+        json: { submission_id: form.submission_id.value.trim(), code },
+      });
+      form.remove();
+      result.className = "alert success";
+      result.textContent = t(language, "guardian.done", { until: formatMoment(language, body.retained_until, { time: false }) });
+    } catch (failure) {
+      error.show(message(language, failure), problems(failure));
+    }
+  });
+  return h(
+    "section",
+    { id: "guardian", class: "card", "aria-labelledby": "guardian-title" },
+    h("h2", { id: "guardian-title", text: t(language, "guardian.title") }),
+    form,
+    result,
   );
 }
 

@@ -3,6 +3,7 @@ with a receipt; refused without the required consent, with the API's own words w
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Any
@@ -284,6 +285,24 @@ def test_a_child_under_14_names_a_legal_representative_who_is_asked_to_consent(s
     assert sent["consent"]["under_14"] is True
     assert sent["legal_representative"] == {"name": "Choi Minho", "email": guardian}
     assert answer.value.status == 201
-    assert answer.value.json()["status"] == "pending_guardian"
+    receipt = answer.value.json()
+    assert receipt["status"] == "pending_guardian"
     expect(page.locator("[data-receipt-guardian]")).to_contain_text("We sent your legal representative a consent code")
-    assert len(site.outbox(guardian)) == 1
+
+    # The representative follows the mail's link to the rights page and enters the code.
+    [mail] = site.outbox(guardian)
+    code = re.search(r"Consent code: (\d{6})", mail["text"])
+    link = re.search(r"(https?://\S+/rights\.html\?confirm=\S+)", mail["text"])
+    assert code
+    assert link
+    assert link.group(1).startswith(site.base)
+    page.goto(link.group(1) + "&lang=en")
+    page.wait_for_selector("body[data-ready=true]")
+    expect(page.get_by_label("Submission number")).to_have_value(receipt["submission_id"])
+    page.get_by_label("Consent code (6 digits)").fill(code.group(1))
+    with page.expect_response(lambda r: r.url.endswith("/v1/rights/guardian-confirmations")) as confirmed:
+        page.get_by_role("button", name="I consent").click()
+    assert confirmed.value.status == 200
+    assert confirmed.value.json()["status"] == "active"
+    expect(page.locator("[data-guardian-result]")).to_contain_text("Your consent is recorded.")
+    site.screenshot("guardian-consent")
