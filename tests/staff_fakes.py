@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from policybound.domain.errors import Unavailable
 from policybound.domain.incidents import Incident
+from policybound.domain.ledger import LedgerDraft
 from policybound.domain.sign_in import Attempts
 from policybound.domain.staff_ports import IndexPosition, StaffUser
 from policybound.policy import FormId
-from tests.fakes import FakeStore
+from tests.fakes import FakeLedger, FakeStore
 
 
 def index_time(moment: datetime) -> str:
@@ -42,14 +43,13 @@ class FakeFormIndex:
 
 @dataclass
 class FakeSessionStore:
-    last_seen: dict[str, datetime] = field(default_factory=dict)
+    last: dict[str, datetime] = field(default_factory=dict)
 
-    def touch(self, session_id: str, now: datetime, idle_since: datetime, may_start: bool, ends_at: datetime) -> bool:
-        seen = self.last_seen.get(session_id)
-        if (seen is None and not may_start) or (seen is not None and seen < idle_since):
-            return False
-        self.last_seen[session_id] = now
-        return True
+    def last_seen(self, session_id: str) -> datetime | None:
+        return self.last.get(session_id)
+
+    def seen(self, session_id: str, now: datetime, ends_at: datetime) -> None:
+        self.last[session_id] = max(now, self.last.get(session_id, now))
 
 
 @dataclass
@@ -101,19 +101,20 @@ class FakeDirectory:
 
 @dataclass
 class FakeIncidentStore:
+    ledger: FakeLedger
     incidents: dict[str, Incident] = field(default_factory=dict)
 
-    def create(self, incident: Incident) -> None:
+    def create(self, incident: Incident, entry: LedgerDraft) -> None:
         assert incident.incident_id not in self.incidents
         self.incidents[incident.incident_id] = incident
+        self.ledger.append(entry)
 
     def get(self, incident_id: str) -> Incident | None:
         return self.incidents.get(incident_id)
 
-    def save_notified(self, incident_id: str, notified: tuple[str, ...], sent_at: datetime) -> None:
-        from dataclasses import replace
-
+    def save_notified(self, incident_id: str, notified: tuple[str, ...], sent_at: datetime, entry: LedgerDraft) -> None:
         current = self.incidents[incident_id]
         self.incidents[incident_id] = replace(
             current, notified=notified, notices_sent_at=current.notices_sent_at or sent_at
         )
+        self.ledger.append(entry)

@@ -165,7 +165,7 @@ def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
     reader = RecordReader(store, sealer, clock)
     recorder = AccessRecorder(ledger, clock)
     index = FakeFormIndex(store)
-    directory, incident_store, session_store = FakeDirectory(), FakeIncidentStore(), FakeSessionStore()
+    directory, incident_store, session_store = FakeDirectory(), FakeIncidentStore(ledger), FakeSessionStore()
     app = create_staff_app(["https://www.example.com"])
     app.dependency_overrides.update(
         {
@@ -174,7 +174,7 @@ def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
             dependencies.ledger_reader: lambda: ledger,
             dependencies.access_rights: lambda: AccessRights(directory, ledger, clock),
             dependencies.incident_service: lambda: IncidentService(
-                incident_store, ledger, ledger, reader, recorder, mailer, clock
+                incident_store, ledger, reader, recorder, mailer, clock
             ),
         }
     )

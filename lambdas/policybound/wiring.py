@@ -199,8 +199,7 @@ class Wiring:
     @cached_property
     def incidents(self) -> IncidentService:
         return IncidentService(
-            DynamoIncidentStore(self.dynamodb, self.settings.incidents_table),
-            self.ledger,
+            DynamoIncidentStore(self.dynamodb, self.settings.incidents_table, self.ledger),
             self.ledger,
             self.reader,
             self.access_recorder,

@@ -26,7 +26,7 @@ def test_activity_keeps_a_session_alive_and_idleness_ends_it() -> None:
     sessions = sessions_at(clock)
     signed_in = int(T0.timestamp())
     for _ in range(4):  # two hours of work, a request every 25 minutes
-        sessions.check("u-1", signed_in, "jti-1")
+        sessions.seen(sessions.check("u-1", signed_in, "jti-1"))
         clock.at += timedelta(minutes=25)
     clock.at += IDLE_LIMIT
     with pytest.raises(Unauthorized, match="idle"):
@@ -35,6 +35,17 @@ def test_activity_keeps_a_session_alive_and_idleness_ends_it() -> None:
     with pytest.raises(Unauthorized):  # an idle session stays ended: only a new sign-in helps
         sessions.check("u-1", signed_in, "jti-1")
     sessions.check("u-1", int(clock.at.timestamp()), "jti-2")
+
+
+def test_only_work_that_succeeded_keeps_a_session_alive() -> None:
+    clock = FixedClock(T0)
+    sessions = sessions_at(clock)
+    signed_in = int(T0.timestamp())
+    for _ in range(3):  # refused requests: checked, never seen
+        sessions.check("u-1", signed_in, None)
+        clock.at += timedelta(minutes=12)
+    with pytest.raises(Unauthorized, match="idle"):
+        sessions.check("u-1", signed_in, None)
 
 
 def test_a_token_first_used_long_after_sign_in_is_idle() -> None:
@@ -48,7 +59,7 @@ def test_a_session_ends_after_a_working_day_however_active() -> None:
     sessions = sessions_at(clock)
     signed_in = int(T0.timestamp())
     for _ in range(12 * 4):
-        sessions.check("u-1", signed_in, None)
+        sessions.seen(sessions.check("u-1", signed_in, None))
         clock.at += timedelta(minutes=15)
     with pytest.raises(Unauthorized, match="12 hours"):
         sessions.check("u-1", signed_in, None)
@@ -57,6 +68,15 @@ def test_a_session_ends_after_a_working_day_however_active() -> None:
 def test_a_token_without_sign_in_time_is_refused() -> None:
     with pytest.raises(Unauthorized):
         sessions_at(FixedClock(T0)).check("u-1", None, None)
+
+
+def test_a_refused_staff_request_stores_no_session_activity(staff_api: StaffApi) -> None:
+    caller = staff_api.as_role(Role.STAFF)
+    assert caller.get("/v1/staff/submissions", query_string={"limit": "0"}).status_code == 422
+    assert caller.get("/v1/staff/submissions/nope").status_code == 404
+    assert staff_api.sessions.last == {}
+    assert caller.get("/v1/staff/me").status_code == 200
+    assert len(staff_api.sessions.last) == 1
 
 
 def test_the_staff_api_answers_401_to_an_idle_session(staff_api: StaffApi) -> None:

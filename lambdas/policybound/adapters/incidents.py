@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from policybound.adapters.aws import translate_errors
+from botocore.exceptions import ClientError
+
+from policybound.adapters.aws import error_code, translate_errors
+from policybound.adapters.ledger import MAX_APPEND_ATTEMPTS, DynamoLedger
+from policybound.domain.errors import Unavailable
 from policybound.domain.incidents import Incident, IncidentCategory
+from policybound.domain.ledger import LedgerDraft, chain
 
 
 def _strings(values: tuple[str, ...]) -> dict[str, Any]:
@@ -49,17 +54,36 @@ def incident_from_item(item: dict[str, Any]) -> Incident:
 
 
 class DynamoIncidentStore:
-    def __init__(self, dynamodb: Any, table: str) -> None:
+    """Each change to an incident is written in one transaction with its ledger entry: both or neither."""
+
+    def __init__(self, dynamodb: Any, table: str, ledger: DynamoLedger) -> None:
         self._db = dynamodb
         self._table = table
+        self._ledger = ledger
 
-    def create(self, incident: Incident) -> None:
-        with translate_errors("DynamoDB"):
-            self._db.put_item(
-                TableName=self._table,
-                Item=incident_item(incident),
-                ConditionExpression="attribute_not_exists(incident_id)",
-            )
+    def _with_entry(self, write: dict[str, Any], entry: LedgerDraft) -> None:
+        for _ in range(MAX_APPEND_ATTEMPTS):
+            placed = chain(entry, self._ledger.head(entry.kind))
+            try:
+                with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
+                    self._db.transact_write_items(TransactItems=[write, self._ledger.put_request(placed)])
+                return
+            except ClientError as error:
+                reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+                if error_code(error) != "TransactionCanceledException" or reasons[:1] == ["ConditionalCheckFailed"]:
+                    raise Unavailable("DynamoDB") from error
+                # Another writer took this ledger position: read the new head and try again.
+        raise Unavailable("DynamoDB (ledger contention)")
+
+    def create(self, incident: Incident, entry: LedgerDraft) -> None:
+        put = {
+            "Put": {
+                "TableName": self._table,
+                "Item": incident_item(incident),
+                "ConditionExpression": "attribute_not_exists(incident_id)",
+            }
+        }
+        self._with_entry(put, entry)
 
     def get(self, incident_id: str) -> Incident | None:
         with translate_errors("DynamoDB"):
@@ -68,11 +92,13 @@ class DynamoIncidentStore:
             ).get("Item")
         return incident_from_item(item) if item else None
 
-    def save_notified(self, incident_id: str, notified: tuple[str, ...], sent_at: datetime) -> None:
-        with translate_errors("DynamoDB"):
-            self._db.update_item(
-                TableName=self._table,
-                Key={"incident_id": {"S": incident_id}},
-                UpdateExpression="SET notified = :n, notices_sent_at = if_not_exists(notices_sent_at, :t)",
-                ExpressionAttributeValues={":n": _strings(notified), ":t": {"S": sent_at.isoformat()}},
-            )
+    def save_notified(self, incident_id: str, notified: tuple[str, ...], sent_at: datetime, entry: LedgerDraft) -> None:
+        update = {
+            "Update": {
+                "TableName": self._table,
+                "Key": {"incident_id": {"S": incident_id}},
+                "UpdateExpression": "SET notified = :n, notices_sent_at = if_not_exists(notices_sent_at, :t)",
+                "ExpressionAttributeValues": {":n": _strings(notified), ":t": {"S": sent_at.isoformat()}},
+            }
+        }
+        self._with_entry(update, entry)

@@ -20,31 +20,27 @@ class DynamoSessionStore:
         self._db = dynamodb
         self._table = table
 
-    def touch(self, session_id: str, now: datetime, idle_since: datetime, may_start: bool, ends_at: datetime) -> bool:
-        active = "last_seen >= :idle_since"
-        condition = (
-            f"attribute_not_exists(session_id) OR {active}"
-            if may_start
-            else f"attribute_exists(session_id) AND {active}"
-        )
+    def last_seen(self, session_id: str) -> datetime | None:
+        with translate_errors("DynamoDB"):
+            item = self._db.get_item(
+                TableName=self._table, Key={"session_id": {"S": session_id}}, ConsistentRead=True
+            ).get("Item")
+        return datetime.fromtimestamp(int(item["last_seen"]["N"]), UTC) if item else None
+
+    def seen(self, session_id: str, now: datetime, ends_at: datetime) -> None:
+        # Never moves activity backwards (a slow request finishing after a newer one).
         try:
             with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
                 self._db.update_item(
                     TableName=self._table,
                     Key={"session_id": {"S": session_id}},
                     UpdateExpression="SET last_seen = :now, expires_at = :ends",
-                    ConditionExpression=condition,
-                    ExpressionAttributeValues={
-                        ":now": {"N": _epoch(now)},
-                        ":idle_since": {"N": _epoch(idle_since)},
-                        ":ends": {"N": _epoch(ends_at)},
-                    },
+                    ConditionExpression="attribute_not_exists(last_seen) OR last_seen <= :now",
+                    ExpressionAttributeValues={":now": {"N": _epoch(now)}, ":ends": {"N": _epoch(ends_at)}},
                 )
         except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+            if error_code(error) != "ConditionalCheckFailedException":
+                raise
 
 
 class DynamoAttemptStore:

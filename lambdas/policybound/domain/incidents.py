@@ -23,7 +23,7 @@ from policybound.domain.errors import FieldProblem, NotFound, ValidationFailed
 from policybound.domain.incident_mail import breach_notice
 from policybound.domain.ledger import LedgerDraft, LedgerKind
 from policybound.domain.ledger_audit import entries_between
-from policybound.domain.ports import LedgerStore, Mailer
+from policybound.domain.ports import Mailer
 from policybound.domain.records import RecordReader
 from policybound.domain.staff import Actor
 from policybound.domain.staff_ports import LedgerReader
@@ -120,11 +120,15 @@ class NoticeResult:
 
 
 class IncidentStore(Protocol):
-    def create(self, incident: Incident) -> None: ...
+    """Writes each change together with its ledger entry, or neither."""
+
+    def create(self, incident: Incident, entry: LedgerDraft) -> None: ...
 
     def get(self, incident_id: str) -> Incident | None: ...
 
-    def save_notified(self, incident_id: str, notified: tuple[str, ...], sent_at: datetime) -> None: ...
+    def save_notified(
+        self, incident_id: str, notified: tuple[str, ...], sent_at: datetime, entry: LedgerDraft
+    ) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,6 @@ class IncidentService:
     def __init__(
         self,
         store: IncidentStore,
-        ledger: LedgerStore,
         ledger_reader: LedgerReader,
         reader: RecordReader,
         recorder: AccessRecorder,
@@ -151,7 +154,6 @@ class IncidentService:
         new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
     ) -> None:
         self._store = store
-        self._ledger = ledger
         self._ledger_reader = ledger_reader
         self._reader = reader
         self._recorder = recorder
@@ -195,8 +197,8 @@ class IncidentService:
             measures=request.measures,
             involved=tuple(involved),
         )
-        self._store.create(incident)
-        self._ledger.append(
+        self._store.create(
+            incident,
             LedgerDraft(
                 kind=LedgerKind.INCIDENT,
                 at=now,
@@ -211,7 +213,7 @@ class IncidentService:
                     "by_username": actor.username,
                     "reference": incident.reference,
                 },
-            )
+            ),
         )
         return self._view(incident)
 
@@ -275,8 +277,10 @@ class IncidentService:
         now = self._clock.now()
         all_notified = tuple(dict.fromkeys([*incident.notified, *newly]))
         first_sent = incident.notices_sent_at or now
-        self._store.save_notified(incident.incident_id, all_notified, first_sent)
-        self._ledger.append(
+        self._store.save_notified(
+            incident.incident_id,
+            all_notified,
+            first_sent,
             LedgerDraft(
                 kind=LedgerKind.INCIDENT,
                 at=now,
@@ -289,7 +293,7 @@ class IncidentService:
                     "by_user_id": actor.user_id,
                     "by_username": actor.username,
                 },
-            )
+            ),
         )
         return replace(incident, notified=all_notified, notices_sent_at=first_sent)
 

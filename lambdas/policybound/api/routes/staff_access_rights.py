@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from policybound.api.dependencies import access_rights
 from policybound.api.http import json_body_guard
 from policybound.api.staff.auth import current_actor
-from policybound.api.staff.schemas import STAFF_ERRORS, StaffUserOut, StaffUsersOut, error_responses
+from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, StaffUserOut, StaffUsersOut, error_responses, ok
 from policybound.domain.access_rights import AccessRights
 from policybound.domain.staff import Actor
 
@@ -22,7 +22,9 @@ router = APIGatewayRouter()
 
 Username = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[\w.+@-]+$")]
 Reference = Field(min_length=1, max_length=64, description="The approval's ticket or document reference.")
-_ERRORS = error_responses(STAFF_ERRORS | {404: "not_found (no such staff account)", 422: "validation_failed"})
+_NOT_FOUND = {404: "not_found (no such staff account)"}
+_ERRORS = error_responses(STAFF_ERRORS | _NOT_FOUND | {422: "validation_failed"})
+_BODY_ERRORS = error_responses(STAFF_ERRORS | _NOT_FOUND | BODY_ERRORS)
 
 
 class GrantIn(BaseModel):
@@ -41,7 +43,7 @@ class GroupsIn(BaseModel):
     "/v1/staff/users",
     summary="Staff accounts and their groups (pi_manager)",
     tags=["staff: access rights"],
-    responses=error_responses(STAFF_ERRORS),
+    responses=ok(200, StaffUsersOut, "Staff accounts") | error_responses(STAFF_ERRORS),
 )
 def list_users(rights: Annotated[AccessRights, Depends(access_rights)]) -> StaffUsersOut:
     return StaffUsersOut(items=[StaffUserOut.of(user) for user in rights.users()])
@@ -52,7 +54,7 @@ def list_users(rights: Annotated[AccessRights, Depends(access_rights)]) -> Staff
     summary="Grant a staff group (pi_manager)",
     tags=["staff: access rights"],
     middlewares=[json_body_guard],
-    responses=_ERRORS,
+    responses=ok(200, StaffUserOut, "The account after the grant") | _BODY_ERRORS,
 )
 def grant_group(
     username: Username,
@@ -69,7 +71,7 @@ def grant_group(
     summary="Change a staff account's groups (pi_manager)",
     tags=["staff: access rights"],
     middlewares=[json_body_guard],
-    responses=_ERRORS,
+    responses=ok(200, StaffUserOut, "The account after the change") | _BODY_ERRORS,
 )
 def change_groups(
     username: Username,
@@ -84,7 +86,7 @@ def change_groups(
     "/v1/staff/users/<username>/groups/<group>",
     summary="Revoke a staff group (pi_manager)",
     tags=["staff: access rights"],
-    responses=_ERRORS,
+    responses=ok(200, StaffUserOut, "The account after the revocation") | _ERRORS,
 )
 def revoke_group(
     username: Username,

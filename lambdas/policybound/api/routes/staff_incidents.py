@@ -10,23 +10,25 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from policybound.api.dependencies import incident_service
 from policybound.api.http import json_body_guard
 from policybound.api.staff.auth import current_actor, route_of
-from policybound.api.staff.schemas import STAFF_ERRORS, IncidentOut, NoticesOut, error_responses
+from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, IncidentOut, NoticesOut, error_responses, ok
 from policybound.domain.incidents import IncidentCategory, IncidentService, NewIncident, SuspectAccess
 from policybound.domain.staff import Actor
 
 router = APIGatewayRouter()
 
 IncidentId = Annotated[str, Path(min_length=1, max_length=64)]
+# Submission ids and Cognito `sub`s are UUIDs; the bound keeps any other text out of keys and the ledger.
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
 class SuspectAccessIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    staff_user_ids: list[str] = Field(min_length=1, max_length=20)
+    staff_user_ids: list[Identifier] = Field(min_length=1, max_length=20)
     since: AwareDatetime
     until: AwareDatetime
 
@@ -38,7 +40,7 @@ class IncidentIn(BaseModel):
     reference: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
     summary: str = Field(min_length=1, max_length=2000, description="What happened, as subjects will read it.")
     measures: str = Field(min_length=1, max_length=2000, description="What the company does, and the remedies.")
-    submission_ids: list[str] = Field(default_factory=list, max_length=1000)
+    submission_ids: list[Identifier] = Field(default_factory=list, max_length=1000)
     suspect_access: SuspectAccessIn | None = None
 
 
@@ -52,7 +54,7 @@ class IncidentIn(BaseModel):
     ),
     tags=["staff: incidents"],
     middlewares=[json_body_guard],
-    responses=error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=ok(201, IncidentOut, "Opened") | error_responses(STAFF_ERRORS | BODY_ERRORS),
 )
 def open_incident(
     body: Annotated[IncidentIn, Body()],
@@ -81,7 +83,7 @@ def open_incident(
     "/v1/staff/incidents/<incident_id>",
     summary="An incident: involved subjects and the 72-hour clock (pi_manager)",
     tags=["staff: incidents"],
-    responses=error_responses(STAFF_ERRORS | {404: "not_found"}),
+    responses=ok(200, IncidentOut, "The incident") | error_responses(STAFF_ERRORS | {404: "not_found"}),
 )
 def read_incident(
     incident_id: IncidentId, incidents: Annotated[IncidentService, Depends(incident_service)]
@@ -94,7 +96,7 @@ def read_incident(
     summary="Send the breach notice to every involved subject not told yet (pi_manager)",
     description="One notice per person; each address read is an access record (purpose incident_response).",
     tags=["staff: incidents"],
-    responses=error_responses(STAFF_ERRORS | {404: "not_found"}),
+    responses=ok(200, NoticesOut, "Notices sent") | error_responses(STAFF_ERRORS | {404: "not_found"}),
 )
 def send_notices(
     request: Request,

@@ -17,6 +17,7 @@ from policybound.api.staff.schemas import (
     LedgerPageOut,
     LedgerVerifyOut,
     error_responses,
+    ok,
 )
 from policybound.domain.access_review import month_bounds, review
 from policybound.domain.ledger import LedgerKind
@@ -35,7 +36,7 @@ router = APIGatewayRouter()
         "number; `next_cursor` of the previous page)."
     ),
     tags=["staff: audit"],
-    responses=error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=ok(200, LedgerPageOut, "A page of entries") | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )
 def ledger_entries(
     ledger: Annotated[LedgerReader, Depends(ledger_reader)],
@@ -54,7 +55,7 @@ def ledger_entries(
     summary="Verify every ledger chain (auditor)",
     description="Recomputes every entry's hash and link, chain by chain, and names the first break of each.",
     tags=["staff: audit"],
-    responses=error_responses(STAFF_ERRORS),
+    responses=ok(200, LedgerVerifyOut, "Each chain's verdict") | error_responses(STAFF_ERRORS),
 )
 def verify_ledger(ledger: Annotated[LedgerReader, Depends(ledger_reader)]) -> LedgerVerifyOut:
     reports = [ChainReportOut.of(report) for report in verify_all(ledger)]
@@ -69,7 +70,8 @@ def verify_ledger(ledger: Annotated[LedgerReader, Depends(ledger_reader)]) -> Le
         "in one month (Korea time), with flags for unusual volume such as bulk exports."
     ),
     tags=["staff: audit"],
-    responses=error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=ok(200, AccessReviewOut, "The month's review")
+    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )
 def access_review(
     ledger: Annotated[LedgerReader, Depends(ledger_reader)],

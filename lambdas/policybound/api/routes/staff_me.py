@@ -7,6 +7,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
 from policybound.api.staff.auth import StaffPrincipal, current_staff
+from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
 
 router = APIGatewayRouter()
 
@@ -22,6 +23,7 @@ class StaffMeOut(BaseModel):
     summary="The signed-in staff member",
     description="The user pool identity and groups this API sees for the caller's token. Holds no PI of subjects.",
     tags=["staff"],
+    responses=ok(200, StaffMeOut, "The caller") | error_responses(STAFF_ERRORS),
 )
 def who_am_i(staff: Annotated[StaffPrincipal, Depends(current_staff)]) -> StaffMeOut:
     return StaffMeOut(user_id=staff.user_id, username=staff.username, groups=sorted(staff.groups))

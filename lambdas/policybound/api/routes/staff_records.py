@@ -20,6 +20,7 @@ from policybound.api.staff.schemas import (
     SubjectRecordsOut,
     SubmissionPageOut,
     error_responses,
+    ok,
 )
 from policybound.domain.access_records import AccessPurpose
 from policybound.domain.model import RecordStatus
@@ -49,7 +50,8 @@ Purpose = Annotated[AccessPurpose | None, Query(description=PURPOSE_HELP)]
         "A page can hold fewer than `limit` records; follow `next_cursor` until it is null."
     ),
     tags=["staff: records"],
-    responses=error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=ok(200, SubmissionPageOut, "A page of records")
+    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )
 def list_submissions(
     request: Request,
@@ -72,9 +74,8 @@ def list_submissions(
     summary="Read one submission (staff, pi_manager)",
     description="The decrypted record, if its consent covers the purpose. " + PURPOSE_HELP,
     tags=["staff: records"],
-    responses=error_responses(
-        STAFF_ERRORS | {404: "not_found (unknown, destroyed or expired)", 422: "validation_failed"}
-    ),
+    responses=ok(200, StaffRecordOut, "The record")
+    | error_responses(STAFF_ERRORS | {404: "not_found (unknown, destroyed or expired)", 422: "validation_failed"}),
 )
 def read_submission(
     request: Request,
@@ -94,7 +95,8 @@ def read_submission(
         "Defaults to purpose rights_request (a request received in writing, by phone or by email, §6)."
     ),
     tags=["staff: records"],
-    responses=error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=ok(200, SubjectRecordsOut, "The subject's live records")
+    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )
 def find_subject(
     request: Request,
@@ -116,7 +118,8 @@ def find_subject(
         "never inquirers. Recorded as an export."
     ),
     tags=["staff: records"],
-    responses=error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=ok(200, AudiencePageOut, "A page of the audience")
+    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )
 def marketing_audience(
     request: Request,

@@ -14,7 +14,7 @@ from aws_lambda_powertools.event_handler import Response
 from policybound.api.dependencies import staff_sessions
 from policybound.api.staff.auth import Role, StaffPrincipal, principal_of, session_of
 from policybound.domain.errors import Forbidden, Unauthorized
-from policybound.domain.staff_sessions import StaffSessions
+from policybound.domain.staff_sessions import LiveSession, StaffSessions
 
 RouteKey = tuple[str, str]
 
@@ -77,20 +77,26 @@ def check_access(app: Any) -> StaffPrincipal:
     return principal
 
 
-def admit(app: Any) -> StaffPrincipal:
+def admit(app: Any) -> LiveSession:
     """The whole gate: the route × role table, then the session's idle and day limits. The staff app's
     middleware runs it before every route, and its validation-error handler before any verdict, since
-    Powertools validates requests before middleware runs."""
+    Powertools validates requests before middleware runs. It only reads."""
     principal = check_access(app)
+    auth_time, origin_jti = session_of(app.current_event)
+    return _sessions(app).check(principal.user_id, auth_time, origin_jti)
+
+
+def _sessions(app: Any) -> StaffSessions:
     provider = app.dependency_overrides.get(staff_sessions, staff_sessions)
     sessions: StaffSessions = provider()
-    auth_time, origin_jti = session_of(app.current_event)
-    sessions.check(principal.user_id, auth_time, origin_jti)
-    return principal
+    return sessions
 
 
 def staff_access_middleware(app: Any, next_middleware: Any) -> Response[Any]:
-    """Global middleware of the staff app: nothing runs for a caller the gate does not admit."""
-    admit(app)
+    """Global middleware of the staff app: nothing runs for a caller the gate does not admit, and only
+    work that succeeded keeps a session alive (a refused request stores nothing)."""
+    session = admit(app)
     response: Response[Any] = next_middleware(app)
+    if response.status_code < 400:
+        _sessions(app).seen(session)
     return response

@@ -15,6 +15,11 @@ from policybound.domain.staff_ports import StaffUser
 from policybound.domain.staff_reads import AudienceMember, RecordView
 
 
+def ok(status: int, model: type[BaseModel], description: str) -> dict[int, Any]:
+    """The success answer, for routes that list their responses (Powertools then lists only those)."""
+    return {status: {"description": description, "content": {"application/json": {"model": model}}}}
+
+
 def error_responses(statuses: dict[int, str]) -> dict[int, Any]:
     return {
         status: {"description": text, "content": {"application/json": {"model": ErrorOut}}}
@@ -27,6 +32,13 @@ STAFF_ERRORS = {
     401: "unauthorized (no valid staff token, or the session was idle too long)",
     403: "forbidden (your groups or the purpose do not allow this)",
     503: "unavailable (retry after Retry-After seconds)",
+}
+# Routes that take a JSON body also judge its size, type and syntax.
+BODY_ERRORS = {
+    400: "invalid_json",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
 }
 
 
