@@ -3,14 +3,19 @@ keyboard-only use), and a screenshot of each page in both languages."""
 
 from __future__ import annotations
 
+import functools
+import http.server
+import json
+import threading
 from typing import Any
 
 import pytest
+import requests
 from playwright.sync_api import Page, expect
 
-from tests.e2e.browser.conftest import AXE, Site
+from tests.e2e.browser.conftest import AXE, ROOT, Site
 from tests.e2e.browser.test_cookies import PAGES
-from tests.e2e.browser.test_forms import values
+from tests.e2e.browser.test_forms import fill, values
 
 pytestmark = pytest.mark.e2e
 
@@ -171,3 +176,63 @@ def test_every_page_works_under_a_strict_content_security_policy(site: Site) -> 
     expect(page.locator("#pb-cookie-banner")).to_have_count(0)
     # A violation would be logged as a console error, which fails the test in the fixture.
     assert not [text for text in site.console_errors if "Content Security Policy" in text]
+
+
+def _pointed_at(site: Site, api: str) -> None:
+    """Deploy-time configuration as a static host would have it: the pages call `api`."""
+    site.page.add_init_script(f"window.POLICYBOUND_CONFIG = {{ apiBase: {json.dumps(api)} }};")
+
+
+def test_the_pages_work_from_another_origin_that_the_api_allows(site: Site) -> None:
+    # Local mode allows its own address under both loopback names; the pages come from one and call the other.
+    api = site.base
+    pages = api.replace("127.0.0.1", "localhost")
+    _pointed_at(site, api)
+    page = site.page
+    page.goto(f"{pages}/contact-us.html?lang=en")
+    page.wait_for_selector("body[data-ready=true]")
+    with page.expect_response(lambda r: r.url == f"{api}/v1/cookie-consents" and r.request.method == "POST") as sent:
+        page.locator("#pb-cookie-banner").get_by_role("button", name="Block all").click()
+    assert sent.value.status == 201
+    assert sent.value.request.header_value("origin") == pages
+    assert sent.value.header_value("access-control-allow-origin") == pages
+    fill(page, values("contact-us"))
+    page.locator("#consent-required").check()
+    with page.expect_response(lambda r: r.url == f"{api}/v1/forms/contact-us" and r.request.method == "POST") as form:
+        page.get_by_role("button", name="Submit").click()
+    assert form.value.status == 201
+    expect(page.locator("[data-receipt]")).to_be_visible()
+
+
+class _QuietStaticFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+def test_pages_from_an_origin_the_api_does_not_allow_are_refused(site: Site) -> None:
+    handler = functools.partial(_QuietStaticFiles, directory=str(ROOT / "web"))
+    static = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=static.serve_forever, daemon=True).start()
+    try:
+        foreign = f"http://127.0.0.1:{static.server_address[1]}"
+        _pointed_at(site, site.base)
+        page = site.page
+        page.goto(f"{foreign}/index.html?lang=en")
+        expect(page.get_by_role("alert")).to_have_text(
+            "The policy could not be loaded. Please reload the page in a moment."
+        )
+        [call] = site.api_calls("GET", "/v1/policy")
+        assert call.failure is not None  # the browser refused the answer: no Access-Control-Allow-Origin
+        expect(page.locator("#pb-cookie-banner")).to_have_count(0)
+        assert site.cookie_names() == set()
+    finally:
+        static.shutdown()
+        static.server_close()
+    # What the browser was refused: the API's 403 in its error shape.
+    refused = requests.get(f"{site.base}/v1/policy", headers={"Origin": foreign}, timeout=30)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "forbidden"
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    # The browser reports the refusal as a CORS error; that is this test's point, not a page fault.
+    assert any(f"from origin '{foreign}' has been blocked by CORS policy" in text for text in site.console_errors)
+    site.console_errors.clear()
