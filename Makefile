@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)/lambdas:$(CURDIR)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck unit integration e2e bench clean synth deploy
+.PHONY: run test lint typecheck unit integration e2e bench bench-sweeper sweep clean synth deploy
 
 $(STAMP): requirements.txt lambdas/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,6 +71,14 @@ e2e: $(STAMP) $(NPM_STAMP)
 ## Performance evidence: prints a Markdown table and writes bench/results.md (asset sizes need `make synth`).
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+## Run the real sweeper against a running `make run`, as of AS_OF (RFC 3339; default now), with a progress bar.
+sweep: $(STAMP)
+	$(PY) -m local.sweep $(if $(AS_OF),--as-of "$(AS_OF)")
+
+## Items the sweeper reads per destroyed record at 10,000 and 100,000 stored records (prints; takes minutes).
+bench-sweeper: $(STAMP)
+	$(PY) -m bench.sweeper_reads
 
 clean:
 	rm -rf $(VENV) $(CHECKOV_VENV) cdk.out node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts

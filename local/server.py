@@ -17,7 +17,7 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-from local import environment, outbox
+from local import environment, outbox, sweep
 from local.gateway import Gateway
 from local.provision import provision
 from local.staff import StaffAccess
@@ -82,6 +82,7 @@ def build_gateway(staff: StaffAccess) -> Gateway:
         site_root=SITE_ROOT,
         local_routes={
             ("GET", "/_local/outbox"): outbox_route,
+            ("POST", "/_local/sweep"): sweep.sweep_route,
             ("POST", "/_local/staff-token"): staff.token_route,
             ("POST", "/_local/staff-sign-in"): staff.sign_in_route,
         },
@@ -135,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
             f"  Sample site and API   {mode.api_url}/\n"
             f"  OpenAPI document      {mode.api_url}/openapi.json\n"
             f"  Sent mail             {mode.api_url}/_local/outbox\n"
+            f"  Sweep as of a time    POST {mode.api_url}/_local/sweep "
+            '{"as_of": "2031-12-01T00:00:00+09:00"}  (or `make sweep AS_OF=...`)\n'
             f"  Staff tokens          POST {mode.api_url}/_local/staff-token "
             '{"username": "manager" | "staff" | "auditor"}\n'
             f"  Local AWS (moto)      {mode.moto_url}  region ap-northeast-2, any credentials\n"

@@ -33,7 +33,12 @@ METRIC_NAMES: dict[SweepOutcome, str] = {
 }
 
 
-def sweep(wiring: Wiring, event: Mapping[str, Any], remaining_ms: Callable[[], int]) -> dict[str, Any]:
+def sweep(
+    wiring: Wiring,
+    event: Mapping[str, Any],
+    remaining_ms: Callable[[], int],
+    on_record: Callable[[SweepOutcome], None] = lambda _: None,
+) -> dict[str, Any]:
     """One run: from the event's `cursor` (a previous run's summary) or from the first shard.
 
     A run that stops early returns its cursor; the next hourly run starts over, which resumes too,
@@ -41,7 +46,7 @@ def sweep(wiring: Wiring, event: Mapping[str, Any], remaining_ms: Callable[[], i
     """
     cursor_text = event.get("cursor")
     cursor = SweepCursor.decode(cursor_text) if isinstance(cursor_text, str) else None
-    report = wiring.sweeper.run(cursor, keep_going=lambda: remaining_ms() > SAFETY_MARGIN_MS)
+    report = wiring.sweeper.run(cursor, keep_going=lambda: remaining_ms() > SAFETY_MARGIN_MS, on_record=on_record)
     for outcome, count in report.counts.items():
         metrics.add_metric(name=METRIC_NAMES[outcome], unit=MetricUnit.Count, value=count)
     metrics.add_metric(name="SweepBatches", unit=MetricUnit.Count, value=report.batches)

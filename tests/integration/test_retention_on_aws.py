@@ -88,7 +88,7 @@ def test_the_sweeper_destroys_at_due_and_only_queries_the_expiry_index(aws_api: 
     assert all(p["IndexName"] == "by_expiry" for p in records_queries)
 
     entries = sweeping.ledger.entries(LedgerKind.DESTRUCTION)
-    assert sorted(e.payload["submission_id"] for e in entries) == sorted(r["submission_id"] for r in receipts)
+    assert {e.payload["submission_id"] for e in entries} == {r["submission_id"] for r in receipts}
     assert {e.payload["reason"] for e in entries} == {"retention_expired"}
     assert verify_chain(entries) is None
     ledger_text = json.dumps(aws_api.scan_all()[aws_api.tables[tables.LEDGER.env_var]], ensure_ascii=False)
@@ -253,7 +253,7 @@ def test_the_ttl_backstop_shreds_the_key_of_a_record_ttl_removed(aws_api: AwsApi
 
     later = at(due_of(receipt) + timedelta(days=2))
     event = stream_event(stream_record("REMOVE", removed, 1, TTL_IDENTITY))
-    context = LambdaContext("policybound-ttl-backstop", str(uuid.uuid4()))
+    context: Any = LambdaContext("policybound-ttl-backstop", str(uuid.uuid4()))
     assert ttl_backstop.process(event, context, later.destroyer) == {"batchItemFailures": []}
 
     assert not key_exists(aws_api, sid)
