@@ -10,7 +10,7 @@ export PYTHONPATH := $(CURDIR)/lambdas:$(CURDIR)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint typecheck unit integration e2e bench bench-sweeper sweep clean synth deploy
+.PHONY: fuzz run test lint typecheck unit integration e2e bench bench-sweeper sweep clean synth deploy
 
 $(STAMP): requirements.txt lambdas/requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,10 @@ integration: $(STAMP)
 
 e2e: $(STAMP) $(NPM_STAMP)
 	$(PY) -m pytest tests/e2e
+
+## A long schema fuzz of every route in local mode (make test runs a bounded one).
+fuzz: $(STAMP)
+	POLICYBOUND_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/e2e/test_fuzz.py -p no:randomly
 
 ## Performance evidence: prints a Markdown table and writes bench/results.md (asset sizes need `make synth`).
 bench: $(STAMP)
