@@ -70,7 +70,7 @@ e2e: $(STAMP) $(NPM_STAMP)
 
 ## A long schema fuzz of every route in local mode (make test runs a bounded one).
 fuzz: $(STAMP)
-	POLICYBOUND_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/e2e/test_fuzz.py -p no:randomly
+	POLICYBOUND_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/e2e/test_fuzz.py
 
 ## Performance evidence: prints a Markdown table and writes bench/results.md (asset sizes need `make synth`).
 bench: $(STAMP)
