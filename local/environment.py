@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from policybound import tables
 from policybound.policy import AWS_REGION
 
@@ -37,7 +39,9 @@ def app_environment(key_ids: dict[str, str], public_base_url: str = API_URL) -> 
         "PUBLIC_BASE_URL": public_base_url,
         # The sample site is served by the same server, under either loopback name.
         "ALLOWED_ORIGINS": f"{public_base_url},{public_base_url.replace('127.0.0.1', 'localhost')}",
+        # One process hosts every function locally, so they share one service name (and logger).
         "POWERTOOLS_SERVICE_NAME": "policybound-local",
-        "POWERTOOLS_LOG_LEVEL": "INFO",
+        # A level already set by whoever started local mode wins (the e2e tests run it at DEBUG).
+        "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"),
     }
     return env

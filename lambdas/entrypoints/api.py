@@ -11,7 +11,9 @@ from policybound.api.app import create_app
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
 
-logger = Logger(service="policybound-api")
+# The service name comes from POWERTOOLS_SERVICE_NAME (set per function by the stacks), so the
+# child loggers of shared modules (`Logger(child=True)`) find this logger as their parent.
+logger = Logger()
 
 _wiring = Wiring(load_settings())
 app = create_app(_wiring.settings.allowed_origins)

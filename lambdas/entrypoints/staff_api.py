@@ -11,7 +11,9 @@ from policybound.api.staff_app import create_staff_app
 from policybound.settings import SettingsError, load_settings
 from policybound.wiring import Wiring
 
-logger = Logger(service="policybound-staff-api")
+# The service name comes from POWERTOOLS_SERVICE_NAME (set per function by the stacks), so the
+# child loggers of shared modules (`Logger(child=True)`) find this logger as their parent.
+logger = Logger()
 
 _settings = load_settings()
 if _settings.staff_user_pool_id is None:

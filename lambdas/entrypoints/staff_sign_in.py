@@ -14,7 +14,9 @@ from policybound.domain.sign_in import SignInRefused
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
 
-logger = Logger(service="policybound-staff-sign-in")
+# The service name comes from POWERTOOLS_SERVICE_NAME (set per function by the stacks), so the
+# child loggers of shared modules (`Logger(child=True)`) find this logger as their parent.
+logger = Logger()
 
 _wiring = Wiring(load_settings())
 

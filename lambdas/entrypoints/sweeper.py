@@ -18,7 +18,9 @@ from policybound.domain.sweeper import SweepCursor, SweepOutcome
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
 
-logger = Logger(service="policybound-sweeper")
+# The service name comes from POWERTOOLS_SERVICE_NAME (set per function by the stacks), so the
+# child loggers of shared modules (`Logger(child=True)`) find this logger as their parent.
+logger = Logger()
 metrics = Metrics(namespace="Policybound", service="policybound-sweeper")
 
 # No new batch starts this close to the function's timeout: a batch takes seconds, and every record

@@ -24,7 +24,9 @@ from policybound.domain.ports import DestroyOutcome
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
 
-logger = Logger(service="policybound-ttl-backstop")
+# The service name comes from POWERTOOLS_SERVICE_NAME (set per function by the stacks), so the
+# child loggers of shared modules (`Logger(child=True)`) find this logger as their parent.
+logger = Logger()
 metrics = Metrics(namespace="Policybound", service="policybound-ttl-backstop")
 
 # A failed record is reported back (ReportBatchItemFailures), and the stream retries from it.

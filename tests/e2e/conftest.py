@@ -70,7 +70,13 @@ class LocalServer:
 
 def start_local(api_port: int | None = None, moto_port: int | None = None) -> LocalServer:
     api_port, moto_port = api_port or free_port(), moto_port or free_port()
-    env = dict(os.environ, PYTHONPATH=f"{ROOT / 'lambdas'}{os.pathsep}{ROOT}", PYTHONUNBUFFERED="1")
+    # DEBUG: the checks that no PI reaches the logs see everything the application could log.
+    env = dict(
+        os.environ,
+        PYTHONPATH=f"{ROOT / 'lambdas'}{os.pathsep}{ROOT}",
+        PYTHONUNBUFFERED="1",
+        POWERTOOLS_LOG_LEVEL="DEBUG",
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "local", "--api-port", str(api_port), "--moto-port", str(moto_port)],
         cwd=ROOT,

@@ -70,6 +70,8 @@ def error_response(
     headers: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> Response[str]:
+    # Status and code only: what was refused is in the body, and bodies are never logged.
+    logger.info("request refused", extra={"status": status.value, "code": code})
     error: dict[str, Any] = {
         "code": code,
         "message": message,

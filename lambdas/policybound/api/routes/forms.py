@@ -4,6 +4,7 @@ import hashlib
 import json
 from typing import Annotated, Any
 
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
@@ -19,6 +20,7 @@ from policybound.domain.model import Representative, RequestOrigin
 from policybound.policy import FORMS, FormId
 
 router = APIGatewayRouter()
+logger = Logger(child=True)
 
 _ERRORS: dict[int, Any] = {
     status: {"description": text, "content": {"application/json": {"model": ErrorOut}}}
@@ -77,6 +79,14 @@ def _register(form: FormId) -> None:
 
         def accept() -> dict[str, Any]:
             receipt = intake.submit(policy, present_items(policy, body.fields), consent, _origin(), representative)
+            logger.info(
+                "submission stored",
+                extra={
+                    "submission_id": receipt.submission_id,
+                    "form": receipt.form.value,
+                    "items_dropped": len(receipt.items_dropped),
+                },
+            )
             return ReceiptOut.of(receipt).model_dump()
 
         if idempotency_key:
