@@ -30,6 +30,7 @@ from stacks.functions import (
     HourlySchedule,
     PublicRoutes,
     StaffRoutes,
+    StaffSignInTriggers,
     TableStream,
     declared_functions,
 )
@@ -39,6 +40,15 @@ from stacks.staff_identity import StaffIdentity
 from stacks.waf import ApiFirewall
 
 STAGE_NAME = "prod"
+# Only deletions made by DynamoDB's TTL process reach the TTL backstop; removals by the sweeper, an
+# unsubscribe or an erasure (made by a function's role) have their ledger entry already.
+TTL_REMOVALS: dict[str, object] = {
+    "eventName": lambda_.FilterRule.is_equal("REMOVE"),
+    "userIdentity": {
+        "type": lambda_.FilterRule.is_equal("Service"),
+        "principalId": lambda_.FilterRule.is_equal("dynamodb.amazonaws.com"),
+    },
+}
 STAFF_PATH = "/v1/staff/{proxy+}"
 API_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
 # Error bodies in API.md's shape for what API Gateway answers itself, before any function runs.
@@ -87,10 +97,12 @@ class ApiStack(Stack):
                 layers=layers,
                 failures=self.failures,
                 staff_user_pool_id=self.staff.user_pool.user_pool_id,
-                staff_user_pool_arn=self.staff.user_pool.user_pool_arn,
             )
             for spec in self.specs
         }
+        for function in self.functions.values():
+            if isinstance(function.spec.trigger, StaffSignInTriggers):
+                self.staff.add_sign_in_triggers(function.function)
         self.firewall = ApiFirewall(
             self, "Firewall", requests_per_ip_per_5_minutes=deployment.waf_requests_per_ip_per_5_minutes
         )
@@ -312,7 +324,7 @@ class ApiStack(Stack):
             retry_attempts=5,
             report_batch_item_failures=True,
             on_failure=sources.SqsDlq(self.failures),
-            filters=[lambda_.FilterCriteria.filter({"eventName": lambda_.FilterRule.is_equal("REMOVE")})],
+            filters=[lambda_.FilterCriteria.filter(TTL_REMOVALS)],
         )
 
     @property

@@ -67,7 +67,13 @@ class TableStream:
     table: tables.TableSpec
 
 
-Trigger = PublicRoutes | StaffRoutes | HourlySchedule | TableStream
+@dataclass(frozen=True)
+class StaffSignInTriggers:
+    """Cognito invokes the function synchronously around each staff sign-in: PreAuthentication (lockout,
+    password age), PostAuthentication (failures cleared) and PostConfirmation (a reset password's date)."""
+
+
+Trigger = PublicRoutes | StaffRoutes | HourlySchedule | TableStream | StaffSignInTriggers
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,8 @@ class FunctionSpec:
     staff_pool_actions: tuple[str, ...] = ()
     memory_mb: int = 512
     timeout_seconds: int = 10
+    # Reserved concurrency; None leaves the function on the account's unreserved pool.
+    reserved_concurrency: int | None = None
 
     @property
     def module(self) -> str:
@@ -167,6 +175,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         ),
         memory_mb=512,
         timeout_seconds=300,
+        # One sweep at a time: a retried or late run must never race the next hour's over the same shards.
+        reserved_concurrency=1,
     ),
     FunctionSpec(
         name="TtlBackstop",
@@ -179,6 +189,19 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         ),
         memory_mb=512,
         timeout_seconds=60,
+    ),
+    FunctionSpec(
+        name="StaffSignIn",
+        handler="entrypoints.staff_sign_in.lambda_handler",
+        description="Policybound staff sign-in triggers: lockout, password age, password-change stamp",
+        trigger=StaffSignInTriggers(),
+        # adapters.staff_access.DynamoAttemptStore: get (GetItem), count (UpdateItem), clear (DeleteItem).
+        tables=(TableAccess(tables.STAFF_SIGN_INS, (READ_ITEM, UPDATE_ITEM, DELETE_ITEM)),),
+        # adapters.cognito.stamp_password_changed, after a password reset.
+        staff_pool_actions=("cognito-idp:AdminUpdateUserAttributes",),
+        memory_mb=512,
+        # Cognito waits at most 5 seconds for a trigger.
+        timeout_seconds=5,
     ),
 )
 

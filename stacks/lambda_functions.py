@@ -17,7 +17,7 @@ from policybound import settings, tables
 from stacks.data_stack import TABLE_ENCRYPTION_KEY, DataStack
 from stacks.dependency_layer import ARCHITECTURE, RUNTIME
 from stacks.deployment import Deployment
-from stacks.functions import FunctionSpec, HourlySchedule, PublicRoutes, StaffRoutes, TableStream
+from stacks.functions import FunctionSpec, HourlySchedule, PublicRoutes, StaffRoutes, StaffSignInTriggers, TableStream
 from stacks.nag import acknowledge
 from stacks.paths import LAMBDAS_DIR
 
@@ -60,6 +60,8 @@ _WHY_NO_DLQ = {
     "dead-letter queue for asynchronous invocations would never receive anything.",
     StaffRoutes: "{} is invoked synchronously by API Gateway, which returns any error to the caller; a "
     "dead-letter queue for asynchronous invocations would never receive anything.",
+    StaffSignInTriggers: "{} is invoked synchronously by Cognito during sign-in, which refuses the sign-in on any "
+    "error; a dead-letter queue for asynchronous invocations would never receive anything.",
     TableStream: "{} reads a DynamoDB stream through an event source mapping, whose failed batches go to "
     "its on-failure queue; a dead-letter queue for asynchronous invocations would never receive anything.",
 }
@@ -69,23 +71,32 @@ class UnknownSettingError(ValueError):
     """settings.ENV_VARS names a variable the stacks do not know how to fill."""
 
 
-def environment(data: DataStack, deployment: Deployment, staff_user_pool_id: str) -> dict[str, str]:
-    """Every variable `policybound.settings` reads, from the deployed resources and the deployment settings."""
+# Settings a function may go without (`policybound.settings.Settings` gives them a default).
+OPTIONAL_ENV_VARS = frozenset({"STAFF_USER_POOL_ID"})
+
+
+def environment(data: DataStack, deployment: Deployment, staff_user_pool_id: str | None) -> dict[str, str]:
+    """Every variable `policybound.settings` reads, from the deployed resources and the deployment settings.
+
+    `staff_user_pool_id` is None for the pool's own triggers: the pool references its trigger, so the
+    trigger cannot reference the pool (a cycle); Cognito passes the pool id in every trigger event.
+    """
     known: dict[str, str] = {spec.env_var: data.table(spec).table_name for spec in tables.TABLES}
     known |= {spec.env_var: data.key(spec).key_arn for spec in tables.KMS_KEYS}
     known |= {
         "MAIL_SENDER": deployment.mail_sender,
         "PUBLIC_BASE_URL": deployment.public_base_url,
         "ALLOWED_ORIGINS": ",".join(deployment.allowed_origins),
-        "STAFF_USER_POOL_ID": staff_user_pool_id,
     }
-    missing = sorted(set(settings.ENV_VARS.values()) - known.keys())
+    if staff_user_pool_id is not None:
+        known["STAFF_USER_POOL_ID"] = staff_user_pool_id
+    missing = sorted(set(settings.ENV_VARS.values()) - known.keys() - OPTIONAL_ENV_VARS)
     if missing:
         raise UnknownSettingError(
             f"policybound.settings reads {missing}, which the stacks do not provide: "
             "add them to stacks/lambda_functions.py:environment()"
         )
-    return {var: known[var] for var in settings.ENV_VARS.values()}
+    return {var: known[var] for var in settings.ENV_VARS.values() if var in known}
 
 
 class PolicyboundFunction(Construct):
@@ -100,7 +111,6 @@ class PolicyboundFunction(Construct):
         layers: list[lambda_.ILayerVersion],
         failures: sqs.IQueue,
         staff_user_pool_id: str,
-        staff_user_pool_arn: str,
     ) -> None:
         super().__init__(scope, spec.name)
         self.spec = spec
@@ -132,8 +142,13 @@ class PolicyboundFunction(Construct):
             # Only a scheduled function is invoked asynchronously; API calls are synchronous and stream
             # batches fail over to the event source's own destination.
             dead_letter_queue=failures if isinstance(spec.trigger, HourlySchedule) else None,
+            reserved_concurrent_executions=spec.reserved_concurrency,
             environment={
-                **environment(data, deployment, staff_user_pool_id),
+                **environment(
+                    data,
+                    deployment,
+                    None if isinstance(spec.trigger, StaffSignInTriggers) else staff_user_pool_id,
+                ),
                 "POWERTOOLS_SERVICE_NAME": spec.service_name,
                 "POWERTOOLS_LOG_LEVEL": "INFO",
                 # Events carry PI in their bodies: never log them, whatever a handler's decorator says.
@@ -146,9 +161,7 @@ class PolicyboundFunction(Construct):
         if spec.sends_mail:
             self._grant_mail(deployment, stack)
         if spec.staff_pool_actions:
-            self.role.add_to_policy(
-                iam.PolicyStatement(actions=list(spec.staff_pool_actions), resources=[staff_user_pool_arn])
-            )
+            self._grant_staff_pool(stack, staff_user_pool_id)
         if not isinstance(spec.trigger, HourlySchedule):
             acknowledge(self.function, "Serverless-LambdaDLQ", _WHY_NO_DLQ[type(spec.trigger)].format(spec.name))
         acknowledge(
@@ -195,6 +208,18 @@ class PolicyboundFunction(Construct):
             self.role.add_to_policy(
                 iam.PolicyStatement(actions=list(access.actions), resources=[data.key(access.key).key_arn])
             )
+
+    def _grant_staff_pool(self, stack: Stack, staff_user_pool_id: str) -> None:
+        # A policy of its own, not the role's default policy: the function depends on its role's default
+        # policy, and the pool depends on its trigger functions, so the pool's ARN there would be a cycle.
+        # The ARN is formatted from the pool id rather than read from the pool's Arn attribute.
+        pool_arn = stack.format_arn(service="cognito-idp", resource="userpool", resource_name=staff_user_pool_id)
+        iam.Policy(
+            self,
+            "StaffPoolAccess",
+            roles=[self.role],
+            statements=[iam.PolicyStatement(actions=list(self.spec.staff_pool_actions), resources=[pool_arn])],
+        )
 
     def _grant_mail(self, deployment: Deployment, stack: Stack) -> None:
         identity = f"arn:aws:ses:{stack.region}:{stack.account}:identity"

@@ -9,16 +9,31 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy, Tags
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
+from policybound.adapters.cognito import PASSWORD_CHANGED_ATTRIBUTE
+from policybound.domain.staff import Role
 from stacks.pi_tags import tag_value
 
-# Roles of API.md's staff routes. The staff API checks the `cognito:groups` claim against these names.
-STAFF_GROUPS: dict[str, str] = {
-    "pi_manager": "Personal Information Manager: legal holds, disclosures, rights requests, all staff routes",
-    "staff": "Staff in charge of inquiries and letters: read what their purpose allows",
-    "auditor": "Auditors: read the ledger and verify its chain; no personal information",
+# The staff API checks the `cognito:groups` claim against `Role`; one group per role, described here.
+GROUP_DESCRIPTIONS: dict[Role, str] = {
+    Role.PI_MANAGER: "Personal Information Manager: legal holds, disclosures, rights requests, all staff routes",
+    Role.STAFF: "Staff in charge of inquiries and letters: read what their purpose allows",
+    Role.AUDITOR: "Auditors: read the ledger and verify its chain; no personal information",
 }
+# The group names, in `Role`'s order (read from the policybound package, never written twice).
+STAFF_GROUPS: dict[str, str] = {role.value: GROUP_DESCRIPTIONS[role] for role in Role}
+
+# `custom:password_changed_at`: stamped by the sign-in trigger after a password reset, read before
+# each sign-in to refuse an expired password (§8.2 "regularly renewed").
+PASSWORD_CHANGED = PASSWORD_CHANGED_ATTRIBUTE.removeprefix("custom:")
+# Cognito waits for these triggers around every staff sign-in (stacks/functions.py StaffSignInTriggers).
+SIGN_IN_TRIGGERS = (
+    cognito.UserPoolOperation.PRE_AUTHENTICATION,
+    cognito.UserPoolOperation.POST_AUTHENTICATION,
+    cognito.UserPoolOperation.POST_CONFIRMATION,
+)
 
 
 class StaffIdentity(Construct):
@@ -42,6 +57,8 @@ class StaffIdentity(Construct):
                 temp_password_validity=Duration.days(3),
             ),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            # Mutable, so the trigger may stamp it (AdminUpdateUserAttributes); the app client cannot write it.
+            custom_attributes={PASSWORD_CHANGED: cognito.StringAttribute(mutable=True)},
             # Threat protection: blocks compromised-credential and risky sign-ins (cdk-nag COG3).
             feature_plan=cognito.FeaturePlan.PLUS,
             standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
@@ -63,5 +80,16 @@ class StaffIdentity(Construct):
             enable_token_revocation=True,
             id_token_validity=Duration.hours(1),
             access_token_validity=Duration.hours(1),
+            # At most a working day: a refresh token older than 12 hours never renews a session.
             refresh_token_validity=Duration.hours(8),
+            read_attributes=cognito.ClientAttributes()
+            .with_standard_attributes(email=True, email_verified=True, fullname=True)
+            .with_custom_attributes(PASSWORD_CHANGED),
+            # The password stamp is the trigger's to write, never the signed-in user's.
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(fullname=True),
         )
+
+    def add_sign_in_triggers(self, function: lambda_.IFunction) -> None:
+        """One function as the pool's PreAuthentication, PostAuthentication and PostConfirmation trigger."""
+        for operation in SIGN_IN_TRIGGERS:
+            self.user_pool.add_trigger(operation, function)

@@ -27,7 +27,13 @@ def api(everything: Synth) -> dict[str, Any]:
 def test_only_functions_whose_module_exists_are_declared() -> None:
     assert [s.name for s in declared_functions(lambda path: path.name == "api.py")] == ["PublicApi"]
     assert declared_functions(lambda _: False) == ()
-    assert {s.module_path.name for s in FUNCTIONS} == {"api.py", "staff_api.py", "sweeper.py", "ttl_backstop.py"}
+    assert {s.module_path.name for s in FUNCTIONS} == {
+        "api.py",
+        "staff_api.py",
+        "sweeper.py",
+        "ttl_backstop.py",
+        "staff_sign_in.py",
+    }
     assert all(isinstance(s.module_path, Path) for s in FUNCTIONS)
 
 
@@ -51,9 +57,29 @@ def test_ttl_backstop_reads_only_removals_from_the_records_stream(api: dict[str,
     properties = mapping["Properties"]
     assert tables.RECORDS.logical_id in json.dumps(properties["EventSourceArn"])
     assert "StreamArn" in json.dumps(properties["EventSourceArn"])
-    assert json.loads(properties["FilterCriteria"]["Filters"][0]["Pattern"]) == {"eventName": ["REMOVE"]}
-    assert "OnFailure" in properties["DestinationConfig"]
+    (only_filter,) = properties["FilterCriteria"]["Filters"]
+    assert json.loads(only_filter["Pattern"]) == {
+        "eventName": ["REMOVE"],
+        "userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]},
+    }
     assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert properties["BisectBatchOnFunctionError"] is True
+    assert properties["MaximumRetryAttempts"] >= 1
+    destination = properties["DestinationConfig"]["OnFailure"]["Destination"]
+    (queue_id,) = resources(api, "AWS::SQS::Queue")
+    assert destination == {"Fn::GetAtt": [queue_id, "Arn"]}
+    assert "TtlBackstop" in json.dumps(properties["FunctionName"])
+
+
+def test_sweeper_never_runs_twice_at_once(api: dict[str, Any]) -> None:
+    concurrency = {
+        cdk_path(f).split("/")[1]: f["Properties"].get("ReservedConcurrentExecutions")
+        for f in resources(api, "AWS::Lambda::Function").values()
+    }
+    assert concurrency["Sweeper"] == 1
+    # The API functions scale with traffic; only the sweeper is limited.
+    assert concurrency["PublicApi"] is None
+    assert concurrency["StaffApi"] is None
 
 
 def test_staff_routes_go_to_the_staff_function(api: dict[str, Any]) -> None:

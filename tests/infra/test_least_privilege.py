@@ -47,9 +47,12 @@ def test_no_statement_allows_every_action_on_every_resource(synth: Synth) -> Non
 
 
 def function_policy(api: dict[str, Any], spec: FunctionSpec) -> list[dict[str, Any]]:
-    policies = [p for p in resources(api, "AWS::IAM::Policy").values() if f"/{spec.name}/Role/" in cdk_path(p)]
-    assert len(policies) == 1
-    return statements(policies[0]["Properties"]["PolicyDocument"])
+    """Every statement of the function's role: its default policy, and its staff pool policy if any."""
+    policies = [
+        p for p in resources(api, "AWS::IAM::Policy").values() if cdk_path(p).startswith(f"PolicyboundApi/{spec.name}/")
+    ]
+    assert len(policies) == (2 if spec.staff_pool_actions else 1), spec.name
+    return [s for p in policies for s in statements(p["Properties"]["PolicyDocument"])]
 
 
 def table_of(resource: Any) -> str:

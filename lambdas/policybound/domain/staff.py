@@ -3,6 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """The Cognito groups of the staff user pool; a user's roles are the groups they belong to.
+
+    Defined once, here (pure Python): the staff API checks them (`api.staff.auth` re-exports this) and
+    the stacks create one user-pool group per member.
+    """
+
+    PI_MANAGER = "pi_manager"
+    STAFF = "staff"
+    AUDITOR = "auditor"
 
 
 @dataclass(frozen=True)
@@ -16,5 +29,5 @@ class Actor:
     manager: bool = False
 
 
-# The staff user pool's groups; `api.staff.auth.Role` names the same three (a test holds them equal).
-STAFF_GROUPS: tuple[str, ...] = ("pi_manager", "staff", "auditor")
+# The staff user pool's groups, by name.
+STAFF_GROUPS: tuple[str, ...] = tuple(role.value for role in Role)

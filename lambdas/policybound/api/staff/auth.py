@@ -11,22 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Any
 
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from policybound.domain.errors import Unauthorized
-from policybound.domain.staff import Actor
+from policybound.domain.staff import Actor, Role
 
-
-class Role(StrEnum):
-    """The Cognito groups of the user pool; a user's roles are the groups they belong to."""
-
-    PI_MANAGER = "pi_manager"
-    STAFF = "staff"
-    AUDITOR = "auditor"
+__all__ = ["Role"]  # defined in `policybound.domain.staff`, beside the group names the stacks create
 
 
 @dataclass(frozen=True)

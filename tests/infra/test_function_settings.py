@@ -1,0 +1,72 @@
+"""Every deployed function starts: the environment the template gives it satisfies its entry point's
+settings loader. The entry module is imported for real with the synthesized variables (CloudFormation
+tokens replaced by placeholders), so a setting the code starts requiring fails here, not at cold start."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from policybound import settings
+from stacks.functions import FunctionSpec, declared_functions
+from tests.infra.conftest import Synth, cdk_path, resources
+
+
+def deployed_environment(synth: Synth, spec: FunctionSpec) -> dict[str, str]:
+    api = synth.template("PolicyboundApi")
+    (function,) = [
+        f for f in resources(api, "AWS::Lambda::Function").values() if f"/{spec.name}/Function/" in cdk_path(f)
+    ]
+    variables: dict[str, Any] = function["Properties"]["Environment"]["Variables"]
+    # A Ref or Fn::GetAtt becomes a name or ARN at deploy time; any non-empty string stands in for it.
+    return {name: value if isinstance(value, str) else f"deployed-{name.lower()}" for name, value in variables.items()}
+
+
+@pytest.fixture
+def start(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Imports an entry module afresh with exactly the given environment (plus a region for boto3)."""
+    saved = {name: module for name, module in sys.modules.items() if name.startswith("entrypoints.")}
+
+    def start_with(spec: FunctionSpec, environ: dict[str, str]) -> None:
+        for name in [*settings.ENV_VARS.values(), "AWS_ENDPOINT_URL"]:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in environ.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("AWS_DEFAULT_REGION", "ap-northeast-2")
+        settings.load_settings.cache_clear()
+        sys.modules.pop(spec.module, None)
+        importlib.import_module(spec.module)
+
+    yield start_with
+    settings.load_settings.cache_clear()
+    for name in [n for n in sys.modules if n.startswith("entrypoints.")]:
+        del sys.modules[name]
+    sys.modules.update(saved)
+
+
+@pytest.mark.parametrize("spec", declared_functions(), ids=lambda s: s.name)
+def test_each_function_starts_with_the_environment_it_is_deployed_with(
+    synth: Synth, start: Any, spec: FunctionSpec
+) -> None:
+    start(spec, deployed_environment(synth, spec))
+    assert spec.module in sys.modules
+
+
+def test_the_staff_api_refuses_to_start_without_its_user_pool(synth: Synth, start: Any) -> None:
+    (staff,) = [s for s in declared_functions() if s.name == "StaffApi"]
+    environ = deployed_environment(synth, staff)
+    del environ["STAFF_USER_POOL_ID"]
+    with pytest.raises(settings.SettingsError, match="STAFF_USER_POOL_ID"):
+        start(staff, environ)
+
+
+@pytest.mark.parametrize("spec", declared_functions(), ids=lambda s: s.name)
+def test_a_missing_table_stops_every_function_at_start_up(synth: Synth, start: Any, spec: FunctionSpec) -> None:
+    environ = deployed_environment(synth, spec)
+    del environ["RECORDS_TABLE"]
+    with pytest.raises(settings.SettingsError, match="RECORDS_TABLE"):
+        start(spec, environ)
