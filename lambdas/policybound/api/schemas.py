@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -74,3 +75,16 @@ class CookieConsentOut(BaseModel):
             policy_version=consent.policy_version,
             recorded_at=rfc3339(consent.recorded_at),
         )
+
+
+def ok(status: int, model: type[BaseModel], description: str) -> dict[int, Any]:
+    """The success answer, for routes that list their responses (Powertools then lists only those)."""
+    return {status: {"description": description, "content": {"application/json": {"model": model}}}}
+
+
+def error_responses(statuses: dict[int, str]) -> dict[int, Any]:
+    """OpenAPI responses for the given error statuses, each in the one error shape."""
+    return {
+        status: {"description": text, "content": {"application/json": {"model": ErrorOut}}}
+        for status, text in statuses.items()
+    }

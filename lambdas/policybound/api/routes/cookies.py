@@ -1,7 +1,7 @@
 """POST /v1/cookie-consents and POST /v1/visits: the cookie banner's choice (§7) and the visits it
 may allow (§1.2)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -10,19 +10,12 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import cookie_consent_service, visit_service
 from policybound.api.http import json_body_guard
-from policybound.api.schemas import CookieConsentOut, ErrorOut
+from policybound.api.schemas import CookieConsentOut, error_responses
 from policybound.domain.cookies import CookieConsentRequest, CookieConsentService
 from policybound.domain.visits import VisitRequest, VisitService
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES
 
 router = APIGatewayRouter()
-
-
-def _errors(statuses: dict[int, str]) -> dict[int, Any]:
-    return {
-        status: {"description": text, "content": {"application/json": {"model": ErrorOut}}}
-        for status, text in statuses.items()
-    }
 
 
 _BODY_ERRORS = {
@@ -49,7 +42,7 @@ _BODY_ERRORS = {
     middlewares=[json_body_guard],
     responses={
         201: {"description": "Recorded", "content": {"application/json": {"model": CookieConsentOut}}},
-        **_errors(_BODY_ERRORS | {409: "policy_version_outdated"}),
+        **error_responses(_BODY_ERRORS | {409: "policy_version_outdated"}),
     },
 )
 def record_cookie_consent(
@@ -71,7 +64,10 @@ def record_cookie_consent(
     ),
     tags=["cookies"],
     middlewares=[json_body_guard],
-    responses={204: {"description": "Recorded if analytics is allowed, otherwise ignored"}, **_errors(_BODY_ERRORS)},
+    responses={
+        204: {"description": "Recorded if analytics is allowed, otherwise ignored"},
+        **error_responses(_BODY_ERRORS),
+    },
 )
 def record_visit(
     body: Annotated[VisitRequest, Body()],

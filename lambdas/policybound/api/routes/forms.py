@@ -12,8 +12,8 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
 from policybound.api.dependencies import Idempotency, idempotency, intake_service
-from policybound.api.http import check_json_body
-from policybound.api.schemas import ErrorOut, ReceiptOut
+from policybound.api.http import json_body_guard
+from policybound.api.schemas import ReceiptOut, error_responses
 from policybound.domain.forms import present_items, submission_model
 from policybound.domain.intake import ConsentGiven, IntakeService
 from policybound.domain.model import Representative, RequestOrigin
@@ -22,9 +22,8 @@ from policybound.policy import FORMS, FormId
 router = APIGatewayRouter()
 logger = Logger(child=True)
 
-_ERRORS: dict[int, Any] = {
-    status: {"description": text, "content": {"application/json": {"model": ErrorOut}}}
-    for status, text in {
+_ERRORS = error_responses(
+    {
         400: "invalid_json",
         404: "not_found",
         409: "policy_version_outdated",
@@ -32,17 +31,8 @@ _ERRORS: dict[int, Any] = {
         415: "unsupported_media_type",
         422: "validation_failed or required_consent_withheld",
         503: "unavailable (retry after Retry-After seconds)",
-    }.items()
-}
-
-
-def _body_guard(app: Any, next_middleware: Any) -> Response[Any]:
-    # Valid JSON can still be too large (escaped Korean text triples in size); judge it before use.
-    rejected = check_json_body(app.current_event)
-    if rejected:
-        raise rejected
-    response: Response[Any] = next_middleware(app)
-    return response
+    }
+)
 
 
 def _origin() -> RequestOrigin:
@@ -107,7 +97,7 @@ def _register(form: FormId) -> None:
             f"Purposes: {', '.join(p.value for p in policy.purposes)}. Retained {policy.retention_months} months."
         ),
         tags=["forms"],
-        middlewares=[_body_guard],
+        middlewares=[json_body_guard],
         responses={
             201: {"description": "Stored", "content": {"application/json": {"model": ReceiptOut}}},
             **_ERRORS,

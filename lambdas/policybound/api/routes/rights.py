@@ -1,6 +1,6 @@
 """/v1/rights/*: data subjects (and legal representatives) view, correct and erase their data (§6)."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -19,7 +19,7 @@ from policybound.api.rights_schemas import (
     SubjectRecordOut,
     SubjectRecordsOut,
 )
-from policybound.api.schemas import ErrorOut, rfc3339
+from policybound.api.schemas import error_responses, rfc3339
 from policybound.domain.guardians import GuardianConfirmations
 from policybound.domain.normalize import normalize_email
 from policybound.domain.rights import CODE_VALID_FOR, SESSION_VALID_FOR, RightsKind, RightsService
@@ -77,13 +77,6 @@ class GuardianConfirmationIn(BaseModel):
     code: Code
 
 
-def _errors(statuses: dict[int, str]) -> dict[int, Any]:
-    return {
-        status: {"description": text, "content": {"application/json": {"model": ErrorOut}}}
-        for status, text in statuses.items()
-    }
-
-
 _BODY_ERRORS = {
     400: "invalid_json",
     413: "payload_too_large",
@@ -123,7 +116,7 @@ _ACCEPTED = CodeRequestedOut(
     tags=["rights"],
     middlewares=[json_body_guard],
     responses={202: {"description": "Accepted", "content": {"application/json": {"model": CodeRequestedOut}}}}
-    | _errors(_BODY_ERRORS),
+    | error_responses(_BODY_ERRORS),
 )
 def request_code(
     body: Annotated[CodeRequestIn, Body()],
@@ -143,7 +136,7 @@ def request_code(
     tags=["rights"],
     middlewares=[json_body_guard],
     responses={201: {"description": "Verified", "content": {"application/json": {"model": SessionOut}}}}
-    | _errors(_BODY_ERRORS | {401: "unauthorized (wrong, expired, used or locked code)"}),
+    | error_responses(_BODY_ERRORS | {401: "unauthorized (wrong, expired, used or locked code)"}),
 )
 def open_session(
     body: Annotated[SessionIn, Body()],
@@ -164,7 +157,7 @@ def open_session(
     ),
     tags=["rights"],
     security=_SESSION,
-    responses={200: {"description": "The records"}} | _errors(_SESSION_ERRORS),
+    responses={200: {"description": "The records"}} | error_responses(_SESSION_ERRORS),
 )
 def list_records(
     session: Annotated[StoredSession, Depends(current_session)],
@@ -184,7 +177,7 @@ def list_records(
     security=_SESSION,
     middlewares=[json_body_guard],
     responses={200: {"description": "Corrected"}}
-    | _errors(_BODY_ERRORS | _SESSION_ERRORS | {404: "not_found (no such record of yours)"}),
+    | error_responses(_BODY_ERRORS | _SESSION_ERRORS | {404: "not_found (no such record of yours)"}),
 )
 def correct_record(
     submission_id: Annotated[str, Path(min_length=1, max_length=64)],
@@ -202,7 +195,7 @@ def correct_record(
     tags=["rights"],
     security=_SESSION,
     responses={204: {"description": "Erased"}}
-    | _errors(
+    | error_responses(
         _SESSION_ERRORS
         | {404: "not_found (no such record of yours)", 409: "retained_by_law (preserved under a legal hold, §4.2)"}
     ),
@@ -223,7 +216,7 @@ def erase_record(
     tags=["rights"],
     security=_SESSION,
     responses={204: {"description": "Erased"}}
-    | _errors(_SESSION_ERRORS | {409: "retained_by_law (some records are preserved under a legal hold)"}),
+    | error_responses(_SESSION_ERRORS | {409: "retained_by_law (some records are preserved under a legal hold)"}),
 )
 def erase_all_records(
     session: Annotated[StoredSession, Depends(current_session)],
@@ -243,7 +236,7 @@ def erase_all_records(
     ),
     tags=["rights"],
     middlewares=[json_body_guard],
-    responses={200: {"description": "Confirmed"}} | _errors(_BODY_ERRORS | {401: "unauthorized (wrong code)"}),
+    responses={200: {"description": "Confirmed"}} | error_responses(_BODY_ERRORS | {401: "unauthorized (wrong code)"}),
 )
 def confirm_as_guardian(
     body: Annotated[GuardianConfirmationIn, Body()],

@@ -5,7 +5,7 @@ POST /v1/staff/legal-holds · GET and DELETE /v1/staff/legal-holds/{hold_id}
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policybound.api.dependencies import legal_hold_service
 from policybound.api.http import json_body_guard
-from policybound.api.schemas import ErrorOut, rfc3339
+from policybound.api.schemas import error_responses, rfc3339
 from policybound.api.staff.auth import StaffPrincipal, current_staff
 from policybound.domain.legal_holds import MAX_RECORDS_PER_HOLD, LegalHoldService
 from policybound.domain.model import LegalHold
@@ -88,13 +88,6 @@ class ReleaseOut(LegalHoldOut):
     already_released: bool
 
 
-def _errors(statuses: dict[int, str]) -> dict[int, Any]:
-    return {
-        status: {"description": text, "content": {"application/json": {"model": ErrorOut}}}
-        for status, text in statuses.items()
-    }
-
-
 _AUTH = {401: "unauthorized", 403: "forbidden (pi_manager only)", 503: "unavailable (retry after Retry-After seconds)"}
 HoldId = Annotated[str, Path(pattern=_UUID, description="The hold's id")]
 
@@ -113,7 +106,7 @@ HoldId = Annotated[str, Path(pattern=_UUID, description="The hold's id")]
     middlewares=[json_body_guard],
     responses={
         201: {"description": "Held", "content": {"application/json": {"model": LegalHoldOut}}},
-        **_errors(
+        **error_responses(
             _AUTH | {400: "invalid_json", 404: "not_found", 415: "unsupported_media_type", 422: "validation_failed"}
         ),
     },
@@ -138,7 +131,7 @@ def place_legal_hold(
     tags=["legal holds"],
     responses={
         200: {"description": "The hold", "content": {"application/json": {"model": LegalHoldOut}}},
-        **_errors(_AUTH | {404: "not_found"}),
+        **error_responses(_AUTH | {404: "not_found"}),
     },
 )
 def get_legal_hold(
@@ -159,7 +152,7 @@ def get_legal_hold(
     tags=["legal holds"],
     responses={
         200: {"description": "Released", "content": {"application/json": {"model": ReleaseOut}}},
-        **_errors(_AUTH | {404: "not_found"}),
+        **error_responses(_AUTH | {404: "not_found"}),
     },
 )
 def release_legal_hold(

@@ -6,26 +6,16 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from policybound.api.schemas import ErrorOut, rfc3339
+# Re-exported: staff routes import them from here together with the staff error sets.
+from policybound.api.schemas import error_responses as error_responses
+from policybound.api.schemas import ok as ok
+from policybound.api.schemas import rfc3339
 from policybound.domain.access_review import Review
 from policybound.domain.incidents import IncidentView, NoticeResult
 from policybound.domain.ledger import LedgerEntry
 from policybound.domain.ledger_audit import ChainReport
 from policybound.domain.staff_ports import StaffUser
 from policybound.domain.staff_reads import AudienceMember, RecordView
-
-
-def ok(status: int, model: type[BaseModel], description: str) -> dict[int, Any]:
-    """The success answer, for routes that list their responses (Powertools then lists only those)."""
-    return {status: {"description": description, "content": {"application/json": {"model": model}}}}
-
-
-def error_responses(statuses: dict[int, str]) -> dict[int, Any]:
-    return {
-        status: {"description": text, "content": {"application/json": {"model": ErrorOut}}}
-        for status, text in statuses.items()
-    }
-
 
 # Every staff route can answer these: the authorizer's and the route × role table's refusals.
 STAFF_ERRORS = {
