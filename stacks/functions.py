@@ -109,19 +109,6 @@ class FunctionSpec:
 # Item-level actions only: never Scan, BatchWriteItem or any table-management action.
 ITEM_ACTIONS = (READ_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK)
 
-
-def every_table_item_access() -> tuple[TableAccess, ...]:
-    """Item-level access to every declared table and its indexes.
-
-    The public and staff API functions resolve their services from one composition root
-    (`policybound.wiring.Wiring.providers`), so either may reach any table's adapter. Narrow these two
-    specs table by table when the entry points get wirings of their own.
-    """
-    return tuple(
-        TableAccess(spec, ITEM_ACTIONS, indexes=tuple(index.name for index in spec.indexes)) for spec in tables.TABLES
-    )
-
-
 _API_KEYS = (
     KeyAccess(tables.DATA_KEY, ("kms:GenerateDataKey", "kms:Decrypt")),
     KeyAccess(tables.BLIND_INDEX_KEY, ("kms:GenerateMac",)),
@@ -129,13 +116,52 @@ _API_KEYS = (
 
 _LEDGER_APPEND = TableAccess(tables.LEDGER, (READ_ITEM, QUERY, PUT_ITEM, CONDITION_CHECK))
 
+# What each API entry point's routes reach, adapter by adapter. Both resolve services from one composition
+# root (`policybound.wiring.Wiring.providers`), but each runs only its own routes: these lists are what
+# those routes do, and tests/integration/test_api_grants_on_aws.py drives every route family against moto
+# and fails if a call is not granted here.
+_PUBLIC_API_TABLES = (
+    # Intake, rights (view, correct, erase), unsubscribe, guardian confirmation.
+    TableAccess(
+        tables.RECORDS,
+        (READ_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK),
+        indexes=("by_subject", "by_guardian"),
+    ),
+    TableAccess(tables.KEYS, (READ_ITEM, PUT_ITEM, DELETE_ITEM, CONDITION_CHECK)),
+    _LEDGER_APPEND,
+    # Powertools idempotency: a record per key, updated on completion, deleted when the request failed.
+    TableAccess(tables.IDEMPOTENCY, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM)),
+    TableAccess(tables.COOKIE_CONSENTS, (READ_ITEM, PUT_ITEM)),
+    TableAccess(tables.VISITS, (PUT_ITEM,)),
+    # One-time codes and rights sessions (wrong tries counted, used codes deleted).
+    TableAccess(tables.RIGHTS_VERIFICATIONS, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM)),
+    # A subject's correction notifies the recipients it was provided to (§ provision to third parties).
+    TableAccess(tables.DISCLOSURES, (READ_ITEM, QUERY, UPDATE_ITEM)),
+)
+_STAFF_API_TABLES = (
+    # Listings by form, subject lookups, corrections and erasures of rights requests, legal holds.
+    TableAccess(
+        tables.RECORDS,
+        (READ_ITEM, QUERY, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK),
+        indexes=("by_form", "by_subject", "by_guardian"),
+    ),
+    TableAccess(tables.KEYS, (READ_ITEM, PUT_ITEM, DELETE_ITEM, CONDITION_CHECK)),
+    _LEDGER_APPEND,
+    TableAccess(tables.DISCLOSURES, (READ_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM)),
+    TableAccess(tables.LEGAL_HOLDS, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, CONDITION_CHECK)),
+    TableAccess(tables.RIGHTS_REQUESTS, (READ_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM), indexes=("by_status",)),
+    TableAccess(tables.INCIDENTS, (READ_ITEM, PUT_ITEM, UPDATE_ITEM)),
+    # Idle timeout of staff sessions.
+    TableAccess(tables.STAFF_SESSIONS, (READ_ITEM, UPDATE_ITEM)),
+)
+
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="PublicApi",
         handler="entrypoints.api.lambda_handler",
         description="Policybound public API: forms, policy, cookie consents, rights, unsubscribe",
         trigger=PublicRoutes(paths=("/v1/{proxy+}",)),
-        tables=every_table_item_access(),
+        tables=_PUBLIC_API_TABLES,
         keys=_API_KEYS,
         sends_mail=True,
         memory_mb=1024,
@@ -146,7 +172,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         handler="entrypoints.staff_api.lambda_handler",
         description="Policybound staff API: submissions, subjects, legal holds, disclosures, incidents, ledger",
         trigger=StaffRoutes(paths=("/v1/staff/{proxy+}",)),
-        tables=every_table_item_access(),
+        tables=_STAFF_API_TABLES,
         keys=_API_KEYS,
         sends_mail=True,
         staff_pool_actions=(

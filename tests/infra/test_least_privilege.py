@@ -103,10 +103,17 @@ def test_function_role_holds_only_the_dynamodb_and_kms_actions_of_its_spec(synth
 
 def test_index_queries_name_the_index(synth: Synth) -> None:
     api = synth.template("PolicyboundApi")
-    public = next(s for s in declared_functions() if s.name == "PublicApi")
-    text = json.dumps(function_policy(api, public))
-    for index in tables.RECORDS.indexes:
-        assert f"/index/{index.name}" in text
+    for spec in declared_functions():
+        text = json.dumps(function_policy(api, spec))
+        for access in spec.tables:
+            for index in access.indexes:
+                assert f"/index/{index}" in text, (spec.name, index)
+        # No index is reachable unless its spec names it.
+        named = {index for access in spec.tables for index in access.indexes}
+        for table in tables.TABLES:
+            for declared in table.indexes:
+                if declared.name not in named:
+                    assert f"/index/{declared.name}" not in text, (spec.name, declared.name)
 
 
 def test_mail_is_sent_only_as_the_configured_sender(synth: Synth) -> None:
