@@ -114,6 +114,7 @@ class AlarmsStack(Stack):
                 f"{name} failed: {function.spec.description}.",
                 action,
             )
+        self._retention_alarms(api, action)
         self._alarm(
             "AsyncFailures",
             api.failures.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum"),
@@ -121,6 +122,43 @@ class AlarmsStack(Stack):
             "A scheduled sweep or a TTL backstop batch failed for good: destruction may be late (§4).",
             action,
         )
+
+    def _retention_alarms(self, api: ApiStack, action: cloudwatch.IAlarmAction) -> None:
+        """EMF metrics of the sweeper and the TTL backstop (Powertools adds the `service` dimension)."""
+        sweeper = api.functions.get("Sweeper")
+        if sweeper is not None:
+            self._alarm(
+                "SweepIncomplete",
+                cloudwatch.Metric(
+                    namespace=NAMESPACE,
+                    metric_name="SweepIncomplete",
+                    dimensions_map={"service": sweeper.spec.service_name},
+                    statistic="Maximum",
+                    period=Duration.hours(1),
+                ),
+                1,
+                "Two hourly sweeps in a row stopped before destroying everything due: destruction is falling "
+                "behind (§4); check the sweeper's summary and its duration.",
+                action,
+                evaluation_periods=2,
+            )
+        backstop = api.functions.get("TtlBackstop")
+        if backstop is not None:
+            self._alarm(
+                "KeysShreddedAfterTtl",
+                cloudwatch.Metric(
+                    namespace=NAMESPACE,
+                    metric_name="KeysShreddedAfterTtl",
+                    dimensions_map={"service": backstop.spec.service_name},
+                    statistic="Sum",
+                    period=Duration.hours(1),
+                ),
+                0,
+                "DynamoDB TTL removed a record before the sweeper destroyed it: the sweeper missed a record "
+                "that was due (§4). The backstop shredded its key; find out why the sweep missed it.",
+                action,
+                comparison=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            )
 
     def _topic(self, deployment: Deployment) -> sns.Topic:
         key = kms.Key(
@@ -176,6 +214,9 @@ class AlarmsStack(Stack):
         threshold: float,
         description: str,
         action: cloudwatch.IAlarmAction,
+        *,
+        evaluation_periods: int = 1,
+        comparison: cloudwatch.ComparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
     ) -> None:
         alarm = cloudwatch.Alarm(
             self,
@@ -183,8 +224,9 @@ class AlarmsStack(Stack):
             alarm_description=description,
             metric=metric,
             threshold=threshold,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            evaluation_periods=evaluation_periods,
+            datapoints_to_alarm=evaluation_periods,
+            comparison_operator=comparison,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
         alarm.add_alarm_action(action)
