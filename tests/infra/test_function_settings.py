@@ -43,9 +43,16 @@ def start(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
     yield start_with
     settings.load_settings.cache_clear()
+    package = sys.modules.get("entrypoints")
     for name in [n for n in sys.modules if n.startswith("entrypoints.")]:
         del sys.modules[name]
+        # `from entrypoints import x` reads the package attribute: leave it as before, or absent.
+        if package is not None and name not in saved:
+            vars(package).pop(name.rsplit(".", 1)[1], None)
     sys.modules.update(saved)
+    if package is not None:
+        for name, module in saved.items():
+            setattr(package, name.rsplit(".", 1)[1], module)
 
 
 @pytest.mark.parametrize("spec", declared_functions(), ids=lambda s: s.name)
