@@ -303,19 +303,27 @@ class DynamoSubmissionStore:
         }
         return self._ledger.append_with([update, put_key], entry) is None
 
-    def restrict(self, submission_id: str, request_id: str) -> bool:
+    def _open_corrections(self, submission_id: str, operation: str, request_id: str) -> dict[str, Any] | None:
+        """ADD or DELETE one request id in the record's set of open corrections; the record as it is
+        afterwards, or None when the record is gone."""
         try:
             with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                item = self._db.update_item(
+                item: dict[str, Any] = self._db.update_item(
                     TableName=self._records,
                     Key={"submission_id": {"S": submission_id}},
-                    UpdateExpression="ADD #oc :r",
+                    UpdateExpression=f"{operation} #oc :r",
                     ConditionExpression="attribute_exists(submission_id)",
                     ExpressionAttributeNames={"#oc": OPEN_CORRECTIONS_ATTRIBUTE},
                     ExpressionAttributeValues={":r": {"SS": [request_id]}},
                     ReturnValues="ALL_NEW",
                 )["Attributes"]
         except ClientError:
+            return None
+        return item
+
+    def restrict(self, submission_id: str, request_id: str) -> bool:
+        item = self._open_corrections(submission_id, "ADD", request_id)
+        if item is None:
             return False
         if item["status"]["S"] == RecordStatus.ACTIVE.value:
             # A record awaiting its representative is unused already and keeps that status.
@@ -323,18 +331,8 @@ class DynamoSubmissionStore:
         return True
 
     def lift_restriction(self, submission_id: str, request_id: str) -> None:
-        try:
-            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                item = self._db.update_item(
-                    TableName=self._records,
-                    Key={"submission_id": {"S": submission_id}},
-                    UpdateExpression="DELETE #oc :r",
-                    ConditionExpression="attribute_exists(submission_id)",
-                    ExpressionAttributeNames={"#oc": OPEN_CORRECTIONS_ATTRIBUTE},
-                    ExpressionAttributeValues={":r": {"SS": [request_id]}},
-                    ReturnValues="ALL_NEW",
-                )["Attributes"]
-        except ClientError:
+        item = self._open_corrections(submission_id, "DELETE", request_id)
+        if item is None:
             return  # the record is gone: nothing to lift
         # DynamoDB removes a set that becomes empty; then no correction request is open any more.
         if OPEN_CORRECTIONS_ATTRIBUTE not in item and item["status"]["S"] == RecordStatus.RESTRICTED.value:
