@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -66,8 +68,8 @@ def _stored_ids(server: LocalServer) -> list[str]:
 
 def run(submissions: int, concurrency: int) -> dict[str, float]:
     server = start_local()
+    sessions = [requests.Session() for _ in range(concurrency)]
     try:
-        sessions = [requests.Session() for _ in range(concurrency)]
         start = time.perf_counter()
         with ThreadPoolExecutor(concurrency) as pool:
             batches = list(
@@ -77,7 +79,13 @@ def run(submissions: int, concurrency: int) -> dict[str, float]:
         outcomes = [o for batch in batches for o in batch]
         stored = _stored_ids(server)
     finally:
-        server.stop()
+        # Open keep-alive connections would hold the server's request threads at shutdown.
+        for session in sessions:
+            session.close()
+        try:
+            server.stop()
+        except subprocess.TimeoutExpired:
+            print("local mode took over 30 s to stop after the run; it was killed", file=sys.stderr)
 
     created = [o for o in outcomes if o.status == 201]
     by_key: dict[str, set[str | None]] = {}
@@ -103,7 +111,8 @@ def run(submissions: int, concurrency: int) -> dict[str, float]:
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
     }
     if problems:
-        raise SystemExit("load run found data problems: " + "; ".join(problems))
+        statuses = Counter(o.status for o in outcomes)
+        raise SystemExit(f"load run found data problems: {'; '.join(problems)} (statuses: {dict(statuses)})")
     return figures
 
 

@@ -130,3 +130,23 @@ def test_a_failing_destruction_leaves_record_key_and_ledger_agreeing(
     assert wiring.store.get_key(record.submission_id) is None
     [entry] = wiring.ledger.entries(LedgerKind.DESTRUCTION)
     assert entry.payload["submission_id"] == record.submission_id
+
+
+def test_a_committed_transaction_whose_answer_is_lost_still_gets_its_receipt(aws_api: AwsApi) -> None:
+    """A timeout is not a failure: the write may have landed. Found by the load run, where moto's
+    slowness made the SDK time out on transactions that had committed, leaving records without
+    receipts (and a client retry would have stored a second record)."""
+
+    def answer_lost(**_: Any) -> None:
+        raise ReadTimeoutError(endpoint_url="https://aws.example/")
+
+    with failing(aws_api.wiring.dynamodb, "after-call", "TransactWriteItems", answer_lost) as attempts:
+        response = aws_api.client.post(
+            "/v1/forms/contact-us", json=submission("contact-us"), headers={"Idempotency-Key": "lost-answer"}
+        )
+    assert attempts
+    assert response.status_code == 201, response.get_data(as_text=True)
+    stored = counts(aws_api)
+    assert stored["Records"] == stored["RecordKeys"] == 1
+    [record] = aws_api.scan_all()[aws_api.tables[tables.RECORDS.env_var]]
+    assert record["submission_id"]["S"] == response.get_json()["submission_id"]

@@ -127,19 +127,33 @@ class DynamoSubmissionStore:
     def create(self, submission: StoredSubmission, key: WrappedKey) -> None:
         # One transaction (one call): a key never exists without its record, nor a record without its key.
         new = "attribute_not_exists(submission_id)"
-        with translate_errors("DynamoDB"):
-            self._db.transact_write_items(
-                TransactItems=[
-                    {"Put": {"TableName": self._records, "Item": record_item(submission), "ConditionExpression": new}},
-                    {
-                        "Put": {
-                            "TableName": self._keys,
-                            "Item": key_item(submission.submission_id, key),
-                            "ConditionExpression": new,
-                        }
-                    },
-                ]
-            )
+        try:
+            with translate_errors("DynamoDB"):
+                self._db.transact_write_items(
+                    TransactItems=[
+                        {
+                            "Put": {
+                                "TableName": self._records,
+                                "Item": record_item(submission),
+                                "ConditionExpression": new,
+                            }
+                        },
+                        {
+                            "Put": {
+                                "TableName": self._keys,
+                                "Item": key_item(submission.submission_id, key),
+                                "ConditionExpression": new,
+                            }
+                        },
+                    ]
+                )
+        except Unavailable:
+            # A timed-out attempt may still have committed, and the SDK's retry then fails its
+            # condition (or times out too). The id is fresh, so a record under it can only be this
+            # very write: finding it means the submission is stored, and answering 503 would leave a
+            # record without a receipt (and a client retry would store a second one).
+            if self.get(submission.submission_id) is None:
+                raise
 
     def discard(self, submission_id: str) -> None:
         key = {"submission_id": {"S": submission_id}}
