@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from policybound.api.schemas import rfc3339
+from policybound.api.schemas import ConsentOut, rfc3339
 from policybound.domain.disclosures import Disclosure, Provision
 from policybound.domain.rights import SubjectRecord
 from policybound.domain.rights_requests import RightsRequest
@@ -71,14 +71,10 @@ class ProvisionOut(BaseModel):
         )
 
 
-class ConsentOut(BaseModel):
-    """The proof of consent kept with the record (§1, §1.2)."""
+class SubjectConsentOut(ConsentOut):
+    """The proof of consent as its subject sees it: with the representative's confirmation and the
+    automatically collected origin of the consent (§1.2)."""
 
-    policy_version: str
-    consented_at: str
-    optional: bool
-    items: list[str]
-    purposes: list[str]
     under_14: bool
     guardian_confirmed_at: str | None
     source_ip: str | None
@@ -101,7 +97,7 @@ class SubjectRecordOut(BaseModel):
     purposes: list[str]
     fields: dict[str, str]
     items_dropped: list[str]
-    consent: ConsentOut
+    consent: SubjectConsentOut
     legal_representative: RepresentativeOut | None
     provisions: list[ProvisionOut]
 
@@ -120,12 +116,8 @@ class SubjectRecordOut(BaseModel):
             purposes=[p.value for p in consent.purposes],
             fields=dict(data.fields),
             items_dropped=list(record.items_dropped),
-            consent=ConsentOut(
-                policy_version=consent.policy_version,
-                consented_at=rfc3339(consent.consented_at),
-                optional=consent.optional,
-                items=list(consent.items),
-                purposes=[p.value for p in consent.purposes],
+            consent=SubjectConsentOut(
+                **ConsentOut.fields_of(consent),
                 under_14=consent.under_14,
                 guardian_confirmed_at=rfc3339(consent.guardian_confirmed_at) if consent.guardian_confirmed_at else None,
                 source_ip=data.origin.source_ip,

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from policybound.domain.cookies import CookieConsent
-from policybound.domain.model import Receipt
+from policybound.domain.model import ConsentProof, Receipt
 from policybound.policy import POLICY_TIMEZONE
 
 
@@ -42,6 +42,30 @@ class ReceiptOut(BaseModel):
             policy_version=receipt.policy_version,
             status=receipt.status.value,
         )
+
+
+class ConsentOut(BaseModel):
+    """The proof of consent kept with a record (§1): what was agreed to, when, under which version."""
+
+    policy_version: str
+    consented_at: str
+    optional: bool
+    items: list[str]
+    purposes: list[str]
+
+    @classmethod
+    def fields_of(cls, consent: ConsentProof) -> dict[str, Any]:
+        return {
+            "policy_version": consent.policy_version,
+            "consented_at": rfc3339(consent.consented_at),
+            "optional": consent.optional,
+            "items": list(consent.items),
+            "purposes": [p.value for p in consent.purposes],
+        }
+
+    @classmethod
+    def of(cls, consent: ConsentProof) -> ConsentOut:
+        return cls(**cls.fields_of(consent))
 
 
 class FieldProblemOut(BaseModel):

@@ -6,10 +6,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from policybound.api.schemas import ConsentOut, rfc3339
+
 # Re-exported: staff routes import them from here together with the staff error sets.
 from policybound.api.schemas import error_responses as error_responses
 from policybound.api.schemas import ok as ok
-from policybound.api.schemas import rfc3339
 from policybound.domain.access_review import Review
 from policybound.domain.incidents import IncidentView, NoticeResult
 from policybound.domain.ledger import LedgerEntry
@@ -30,14 +31,6 @@ BODY_ERRORS = {
     415: "unsupported_media_type",
     422: "validation_failed",
 }
-
-
-class ConsentOut(BaseModel):
-    policy_version: str
-    consented_at: str
-    optional: bool
-    items: list[str]
-    purposes: list[str]
 
 
 class OriginOut(BaseModel):
@@ -68,13 +61,7 @@ class StaffRecordOut(BaseModel):
             received_at=rfc3339(record.received_at),
             retained_until=rfc3339(record.retained_until),
             fields=view.fields,
-            consent=ConsentOut(
-                policy_version=record.consent.policy_version,
-                consented_at=rfc3339(record.consent.consented_at),
-                optional=record.consent.optional,
-                items=list(record.consent.items),
-                purposes=[p.value for p in record.consent.purposes],
-            ),
+            consent=ConsentOut.of(record.consent),
             items_dropped=list(record.items_dropped),
             origin=OriginOut(source_ip=view.origin.source_ip, user_agent=view.origin.user_agent)
             if view.origin
