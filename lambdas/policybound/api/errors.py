@@ -40,6 +40,7 @@ from policybound.domain.errors import (
     UnsubscribeLinkExpired,
     UnsubscribeLinkInvalid,
     ValidationFailed,
+    problem_text,
 )
 
 logger = Logger(child=True)
@@ -93,14 +94,7 @@ def _problem_from_pydantic(error: Mapping[str, Any]) -> FieldProblem:
     else:
         source = "body"
     field = ".".join(location) if source == "body" else f"{source}.{'.'.join(location)}"
-    kind = error.get("type", "")
-    if kind == "missing":
-        problem = "is required"
-    elif kind == "extra_forbidden":
-        problem = "is not a field of this request"
-    else:
-        problem = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
-    return FieldProblem(field or source, problem)
+    return FieldProblem(field or source, problem_text(error, unknown="is not a field of this request"))
 
 
 def _forbidden(error: OriginForbidden) -> Response[str]:

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
 class FieldProblem:
     field: str
     problem: str
+
+
+def problem_text(error: Mapping[str, Any], unknown: str) -> str:
+    """What is wrong with a field, from one pydantic error, in words a person can act on. The
+    submitted value (pydantic's `input`) is never echoed: it is personal information."""
+    kind = error.get("type", "")
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return unknown
+    return str(error.get("msg", "is invalid")).removeprefix("Value error, ")
 
 
 class DomainError(Exception):

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model
 
-from policybound.domain.errors import FieldProblem, ValidationFailed
+from policybound.domain.errors import FieldProblem, ValidationFailed, problem_text
 from policybound.domain.normalize import normalize_item
 from policybound.policy import FORMS, ITEMS, POLICY_VERSION, FormId, FormPolicy
 
@@ -102,15 +102,8 @@ def present_items(policy: FormPolicy, fields: BaseModel) -> dict[str, str]:
 
 
 def _problem(error: Mapping[str, Any], prefix: str) -> FieldProblem:
-    # The submitted value (pydantic's `input`) is never echoed: it is personal information.
     location = ".".join(str(part) for part in error.get("loc", ()))
-    kind = error.get("type", "")
-    if kind == "missing":
-        problem = "is required"
-    elif kind == "extra_forbidden":
-        problem = "is not a field of this form"
-    else:
-        problem = str(error.get("msg", "is invalid")).removeprefix("Value error, ")
+    problem = problem_text(error, unknown="is not a field of this form")
     return FieldProblem(f"{prefix}.{location}" if location else prefix, problem)
 
 
