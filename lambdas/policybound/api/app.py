@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 
 from policybound.api.errors import register_error_handlers
+from policybound.api.openapi import PUBLIC_TAGS, openapi_tags
 from policybound.api.origins import OriginPolicy
 from policybound.api.routes import cookies, forms, policy, rights, unsubscribe
 from policybound.policy import POLICY_VERSION
@@ -50,5 +51,6 @@ def openapi_json(app: APIGatewayRestResolver) -> str:
             f"(version {POLICY_VERSION}): only listed items, only with consent, only in AWS Seoul, "
             'destroyed 60 months after consent. Every error is {"error": {"code", "message", "details"}}.'
         ),
+        tags=openapi_tags(PUBLIC_TAGS),
         security_schemes=rights.SECURITY_SCHEMES,
     )

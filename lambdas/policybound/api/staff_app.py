@@ -14,6 +14,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from policybound.api.app import API_VERSION, cors_config
 from policybound.api.errors import register_error_handlers
+from policybound.api.openapi import STAFF_TAGS, openapi_tags
 from policybound.api.routes import (
     staff_access_rights,
     staff_disclosures,
@@ -54,6 +55,7 @@ def staff_openapi_json(app: APIGatewayRestResolver) -> str:
     return app.get_openapi_json_schema(
         title=STAFF_API_TITLE,
         version=API_VERSION,
+        tags=openapi_tags(STAFF_TAGS),
         security_schemes=schemes,
         security=[{STAFF_SECURITY: []}],
         description=(

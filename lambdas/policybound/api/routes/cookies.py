@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import cookie_consent_service, visit_service
 from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
 from policybound.api.schemas import CookieConsentOut, error_responses
 from policybound.domain.cookies import CookieConsentRequest, CookieConsentService
 from policybound.domain.visits import VisitRequest, VisitService
@@ -38,7 +39,8 @@ _BODY_ERRORS = {
         "policy version is refused (409) so the banner can show the current text and ask again. "
         "The record holds no personal information."
     ),
-    tags=["cookies"],
+    operation_id="recordCookieConsent",
+    tags=[Tag.COOKIES],
     middlewares=[json_body_guard],
     responses={
         201: {"description": "Recorded", "content": {"application/json": {"model": CookieConsentOut}}},
@@ -62,7 +64,8 @@ def record_cookie_consent(
         "Otherwise nothing is stored. The answer is 204 either way, so the page learns nothing it "
         "does not already know; invalid input is still refused with 422."
     ),
-    tags=["cookies"],
+    operation_id="recordVisit",
+    tags=[Tag.COOKIES],
     middlewares=[json_body_guard],
     responses={
         204: {"description": "Recorded if analytics is allowed, otherwise ignored"},

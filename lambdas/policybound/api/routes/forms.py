@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from policybound.api.dependencies import Idempotency, idempotency, intake_service
 from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
 from policybound.api.schemas import ReceiptOut, error_responses
 from policybound.domain.forms import present_items, submission_model
 from policybound.domain.intake import ConsentGiven, IntakeService
@@ -46,6 +47,12 @@ def _origin() -> RequestOrigin:
 def _fingerprint(body: BaseModel) -> str:
     # Identifies the request for idempotency without storing it: a hash, never the values.
     return hashlib.sha256(json.dumps(body.model_dump(), sort_keys=True).encode()).hexdigest()
+
+
+def operation_id(form: FormId) -> str:
+    """`submitContactUs`, `submitResourcesDownload`, `submitBlogSubscription`: what a generated client
+    names each form's call."""
+    return "submit" + "".join(part.capitalize() for part in form.value.split("-"))
 
 
 def _register(form: FormId) -> None:
@@ -96,7 +103,8 @@ def _register(form: FormId) -> None:
             f"Optional items (kept only with optional consent): {', '.join(policy.optional_items) or 'none'}. "
             f"Purposes: {', '.join(p.value for p in policy.purposes)}. Retained {policy.retention_months} months."
         ),
-        tags=["forms"],
+        operation_id=operation_id(form),
+        tags=[Tag.FORMS],
         middlewares=[json_body_guard],
         responses={
             201: {"description": "Stored", "content": {"application/json": {"model": ReceiptOut}}},

@@ -12,6 +12,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from policybound.api.dependencies import guardian_confirmations, rights_service
 from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
 from policybound.api.rights_schemas import (
     CodeRequestedOut,
     GuardianConfirmedOut,
@@ -113,7 +114,8 @@ _ACCEPTED = CodeRequestedOut(
         f"{int(CODE_VALID_FOR.total_seconds() // 60)} minutes and locks after {MAX_WRONG_TRIES} wrong tries; "
         "asking again replaces it but keeps the wrong tries."
     ),
-    tags=["rights"],
+    operation_id="requestRightsCode",
+    tags=[Tag.RIGHTS],
     middlewares=[json_body_guard],
     responses={202: {"description": "Accepted", "content": {"application/json": {"model": CodeRequestedOut}}}}
     | error_responses(_BODY_ERRORS),
@@ -133,7 +135,8 @@ def request_code(
         f"The right code gives a token for {int(SESSION_VALID_FOR.total_seconds() // 60)} minutes, bound to "
         "the verified address. A wrong, expired or used code is 401, as is a locked one."
     ),
-    tags=["rights"],
+    operation_id="openRightsSession",
+    tags=[Tag.RIGHTS],
     middlewares=[json_body_guard],
     responses={201: {"description": "Verified", "content": {"application/json": {"model": SessionOut}}}}
     | error_responses(_BODY_ERRORS | {401: "unauthorized (wrong, expired, used or locked code)"}),
@@ -155,7 +158,8 @@ def open_session(
         "provision to a third party; also the records of children whose confirmed legal representative "
         "the address is."
     ),
-    tags=["rights"],
+    operation_id="listOwnRecords",
+    tags=[Tag.RIGHTS],
     security=_SESSION,
     responses={200: {"description": "The records"}} | error_responses(_SESSION_ERRORS),
 )
@@ -173,7 +177,8 @@ def list_records(
         "Applies at once, checked by the form's own rules; optional items can be removed (null) and added "
         "only with optional consent. Recipients the record was provided to are sent the corrected items."
     ),
-    tags=["rights"],
+    operation_id="correctOwnRecord",
+    tags=[Tag.RIGHTS],
     security=_SESSION,
     middlewares=[json_body_guard],
     responses={200: {"description": "Corrected"}}
@@ -192,7 +197,8 @@ def correct_record(
     "/v1/rights/records/<submission_id>",
     summary="Erase a record",
     description="Destroys the record and its key at once (reason subject_erasure in the ledger).",
-    tags=["rights"],
+    operation_id="eraseOwnRecord",
+    tags=[Tag.RIGHTS],
     security=_SESSION,
     responses={204: {"description": "Erased"}}
     | error_responses(
@@ -213,7 +219,8 @@ def erase_record(
     "/v1/rights/records",
     summary="Erase every record",
     description="Destroys every record the session reaches, each with its key (reason subject_erasure).",
-    tags=["rights"],
+    operation_id="eraseAllOwnRecords",
+    tags=[Tag.RIGHTS],
     security=_SESSION,
     responses={204: {"description": "Erased"}}
     | error_responses(_SESSION_ERRORS | {409: "retained_by_law (some records are preserved under a legal hold)"}),
@@ -234,7 +241,8 @@ def erase_all_records(
         "becomes active and is kept 60 months from submission; unconfirmed, it is destroyed 7 days after it. "
         "A wrong or expired code, or an unknown number, is 401."
     ),
-    tags=["rights"],
+    operation_id="confirmAsGuardian",
+    tags=[Tag.RIGHTS],
     middlewares=[json_body_guard],
     responses={200: {"description": "Confirmed"}} | error_responses(_BODY_ERRORS | {401: "unauthorized (wrong code)"}),
 )

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from policybound.api.dependencies import access_rights
 from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
 from policybound.api.staff.auth import current_actor
 from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, StaffUserOut, StaffUsersOut, error_responses, ok
 from policybound.domain.access_rights import AccessRights
@@ -42,7 +43,8 @@ class GroupsIn(BaseModel):
 @router.get(
     "/v1/staff/users",
     summary="Staff accounts and their groups (pi_manager)",
-    tags=["staff: access rights"],
+    operation_id="listStaffUsers",
+    tags=[Tag.STAFF_ACCESS_RIGHTS],
     responses=ok(200, StaffUsersOut, "Staff accounts") | error_responses(STAFF_ERRORS),
 )
 def list_users(rights: Annotated[AccessRights, Depends(access_rights)]) -> StaffUsersOut:
@@ -52,7 +54,8 @@ def list_users(rights: Annotated[AccessRights, Depends(access_rights)]) -> Staff
 @router.post(
     "/v1/staff/users/<username>/groups",
     summary="Grant a staff group (pi_manager)",
-    tags=["staff: access rights"],
+    operation_id="grantGroup",
+    tags=[Tag.STAFF_ACCESS_RIGHTS],
     middlewares=[json_body_guard],
     responses=ok(200, StaffUserOut, "The account after the grant") | _BODY_ERRORS,
 )
@@ -69,7 +72,8 @@ def grant_group(
 @router.put(
     "/v1/staff/users/<username>/groups",
     summary="Change a staff account's groups (pi_manager)",
-    tags=["staff: access rights"],
+    operation_id="setGroups",
+    tags=[Tag.STAFF_ACCESS_RIGHTS],
     middlewares=[json_body_guard],
     responses=ok(200, StaffUserOut, "The account after the change") | _BODY_ERRORS,
 )
@@ -85,7 +89,8 @@ def change_groups(
 @router.delete(
     "/v1/staff/users/<username>/groups/<group>",
     summary="Revoke a staff group (pi_manager)",
-    tags=["staff: access rights"],
+    operation_id="revokeGroup",
+    tags=[Tag.STAFF_ACCESS_RIGHTS],
     responses=ok(200, StaffUserOut, "The account after the revocation") | _ERRORS,
 )
 def revoke_group(

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import disclosure_service
 from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
 from policybound.api.rights_schemas import DisclosureOut
 from policybound.api.staff.auth import current_actor
 from policybound.api.staff.schemas import STAFF_ERRORS, error_responses
@@ -31,7 +32,8 @@ router = APIGatewayRouter()
         "kept and shown to its subject, the ledger's disclosure chain records who provided what to whom (ids and "
         "item names), and a later correction is sent to the recipient. The answer holds the values to hand over."
     ),
-    tags=["staff: disclosures"],
+    operation_id="provideToThirdParty",
+    tags=[Tag.STAFF_DISCLOSURES],
     middlewares=[json_body_guard],
     responses={201: {"description": "Provided", "content": {"application/json": {"model": DisclosureOut}}}}
     | error_responses(

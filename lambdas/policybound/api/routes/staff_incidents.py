@@ -14,6 +14,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 
 from policybound.api.dependencies import incident_service
 from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
 from policybound.api.staff.auth import current_actor, route_of
 from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, IncidentOut, NoticesOut, error_responses, ok
 from policybound.domain.incidents import IncidentCategory, IncidentService, NewIncident, SuspectAccess
@@ -52,7 +53,8 @@ class IncidentIn(BaseModel):
         "read, exported or changed in its window (from the access records). The 72-hour notice clock runs from "
         "`discovered_at`."
     ),
-    tags=["staff: incidents"],
+    operation_id="openIncident",
+    tags=[Tag.STAFF_INCIDENTS],
     middlewares=[json_body_guard],
     responses=ok(201, IncidentOut, "Opened") | error_responses(STAFF_ERRORS | BODY_ERRORS),
 )
@@ -82,7 +84,8 @@ def open_incident(
 @router.get(
     "/v1/staff/incidents/<incident_id>",
     summary="An incident: involved subjects and the 72-hour clock (pi_manager)",
-    tags=["staff: incidents"],
+    operation_id="getIncident",
+    tags=[Tag.STAFF_INCIDENTS],
     responses=ok(200, IncidentOut, "The incident") | error_responses(STAFF_ERRORS | {404: "not_found"}),
 )
 def read_incident(
@@ -95,7 +98,8 @@ def read_incident(
     "/v1/staff/incidents/<incident_id>/notices",
     summary="Send the breach notice to every involved subject not told yet (pi_manager)",
     description="One notice per person; each address read is an access record (purpose incident_response).",
-    tags=["staff: incidents"],
+    operation_id="sendIncidentNotices",
+    tags=[Tag.STAFF_INCIDENTS],
     responses=ok(200, NoticesOut, "Notices sent") | error_responses(STAFF_ERRORS | {404: "not_found"}),
 )
 def send_notices(

@@ -9,6 +9,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import ledger_reader
+from policybound.api.openapi import Tag
 from policybound.api.staff.schemas import (
     STAFF_ERRORS,
     AccessReviewOut,
@@ -35,7 +36,8 @@ router = APIGatewayRouter()
         "the other kinds. Entries hold ids, hashes, times and counts, never PI. Page with `after` (a sequence "
         "number; `next_cursor` of the previous page)."
     ),
-    tags=["staff: audit"],
+    operation_id="listLedgerEntries",
+    tags=[Tag.STAFF_LEDGER],
     responses=ok(200, LedgerPageOut, "A page of entries") | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )
 def ledger_entries(
@@ -54,7 +56,8 @@ def ledger_entries(
     "/v1/staff/ledger/verify",
     summary="Verify every ledger chain (auditor)",
     description="Recomputes every entry's hash and link, chain by chain, and names the first break of each.",
-    tags=["staff: audit"],
+    operation_id="verifyLedger",
+    tags=[Tag.STAFF_LEDGER],
     responses=ok(200, LedgerVerifyOut, "Each chain's verdict") | error_responses(STAFF_ERRORS),
 )
 def verify_ledger(ledger: Annotated[LedgerReader, Depends(ledger_reader)]) -> LedgerVerifyOut:
@@ -69,7 +72,8 @@ def verify_ledger(ledger: Annotated[LedgerReader, Depends(ledger_reader)]) -> Le
         "Per member of staff: accesses, records touched, exports, look-ups, after-hours work and source addresses "
         "in one month (Korea time), with flags for unusual volume such as bulk exports."
     ),
-    tags=["staff: audit"],
+    operation_id="getAccessReview",
+    tags=[Tag.STAFF_LEDGER],
     responses=ok(200, AccessReviewOut, "The month's review")
     | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )

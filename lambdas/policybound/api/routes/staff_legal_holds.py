@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policybound.api.dependencies import legal_hold_service
 from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
 from policybound.api.schemas import error_responses, rfc3339
 from policybound.api.staff.auth import StaffPrincipal, current_staff
 from policybound.domain.legal_holds import MAX_RECORDS_PER_HOLD, LegalHoldService
@@ -102,7 +103,8 @@ HoldId = Annotated[str, Path(pattern=_UUID, description="The hold's id")]
         "already past its retention, nothing is held (404, naming it). The ledger records the hold by ids, case "
         "reference and a hash of the reason."
     ),
-    tags=["legal holds"],
+    operation_id="placeLegalHold",
+    tags=[Tag.STAFF_LEGAL_HOLDS],
     middlewares=[json_body_guard],
     responses={
         201: {"description": "Held", "content": {"application/json": {"model": LegalHoldOut}}},
@@ -128,7 +130,8 @@ def place_legal_hold(
     "/v1/staff/legal-holds/<hold_id>",
     summary="A legal hold",
     description="The hold's case, records and state. The reason is not returned: it stays in the holds table.",
-    tags=["legal holds"],
+    operation_id="getLegalHold",
+    tags=[Tag.STAFF_LEGAL_HOLDS],
     responses={
         200: {"description": "The hold", "content": {"application/json": {"model": LegalHoldOut}}},
         **error_responses(_AUTH | {404: "not_found"}),
@@ -149,7 +152,8 @@ def get_legal_hold(
         "past its retention is destroyed by the next hourly sweep. Releasing again changes nothing "
         "(`already_released: true`)."
     ),
-    tags=["legal holds"],
+    operation_id="releaseLegalHold",
+    tags=[Tag.STAFF_LEGAL_HOLDS],
     responses={
         200: {"description": "Released", "content": {"application/json": {"model": ReleaseOut}}},
         **error_responses(_AUTH | {404: "not_found"}),

@@ -6,6 +6,7 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
+from policybound.api.openapi import Tag
 from policybound.api.staff.auth import StaffPrincipal, current_staff
 from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
 
@@ -22,7 +23,8 @@ class StaffMeOut(BaseModel):
     "/v1/staff/me",
     summary="The signed-in staff member",
     description="The user pool identity and groups this API sees for the caller's token. Holds no PI of subjects.",
-    tags=["staff"],
+    operation_id="getStaffSession",
+    tags=[Tag.STAFF_SESSION],
     responses=ok(200, StaffMeOut, "The caller") | error_responses(STAFF_ERRORS),
 )
 def who_am_i(staff: Annotated[StaffPrincipal, Depends(current_staff)]) -> StaffMeOut:

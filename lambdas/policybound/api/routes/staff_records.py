@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import staff_reads
+from policybound.api.openapi import Tag
 from policybound.api.staff.auth import current_actor, route_of
 from policybound.api.staff.schemas import (
     STAFF_ERRORS,
@@ -49,7 +50,8 @@ Purpose = Annotated[AccessPurpose | None, Query(description=PURPOSE_HELP)]
         "are listed only for rights_request, and records awaiting a legal representative only to the PI manager. "
         "A page can hold fewer than `limit` records; follow `next_cursor` until it is null."
     ),
-    tags=["staff: records"],
+    operation_id="listSubmissions",
+    tags=[Tag.STAFF_RECORDS],
     responses=ok(200, SubmissionPageOut, "A page of records")
     | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )
@@ -73,7 +75,8 @@ def list_submissions(
     "/v1/staff/submissions/<submission_id>",
     summary="Read one submission (staff, pi_manager)",
     description="The decrypted record, if its consent covers the purpose. " + PURPOSE_HELP,
-    tags=["staff: records"],
+    operation_id="getSubmission",
+    tags=[Tag.STAFF_RECORDS],
     responses=ok(200, StaffRecordOut, "The record")
     | error_responses(STAFF_ERRORS | {404: "not_found (unknown, destroyed or expired)", 422: "validation_failed"}),
 )
@@ -94,7 +97,8 @@ def read_submission(
         "Found through the keyed blind index of the address; the address itself is never stored or logged. "
         "Defaults to purpose rights_request (a request received in writing, by phone or by email, §6)."
     ),
-    tags=["staff: records"],
+    operation_id="findSubject",
+    tags=[Tag.STAFF_RECORDS],
     responses=ok(200, SubjectRecordsOut, "The subject's live records")
     | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )
@@ -117,7 +121,8 @@ def find_subject(
         "or blog_letter (or the one `purpose` named). Never restricted, pending_guardian or expired records, "
         "never inquirers. Recorded as an export."
     ),
-    tags=["staff: records"],
+    operation_id="getMarketingAudience",
+    tags=[Tag.STAFF_RECORDS],
     responses=ok(200, AudiencePageOut, "A page of the audience")
     | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )

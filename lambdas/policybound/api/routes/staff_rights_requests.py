@@ -16,6 +16,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import rights_request_service
 from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
 from policybound.api.rights_schemas import RightsRequestOut, RightsRequestsOut
 from policybound.api.staff.auth import current_actor, route_of
 from policybound.api.staff.schemas import STAFF_ERRORS, error_responses
@@ -43,7 +44,8 @@ _BODY = {400: "invalid_json", 415: "unsupported_media_type", 422: "validation_fa
         "Due 10 days after receipt. While a rectification request is open its records are restricted: not used, "
         "not provided, left out of the marketing audience (§6). Kept 3 years."
     ),
-    tags=["staff: rights requests"],
+    operation_id="receiveRightsRequest",
+    tags=[Tag.STAFF_RIGHTS_REQUESTS],
     middlewares=[json_body_guard],
     responses={201: {"description": "Recorded", "content": {"application/json": {"model": RightsRequestOut}}}}
     | error_responses(STAFF_ERRORS | _BODY),
@@ -64,7 +66,8 @@ def receive_rights_request(
     "/v1/staff/rights-requests",
     summary="Rights requests by status, overdue first (pi_manager)",
     description="Each with its due date and the days left (negative when overdue), earliest due first.",
-    tags=["staff: rights requests"],
+    operation_id="listRightsRequests",
+    tags=[Tag.STAFF_RIGHTS_REQUESTS],
     responses={200: {"description": "The requests"}} | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )
 def list_rights_requests(
@@ -78,7 +81,8 @@ def list_rights_requests(
 @router.get(
     "/v1/staff/rights-requests/<request_id>",
     summary="One rights request (pi_manager)",
-    tags=["staff: rights requests"],
+    operation_id="getRightsRequest",
+    tags=[Tag.STAFF_RIGHTS_REQUESTS],
     responses={200: {"description": "The request"}} | error_responses(STAFF_ERRORS | {404: "not_found"}),
 )
 def get_rights_request(
@@ -97,7 +101,8 @@ def get_rights_request(
         "sends the corrected items to every recipient the record was provided to. Fulfilling an erasure destroys "
         "the records (reason subject_erasure); records under a legal hold are kept and listed in retained_by_law."
     ),
-    tags=["staff: rights requests"],
+    operation_id="completeRightsRequest",
+    tags=[Tag.STAFF_RIGHTS_REQUESTS],
     middlewares=[json_body_guard],
     responses={200: {"description": "Completed"}}
     | error_responses(STAFF_ERRORS | _BODY | {404: "not_found", 409: "already_completed"}),

@@ -15,6 +15,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
 from policybound.api.dependencies import unsubscribe_service
+from policybound.api.openapi import Tag
 from policybound.api.schemas import ErrorOut, rfc3339
 from policybound.api.unsubscribe_page import STATE_WORDING, subscription_page, wants_html
 from policybound.domain.unsubscribe import Subscription, UnsubscribeService
@@ -65,7 +66,8 @@ def _responses(ok: str) -> dict[int, Any]:
         "A confirmation page (Korean and English) with a button that cancels the subscription; JSON when the "
         "request asks for it (`Accept: application/json`). Opening the link never cancels anything."
     ),
-    tags=["unsubscribe"],
+    operation_id="getUnsubscribeConfirmation",
+    tags=[Tag.UNSUBSCRIBE],
     responses=_responses("The subscription's state: `subscribed`, or `already_unsubscribed`"),
 )
 def confirm_unsubscribe(
@@ -83,7 +85,8 @@ def confirm_unsubscribe(
         "ledger entry with reason `unsubscribed`. Body: `List-Unsubscribe=One-Click` (form), JSON, or none. "
         "A second request with the same link changes nothing and answers `already_unsubscribed`."
     ),
-    tags=["unsubscribe"],
+    operation_id="unsubscribe",
+    tags=[Tag.UNSUBSCRIBE],
     responses=_responses("`unsubscribed`, `unsubscribed_pending_legal_hold` or `already_unsubscribed`"),
 )
 def unsubscribe(

@@ -1,0 +1,62 @@
+"""What the OpenAPI document groups and names: the tags of both apps, once.
+
+A generated client names its modules after the tags and its functions after the operation ids, so
+both are part of the API: every route gives a short camelCase `operation_id` that never changes and
+one of these tags (tests/unit/test_openapi_document.py walks the merged document for both).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from aws_lambda_powertools.event_handler.openapi.models import Tag as OpenAPITag
+
+
+class Tag(StrEnum):
+    POLICY = "Policy"
+    FORMS = "Forms"
+    RESOURCES = "Resources"
+    COOKIES = "Cookies"
+    RIGHTS = "Rights"
+    UNSUBSCRIBE = "Unsubscribe"
+    STAFF_SESSION = "Staff session"
+    STAFF_RECORDS = "Staff records"
+    STAFF_INQUIRIES = "Staff inquiries"
+    STAFF_LETTERS = "Staff letters"
+    STAFF_LEDGER = "Staff ledger"
+    STAFF_EVIDENCE = "Staff evidence"
+    STAFF_ACCESS_RIGHTS = "Staff access rights"
+    STAFF_INCIDENTS = "Staff incidents"
+    STAFF_LEGAL_HOLDS = "Staff legal holds"
+    STAFF_RIGHTS_REQUESTS = "Staff rights requests"
+    STAFF_DISCLOSURES = "Staff disclosures"
+
+
+_DESCRIPTIONS: dict[Tag, str] = {
+    Tag.POLICY: "The privacy policy in force, in English or Korean (the source of every label a page shows).",
+    Tag.FORMS: "The website's three forms (§1.1): validated, checked against consent, sealed and stored.",
+    Tag.RESOURCES: "The downloadable resources a resources-download form may request.",
+    Tag.COOKIES: "The cookie banner's choice (§7) and the visits an analytics consent allows (§1.2).",
+    Tag.RIGHTS: "A data subject views, corrects and erases their records after proving the address (§6).",
+    Tag.UNSUBSCRIBE: "The blog letter's one-click unsubscribe link (§4).",
+    Tag.STAFF_SESSION: "Who the signed-in staff member is and what their groups allow.",
+    Tag.STAFF_RECORDS: "Purpose-limited reads of submissions; each read writes an access record first.",
+    Tag.STAFF_INQUIRIES: "Contact-us inquiries and the replies to them.",
+    Tag.STAFF_LETTERS: "Letters to the marketing audience, each with a per-recipient unsubscribe link.",
+    Tag.STAFF_LEDGER: "The tamper-evident ledger, its verification and the monthly access review.",
+    Tag.STAFF_EVIDENCE: "For auditors: reconciliation of collected and destroyed records, destruction reports.",
+    Tag.STAFF_ACCESS_RIGHTS: "Granting and revoking staff groups, each change recorded.",
+    Tag.STAFF_INCIDENTS: "Breach response (§8): involved subjects, the 72-hour clock, notices.",
+    Tag.STAFF_LEGAL_HOLDS: "Records kept past their retention because a law requires it.",
+    Tag.STAFF_RIGHTS_REQUESTS: "Rights requests received in writing, by phone or by email, due in 10 days.",
+    Tag.STAFF_DISCLOSURES: "Provision to third parties on a basis §3 names.",
+}
+
+
+def openapi_tags(tags: tuple[Tag, ...] = tuple(Tag)) -> list[OpenAPITag | str]:
+    """The document's tag list with descriptions, in the order a reader meets them."""
+    return [OpenAPITag(name=tag.value, description=_DESCRIPTIONS[tag]) for tag in tags]
+
+
+STAFF_TAGS: tuple[Tag, ...] = tuple(tag for tag in Tag if tag.value.startswith("Staff "))
+PUBLIC_TAGS: tuple[Tag, ...] = tuple(tag for tag in Tag if tag not in STAFF_TAGS)
