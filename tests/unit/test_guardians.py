@@ -12,6 +12,7 @@ from policybound.domain.errors import Unavailable, ValidationFailed
 from policybound.domain.intake import ConsentGiven
 from policybound.domain.ledger import LedgerKind
 from policybound.domain.model import RecordStatus, Representative, RequestOrigin
+from policybound.domain.normalize import normalize_email
 from policybound.domain.rights import Relationship
 from policybound.domain.verification import CodeRejected
 from policybound.policy import FORMS, POLICY_VERSION, FormId
@@ -147,3 +148,44 @@ def test_the_child_sees_their_own_pending_record(world: RightsWorld) -> None:
     [view] = world.rights.records(world.rights.session(world.session_for(CHILD)))
     assert view.opened.record.submission_id == submission_id
     assert view.opened.record.status is RecordStatus.PENDING_GUARDIAN
+
+
+@pytest.mark.parametrize(
+    "own_address",
+    [
+        CHILD,
+        CHILD.replace("example.co.kr", "EXAMPLE.CO.KR"),
+        CHILD.replace("example", "ｅｘａｍｐｌｅ"),
+    ],
+)
+def test_a_child_cannot_name_their_own_mailbox_as_representative(world: RightsWorld, own_address: str) -> None:
+    consent = ConsentGiven(True, False, POLICY_VERSION, under_14=True)
+    with pytest.raises(ValidationFailed) as refused:
+        world.intake.submit(
+            FORMS[FormId.BLOG_SUBSCRIPTION],
+            dict(VALID_FIELDS["blog-subscription"]),
+            consent,
+            RequestOrigin(None, None),
+            Representative("Me Again", normalize_email(own_address), None),
+        )
+    assert refused.value.details[0].field == "legal_representative.email"
+    assert world.store.records == {}
+    assert world.mailer.sent == []
+
+
+def test_a_different_mailbox_that_only_looks_alike_may_represent(world: RightsWorld) -> None:
+    look_alike = CHILD.replace("s", "ſ", 1)
+    assert look_alike != CHILD
+    world.submit("blog-subscription", representative=Representative("Parent", normalize_email(look_alike), None))
+    assert any(mail.to == (normalize_email(look_alike),) for mail in world.mailer.sent)
+
+
+def test_a_childs_record_cannot_be_corrected_to_the_representatives_mailbox(world: RightsWorld) -> None:
+    submission_id = world.submit("blog-subscription", representative=PARENT)
+    world.guardians.confirm(submission_id, world.last_code(PARENT.email))
+    token = world.session_for(CHILD)
+    me = world.rights.session(token)
+    with pytest.raises(ValidationFailed) as refused:
+        world.rights.correct(me, submission_id, {"email": PARENT.email.replace("example.co.kr", "EXAMPLE.CO.KR")})
+    assert refused.value.details[0].field == "fields.email"
+    assert world.store.records[submission_id].subject == world.blind_index.subject_of(CHILD)

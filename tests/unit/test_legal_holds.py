@@ -59,7 +59,7 @@ def test_the_ledger_names_ids_and_case_never_the_reason_text() -> None:
 def test_a_hold_by_email_takes_every_live_record_of_that_person_and_no_one_elses() -> None:
     world = World()
     first = world.submit("contact-us")
-    second = world.submit("blog-subscription", email="MINJI@example.co.kr")  # same person, other case
+    second = world.submit("blog-subscription", email="minji@EXAMPLE.CO.KR")  # same mailbox, other spelling
     stranger = world.submit("contact-us", email="someone@example.co.kr")
 
     hold = world.holds.hold_subject("minji@example.co.kr", "CASE-3", "Investigation", STAFF_ID)

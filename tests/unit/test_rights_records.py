@@ -105,7 +105,7 @@ def test_correcting_the_email_moves_the_record_to_the_new_address(world: RightsW
     submission_id = world.submit("contact-us")
     me = session(world, MINJI)
     world.rights.correct(me, submission_id, {"email": "Minji.New@Example.co.kr"})
-    assert world.store.records[submission_id].subject == world.blind_index.subject_of("minji.new@example.co.kr")
+    assert world.store.records[submission_id].subject == world.blind_index.subject_of("Minji.New@example.co.kr")
     assert world.rights.records(me) == []
 
 

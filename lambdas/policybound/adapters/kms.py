@@ -76,7 +76,7 @@ class KmsKeyEncryptionKeys:
 
 
 class KmsBlindIndex:
-    """HMAC-SHA-256 of the case-folded address with a key that never leaves KMS."""
+    """HMAC-SHA-256 of the mailbox identity (`normalize.mailbox`) with a key that never leaves KMS."""
 
     def __init__(self, kms: Any, key_id: str) -> None:
         self._kms = kms

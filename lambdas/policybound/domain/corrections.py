@@ -18,6 +18,7 @@ from policybound.domain.clock import Clock
 from policybound.domain.disclosures import DisclosureService
 from policybound.domain.errors import FieldProblem, NotFound, ValidationFailed
 from policybound.domain.forms import validate_fields
+from policybound.domain.guardians import check_representative_differs
 from policybound.domain.intake import seal_payload
 from policybound.domain.ledger import LedgerDraft, LedgerKind
 from policybound.domain.model import PersonalData, StoredSubmission
@@ -87,6 +88,7 @@ class Corrector:
         merged = {name: value for name, value in current.items() if name not in patch}
         merged |= {name: value for name, value in patch.items() if value is not None}
         fields = validate_fields(record.form, merged, prefix)
+        check_representative_differs(fields["email"], opened.data.representative, f"{prefix}.email")
         changed = {
             name: fields.get(name)
             for name in policy.items

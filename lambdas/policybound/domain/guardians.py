@@ -16,9 +16,10 @@ from typing import Protocol
 
 from policybound.domain import retention
 from policybound.domain.clock import Clock
-from policybound.domain.errors import NotFound
+from policybound.domain.errors import FieldProblem, NotFound, ValidationFailed
 from policybound.domain.ledger import LedgerDraft, LedgerKind
 from policybound.domain.model import RecordStatus, Representative, StoredSubmission
+from policybound.domain.normalize import same_mailbox
 from policybound.domain.ports import Mailer, RecordChanges, SubmissionStore
 from policybound.domain.rights_mail import guardian_code
 from policybound.domain.verification import CodeRejected, OneTimeCodes
@@ -30,6 +31,16 @@ GUARDIAN_WINDOW = timedelta(days=7)
 def confirmation_deadline(received_at: datetime) -> datetime:
     """The end of a pending record's life: kept in the expiry index as its `retained_until`."""
     return (received_at + GUARDIAN_WINDOW).astimezone(POLICY_TIMEZONE)
+
+
+def check_representative_differs(child_email: str, representative: Representative | None, field: str) -> None:
+    """A child's own mailbox cannot consent for the child: the representative's must be another one
+    (compared as mailboxes, so no other spelling of the child's address passes)."""
+    if representative is not None and same_mailbox(child_email, representative.email):
+        raise ValidationFailed(
+            "The legal representative must confirm from their own email address, not the child's.",
+            (FieldProblem(field, "must be the legal representative's own address, not the child's"),),
+        )
 
 
 def code_key(submission_id: str) -> str:

@@ -18,7 +18,7 @@ from policybound.domain.errors import (
     Unavailable,
     ValidationFailed,
 )
-from policybound.domain.guardians import GuardianConfirmations, confirmation_deadline
+from policybound.domain.guardians import GuardianConfirmations, check_representative_differs, confirmation_deadline
 from policybound.domain.mail import subscription_confirmation
 from policybound.domain.model import (
     ConsentProof,
@@ -130,6 +130,7 @@ class IntakeService:
             for name, value in items.items()
             if name in form.required_items or (name in form.optional_items and consent.optional)
         }
+        check_representative_differs(kept["email"], representative, "legal_representative.email")
         dropped = tuple(name for name in form.optional_items if name in items and name not in kept)
         collected = tuple(name for name in form.items if name in kept)
 

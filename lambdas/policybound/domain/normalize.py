@@ -76,10 +76,31 @@ def normalize_item(name: str, value: str) -> str:
     return normalize_text(value, item)
 
 
-def subject_key(email: str) -> bytes:
-    """What the blind index is computed over: the normalised address, case-folded.
+def mailbox(email: str) -> str:
+    """The one identity of a mailbox: spellings mail systems deliver to the same place, and no others.
 
-    Mailbox local parts are case-sensitive in theory and never in practice; folding means a person
-    finds their records whichever way they typed their address.
+    The domain is case-insensitive and has one IDNA 2008 form, its A-label (`xn--…`), whatever
+    spelling was typed (U-label, punycode, fullwidth, any case); IDNA 2008 keeps ß, so busineß.com
+    and business.com stay two domains, as they are two registrations. The local part belongs to the
+    receiving server, which may treat it case-sensitively (RFC 5321 §2.4), so it is kept exactly as
+    written, up to canonical equivalence (NFC, which RFC 6532 asks of internationalised addresses).
+    No case folding and no compatibility mapping (ſ, K, ß→ss, fullwidth letters, ligatures): those
+    can name different mailboxes, and merging them would give one person another's records.
+    Every comparison of addresses — blind index, rights codes, staff look-ups, legal holds, the
+    guardian check — goes through this function.
     """
-    return email.casefold().encode()
+    try:
+        checked = validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise ValueError(f"is not a valid email address: {error}") from None
+    local_part = unicodedata.normalize("NFC", checked.local_part)
+    return f"{local_part}@{checked.ascii_domain.lower()}"
+
+
+def same_mailbox(one: str, other: str) -> bool:
+    return mailbox(one) == mailbox(other)
+
+
+def subject_key(email: str) -> bytes:
+    """What the blind index is computed over: the address's mailbox identity (see `mailbox`)."""
+    return mailbox(email).encode()
