@@ -21,6 +21,7 @@ from policybound.adapters.disclosures import DynamoDisclosureStore
 from policybound.adapters.dynamodb import EXPIRY_SHARDS, DynamoSubmissionStore
 from policybound.adapters.idempotency import PowertoolsIdempotency
 from policybound.adapters.incidents import DynamoIncidentStore
+from policybound.adapters.inquiries import DynamoInquiryStore
 from policybound.adapters.kms import KmsBlindIndex, KmsKeyedHash, KmsKeyEncryptionKeys
 from policybound.adapters.ledger import DynamoLedger
 from policybound.adapters.legal_holds import DynamoLegalHoldStore
@@ -39,6 +40,7 @@ from policybound.domain.destruction import Destroyer
 from policybound.domain.disclosures import DisclosureService
 from policybound.domain.guardians import GuardianConfirmations
 from policybound.domain.incidents import IncidentService
+from policybound.domain.inquiries import InquiryService
 from policybound.domain.intake import IntakeService
 from policybound.domain.legal_holds import LegalHoldService
 from policybound.domain.records import RecordReader
@@ -275,6 +277,19 @@ class Wiring:
             self.clock,
         )
 
+    # --- serving the collection purposes: inquiries, resources, letters ---
+
+    @cached_property
+    def inquiries(self) -> InquiryService:
+        return InquiryService(
+            DynamoInquiryStore(self.dynamodb, self.settings.records_table, self.store),
+            self.reader,
+            self.sealer,
+            self.access_recorder,
+            self.mailer,
+            self.clock,
+        )
+
     def providers(self) -> dict[Callable[[], Any], Callable[[], Any]]:
         """Route dependency providers and what replaces them; services are built on first use."""
         return {
@@ -293,4 +308,5 @@ class Wiring:
             dependencies.guardian_confirmations: lambda: self.guardians,
             dependencies.disclosure_service: lambda: self.disclosures,
             dependencies.rights_request_service: lambda: self.rights_requests,
+            dependencies.inquiry_service: lambda: self.inquiries,
         }

@@ -229,6 +229,11 @@ def drive_staff_flows(apis: Apis, ids: dict[str, str]) -> None:
     )
     ok(manager.get(f"/v1/staff/incidents/{incident['incident_id']}"))
     ok(manager.post(f"/v1/staff/incidents/{incident['incident_id']}/notices"))
+    # Inquiries: a new one is listed, noted in progress, answered by mail.
+    inquiry = ok(post(apis.client, "/v1/forms/contact-us", submission("contact-us")))["submission_id"]
+    ok(staff.get("/v1/staff/inquiries", query_string={"handling": "open"}))
+    ok(staff.patch(f"/v1/staff/inquiries/{inquiry}", json={"state": "in_progress", "assignee": "staff"}))
+    ok(staff.post(f"/v1/staff/inquiries/{inquiry}/replies", json={"body": "We will call you."}))
 
 
 def spec(name: str) -> FunctionSpec:

@@ -15,6 +15,7 @@ from policybound.domain.cookies import CookieConsentService
 from policybound.domain.disclosures import DisclosureService
 from policybound.domain.guardians import GuardianConfirmations
 from policybound.domain.incidents import IncidentService
+from policybound.domain.inquiries import InquiryService
 from policybound.domain.intake import IntakeService
 from policybound.domain.legal_holds import LegalHoldService
 from policybound.domain.rights import RightsService
@@ -101,3 +102,10 @@ def disclosure_service() -> DisclosureService:
 
 def rights_request_service() -> RightsRequestService:
     _not_wired("rights_request_service")
+
+
+# --- serving the collection purposes: inquiries, resources, letters ---
+
+
+def inquiry_service() -> InquiryService:
+    _not_wired("inquiry_service")

@@ -19,6 +19,7 @@ from policybound.api.routes import (
     staff_access_rights,
     staff_disclosures,
     staff_incidents,
+    staff_inquiries,
     staff_ledger,
     staff_legal_holds,
     staff_me,
@@ -41,6 +42,7 @@ def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResol
     app.include_router(staff_incidents.router)
     app.include_router(staff_rights_requests.router)
     app.include_router(staff_disclosures.router)
+    app.include_router(staff_inquiries.router)
     app.use(middlewares=[staff_access_middleware])
     register_error_handlers(app, gate=admit)
     return app

@@ -30,3 +30,26 @@ def subscription_confirmation(to: str, unsubscribe_url: str, retained_until: str
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },
     )
+
+
+def _quoted(text: str) -> str:
+    return "\n".join(f"> {line}" for line in text.splitlines()) or "> "
+
+
+def inquiry_reply(to: str, name: str, inquiry: str, body: str) -> OutgoingMail:
+    """A member of staff's answer to a contact-us inquiry, framed in both languages with the question."""
+    contact = CONTACTS[0].email
+    text = (
+        f"{name}님, {COMPANY.ko}에 문의해 주셔서 감사합니다. 문의하신 내용에 대한 답변입니다.\n\n"
+        f"{body}\n\n"
+        f"문의 내용:\n{_quoted(inquiry)}\n\n"
+        f"개인정보 관련 문의: {contact}\n\n"
+        "----\n\n"
+        f"Dear {name}, thank you for contacting {COMPANY.en}. Here is our answer to your inquiry (above).\n"
+        f"Questions about your personal information: {contact}\n"
+    )
+    return OutgoingMail(
+        to=(to,),
+        subject=f"[{COMPANY.en}] 문의하신 내용에 대한 답변 / Reply to your inquiry",
+        text=text,
+    )

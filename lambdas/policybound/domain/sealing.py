@@ -50,3 +50,18 @@ class EnvelopeSealer:
         kek = self._keks.unwrap(key.kek_ciphertext)
         data_key = _decrypt(kek, key.wrapped, _aad(b"key", submission_id))
         return _decrypt(data_key, blob.ciphertext, _aad(b"record", submission_id))
+
+    # Parts added to a record after intake (an inquiry's replies) are sealed under the record's own data
+    # key: destroying the record's key destroys them too, and every backup copy of them.
+
+    def _data_key(self, submission_id: str, key: WrappedKey) -> bytes:
+        kek = self._keks.unwrap(key.kek_ciphertext)
+        return _decrypt(kek, key.wrapped, _aad(b"key", submission_id))
+
+    def seal_part(self, submission_id: str, part: str, key: WrappedKey, plaintext: bytes) -> SealedBlob:
+        aad = _aad(part.encode(), submission_id)
+        return SealedBlob(_encrypt(self._data_key(submission_id, key), plaintext, aad))
+
+    def open_part(self, submission_id: str, part: str, key: WrappedKey, blob: SealedBlob) -> bytes:
+        aad = _aad(part.encode(), submission_id)
+        return _decrypt(self._data_key(submission_id, key), blob.ciphertext, aad)

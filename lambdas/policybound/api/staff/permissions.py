@@ -55,6 +55,10 @@ ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
     ("GET", "/v1/staff/rights-requests/<request_id>"): MANAGER,
     ("POST", "/v1/staff/rights-requests/<request_id>/complete"): MANAGER,
     ("POST", "/v1/staff/disclosures"): MANAGER,
+    # --- inquiries: answers and status management (§2) ------------------------------------------
+    ("GET", "/v1/staff/inquiries"): PI_HANDLERS,
+    ("POST", "/v1/staff/inquiries/<submission_id>/replies"): PI_HANDLERS,
+    ("PATCH", "/v1/staff/inquiries/<submission_id>"): PI_HANDLERS,
 }
 
 

@@ -1,0 +1,62 @@
+"""Serving the collection purposes in local mode, as a user runs it (`python -m local`, real HTTP):
+an inquiry is answered by staff and the person gets the reply."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from tests.conftest import submission
+from tests.e2e.conftest import LocalServer
+
+
+def staff_token(server: LocalServer, username: str) -> str:
+    response = requests.post(f"{server.api_url}/_local/staff-token", json={"username": username}, timeout=30)
+    assert response.status_code == 200, response.text
+    return str(response.json()["id_token"])
+
+
+def outbox(server: LocalServer) -> list[dict[str, Any]]:
+    response = requests.get(f"{server.api_url}/_local/outbox", timeout=30)
+    assert response.status_code == 200
+    mails: list[dict[str, Any]] = response.json()
+    return mails
+
+
+def submit(server: LocalServer, form: str, **fields: Any) -> str:
+    response = requests.post(f"{server.api_url}/v1/forms/{form}", json=submission(form, **fields), timeout=30)
+    assert response.status_code == 201, response.text
+    return str(response.json()["submission_id"])
+
+
+def test_staff_answer_an_inquiry_and_the_person_gets_the_reply(local_server: LocalServer) -> None:
+    asked = submit(local_server, "contact-us", email="asker.e2e@example.co.kr", inquiry="Do you support Seoul?")
+    bearer = {"Authorization": f"Bearer {staff_token(local_server, 'staff')}"}
+
+    listed = requests.get(
+        f"{local_server.api_url}/v1/staff/inquiries?handling=open&limit=100", headers=bearer, timeout=30
+    )
+    assert listed.status_code == 200, listed.text
+    mine = [i for i in listed.json()["items"] if i["submission_id"] == asked]
+    assert mine
+    assert mine[0]["handling"]["state"] == "open"
+    assert mine[0]["waiting_seconds"] >= 0
+
+    reply = requests.post(
+        f"{local_server.api_url}/v1/staff/inquiries/{asked}/replies",
+        json={"body": "Yes: everything stays in AWS Seoul. 네, 서울 리전에만 보관합니다."},
+        headers=bearer,
+        timeout=30,
+    )
+    assert reply.status_code == 201, reply.text
+    assert reply.json()["handling"]["state"] == "answered"
+
+    mail = [m for m in outbox(local_server) if m["to"] == ["asker.e2e@example.co.kr"]][-1]
+    assert "everything stays in AWS Seoul" in mail["text"]
+    assert "Do you support Seoul?" in mail["text"]
+    assert mail["headers"]["From"] == "no-reply@policybound.local"
+    answered = requests.get(
+        f"{local_server.api_url}/v1/staff/inquiries?handling=answered&limit=100", headers=bearer, timeout=30
+    ).json()["items"]
+    assert asked in [i["submission_id"] for i in answered]

@@ -1,0 +1,197 @@
+"""Inquiries through the real adapters on moto: listing oldest first by handling state, replies mailed
+and kept sealed under the record's own key, handling notes, and the purpose and status checks."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from werkzeug.test import Client
+
+from local.gateway import Gateway
+from local.outbox import sent_mail
+from policybound.api.app import create_app
+from policybound.api.staff.auth import Role
+from policybound.api.staff_app import create_staff_app, staff_openapi_json
+from policybound.domain.clock import FixedClock
+from policybound.domain.ledger import LedgerKind
+from policybound.settings import settings_from
+from policybound.wiring import Wiring
+from tests.conftest import NOW, _web_root, submission
+from tests.staff_support import FakeAuthorizer, StaffClient, error_code, json_of
+
+
+@dataclass
+class InquiriesAws(StaffClient):
+    public: Client
+    wiring: Wiring
+
+    def submit(self, form: str, **overrides: Any) -> str:
+        self.clock.at += timedelta(minutes=1)
+        response = self.public.post(
+            f"/v1/forms/{form}",
+            data=json.dumps(submission(form, **overrides)),
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return str(json_of(response)["submission_id"])
+
+    def access_records(self) -> list[dict[str, Any]]:
+        return [dict(e.payload) for e in self.wiring.ledger.entries(LedgerKind.ACCESS, limit=1000)]
+
+
+@pytest.fixture
+def inquiries(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> InquiriesAws:
+    monkeypatch.setenv("STAFF_USER_POOL_ID", "ap-northeast-2_Test")
+    settings = settings_from(os.environ)
+    clock = FixedClock(NOW)
+    wiring = Wiring(settings, clock=clock)
+    public = create_app(settings.allowed_origins)
+    public.dependency_overrides.update(wiring.providers())
+    staff = create_staff_app(settings.allowed_origins)
+    staff.dependency_overrides.update(wiring.providers())
+    gateway = Gateway(
+        public.resolve,
+        lambda: staff_openapi_json(staff),
+        site_root=_web_root(),
+        local_routes={},
+        staff_handler=staff.resolve,
+        staff_authorizer=(authorizer := FakeAuthorizer()),
+    )
+    return InquiriesAws(Client(gateway), staff, authorizer, clock, Client(gateway), wiring)
+
+
+def _reply(caller: Any, submission_id: str, body: str) -> Any:
+    return caller.post(
+        f"/v1/staff/inquiries/{submission_id}/replies",
+        data=json.dumps({"body": body}),
+        headers={"Content-Type": "application/json"},
+    )
+
+
+def test_open_inquiries_are_listed_oldest_first_with_their_waiting_time(inquiries: InquiriesAws) -> None:
+    first = inquiries.submit("contact-us", name="First Asker")
+    second = inquiries.submit("contact-us", name="Second Asker")
+    inquiries.submit("blog-subscription")
+    inquiries.clock.at += timedelta(hours=2)
+    caller = inquiries.as_role(Role.STAFF)
+
+    page = json_of(caller.get("/v1/staff/inquiries?handling=open&limit=1"))
+    assert [i["submission_id"] for i in page["items"]] == [first]
+    assert page["items"][0]["handling"]["state"] == "open"
+    # Asked two minutes before the clock moved two hours on.
+    assert page["items"][0]["waiting_seconds"] == 2 * 3600 + 2 * 60
+    assert page["items"][0]["fields"]["name"] == "First Asker"
+    rest = json_of(caller.get(f"/v1/staff/inquiries?handling=open&limit=1&cursor={page['next_cursor']}"))
+    assert [i["submission_id"] for i in rest["items"]] == [second]
+    listed = [r for r in inquiries.access_records() if r["action"] == "list"]
+    assert [r["submission_ids"] for r in listed] == [[first], [second]]
+    assert all(r["purposes"] == ["inquiry_response"] for r in listed)
+
+
+def test_a_reply_is_mailed_kept_sealed_and_marks_the_inquiry_answered(inquiries: InquiriesAws) -> None:
+    asked = inquiries.submit("contact-us", email="asker@example.co.kr", inquiry="When can you call?")
+    waiting = inquiries.submit("contact-us")
+    inquiries.clock.at += timedelta(hours=3)
+    caller = inquiries.as_role(Role.STAFF, username="kim.staff")
+
+    response = _reply(caller, asked, "We will call you tomorrow at 10:00. 내일 10시에 연락드리겠습니다.")
+
+    assert response.status_code == 201, response.get_data(as_text=True)
+    sent = json_of(response)
+    assert sent["handling"]["state"] == "answered"
+    mail = sent_mail()[-1]
+    assert mail["to"] == ["asker@example.co.kr"]
+    assert mail["headers"]["From"] == inquiries.wiring.settings.mail_sender
+    assert "We will call you tomorrow at 10:00." in mail["text"]
+    assert "When can you call?" in mail["text"]
+    assert "문의" in mail["text"]
+    # Kept on the record, and only sealed: the reply's text appears nowhere in clear.
+    item = inquiries.wiring.dynamodb.get_item(
+        TableName=inquiries.wiring.settings.records_table, Key={"submission_id": {"S": asked}}
+    )["Item"]
+    assert b"call you tomorrow" not in json.dumps(item, default=str).encode()
+    assert len(item["replies"]["L"]) == 1
+    notify = [r for r in inquiries.access_records() if r["action"] == "notify"]
+    assert notify
+    assert notify[-1]["submission_ids"] == [asked]
+    assert notify[-1]["username"] == "kim.staff"
+
+    answered = json_of(caller.get("/v1/staff/inquiries?handling=answered"))["items"]
+    assert [i["submission_id"] for i in answered] == [asked]
+    assert answered[0]["replies"][0]["body"].startswith("We will call you tomorrow")
+    assert answered[0]["waiting_seconds"] == 3 * 3600 + 60  # a minute before the other, answered three hours after it
+    still_open = json_of(caller.get("/v1/staff/inquiries?handling=open"))["items"]
+    assert [i["submission_id"] for i in still_open] == [waiting]
+
+
+def test_destroying_the_record_destroys_its_replies(inquiries: InquiriesAws) -> None:
+    asked = inquiries.submit("contact-us")
+    caller = inquiries.as_role(Role.STAFF)
+    assert _reply(caller, asked, "Answer").status_code == 201
+    record = inquiries.wiring.store.get(asked)
+    assert record is not None
+    from policybound.domain.destruction import DestructionReason
+
+    inquiries.wiring.destroyer.destroy(record, DestructionReason.SUBJECT_ERASURE)
+    assert inquiries.wiring.store.get_key(asked) is None
+    assert _reply(caller, asked, "Again").status_code == 404
+
+
+def test_replies_only_to_inquiries_collected_for_inquiry_response(inquiries: InquiriesAws) -> None:
+    subscriber = inquiries.submit("blog-subscription")
+    caller = inquiries.as_role(Role.PI_MANAGER)
+    before = len(sent_mail())
+    response = _reply(caller, subscriber, "Hello")
+    assert response.status_code == 404
+    assert _reply(caller, "00000000-0000-4000-8000-000000000000", "Hello").status_code == 404
+    assert len(sent_mail()) == before
+
+
+def test_a_restricted_inquiry_is_not_answered(inquiries: InquiriesAws) -> None:
+    asked = inquiries.submit("contact-us")
+    assert inquiries.wiring.store.restrict(asked, "request-1")
+    before = len(sent_mail())
+    response = _reply(inquiries.as_role(Role.STAFF), asked, "Hello")
+    assert response.status_code == 409
+    assert error_code(response) == "record_not_usable"
+    assert len(sent_mail()) == before
+
+
+def test_handling_notes_in_progress_and_assignee_until_answered(inquiries: InquiriesAws) -> None:
+    asked = inquiries.submit("contact-us")
+    caller = inquiries.as_role(Role.STAFF, username="lee.staff")
+    path = f"/v1/staff/inquiries/{asked}"
+    body = {"state": "in_progress", "assignee": "lee.staff"}
+    response = caller.patch(path, data=json.dumps(body), headers={"Content-Type": "application/json"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert json_of(response)["state"] == "in_progress"
+    listed = json_of(caller.get("/v1/staff/inquiries?handling=open"))["items"][0]["handling"]
+    assert listed["state"] == "in_progress"
+    assert listed["assignee"] == "lee.staff"
+    assert listed["updated_by"] == "lee.staff"
+
+    answered = {"state": "answered"}
+    response = caller.patch(path, data=json.dumps(answered), headers={"Content-Type": "application/json"})
+    assert response.status_code == 422
+    assert _reply(caller, asked, "Done").status_code == 201
+    response = caller.patch(path, data=json.dumps(body), headers={"Content-Type": "application/json"})
+    assert response.status_code == 409
+
+
+def test_reply_bodies_are_checked(inquiries: InquiriesAws) -> None:
+    asked = inquiries.submit("contact-us")
+    caller = inquiries.as_role(Role.STAFF)
+    assert _reply(caller, asked, "   ").status_code == 422
+    assert _reply(caller, asked, "x" * 10_001).status_code == 422
+    extra = caller.post(
+        f"/v1/staff/inquiries/{asked}/replies",
+        data=json.dumps({"body": "Hi", "cc": "someone@example.com"}),
+        headers={"Content-Type": "application/json"},
+    )
+    assert extra.status_code == 422
+    assert inquiries.as_role(Role.AUDITOR).get("/v1/staff/inquiries").status_code == 403
