@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from policybound.api.dependencies import inquiry_service
 from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
 from policybound.api.schemas import rfc3339
 from policybound.api.staff.auth import current_actor, route_of
 from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, error_responses, ok
@@ -32,7 +33,7 @@ from policybound.domain.inquiries import (
 from policybound.domain.staff import Actor
 
 router = APIGatewayRouter()
-TAGS = ["Staff inquiries"]
+
 _UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 SubmissionId = Annotated[str, Path(pattern=_UUID, description="The inquiry's submission id (a contact-us record)")]
 _GONE = {404: "not_found (unknown, destroyed or expired, or not an inquiry)"}
@@ -141,7 +142,7 @@ class HandlingIn(BaseModel):
         "waiting (open or in progress), `answered` those answered. A page can hold fewer than `limit`; follow "
         "`next_cursor` until it is null. Recorded as a listing (access record) before anything is returned."
     ),
-    tags=TAGS,
+    tags=[Tag.STAFF_INQUIRIES],
     operation_id="listInquiries",
     responses=ok(200, InquiryPageOut, "A page of inquiries")
     | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
@@ -167,7 +168,7 @@ def list_inquiries(
         "inquiry answered. Only active, live records collected for inquiry_response. An access record (notify) "
         "is written before the address is used."
     ),
-    tags=TAGS,
+    tags=[Tag.STAFF_INQUIRIES],
     operation_id="replyToInquiry",
     middlewares=[json_body_guard],
     responses=ok(201, ReplySentOut, "Mailed and kept")
@@ -197,7 +198,7 @@ def reply_to_inquiry(
         "Marks an inquiry in progress (and who handles it) or back to open. Internal only: nothing is mailed. "
         "An answered inquiry's handling is closed (409)."
     ),
-    tags=TAGS,
+    tags=[Tag.STAFF_INQUIRIES],
     operation_id="updateInquiryHandling",
     middlewares=[json_body_guard],
     responses=ok(200, HandlingOut, "The handling now")
