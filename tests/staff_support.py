@@ -29,11 +29,14 @@ from policybound.domain.intake import ConsentGiven, IntakeService
 from policybound.domain.ledger import LedgerEntry, LedgerKind
 from policybound.domain.model import RequestOrigin
 from policybound.domain.records import RecordReader
+from policybound.domain.rights import RightsKind
+from policybound.domain.rights_requests import Channel, IdentityCheck, RightsRequest, due_on
 from policybound.domain.sealing import EnvelopeSealer
 from policybound.domain.staff_reads import StaffReads
 from policybound.domain.staff_sessions import StaffSessions
 from policybound.policy import FORMS, POLICY_VERSION, FormId
 from tests.fakes import FakeBlindIndex, FakeKeks, FakeLedger, FakeMailer, FakeStore
+from tests.rights_fakes import FakeRightsRequestStore
 from tests.staff_fakes import FakeDirectory, FakeFormIndex, FakeIncidentStore, FakeSessionStore
 
 SOURCE_IP = "127.0.0.1"
@@ -130,6 +133,8 @@ class StaffApi(StaffClient):
     sessions: FakeSessionStore
     index: FakeFormIndex
     intake: IntakeService
+    blind_index: FakeBlindIndex
+    requests: FakeRightsRequestStore
 
     def submit(self, form: str, fields: dict[str, str], optional: bool = True) -> str:
         """Store a submission as the public API would, one microsecond after the previous one."""
@@ -143,6 +148,24 @@ class StaffApi(StaffClient):
             RequestOrigin(source_ip="198.51.100.7", user_agent="pytest"),
         )
         return receipt.submission_id
+
+    def open_rights_request(self, email: str, submission_ids: Iterable[str] = ()) -> str:
+        """An open rights request of the person with this address, as the PI manager records one."""
+        now = self.clock.now()
+        request = RightsRequest(
+            request_id=f"rr-{len(self.requests.requests) + 1}",
+            channel=Channel.PHONE,
+            kind=RightsKind.ACCESS,
+            identity_verification=IdentityCheck.PHONE_CALLBACK,
+            subject=self.blind_index.subject_of(email),
+            submission_ids=tuple(submission_ids),
+            received_at=now,
+            due_on=due_on(now),
+            recorded_by="sub-manager",
+            keep_until=now + timedelta(days=3 * 365),
+        )
+        self.requests.requests[request.request_id] = request
+        return request.request_id
 
     def access_records(self) -> list[LedgerEntry]:
         return list(self.ledger.chains.get(LedgerKind.ACCESS, []))
@@ -166,11 +189,12 @@ def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
     recorder = AccessRecorder(ledger, clock)
     index = FakeFormIndex(store)
     directory, incident_store, session_store = FakeDirectory(), FakeIncidentStore(ledger), FakeSessionStore()
+    requests = FakeRightsRequestStore()
     app = create_staff_app(["https://www.example.com"])
     app.dependency_overrides.update(
         {
             dependencies.staff_sessions: lambda: StaffSessions(session_store, clock),
-            dependencies.staff_reads: lambda: StaffReads(index, reader, blind_index, recorder),
+            dependencies.staff_reads: lambda: StaffReads(index, reader, blind_index, recorder, requests),
             dependencies.ledger_reader: lambda: ledger,
             dependencies.access_rights: lambda: AccessRights(directory, ledger, clock),
             dependencies.incident_service: lambda: IncidentService(
@@ -200,6 +224,8 @@ def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
         sessions=session_store,
         index=index,
         intake=intake,
+        blind_index=blind_index,
+        requests=requests,
     )
 
 

@@ -174,6 +174,7 @@ class Wiring:
             self.reader,
             KmsBlindIndex(self.kms, self.settings.blind_index_key_id),
             self.access_recorder,
+            self.rights_request_store,
         )
 
     @cached_property
@@ -265,9 +266,13 @@ class Wiring:
         )
 
     @cached_property
+    def rights_request_store(self) -> DynamoRightsRequestStore:
+        return DynamoRightsRequestStore(self.dynamodb, self.settings.rights_requests_table, self.ledger)
+
+    @cached_property
     def rights_requests(self) -> RightsRequestService:
         return RightsRequestService(
-            DynamoRightsRequestStore(self.dynamodb, self.settings.rights_requests_table, self.ledger),
+            self.rights_request_store,
             self.store,
             self.reader,
             self.destroyer,

@@ -96,9 +96,12 @@ def test_restricted_records_are_only_read_for_the_subjects_own_request(staff_api
     assert caller.get(f"/v1/staff/submissions/{inquiry_id}").status_code == 403
     assert json_of(caller.get("/v1/staff/submissions", query_string={"form": "contact-us"}))["items"] == []
 
-    listed = caller.get("/v1/staff/submissions", query_string={"status": "restricted", "purpose": "rights_request"})
+    request_id = staff_api.open_rights_request(INQUIRY["email"])
+    granted = {"purpose": "rights_request", "rights_request_id": request_id}
+    manager = staff_api.as_role(Role.PI_MANAGER)
+    listed = manager.get("/v1/staff/submissions", query_string={"status": "restricted"} | granted)
     assert [item["submission_id"] for item in json_of(listed)["items"]] == [inquiry_id]
-    read = caller.get(f"/v1/staff/submissions/{inquiry_id}", query_string={"purpose": "rights_request"})
+    read = manager.get(f"/v1/staff/submissions/{inquiry_id}", query_string=granted)
     assert read.status_code == 200
     assert json_of(read)["origin"]["source_ip"] == "198.51.100.7"  # the subject may see their consent proof
     assert caller.get("/v1/staff/submissions", query_string={"status": "restricted"}).status_code == 403
@@ -107,7 +110,7 @@ def test_restricted_records_are_only_read_for_the_subjects_own_request(staff_api
 def test_records_awaiting_a_legal_representative_are_for_the_pi_manager_only(staff_api: StaffApi) -> None:
     inquiry_id = staff_api.submit("contact-us", INQUIRY)
     set_status(staff_api, inquiry_id, "pending_guardian")
-    query = {"purpose": "rights_request"}
+    query = {"purpose": "rights_request", "rights_request_id": staff_api.open_rights_request(INQUIRY["email"])}
     assert (
         staff_api.as_role(Role.STAFF).get(f"/v1/staff/submissions/{inquiry_id}", query_string=query).status_code == 403
     )
@@ -198,7 +201,7 @@ def test_subject_lookup_finds_every_record_of_the_address_through_the_blind_inde
     assert body["count"] == 2
     (record,) = staff_api.access_records()
     assert record.payload["action"] == "lookup"
-    assert record.payload["purposes"] == ["rights_request"]
+    assert record.payload["purposes"] == ["blog_letter", "inquiry_response"]  # each record's own purpose
     assert INQUIRY["email"] not in json.dumps(record.payload)
 
 

@@ -34,6 +34,7 @@ def world(staff_api: StaffApi) -> RightsWorld:
                 world.reader,
                 world.blind_index,
                 AccessRecorder(world.store.ledger, world.clock),
+                world.request_store,
             ),
         }
     )

@@ -14,7 +14,7 @@ from enum import StrEnum
 from dateutil.relativedelta import relativedelta
 
 from policybound.domain.clock import Clock
-from policybound.domain.ledger import LedgerDraft, LedgerEntry, LedgerKind
+from policybound.domain.ledger import LedgerDraft, LedgerEntry, LedgerKind, LedgerValue
 from policybound.domain.ports import LedgerStore
 from policybound.domain.staff import Actor
 from policybound.policy import Purpose
@@ -67,23 +67,22 @@ class AccessRecorder:
         purposes: Iterable[AccessPurpose],
         submission_ids: Iterable[str],
         route: str,
+        rights_request_id: str | None = None,
     ) -> LedgerEntry:
+        """`rights_request_id`: the open request a read for rights_request answers (named in the entry)."""
         now = self._clock.now()
         ids = list(dict.fromkeys(submission_ids))
-        return self._ledger.append(
-            LedgerDraft(
-                kind=LedgerKind.ACCESS,
-                at=now,
-                payload={
-                    "user_id": actor.user_id,
-                    "username": actor.username,
-                    "source_ip": actor.source_ip,
-                    "action": action.value,
-                    "purposes": sorted({p.value for p in purposes}),
-                    "route": route,
-                    "submission_ids": ids,
-                    "count": len(ids),
-                    "retain_until": retain_until(now, ACCESS_RECORD_RETENTION),
-                },
-            )
-        )
+        payload: dict[str, LedgerValue] = {
+            "user_id": actor.user_id,
+            "username": actor.username,
+            "source_ip": actor.source_ip,
+            "action": action.value,
+            "purposes": sorted({p.value for p in purposes}),
+            "route": route,
+            "submission_ids": ids,
+            "count": len(ids),
+            "retain_until": retain_until(now, ACCESS_RECORD_RETENTION),
+        }
+        if rights_request_id:
+            payload["rights_request_id"] = rights_request_id
+        return self._ledger.append(LedgerDraft(kind=LedgerKind.ACCESS, at=now, payload=payload))

@@ -245,7 +245,9 @@ class RightsRequestService:
                 self._records.lift_restriction(submission_id, request.request_id)
             raise
         # Finding whose records these are is a lookup of personal information: on record, by id only.
-        self._access.record(actor, AccessAction.LOOKUP, [AccessPurpose.RIGHTS_REQUEST], ids, route)
+        self._access.record(
+            actor, AccessAction.LOOKUP, [AccessPurpose.RIGHTS_REQUEST], ids, route, rights_request_id=request.request_id
+        )
         return request
 
     def get(self, request_id: str) -> RightsRequest:
@@ -269,7 +271,14 @@ class RightsRequestService:
             changing = list(request.submission_ids)
         if changing:
             # Written before anything changes: no correction or erasure by staff goes unrecorded.
-            self._access.record(actor, AccessAction.CHANGE, [AccessPurpose.RIGHTS_REQUEST], changing, route)
+            self._access.record(
+                actor,
+                AccessAction.CHANGE,
+                [AccessPurpose.RIGHTS_REQUEST],
+                changing,
+                route,
+                rights_request_id=request.request_id,
+            )
 
         corrected: list[str] = []
         for plan in plans:

@@ -33,12 +33,21 @@ router = APIGatewayRouter()
 
 PURPOSE_HELP = (
     "Why you read it: one of the purposes the records were collected for (inquiry_response, resource_delivery, "
-    "email_marketing, blog_letter) or rights_request (answering the subject's own request). Written into the "
-    "access record. Records are returned only if their consent covers it."
+    "email_marketing, blog_letter) or rights_request (answering the subject's own request: PI manager only, with "
+    "rights_request_id naming the open request; only that person's records). Written into the access record. "
+    "Records are returned only if their consent covers it; without a purpose, each form's own first purpose."
 )
 Limit = Annotated[int, Query(ge=1, le=100, description="Records per page (1-100).")]
 Cursor = Annotated[str | None, Query(max_length=4096, description="next_cursor of the previous page.")]
 Purpose = Annotated[AccessPurpose | None, Query(description=PURPOSE_HELP)]
+RightsRequestId = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=64,
+        description="With purpose=rights_request: the open rights request being answered (named in the access record).",
+    ),
+]
 
 
 @router.get(
@@ -62,11 +71,19 @@ def list_submissions(
     form: Annotated[FormId | None, Query(description="Only this form.")] = None,
     status: Annotated[RecordStatus, Query(description="Only records with this status.")] = RecordStatus.ACTIVE,
     purpose: Purpose = None,
+    rights_request_id: RightsRequestId = None,
     limit: Limit = 25,
     cursor: Cursor = None,
 ) -> SubmissionPageOut:
     page = reads.submissions(
-        actor, form=form, status=status, purpose=purpose, limit=limit, cursor=cursor, route=route_of(request)
+        actor,
+        form=form,
+        status=status,
+        purpose=purpose,
+        limit=limit,
+        cursor=cursor,
+        route=route_of(request),
+        rights_request_id=rights_request_id,
     )
     return SubmissionPageOut(items=[StaffRecordOut.of(view) for view in page.items], next_cursor=page.next_cursor)
 
@@ -86,8 +103,9 @@ def read_submission(
     actor: Annotated[Actor, Depends(current_actor)],
     reads: Annotated[StaffReads, Depends(staff_reads)],
     purpose: Purpose = None,
+    rights_request_id: RightsRequestId = None,
 ) -> StaffRecordOut:
-    return StaffRecordOut.of(reads.submission(actor, submission_id, purpose, route_of(request)))
+    return StaffRecordOut.of(reads.submission(actor, submission_id, purpose, route_of(request), rights_request_id))
 
 
 @router.get(
@@ -95,7 +113,9 @@ def read_submission(
     summary="Every live record of one person, by email address (staff, pi_manager)",
     description=(
         "Found through the keyed blind index of the address; the address itself is never stored or logged. "
-        "Defaults to purpose rights_request (a request received in writing, by phone or by email, §6)."
+        "Without a purpose each record is shown for its own form's first purpose (never restricted or pending "
+        "ones). To answer the person's rights request (§6), the PI manager reads with purpose=rights_request and "
+        "rights_request_id."
     ),
     operation_id="findSubject",
     tags=[Tag.STAFF_RECORDS],
@@ -108,8 +128,9 @@ def find_subject(
     actor: Annotated[Actor, Depends(current_actor)],
     reads: Annotated[StaffReads, Depends(staff_reads)],
     purpose: Purpose = None,
+    rights_request_id: RightsRequestId = None,
 ) -> SubjectRecordsOut:
-    views = reads.subject(actor, email, purpose, route_of(request))
+    views = reads.subject(actor, email, purpose, route_of(request), rights_request_id)
     return SubjectRecordsOut(items=[StaffRecordOut.of(view) for view in views], count=len(views))
 
 
