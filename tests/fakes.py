@@ -122,19 +122,19 @@ class FakeStore:
         self.ledger.append(entry)
         return DestroyOutcome.DESTROYED
 
-    def end_held_subscription(
-        self, submission_id: str, unsubscribe_hash: str, now_epoch: int, entry: LedgerDraft
+    def end_held_use(
+        self, submission_id: str, now_epoch: int, reason: str, entry: LedgerDraft, unsubscribe_hash: str | None = None
     ) -> bool:
         record = self.records.get(submission_id)
         if (
             record is None
             or submission_id not in self.held
-            or record.unsubscribe_hash != unsubscribe_hash
+            or (unsubscribe_hash is not None and record.unsubscribe_hash != unsubscribe_hash)
             or retention.epoch_seconds(record.retained_until) <= now_epoch
         ):
             return False
         self.records[submission_id] = replace(
-            record, retained_until=retention.from_epoch(now_epoch), unsubscribe_hash=None
+            record, retained_until=retention.from_epoch(now_epoch), unsubscribe_hash=None, use_ended_by=reason
         )
         self.ledger.append(entry)
         return True

@@ -148,10 +148,28 @@ def test_a_record_under_legal_hold_is_kept_and_the_subject_is_told_why(world: Ri
     held, free = world.submit("contact-us"), world.submit("blog-subscription", email=MINJI)
     world.store.held.add(held)
     me = session(world, MINJI)
-    with pytest.raises(RetainedByLaw):
-        world.rights.erase(me, held)
     with pytest.raises(RetainedByLaw) as refused:
         world.rights.erase_all(me)
     assert "1 of your records" in refused.value.message
     assert held in world.store.records
     assert free not in world.store.records
+    # Out of use since: a second request finds nothing left to erase.
+    with pytest.raises(NotFound):
+        world.rights.erase(me, held)
+
+
+def test_a_refused_erasure_ends_the_records_use_and_retention_and_says_so(world: RightsWorld) -> None:
+    held = world.submit("blog-subscription", email=MINJI)
+    world.store.held.add(held)
+    with pytest.raises(RetainedByLaw) as refused:
+        world.rights.erase(session(world, MINJI), held)
+    # The message promises what now happens: no use, only the investigation, deletion after the hold.
+    assert "not used for anything" in refused.value.message
+    assert "deleted as soon as" in refused.value.message
+    record = world.store.records[held]
+    assert record.use_ended_by == "subject_erasure"
+    assert record.retained_until <= world.clock.now()
+    assert record.unsubscribe_hash is None
+    assert world.rights.records(session(world, MINJI)) == []
+    [event] = world.store.ledger.chains[LedgerKind.LEGAL_HOLD]
+    assert event.payload == {"event": "erasure_deferred_while_held", "submission_id": held}

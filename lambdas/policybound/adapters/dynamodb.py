@@ -23,6 +23,8 @@ from policybound.policy import FormId, Purpose
 HOLDS_ATTRIBUTE = "legal_holds"
 # A set of open correction request ids; while it exists the record stays `restricted` (§6).
 OPEN_CORRECTIONS_ATTRIBUTE = "open_corrections"
+# Why a held record's use ended early (an unsubscribe or an erasure the hold refused).
+USE_ENDED_BY_ATTRIBUTE = "use_ended_by"
 
 
 def expiry_shard(submission_id: str) -> str:
@@ -73,6 +75,8 @@ def record_item(record: StoredSubmission) -> dict[str, Any]:
         item["consent"]["M"]["guardian_confirmed_at"] = {"S": _time(record.consent.guardian_confirmed_at)}
     if record.guardian:
         item["guardian"] = {"S": record.guardian}
+    if record.use_ended_by:
+        item[USE_ENDED_BY_ATTRIBUTE] = {"S": record.use_ended_by}
     return item
 
 
@@ -98,6 +102,7 @@ def record_from_item(item: dict[str, Any]) -> StoredSubmission:
         sealed=SealedBlob(bytes(item["sealed"]["B"])),
         unsubscribe_hash=item.get("unsubscribe_hash", {}).get("S"),
         guardian=item.get("guardian", {}).get("S"),
+        use_ended_by=item.get(USE_ENDED_BY_ATTRIBUTE, {}).get("S"),
     )
 
 
@@ -249,19 +254,25 @@ class DynamoSubmissionStore:
         refused = self._ledger.append_with([delete_key], entry)
         return DestroyOutcome.DESTROYED if refused is None else DestroyOutcome.ALREADY_GONE
 
-    def end_held_subscription(
-        self, submission_id: str, unsubscribe_hash: str, now_epoch: int, entry: LedgerDraft
+    def end_held_use(
+        self, submission_id: str, now_epoch: int, reason: str, entry: LedgerDraft, unsubscribe_hash: str | None = None
     ) -> bool:
+        condition = "attribute_exists(#h) AND retained_until > :now"
+        values: dict[str, Any] = {":now": {"N": str(now_epoch)}, ":reason": {"S": reason}}
+        if unsubscribe_hash is not None:
+            condition += " AND unsubscribe_hash = :hash"
+            values[":hash"] = {"S": unsubscribe_hash}
         update = {
             "Update": {
                 "TableName": self._records,
                 "Key": {"submission_id": {"S": submission_id}},
                 # Held records have no TTL or shard; releasing the last hold restores them from
-                # `retained_until`, which now says "due", so the next sweep destroys the record.
-                "UpdateExpression": "SET retained_until = :now REMOVE unsubscribe_hash",
-                "ConditionExpression": "attribute_exists(#h) AND unsubscribe_hash = :hash AND retained_until > :now",
-                "ExpressionAttributeNames": {"#h": HOLDS_ATTRIBUTE},
-                "ExpressionAttributeValues": {":now": {"N": str(now_epoch)}, ":hash": {"S": unsubscribe_hash}},
+                # `retained_until`, which now says "due", so the next sweep destroys the record. Every
+                # reader treats a record past `retained_until` as gone, so its use ends now.
+                "UpdateExpression": "SET retained_until = :now, #e = :reason REMOVE unsubscribe_hash",
+                "ConditionExpression": condition,
+                "ExpressionAttributeNames": {"#h": HOLDS_ATTRIBUTE, "#e": USE_ENDED_BY_ATTRIBUTE},
+                "ExpressionAttributeValues": values,
             }
         }
         return self._ledger.append_with([update], entry) is None

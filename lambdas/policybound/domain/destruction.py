@@ -6,9 +6,12 @@ point-in-time backups stay encrypted under a key that no longer exists anywhere.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
+from policybound.domain import retention
 from policybound.domain.clock import Clock
+from policybound.domain.errors import Unavailable
 from policybound.domain.ledger import LedgerDraft, LedgerKind
 from policybound.domain.model import RecordStatus, StoredSubmission
 from policybound.domain.ports import DestroyOutcome, SubmissionStore
@@ -22,12 +25,35 @@ class DestructionReason(StrEnum):
     GUARDIAN_UNCONFIRMED = "guardian_unconfirmed"
 
 
+# A concurrent hold or release can change a record between reading and acting; a few rounds settle it.
+_ATTEMPTS = 3
+
+# The legal-hold ledger's event when a hold kept a record whose use ended: the record is destroyed on the
+# first sweep after the hold's release.
+_ENDED_WHILE_HELD = {
+    DestructionReason.UNSUBSCRIBED: "subscription_cancelled_while_held",
+    DestructionReason.SUBJECT_ERASURE: "erasure_deferred_while_held",
+}
+
+
+def ended_while_held_entry(submission_id: str, reason: DestructionReason, at: datetime) -> LedgerDraft:
+    return LedgerDraft(
+        kind=LedgerKind.LEGAL_HOLD,
+        at=at,
+        payload={"event": _ENDED_WHILE_HELD[reason], "submission_id": submission_id},
+    )
+
+
 def destruction_entry(record: StoredSubmission, reason: DestructionReason, clock: Clock) -> LedgerDraft:
     now = clock.now()
-    # A child's record whose legal representative never confirmed ends 7 days after submission through
-    # the ordinary sweep (see `guardians`); the ledger names the real reason.
-    if reason is DestructionReason.RETENTION_EXPIRED and record.status is RecordStatus.PENDING_GUARDIAN:
-        reason = DestructionReason.GUARDIAN_UNCONFIRMED
+    if reason is DestructionReason.RETENTION_EXPIRED:
+        # A child's record whose legal representative never confirmed ends 7 days after submission through
+        # the ordinary sweep (see `guardians`); a record whose use ended while a legal hold kept it (an
+        # unsubscribe, a refused erasure) is swept after the release. The ledger names the real reason.
+        if record.use_ended_by is not None:
+            reason = DestructionReason(record.use_ended_by)
+        elif record.status is RecordStatus.PENDING_GUARDIAN:
+            reason = DestructionReason.GUARDIAN_UNCONFIRMED
     return LedgerDraft(
         kind=LedgerKind.DESTRUCTION,
         at=now,
@@ -49,6 +75,37 @@ class Destroyer:
 
     def destroy(self, record: StoredSubmission, reason: DestructionReason) -> DestroyOutcome:
         return self._store.destroy(record.submission_id, destruction_entry(record, reason, self._clock))
+
+    def end_use(
+        self, record: StoredSubmission, reason: DestructionReason, unsubscribe_hash: str | None = None
+    ) -> DestroyOutcome | None:
+        """Destroy the record now; if a legal hold keeps it (§4.2), end its use and its retention now
+        instead, so that no reader sees it any more and the first sweep after the release destroys it.
+        HELD means the latter was done; None means the record changed meanwhile (look again)."""
+        outcome = self.destroy(record, reason)
+        if outcome is not DestroyOutcome.HELD:
+            return outcome
+        now = self._clock.now()
+        entry = ended_while_held_entry(record.submission_id, reason, now)
+        ended = self._store.end_held_use(
+            record.submission_id, retention.epoch_seconds(now), reason.value, entry, unsubscribe_hash
+        )
+        return DestroyOutcome.HELD if ended else None
+
+    def erase(self, record: StoredSubmission) -> DestroyOutcome:
+        """The subject's erasure (§6): destroyed, or — under a legal hold — out of use at once and destroyed
+        after the release. HELD tells the caller the hold deferred the destruction."""
+        for _ in range(_ATTEMPTS):
+            outcome = self.end_use(record, DestructionReason.SUBJECT_ERASURE)
+            if outcome is not None:
+                return outcome
+            current = self._store.get(record.submission_id)
+            if current is None:
+                return DestroyOutcome.ALREADY_GONE
+            if current.use_ended_by is not None:
+                return DestroyOutcome.HELD  # ended already (an earlier erasure or unsubscribe)
+            record = current
+        raise Unavailable("DynamoDB (legal hold contention)")
 
     def shred_after_ttl(self, record: StoredSubmission) -> DestroyOutcome:
         """DynamoDB's TTL deleted the record before the sweeper did; backups still hold copies of it.

@@ -84,6 +84,9 @@ class StoredSubmission:
     unsubscribe_hash: str | None = None
     # Blind index of the legal representative's address, on the record of a child under 14.
     guardian: str | None = None
+    # Why its use ended early while a legal hold kept it (a destruction reason's value: an unsubscribe
+    # or an erasure): the destruction after the hold's release is recorded under this reason.
+    use_ended_by: str | None = None
 
 
 @dataclass(frozen=True)

@@ -60,12 +60,14 @@ class SubmissionStore(Protocol):
         ledger entry, in one transaction; ALREADY_GONE when the key is gone too (a repeated event)."""
         ...
 
-    def end_held_subscription(
-        self, submission_id: str, unsubscribe_hash: str, now_epoch: int, entry: LedgerDraft
+    def end_held_use(
+        self, submission_id: str, now_epoch: int, reason: str, entry: LedgerDraft, unsubscribe_hash: str | None = None
     ) -> bool:
-        """A held record's subscriber unsubscribed: end its retention now, so it is destroyed as soon as
-        its holds are released, and retire its unsubscribe secret; with the ledger entry, in one
-        transaction. False when the record is no longer held, or the secret was already retired."""
+        """A held record's subscriber unsubscribed, or its subject asked for erasure: end its use and
+        retention now (every reader treats it as gone; it is destroyed as soon as its holds are
+        released, under `reason`) and retire its unsubscribe secret; with the ledger entry, in one
+        transaction. False when the record is no longer held, its use has ended already, or (given
+        `unsubscribe_hash`) the secret was retired already."""
         ...
 
 

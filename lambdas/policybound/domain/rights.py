@@ -18,7 +18,7 @@ from typing import Protocol
 
 from policybound.domain.clock import Clock
 from policybound.domain.corrections import CorrectedBy, Corrector, Patch
-from policybound.domain.destruction import Destroyer, DestructionReason
+from policybound.domain.destruction import Destroyer
 from policybound.domain.disclosures import Disclosure, DisclosureService
 from policybound.domain.errors import NotFound, RetainedByLaw, Unauthorized
 from policybound.domain.ledger import LedgerDraft, LedgerKind
@@ -179,19 +179,18 @@ class RightsService:
 
     def erase(self, session: StoredSession, submission_id: str) -> None:
         record, _ = self._owned(session, submission_id)
-        if self._destroyer.destroy(record, DestructionReason.SUBJECT_ERASURE) is DestroyOutcome.HELD:
+        if self._destroyer.erase(record) is DestroyOutcome.HELD:
             raise RetainedByLaw(
-                "This record is preserved under a legal obligation (policy §4.2) and cannot be deleted until "
-                "that ends; it is used for nothing else meanwhile."
+                "This record is preserved under a legal obligation (policy §4.2), so it cannot be deleted yet. "
+                "From now on it is not used for anything: only the investigation that requires it may see it, "
+                "and it is deleted as soon as that obligation ends."
             )
 
     def erase_all(self, session: StoredSession) -> None:
-        held = sum(
-            self._destroyer.destroy(record, DestructionReason.SUBJECT_ERASURE) is DestroyOutcome.HELD
-            for record, _ in list(self._in_scope(session))
-        )
+        held = sum(self._destroyer.erase(record) is DestroyOutcome.HELD for record, _ in list(self._in_scope(session)))
         if held:
             raise RetainedByLaw(
-                f"{held} of your records are preserved under a legal obligation (policy §4.2) and cannot be deleted "
-                "until that ends; every other record was deleted."
+                f"{held} of your records are preserved under a legal obligation (policy §4.2), so they cannot be "
+                "deleted yet; every other record was deleted. From now on they are not used for anything: only the "
+                "investigation that requires them may see them, and they are deleted as soon as that obligation ends."
             )

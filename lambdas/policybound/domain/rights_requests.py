@@ -23,7 +23,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from policybound.domain.access_records import AccessAction, AccessPurpose, AccessRecorder
 from policybound.domain.clock import Clock
 from policybound.domain.corrections import CorrectedBy, CorrectionPlan, Corrector
-from policybound.domain.destruction import Destroyer, DestructionReason
+from policybound.domain.destruction import Destroyer
 from policybound.domain.errors import AlreadyCompleted, FieldProblem, NotFound, Unavailable, ValidationFailed
 from policybound.domain.ledger import LedgerDraft, LedgerKind
 from policybound.domain.normalize import normalize_email
@@ -291,7 +291,7 @@ class RightsRequestService:
                 record = self._reader.live(submission_id)
                 if record is None:
                     continue
-                outcome = self._destroyer.destroy(record, DestructionReason.SUBJECT_ERASURE)
+                outcome = self._destroyer.erase(record)
                 (retained if outcome is DestroyOutcome.HELD else erased).append(submission_id)
         if request.kind is RightsKind.RECTIFICATION:
             for submission_id in request.submission_ids:

@@ -27,7 +27,6 @@ from policybound.domain.clock import Clock
 from policybound.domain.destruction import Destroyer, DestructionReason
 from policybound.domain.errors import UnsubscribeLinkExpired, UnsubscribeLinkInvalid
 from policybound.domain.intake import hash_secret
-from policybound.domain.ledger import LedgerDraft, LedgerKind
 from policybound.domain.model import StoredSubmission
 from policybound.domain.ports import DestroyOutcome, SubmissionStore
 from policybound.policy import FORMS
@@ -72,14 +71,6 @@ def parse_token(token: str | None) -> tuple[str, str]:
     return match["id"], match["secret"]
 
 
-def cancelled_while_held_entry(submission_id: str, at: datetime) -> LedgerDraft:
-    return LedgerDraft(
-        kind=LedgerKind.LEGAL_HOLD,
-        at=at,
-        payload={"event": "subscription_cancelled_while_held", "submission_id": submission_id},
-    )
-
-
 class UnsubscribeService:
     def __init__(self, store: SubmissionStore, destroyer: Destroyer, clock: Clock) -> None:
         self._store = store
@@ -95,22 +86,18 @@ class UnsubscribeService:
 
     def unsubscribe(self, token: str | None) -> Subscription:
         """Cancel at once: destroy the record, or, if a legal hold keeps it, end its retention now."""
+        outcomes = {
+            DestroyOutcome.DESTROYED: SubscriptionState.CANCELLED,
+            DestroyOutcome.ALREADY_GONE: SubscriptionState.ALREADY_CANCELLED,
+            DestroyOutcome.HELD: SubscriptionState.CANCELLED_HELD,
+        }
         for _ in range(_ATTEMPTS):
             record = self._subscription(token)
             if record is None:
                 return Subscription(SubscriptionState.ALREADY_CANCELLED)
-            outcome = self._destroyer.destroy(record, DestructionReason.UNSUBSCRIBED)
-            if outcome is DestroyOutcome.DESTROYED:
-                return Subscription(SubscriptionState.CANCELLED)
-            if outcome is DestroyOutcome.ALREADY_GONE:
-                return Subscription(SubscriptionState.ALREADY_CANCELLED)
-            assert record.unsubscribe_hash is not None  # _subscription returns only records with one
-            now = self._clock.now()
-            entry = cancelled_while_held_entry(record.submission_id, now)
-            if self._store.end_held_subscription(
-                record.submission_id, record.unsubscribe_hash, retention.epoch_seconds(now), entry
-            ):
-                return Subscription(SubscriptionState.CANCELLED_HELD)
+            outcome = self._destroyer.end_use(record, DestructionReason.UNSUBSCRIBED, record.unsubscribe_hash)
+            if outcome is not None:
+                return Subscription(outcomes[outcome])
             # The hold was released, or another click won, since `destroy` looked: look again.
         return Subscription(SubscriptionState.ALREADY_CANCELLED)
 
