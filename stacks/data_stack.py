@@ -97,7 +97,8 @@ class DataStack(Stack):
             encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED,
             encryption_key=self.key(TABLE_ENCRYPTION_KEY),
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
-                point_in_time_recovery_enabled=spec.point_in_time_recovery
+                point_in_time_recovery_enabled=spec.point_in_time_recovery,
+                recovery_period_in_days=tables.PITR_RECOVERY_DAYS if spec.point_in_time_recovery else None,
             ),
             time_to_live_attribute=spec.ttl_attribute,
             stream=_STREAMS[spec.stream] if spec.stream else None,

@@ -194,9 +194,10 @@ CONSIGNEES: tuple[Consignee, ...] = (
             "Storing personal information in the AWS cloud computing environment",
             "AWS 클라우드 컴퓨팅 환경에 개인정보 저장",
         ),
+        # The policy's own words; the period itself is §4's (RETENTION_MONTHS).
         retention=Text(
-            f"Until withdrawal or expiry of the personal information ({RETENTION_MONTHS} months after consent)",
-            f"회원 탈퇴 또는 개인정보 보유기간 만료 시까지 (동의 후 {RETENTION_MONTHS}개월)",
+            "Retention until membership withdrawal or expiration of personal information",
+            "회원 탈퇴 또는 개인정보 보유기간 만료 시까지",
         ),
     ),
 )

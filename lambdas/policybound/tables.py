@@ -46,6 +46,11 @@ class TableSpec:
     no_backup_reason: str = ""
 
 
+# Point-in-time recovery keeps every restorable state of a table this many days (35 is DynamoDB's
+# maximum): a record deleted today can come back from a restore until then — unreadable, as its key
+# is gone. The stacks set it; the destruction report says when the last such copy expires.
+PITR_RECOVERY_DAYS = 35
+
 # Records: one item per submission. PI lives only in the sealed blob; everything in clear is metadata.
 RECORD_TTL_ATTRIBUTE = "expires_at"
 RECORD_EXPIRY_SHARDS = 16
