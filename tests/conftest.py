@@ -54,13 +54,15 @@ VALID_FIELDS: dict[str, dict[str, str]] = {
 }
 
 
-def submission(form: str, *, optional: bool = True, required: Any = True, **overrides: Any) -> dict[str, Any]:
+def submission(
+    form: str, *, optional: bool = True, required: Any = True, marketing: bool | None = None, **overrides: Any
+) -> dict[str, Any]:
     fields = dict(VALID_FIELDS[form])
     fields.update(overrides)
-    return {
-        "fields": {k: v for k, v in fields.items() if v is not None},
-        "consent": {"required": required, "optional": optional, "policy_version": POLICY_VERSION},
-    }
+    consent: dict[str, Any] = {"required": required, "optional": optional, "policy_version": POLICY_VERSION}
+    if marketing is not None:
+        consent["marketing"] = marketing
+    return {"fields": {k: v for k, v in fields.items() if v is not None}, "consent": consent}
 
 
 @dataclass

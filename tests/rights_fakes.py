@@ -15,6 +15,7 @@ from policybound.domain.ledger import LedgerDraft
 from policybound.domain.model import RecordStatus, SealedBlob, WrappedKey
 from policybound.domain.rights_requests import RightsRequest, RightsRequestStatus
 from policybound.domain.verification import CodeState, StoredSession
+from policybound.policy import Purpose
 from tests.fakes import FakeStore
 
 
@@ -52,6 +53,16 @@ class FakeRightsStore(FakeStore):
         record = self.records.get(submission_id)
         if record is not None and not requests and record.status is RecordStatus.RESTRICTED:
             self.records[submission_id] = replace(record, status=RecordStatus.ACTIVE)
+
+    def remove_purpose(self, submission_id: str, position: int, purpose: Purpose, entry: LedgerDraft) -> bool:
+        record = self.records.get(submission_id)
+        purposes = record.consent.purposes if record else ()
+        if record is None or position >= len(purposes) or purposes[position] is not purpose:
+            return False
+        consent = replace(record.consent, purposes=purposes[:position] + purposes[position + 1 :])
+        self.records[submission_id] = replace(record, consent=consent)
+        self.ledger.append(entry)
+        return True
 
     def confirm_guardian(
         self, submission_id: str, retained_until: datetime, confirmed_at: datetime, entry: LedgerDraft

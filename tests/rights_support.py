@@ -20,6 +20,7 @@ from policybound.domain.rights_requests import RightsRequestService
 from policybound.domain.sealing import EnvelopeSealer
 from policybound.domain.staff import Actor
 from policybound.domain.verification import OneTimeCodes, Sessions
+from policybound.domain.withdrawal import PurposeWithdrawals
 from policybound.policy import FORMS, POLICY_VERSION, FormId
 from tests.conftest import NOW, VALID_FIELDS
 from tests.fakes import FakeBlindIndex, FakeKeks, FakeMailer
@@ -64,6 +65,7 @@ class RightsWorld:
     destroyer: Destroyer
     disclosures: DisclosureService
     corrector: Corrector
+    withdrawals: PurposeWithdrawals
     guardians: GuardianConfirmations
     rights: RightsService
     requests: RightsRequestService
@@ -75,13 +77,14 @@ class RightsWorld:
         form: str = "contact-us",
         representative: Representative | None = None,
         optional: bool = True,
+        marketing: bool = False,
         **overrides: str,
     ) -> str:
         policy = FORMS[FormId(form)]
         items = VALID_FIELDS[form] | overrides
         if "contact" in items:
             items["contact"] = "+821012345678"
-        consent = ConsentGiven(True, optional, POLICY_VERSION, under_14=representative is not None)
+        consent = ConsentGiven(True, optional, POLICY_VERSION, under_14=representative is not None, marketing=marketing)
         receipt = self.intake.submit(
             policy, dict(items), consent, RequestOrigin("203.0.113.7", "pytest"), representative
         )
@@ -125,11 +128,13 @@ def build_world(now: datetime = NOW) -> RightsWorld:
     disclosure_store = FakeDisclosureStore()
     disclosures = DisclosureService(disclosure_store, reader, mailer, clock)
     corrector = Corrector(store, reader, sealer, blind_index, disclosures, clock)
+    withdrawals = PurposeWithdrawals(store, reader, destroyer, clock)
     rights = RightsService(
         store=store,
         reader=reader,
         destroyer=destroyer,
         corrector=corrector,
+        withdrawals=withdrawals,
         disclosures=disclosures,
         codes=codes,
         sessions=Sessions(verifications, clock, SESSION_VALID_FOR),
@@ -157,6 +162,7 @@ def build_world(now: datetime = NOW) -> RightsWorld:
         destroyer=destroyer,
         disclosures=disclosures,
         corrector=corrector,
+        withdrawals=withdrawals,
         guardians=guardians,
         rights=rights,
         requests=requests,

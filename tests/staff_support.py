@@ -136,7 +136,7 @@ class StaffApi(StaffClient):
     blind_index: FakeBlindIndex
     requests: FakeRightsRequestStore
 
-    def submit(self, form: str, fields: dict[str, str], optional: bool = True) -> str:
+    def submit(self, form: str, fields: dict[str, str], optional: bool = True, marketing: bool = False) -> str:
         """Store a submission as the public API would, one microsecond after the previous one."""
         self.clock.at += timedelta(microseconds=1)
         policy = FORMS[FormId(form)]
@@ -144,7 +144,7 @@ class StaffApi(StaffClient):
         receipt = self.intake.submit(
             policy,
             present,
-            ConsentGiven(required=True, optional=optional, policy_version=POLICY_VERSION),
+            ConsentGiven(required=True, optional=optional, policy_version=POLICY_VERSION, marketing=marketing),
             RequestOrigin(source_ip="198.51.100.7", user_agent="pytest"),
         )
         return receipt.submission_id

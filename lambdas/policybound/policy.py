@@ -66,6 +66,10 @@ PURPOSE_TEXT: dict[Purpose, Text] = {
 # Purposes for which the subject may be sent marketing or newsletter email (the marketing audience).
 MARKETING_PURPOSES: frozenset[Purpose] = frozenset({Purpose.EMAIL_MARKETING, Purpose.BLOG_LETTER})
 
+# PIPA art. 22: marketing needs its own consent, apart from the consent the service itself needs, and
+# refusing it must not block the service. (A blog letter is the service a subscriber asks for.)
+SEPARATELY_CONSENTED_PURPOSES: frozenset[Purpose] = frozenset({Purpose.EMAIL_MARKETING})
+
 
 # --- Items --------------------------------------------------------------------------------------
 
@@ -125,6 +129,16 @@ class FormPolicy:
     @property
     def items(self) -> tuple[str, ...]:
         return self.required_items + self.optional_items
+
+    @property
+    def marketing_consent(self) -> bool:
+        """The form asks for a separate marketing consent (`consent.marketing`)."""
+        return any(purpose in SEPARATELY_CONSENTED_PURPOSES for purpose in self.purposes)
+
+    def purposes_consented(self, marketing: bool) -> tuple[Purpose, ...]:
+        """The purposes a submission is kept for: every purpose of the form, less marketing without its
+        own consent."""
+        return tuple(p for p in self.purposes if marketing or p not in SEPARATELY_CONSENTED_PURPOSES)
 
 
 FORMS: dict[FormId, FormPolicy] = {

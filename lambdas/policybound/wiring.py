@@ -54,6 +54,7 @@ from policybound.domain.sweeper import Sweeper
 from policybound.domain.unsubscribe import UnsubscribeService
 from policybound.domain.verification import OneTimeCodes, Sessions
 from policybound.domain.visits import VisitService
+from policybound.domain.withdrawal import PurposeWithdrawals
 from policybound.settings import Settings, SettingsError
 
 # At DEBUG these libraries log whole request bodies and route arguments, and ours carry personal
@@ -249,12 +250,18 @@ class Wiring:
         return Corrector(self.store, self.reader, self.sealer, self.blind_index, self.disclosures, self.clock)
 
     @cached_property
+    def purpose_withdrawals(self) -> PurposeWithdrawals:
+        """The one way a purpose leaves a record: the subject's rights request and a letter's unsubscribe."""
+        return PurposeWithdrawals(self.store, self.reader, self.destroyer, self.clock)
+
+    @cached_property
     def rights(self) -> RightsService:
         return RightsService(
             store=self.store,
             reader=self.reader,
             destroyer=self.destroyer,
             corrector=self.corrector,
+            withdrawals=self.purpose_withdrawals,
             disclosures=self.disclosures,
             codes=self.one_time_codes,
             sessions=Sessions(self.verifications, self.clock, SESSION_VALID_FOR),

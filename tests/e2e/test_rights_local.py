@@ -35,8 +35,9 @@ def table_items(server: LocalServer, spec: tables.TableSpec) -> list[dict[str, A
     return items
 
 
-def submit(server: LocalServer, http: requests.Session, form: str, email: str) -> str:
-    response = http.post(f"{server.api_url}/v1/forms/{form}", json=submission(form, email=email), timeout=30)
+def submit(server: LocalServer, http: requests.Session, form: str, email: str, marketing: bool | None = None) -> str:
+    body = submission(form, email=email, marketing=marketing)
+    response = http.post(f"{server.api_url}/v1/forms/{form}", json=body, timeout=30)
     assert response.status_code == 201, response.text
     return str(response.json()["submission_id"])
 
@@ -112,7 +113,7 @@ def test_an_open_correction_keeps_a_record_out_of_use_and_its_completion_reaches
     api = local_server.api_url
     email = unique_email("jiho")
     recipient = unique_email("partner")
-    submission_id = submit(local_server, http, "resources-download", email)
+    submission_id = submit(local_server, http, "resources-download", email, marketing=True)
     manager, handler = staff(local_server, http, "manager"), staff(local_server, http, "staff")
 
     def in_audience() -> bool:

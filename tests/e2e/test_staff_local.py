@@ -103,6 +103,10 @@ def test_staff_answer_inquiries_market_to_subscribers_and_the_auditor_sees_the_r
     inquiry_text = f"Please call me about migration {marker}."
     inquiry = submit(local_server, "contact-us", inquiry=inquiry_text, email=f"inq-{marker}@example.co.kr")
     subscriber = submit(local_server, "blog-subscription", email=f"sub-{marker}@example.co.kr")
+    # A download is stored (201) with or without the separate marketing consent; only with it does
+    # the person enter the marketing audience.
+    unmarketed = submit(local_server, "resources-download", email=f"dl-{marker}@example.co.kr", marketing=False)
+    marketed = submit(local_server, "resources-download", email=f"dlm-{marker}@example.co.kr", marketing=True)
 
     staff = tokens[Role.STAFF]
     staff_id = claims_of(staff)["sub"]
@@ -130,7 +134,9 @@ def test_staff_answer_inquiries_market_to_subscribers_and_the_auditor_sees_the_r
         if not cursor:
             break
     assert subscriber in audience
+    assert marketed in audience
     assert inquiry not in audience
+    assert unmarketed not in audience
 
     auditor = tokens[Role.AUDITOR]
     entries: list[dict[str, Any]] = []

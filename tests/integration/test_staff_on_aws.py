@@ -23,7 +23,8 @@ from policybound.api.staff_app import create_staff_app, staff_openapi_json
 from policybound.domain.clock import FixedClock
 from policybound.domain.ledger import LedgerKind
 from policybound.domain.sign_in import MAX_FAILED
-from policybound.policy import AWS_REGION
+from policybound.domain.withdrawal import WithdrawalOutcome
+from policybound.policy import AWS_REGION, Purpose
 from policybound.settings import load_settings, settings_from
 from policybound.wiring import Wiring
 from tests.conftest import NOW, VALID_FIELDS, _web_root, submission
@@ -106,9 +107,21 @@ def test_staff_list_and_page_through_the_form_index_without_scanning(staff_aws: 
 def test_marketing_audience_and_subject_lookup_on_dynamodb(staff_aws: StaffAws) -> None:
     staff_aws.submit("contact-us")
     subscriber = staff_aws.submit("blog-subscription")
+    staff_aws.submit("resources-download", email="no-marketing@example.co.kr")  # marketing not consented
+    marketed = staff_aws.submit("resources-download", email="marketing@example.co.kr", marketing=True)
     caller = staff_aws.as_role(Role.STAFF)
     audience = json_of(caller.get("/v1/staff/marketing-audience"))
+    assert sorted(m["submission_id"] for m in audience["items"]) == sorted([subscriber, marketed])
+    # Withdrawing the marketing consent takes the purpose off the stored record and keeps the record.
+    withdrawn = staff_aws.wiring.purpose_withdrawals.withdraw_purpose(marketed, Purpose.EMAIL_MARKETING)
+    assert withdrawn is WithdrawalOutcome.WITHDRAWN
+    record = staff_aws.wiring.store.get(marketed)
+    assert record is not None
+    assert record.consent.purposes == (Purpose.RESOURCE_DELIVERY,)
+    audience = json_of(caller.get("/v1/staff/marketing-audience"))
     assert [m["submission_id"] for m in audience["items"]] == [subscriber]
+    events = [e.payload for e in staff_aws.wiring.ledger.entries(LedgerKind.CONSENT)]
+    assert {"event": "purpose_withdrawn", "submission_id": marketed}.items() <= events[-1].items()
     found = json_of(
         caller.get("/v1/staff/subjects", query_string={"email": VALID_FIELDS["blog-subscription"]["email"]})
     )

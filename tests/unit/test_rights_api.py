@@ -13,12 +13,14 @@ from local.gateway import Gateway
 from policybound.api.app import create_app, openapi_json
 from policybound.api.dependencies import guardian_confirmations, idempotency, intake_service, rights_service
 from policybound.domain.verification import MAX_WRONG_TRIES
+from policybound.policy import Purpose
 from tests.conftest import VALID_FIELDS, _web_root, submission
 from tests.fakes import FakeIdempotency
 from tests.rights_support import DECOY, RightsWorld, build_world
 
 MINJI = VALID_FIELDS["contact-us"]["email"]
 UNKNOWN = "stranger@example.co.kr"
+JIHO = VALID_FIELDS["resources-download"]["email"]
 ORIGIN = "https://www.example.com"
 
 
@@ -290,3 +292,27 @@ def test_every_rights_route_is_in_the_openapi_document_with_its_session_scheme(a
     assert paths["/v1/rights/records"]["get"]["security"] == [{"rightsSession": []}]
     consent = document["components"]["schemas"]["Consent"]["properties"]
     assert "under_14" in consent
+
+
+def test_the_subject_withdraws_marketing_consent_through_the_rights_api(api: RightsApi) -> None:
+    response = api.post("/v1/forms/resources-download", submission("resources-download", marketing=True))
+    submission_id = response.get_json()["submission_id"]
+    headers = api.bearer(api.token_for(JIHO)) | {"Content-Type": "application/json"}
+    path = f"/v1/rights/records/{submission_id}"
+    changed = api.client.patch(path, data=json.dumps({"consent": {"marketing": False}}), headers=headers)
+    assert changed.status_code == 200, changed.get_data(as_text=True)
+    assert changed.get_json()["consent"]["purposes"] == ["resource_delivery"]
+    [record] = api.client.get("/v1/rights/records", headers=headers).get_json()["records"]
+    assert record["consent"]["purposes"] == ["resource_delivery"]
+    assert record["fields"]["email"] == JIHO
+
+
+def test_the_rights_api_refuses_to_withdraw_marketing_from_a_record_without_it(api: RightsApi) -> None:
+    submission_id = api.post("/v1/forms/contact-us", submission("contact-us")).get_json()["submission_id"]
+    headers = api.bearer(api.token_for(VALID_FIELDS["contact-us"]["email"])) | {"Content-Type": "application/json"}
+    path = f"/v1/rights/records/{submission_id}"
+    refused = api.client.patch(path, data=json.dumps({"consent": {"marketing": False}}), headers=headers)
+    assert error_of(refused, 422, "validation_failed")["details"][0]["field"] == "consent.marketing"
+    empty = api.client.patch(path, data=json.dumps({}), headers=headers)
+    assert empty.status_code == 422
+    assert api.world.store.records[submission_id].consent.purposes == (Purpose.INQUIRY_RESPONSE,)

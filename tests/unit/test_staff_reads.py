@@ -82,7 +82,8 @@ def test_a_form_cannot_be_listed_for_a_purpose_it_was_not_collected_for(staff_ap
 
 def test_listing_by_purpose_spans_only_the_forms_collected_for_it(staff_api: StaffApi) -> None:
     staff_api.submit("contact-us", INQUIRY)
-    download_id = staff_api.submit("resources-download", DOWNLOAD)
+    download_id = staff_api.submit("resources-download", DOWNLOAD, marketing=True)
+    staff_api.submit("resources-download", DOWNLOAD | {"email": "other@example.co.kr"})  # no marketing consent
     staff_api.submit("blog-subscription", SUBSCRIBER)
     response = staff_api.as_role(Role.STAFF).get("/v1/staff/submissions", query_string={"purpose": "email_marketing"})
     assert [item["submission_id"] for item in json_of(response)["items"]] == [download_id]
@@ -128,7 +129,9 @@ def test_expired_records_are_gone_for_staff(staff_api: StaffApi) -> None:
 
 def test_marketing_audience_holds_subscribers_and_not_inquirers(staff_api: StaffApi) -> None:
     staff_api.submit("contact-us", INQUIRY)
-    download_id = staff_api.submit("resources-download", DOWNLOAD)
+    download_id = staff_api.submit("resources-download", DOWNLOAD, marketing=True)
+    # Without its own marketing consent a download is kept for delivering the resource only.
+    staff_api.submit("resources-download", DOWNLOAD | {"email": "no-marketing@example.co.kr"}, marketing=False)
     subscriber_id = staff_api.submit("blog-subscription", SUBSCRIBER)
     restricted_id = staff_api.submit("blog-subscription", SUBSCRIBER | {"email": "restricted@example.co.kr"})
     guardian_id = staff_api.submit("blog-subscription", SUBSCRIBER | {"email": "child@example.co.kr"})
@@ -155,7 +158,7 @@ def test_marketing_audience_holds_subscribers_and_not_inquirers(staff_api: Staff
 
 
 def test_marketing_audience_for_one_purpose_and_never_for_another(staff_api: StaffApi) -> None:
-    staff_api.submit("resources-download", DOWNLOAD)
+    staff_api.submit("resources-download", DOWNLOAD, marketing=True)
     subscriber_id = staff_api.submit("blog-subscription", SUBSCRIBER)
     caller = staff_api.as_role(Role.STAFF)
     letters = caller.get("/v1/staff/marketing-audience", query_string={"purpose": "blog_letter"})

@@ -89,7 +89,7 @@ def test_a_correction_request_by_phone_restricts_the_record_until_it_is_complete
 ) -> None:
     """API.md: a record with an open correction request is absent from the marketing audience, and
     completing it sends the corrected items to an earlier recipient."""
-    submission_id = world.submit("resources-download")
+    submission_id = world.submit("resources-download", marketing=True)
     assert audience(staff_api) == {submission_id}
     provided = manager(staff_api).post("/v1/staff/disclosures", json=provision(submission_id))
     assert provided.status_code == 201, provided.get_data(as_text=True)

@@ -88,6 +88,8 @@ function input(language, item, required, controlName = item.name) {
 
 function consentBlock(language, form, kind, items) {
   const id = `consent-${kind}`;
+  // PIPA art. 22: marketing has its own consent; the other consents name the other purposes.
+  const purposes = form.purposes.filter((p) => Boolean(p.separate_consent) === (kind === "marketing"));
   const summaryId = `${id}-summary`;
   const retention = [t(language, "form.consent.retention.value", { months: form.retention_months })];
   if (form.cancellable_subscription) retention.push(t(language, "form.consent.retention.cancel"));
@@ -101,7 +103,7 @@ function consentBlock(language, form, kind, items) {
       h("dt", { text: t(language, "form.consent.items") }),
       h("dd", { "data-consent-items": true, text: items.map((i) => i.label).join(", ") }),
       h("dt", { text: t(language, "form.consent.purposes") }),
-      h("dd", { "data-consent-purposes": true, text: form.purposes.map((p) => p.description).join(", ") }),
+      h("dd", { "data-consent-purposes": true, text: purposes.map((p) => p.description).join(", ") }),
       h("dt", { text: t(language, "form.consent.retention") }),
       h("dd", { "data-consent-retention": true, text: retention.join("; ") }),
     ),
@@ -244,6 +246,9 @@ function renderForm({ language, policy, main, formId }) {
       consentBlock(language, form, "required", form.required_items),
       // §1.1: a separate consent for optional items, offered only where the form has any.
       form.optional_items.length ? consentBlock(language, form, "optional", form.optional_items) : null,
+      form.marketing_consent
+        ? consentBlock(language, form, "marketing", [...form.required_items, ...form.optional_items].filter((i) => !i.request))
+        : null,
     ),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary", text: t(language, "form.submit") })),
   );
@@ -308,6 +313,7 @@ function renderForm({ language, policy, main, formId }) {
       if (value) values[item.name] = value;
     }
     const optional = fieldFor("consent_optional");
+    const marketing = fieldFor("consent_marketing");
     const child = fieldFor("under_14").checked;
     const payload = {
       fields: values,
@@ -317,6 +323,7 @@ function renderForm({ language, policy, main, formId }) {
         policy_version: policy.version,
       },
     };
+    if (marketing) payload.consent.marketing = marketing.checked;
     if (child) {
       payload.consent.under_14 = true;
       payload.legal_representative = {};

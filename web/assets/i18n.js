@@ -80,6 +80,10 @@ const STRINGS = {
     "form.consent.retention.cancel": "구독을 해지하면 즉시 파기",
     "form.consent.required.label": "위 필수 항목의 수집·이용에 동의합니다. (필수)",
     "form.consent.optional.label": "위 선택 항목의 수집·이용에 동의합니다. (선택)",
+    "form.consent.marketing.legend": "[선택] 마케팅 활용 동의",
+    "form.consent.marketing.label": "위 항목을 이메일 마케팅에 활용하는 데 동의합니다. (선택)",
+    "form.consent.refuse.marketing":
+      "동의하지 않아도 자료를 받으실 수 있으며, 정보는 자료 제공에만 이용합니다. 동의는 언제든 철회할 수 있습니다.",
     "form.consent.refuse.required":
       "동의를 거부할 권리가 있습니다. 다만 필수 항목에 동의하지 않으면 이 양식을 제출할 수 없습니다.",
     "form.consent.refuse.optional": "동의하지 않아도 양식을 제출할 수 있으며, 선택 항목은 보관하지 않고 버립니다.",
@@ -319,6 +323,10 @@ const STRINGS = {
     "form.consent.retention.cancel": "destroyed at once if you unsubscribe",
     "form.consent.required.label": "I agree to the collection and use of the required items above. (Required)",
     "form.consent.optional.label": "I agree to the collection and use of the optional items above. (Optional)",
+    "form.consent.marketing.legend": "[Optional] Consent to use in marketing",
+    "form.consent.marketing.label": "I agree to the use of the items above in email marketing. (Optional)",
+    "form.consent.refuse.marketing":
+      "You get the resource without this consent; your details are then used only to provide it. You can withdraw this consent at any time.",
     "form.consent.refuse.required":
       "You have the right to refuse. Without consent to the required items, this form cannot be submitted.",
     "form.consent.refuse.optional":

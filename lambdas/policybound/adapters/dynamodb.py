@@ -378,6 +378,21 @@ class DynamoSubmissionStore:
         except ClientError:
             pass  # another request changed the record meanwhile; its own update decides the status
 
+    def remove_purpose(self, submission_id: str, position: int, purpose: Purpose, entry: LedgerDraft) -> bool:
+        # The condition pins the list element: a concurrent change to the purposes fails it, never
+        # removing a different purpose than the one named.
+        update = {
+            "Update": {
+                "TableName": self._records,
+                "Key": {"submission_id": {"S": submission_id}},
+                "UpdateExpression": f"REMOVE #c.purposes[{position:d}]",
+                "ConditionExpression": f"#c.purposes[{position:d}] = :p",
+                "ExpressionAttributeNames": {"#c": "consent"},
+                "ExpressionAttributeValues": {":p": {"S": purpose.value}},
+            }
+        }
+        return self._ledger.append_with([update], entry) is None
+
     def confirm_guardian(
         self, submission_id: str, retained_until: datetime, confirmed_at: datetime, entry: LedgerDraft
     ) -> bool:

@@ -23,6 +23,8 @@ class DestructionReason(StrEnum):
     SUBJECT_ERASURE = "subject_erasure"
     TTL_BACKSTOP = "ttl_backstop"
     GUARDIAN_UNCONFIRMED = "guardian_unconfirmed"
+    # The subject withdrew consent to the record's last purpose: nothing is left to keep it for.
+    CONSENT_WITHDRAWN = "consent_withdrawn"
 
 
 # A concurrent hold or release can change a record between reading and acting; a few rounds settle it.

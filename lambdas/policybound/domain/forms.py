@@ -63,6 +63,16 @@ class Consent(BaseModel):
     )
 
 
+class MarketingConsent(Consent):
+    """The consent of a form with a marketing purpose: marketing is consented to apart (PIPA art. 22)."""
+
+    marketing: StrictBool = Field(
+        default=False,
+        description="Separate consent to use the items in email marketing; without it the record is kept "
+        "for the form's other purposes only, and submitting works either way",
+    )
+
+
 class LegalRepresentative(BaseModel):
     """The legal representative of a child under 14; a consent code is sent to `email`."""
 
@@ -91,7 +101,7 @@ def submission_model(form: FormId) -> type[BaseModel]:
         f"{_class_name(form)}Submission",
         __config__=_STRICT,
         fields=(fields_model(form), ...),
-        consent=(Consent, ...),
+        consent=(MarketingConsent if FORMS[form].marketing_consent else Consent, ...),
         legal_representative=(LegalRepresentative | None, None),
     )
 

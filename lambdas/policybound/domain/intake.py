@@ -40,6 +40,8 @@ class ConsentGiven:
     policy_version: str
     # §6: the submitter declares they are under 14; a legal representative must then confirm.
     under_14: bool = False
+    # PIPA art. 22: marketing is consented to apart; without it the record is not kept for marketing.
+    marketing: bool = False
 
 
 def _check_representative(consent: ConsentGiven, representative: Representative | None) -> None:
@@ -133,6 +135,7 @@ class IntakeService:
         check_representative_differs(kept["email"], representative, "legal_representative.email")
         dropped = tuple(name for name in form.optional_items if name in items and name not in kept)
         collected = tuple(name for name in form.items if name in kept)
+        purposes = form.purposes_consented(consent.marketing)
 
         now = self._clock.now()
         submission_id = self._new_id()
@@ -156,7 +159,7 @@ class IntakeService:
                 consented_at=now,
                 optional=consent.optional,
                 items=collected,
-                purposes=form.purposes,
+                purposes=purposes,
                 under_14=consent.under_14,
             ),
             items_dropped=dropped,
@@ -177,7 +180,7 @@ class IntakeService:
             form=form.form,
             received_at=now,
             retained_until=retained_until,
-            purposes=form.purposes,
+            purposes=purposes,
             items_collected=collected,
             items_dropped=dropped,
             policy_version=POLICY_VERSION,

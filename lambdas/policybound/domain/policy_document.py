@@ -14,6 +14,7 @@ from policybound.policy import (
     ITEMS,
     POLICY_VERSION,
     PURPOSE_TEXT,
+    SEPARATELY_CONSENTED_PURPOSES,
     THIRD_PARTY_PROVISION,
     UPCOMING_CHANGES,
     Language,
@@ -62,9 +63,15 @@ def policy_document(language: Language) -> dict[str, Any]:
                 "required_items": [item(name) for name in form.required_items],
                 "optional_items": [item(name) for name in form.optional_items],
                 "purposes": [
-                    {"purpose": purpose.value, "description": PURPOSE_TEXT[purpose].in_(language)}
+                    {
+                        "purpose": purpose.value,
+                        "description": PURPOSE_TEXT[purpose].in_(language),
+                        # Consented to apart from the required consent (`consent.marketing`).
+                        "separate_consent": purpose in SEPARATELY_CONSENTED_PURPOSES,
+                    }
                     for purpose in form.purposes
                 ],
+                "marketing_consent": form.marketing_consent,
                 "retention_months": form.retention_months,
                 "cancellable_subscription": form.cancellable_subscription,
             }

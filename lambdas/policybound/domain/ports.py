@@ -10,6 +10,7 @@ from typing import Protocol
 
 from policybound.domain.ledger import LedgerDraft, LedgerEntry, LedgerKind
 from policybound.domain.model import LegalHold, SealedBlob, StoredSubmission, WrappedKey
+from policybound.policy import Purpose
 
 
 class Sealer(Protocol):
@@ -155,6 +156,11 @@ class RecordChanges(Protocol):
 
     def lift_restriction(self, submission_id: str, request_id: str) -> None:
         """The request is closed: the record is active again once no correction request is open."""
+        ...
+
+    def remove_purpose(self, submission_id: str, position: int, purpose: Purpose, entry: LedgerDraft) -> bool:
+        """Take `purpose`, found at `position` of the record's consented purposes, off the record, with the
+        ledger entry, in one transaction. False when the record is gone or its purposes changed meanwhile."""
         ...
 
     def confirm_guardian(

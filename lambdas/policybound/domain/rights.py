@@ -20,13 +20,15 @@ from policybound.domain.clock import Clock
 from policybound.domain.corrections import CorrectedBy, Corrector, Patch
 from policybound.domain.destruction import Destroyer
 from policybound.domain.disclosures import Disclosure, DisclosureService
-from policybound.domain.errors import NotFound, RetainedByLaw, Unauthorized
+from policybound.domain.errors import FieldProblem, NotFound, RetainedByLaw, Unauthorized, ValidationFailed
 from policybound.domain.ledger import LedgerDraft, LedgerKind
 from policybound.domain.model import StoredSubmission
 from policybound.domain.ports import BlindIndex, DestroyOutcome, LedgerStore, Mailer, RecordChanges, SubmissionStore
 from policybound.domain.records import OpenRecord, RecordReader
 from policybound.domain.rights_mail import rights_code
 from policybound.domain.verification import IssuedSession, OneTimeCodes, Sessions, StoredSession
+from policybound.domain.withdrawal import PurposeWithdrawals
+from policybound.policy import FORMS, SEPARATELY_CONSENTED_PURPOSES
 
 CODE_VALID_FOR = timedelta(minutes=10)
 SESSION_VALID_FOR = timedelta(minutes=15)
@@ -90,6 +92,7 @@ class RightsService:
         reader: RecordReader,
         destroyer: Destroyer,
         corrector: Corrector,
+        withdrawals: PurposeWithdrawals,
         disclosures: DisclosureService,
         codes: OneTimeCodes,
         sessions: Sessions,
@@ -103,6 +106,7 @@ class RightsService:
         self._reader = reader
         self._destroyer = destroyer
         self._corrector = corrector
+        self._withdrawals = withdrawals
         self._disclosures = disclosures
         self._codes = codes
         self._sessions = sessions
@@ -176,6 +180,26 @@ class RightsService:
         record, relationship = self._owned(session, submission_id)
         by = CorrectedBy.SUBJECT if relationship is Relationship.SUBJECT else CorrectedBy.LEGAL_REPRESENTATIVE
         return self._view(self._corrector.correct(record, patch, by), relationship)
+
+    def withdraw_marketing(self, session: StoredSession, submission_id: str) -> None:
+        """The subject withdraws their separate marketing consent: the record stops being used for
+        marketing and is kept for its other purposes (PIPA art. 37)."""
+        record, _ = self._owned(session, submission_id)
+        withdrawn = [p for p in FORMS[record.form].purposes if p in SEPARATELY_CONSENTED_PURPOSES]
+        if not withdrawn:
+            raise ValidationFailed(
+                "This record was never kept for marketing, so there is no marketing consent to withdraw.",
+                (FieldProblem("consent.marketing", "this record's form has no marketing purpose"),),
+            )
+        for purpose in withdrawn:
+            self._withdrawals.withdraw_purpose(submission_id, purpose)
+
+    def record(self, session: StoredSession, submission_id: str) -> SubjectRecord:
+        record, relationship = self._owned(session, submission_id)
+        opened = self._reader.open(record)
+        if opened is None:
+            raise NotFound("You have no record with this id.")
+        return self._view(opened, relationship)
 
     def erase(self, session: StoredSession, submission_id: str) -> None:
         record, _ = self._owned(session, submission_id)

@@ -80,14 +80,20 @@ def test_required_and_optional_items_and_both_consents_come_from_the_policy(site
         expect(page.locator(f"label[for=field-{item['name']}]")).to_contain_text(item["label"])
         expect(page.locator(f"#field-{item['name']}")).to_have_attribute("aria-required", "true")
 
-    purposes = ", ".join(p["description"] for p in spec["purposes"])
-    consents = [("required", spec["required_items"])]
+    # PIPA art. 22: marketing is a consent of its own, apart from the consent the form needs.
+    separate = ", ".join(p["description"] for p in spec["purposes"] if p["separate_consent"])
+    purposes = ", ".join(p["description"] for p in spec["purposes"] if not p["separate_consent"])
+    consents = [("required", spec["required_items"], purposes)]
     if spec["optional_items"]:
-        consents.append(("optional", spec["optional_items"]))
-    for kind, items in consents:
+        consents.append(("optional", spec["optional_items"], purposes))
+    if spec["marketing_consent"]:
+        profile = [i for i in spec["required_items"] + spec["optional_items"] if not i["request"]]
+        consents.append(("marketing", profile, separate))
+    assert spec["marketing_consent"] == (form == "resources-download")
+    for kind, items, described in consents:
         block = page.locator(f"fieldset[data-consent={kind}]")
         expect(block.locator("[data-consent-items]")).to_have_text(", ".join(i["label"] for i in items))
-        expect(block.locator("[data-consent-purposes]")).to_have_text(purposes)
+        expect(block.locator("[data-consent-purposes]")).to_have_text(described)
         # §4: the 60-month retention is stated in each consent, from the policy document.
         assert spec["retention_months"] == 60
         expect(block.locator("[data-consent-retention]")).to_contain_text("60개월")
@@ -133,8 +139,10 @@ def test_optional_items_without_optional_consent_are_dropped_and_the_receipt_say
         page.get_by_role("button", name="제출").click()
     sent = answer.value.request.post_data_json
     assert sent is not None
-    assert sent["consent"] == {"required": True, "optional": False, "policy_version": site.policy()["version"]}
+    version = site.policy()["version"]
+    assert sent["consent"] == {"required": True, "optional": False, "marketing": False, "policy_version": version}
     assert answer.value.json()["items_dropped"] == ["department"]
+    assert answer.value.json()["purposes"] == ["resource_delivery"]
     expect(page.locator("[data-receipt-dropped]")).to_contain_text("부서")
     expect(page.locator("[data-receipt-kept]")).not_to_contain_text("부서")
 

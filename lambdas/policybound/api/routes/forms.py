@@ -70,6 +70,7 @@ def _register(form: FormId) -> None:
             optional=body.consent.optional,
             policy_version=body.consent.policy_version,
             under_14=body.consent.under_14,
+            marketing=getattr(body.consent, "marketing", False),
         )
         guardian = body.legal_representative
         representative = Representative(guardian.name, guardian.email, guardian.contact) if guardian else None
@@ -102,6 +103,11 @@ def _register(form: FormId) -> None:
             f"Required items: {', '.join(policy.required_items)}. "
             f"Optional items (kept only with optional consent): {', '.join(policy.optional_items) or 'none'}. "
             f"Purposes: {', '.join(p.value for p in policy.purposes)}. Retained {policy.retention_months} months."
+            + (
+                " Email marketing only with `consent.marketing: true`; the receipt's `purposes` says which."
+                if policy.marketing_consent
+                else ""
+            )
         ),
         operation_id=operation_id(form),
         tags=[Tag.FORMS],

@@ -1,6 +1,6 @@
 """/v1/rights/*: data subjects (and legal representatives) view, correct and erase their data (§6)."""
 
-from typing import Annotated
+from typing import Annotated, Literal, Self
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Secur
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from policybound.api.dependencies import guardian_confirmations, rights_service
 from policybound.api.http import json_body_guard
@@ -60,15 +60,32 @@ class SessionIn(BaseModel):
     code: Code
 
 
+class ConsentChangeIn(BaseModel):
+    model_config = _STRICT
+
+    marketing: Literal[False] = Field(
+        description="false withdraws the separate consent to email marketing; the record is kept for its other "
+        "purposes. (Consenting again is done by submitting the form with consent.marketing true.)"
+    )
+
+
 class CorrectionIn(BaseModel):
     model_config = _STRICT
 
-    fields: dict[str, str | None] = Field(
+    fields: dict[str, str | None] | None = Field(
+        default=None,
         max_length=len(ITEMS),
         description="The items to correct and their new values; null removes an optional item. "
         "Checked by the form's own rules.",
         examples=[{"job_grade": "Director"}],
     )
+    consent: ConsentChangeIn | None = Field(default=None, description="A consent to withdraw")
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> Self:
+        if self.fields is None and self.consent is None:
+            raise ValueError("send 'fields' to correct, 'consent' to withdraw a consent, or both")
+        return self
 
 
 class GuardianConfirmationIn(BaseModel):
@@ -172,10 +189,12 @@ def list_records(
 
 @router.patch(
     "/v1/rights/records/<submission_id>",
-    summary="Correct a record",
+    summary="Correct a record, or withdraw its marketing consent",
     description=(
         "Applies at once, checked by the form's own rules; optional items can be removed (null) and added "
-        "only with optional consent. Recipients the record was provided to are sent the corrected items."
+        "only with optional consent. Recipients the record was provided to are sent the corrected items. "
+        "`consent: {marketing: false}` withdraws the separate email-marketing consent: the record leaves the "
+        "marketing audience and is kept for its other purposes."
     ),
     operation_id="correctOwnRecord",
     tags=[Tag.RIGHTS],
@@ -190,7 +209,11 @@ def correct_record(
     session: Annotated[StoredSession, Depends(current_session)],
     rights: Annotated[RightsService, Depends(rights_service)],
 ) -> SubjectRecordOut:
-    return SubjectRecordOut.of(rights.correct(session, submission_id, body.fields))
+    if body.consent is not None:
+        rights.withdraw_marketing(session, submission_id)
+    if body.fields is not None:
+        return SubjectRecordOut.of(rights.correct(session, submission_id, body.fields))
+    return SubjectRecordOut.of(rights.record(session, submission_id))
 
 
 @router.delete(
