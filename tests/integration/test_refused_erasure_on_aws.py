@@ -65,7 +65,7 @@ def test_a_refused_erasure_ends_use_at_once_and_the_sweep_after_the_release_dest
     assert other in audience(now)
     assert held not in listed(now, record.form)
     with pytest.raises(NotFound):
-        now.staff_reads.submission(STAFF, held, AccessPurpose.RIGHTS_REQUEST, "test")
+        now.staff_reads.submission(STAFF, held, AccessPurpose.BLOG_LETTER, "test")
     with pytest.raises(NotFound):
         now.disclosures.provide(
             DisclosureRequest.model_validate(
