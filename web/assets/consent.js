@@ -9,7 +9,7 @@
 //   startCookieConsent({ language: "ko" });          // any [data-cookie-settings] opens the settings
 
 import { getPolicy, request } from "./api.js";
-import { h, uniqueId } from "./dom.js";
+import { append, h, insertAfter, prepend, uniqueId } from "./dom.js";
 import { t } from "./i18n.js";
 
 export const CONSENT_COOKIE = "pb_cookie_consent";
@@ -202,8 +202,8 @@ export async function startCookieConsent({ language, policy } = {}) {
       ),
     );
     const skip = document.querySelector(".skip-link");
-    if (skip) skip.after(banner);
-    else document.body.prepend(banner);
+    if (skip) insertAfter(skip, banner);
+    else prepend(document.body, banner);
     // Keep the end of the page, and whatever has keyboard focus, out from under the fixed banner.
     const height = `${banner.offsetHeight}px`;
     document.body.style.paddingBottom = height;
@@ -305,7 +305,7 @@ export async function startCookieConsent({ language, policy } = {}) {
         browserHelp(lang),
       ),
     );
-    document.body.append(dialog);
+    append(document.body, dialog);
     dialog.showModal();
   }
 

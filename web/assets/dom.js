@@ -1,25 +1,70 @@
 // Building the page from data without innerHTML: text from the API is always inserted as text.
+//
+// Every node the site puts into a page goes through this module (a unit test holds site code to it).
+// A missing value (null, undefined, false) is left out instead of being shown as "null"; an object that
+// is not a node, or a number that is not finite, is refused at once instead of reaching the visitor as
+// "[object Object]" or "NaN".
+
+/** The text a value stands for; "" for a missing value. */
+export function textOf(value) {
+  if (value === undefined || value === null || value === false) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isFinite(value)) return String(value);
+  if (typeof value === "bigint") return String(value);
+  throw new TypeError(`not text: ${Object.prototype.toString.call(value)}`);
+}
+
+/** The nodes for `children`: nested arrays flattened, missing values left out, text as text nodes. */
+export function nodes(children) {
+  const result = [];
+  for (const child of [children].flat(Infinity)) {
+    if (child === undefined || child === null || child === false) continue;
+    result.push(child instanceof Node ? child : document.createTextNode(textOf(child)));
+  }
+  return result;
+}
 
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes || {})) {
     if (value === undefined || value === null || value === false) continue;
-    if (name === "class") element.className = value;
-    else if (name === "text") element.textContent = value;
+    if (name === "class") element.className = textOf(value);
+    else if (name === "text") element.textContent = textOf(value);
     else if (name.startsWith("on") && typeof value === "function") element.addEventListener(name.slice(2), value);
     else if (value === true) element.setAttribute(name, "");
-    else element.setAttribute(name, String(value));
+    else element.setAttribute(name, textOf(value));
   }
-  append(element, children);
-  return element;
+  return append(element, children);
 }
 
-export function append(parent, children) {
-  for (const child of children.flat(Infinity)) {
-    if (child === undefined || child === null || child === false) continue;
-    parent.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
+/** Adds `children` at the end of `parent`; returns `parent`. */
+export function append(parent, ...children) {
+  parent.append(...nodes(children));
   return parent;
+}
+
+/** Adds `children` at the start of `parent`; returns `parent`. */
+export function prepend(parent, ...children) {
+  parent.prepend(...nodes(children));
+  return parent;
+}
+
+/** Puts `children` right after `reference`, as its next siblings; returns `reference`. */
+export function insertAfter(reference, ...children) {
+  reference.after(...nodes(children));
+  return reference;
+}
+
+/** Replaces everything in `parent` with `children`; returns `parent`. */
+export function replaceChildren(parent, ...children) {
+  parent.replaceChildren(...nodes(children));
+  return parent;
+}
+
+/** Sets an element's whole text; returns the element. */
+export function setText(element, value) {
+  element.textContent = textOf(value);
+  return element;
 }
 
 export function clear(element) {

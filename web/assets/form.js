@@ -4,7 +4,7 @@
 // the API still refuses is shown with the API's own message.
 
 import { ApiError, getPolicy, newIdempotencyKey, request } from "./api.js";
-import { clear, h } from "./dom.js";
+import { append, clear, h, prepend, replaceChildren } from "./dom.js";
 import { formatMoment, t } from "./i18n.js";
 import { pageLink, startPage } from "./layout.js";
 
@@ -272,13 +272,13 @@ function renderForm({ language, policy, main, formId }) {
         control.setAttribute("aria-invalid", "true");
         const slot = document.getElementById(`${control.id}-error`);
         if (slot) slot.textContent = problem.text;
-        list.append(h("li", {}, h("a", { href: `#${control.id}`, text: problem.text })));
+        append(list, h("li", {}, h("a", { href: `#${control.id}`, text: problem.text })));
       } else {
-        list.append(h("li", { text: problem.text }));
+        append(list, h("li", { text: problem.text }));
       }
     }
-    errorSummary.append(h("h2", { text: title }), list);
-    if (extra) errorSummary.append(extra);
+    append(errorSummary, h("h2", { text: title }), list);
+    if (extra) append(errorSummary, extra);
     errorSummary.hidden = false;
     errorSummary.setAttribute("role", "alert");
     errorSummary.focus();
@@ -358,7 +358,7 @@ function renderForm({ language, policy, main, formId }) {
     clear(main);
     renderForm({ language, policy: fresh, main, formId });
     const notice = h("p", { class: "alert info", role: "status", text: t(language, "form.policy.reloaded") });
-    main.prepend(notice);
+    prepend(main, notice);
   }
 
   fields.addEventListener("submit", async (event) => {
@@ -392,7 +392,7 @@ function renderForm({ language, policy, main, formId }) {
           main.querySelector("input, select, textarea").focus();
         },
       });
-      clear(main).append(h("h1", { text: form.title }), view);
+      replaceChildren(main, h("h1", { text: form.title }), view);
       view.focus();
     } catch (error) {
       if (error instanceof ApiError && error.fromApi) {
@@ -411,7 +411,7 @@ function renderForm({ language, policy, main, formId }) {
     }
   });
 
-  main.append(h("h1", { text: form.title }), fields);
+  append(main, h("h1", { text: form.title }), fields);
 }
 
 const formId = document.body.dataset.form;

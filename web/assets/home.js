@@ -1,6 +1,6 @@
 // The home page: the three forms, what each collects, and where to read the policy or use one's rights.
 
-import { h } from "./dom.js";
+import { append, h } from "./dom.js";
 import { t } from "./i18n.js";
 import { pageLink, startPage } from "./layout.js";
 
@@ -8,7 +8,7 @@ startPage({
   title: "nav.home",
   active: "home",
   render: ({ language, policy, main }) => {
-    main.append(
+    append(main, 
       h("section", { class: "hero" }, h("h1", { text: t(language, "home.title") }), h("p", { class: "lead", text: t(language, "home.lead") })),
       h("h2", { text: t(language, "home.forms") }),
       h(

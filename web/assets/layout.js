@@ -3,7 +3,7 @@
 
 import { getPolicy } from "./api.js";
 import { startCookieConsent } from "./consent.js";
-import { clear, h } from "./dom.js";
+import { clear, h, insertAfter, prepend, replaceChildren } from "./dom.js";
 import { currentLanguage, formatDate, t, urlInLanguage } from "./i18n.js";
 
 const FORM_PAGES = ["contact-us", "resources-download", "blog-subscription"];
@@ -104,25 +104,25 @@ export async function startPage({ title, active, render }) {
   document.documentElement.lang = language;
   const main = document.getElementById("main");
   const skip = h("a", { class: "skip-link", href: "#main", text: t(language, "skip") });
-  document.body.prepend(skip);
-  clear(main).append(h("p", { class: "loading", role: "status", text: t(language, "loading") }));
+  prepend(document.body, skip);
+  replaceChildren(main, h("p", { class: "loading", role: "status", text: t(language, "loading") }));
 
   let policy;
   try {
     policy = await getPolicy(language);
   } catch {
-    skip.after(header(language, null, active));
-    clear(main).append(h("p", { class: "alert error", role: "alert", text: t(language, "error.load") }));
-    main.after(footer(language));
+    insertAfter(skip, header(language, null, active));
+    replaceChildren(main, h("p", { class: "alert error", role: "alert", text: t(language, "error.load") }));
+    insertAfter(main, footer(language));
     return;
   }
   const pageTitle = typeof title === "function" ? title(policy, language) : t(language, title);
   document.title = `${pageTitle} | ${t(language, "site.name")}`;
   const top = header(language, policy, active);
-  skip.after(top);
+  insertAfter(skip, top);
   const notice = changeNotice(language, policy);
-  if (notice) top.after(notice);
-  main.after(footer(language));
+  if (notice) insertAfter(top, notice);
+  insertAfter(main, footer(language));
   clear(main);
   await render({ language, policy, main });
   await startCookieConsent({ language, policy });

@@ -188,10 +188,10 @@ function render({ language, policy, main }) {
   function show(list) {
     clear(listArea);
     if (!list.length) {
-      listArea.append(h("p", { "data-no-records": true, text: t(language, "rights.none") }));
+      append(listArea, h("p", { "data-no-records": true, text: t(language, "rights.none") }));
       return;
     }
-    listArea.append(
+    append(listArea, 
       h("ul", { class: "records" }, list.map((record) => h("li", {}, recordCard(record)))),
       h("div", { class: "actions" }, h("button", { type: "button", class: "button danger", "data-delete-all": true, text: t(language, "rights.delete.all"), onclick: deleteAll })),
     );
@@ -266,7 +266,7 @@ function render({ language, policy, main }) {
       h("button", { type: "button", class: "button", "data-correct": id, text: t(language, "rights.correct"), onclick: () => correct(record, card, actions) }),
       h("button", { type: "button", class: "button danger", "data-delete": id, text: t(language, "rights.delete"), onclick: () => remove(record) }),
     );
-    card.append(actions);
+    append(card, actions);
     return card;
   }
 
@@ -315,7 +315,7 @@ function render({ language, policy, main }) {
       }
     });
     actions.hidden = true;
-    card.append(editor);
+    append(card, editor);
     editor.querySelector("input, textarea").focus();
   }
 
@@ -341,7 +341,7 @@ function render({ language, policy, main }) {
     }
   }
 
-  main.append(
+  append(main, 
     h("h1", { text: t(language, "rights.title") }),
     guardianSection(language),
     h("p", { class: "lead", text: t(language, "rights.lead") }),

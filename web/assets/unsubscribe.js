@@ -3,7 +3,7 @@
 // link's state); the button sends the same one-click request a mail client sends (RFC 8058).
 
 import { ApiError, request } from "./api.js";
-import { append, clear, h } from "./dom.js";
+import { append, h } from "./dom.js";
 import { formatMoment, t } from "./i18n.js";
 import { startPage } from "./layout.js";
 
@@ -22,11 +22,11 @@ startPage({
   active: null,
   render: async ({ language, main }) => {
     const token = new URLSearchParams(location.search).get("token");
-    main.append(h("h1", { text: t(language, "unsub.title") }));
+    append(main, h("h1", { text: t(language, "unsub.title") }));
     const result = h("div", { role: "status", "data-unsubscribe-result": true });
     const path = `/v1/unsubscribe?token=${encodeURIComponent(token || "")}`;
     if (!token) {
-      main.append(h("p", { class: "alert error", role: "alert", text: t(language, "unsub.missing") }));
+      append(main, h("p", { class: "alert error", role: "alert", text: t(language, "unsub.missing") }));
       return;
     }
 
@@ -44,7 +44,7 @@ startPage({
     }
     if (state.status !== "subscribed") {
       show(state.status);
-      main.append(result);
+      append(main, result);
       return;
     }
 

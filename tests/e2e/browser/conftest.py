@@ -7,6 +7,7 @@ profile per test so every test starts without cookies.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -35,6 +36,14 @@ CHROMIUM_ARGS = [
 ]
 # What Chromium logs for every 4xx/5xx answer to a fetch; a test that provokes one says so.
 FAILED_LOAD = re.compile(r"^Failed to load resource: the server responded with a status of (\d{3})")
+# What a missing or unformatted value looks like once it reaches a page.
+STRAY_TEXT = r"\b(?:null|undefined|NaN)\b|\[object [A-Za-z]+\]"
+# Watches every page of every test: after each change to the document, the visible text (and the
+# labels a screen reader reads out) is searched for stray values, and each one found is reported to
+# the test through a binding, so any state a test reaches is checked, not only the ones it inspects.
+STRAY_TEXT_WATCH = (
+    (Path(__file__).parent / "stray_text.js").read_text().replace("__STRAY_TEXT__", json.dumps(STRAY_TEXT))
+)
 
 
 @pytest.fixture(scope="session")
@@ -59,6 +68,7 @@ class Site:
     page_errors: list[str] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
     allowed_statuses: set[int] = field(default_factory=set)
+    stray_text: list[str] = field(default_factory=list)
 
     def url(self, path: str, lang: str | None = None) -> str:
         url = f"{self.base}/{path.lstrip('/')}"
@@ -118,6 +128,15 @@ class Site:
             unexpected.append(text)
         return unexpected + self.page_errors
 
+    def stray_text_now(self) -> list[str]:
+        """Stray values in what the current page shows, read at once."""
+        if self.page.is_closed():
+            return []
+        found: list[str] = self.page.evaluate(
+            "() => window.__policyboundStrayTextNow ? window.__policyboundStrayTextNow() : []"
+        )
+        return found
+
 
 def _context(playwright: Playwright, profile: Path, locale: str) -> BrowserContext:
     return playwright.chromium.launch_persistent_context(
@@ -139,6 +158,10 @@ def site_factory(playwright: Playwright, local_server: LocalServer, tmp_path: Pa
         context = _context(playwright, profile, locale)
         page = context.pages[0] if context.pages else context.new_page()
         site = Site(local_server.api_url, local_server, context, page)
+        context.expose_binding(
+            "__policyboundStrayText", lambda _source, where, text: site.stray_text.append(f"{where}: {text}")
+        )
+        context.add_init_script(STRAY_TEXT_WATCH)
         page.on("console", lambda message: _console(site, message))
         page.on("pageerror", lambda error: site.page_errors.append(f"page error: {error}"))
         page.on("request", lambda request: site.requests.append(request))
@@ -146,11 +169,13 @@ def site_factory(playwright: Playwright, local_server: LocalServer, tmp_path: Pa
         return site
 
     yield make
-    problems = []
+    problems, stray = [], []
     for site in sites:
         problems += site.unexpected_console_errors()
+        stray += site.stray_text + [f"{site.page.url}: {text}" for text in site.stray_text_now()]
         site.context.close()
     assert problems == [], "the pages logged errors"
+    assert stray == [], "the pages showed a missing or unformatted value"
 
 
 def _console(site: Site, message: ConsoleMessage) -> None:
