@@ -3,15 +3,24 @@
 Everything the system promises — what each form collects, why, for how long, who holds it and where,
 who to contact — is declared here once. The API (`GET /v1/policy`), the intake rules, the stacks'
 tags and region, and the docs all read these facts; nothing else repeats them.
+
+The published text itself, every version of it and its announcement (§12) are data beside this
+module, in `policy_data/`: `versions.json` lists the versions, each names its text file (every
+section in English and Korean). The text states the facts declared here through references (the
+§1.1 items, §3 exceptions, §5 consignee, §10 contacts), so a fact is never written twice; a company
+publishes another policy by replacing those files.
 Source: privacy policy effective 2019-09-20 (``shared/policy/privacy-policy-2019-09-20.txt``).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from typing import Literal
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 Language = Literal["en", "ko"]
@@ -28,10 +37,62 @@ class Text:
         return self.ko if language == "ko" else self.en
 
 
-# --- Version and jurisdiction -------------------------------------------------------------------
+# --- Versions (§12) and jurisdiction ------------------------------------------------------------
 
-POLICY_VERSION = "2019-09-20"
-EFFECTIVE_DATE = date(2019, 9, 20)
+POLICY_DATA = Path(__file__).with_name("policy_data")
+
+
+class ChangeKind(StrEnum):
+    """What a version adds that the one before it did not have; any of them needs a longer notice and
+    the affected people's new consent."""
+
+    ITEM = "item"
+    PURPOSE = "purpose"
+    RECIPIENT = "recipient"
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    version: str
+    announced_on: date
+    effective_date: date
+    adds: frozenset[ChangeKind]
+    summary: Text
+    text_file: str
+
+
+def _load_versions() -> tuple[PublishedVersion, ...]:
+    # A few hundred bytes, read once at import; the texts themselves are read on first use.
+    raw = json.loads((POLICY_DATA / "versions.json").read_text(encoding="utf-8"))
+    versions = tuple(
+        PublishedVersion(
+            version=entry["version"],
+            announced_on=date.fromisoformat(entry["announced_on"]),
+            effective_date=date.fromisoformat(entry["effective_date"]),
+            adds=frozenset(ChangeKind(kind) for kind in entry.get("adds", ())),
+            summary=Text(**entry["summary"]),
+            text_file=entry["text"],
+        )
+        for entry in raw["versions"]
+    )
+    return tuple(sorted(versions, key=lambda v: v.effective_date))
+
+
+VERSIONS: tuple[PublishedVersion, ...] = _load_versions()
+
+
+@cache
+def policy_text(version: str) -> dict[str, Any]:
+    """The published text of one version, as its data file holds it (see `domain.policy_document`)."""
+    published = next((v for v in VERSIONS if v.version == version), None)
+    if published is None:
+        raise KeyError(version)
+    text: dict[str, Any] = json.loads((POLICY_DATA / published.text_file).read_text(encoding="utf-8"))
+    return text
+
+
+POLICY_VERSION = VERSIONS[0].version
+EFFECTIVE_DATE = VERSIONS[0].effective_date
 COMPANY = Text(en="LG CNS", ko="LG CNS")
 
 # §4: "retained for 60 months after consenting ... then destroyed without delay". Months are calendar
@@ -181,6 +242,8 @@ AUTO_COLLECTED: tuple[Text, ...] = (
 @dataclass(frozen=True)
 class Consignee:
     company: str
+    # The name as the published text spells it ("Amazon Web Service"), where it differs.
+    published_name: str | None
     duties: Text
     country: Text
     region: str
@@ -193,6 +256,7 @@ class Consignee:
 CONSIGNEES: tuple[Consignee, ...] = (
     Consignee(
         company="Amazon Web Services",
+        published_name="Amazon Web Service",
         duties=Text("Data storage and system operation", "데이터 보관 및 시스템 운영"),
         country=Text("Seoul, Korea (AWS Seoul Region)", "대한민국 서울 (AWS 서울 리전)"),
         region=AWS_REGION,
@@ -231,7 +295,8 @@ THIRD_PARTY_PROVISION: dict[LegalBasis, Text] = {
         "이용자가 사전에 공개에 동의한 경우",
     ),
     LegalBasis.LAW_ENFORCEMENT: Text(
-        "When an investigative agency requests it under the law, or by the procedures and methods the law sets",
+        "When there is a request from the investigative agency in accordance with the provisions of the law or in "
+        "accordance with the procedures and methods set forth in the law for the purpose of investigation",
         "법령의 규정에 의거하거나, 수사 목적으로 법령에 정해진 절차와 방법에 따라 수사기관의 요구가 있는 경우",
     ),
 }

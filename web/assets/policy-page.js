@@ -1,117 +1,72 @@
-// The privacy policy page, rendered from GET /v1/policy: every fact on it comes from the API.
+// The privacy policy page, rendered from GET /v1/policy: every section of the published text, in its
+// order and words, and the site's own controls where the text speaks of them (§6 rights, §7 cookies,
+// §12 announced changes). Nothing on it is written here: the text comes from the API.
 
 import { append, h, table } from "./dom.js";
 import { categoryLabel } from "./consent.js";
 import { formatDate, t } from "./i18n.js";
 import { pageLink, startPage } from "./layout.js";
 
-function section(id, title, ...content) {
-  return h("section", { id, "aria-labelledby": `${id}-title` }, h("h2", { id: `${id}-title`, text: title }), content);
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function cell(text) {
+  return EMAIL.test(text) ? h("a", { href: `mailto:${text}`, text }) : text;
 }
 
-const labels = (items) => items.map((i) => i.label).join(", ");
+function blocks(list, headingLevel) {
+  return list.map((block) => {
+    switch (block.type) {
+      case "paragraph":
+        return h("p", { text: block.text });
+      case "heading":
+        return h(headingLevel, { class: "policy-heading", text: block.text });
+      case "list":
+        return h("ul", {}, block.items.map((text) => h("li", { text })));
+      case "table":
+        return table(null, block.header, block.rows.map((row) => row.map(cell)));
+      default:
+        return null;
+    }
+  });
+}
 
-startPage({
-  title: "policy.title",
-  active: "policy",
-  render: ({ language: lang, policy, main }) => {
-    const purposes = new Map();
-    for (const form of policy.forms) for (const p of form.purposes) purposes.set(p.purpose, p.description);
-    const upcoming = policy.upcoming_changes || [];
+function subsection(sub) {
+  const [first, ...rest] = sub.blocks;
+  // A subsection without a title opens with its first paragraph, as the policy writes "1.1. The Company …".
+  if (!sub.title && first && first.type === "paragraph") {
+    return h(
+      "div",
+      { class: "subsection", "data-subsection": sub.number },
+      h("p", {}, h("strong", { text: `${sub.number}. ` }), first.text),
+      blocks(rest, "h4"),
+    );
+  }
+  return h(
+    "div",
+    { class: "subsection", "data-subsection": sub.number },
+    h("h3", { text: sub.title ? `${sub.number}. ${sub.title}` : `${sub.number}.` }),
+    blocks(sub.blocks, "h4"),
+  );
+}
 
-    append(main, [
-      h("h1", { text: t(lang, "policy.title") }),
-      h("p", { class: "lead", "data-policy-version": policy.version }, t(lang, "policy.version", { version: policy.version, date: formatDate(lang, policy.effective_date) })),
-      upcoming.length
-        ? h(
-            "div",
-            { class: "alert info", role: "note" },
-            upcoming.map((change) =>
-              h(
-                "p",
-                {},
-                h("strong", {
-                  text: t(lang, "policy.s12.change", {
-                    version: change.version,
-                    effective: formatDate(lang, change.effective_date),
-                    announced: formatDate(lang, change.announced_on),
-                  }),
-                }),
-                " ",
-                change.summary,
-              ),
-            ),
-          )
-        : null,
+function changeLine(lang, change) {
+  return h("strong", {
+    text: t(lang, "policy.s12.change", {
+      version: change.version,
+      effective: formatDate(lang, change.effective_date),
+      announced: formatDate(lang, change.announced_on),
+    }),
+  });
+}
 
-      section(
-        "items",
-        t(lang, "policy.s1"),
-        table(
-          null,
-          [t(lang, "policy.s1.form"), t(lang, "policy.s1.required"), t(lang, "policy.s1.optional")],
-          policy.forms.map((f) => [f.title, labels(f.required_items), labels(f.optional_items) || "—"]),
-        ),
-        h("p", { text: t(lang, "policy.s1.refuse") }),
-        h("h3", { text: t(lang, "policy.s1.auto") }),
-        h("ul", {}, policy.auto_collected.map((text) => h("li", { text }))),
-      ),
-
-      section("purposes", t(lang, "policy.s2"), h("ul", {}, [...purposes.values()].map((text) => h("li", { text })))),
-
-      section(
-        "provision",
-        t(lang, "policy.s3"),
-        h("p", { text: t(lang, "policy.s3.default") }),
-        h("ul", {}, policy.third_party_provision.exceptions.map((e) => h("li", { text: e.description }))),
-      ),
-
-      section(
-        "retention",
-        t(lang, "policy.s4"),
-        h("p", { "data-retention": true, text: t(lang, "policy.s4.rule", { months: policy.forms[0].retention_months }) }),
-        table(
-          null,
-          [t(lang, "policy.s4.items"), t(lang, "policy.s4.purpose"), t(lang, "policy.s4.period")],
-          policy.forms.map((f) => [
-            labels([...f.required_items, ...f.optional_items]),
-            f.purposes.map((p) => p.description).join(", "),
-            t(lang, "policy.s4.months", { months: f.retention_months }),
-          ]),
-          { rowHeaders: false },
-        ),
-      ),
-
-      section(
-        "consignment",
-        t(lang, "policy.s5"),
-        policy.consignees.map((c) =>
-          table(
-            null,
-            [t(lang, "policy.s5.company"), c.company],
-            [
-              [t(lang, "policy.s5.duties"), c.duties],
-              [t(lang, "policy.s5.country"), c.country],
-              [t(lang, "policy.s5.items"), c.items],
-              [t(lang, "policy.s5.time"), c.transfer_time],
-              [t(lang, "policy.s5.method"), c.transfer_method],
-              [t(lang, "policy.s5.retention"), c.retention],
-            ],
-          ),
-        ),
-      ),
-
-      section(
-        "rights",
-        t(lang, "policy.s6"),
-        h("p", { text: t(lang, "policy.s6.text") }),
-        h("p", {}, h("a", { class: "button", href: pageLink(lang, "rights.html"), text: t(lang, "policy.s6.link") })),
-      ),
-
-      section(
-        "cookies",
-        t(lang, "policy.s7"),
-        h("p", { text: t(lang, "policy.s7.text") }),
+// What the site adds under a section of the text: the controls that make the section true here.
+function extras(lang, policy, anchor) {
+  const upcoming = policy.upcoming_changes || [];
+  switch (anchor) {
+    case "rights":
+      return h("p", {}, h("a", { class: "button", href: pageLink(lang, "rights.html"), text: t(lang, "policy.s6.link") }));
+    case "cookies":
+      return [
         table(
           null,
           [t(lang, "policy.s7.category"), t(lang, "policy.s7.purpose"), t(lang, "policy.s7.consent")],
@@ -125,44 +80,39 @@ startPage({
         h("h3", { text: t(lang, "cookie.browser.title") }),
         h("p", { text: t(lang, "cookie.browser.lead") }),
         h("ul", {}, ["chrome", "edge", "firefox", "safari", "ie"].map((b) => h("li", { text: t(lang, `cookie.browser.${b}`) }))),
-      ),
+      ];
+    case "changes":
+      return upcoming.length
+        ? h("ul", { "data-upcoming": true }, upcoming.map((change) => h("li", {}, changeLine(lang, change), h("br"), change.summary)))
+        : h("p", { class: "hint", text: t(lang, "policy.s12.none") });
+    default:
+      return null;
+  }
+}
 
-      section(
-        "contacts",
-        t(lang, "policy.s10"),
-        table(
-          null,
-          [t(lang, "policy.s10.role"), t(lang, "policy.s10.department"), t(lang, "policy.s10.email")],
-          policy.contacts.map((c) => [c.role, c.department, h("a", { href: `mailto:${c.email}`, text: c.email })]),
+startPage({
+  title: "policy.title",
+  active: "policy",
+  render: ({ language: lang, policy, main }) => {
+    const upcoming = policy.upcoming_changes || [];
+    append(main, [
+      h("h1", { text: policy.title }),
+      h("p", { class: "lead", "data-policy-version": policy.version }, t(lang, "policy.version", { version: policy.version, date: formatDate(lang, policy.effective_date) })),
+      upcoming.length
+        ? h("div", { class: "alert info", role: "note" }, upcoming.map((change) => h("p", {}, changeLine(lang, change), " ", change.summary)))
+        : null,
+      h("div", { class: "policy-preamble" }, blocks(policy.preamble, "h3")),
+      policy.sections.map((section) =>
+        h(
+          "section",
+          { id: section.anchor, "data-section": section.number, "aria-labelledby": `${section.anchor}-title` },
+          h("h2", { id: `${section.anchor}-title`, text: `${section.number}. ${section.title}` }),
+          blocks(section.blocks, "h3"),
+          section.subsections.map(subsection),
+          extras(lang, policy, section.anchor),
         ),
       ),
-
-      section(
-        "changes",
-        t(lang, "policy.s12"),
-        h("p", { text: t(lang, "policy.s12.text") }),
-        upcoming.length
-          ? h(
-              "ul",
-              { "data-upcoming": true },
-              upcoming.map((change) =>
-                h(
-                  "li",
-                  {},
-                  h("strong", {
-                    text: t(lang, "policy.s12.change", {
-                      version: change.version,
-                      effective: formatDate(lang, change.effective_date),
-                      announced: formatDate(lang, change.announced_on),
-                    }),
-                  }),
-                  h("br"),
-                  change.summary,
-                ),
-              ),
-            )
-          : h("p", { class: "hint", text: t(lang, "policy.s12.none") }),
-      ),
+      h("p", { class: "policy-effective", "data-policy-effective": true, text: policy.effective }),
     ]);
   },
 });

@@ -1,11 +1,20 @@
-"""The policy in force as a document (`GET /v1/policy`), built only from `policybound.policy`."""
+"""The policy in force as a document (`GET /v1/policy`), built only from `policybound.policy`.
+
+Besides the facts (forms, consignees, contacts ...) the document carries the published text, every
+section of it in the policy's order, as blocks a page renders without knowing the policy:
+`paragraph`, `heading`, `list` and `table`. Where the text states a declared fact (the §1.1 items,
+§1.2, §3's exceptions, the §5 consignee, the §10 contacts) the block is made from that fact.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from policybound.policy import (
     AUTO_COLLECTED,
+    COMPANY,
     CONSIGNEES,
     CONTACTS,
     COOKIE_CATEGORIES,
@@ -14,11 +23,168 @@ from policybound.policy import (
     ITEMS,
     POLICY_VERSION,
     PURPOSE_TEXT,
+    RETENTION_MONTHS,
     SEPARATELY_CONSENTED_PURPOSES,
     THIRD_PARTY_PROVISION,
     UPCOMING_CHANGES,
     Language,
+    Text,
+    policy_text,
 )
+
+Block = dict[str, Any]
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def published_date(day: date, language: Language) -> str:
+    """A date as the policy writes it: "September 20, 2019" / "2019년 9월 20일"."""
+    if language == "ko":
+        return f"{day.year}년 {day.month}월 {day.day}일"
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _say(text: Mapping[str, str], language: Language) -> str:
+    # The few facts a sentence of the text quotes are filled in from their declarations.
+    return (
+        text[language].replace("{company}", COMPANY.in_(language)).replace("{retention_months}", str(RETENTION_MONTHS))
+    )
+
+
+def _enumerate(labels: Iterable[str], language: Language) -> str:
+    """Labels run into one phrase, as the text lists items: "Name, contact information, email"."""
+    words = list(labels)
+    if language == "en":
+        # Only the first word keeps its capital, unless the label starts with an acronym ("IP address").
+        words = [w if i == 0 or w[1:2].isupper() else w[:1].lower() + w[1:] for i, w in enumerate(words)]
+    return ", ".join(words)
+
+
+def _form_items(block: Mapping[str, Any], language: Language) -> list[Block]:
+    out: list[Block] = []
+    for form in FORMS.values():
+        lines = []
+        for kind, names in (("required", form.required_items), ("optional", form.optional_items)):
+            # The inquiry and the requested resource are the request itself, not collected items.
+            labels = [ITEMS[name].label.in_(language) for name in names if not ITEMS[name].is_request]
+            if labels:
+                lines.append(f"{_say(block[kind], language)}: {_enumerate(labels, language)}")
+        out += [{"type": "heading", "text": form.title.in_(language)}, {"type": "list", "items": lines}]
+    return out
+
+
+def _consignees(block: Mapping[str, Any], language: Language) -> list[Block]:
+    labels = {name: _say(label, language) for name, label in block["labels"].items()}
+    out: list[Block] = []
+    for consignee in CONSIGNEES:
+        values: dict[str, Text | str] = {
+            "company": consignee.published_name or consignee.company,
+            "duties": consignee.duties,
+            "country": consignee.country,
+            "items": consignee.items,
+            "transfer_time": consignee.transfer_time,
+            "transfer_method": consignee.transfer_method,
+            "retention": consignee.retention,
+        }
+        out.append(
+            {
+                "type": "list",
+                "items": [
+                    f"{labels[name]}: {value if isinstance(value, str) else value.in_(language)}"
+                    for name, value in values.items()
+                ],
+            }
+        )
+    return out
+
+
+def _facts(block: Mapping[str, Any], language: Language) -> list[Block]:
+    match block["facts"]:
+        case "form_items":
+            return _form_items(block, language)
+        case "auto_collected":
+            return [{"type": "list", "items": [_enumerate((t.in_(language) for t in AUTO_COLLECTED), language)]}]
+        case "third_party_exceptions":
+            return [{"type": "list", "items": [text.in_(language) for text in THIRD_PARTY_PROVISION.values()]}]
+        case "consignees":
+            return _consignees(block, language)
+        case "contacts":
+            return [
+                {
+                    "type": "table",
+                    "header": [_say(cell, language) for cell in block["header"]],
+                    "rows": [[c.role.in_(language), c.department.in_(language), c.email] for c in CONTACTS],
+                }
+            ]
+    raise ValueError(f"the policy text refers to unknown facts {block['facts']!r}")
+
+
+def _blocks(raw: Iterable[Mapping[str, Any]], language: Language) -> list[Block]:
+    out: list[Block] = []
+    for block in raw:
+        if "p" in block:
+            out.append({"type": "paragraph", "text": _say(block["p"], language)})
+        elif "heading" in block:
+            out.append({"type": "heading", "text": _say(block["heading"], language)})
+        elif "list" in block:
+            out.append({"type": "list", "items": [_say(item, language) for item in block["list"]]})
+        elif "table" in block:
+            table = block["table"]
+            out.append(
+                {
+                    "type": "table",
+                    "header": [_say(cell, language) for cell in table["header"]],
+                    "rows": [[_say(cell, language) for cell in row] for row in table["rows"]],
+                }
+            )
+        elif "facts" in block:
+            out += _facts(block, language)
+        else:
+            raise ValueError(f"unknown block in the policy text: {sorted(block)}")
+    return out
+
+
+def _title(raw: Mapping[str, Any], language: Language) -> str | None:
+    return _say(raw["title"], language) if "title" in raw else None
+
+
+def published_text(version: str, effective: date, language: Language) -> dict[str, Any]:
+    """Every section of one version's text, in its order and words."""
+    raw = policy_text(version)
+    return {
+        "title": _say(raw["title"], language),
+        "preamble": _blocks(raw.get("preamble", ()), language),
+        "sections": [
+            {
+                "number": section["number"],
+                "anchor": section["anchor"],
+                "title": _title(section, language),
+                "blocks": _blocks(section.get("blocks", ()), language),
+                "subsections": [
+                    {
+                        "number": sub["number"],
+                        "title": _title(sub, language),
+                        "blocks": _blocks(sub.get("blocks", ()), language),
+                    }
+                    for sub in section.get("subsections", ())
+                ],
+            }
+            for section in raw["sections"]
+        ],
+        "effective": f"{_say(raw['effective_label'], language)} {published_date(effective, language)}",
+    }
 
 
 def preferred_language(accept_language: str | None) -> Language:
@@ -56,6 +222,7 @@ def policy_document(language: Language) -> dict[str, Any]:
         "version": POLICY_VERSION,
         "effective_date": EFFECTIVE_DATE.isoformat(),
         "language": language,
+        **published_text(POLICY_VERSION, EFFECTIVE_DATE, language),
         "forms": [
             {
                 "form": form.form.value,

@@ -48,7 +48,7 @@ def test_policy_page_is_rendered_from_the_policy_with_contacts_and_retention(sit
             expect(row.get_by_role("link", name=contact["email"])).to_have_attribute(
                 "href", f"mailto:{contact['email']}"
             )
-        expect(page.locator("[data-retention]")).to_contain_text("60")
+        expect(page.locator("#retention")).to_contain_text("60")
         for form in policy["forms"]:
             expect(page.locator("#items")).to_contain_text(form["title"])
         for consignee in policy["consignees"]:
@@ -57,6 +57,60 @@ def test_policy_page_is_rendered_from_the_policy_with_contacts_and_retention(sit
             expect(page.locator("#cookies")).to_contain_text(category["description"])
         expect(page.locator("#changes")).to_contain_text("예고된 변경 사항이 없습니다" if lang == "ko" else "No change")
         site.screenshot(f"policy-{lang}")
+
+
+def section_text(section: dict[str, Any]) -> list[str]:
+    texts = [section["title"]] if section.get("title") else []
+    for block in section["blocks"]:
+        texts += block.get("items") or ([block["text"]] if "text" in block else [])
+        if block["type"] == "table":
+            texts += [cell for row in block["rows"] for cell in row]
+    for sub in section.get("subsections", []):
+        texts += section_text(sub)
+    return texts
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_policy_page_shows_every_section_of_the_text(site: Site, lang: str) -> None:
+    policy = site.policy(lang)
+    page = site.open("policy.html", lang=lang)
+    headings = page.locator("main section[data-section] > h2")
+    expect(headings).to_have_text([f"{s['number']}. {s['title']}" for s in policy["sections"]])
+    for section in policy["sections"]:
+        shown = page.locator(f"section#{section['anchor']}")
+        for text in section_text(section):
+            expect(shown).to_contain_text(text)
+    expect(page.locator("[data-policy-effective]")).to_have_text(policy["effective"])
+
+
+def test_the_policy_page_names_the_reporting_organisations_and_section_11(site: Site) -> None:
+    page = site.open("policy.html", lang="ko")
+    organisations = page.locator("#contacts li")
+    expect(organisations).to_have_text(
+        [
+            "개인정보침해신고센터: (privacy.kisa.or.kr / 국번 없이 118)",
+            "대검찰청 사이버수사과: (www.spo.go.kr / 국번 없이 1301)",
+            "경찰청 사이버안전국: (http://cyberbureau.police.go.kr / 국번 없이 182)",
+        ]
+    )
+    other = page.get_by_role("region", name="11. 기타")
+    expect(other).to_contain_text(
+        "회사에 링크된 외부 웹사이트가 개인정보를 수집하는 행위에는 "
+        "본 개인정보처리방침이 적용되지 않음을 알려 드립니다."
+    )
+    page = site.open("policy.html", lang="en")
+    expect(page.locator("#contacts li")).to_have_text(
+        [
+            "Personal Information Infringement Report Center: (privacy.kisa.or.kr / 118 without area code)",
+            "Supreme Prosecutors’ Office: (www.spo.go.kr / 1301 without area code)",
+            "Cyber Security Bureau of the National Police Agency "
+            "(http://cyberbureau.police.go.kr / 182 without area code)",
+        ]
+    )
+    expect(page.get_by_role("region", name="11. Other")).to_contain_text(
+        "Please note that this Privacy Policy does not apply to the collection of personal information by external "
+        "websites linked to the Company."
+    )
 
 
 def test_an_announced_change_is_shown_before_it_takes_effect(site: Site) -> None:
