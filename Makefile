@@ -1,19 +1,36 @@
 # Policybound. `make run` and `make test` do all the set-up they need on a fresh machine.
 SHELL := /bin/bash
-PYTHON ?= python3
+comma := ,
+# The Lambda runtime's minor version (stacks/dependency_layer.py RUNTIME): tests, local mode and the
+# bytecode shipped to Lambda all use it. Found as python3.13 on PATH, else among pyenv's versions.
+PYTHON_VERSION := 3.13
+ifndef PYTHON
+PYTHON := $(shell for p in python$(PYTHON_VERSION) $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$(PYTHON_VERSION)*/bin/python$(PYTHON_VERSION); do \
+	$$p -c 'import sys; sys.exit(sys.version_info[:2] != ($(subst .,$(comma),$(PYTHON_VERSION))))' 2>/dev/null && { echo $$p; break; }; done)
+endif
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# A venv made by another minor version is made again.
+VENV_VERSION := $(shell $(PY) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
+STALE_VENV := $(if $(VENV_VERSION),$(filter-out $(PYTHON_VERSION),$(VENV_VERSION)))
+# The Lambda runtime's libraries only (requirements-runtime.txt): functions started from cdk.out run here.
+RUNTIME_VENV := .venv-runtime
+RUNTIME_STAMP := $(RUNTIME_VENV)/.installed
 
 export PYTHONPATH := $(CURDIR)/lambdas:$(CURDIR)
 # jsii matches this against the Node major version (a list such as "20,22"), not a boolean.
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: fuzz run test lint typecheck unit integration e2e bench bench-sweeper sweep clean synth deploy
+.PHONY: python-found browser fuzz run test lint typecheck unit integration e2e bench bench-sweeper sweep clean synth deploy
 
-$(STAMP): requirements.txt lambdas/requirements.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+python-found:
+	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) (the Lambda runtime's version) is needed: install it (e.g. apt-get install python$(PYTHON_VERSION) or pyenv install $(PYTHON_VERSION)), or pass PYTHON=/path/to/python$(PYTHON_VERSION)." >&2; exit 1; }
+
+$(STAMP): requirements.txt requirements-runtime.txt lambdas/requirements.txt $(if $(STALE_VENV),python-found)
+	@$(MAKE) --no-print-directory python-found
+	$(if $(STALE_VENV),rm -rf $(VENV) &&) test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
@@ -35,6 +52,19 @@ $(CHECKOV_STAMP): requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
 	touch $@
 
+$(RUNTIME_STAMP): requirements-runtime.txt | $(STAMP)
+	$(PY) -m tools.lambda_runtime
+
+# The browser tests drive Debian's Chromium (never a downloaded browser); Nanum fonts render Korean.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -d /usr/share/fonts/truetype/nanum ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum; \
+	  else \
+	    echo "The browser tests need Debian's Chromium and Nanum fonts: run 'sudo apt-get install chromium fonts-nanum' (or make test as root)." >&2; exit 1; \
+	  fi; \
+	fi
+
 ## Synthesize every stack into cdk.out (ap-northeast-2; cdk-nag gates; no AWS credentials needed).
 synth: $(STAMP) $(NPM_STAMP)
 	$(CDK) synth --quiet $(CDK_FLAGS)
@@ -49,7 +79,7 @@ run: $(STAMP)
 	$(PY) -m local
 
 ## Every gate: lint, types, unit, integration and end-to-end tests.
-test: $(STAMP) lint typecheck $(CHECKOV_STAMP) synth
+test: $(STAMP) lint typecheck $(CHECKOV_STAMP) $(RUNTIME_STAMP) browser synth
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -73,7 +103,7 @@ fuzz: $(STAMP)
 	POLICYBOUND_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest tests/e2e/test_fuzz.py
 
 ## Performance evidence: prints a Markdown table and writes bench/results.md (asset sizes need `make synth`).
-bench: $(STAMP)
+bench: $(STAMP) $(RUNTIME_STAMP) synth
 	$(PY) -m bench.run
 
 ## Run the real sweeper against a running `make run`, as of AS_OF (RFC 3339; default now), with a progress bar.
@@ -85,4 +115,4 @@ bench-sweeper: $(STAMP)
 	$(PY) -m bench.sweeper_reads
 
 clean:
-	rm -rf $(VENV) $(CHECKOV_VENV) cdk.out node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(CHECKOV_VENV) $(RUNTIME_VENV) cdk.out node_modules .pytest_cache .mypy_cache .ruff_cache test-artifacts

@@ -23,7 +23,7 @@ from constructs import Construct
 
 from stacks.access_log import access_log_format
 from stacks.data_stack import DataStack
-from stacks.dependency_layer import dependency_layer
+from stacks.dependency_layer import application_code, dependency_layer
 from stacks.deployment import Deployment
 from stacks.functions import (
     FunctionSpec,
@@ -34,7 +34,7 @@ from stacks.functions import (
     TableStream,
     declared_functions,
 )
-from stacks.lambda_functions import PolicyboundFunction, application_code, powertools_layer_arn
+from stacks.lambda_functions import PolicyboundFunction
 from stacks.nag import acknowledge
 from stacks.staff_identity import StaffIdentity
 from stacks.waf import ApiFirewall
@@ -81,10 +81,7 @@ class ApiStack(Stack):
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self.specs = declared_functions(module_exists)
         code = application_code()
-        layers = [
-            lambda_.LayerVersion.from_layer_version_arn(self, "Powertools", powertools_layer_arn(self.region)),
-            dependency_layer(self, "Dependencies"),
-        ]
+        layers: list[lambda_.ILayerVersion] = [dependency_layer(self, "Dependencies")]
         self.failures = self._failure_queue()
         self.staff = StaffIdentity(self, "Staff")
         self.functions: dict[str, PolicyboundFunction] = {
