@@ -9,8 +9,8 @@ from typing import Any
 
 from bench.harness import CallCounter, Stack, body, moto_stack
 from local.outbox import sent_mail
-from policybound.domain.clock import FixedClock
-from policybound.domain.destruction import DestructionReason
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.retention.destruction import DestructionReason
 
 WARM_UP = 3
 SAMPLES = 20

@@ -18,7 +18,7 @@ from werkzeug.test import Client
 from local.environment import app_environment, aws_environment
 from local.gateway import Gateway
 from local.provision import provision_with
-from policybound.api.app import create_app, openapi_json
+from policybound.api.public.app import create_app, openapi_json
 from policybound.policy import AWS_REGION, POLICY_VERSION
 from policybound.settings import settings_from
 from policybound.wiring import Wiring

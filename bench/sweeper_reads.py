@@ -30,9 +30,9 @@ from typing import Any
 
 from bench.harness import moto_stack
 from policybound.adapters.dynamodb import key_item, record_item
-from policybound.domain.clock import FixedClock
-from policybound.domain.model import ConsentProof, RecordStatus, SealedBlob, StoredSubmission, WrappedKey
-from policybound.domain.retention import retained_until
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.model import ConsentProof, RecordStatus, SealedBlob, StoredSubmission, WrappedKey
+from policybound.domain.core.retention import retained_until
 from policybound.policy import POLICY_VERSION, FormId, Purpose
 from tests.conftest import NOW
 

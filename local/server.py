@@ -69,8 +69,8 @@ def merge_openapi(public: str, staff: str) -> str:
 def build_gateway(staff: StaffAccess) -> Gateway:
     """Imports the entry points only now: they read their settings at import, as in Lambda."""
     from entrypoints import api, staff_api, staff_sign_in
-    from policybound.api.app import openapi_json
-    from policybound.api.staff_app import staff_openapi_json
+    from policybound.api.public.app import openapi_json
+    from policybound.api.staff.app import staff_openapi_json
 
     def outbox_route(_: Request) -> Response:
         return json_response(outbox.sent_mail())

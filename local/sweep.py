@@ -20,7 +20,7 @@ from dateutil.parser import isoparse
 from werkzeug.wrappers import Request, Response
 
 from local import environment
-from policybound.domain.sweeper import SweepOutcome
+from policybound.domain.retention.sweeper import SweepOutcome
 from policybound.policy import POLICY_TIMEZONE
 
 # Local runs have no Lambda deadline: let a run go until every shard is swept.
@@ -35,7 +35,7 @@ def parse_as_of(text: str) -> datetime:
 
 def sweep_as_of(as_of: datetime, on_record: Callable[[SweepOutcome], None] = lambda _: None) -> dict[str, Any]:
     from entrypoints import sweeper  # reads its settings at import, as in Lambda
-    from policybound.domain.clock import FixedClock
+    from policybound.domain.core.clock import FixedClock
     from policybound.settings import load_settings
     from policybound.wiring import Wiring
 
@@ -86,7 +86,7 @@ def _prepare_environment(moto_url: str) -> None:
 
 def _count_due(as_of: datetime) -> int:
     from policybound.adapters.dynamodb import EXPIRY_SHARDS
-    from policybound.domain.retention import epoch_seconds
+    from policybound.domain.core.retention import epoch_seconds
     from policybound.settings import load_settings
     from policybound.wiring import Wiring
 

@@ -13,7 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from policybound.adapters.cognito import PASSWORD_CHANGED_ATTRIBUTE
-from policybound.domain.staff import Role
+from policybound.domain.staff.actor import Role
 from stacks.pi_tags import tag_value
 
 # The staff API checks the `cognito:groups` claim against `Role`; one group per role, described here.

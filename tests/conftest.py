@@ -13,16 +13,16 @@ from werkzeug.test import Client
 from local.environment import app_environment, aws_environment
 from local.gateway import Gateway
 from local.provision import provision_with
-from policybound.api.app import create_app, openapi_json
 from policybound.api.dependencies import idempotency, intake_service
-from policybound.domain.clock import FixedClock
-from policybound.domain.intake import IntakeService
-from policybound.domain.sealing import EnvelopeSealer
+from policybound.api.public.app import create_app, openapi_json
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.sealing import EnvelopeSealer
+from policybound.domain.intake.service import IntakeService
 from policybound.policy import AWS_REGION, POLICY_VERSION
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
-from tests.fakes import FakeBlindIndex, FakeIdempotency, FakeKeks, FakeMailer, FakeStore
-from tests.staff_support import StaffApi, build_staff_api
+from tests.support.fakes import FakeBlindIndex, FakeIdempotency, FakeKeks, FakeMailer, FakeStore
+from tests.support.staff import StaffApi, build_staff_api
 
 NOW = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)
 

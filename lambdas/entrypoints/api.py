@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from policybound.api.app import create_app
+from policybound.api.public.app import create_app
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
 

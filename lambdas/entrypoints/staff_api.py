@@ -7,7 +7,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from policybound.api.staff_app import create_staff_app
+from policybound.api.staff.app import create_staff_app
 from policybound.settings import SettingsError, load_settings
 from policybound.wiring import Wiring
 

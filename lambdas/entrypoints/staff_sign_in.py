@@ -1,6 +1,6 @@
 """Lambda entry point of the staff user pool's Cognito triggers: pre-authentication (lockout, password
 age), post-authentication (failures cleared) and post-confirmation of a password reset (the new
-password's date stamped, failures cleared). The rules live in `policybound.domain.sign_in`."""
+password's date stamped, failures cleared). The rules live in `policybound.domain.staff.sign_in`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from policybound.adapters.cognito import PASSWORD_CHANGED_ATTRIBUTE, stamp_password_changed
-from policybound.domain.sign_in import SignInRefused
+from policybound.domain.staff.sign_in import SignInRefused
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
 

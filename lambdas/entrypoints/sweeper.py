@@ -14,7 +14,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from policybound.domain.sweeper import SweepCursor, SweepOutcome
+from policybound.domain.retention.sweeper import SweepCursor, SweepOutcome
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
 

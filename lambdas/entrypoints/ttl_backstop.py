@@ -19,8 +19,8 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from policybound.adapters.streams import old_record, removed_by_ttl
-from policybound.domain.destruction import Destroyer
-from policybound.domain.ports import DestroyOutcome
+from policybound.domain.core.ports import DestroyOutcome
+from policybound.domain.retention.destruction import Destroyer
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
 

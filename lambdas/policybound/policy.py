@@ -83,7 +83,7 @@ VERSIONS: tuple[PublishedVersion, ...] = _load_versions()
 
 @cache
 def policy_text(version: str) -> dict[str, Any]:
-    """The published text of one version, as its data file holds it (see `domain.policy_document`)."""
+    """The published text of one version, as its data file holds it (see `domain.core.policy_document`)."""
     published = next((v for v in VERSIONS if v.version == version), None)
     if published is None:
         raise KeyError(version)

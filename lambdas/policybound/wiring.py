@@ -31,30 +31,30 @@ from policybound.adapters.staff_access import DynamoAttemptStore, DynamoSessionS
 from policybound.adapters.staff_reads import DynamoFormIndex
 from policybound.adapters.verification import DynamoVerificationStore
 from policybound.api import dependencies
-from policybound.domain.access_records import AccessRecorder
-from policybound.domain.access_rights import AccessRights
-from policybound.domain.clock import Clock, SystemClock
-from policybound.domain.cookies import CookieConsentService
-from policybound.domain.corrections import Corrector
-from policybound.domain.destruction import Destroyer
-from policybound.domain.disclosures import DisclosureService
-from policybound.domain.guardians import GuardianConfirmations
-from policybound.domain.incidents import IncidentService
-from policybound.domain.inquiries import InquiryService
-from policybound.domain.intake import IntakeService
-from policybound.domain.legal_holds import LegalHoldService
-from policybound.domain.records import RecordReader
-from policybound.domain.rights import SESSION_VALID_FOR, RightsService
-from policybound.domain.rights_requests import RightsRequestService
-from policybound.domain.sealing import EnvelopeSealer
-from policybound.domain.sign_in import SignInGuard
-from policybound.domain.staff_reads import StaffReads
-from policybound.domain.staff_sessions import StaffSessions
-from policybound.domain.sweeper import Sweeper
-from policybound.domain.unsubscribe import UnsubscribeService
-from policybound.domain.verification import OneTimeCodes, Sessions
-from policybound.domain.visits import VisitService
-from policybound.domain.withdrawal import PurposeWithdrawals
+from policybound.domain.cookies.consents import CookieConsentService
+from policybound.domain.cookies.visits import VisitService
+from policybound.domain.core.clock import Clock, SystemClock
+from policybound.domain.core.records import RecordReader
+from policybound.domain.core.sealing import EnvelopeSealer
+from policybound.domain.incidents.service import IncidentService
+from policybound.domain.intake.service import IntakeService
+from policybound.domain.purposes.inquiries import InquiryService
+from policybound.domain.retention.destruction import Destroyer
+from policybound.domain.retention.legal_holds import LegalHoldService
+from policybound.domain.retention.sweeper import Sweeper
+from policybound.domain.retention.unsubscribe import UnsubscribeService
+from policybound.domain.rights.corrections import Corrector
+from policybound.domain.rights.disclosures import DisclosureService
+from policybound.domain.rights.guardians import GuardianConfirmations
+from policybound.domain.rights.requests import RightsRequestService
+from policybound.domain.rights.service import SESSION_VALID_FOR, RightsService
+from policybound.domain.rights.verification import OneTimeCodes, Sessions
+from policybound.domain.rights.withdrawal import PurposeWithdrawals
+from policybound.domain.staff.access_records import AccessRecorder
+from policybound.domain.staff.access_rights import AccessRights
+from policybound.domain.staff.reads import StaffReads
+from policybound.domain.staff.sessions import StaffSessions
+from policybound.domain.staff.sign_in import SignInGuard
 from policybound.settings import Settings, SettingsError
 
 # At DEBUG these libraries log whole request bodies and route arguments, and ours carry personal
@@ -65,7 +65,7 @@ for _noisy in ("boto3", "botocore", "urllib3", "aws_lambda_powertools"):
 
 
 # SES's mailbox simulator accepts mail like any address and delivers it nowhere. A code for an address
-# without records goes there, so both answers cost the same SES call (see `domain.rights`).
+# without records goes there, so both answers cost the same SES call (see `domain.rights.service`).
 SES_MAILBOX_SIMULATOR = "success@simulator.amazonses.com"
 
 

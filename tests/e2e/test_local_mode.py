@@ -8,7 +8,7 @@ from datetime import datetime
 import requests
 
 from policybound import tables
-from policybound.domain.normalize import normalize_phone
+from policybound.domain.core.normalize import normalize_phone
 from policybound.policy import POLICY_VERSION
 from tests.conftest import VALID_FIELDS, submission
 from tests.e2e.conftest import LocalServer, start_local

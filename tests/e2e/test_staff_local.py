@@ -23,7 +23,7 @@ from joserfc.jwk import RSAKey
 from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, POOL_NAME
 from policybound.api.staff.auth import Role
 from policybound.api.staff.permissions import ROUTE_ROLES
-from policybound.domain.sign_in import MAX_FAILED
+from policybound.domain.staff.sign_in import MAX_FAILED
 from policybound.policy import AWS_REGION
 from tests.conftest import VALID_FIELDS, submission
 from tests.e2e.conftest import LocalServer

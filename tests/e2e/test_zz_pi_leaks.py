@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import requests
 
-from policybound.domain.normalize import normalize_phone
+from policybound.domain.core.normalize import normalize_phone
 from policybound.policy import POLICY_VERSION
 from tests.e2e.conftest import LocalServer
 

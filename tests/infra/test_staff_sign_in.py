@@ -11,7 +11,7 @@ import pytest
 
 from policybound import tables
 from policybound.adapters.cognito import PASSWORD_CHANGED_ATTRIBUTE
-from policybound.domain.staff import STAFF_GROUPS, Role
+from policybound.domain.staff.actor import STAFF_GROUPS, Role
 from stacks import staff_identity
 from stacks.functions import declared_functions
 from tests.infra.conftest import Synth, cdk_path, resources, statements

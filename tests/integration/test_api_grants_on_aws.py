@@ -20,17 +20,17 @@ from local.cognito import provision_staff_pool
 from local.gateway import Gateway
 from policybound import settings as settings_module
 from policybound import tables
-from policybound.api.app import create_app
-from policybound.api.staff_app import create_staff_app, staff_openapi_json
-from policybound.domain.clock import FixedClock
-from policybound.domain.ledger import LedgerKind
-from policybound.domain.staff import Role
+from policybound.api.public.app import create_app
+from policybound.api.staff.app import create_staff_app, staff_openapi_json
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.staff.actor import Role
 from policybound.policy import AWS_REGION, POLICY_VERSION
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
 from stacks.functions import FUNCTIONS, FunctionSpec
 from tests.conftest import NOW, VALID_FIELDS, _web_root, submission
-from tests.staff_support import FakeAuthorizer, StaffClient
+from tests.support.staff import FakeAuthorizer, StaffClient
 
 # A transaction is authorised per item, by the item's own action (there is no TransactWriteItems grant).
 _TRANSACT_ACTIONS = {

@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from policybound.adapters.ledger import DynamoLedger
-from policybound.domain.ledger import LedgerDraft, LedgerKind
+from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.policy import AWS_REGION
 from tests.unit.test_audit_cli import BUCKET, build_trail
 from tools.audit.__main__ import main

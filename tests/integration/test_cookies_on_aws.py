@@ -11,7 +11,7 @@ import pytest
 
 from policybound import tables
 from policybound.adapters.cookies import consent_from_item
-from policybound.domain import retention
+from policybound.domain.core import retention
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, POLICY_VERSION
 from tests.conftest import AwsApi
 

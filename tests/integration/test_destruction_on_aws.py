@@ -9,10 +9,10 @@ from cryptography.exceptions import InvalidTag
 
 from policybound import tables
 from policybound.adapters.dynamodb import HOLDS_ATTRIBUTE, record_from_item
-from policybound.domain.destruction import DestructionReason
-from policybound.domain.ledger import LedgerKind, verify_chain
-from policybound.domain.model import WrappedKey
-from policybound.domain.ports import DestroyOutcome
+from policybound.domain.core.ledger import LedgerKind, verify_chain
+from policybound.domain.core.model import WrappedKey
+from policybound.domain.core.ports import DestroyOutcome
+from policybound.domain.retention.destruction import DestructionReason
 from tests.conftest import VALID_FIELDS, AwsApi, submission
 
 

@@ -13,9 +13,9 @@ from botocore.exceptions import ClientError, EndpointConnectionError, ReadTimeou
 
 from local.outbox import sent_mail
 from policybound import tables
-from policybound.domain.destruction import DestructionReason
-from policybound.domain.errors import Unavailable
-from policybound.domain.ledger import LedgerKind
+from policybound.domain.core.errors import Unavailable
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.retention.destruction import DestructionReason
 from tests.conftest import AwsApi, submission
 
 

@@ -14,15 +14,15 @@ from werkzeug.test import Client
 
 from local.gateway import Gateway
 from local.outbox import sent_mail
-from policybound.api.app import create_app
+from policybound.api.public.app import create_app
+from policybound.api.staff.app import create_staff_app, staff_openapi_json
 from policybound.api.staff.auth import Role
-from policybound.api.staff_app import create_staff_app, staff_openapi_json
-from policybound.domain.clock import FixedClock
-from policybound.domain.ledger import LedgerKind
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.ledger import LedgerKind
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
 from tests.conftest import NOW, _web_root, submission
-from tests.staff_support import FakeAuthorizer, StaffClient, error_code, json_of
+from tests.support.staff import FakeAuthorizer, StaffClient, error_code, json_of
 
 
 @dataclass
@@ -135,7 +135,7 @@ def test_destroying_the_record_destroys_its_replies(inquiries: InquiriesAws) -> 
     assert _reply(caller, asked, "Answer").status_code == 201
     record = inquiries.wiring.store.get(asked)
     assert record is not None
-    from policybound.domain.destruction import DestructionReason
+    from policybound.domain.retention.destruction import DestructionReason
 
     inquiries.wiring.destroyer.destroy(record, DestructionReason.SUBJECT_ERASURE)
     assert inquiries.wiring.store.get_key(asked) is None

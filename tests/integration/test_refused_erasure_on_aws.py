@@ -10,18 +10,18 @@ from typing import Any
 
 import pytest
 
-from policybound.domain.access_records import AccessPurpose
-from policybound.domain.clock import FixedClock
-from policybound.domain.disclosures import DisclosureRequest
-from policybound.domain.errors import NotFound
-from policybound.domain.ledger import LedgerKind
-from policybound.domain.model import RecordStatus
-from policybound.domain.ports import DestroyOutcome
-from policybound.domain.staff import Actor
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.errors import NotFound
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.core.model import RecordStatus
+from policybound.domain.core.ports import DestroyOutcome
+from policybound.domain.rights.disclosures import DisclosureRequest
+from policybound.domain.staff.access_records import AccessPurpose
+from policybound.domain.staff.actor import Actor
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
 from tests.conftest import NOW, AwsApi, submission
-from tests.retention_support import STAFF_ID
+from tests.support.retention import STAFF_ID
 
 STAFF = Actor("sub-staff", "staff", "198.51.100.20")
 MANAGER = Actor("sub-manager", "manager", "198.51.100.21", manager=True)

@@ -17,14 +17,14 @@ from local.gateway import LambdaContext
 from local.outbox import sent_mail
 from policybound import tables
 from policybound.adapters.dynamodb import HOLDS_ATTRIBUTE, expiry_shard
-from policybound.domain.clock import FixedClock
-from policybound.domain.errors import NotFound
-from policybound.domain.ledger import LedgerKind, verify_chain
-from policybound.domain.sweeper import Sweeper
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.errors import NotFound
+from policybound.domain.core.ledger import LedgerKind, verify_chain
+from policybound.domain.retention.sweeper import Sweeper
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
 from tests.conftest import NOW, VALID_FIELDS, AwsApi, submission
-from tests.retention_support import STAFF_ID, TTL_IDENTITY, stream_event, stream_record
+from tests.support.retention import STAFF_ID, TTL_IDENTITY, stream_event, stream_record
 
 
 def submit(api: AwsApi, form: str = "contact-us", **overrides: Any) -> dict[str, Any]:

@@ -12,14 +12,14 @@ import pytest
 from local import outbox
 from policybound import tables
 from policybound.adapters.dynamodb import record_from_item
-from policybound.domain import retention
-from policybound.domain.clock import FixedClock
-from policybound.domain.disclosures import DisclosureRequest
-from policybound.domain.ledger import LedgerKind, verify_chain
-from policybound.domain.model import RecordStatus
-from policybound.domain.rights_requests import CompletionIn, RightsRequestIn
-from policybound.domain.staff import Actor
-from policybound.domain.verification import MAX_WRONG_TRIES
+from policybound.domain.core import retention
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.ledger import LedgerKind, verify_chain
+from policybound.domain.core.model import RecordStatus
+from policybound.domain.rights.disclosures import DisclosureRequest
+from policybound.domain.rights.requests import CompletionIn, RightsRequestIn
+from policybound.domain.rights.verification import MAX_WRONG_TRIES
+from policybound.domain.staff.actor import Actor
 from policybound.wiring import SES_MAILBOX_SIMULATOR
 from tests.conftest import NOW, VALID_FIELDS, AwsApi, submission
 

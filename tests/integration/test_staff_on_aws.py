@@ -17,18 +17,18 @@ from werkzeug.test import Client
 
 from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, SEEDED_USERS, StaffPool, provision_staff_pool
 from local.gateway import Gateway
-from policybound.api.app import create_app
+from policybound.api.public.app import create_app
+from policybound.api.staff.app import create_staff_app, staff_openapi_json
 from policybound.api.staff.auth import Role
-from policybound.api.staff_app import create_staff_app, staff_openapi_json
-from policybound.domain.clock import FixedClock
-from policybound.domain.ledger import LedgerKind
-from policybound.domain.sign_in import MAX_FAILED
-from policybound.domain.withdrawal import WithdrawalOutcome
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.rights.withdrawal import WithdrawalOutcome
+from policybound.domain.staff.sign_in import MAX_FAILED
 from policybound.policy import AWS_REGION, Purpose
 from policybound.settings import load_settings, settings_from
 from policybound.wiring import Wiring
 from tests.conftest import NOW, VALID_FIELDS, _web_root, submission
-from tests.staff_support import FakeAuthorizer, StaffClient, json_of
+from tests.support.staff import FakeAuthorizer, StaffClient, json_of
 
 
 class ScanForbidden(AssertionError):

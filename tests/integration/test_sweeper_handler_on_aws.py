@@ -16,9 +16,9 @@ import pytest
 
 from local.gateway import LambdaContext
 from policybound.adapters.dynamodb import EXPIRY_SHARDS, expiry_shard
-from policybound.domain.model import ConsentProof, RecordStatus, SealedBlob, StoredSubmission, WrappedKey
-from policybound.domain.retention import retained_until
-from policybound.domain.sweeper import SweepCursor
+from policybound.domain.core.model import ConsentProof, RecordStatus, SealedBlob, StoredSubmission, WrappedKey
+from policybound.domain.core.retention import retained_until
+from policybound.domain.retention.sweeper import SweepCursor
 from policybound.policy import POLICY_VERSION, FormId, Purpose
 from policybound.settings import load_settings
 from tests.conftest import AwsApi

@@ -12,14 +12,14 @@ import pytest
 from werkzeug.test import Client
 
 from local.gateway import Gateway
-from policybound.api.app import create_app, openapi_json
 from policybound.api.dependencies import cookie_consent_service, idempotency, intake_service, visit_service
-from policybound.domain.clock import FixedClock
-from policybound.domain.cookies import CookieChoice, CookieConsent, CookieConsentService
-from policybound.domain.visits import VisitService
+from policybound.api.public.app import create_app, openapi_json
+from policybound.domain.cookies.consents import CookieChoice, CookieConsent, CookieConsentService
+from policybound.domain.cookies.visits import VisitService
+from policybound.domain.core.clock import FixedClock
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, POLICY_VERSION
 from tests.conftest import NOW, UnitApi, submission
-from tests.fakes import FakeCookieConsentStore, FakeIdempotency, FakeVisitStore
+from tests.support.fakes import FakeCookieConsentStore, FakeIdempotency, FakeVisitStore
 from tests.unit.test_forms_api import assert_error
 
 SITE = "https://www.example.com"

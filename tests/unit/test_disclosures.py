@@ -7,14 +7,14 @@ from typing import Any
 
 import pytest
 
-from policybound.domain.disclosures import DisclosureRequest
-from policybound.domain.errors import NotFound, RecordNotUsable, Unavailable, ValidationFailed
-from policybound.domain.ledger import LedgerKind
-from policybound.domain.model import Representative
-from policybound.domain.rights_requests import Channel, IdentityCheck, RightsRequestIn
+from policybound.domain.core.errors import NotFound, RecordNotUsable, Unavailable, ValidationFailed
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.core.model import Representative
+from policybound.domain.rights.disclosures import DisclosureRequest
+from policybound.domain.rights.requests import Channel, IdentityCheck, RightsRequestIn
 from policybound.policy import LegalBasis
 from tests.conftest import VALID_FIELDS
-from tests.rights_support import MANAGER, STAFF_ROUTE, RightsWorld, build_world
+from tests.support.rights import MANAGER, STAFF_ROUTE, RightsWorld, build_world
 
 MINJI = VALID_FIELDS["contact-us"]["email"]
 PARTNER = "privacy@partner.example.com"

@@ -6,18 +6,18 @@ from datetime import timedelta
 
 import pytest
 
-from policybound.domain import retention
-from policybound.domain.destruction import DestructionReason
-from policybound.domain.errors import Unavailable, ValidationFailed
-from policybound.domain.intake import ConsentGiven
-from policybound.domain.ledger import LedgerKind
-from policybound.domain.model import RecordStatus, Representative, RequestOrigin
-from policybound.domain.normalize import normalize_email
-from policybound.domain.rights import Relationship
-from policybound.domain.verification import CodeRejected
+from policybound.domain.core import retention
+from policybound.domain.core.errors import Unavailable, ValidationFailed
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.core.model import RecordStatus, Representative, RequestOrigin
+from policybound.domain.core.normalize import normalize_email
+from policybound.domain.intake.service import ConsentGiven
+from policybound.domain.retention.destruction import DestructionReason
+from policybound.domain.rights.service import Relationship
+from policybound.domain.rights.verification import CodeRejected
 from policybound.policy import FORMS, POLICY_VERSION, FormId
 from tests.conftest import NOW, VALID_FIELDS
-from tests.rights_support import RightsWorld, build_world
+from tests.support.rights import RightsWorld, build_world
 
 PARENT = Representative("Kim Parent", "parent@example.co.kr", "+821055556666")
 CHILD = VALID_FIELDS["blog-subscription"]["email"]

@@ -6,9 +6,9 @@ import json
 from datetime import timedelta
 
 from policybound.api.staff.auth import Role
-from policybound.domain.ledger import LedgerKind
+from policybound.domain.core.ledger import LedgerKind
 from tests.conftest import NOW, VALID_FIELDS
-from tests.staff_support import StaffApi, json_of
+from tests.support.staff import StaffApi, json_of
 
 INQUIRY = VALID_FIELDS["contact-us"]
 SUBSCRIBER = VALID_FIELDS["blog-subscription"]

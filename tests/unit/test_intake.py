@@ -4,14 +4,14 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from policybound.domain.clock import FixedClock
-from policybound.domain.errors import PolicyVersionOutdated, RequiredConsentWithheld, Unavailable
-from policybound.domain.intake import ConsentGiven, IntakeService, hash_secret, unseal_payload
-from policybound.domain.model import RequestOrigin
-from policybound.domain.sealing import EnvelopeSealer
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.errors import PolicyVersionOutdated, RequiredConsentWithheld, Unavailable
+from policybound.domain.core.model import RequestOrigin
+from policybound.domain.core.sealing import EnvelopeSealer
+from policybound.domain.intake.service import ConsentGiven, IntakeService, hash_secret, unseal_payload
 from policybound.policy import FORMS, POLICY_VERSION, FormId, Purpose
 from tests.conftest import NOW, VALID_FIELDS
-from tests.fakes import FakeBlindIndex, FakeKeks, FakeMailer, FakeStore
+from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeMailer, FakeStore
 
 ORIGIN = RequestOrigin(source_ip="203.0.113.9", user_agent="pytest")
 

@@ -1,7 +1,7 @@
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from policybound.domain.ledger import GENESIS_HASH, LedgerDraft, LedgerEntry, LedgerKind, chain, verify_chain
+from policybound.domain.core.ledger import GENESIS_HASH, LedgerDraft, LedgerEntry, LedgerKind, chain, verify_chain
 
 T0 = datetime(2026, 11, 30, tzinfo=UTC)
 

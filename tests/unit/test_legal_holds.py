@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from policybound.domain.destruction import DestructionReason
-from policybound.domain.errors import NotFound, ValidationFailed
-from policybound.domain.ledger import LedgerKind, verify_chain
-from policybound.domain.ports import DestroyOutcome
-from tests.retention_support import STAFF_ID, World
+from policybound.domain.core.errors import NotFound, ValidationFailed
+from policybound.domain.core.ledger import LedgerKind, verify_chain
+from policybound.domain.core.ports import DestroyOutcome
+from policybound.domain.retention.destruction import DestructionReason
+from tests.support.retention import STAFF_ID, World
 
 LATER = timedelta(days=365 * 6)
 

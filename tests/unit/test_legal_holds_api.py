@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 
 from policybound.api import dependencies
+from policybound.api.staff.app import staff_openapi_json
 from policybound.api.staff.auth import Role
-from policybound.api.staff_app import staff_openapi_json
-from policybound.domain.ledger import LedgerKind
-from tests.retention_support import World
+from policybound.domain.core.ledger import LedgerKind
+from tests.support.retention import World
 
 HOLDS = "/v1/staff/legal-holds"
 CASE = {"case_reference": "2031고단1234", "reason": "Seoul Central District Prosecutors' Office preservation order"}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from policybound.domain.normalize import mailbox, normalize_email, subject_key
-from policybound.domain.rights import RightsKind
-from tests.fakes import FakeBlindIndex
-from tests.rights_support import DECOY, build_world
+from policybound.domain.core.normalize import mailbox, normalize_email, subject_key
+from policybound.domain.rights.service import RightsKind
+from tests.support.fakes import FakeBlindIndex
+from tests.support.rights import DECOY, build_world
 
 SAME_MAILBOX = [
     # The domain is case-insensitive, and fullwidth or ideographic-full-stop spellings of it are

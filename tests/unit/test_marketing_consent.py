@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from policybound.domain.ledger import LedgerKind
-from policybound.domain.withdrawal import WithdrawalOutcome
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.rights.withdrawal import WithdrawalOutcome
 from policybound.policy import Purpose
 from tests.conftest import UnitApi, submission
-from tests.rights_support import build_world
+from tests.support.rights import build_world
 
 
 def post(unit_api: UnitApi, form: str, body: Any) -> Any:

@@ -1,6 +1,6 @@
 import pytest
 
-from policybound.domain.normalize import normalize_email, normalize_item, normalize_phone, normalize_text
+from policybound.domain.core.normalize import normalize_email, normalize_item, normalize_phone, normalize_text
 from policybound.policy import ITEMS
 
 

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from local.server import merge_openapi
-from policybound.api.app import create_app, openapi_json
 from policybound.api.openapi import Tag
-from policybound.api.staff_app import create_staff_app, staff_openapi_json
+from policybound.api.public.app import create_app, openapi_json
+from policybound.api.staff.app import create_staff_app, staff_openapi_json
 
 METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
 # camelCase, starting with a verb-like lower-case word; short enough to read as a function name.

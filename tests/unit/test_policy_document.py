@@ -3,7 +3,7 @@ import json
 import pytest
 
 from policybound import policy
-from policybound.domain.policy_document import policy_document, preferred_language
+from policybound.domain.core.policy_document import policy_document, preferred_language
 from tests.conftest import UnitApi
 
 

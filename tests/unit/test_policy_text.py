@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from policybound import policy
-from policybound.domain.policy_document import policy_document
+from policybound.domain.core.policy_document import policy_document
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "privacy-policy-2019-09-20.txt"
 SECTION_HEADING = re.compile(r"^(\d{1,2})\. \S", re.MULTILINE)

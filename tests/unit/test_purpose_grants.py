@@ -8,10 +8,10 @@ from dataclasses import replace
 import pytest
 
 from policybound.api.staff.auth import Role
-from policybound.domain.model import RecordStatus
-from policybound.domain.rights_requests import RightsRequestStatus
+from policybound.domain.core.model import RecordStatus
+from policybound.domain.rights.requests import RightsRequestStatus
 from tests.conftest import VALID_FIELDS
-from tests.staff_support import StaffApi, error_code, json_of
+from tests.support.staff import StaffApi, error_code, json_of
 
 INQUIRY = VALID_FIELDS["contact-us"]
 OTHER = VALID_FIELDS["blog-subscription"]

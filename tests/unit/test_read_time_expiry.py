@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.retention_support import World
+from tests.support.retention import World
 
 SECOND = timedelta(seconds=1)
 

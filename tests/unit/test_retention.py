@@ -2,7 +2,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from policybound.domain import retention
+from policybound.domain.core import retention
 from policybound.policy import POLICY_TIMEZONE, RETENTION_MONTHS
 
 KST = timezone(timedelta(hours=9))

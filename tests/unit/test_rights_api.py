@@ -10,13 +10,13 @@ import pytest
 from werkzeug.test import Client, TestResponse
 
 from local.gateway import Gateway
-from policybound.api.app import create_app, openapi_json
 from policybound.api.dependencies import guardian_confirmations, idempotency, intake_service, rights_service
-from policybound.domain.verification import MAX_WRONG_TRIES
+from policybound.api.public.app import create_app, openapi_json
+from policybound.domain.rights.verification import MAX_WRONG_TRIES
 from policybound.policy import Purpose
 from tests.conftest import VALID_FIELDS, _web_root, submission
-from tests.fakes import FakeIdempotency
-from tests.rights_support import DECOY, RightsWorld, build_world
+from tests.support.fakes import FakeIdempotency
+from tests.support.rights import DECOY, RightsWorld, build_world
 
 MINJI = VALID_FIELDS["contact-us"]["email"]
 UNKNOWN = "stranger@example.co.kr"

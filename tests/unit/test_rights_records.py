@@ -6,12 +6,12 @@ import json
 
 import pytest
 
-from policybound.domain.destruction import DestructionReason
-from policybound.domain.errors import NotFound, RetainedByLaw, ValidationFailed
-from policybound.domain.ledger import LedgerKind
-from policybound.domain.verification import StoredSession
+from policybound.domain.core.errors import NotFound, RetainedByLaw, ValidationFailed
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.retention.destruction import DestructionReason
+from policybound.domain.rights.verification import StoredSession
 from tests.conftest import VALID_FIELDS
-from tests.rights_support import RightsWorld, build_world
+from tests.support.rights import RightsWorld, build_world
 
 MINJI = VALID_FIELDS["contact-us"]["email"]
 JIHO = VALID_FIELDS["resources-download"]["email"]

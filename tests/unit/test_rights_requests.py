@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 
-from policybound.domain.disclosures import DisclosureRequest
-from policybound.domain.errors import AlreadyCompleted, Unavailable, ValidationFailed
-from policybound.domain.ledger import LedgerKind
-from policybound.domain.model import RecordStatus
-from policybound.domain.rights_requests import CompletionIn, RightsRequest, RightsRequestIn, RightsRequestStatus
+from policybound.domain.core.errors import AlreadyCompleted, Unavailable, ValidationFailed
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.core.model import RecordStatus
+from policybound.domain.rights.disclosures import DisclosureRequest
+from policybound.domain.rights.requests import CompletionIn, RightsRequest, RightsRequestIn, RightsRequestStatus
 from tests.conftest import NOW, VALID_FIELDS
-from tests.rights_support import MANAGER, STAFF_ROUTE, RightsWorld, build_world
+from tests.support.rights import MANAGER, STAFF_ROUTE, RightsWorld, build_world
 
 MINJI = VALID_FIELDS["contact-us"]["email"]
 PARTNER = "privacy@partner.example.com"

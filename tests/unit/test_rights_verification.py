@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from policybound.domain.errors import Unauthorized
-from policybound.domain.ledger import LedgerKind
-from policybound.domain.rights import RightsKind, code_key
-from policybound.domain.verification import MAX_WRONG_TRIES, CodeLocked, CodeRejected
+from policybound.domain.core.errors import Unauthorized
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.rights.service import RightsKind, code_key
+from policybound.domain.rights.verification import MAX_WRONG_TRIES, CodeLocked, CodeRejected
 from tests.conftest import VALID_FIELDS
-from tests.rights_support import DECOY, RightsWorld, build_world
+from tests.support.rights import DECOY, RightsWorld, build_world
 
 KNOWN = VALID_FIELDS["contact-us"]["email"]
 UNKNOWN = "nobody-here@example.co.kr"

@@ -1,9 +1,9 @@
 import pytest
 from cryptography.exceptions import InvalidTag
 
-from policybound.domain.model import SealedBlob, WrappedKey
-from policybound.domain.sealing import EnvelopeSealer
-from tests.fakes import FakeKeks
+from policybound.domain.core.model import SealedBlob, WrappedKey
+from policybound.domain.core.sealing import EnvelopeSealer
+from tests.support.fakes import FakeKeks
 
 
 def test_round_trip_and_a_fresh_data_key_per_record() -> None:

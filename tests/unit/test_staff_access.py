@@ -6,7 +6,7 @@ import pytest
 
 from policybound.api.staff.auth import Role, parse_groups
 from policybound.api.staff.permissions import ROUTE_ROLES
-from tests.staff_support import StaffClient, error_code, json_of
+from tests.support.staff import StaffClient, error_code, json_of
 
 
 def test_no_token_is_unauthorized_in_the_api_error_shape(staff_api: StaffClient) -> None:

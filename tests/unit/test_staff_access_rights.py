@@ -7,10 +7,10 @@ import json
 import pytest
 
 from policybound.api.staff.auth import Role
-from policybound.domain.errors import Unavailable
-from policybound.domain.ledger import LedgerDraft, LedgerEntry, LedgerKind
-from policybound.domain.staff import STAFF_GROUPS
-from tests.staff_support import StaffApi, error_code, json_of
+from policybound.domain.core.errors import Unavailable
+from policybound.domain.core.ledger import LedgerDraft, LedgerEntry, LedgerKind
+from policybound.domain.staff.actor import STAFF_GROUPS
+from tests.support.staff import StaffApi, error_code, json_of
 
 
 def rights_entries(staff_api: StaffApi) -> list[LedgerEntry]:

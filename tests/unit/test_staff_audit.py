@@ -8,11 +8,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from policybound.api.staff.auth import Role
-from policybound.domain.access_review import ReviewThresholds, month_bounds, review
-from policybound.domain.errors import ValidationFailed
-from policybound.domain.ledger import LedgerDraft, LedgerKind, chain
+from policybound.domain.core.errors import ValidationFailed
+from policybound.domain.core.ledger import LedgerDraft, LedgerKind, chain
+from policybound.domain.staff.access_review import ReviewThresholds, month_bounds, review
 from tests.conftest import VALID_FIELDS
-from tests.staff_support import StaffApi, error_code, json_of
+from tests.support.staff import StaffApi, error_code, json_of
 
 
 def read_inquiries(staff_api: StaffApi, times: int = 1) -> None:

@@ -10,11 +10,11 @@ from datetime import timedelta
 import pytest
 
 from policybound.api.staff.auth import Role
-from policybound.domain.errors import Unavailable
-from policybound.domain.ledger import LedgerDraft, LedgerEntry
-from policybound.domain.model import RecordStatus
+from policybound.domain.core.errors import Unavailable
+from policybound.domain.core.ledger import LedgerDraft, LedgerEntry
+from policybound.domain.core.model import RecordStatus
 from tests.conftest import VALID_FIELDS
-from tests.staff_support import StaffApi, error_code, json_of
+from tests.support.staff import StaffApi, error_code, json_of
 
 INQUIRY = VALID_FIELDS["contact-us"]
 DOWNLOAD = VALID_FIELDS["resources-download"]

@@ -9,13 +9,13 @@ import pytest
 
 from policybound.api import dependencies
 from policybound.api.staff.auth import Role
-from policybound.domain.access_records import AccessRecorder
-from policybound.domain.ledger import LedgerKind
-from policybound.domain.staff_reads import StaffReads
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.staff.access_records import AccessRecorder
+from policybound.domain.staff.reads import StaffReads
 from tests.conftest import NOW, VALID_FIELDS
-from tests.rights_support import RightsWorld, build_world
-from tests.staff_fakes import FakeFormIndex
-from tests.staff_support import StaffApi, error_code, json_of
+from tests.support.rights import RightsWorld, build_world
+from tests.support.staff import StaffApi, error_code, json_of
+from tests.support.staff_fakes import FakeFormIndex
 
 JIHO = VALID_FIELDS["resources-download"]["email"]
 PARTNER = "privacy@partner.example.com"

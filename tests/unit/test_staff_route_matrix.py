@@ -21,7 +21,7 @@ from local.gateway import Gateway
 from policybound.api.staff.auth import Role
 from policybound.api.staff.permissions import ROUTE_ROLES
 from tests.conftest import NOW
-from tests.staff_support import StaffApi, build_staff_api, error_code
+from tests.support.staff import StaffApi, build_staff_api, error_code
 
 POOL = StaffPool("ap-northeast-2_Local1", "client-1")
 KEY = RSAKey.generate_key(2048, parameters={"kid": "pool-key"}, private=True)

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from policybound.api.staff.auth import Role
-from policybound.domain.clock import FixedClock
-from policybound.domain.errors import Unauthorized
-from policybound.domain.sign_in import LOCKOUT, MAX_FAILED, SignInGuard, SignInRefused, password_refusal
-from policybound.domain.staff_sessions import IDLE_LIMIT, StaffSessions
-from tests.staff_fakes import FakeAttemptStore, FakeSessionStore
-from tests.staff_support import StaffApi, error_code
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.errors import Unauthorized
+from policybound.domain.staff.sessions import IDLE_LIMIT, StaffSessions
+from policybound.domain.staff.sign_in import LOCKOUT, MAX_FAILED, SignInGuard, SignInRefused, password_refusal
+from tests.support.staff import StaffApi, error_code
+from tests.support.staff_fakes import FakeAttemptStore, FakeSessionStore
 
 T0 = datetime(2026, 11, 30, 1, 0, tzinfo=UTC)
 

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from policybound.domain.destruction import Destroyer
-from policybound.domain.ledger import LedgerKind, verify_chain
-from policybound.domain.sweeper import SweepCursor, Sweeper, SweepOutcome
-from tests.fakes import FakeStore
-from tests.retention_support import STAFF_ID, World, every_pi_value
+from policybound.domain.core.ledger import LedgerKind, verify_chain
+from policybound.domain.retention.destruction import Destroyer
+from policybound.domain.retention.sweeper import SweepCursor, Sweeper, SweepOutcome
+from tests.support.fakes import FakeStore
+from tests.support.retention import STAFF_ID, World, every_pi_value
 
 SECOND = timedelta(seconds=1)
 

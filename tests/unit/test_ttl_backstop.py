@@ -13,9 +13,9 @@ import pytest
 
 from local.gateway import LambdaContext
 from policybound.adapters.dynamodb import record_item
-from policybound.domain.ledger import LedgerKind
+from policybound.domain.core.ledger import LedgerKind
 from policybound.settings import load_settings
-from tests.retention_support import TTL_IDENTITY, World, every_pi_value, stream_event, stream_record
+from tests.support.retention import TTL_IDENTITY, World, every_pi_value, stream_event, stream_record
 from tests.unit.test_settings import VALID
 
 SWEEPER_IDENTITY = None  # the sweeper's own deletes carry no userIdentity

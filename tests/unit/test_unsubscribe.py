@@ -9,12 +9,12 @@ import pytest
 from werkzeug.test import Client
 
 from local.gateway import Gateway
-from policybound.api.app import create_app, openapi_json
 from policybound.api.dependencies import unsubscribe_service
-from policybound.domain.errors import UnsubscribeLinkExpired, UnsubscribeLinkInvalid
-from policybound.domain.ledger import LedgerKind
-from policybound.domain.unsubscribe import SubscriptionState
-from tests.retention_support import STAFF_ID, World, every_pi_value
+from policybound.api.public.app import create_app, openapi_json
+from policybound.domain.core.errors import UnsubscribeLinkExpired, UnsubscribeLinkInvalid
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.retention.unsubscribe import SubscriptionState
+from tests.support.retention import STAFF_ID, World, every_pi_value
 
 SECOND = timedelta(seconds=1)
 

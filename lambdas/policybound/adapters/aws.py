@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from policybound.domain.errors import Unavailable
+from policybound.domain.core.errors import Unavailable
 from policybound.policy import AWS_REGION
 
 # Short timeouts and few retries: a browser is waiting, and the client can retry safely (503 with

@@ -8,8 +8,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from policybound.adapters.aws import error_code, translate_errors
-from policybound.domain.staff import STAFF_GROUPS
-from policybound.domain.staff_ports import StaffUser
+from policybound.domain.staff.actor import STAFF_GROUPS
+from policybound.domain.staff.ports import StaffUser
 
 # Written only by the password-reset trigger (the app client may read it, never write it).
 PASSWORD_CHANGED_ATTRIBUTE = "custom:password_changed_at"  # noqa: S105 - an attribute name

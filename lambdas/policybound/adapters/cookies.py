@@ -7,9 +7,9 @@ from typing import Any
 
 from policybound import tables
 from policybound.adapters.aws import translate_errors
-from policybound.domain import retention
-from policybound.domain.cookies import CookieChoice, CookieConsent
-from policybound.domain.visits import Visit
+from policybound.domain.cookies.consents import CookieChoice, CookieConsent
+from policybound.domain.cookies.visits import Visit
+from policybound.domain.core import retention
 
 
 def _time(moment: datetime) -> str:

@@ -11,10 +11,10 @@ from botocore.exceptions import ClientError
 from policybound import tables
 from policybound.adapters.aws import translate_errors
 from policybound.adapters.ledger import DynamoLedger
-from policybound.domain import retention
-from policybound.domain.disclosures import CorrectionNotice, Disclosure, LawEnforcement, Recipient
-from policybound.domain.errors import Unavailable
-from policybound.domain.ledger import LedgerDraft
+from policybound.domain.core import retention
+from policybound.domain.core.errors import Unavailable
+from policybound.domain.core.ledger import LedgerDraft
+from policybound.domain.rights.disclosures import CorrectionNotice, Disclosure, LawEnforcement, Recipient
 from policybound.policy import LegalBasis
 
 

@@ -12,11 +12,11 @@ from botocore.exceptions import ClientError
 from policybound import tables
 from policybound.adapters.aws import error_code, translate_errors
 from policybound.adapters.ledger import MAX_APPEND_ATTEMPTS, DynamoLedger
-from policybound.domain import retention
-from policybound.domain.errors import Unavailable
-from policybound.domain.ledger import LedgerDraft, chain
-from policybound.domain.model import ConsentProof, RecordStatus, SealedBlob, StoredSubmission, WrappedKey
-from policybound.domain.ports import DestroyOutcome
+from policybound.domain.core import retention
+from policybound.domain.core.errors import Unavailable
+from policybound.domain.core.ledger import LedgerDraft, chain
+from policybound.domain.core.model import ConsentProof, RecordStatus, SealedBlob, StoredSubmission, WrappedKey
+from policybound.domain.core.ports import DestroyOutcome
 from policybound.policy import FormId, Purpose
 
 # A set of hold ids; while it exists the record is out of the expiry index and has no TTL (§4.2).

@@ -12,7 +12,7 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.idempotency.exceptions import IdempotencyPersistenceLayerError
 
-from policybound.domain.errors import Unavailable
+from policybound.domain.core.errors import Unavailable
 
 
 class PowertoolsIdempotency:

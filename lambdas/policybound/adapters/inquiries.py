@@ -14,9 +14,9 @@ from botocore.exceptions import ClientError
 from policybound.adapters.aws import translate_errors
 from policybound.adapters.dynamodb import DynamoSubmissionStore, record_from_item
 from policybound.adapters.staff_reads import BY_FORM_INDEX
-from policybound.domain.inquiries import INQUIRY_FORM, Handling, HandlingState, StoredReply
-from policybound.domain.model import RecordStatus, SealedBlob, StoredSubmission, WrappedKey
-from policybound.domain.staff_ports import IndexPosition
+from policybound.domain.core.model import RecordStatus, SealedBlob, StoredSubmission, WrappedKey
+from policybound.domain.purposes.inquiries import INQUIRY_FORM, Handling, HandlingState, StoredReply
+from policybound.domain.staff.ports import IndexPosition
 
 HANDLING_ATTRIBUTE = "handling"
 REPLIES_ATTRIBUTE = "replies"

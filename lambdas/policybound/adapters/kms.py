@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from policybound.adapters.aws import translate_errors
-from policybound.domain.normalize import subject_key
+from policybound.domain.core.normalize import subject_key
 
 # Bound to every KEK so a ciphertext made for another purpose cannot be decrypted as one.
 _KEK_CONTEXT = {"purpose": "policybound-record-kek"}

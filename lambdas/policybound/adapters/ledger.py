@@ -14,8 +14,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from policybound.adapters.aws import error_code, translate_errors
-from policybound.domain.errors import Unavailable
-from policybound.domain.ledger import ChainHead, LedgerDraft, LedgerEntry, LedgerKind, chain
+from policybound.domain.core.errors import Unavailable
+from policybound.domain.core.ledger import ChainHead, LedgerDraft, LedgerEntry, LedgerKind, chain
 
 MAX_APPEND_ATTEMPTS = 8
 

@@ -16,9 +16,9 @@ from policybound import tables
 from policybound.adapters.aws import translate_errors
 from policybound.adapters.dynamodb import HOLDS_ATTRIBUTE, expiry_shard
 from policybound.adapters.ledger import DynamoLedger
-from policybound.domain.errors import Unavailable
-from policybound.domain.ledger import LedgerDraft
-from policybound.domain.model import LegalHold
+from policybound.domain.core.errors import Unavailable
+from policybound.domain.core.ledger import LedgerDraft
+from policybound.domain.core.model import LegalHold
 
 _ACTIVE, _RELEASED = "active", "released"
 # Each attempt re-reads the records; more than a few rounds means heavy contention: let the caller retry.

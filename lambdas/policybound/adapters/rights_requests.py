@@ -9,11 +9,10 @@ from typing import Any
 from policybound import tables
 from policybound.adapters.aws import translate_errors
 from policybound.adapters.ledger import DynamoLedger
-from policybound.domain import retention
-from policybound.domain.errors import Unavailable
-from policybound.domain.ledger import LedgerDraft
-from policybound.domain.rights import RightsKind
-from policybound.domain.rights_requests import (
+from policybound.domain.core import retention
+from policybound.domain.core.errors import Unavailable
+from policybound.domain.core.ledger import LedgerDraft
+from policybound.domain.rights.requests import (
     Channel,
     IdentityCheck,
     Outcome,
@@ -21,6 +20,7 @@ from policybound.domain.rights_requests import (
     RightsRequest,
     RightsRequestStatus,
 )
+from policybound.domain.rights.service import RightsKind
 
 _STATUS_INDEX = tables.RIGHTS_REQUESTS.indexes[0].name
 

@@ -7,7 +7,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from policybound.adapters.aws import translate_errors
-from policybound.domain.ports import OutgoingMail
+from policybound.domain.core.ports import OutgoingMail
 
 
 class SesMailer:

@@ -8,7 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from policybound.adapters.aws import error_code, translate_errors
-from policybound.domain.sign_in import Attempts
+from policybound.domain.staff.sign_in import Attempts
 
 
 def _epoch(moment: datetime) -> str:

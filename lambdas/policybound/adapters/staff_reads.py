@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from policybound.adapters.aws import translate_errors
-from policybound.domain.staff_ports import IndexPosition
+from policybound.domain.staff.ports import IndexPosition
 from policybound.policy import FormId
 
 BY_FORM_INDEX = "by_form"

@@ -11,7 +11,7 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
 )
 
 from policybound.adapters.dynamodb import record_from_item
-from policybound.domain.model import StoredSubmission
+from policybound.domain.core.model import StoredSubmission
 
 # How a stream record names DynamoDB's own TTL process as the one that removed an item.
 _TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}

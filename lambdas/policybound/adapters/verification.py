@@ -15,8 +15,8 @@ from botocore.exceptions import ClientError
 
 from policybound import tables
 from policybound.adapters.aws import translate_errors
-from policybound.domain import retention
-from policybound.domain.verification import CodeState, StoredSession
+from policybound.domain.core import retention
+from policybound.domain.rights.verification import CodeState, StoredSession
 
 _TTL = tables.RIGHTS_VERIFICATION_TTL_ATTRIBUTE
 _KEY = tables.RIGHTS_VERIFICATIONS.partition.name

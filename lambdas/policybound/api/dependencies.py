@@ -10,21 +10,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, NoReturn, Protocol
 
-from policybound.domain.access_rights import AccessRights
-from policybound.domain.cookies import CookieConsentService
-from policybound.domain.disclosures import DisclosureService
-from policybound.domain.guardians import GuardianConfirmations
-from policybound.domain.incidents import IncidentService
-from policybound.domain.inquiries import InquiryService
-from policybound.domain.intake import IntakeService
-from policybound.domain.legal_holds import LegalHoldService
-from policybound.domain.rights import RightsService
-from policybound.domain.rights_requests import RightsRequestService
-from policybound.domain.staff_ports import LedgerReader
-from policybound.domain.staff_reads import StaffReads
-from policybound.domain.staff_sessions import StaffSessions
-from policybound.domain.unsubscribe import UnsubscribeService
-from policybound.domain.visits import VisitService
+from policybound.domain.cookies.consents import CookieConsentService
+from policybound.domain.cookies.visits import VisitService
+from policybound.domain.incidents.service import IncidentService
+from policybound.domain.intake.service import IntakeService
+from policybound.domain.purposes.inquiries import InquiryService
+from policybound.domain.retention.legal_holds import LegalHoldService
+from policybound.domain.retention.unsubscribe import UnsubscribeService
+from policybound.domain.rights.disclosures import DisclosureService
+from policybound.domain.rights.guardians import GuardianConfirmations
+from policybound.domain.rights.requests import RightsRequestService
+from policybound.domain.rights.service import RightsService
+from policybound.domain.staff.access_rights import AccessRights
+from policybound.domain.staff.ports import LedgerReader
+from policybound.domain.staff.reads import StaffReads
+from policybound.domain.staff.sessions import StaffSessions
 
 
 class Idempotency(Protocol):

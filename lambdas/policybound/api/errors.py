@@ -24,8 +24,8 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 
 from policybound.api.http import BodyRejected, check_json_body
 from policybound.api.origins import OriginForbidden, OriginPolicy
-from policybound.api.unsubscribe_page import error_page, wants_html
-from policybound.domain.errors import (
+from policybound.api.public.unsubscribe_page import error_page, wants_html
+from policybound.domain.core.errors import (
     AlreadyCompleted,
     DomainError,
     FieldProblem,

@@ -7,9 +7,9 @@ from datetime import date
 from pydantic import BaseModel, Field
 
 from policybound.api.schemas import ConsentOut, rfc3339
-from policybound.domain.disclosures import Disclosure, Provision
-from policybound.domain.rights import SubjectRecord
-from policybound.domain.rights_requests import RightsRequest
+from policybound.domain.rights.disclosures import Disclosure, Provision
+from policybound.domain.rights.requests import RightsRequest
+from policybound.domain.rights.service import SubjectRecord
 
 
 class CodeRequestedOut(BaseModel):

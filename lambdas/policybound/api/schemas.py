@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from policybound.domain.cookies import CookieConsent
-from policybound.domain.model import ConsentProof, Receipt
+from policybound.domain.cookies.consents import CookieConsent
+from policybound.domain.core.model import ConsentProof, Receipt
 from policybound.policy import POLICY_TIMEZONE
 
 

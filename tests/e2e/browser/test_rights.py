@@ -12,7 +12,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from policybound.api.app import create_app, openapi_json
+from policybound.api.public.app import create_app, openapi_json
 from tests.e2e.browser.conftest import Site
 from tests.e2e.browser.test_forms import values
 

@@ -16,10 +16,10 @@ from typing import Any
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
-from policybound.domain.errors import Unauthorized
-from policybound.domain.staff import Actor, Role
+from policybound.domain.core.errors import Unauthorized
+from policybound.domain.staff.actor import Actor, Role
 
-__all__ = ["Role"]  # defined in `policybound.domain.staff`, beside the group names the stacks create
+__all__ = ["Role"]  # defined in `policybound.domain.staff.actor`, beside the group names the stacks create
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from aws_lambda_powertools.event_handler import Response
 
 from policybound.api.dependencies import staff_sessions
 from policybound.api.staff.auth import Role, StaffPrincipal, principal_of, session_of
-from policybound.domain.errors import Forbidden, Unauthorized
-from policybound.domain.staff_sessions import LiveSession, StaffSessions
+from policybound.domain.core.errors import Forbidden, Unauthorized
+from policybound.domain.staff.sessions import LiveSession, StaffSessions
 
 RouteKey = tuple[str, str]
 

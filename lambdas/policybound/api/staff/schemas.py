@@ -11,12 +11,12 @@ from policybound.api.schemas import ConsentOut, rfc3339
 # Re-exported: staff routes import them from here together with the staff error sets.
 from policybound.api.schemas import error_responses as error_responses
 from policybound.api.schemas import ok as ok
-from policybound.domain.access_review import Review
-from policybound.domain.incidents import IncidentView, NoticeResult
-from policybound.domain.ledger import LedgerEntry
-from policybound.domain.ledger_audit import ChainReport
-from policybound.domain.staff_ports import StaffUser
-from policybound.domain.staff_reads import AudienceMember, RecordView
+from policybound.domain.core.ledger import LedgerEntry
+from policybound.domain.incidents.service import IncidentView, NoticeResult
+from policybound.domain.staff.access_review import Review
+from policybound.domain.staff.ledger_audit import ChainReport
+from policybound.domain.staff.ports import StaffUser
+from policybound.domain.staff.reads import AudienceMember, RecordView
 
 # Every staff route can answer these: the authorizer's and the route × role table's refusals.
 STAFF_ERRORS = {

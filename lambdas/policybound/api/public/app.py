@@ -1,0 +1,56 @@
+"""The public REST API: Powertools' resolver with pydantic validation and the routers of each area."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
+
+from policybound.api.errors import register_error_handlers
+from policybound.api.openapi import PUBLIC_TAGS, openapi_tags
+from policybound.api.origins import OriginPolicy
+from policybound.api.public.routes import cookies, forms, policy, rights, unsubscribe
+from policybound.policy import POLICY_VERSION
+
+API_TITLE = "Policybound"
+API_VERSION = "1.0.0"
+
+
+def cors_config(allowed_origins: Sequence[str]) -> CORSConfig | None:
+    if not allowed_origins:
+        return None
+    first, *others = allowed_origins
+    return CORSConfig(
+        allow_origin=first,
+        extra_origins=others,
+        allow_headers=["Content-Type", "Idempotency-Key", "Authorization"],
+        max_age=600,
+    )
+
+
+def create_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors_config(allowed_origins))
+    app.include_router(policy.router)
+    app.include_router(forms.router)
+    app.include_router(cookies.router)
+    app.include_router(unsubscribe.router)
+    app.include_router(rights.router)
+    # Cross-origin requests from pages that are not allowed are refused (403) before any route runs.
+    origins = OriginPolicy(allowed_origins)
+    app.use(middlewares=[origins.middleware])
+    register_error_handlers(app, origins)
+    return app
+
+
+def openapi_json(app: APIGatewayRestResolver) -> str:
+    return app.get_openapi_json_schema(
+        title=API_TITLE,
+        version=API_VERSION,
+        description=(
+            "Policybound keeps the promises of the privacy policy in force "
+            f"(version {POLICY_VERSION}): only listed items, only with consent, only in AWS Seoul, "
+            'destroyed 60 months after consent. Every error is {"error": {"code", "message", "details"}}.'
+        ),
+        tags=openapi_tags(PUBLIC_TAGS),
+        security_schemes=rights.SECURITY_SCHEMES,
+    )

@@ -1,0 +1,123 @@
+"""POST /v1/forms/{form}: the three forms of §1.1, one route each so each has its own schema."""
+
+import hashlib
+import json
+from typing import Annotated, Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import BaseModel
+
+from policybound.api.dependencies import Idempotency, idempotency, intake_service
+from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
+from policybound.api.schemas import ReceiptOut, error_responses
+from policybound.domain.core.model import Representative, RequestOrigin
+from policybound.domain.intake.forms import present_items, submission_model
+from policybound.domain.intake.service import ConsentGiven, IntakeService
+from policybound.policy import FORMS, FormId
+
+router = APIGatewayRouter()
+logger = Logger(child=True)
+
+_ERRORS = error_responses(
+    {
+        400: "invalid_json",
+        404: "not_found",
+        409: "policy_version_outdated",
+        413: "payload_too_large",
+        415: "unsupported_media_type",
+        422: "validation_failed or required_consent_withheld",
+        503: "unavailable (retry after Retry-After seconds)",
+    }
+)
+
+
+def _origin() -> RequestOrigin:
+    event = router.current_event
+    return RequestOrigin(
+        source_ip=event.request_context.identity.source_ip,
+        user_agent=event.request_context.identity.user_agent,
+    )
+
+
+def _fingerprint(body: BaseModel) -> str:
+    # Identifies the request for idempotency without storing it: a hash, never the values.
+    return hashlib.sha256(json.dumps(body.model_dump(), sort_keys=True).encode()).hexdigest()
+
+
+def operation_id(form: FormId) -> str:
+    """`submitContactUs`, `submitResourcesDownload`, `submitBlogSubscription`: what a generated client
+    names each form's call."""
+    return "submit" + "".join(part.capitalize() for part in form.value.split("-"))
+
+
+def _register(form: FormId) -> None:
+    policy = FORMS[form]
+    model = submission_model(form)
+
+    def submit(
+        body: Any,
+        intake: Annotated[IntakeService, Depends(intake_service)],
+        once: Annotated[Idempotency, Depends(idempotency)],
+        idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)] = None,
+    ) -> Response[ReceiptOut]:
+        consent = ConsentGiven(
+            required=body.consent.required,
+            optional=body.consent.optional,
+            policy_version=body.consent.policy_version,
+            under_14=body.consent.under_14,
+            marketing=getattr(body.consent, "marketing", False),
+        )
+        guardian = body.legal_representative
+        representative = Representative(guardian.name, guardian.email, guardian.contact) if guardian else None
+
+        def accept() -> dict[str, Any]:
+            receipt = intake.submit(policy, present_items(policy, body.fields), consent, _origin(), representative)
+            logger.info(
+                "submission stored",
+                extra={
+                    "submission_id": receipt.submission_id,
+                    "form": receipt.form.value,
+                    "items_dropped": len(receipt.items_dropped),
+                },
+            )
+            return ReceiptOut.of(receipt).model_dump()
+
+        if idempotency_key:
+            result = once.run(f"{form.value}:{idempotency_key}", _fingerprint(body), accept)
+        else:
+            result = accept()
+        return Response(status_code=201, content_type="application/json", body=ReceiptOut.model_validate(result))
+
+    # The body's model is made per form at run time; mypy cannot see such a type, Powertools can.
+    submit.__annotations__["body"] = Annotated[model, Body()]
+    submit.__name__ = f"submit_{form.name.lower()}"
+    router.post(
+        f"/v1/forms/{form.value}",
+        summary=f"Submit the {policy.title.en} form",
+        description=(
+            f"Required items: {', '.join(policy.required_items)}. "
+            f"Optional items (kept only with optional consent): {', '.join(policy.optional_items) or 'none'}. "
+            f"Purposes: {', '.join(p.value for p in policy.purposes)}. Retained {policy.retention_months} months."
+            + (
+                " Email marketing only with `consent.marketing: true`; the receipt's `purposes` says which."
+                if policy.marketing_consent
+                else ""
+            )
+        ),
+        operation_id=operation_id(form),
+        tags=[Tag.FORMS],
+        middlewares=[json_body_guard],
+        responses={
+            201: {"description": "Stored", "content": {"application/json": {"model": ReceiptOut}}},
+            **_ERRORS,
+        },
+    )(submit)
+
+
+for _form in FormId:
+    _register(_form)

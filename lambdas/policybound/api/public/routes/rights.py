@@ -1,0 +1,281 @@
+"""/v1/rights/*: data subjects (and legal representatives) view, correct and erase their data (§6)."""
+
+from typing import Annotated, Literal, Self
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, SecurityScheme
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from policybound.api.dependencies import guardian_confirmations, rights_service
+from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
+from policybound.api.rights_schemas import (
+    CodeRequestedOut,
+    GuardianConfirmedOut,
+    SessionOut,
+    SubjectRecordOut,
+    SubjectRecordsOut,
+)
+from policybound.api.schemas import error_responses, rfc3339
+from policybound.domain.core.normalize import normalize_email
+from policybound.domain.rights.guardians import GuardianConfirmations
+from policybound.domain.rights.service import CODE_VALID_FOR, SESSION_VALID_FOR, RightsKind, RightsService
+from policybound.domain.rights.verification import CODE_DIGITS, MAX_WRONG_TRIES, StoredSession
+from policybound.policy import ITEMS
+
+router = APIGatewayRouter()
+
+SECURITY_SCHEMES: dict[str, SecurityScheme] = {
+    "rightsSession": HTTPBearer(
+        description="The token from POST /v1/rights/sessions; valid "
+        f"{int(SESSION_VALID_FOR.total_seconds() // 60)} minutes"
+    )
+}
+_SESSION: list[dict[str, list[str]]] = [{"rightsSession": []}]
+
+_CODE_PATTERN = rf"^[0-9]{{{CODE_DIGITS}}}$"
+Email = Annotated[
+    str, Field(min_length=3, max_length=1000, examples=["minji@example.co.kr"]), AfterValidator(normalize_email)
+]
+Code = Annotated[str, Field(pattern=_CODE_PATTERN, examples=["123456"], description=f"The {CODE_DIGITS}-digit code")]
+
+_STRICT = ConfigDict(extra="forbid", frozen=True)
+
+
+class CodeRequestIn(BaseModel):
+    model_config = _STRICT
+
+    email: Email
+    kind: RightsKind = Field(description="What the person wants to do once verified")
+
+
+class SessionIn(BaseModel):
+    model_config = _STRICT
+
+    email: Email
+    code: Code
+
+
+class ConsentChangeIn(BaseModel):
+    model_config = _STRICT
+
+    marketing: Literal[False] = Field(
+        description="false withdraws the separate consent to email marketing; the record is kept for its other "
+        "purposes. (Consenting again is done by submitting the form with consent.marketing true.)"
+    )
+
+
+class CorrectionIn(BaseModel):
+    model_config = _STRICT
+
+    fields: dict[str, str | None] | None = Field(
+        default=None,
+        max_length=len(ITEMS),
+        description="The items to correct and their new values; null removes an optional item. "
+        "Checked by the form's own rules.",
+        examples=[{"job_grade": "Director"}],
+    )
+    consent: ConsentChangeIn | None = Field(default=None, description="A consent to withdraw")
+
+    @model_validator(mode="after")
+    def _something_to_change(self) -> Self:
+        if self.fields is None and self.consent is None:
+            raise ValueError("send 'fields' to correct, 'consent' to withdraw a consent, or both")
+        return self
+
+
+class GuardianConfirmationIn(BaseModel):
+    model_config = _STRICT
+
+    submission_id: str = Field(min_length=1, max_length=64)
+    code: Code
+
+
+_BODY_ERRORS = {
+    400: "invalid_json",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_failed",
+    503: "unavailable (retry after Retry-After seconds)",
+}
+_SESSION_ERRORS = {401: "unauthorized (no, unknown or expired session token)", 503: "unavailable"}
+
+
+def current_session(request: Request, rights: Annotated[RightsService, Depends(rights_service)]) -> StoredSession:
+    """Depends() provider: the rights session the request's bearer token opens (401 otherwise)."""
+    header = request.resolved_event.headers.get("Authorization") or ""
+    scheme, _, token = header.strip().partition(" ")
+    return rights.session(token.strip() if scheme.lower() == "bearer" else None)
+
+
+_ACCEPTED = CodeRequestedOut(
+    status="accepted",
+    message=(
+        "If this address has records with us, a code is on its way to it; it is valid "
+        f"{int(CODE_VALID_FOR.total_seconds() // 60)} minutes. "
+        "이 주소로 보관 중인 정보가 있으면 인증 코드를 보냈습니다."
+    ),
+)
+
+
+@router.post(
+    "/v1/rights/requests",
+    summary="Ask for a code to verify an email address",
+    description=(
+        "Sends a one-time code to the address if it has records. The answer is the same (202, same body) "
+        "whether or not it has any, so it tells nobody whose address is on file. The code is valid "
+        f"{int(CODE_VALID_FOR.total_seconds() // 60)} minutes and locks after {MAX_WRONG_TRIES} wrong tries; "
+        "asking again replaces it but keeps the wrong tries."
+    ),
+    operation_id="requestRightsCode",
+    tags=[Tag.RIGHTS],
+    middlewares=[json_body_guard],
+    responses={202: {"description": "Accepted", "content": {"application/json": {"model": CodeRequestedOut}}}}
+    | error_responses(_BODY_ERRORS),
+)
+def request_code(
+    body: Annotated[CodeRequestIn, Body()],
+    rights: Annotated[RightsService, Depends(rights_service)],
+) -> Response[CodeRequestedOut]:
+    rights.request_code(body.email, body.kind)
+    return Response(status_code=202, content_type="application/json", body=_ACCEPTED)
+
+
+@router.post(
+    "/v1/rights/sessions",
+    summary="Exchange the code for a session token",
+    description=(
+        f"The right code gives a token for {int(SESSION_VALID_FOR.total_seconds() // 60)} minutes, bound to "
+        "the verified address. A wrong, expired or used code is 401, as is a locked one."
+    ),
+    operation_id="openRightsSession",
+    tags=[Tag.RIGHTS],
+    middlewares=[json_body_guard],
+    responses={201: {"description": "Verified", "content": {"application/json": {"model": SessionOut}}}}
+    | error_responses(_BODY_ERRORS | {401: "unauthorized (wrong, expired, used or locked code)"}),
+)
+def open_session(
+    body: Annotated[SessionIn, Body()],
+    rights: Annotated[RightsService, Depends(rights_service)],
+) -> Response[SessionOut]:
+    issued = rights.open_session(body.email, body.code)
+    out = SessionOut(token=issued.token, expires_at=rfc3339(issued.expires_at))
+    return Response(status_code=201, content_type="application/json", body=out)
+
+
+@router.get(
+    "/v1/rights/records",
+    summary="Every record of the verified address, decrypted",
+    description=(
+        "Each live record with its items, proof of consent, purposes, retained_until, status and every "
+        "provision to a third party; also the records of children whose confirmed legal representative "
+        "the address is."
+    ),
+    operation_id="listOwnRecords",
+    tags=[Tag.RIGHTS],
+    security=_SESSION,
+    responses={200: {"description": "The records"}} | error_responses(_SESSION_ERRORS),
+)
+def list_records(
+    session: Annotated[StoredSession, Depends(current_session)],
+    rights: Annotated[RightsService, Depends(rights_service)],
+) -> SubjectRecordsOut:
+    return SubjectRecordsOut(records=[SubjectRecordOut.of(view) for view in rights.records(session)])
+
+
+@router.patch(
+    "/v1/rights/records/<submission_id>",
+    summary="Correct a record, or withdraw its marketing consent",
+    description=(
+        "Applies at once, checked by the form's own rules; optional items can be removed (null) and added "
+        "only with optional consent. Recipients the record was provided to are sent the corrected items. "
+        "`consent: {marketing: false}` withdraws the separate email-marketing consent: the record leaves the "
+        "marketing audience and is kept for its other purposes."
+    ),
+    operation_id="correctOwnRecord",
+    tags=[Tag.RIGHTS],
+    security=_SESSION,
+    middlewares=[json_body_guard],
+    responses={200: {"description": "Corrected"}}
+    | error_responses(_BODY_ERRORS | _SESSION_ERRORS | {404: "not_found (no such record of yours)"}),
+)
+def correct_record(
+    submission_id: Annotated[str, Path(min_length=1, max_length=64)],
+    body: Annotated[CorrectionIn, Body()],
+    session: Annotated[StoredSession, Depends(current_session)],
+    rights: Annotated[RightsService, Depends(rights_service)],
+) -> SubjectRecordOut:
+    if body.consent is not None:
+        rights.withdraw_marketing(session, submission_id)
+    if body.fields is not None:
+        return SubjectRecordOut.of(rights.correct(session, submission_id, body.fields))
+    return SubjectRecordOut.of(rights.record(session, submission_id))
+
+
+@router.delete(
+    "/v1/rights/records/<submission_id>",
+    summary="Erase a record",
+    description="Destroys the record and its key at once (reason subject_erasure in the ledger).",
+    operation_id="eraseOwnRecord",
+    tags=[Tag.RIGHTS],
+    security=_SESSION,
+    responses={204: {"description": "Erased"}}
+    | error_responses(
+        _SESSION_ERRORS
+        | {404: "not_found (no such record of yours)", 409: "retained_by_law (preserved under a legal hold, §4.2)"}
+    ),
+)
+def erase_record(
+    submission_id: Annotated[str, Path(min_length=1, max_length=64)],
+    session: Annotated[StoredSession, Depends(current_session)],
+    rights: Annotated[RightsService, Depends(rights_service)],
+) -> Response[None]:
+    rights.erase(session, submission_id)
+    return Response(status_code=204, body=None)
+
+
+@router.delete(
+    "/v1/rights/records",
+    summary="Erase every record",
+    description="Destroys every record the session reaches, each with its key (reason subject_erasure).",
+    operation_id="eraseAllOwnRecords",
+    tags=[Tag.RIGHTS],
+    security=_SESSION,
+    responses={204: {"description": "Erased"}}
+    | error_responses(_SESSION_ERRORS | {409: "retained_by_law (some records are preserved under a legal hold)"}),
+)
+def erase_all_records(
+    session: Annotated[StoredSession, Depends(current_session)],
+    rights: Annotated[RightsService, Depends(rights_service)],
+) -> Response[None]:
+    rights.erase_all(session)
+    return Response(status_code=204, body=None)
+
+
+@router.post(
+    "/v1/rights/guardian-confirmations",
+    summary="A legal representative consents for a child under 14",
+    description=(
+        "With the submission number and code from the email the representative received. The child's record "
+        "becomes active and is kept 60 months from submission; unconfirmed, it is destroyed 7 days after it. "
+        "A wrong or expired code, or an unknown number, is 401."
+    ),
+    operation_id="confirmAsGuardian",
+    tags=[Tag.RIGHTS],
+    middlewares=[json_body_guard],
+    responses={200: {"description": "Confirmed"}} | error_responses(_BODY_ERRORS | {401: "unauthorized (wrong code)"}),
+)
+def confirm_as_guardian(
+    body: Annotated[GuardianConfirmationIn, Body()],
+    guardians: Annotated[GuardianConfirmations, Depends(guardian_confirmations)],
+) -> GuardianConfirmedOut:
+    record = guardians.confirm(body.submission_id, body.code)
+    return GuardianConfirmedOut(
+        submission_id=record.submission_id,
+        status=record.status.value,
+        retained_until=rfc3339(record.retained_until),
+    )

@@ -1,0 +1,97 @@
+"""GET and POST /v1/unsubscribe: the blog letter's unsubscribe link (§4, RFC 8058 one-click).
+
+GET only shows what the link would do: mail scanners and link previews follow links, and must not
+cancel anything. POST cancels at once. Mail clients' one-click POST carries the form body
+`List-Unsubscribe=One-Click`; the confirmation page's button sends the same, and a script may send
+JSON or nothing — the token in the query string is all that is needed.
+"""
+
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import BaseModel
+
+from policybound.api.dependencies import unsubscribe_service
+from policybound.api.openapi import Tag
+from policybound.api.public.unsubscribe_page import STATE_WORDING, subscription_page, wants_html
+from policybound.api.schemas import ErrorOut, rfc3339
+from policybound.domain.retention.unsubscribe import Subscription, UnsubscribeService
+
+router = APIGatewayRouter()
+
+TokenParam = Annotated[
+    str | None,
+    Query(description="The token from the subscription mail's link: `<submission_id>.<secret>`."),
+]
+
+
+class UnsubscribeOut(BaseModel):
+    status: Literal["subscribed", "unsubscribed", "unsubscribed_pending_legal_hold", "already_unsubscribed"]
+    message: str
+    # Only while subscribed: when the details would otherwise be destroyed.
+    retained_until: str | None = None
+
+
+def _answer(subscription: Subscription, token: str | None) -> Response[Any]:
+    if wants_html(router.current_event):
+        return subscription_page(subscription, token)
+    body = UnsubscribeOut(
+        status=subscription.state.value,
+        message=STATE_WORDING[subscription.state].text_en,
+        retained_until=rfc3339(subscription.retained_until) if subscription.retained_until else None,
+    )
+    return Response(status_code=200, content_type="application/json", body=body.model_dump_json())
+
+
+def _responses(ok: str) -> dict[int, Any]:
+    error = {"application/json": {"model": ErrorOut}, "text/html": {"schema": {"type": "string"}}}
+    return {
+        200: {
+            "description": ok,
+            "content": {"application/json": {"model": UnsubscribeOut}, "text/html": {"schema": {"type": "string"}}},
+        },
+        400: {"description": "unsubscribe_link_invalid: the token is missing, incomplete or altered", "content": error},
+        410: {"description": "unsubscribe_link_expired: the subscription's retention ended", "content": error},
+        503: {"description": "unavailable (retry after Retry-After seconds)", "content": error},
+    }
+
+
+@router.get(
+    "/v1/unsubscribe",
+    summary="Show what the unsubscribe link would do (changes nothing)",
+    description=(
+        "A confirmation page (Korean and English) with a button that cancels the subscription; JSON when the "
+        "request asks for it (`Accept: application/json`). Opening the link never cancels anything."
+    ),
+    operation_id="getUnsubscribeConfirmation",
+    tags=[Tag.UNSUBSCRIBE],
+    responses=_responses("The subscription's state: `subscribed`, or `already_unsubscribed`"),
+)
+def confirm_unsubscribe(
+    service: Annotated[UnsubscribeService, Depends(unsubscribe_service)],
+    token: TokenParam = None,
+) -> Response[Any]:
+    return _answer(service.check(token), token)
+
+
+@router.post(
+    "/v1/unsubscribe",
+    summary="Unsubscribe at once (RFC 8058 one-click)",
+    description=(
+        "Cancels the blog letter subscription and destroys its record at once (policy §4), writing a destruction "
+        "ledger entry with reason `unsubscribed`. Body: `List-Unsubscribe=One-Click` (form), JSON, or none. "
+        "A second request with the same link changes nothing and answers `already_unsubscribed`."
+    ),
+    operation_id="unsubscribe",
+    tags=[Tag.UNSUBSCRIBE],
+    responses=_responses("`unsubscribed`, `unsubscribed_pending_legal_hold` or `already_unsubscribed`"),
+)
+def unsubscribe(
+    service: Annotated[UnsubscribeService, Depends(unsubscribe_service)],
+    token: TokenParam = None,
+) -> Response[Any]:
+    # The body is never read: it says nothing the token does not.
+    return _answer(service.unsubscribe(token), None)

@@ -1,0 +1,68 @@
+"""The staff REST API (/v1/staff/*): behind the Cognito user-pool authorizer, one role check for all.
+
+Each area has its own router module `routes/<area>.py` and its own rows in
+`staff.permissions.ROUTE_ROLES`; add both, and include the router below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+from policybound.api.errors import register_error_handlers
+from policybound.api.openapi import STAFF_TAGS, openapi_tags
+from policybound.api.public.app import API_VERSION, cors_config
+from policybound.api.staff.permissions import admit, staff_access_middleware
+from policybound.api.staff.routes import (
+    access_rights,
+    disclosures,
+    incidents,
+    inquiries,
+    ledger,
+    legal_holds,
+    me,
+    records,
+    rights_requests,
+)
+
+STAFF_API_TITLE = "Policybound staff API"
+STAFF_SECURITY = "staffIdToken"
+
+
+def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True, cors=cors_config(allowed_origins))
+    app.include_router(me.router)
+    app.include_router(legal_holds.router)
+    app.include_router(records.router)
+    app.include_router(ledger.router)
+    app.include_router(access_rights.router)
+    app.include_router(incidents.router)
+    app.include_router(rights_requests.router)
+    app.include_router(disclosures.router)
+    app.include_router(inquiries.router)
+    app.use(middlewares=[staff_access_middleware])
+    register_error_handlers(app, gate=admit)
+    return app
+
+
+def staff_openapi_json(app: APIGatewayRestResolver) -> str:
+    schemes: dict[str, Any] = {
+        STAFF_SECURITY: HTTPBearer(
+            bearerFormat="JWT", description="An id token of the staff user pool (Cognito), with its groups."
+        )
+    }
+    return app.get_openapi_json_schema(
+        title=STAFF_API_TITLE,
+        version=API_VERSION,
+        tags=openapi_tags(STAFF_TAGS),
+        security_schemes=schemes,
+        security=[{STAFF_SECURITY: []}],
+        description=(
+            "Routes for the company's PI handlers, PI manager and auditors. Every call needs an id token of the "
+            "staff user pool (Authorization header); each route names the groups it is open to. Every read of "
+            "personal information writes an access record."
+        ),
+    )

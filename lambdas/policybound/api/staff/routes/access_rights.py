@@ -1,0 +1,103 @@
+"""Staff access rights (§8.2): the PI manager grants, changes and revokes staff groups in the user
+pool; each change is recorded in the access_rights ledger and kept three years."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from policybound.api.dependencies import access_rights
+from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
+from policybound.api.staff.auth import current_actor
+from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, StaffUserOut, StaffUsersOut, error_responses, ok
+from policybound.domain.staff.access_rights import AccessRights
+from policybound.domain.staff.actor import Actor
+
+router = APIGatewayRouter()
+
+Username = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[\w.+@-]+$")]
+Reference = Field(min_length=1, max_length=64, description="The approval's ticket or document reference.")
+_NOT_FOUND = {404: "not_found (no such staff account)"}
+_ERRORS = error_responses(STAFF_ERRORS | _NOT_FOUND | {422: "validation_failed"})
+_BODY_ERRORS = error_responses(STAFF_ERRORS | _NOT_FOUND | BODY_ERRORS)
+
+
+class GrantIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    group: str = Field(description="pi_manager, staff or auditor")
+    reference: str = Reference
+
+
+class GroupsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    groups: list[str] = Field(max_length=3, description="The account's groups after the change.")
+    reference: str = Reference
+
+
+@router.get(
+    "/v1/staff/users",
+    summary="Staff accounts and their groups (pi_manager)",
+    operation_id="listStaffUsers",
+    tags=[Tag.STAFF_ACCESS_RIGHTS],
+    responses=ok(200, StaffUsersOut, "Staff accounts") | error_responses(STAFF_ERRORS),
+)
+def list_users(rights: Annotated[AccessRights, Depends(access_rights)]) -> StaffUsersOut:
+    return StaffUsersOut(items=[StaffUserOut.of(user) for user in rights.users()])
+
+
+@router.post(
+    "/v1/staff/users/<username>/groups",
+    summary="Grant a staff group (pi_manager)",
+    operation_id="grantGroup",
+    tags=[Tag.STAFF_ACCESS_RIGHTS],
+    middlewares=[json_body_guard],
+    responses=ok(200, StaffUserOut, "The account after the grant") | _BODY_ERRORS,
+)
+def grant_group(
+    username: Username,
+    body: Annotated[GrantIn, Body()],
+    actor: Annotated[Actor, Depends(current_actor)],
+    rights: Annotated[AccessRights, Depends(access_rights)],
+) -> Response[StaffUserOut]:
+    user = rights.grant(actor, username, body.group, body.reference)
+    return Response(status_code=200, content_type="application/json", body=StaffUserOut.of(user))
+
+
+@router.put(
+    "/v1/staff/users/<username>/groups",
+    summary="Change a staff account's groups (pi_manager)",
+    operation_id="setGroups",
+    tags=[Tag.STAFF_ACCESS_RIGHTS],
+    middlewares=[json_body_guard],
+    responses=ok(200, StaffUserOut, "The account after the change") | _BODY_ERRORS,
+)
+def change_groups(
+    username: Username,
+    body: Annotated[GroupsIn, Body()],
+    actor: Annotated[Actor, Depends(current_actor)],
+    rights: Annotated[AccessRights, Depends(access_rights)],
+) -> StaffUserOut:
+    return StaffUserOut.of(rights.change(actor, username, body.groups, body.reference))
+
+
+@router.delete(
+    "/v1/staff/users/<username>/groups/<group>",
+    summary="Revoke a staff group (pi_manager)",
+    operation_id="revokeGroup",
+    tags=[Tag.STAFF_ACCESS_RIGHTS],
+    responses=ok(200, StaffUserOut, "The account after the revocation") | _ERRORS,
+)
+def revoke_group(
+    username: Username,
+    group: Annotated[str, Path(min_length=1, max_length=32)],
+    reference: Annotated[str, Query(min_length=1, max_length=64, description="The approval's reference.")],
+    actor: Annotated[Actor, Depends(current_actor)],
+    rights: Annotated[AccessRights, Depends(access_rights)],
+) -> StaffUserOut:
+    return StaffUserOut.of(rights.revoke(actor, username, group, reference))

@@ -1,0 +1,111 @@
+"""Breach response (§8): the PI manager opens an incident, sees whose records were involved and the
+72-hour clock, and sends the notices."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+from policybound.api.dependencies import incident_service
+from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
+from policybound.api.staff.auth import current_actor, route_of
+from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, IncidentOut, NoticesOut, error_responses, ok
+from policybound.domain.incidents.service import IncidentCategory, IncidentService, NewIncident, SuspectAccess
+from policybound.domain.staff.actor import Actor
+
+router = APIGatewayRouter()
+
+IncidentId = Annotated[str, Path(min_length=1, max_length=64)]
+# Submission ids and Cognito `sub`s are UUIDs; the bound keeps any other text out of keys and the ledger.
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+class SuspectAccessIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    staff_user_ids: list[Identifier] = Field(min_length=1, max_length=20)
+    since: AwareDatetime
+    until: AwareDatetime
+
+
+class IncidentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    category: IncidentCategory
+    discovered_at: AwareDatetime
+    reference: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+    summary: str = Field(min_length=1, max_length=2000, description="What happened, as subjects will read it.")
+    measures: str = Field(min_length=1, max_length=2000, description="What the company does, and the remedies.")
+    submission_ids: list[Identifier] = Field(default_factory=list, max_length=1000)
+    suspect_access: SuspectAccessIn | None = None
+
+
+@router.post(
+    "/v1/staff/incidents",
+    summary="Open a breach incident (pi_manager)",
+    description=(
+        "Involved records are those named in `submission_ids` plus every record the accounts in `suspect_access` "
+        "read, exported or changed in its window (from the access records). The 72-hour notice clock runs from "
+        "`discovered_at`."
+    ),
+    operation_id="openIncident",
+    tags=[Tag.STAFF_INCIDENTS],
+    middlewares=[json_body_guard],
+    responses=ok(201, IncidentOut, "Opened") | error_responses(STAFF_ERRORS | BODY_ERRORS),
+)
+def open_incident(
+    body: Annotated[IncidentIn, Body()],
+    actor: Annotated[Actor, Depends(current_actor)],
+    incidents: Annotated[IncidentService, Depends(incident_service)],
+) -> Response[IncidentOut]:
+    suspect = body.suspect_access
+    view = incidents.open(
+        actor,
+        NewIncident(
+            category=body.category,
+            discovered_at=body.discovered_at,
+            reference=body.reference,
+            summary=body.summary,
+            measures=body.measures,
+            submission_ids=tuple(body.submission_ids),
+            suspect_access=SuspectAccess(tuple(suspect.staff_user_ids), suspect.since, suspect.until)
+            if suspect
+            else None,
+        ),
+    )
+    return Response(status_code=201, content_type="application/json", body=IncidentOut.of(view))
+
+
+@router.get(
+    "/v1/staff/incidents/<incident_id>",
+    summary="An incident: involved subjects and the 72-hour clock (pi_manager)",
+    operation_id="getIncident",
+    tags=[Tag.STAFF_INCIDENTS],
+    responses=ok(200, IncidentOut, "The incident") | error_responses(STAFF_ERRORS | {404: "not_found"}),
+)
+def read_incident(
+    incident_id: IncidentId, incidents: Annotated[IncidentService, Depends(incident_service)]
+) -> IncidentOut:
+    return IncidentOut.of(incidents.view(incident_id))
+
+
+@router.post(
+    "/v1/staff/incidents/<incident_id>/notices",
+    summary="Send the breach notice to every involved subject not told yet (pi_manager)",
+    description="One notice per person; each address read is an access record (purpose incident_response).",
+    operation_id="sendIncidentNotices",
+    tags=[Tag.STAFF_INCIDENTS],
+    responses=ok(200, NoticesOut, "Notices sent") | error_responses(STAFF_ERRORS | {404: "not_found"}),
+)
+def send_notices(
+    request: Request,
+    incident_id: IncidentId,
+    actor: Annotated[Actor, Depends(current_actor)],
+    incidents: Annotated[IncidentService, Depends(incident_service)],
+) -> NoticesOut:
+    return NoticesOut.of(incidents.send_notices(actor, incident_id, route_of(request)))

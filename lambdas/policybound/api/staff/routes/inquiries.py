@@ -1,0 +1,214 @@
+"""Inquiries (§2: responses to customer inquiries and status management), for staff and the PI manager.
+
+GET /v1/staff/inquiries · POST /v1/staff/inquiries/{submission_id}/replies ·
+PATCH /v1/staff/inquiries/{submission_id} (internal handling)
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from policybound.api.dependencies import inquiry_service
+from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
+from policybound.api.schemas import rfc3339
+from policybound.api.staff.auth import current_actor, route_of
+from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, error_responses, ok
+from policybound.domain.purposes.inquiries import (
+    MAX_REPLY_LENGTH,
+    Handling,
+    HandlingFilter,
+    HandlingState,
+    InquiryService,
+    InquiryView,
+    Reply,
+)
+from policybound.domain.staff.actor import Actor
+
+router = APIGatewayRouter()
+
+_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+SubmissionId = Annotated[str, Path(pattern=_UUID, description="The inquiry's submission id (a contact-us record)")]
+_GONE = {404: "not_found (unknown, destroyed or expired, or not an inquiry)"}
+_NOT_USABLE = {409: "record_not_usable (restricted or awaiting a legal representative, or answered already)"}
+
+
+class HandlingOut(BaseModel):
+    state: HandlingState
+    assignee: str | None
+    updated_at: str | None
+    updated_by: str | None
+    answered_at: str | None
+
+    @classmethod
+    def of(cls, handling: Handling) -> HandlingOut:
+        return cls(
+            state=handling.state,
+            assignee=handling.assignee,
+            updated_at=rfc3339(handling.updated_at) if handling.updated_at else None,
+            updated_by=handling.updated_by,
+            answered_at=rfc3339(handling.answered_at) if handling.answered_at else None,
+        )
+
+
+class ReplyOut(BaseModel):
+    reply_id: str
+    replied_at: str
+    replied_by: str
+    body: str
+
+    @classmethod
+    def of(cls, reply: Reply) -> ReplyOut:
+        return cls(
+            reply_id=reply.reply_id, replied_at=rfc3339(reply.replied_at), replied_by=reply.replied_by, body=reply.body
+        )
+
+
+class InquiryOut(BaseModel):
+    submission_id: str
+    received_at: str
+    retained_until: str
+    handling: HandlingOut
+    # Since it arrived, until the first answer (or now, while it waits).
+    waiting_seconds: int
+    fields: dict[str, str]
+    replies: list[ReplyOut]
+
+    @classmethod
+    def of(cls, view: InquiryView) -> InquiryOut:
+        return cls(
+            submission_id=view.record.submission_id,
+            received_at=rfc3339(view.record.received_at),
+            retained_until=rfc3339(view.record.retained_until),
+            handling=HandlingOut.of(view.handling),
+            waiting_seconds=view.waiting_seconds,
+            fields=view.fields,
+            replies=[ReplyOut.of(r) for r in view.replies],
+        )
+
+
+class InquiryPageOut(BaseModel):
+    items: list[InquiryOut]
+    next_cursor: str | None
+
+
+class ReplyIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: str = Field(
+        min_length=1,
+        max_length=MAX_REPLY_LENGTH,
+        description="The answer, in Korean or English; mailed inside the bilingual reply template",
+    )
+
+    @field_validator("body")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class ReplySentOut(BaseModel):
+    submission_id: str
+    reply_id: str
+    replied_at: str
+    handling: HandlingOut
+
+
+class HandlingIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    state: HandlingState = Field(description="open or in_progress; answered comes from sending a reply")
+    # A staff sign-in name, not a person's details.
+    assignee: str | None = Field(
+        default=None, min_length=1, max_length=128, pattern=r"^[\w.@+-]+$", description="Who handles it"
+    )
+
+
+@router.get(
+    "/v1/staff/inquiries",
+    summary="Inquiries by handling state, oldest first (staff, pi_manager)",
+    description=(
+        "Contact-us records collected for inquiry_response, with their handling state, assignee, replies and "
+        "how long they have waited (`waiting_seconds`, until the first answer). `handling=open` lists those "
+        "waiting (open or in progress), `answered` those answered. A page can hold fewer than `limit`; follow "
+        "`next_cursor` until it is null. Recorded as a listing (access record) before anything is returned."
+    ),
+    tags=[Tag.STAFF_INQUIRIES],
+    operation_id="listInquiries",
+    responses=ok(200, InquiryPageOut, "A page of inquiries")
+    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+)
+def list_inquiries(
+    request: Request,
+    actor: Annotated[Actor, Depends(current_actor)],
+    inquiries: Annotated[InquiryService, Depends(inquiry_service)],
+    handling: Annotated[HandlingFilter, Query(description="open (waiting) or answered")] = HandlingFilter.OPEN,
+    limit: Annotated[int, Query(ge=1, le=100, description="Inquiries per page (1-100).")] = 25,
+    cursor: Annotated[str | None, Query(max_length=4096, description="next_cursor of the previous page.")] = None,
+) -> InquiryPageOut:
+    page = inquiries.list(actor, handling, limit, cursor, route_of(request))
+    return InquiryPageOut(items=[InquiryOut.of(v) for v in page.items], next_cursor=page.next_cursor)
+
+
+@router.post(
+    "/v1/staff/inquiries/<submission_id>/replies",
+    summary="Answer an inquiry by mail (staff, pi_manager)",
+    description=(
+        "Mails the reply to the person who asked (from MAIL_SENDER, in the Korean and English reply template, "
+        "with their question quoted), keeps it sealed with the record (it is destroyed with it) and marks the "
+        "inquiry answered. Only active, live records collected for inquiry_response. An access record (notify) "
+        "is written before the address is used."
+    ),
+    tags=[Tag.STAFF_INQUIRIES],
+    operation_id="replyToInquiry",
+    middlewares=[json_body_guard],
+    responses=ok(201, ReplySentOut, "Mailed and kept")
+    | error_responses(STAFF_ERRORS | BODY_ERRORS | _GONE | _NOT_USABLE),
+)
+def reply_to_inquiry(
+    request: Request,
+    submission_id: SubmissionId,
+    body: Annotated[ReplyIn, Body()],
+    actor: Annotated[Actor, Depends(current_actor)],
+    inquiries: Annotated[InquiryService, Depends(inquiry_service)],
+) -> Response[ReplySentOut]:
+    sent = inquiries.reply(actor, submission_id, body.body, route_of(request))
+    out = ReplySentOut(
+        submission_id=sent.submission_id,
+        reply_id=sent.reply.reply_id,
+        replied_at=rfc3339(sent.reply.replied_at),
+        handling=HandlingOut.of(sent.handling),
+    )
+    return Response(status_code=201, content_type="application/json", body=out)
+
+
+@router.patch(
+    "/v1/staff/inquiries/<submission_id>",
+    summary="Note an inquiry's internal handling (staff, pi_manager)",
+    description=(
+        "Marks an inquiry in progress (and who handles it) or back to open. Internal only: nothing is mailed. "
+        "An answered inquiry's handling is closed (409)."
+    ),
+    tags=[Tag.STAFF_INQUIRIES],
+    operation_id="updateInquiryHandling",
+    middlewares=[json_body_guard],
+    responses=ok(200, HandlingOut, "The handling now")
+    | error_responses(STAFF_ERRORS | BODY_ERRORS | _GONE | _NOT_USABLE),
+)
+def update_inquiry_handling(
+    request: Request,
+    submission_id: SubmissionId,
+    body: Annotated[HandlingIn, Body()],
+    actor: Annotated[Actor, Depends(current_actor)],
+    inquiries: Annotated[InquiryService, Depends(inquiry_service)],
+) -> HandlingOut:
+    return HandlingOut.of(inquiries.note(actor, submission_id, body.state, body.assignee, route_of(request)))

@@ -1,0 +1,85 @@
+"""The ledger for auditors: entries by kind, verification of every chain, the monthly access review."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from policybound.api.dependencies import ledger_reader
+from policybound.api.openapi import Tag
+from policybound.api.staff.schemas import (
+    STAFF_ERRORS,
+    AccessReviewOut,
+    ChainReportOut,
+    LedgerEntryOut,
+    LedgerPageOut,
+    LedgerVerifyOut,
+    error_responses,
+    ok,
+)
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.staff.access_review import month_bounds, review
+from policybound.domain.staff.ledger_audit import entries_between, entries_page, verify_all
+from policybound.domain.staff.ports import LedgerReader
+
+router = APIGatewayRouter()
+
+
+@router.get(
+    "/v1/staff/ledger",
+    summary="Ledger entries of one kind, oldest first (auditor, pi_manager)",
+    description=(
+        "The hash-chained ledger: destruction, access (access records), disclosure, access_rights, consent and "
+        "the other kinds. Entries hold ids, hashes, times and counts, never PI. Page with `after` (a sequence "
+        "number; `next_cursor` of the previous page)."
+    ),
+    operation_id="listLedgerEntries",
+    tags=[Tag.STAFF_LEDGER],
+    responses=ok(200, LedgerPageOut, "A page of entries") | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+)
+def ledger_entries(
+    ledger: Annotated[LedgerReader, Depends(ledger_reader)],
+    kind: Annotated[LedgerKind, Query(description="Which chain.")],
+    after: Annotated[int, Query(ge=0, description="Start after this sequence number.")] = 0,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> LedgerPageOut:
+    page = entries_page(ledger, kind, after, limit)
+    return LedgerPageOut(
+        kind=kind.value, items=[LedgerEntryOut.of(e) for e in page.items], next_cursor=page.next_cursor
+    )
+
+
+@router.get(
+    "/v1/staff/ledger/verify",
+    summary="Verify every ledger chain (auditor)",
+    description="Recomputes every entry's hash and link, chain by chain, and names the first break of each.",
+    operation_id="verifyLedger",
+    tags=[Tag.STAFF_LEDGER],
+    responses=ok(200, LedgerVerifyOut, "Each chain's verdict") | error_responses(STAFF_ERRORS),
+)
+def verify_ledger(ledger: Annotated[LedgerReader, Depends(ledger_reader)]) -> LedgerVerifyOut:
+    reports = [ChainReportOut.of(report) for report in verify_all(ledger)]
+    return LedgerVerifyOut(verified=all(r.verified for r in reports), chains=reports)
+
+
+@router.get(
+    "/v1/staff/access-review",
+    summary="Monthly review of access records (auditor, pi_manager)",
+    description=(
+        "Per member of staff: accesses, records touched, exports, look-ups, after-hours work and source addresses "
+        "in one month (Korea time), with flags for unusual volume such as bulk exports."
+    ),
+    operation_id="getAccessReview",
+    tags=[Tag.STAFF_LEDGER],
+    responses=ok(200, AccessReviewOut, "The month's review")
+    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+)
+def access_review(
+    ledger: Annotated[LedgerReader, Depends(ledger_reader)],
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")],
+) -> AccessReviewOut:
+    start, end = month_bounds(month)
+    return AccessReviewOut.of(review(month, entries_between(ledger, LedgerKind.ACCESS, start, end)))

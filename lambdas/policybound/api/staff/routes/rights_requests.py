@@ -1,0 +1,118 @@
+"""Rights requests received in writing, by phone or by email (§6), for the PI manager.
+
+POST /v1/staff/rights-requests · GET /v1/staff/rights-requests?status=open ·
+GET /v1/staff/rights-requests/{request_id} · POST /v1/staff/rights-requests/{request_id}/complete
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
+from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from policybound.api.dependencies import rights_request_service
+from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
+from policybound.api.rights_schemas import RightsRequestOut, RightsRequestsOut
+from policybound.api.staff.auth import current_actor, route_of
+from policybound.api.staff.schemas import STAFF_ERRORS, error_responses
+from policybound.domain.rights.requests import (
+    CompletionIn,
+    RightsRequestIn,
+    RightsRequestService,
+    RightsRequestStatus,
+)
+from policybound.domain.staff.actor import Actor
+
+router = APIGatewayRouter()
+
+_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+RequestId = Annotated[str, Path(pattern=_UUID, description="The rights request's id")]
+_BODY = {400: "invalid_json", 415: "unsupported_media_type", 422: "validation_failed"}
+
+
+@router.post(
+    "/v1/staff/rights-requests",
+    summary="Record a rights request received in writing, by phone or by email (pi_manager)",
+    description=(
+        "Records the channel, the kind (access, rectification, erasure), how the person's identity was verified "
+        "and the records concerned (found through the blind index of the given address, which is not stored). "
+        "Due 10 days after receipt. While a rectification request is open its records are restricted: not used, "
+        "not provided, left out of the marketing audience (§6). Kept 3 years."
+    ),
+    operation_id="receiveRightsRequest",
+    tags=[Tag.STAFF_RIGHTS_REQUESTS],
+    middlewares=[json_body_guard],
+    responses={201: {"description": "Recorded", "content": {"application/json": {"model": RightsRequestOut}}}}
+    | error_responses(STAFF_ERRORS | _BODY),
+)
+def receive_rights_request(
+    request: Request,
+    body: Annotated[RightsRequestIn, Body()],
+    actor: Annotated[Actor, Depends(current_actor)],
+    requests: Annotated[RightsRequestService, Depends(rights_request_service)],
+) -> Response[RightsRequestOut]:
+    received = requests.receive(body, actor, route_of(request))
+    return Response(
+        status_code=201, content_type="application/json", body=RightsRequestOut.of(received, requests.today())
+    )
+
+
+@router.get(
+    "/v1/staff/rights-requests",
+    summary="Rights requests by status, overdue first (pi_manager)",
+    description="Each with its due date and the days left (negative when overdue), earliest due first.",
+    operation_id="listRightsRequests",
+    tags=[Tag.STAFF_RIGHTS_REQUESTS],
+    responses={200: {"description": "The requests"}} | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+)
+def list_rights_requests(
+    requests: Annotated[RightsRequestService, Depends(rights_request_service)],
+    status: Annotated[RightsRequestStatus, Query(description="open (default) or completed")] = RightsRequestStatus.OPEN,
+) -> RightsRequestsOut:
+    today = requests.today()
+    return RightsRequestsOut(requests=[RightsRequestOut.of(r, today) for r in requests.listing(status)])
+
+
+@router.get(
+    "/v1/staff/rights-requests/<request_id>",
+    summary="One rights request (pi_manager)",
+    operation_id="getRightsRequest",
+    tags=[Tag.STAFF_RIGHTS_REQUESTS],
+    responses={200: {"description": "The request"}} | error_responses(STAFF_ERRORS | {404: "not_found"}),
+)
+def get_rights_request(
+    request_id: RequestId,
+    requests: Annotated[RightsRequestService, Depends(rights_request_service)],
+) -> RightsRequestOut:
+    return RightsRequestOut.of(requests.get(request_id), requests.today())
+
+
+@router.post(
+    "/v1/staff/rights-requests/<request_id>/complete",
+    summary="Record the outcome of a rights request (pi_manager)",
+    description=(
+        "`fulfilled` or `refused` (with a refusal_basis). Fulfilling a rectification applies `corrections` "
+        "(per record, checked by the form's own rules; one bad item refuses them all), lifts the restriction, and "
+        "sends the corrected items to every recipient the record was provided to. Fulfilling an erasure destroys "
+        "the records (reason subject_erasure); records under a legal hold are kept and listed in retained_by_law."
+    ),
+    operation_id="completeRightsRequest",
+    tags=[Tag.STAFF_RIGHTS_REQUESTS],
+    middlewares=[json_body_guard],
+    responses={200: {"description": "Completed"}}
+    | error_responses(STAFF_ERRORS | _BODY | {404: "not_found", 409: "already_completed"}),
+)
+def complete_rights_request(
+    request: Request,
+    request_id: RequestId,
+    body: Annotated[CompletionIn, Body()],
+    actor: Annotated[Actor, Depends(current_actor)],
+    requests: Annotated[RightsRequestService, Depends(rights_request_service)],
+) -> RightsRequestOut:
+    done = requests.complete(request_id, body, actor, route_of(request))
+    return RightsRequestOut.of(done, requests.today())

@@ -1,0 +1,125 @@
+"""Cookie consent (§7): which cookie categories a visitor allowed, under which policy version.
+
+Strictly necessary cookies need no consent; every other category is off unless chosen. A choice is
+one of three answers the banner offers — allow all, a selection, block all — and the categories must
+agree with it. A consent record holds no personal information: an id, the choice, the categories,
+the policy version and the time. It lives 60 months like the records whose analytics it may allow.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+
+from policybound.domain.core import retention
+from policybound.domain.core.clock import Clock
+from policybound.domain.core.errors import PolicyVersionOutdated
+from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, COOKIE_CATEGORIES, POLICY_VERSION
+
+ANALYTICS = "analytics"
+
+
+class CookieChoice(StrEnum):
+    ALL = "all"
+    SELECTED = "selected"
+    NONE = "none"
+
+
+def _known_categories() -> str:
+    return ", ".join(repr(name) for name in CONSENTABLE_COOKIE_CATEGORIES)
+
+
+class CookieConsentRequest(BaseModel):
+    """What the banner sends. Categories are normalised to the policy's order without repeats."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    choice: CookieChoice = Field(description="all: every category; selected: the listed ones; none: none")
+    categories: tuple[str, ...] = Field(
+        default=(),
+        validate_default=True,
+        max_length=len(COOKIE_CATEGORIES) * 2,
+        description="The categories allowed; for 'all' every consentable category (or omit), for 'none' none",
+        examples=[list(CONSENTABLE_COOKIE_CATEGORIES)],
+    )
+    policy_version: str = Field(min_length=1, max_length=32, examples=[POLICY_VERSION])
+
+    @field_validator("categories")
+    @classmethod
+    def _agree_with_choice(cls, categories: tuple[str, ...], info: ValidationInfo) -> tuple[str, ...]:
+        unknown = [name for name in categories if name not in CONSENTABLE_COOKIE_CATEGORIES]
+        if unknown:
+            necessary = [c.name for c in COOKIE_CATEGORIES if not c.requires_consent]
+            if set(unknown) <= set(necessary):
+                raise ValueError("strictly necessary cookies need no consent; list only " + _known_categories())
+            raise ValueError("has unknown categories; the categories that need consent are " + _known_categories())
+        given = set(categories)
+        ordered = tuple(name for name in CONSENTABLE_COOKIE_CATEGORIES if name in given)
+        choice = info.data.get("choice")
+        if choice == CookieChoice.ALL:
+            if given and ordered != CONSENTABLE_COOKIE_CATEGORIES:
+                raise ValueError("must list every category (or be omitted) when choice is 'all'; use 'selected'")
+            return CONSENTABLE_COOKIE_CATEGORIES
+        if choice == CookieChoice.NONE and given:
+            raise ValueError("must be empty when choice is 'none'")
+        return ordered
+
+
+@dataclass(frozen=True)
+class CookieConsent:
+    consent_id: str
+    choice: CookieChoice
+    categories: tuple[str, ...]
+    policy_version: str
+    recorded_at: datetime
+    expires_at: datetime
+
+    def allows(self, category: str, now: datetime) -> bool:
+        """True while the consent is current, unexpired, and lists the category."""
+        return (
+            self.policy_version == POLICY_VERSION
+            and not retention.is_expired(retention.epoch_seconds(self.expires_at), now)
+            and category in self.categories
+        )
+
+
+class CookieConsentStore(Protocol):
+    def put(self, consent: CookieConsent) -> None: ...
+
+    def get(self, consent_id: str) -> CookieConsent | None:
+        """The consent as stored, expired or not (DynamoDB TTL lags): callers check expiry."""
+        ...
+
+
+def new_consent_id() -> str:
+    return str(uuid.uuid4())
+
+
+class CookieConsentService:
+    def __init__(self, store: CookieConsentStore, clock: Clock, new_id: Callable[[], str] = new_consent_id) -> None:
+        self._store = store
+        self._clock = clock
+        self._new_id = new_id
+
+    def record(self, request: CookieConsentRequest) -> CookieConsent:
+        """Store the visitor's choice. A choice made under an old policy text is refused (409), so the
+        banner shows the current text and asks again."""
+        if request.policy_version != POLICY_VERSION:
+            raise PolicyVersionOutdated(sent=request.policy_version, current=POLICY_VERSION, at="policy_version")
+        now = self._clock.now()
+        consent = CookieConsent(
+            consent_id=self._new_id(),
+            choice=request.choice,
+            categories=request.categories,
+            policy_version=POLICY_VERSION,
+            recorded_at=now,
+            expires_at=retention.retained_until(now),
+        )
+        self._store.put(consent)
+        return consent

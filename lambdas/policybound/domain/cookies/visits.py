@@ -1,0 +1,103 @@
+"""Visit records (§1.2: IP address, date and time of visit, service usage), only with analytics consent.
+
+The server decides, not the page: a visit is stored only when the request names a cookie consent that
+this server recorded, that is under the policy version in force, unexpired, and allows the analytics
+category. A client that did not consent has no such id, so nothing about it is stored — whatever it
+sends. A visit keeps the time, the page's path and the source IP, for the policy's 60 months.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from policybound.domain.cookies.consents import ANALYTICS, CookieConsentStore
+from policybound.domain.core import retention
+from policybound.domain.core.clock import Clock
+
+MAX_PAGE_LENGTH = 512
+# A path only: a query string or fragment can carry secrets (an unsubscribe token, say) and is refused.
+_PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$")
+_CONSENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
+class VisitRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    page: str = Field(
+        min_length=1, max_length=MAX_PAGE_LENGTH, description="Path of the page visited", examples=["/contact-us.html"]
+    )
+    consent_id: str | None = Field(
+        default=None,
+        max_length=36,
+        description="The consent_id of the visitor's cookie consent; without one that allows analytics nothing is kept",
+    )
+
+    @field_validator("page")
+    @classmethod
+    def _path_only(cls, page: str) -> str:
+        if not _PATH.match(page):
+            raise ValueError("must be a URL path starting with '/', without query string or fragment")
+        return page
+
+    @field_validator("consent_id")
+    @classmethod
+    def _uuid(cls, consent_id: str | None) -> str | None:
+        if consent_id is not None and not _CONSENT_ID.match(consent_id):
+            raise ValueError("must be a consent_id returned by POST /v1/cookie-consents")
+        return consent_id
+
+
+@dataclass(frozen=True)
+class Visit:
+    visit_id: str
+    page: str
+    source_ip: str | None
+    visited_at: datetime
+    expires_at: datetime
+
+
+class VisitStore(Protocol):
+    def put(self, visit: Visit) -> None: ...
+
+
+def new_visit_id() -> str:
+    return str(uuid.uuid4())
+
+
+class VisitService:
+    def __init__(
+        self,
+        consents: CookieConsentStore,
+        visits: VisitStore,
+        clock: Clock,
+        new_id: Callable[[], str] = new_visit_id,
+    ) -> None:
+        self._consents = consents
+        self._visits = visits
+        self._clock = clock
+        self._new_id = new_id
+
+    def record(self, request: VisitRequest, source_ip: str | None) -> Visit | None:
+        """The stored visit, or None when analytics is not allowed and nothing was stored."""
+        if request.consent_id is None:
+            return None
+        now = self._clock.now()
+        consent = self._consents.get(request.consent_id)
+        if consent is None or not consent.allows(ANALYTICS, now):
+            return None
+        visit = Visit(
+            visit_id=self._new_id(),
+            page=request.page,
+            source_ip=source_ip,
+            visited_at=now,
+            expires_at=retention.retained_until(now),
+        )
+        self._visits.put(visit)
+        return visit

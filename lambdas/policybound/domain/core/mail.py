@@ -1,0 +1,55 @@
+"""Emails the system sends, in Korean and English (Korean first: the site is Korean)."""
+
+from __future__ import annotations
+
+from policybound.domain.core.ports import OutgoingMail
+from policybound.policy import COMPANY, CONTACTS, RETENTION_MONTHS
+
+
+def subscription_confirmation(to: str, unsubscribe_url: str, retained_until: str) -> OutgoingMail:
+    contact = CONTACTS[0].email
+    text = (
+        f"{COMPANY.ko} 블로그 레터 구독이 완료되었습니다.\n\n"
+        f"보유기간: {retained_until}까지 (동의일로부터 {RETENTION_MONTHS}개월), 이후 지체 없이 파기됩니다.\n"
+        f"구독을 해지하시면 개인정보는 즉시 파기됩니다: {unsubscribe_url}\n"
+        f"문의: {contact}\n\n"
+        "----\n\n"
+        f"Thank you for subscribing to the {COMPANY.en} Blog Letter.\n\n"
+        f"We keep your details until {retained_until} ({RETENTION_MONTHS} months after your consent)"
+        " and then destroy them.\n"
+        f"Unsubscribe at any time and your details are destroyed at once: {unsubscribe_url}\n"
+        f"Questions: {contact}\n"
+    )
+    return OutgoingMail(
+        to=(to,),
+        subject=f"[{COMPANY.en}] 블로그 레터 구독 확인 / Blog Letter subscription confirmed",
+        text=text,
+        # RFC 2369 and RFC 8058: mail clients offer a one-click unsubscribe that POSTs to the link.
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def _quoted(text: str) -> str:
+    return "\n".join(f"> {line}" for line in text.splitlines()) or "> "
+
+
+def inquiry_reply(to: str, name: str, inquiry: str, body: str) -> OutgoingMail:
+    """A member of staff's answer to a contact-us inquiry, framed in both languages with the question."""
+    contact = CONTACTS[0].email
+    text = (
+        f"{name}님, {COMPANY.ko}에 문의해 주셔서 감사합니다. 문의하신 내용에 대한 답변입니다.\n\n"
+        f"{body}\n\n"
+        f"문의 내용:\n{_quoted(inquiry)}\n\n"
+        f"개인정보 관련 문의: {contact}\n\n"
+        "----\n\n"
+        f"Dear {name}, thank you for contacting {COMPANY.en}. Here is our answer to your inquiry (above).\n"
+        f"Questions about your personal information: {contact}\n"
+    )
+    return OutgoingMail(
+        to=(to,),
+        subject=f"[{COMPANY.en}] 문의하신 내용에 대한 답변 / Reply to your inquiry",
+        text=text,
+    )

@@ -1,0 +1,52 @@
+"""Reading records: only live ones, and opened only when a caller needs the PI.
+
+DynamoDB's TTL deletes expired items only "within a few days", and they stay readable until then;
+the sweeper runs hourly. So every read goes through here and treats a record whose retention ended
+as already gone (§4: destroyed without delay).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from policybound.domain.core import retention
+from policybound.domain.core.clock import Clock
+from policybound.domain.core.model import PersonalData, StoredSubmission
+from policybound.domain.core.ports import Sealer, SubmissionStore
+from policybound.domain.intake.service import unseal_payload
+
+
+@dataclass(frozen=True)
+class OpenRecord:
+    record: StoredSubmission
+    data: PersonalData
+
+
+class RecordReader:
+    def __init__(self, store: SubmissionStore, sealer: Sealer, clock: Clock) -> None:
+        self._store = store
+        self._sealer = sealer
+        self._clock = clock
+
+    def is_live(self, record: StoredSubmission) -> bool:
+        return not retention.is_expired(retention.epoch_seconds(record.retained_until), self._clock.now())
+
+    def live(self, submission_id: str) -> StoredSubmission | None:
+        record = self._store.get(submission_id)
+        return record if record is not None and self.is_live(record) else None
+
+    def open(self, record: StoredSubmission) -> OpenRecord | None:
+        """Decrypt a live record; None when its key is gone (destroyed between the two reads)."""
+        key = self._store.get_key(record.submission_id)
+        if key is None:
+            return None
+        data = unseal_payload(self._sealer.open(record.submission_id, record.sealed, key))
+        return OpenRecord(record, data)
+
+    def open_live(self, submission_id: str) -> OpenRecord | None:
+        record = self.live(submission_id)
+        return self.open(record) if record else None
+
+    def of_subject(self, subject: str) -> list[StoredSubmission]:
+        records = (self._store.get(submission_id) for submission_id in self._store.ids_of_subject(subject))
+        return [record for record in records if record is not None and self.is_live(record)]

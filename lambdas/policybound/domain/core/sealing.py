@@ -1,0 +1,67 @@
+"""Envelope encryption of records with AES-256-GCM (crypto-shredding).
+
+Each record gets its own random data key. The record's PI is encrypted under it; the data key is
+wrapped under a KMS-protected key-encryption key and stored in a separate table. Deleting that one
+wrapped key makes the record — and every backup copy of it — undecryptable.
+"""
+
+from __future__ import annotations
+
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from policybound.domain.core.model import SealedBlob, WrappedKey
+from policybound.domain.core.ports import KeyEncryptionKeys
+
+_NONCE_BYTES = 12
+_FORMAT = b"\x01"  # leading version byte, so the format can change without guessing
+
+
+def _aad(purpose: bytes, submission_id: str) -> bytes:
+    # Binding the id stops a sealed blob or a wrapped key being swapped onto another record.
+    return _FORMAT + purpose + b"|" + submission_id.encode()
+
+
+def _encrypt(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
+    nonce = os.urandom(_NONCE_BYTES)
+    return _FORMAT + nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+
+
+def _decrypt(key: bytes, blob: bytes, aad: bytes) -> bytes:
+    if blob[:1] != _FORMAT:
+        raise ValueError("unknown sealed format")
+    nonce, ciphertext = blob[1 : 1 + _NONCE_BYTES], blob[1 + _NONCE_BYTES :]
+    return AESGCM(key).decrypt(nonce, ciphertext, aad)
+
+
+class EnvelopeSealer:
+    def __init__(self, keks: KeyEncryptionKeys) -> None:
+        self._keks = keks
+
+    def seal(self, submission_id: str, plaintext: bytes) -> tuple[SealedBlob, WrappedKey]:
+        data_key = AESGCM.generate_key(bit_length=256)
+        kek, kek_ciphertext = self._keks.current()
+        wrapped = _encrypt(kek, data_key, _aad(b"key", submission_id))
+        sealed = _encrypt(data_key, plaintext, _aad(b"record", submission_id))
+        return SealedBlob(sealed), WrappedKey(wrapped=wrapped, kek_ciphertext=kek_ciphertext)
+
+    def open(self, submission_id: str, blob: SealedBlob, key: WrappedKey) -> bytes:
+        kek = self._keks.unwrap(key.kek_ciphertext)
+        data_key = _decrypt(kek, key.wrapped, _aad(b"key", submission_id))
+        return _decrypt(data_key, blob.ciphertext, _aad(b"record", submission_id))
+
+    # Parts added to a record after intake (an inquiry's replies) are sealed under the record's own data
+    # key: destroying the record's key destroys them too, and every backup copy of them.
+
+    def _data_key(self, submission_id: str, key: WrappedKey) -> bytes:
+        kek = self._keks.unwrap(key.kek_ciphertext)
+        return _decrypt(kek, key.wrapped, _aad(b"key", submission_id))
+
+    def seal_part(self, submission_id: str, part: str, key: WrappedKey, plaintext: bytes) -> SealedBlob:
+        aad = _aad(part.encode(), submission_id)
+        return SealedBlob(_encrypt(self._data_key(submission_id, key), plaintext, aad))
+
+    def open_part(self, submission_id: str, part: str, key: WrappedKey, blob: SealedBlob) -> bytes:
+        aad = _aad(part.encode(), submission_id)
+        return _decrypt(self._data_key(submission_id, key), blob.ciphertext, aad)

@@ -1,0 +1,213 @@
+"""Accepting a form submission: consent rules, retention, sealing and storage (§1, §4, §5)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+
+from policybound.domain.core import retention
+from policybound.domain.core.clock import Clock
+from policybound.domain.core.errors import (
+    FieldProblem,
+    PolicyVersionOutdated,
+    RequiredConsentWithheld,
+    Unavailable,
+    ValidationFailed,
+)
+from policybound.domain.core.mail import subscription_confirmation
+from policybound.domain.core.model import (
+    ConsentProof,
+    PersonalData,
+    Receipt,
+    RecordStatus,
+    Representative,
+    RequestOrigin,
+    StoredSubmission,
+)
+from policybound.domain.core.ports import BlindIndex, Mailer, Sealer, SubmissionStore
+from policybound.domain.rights.guardians import (
+    GuardianConfirmations,
+    check_representative_differs,
+    confirmation_deadline,
+)
+from policybound.policy import POLICY_VERSION, FormPolicy
+
+
+@dataclass(frozen=True)
+class ConsentGiven:
+    required: bool | None
+    optional: bool
+    policy_version: str
+    # §6: the submitter declares they are under 14; a legal representative must then confirm.
+    under_14: bool = False
+    # PIPA art. 22: marketing is consented to apart; without it the record is not kept for marketing.
+    marketing: bool = False
+
+
+def _check_representative(consent: ConsentGiven, representative: Representative | None) -> None:
+    # PIPA art. 22-2: a child under 14 cannot consent alone; an adult's submission names no guardian.
+    if consent.under_14 and representative is None:
+        raise ValidationFailed(
+            "A child under 14 needs a legal representative's consent: add their name and email address, "
+            "and we will ask them to confirm.",
+            (FieldProblem("legal_representative", "is required when consent.under_14 is true"),),
+        )
+    if representative is not None and not consent.under_14:
+        raise ValidationFailed(
+            "A legal representative is named only for a child under 14; remove it, or declare the age.",
+            (FieldProblem("legal_representative", "is allowed only when consent.under_14 is true"),),
+        )
+
+
+def new_submission_id() -> str:
+    return str(uuid.uuid4())
+
+
+def hash_secret(secret: str) -> str:
+    # The secret is 256 random bits, so a plain hash is enough: nothing to brute-force.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def seal_payload(data: PersonalData) -> bytes:
+    return json.dumps(asdict(data), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def unseal_payload(payload: bytes) -> PersonalData:
+    raw = json.loads(payload)
+    representative = raw.get("representative")
+    return PersonalData(
+        fields=raw["fields"],
+        origin=RequestOrigin(**raw["origin"]),
+        representative=Representative(**representative) if representative else None,
+    )
+
+
+class IntakeService:
+    def __init__(
+        self,
+        store: SubmissionStore,
+        sealer: Sealer,
+        blind_index: BlindIndex,
+        mailer: Mailer,
+        clock: Clock,
+        unsubscribe_url: Callable[[str], str],
+        new_id: Callable[[], str] = new_submission_id,
+        guardians: GuardianConfirmations | None = None,
+    ) -> None:
+        self._store = store
+        self._sealer = sealer
+        self._blind_index = blind_index
+        self._mailer = mailer
+        self._clock = clock
+        self._unsubscribe_url = unsubscribe_url
+        self._new_id = new_id
+        self._guardians = guardians
+
+    def submit(
+        self,
+        form: FormPolicy,
+        items: dict[str, str],
+        consent: ConsentGiven,
+        origin: RequestOrigin,
+        representative: Representative | None = None,
+    ) -> Receipt:
+        """Store a submission whose items are already validated against the form's model.
+
+        Refusals happen before anything is stored: an outdated policy version first (consent to an
+        old text is no consent to the current one), then withheld required consent.
+        """
+        if consent.policy_version != POLICY_VERSION:
+            raise PolicyVersionOutdated(sent=consent.policy_version, current=POLICY_VERSION)
+        if consent.required is not True:
+            raise RequiredConsentWithheld(
+                "Consent to the collection and use of the required items was not given, so nothing was "
+                "stored. Tick the required consent box to submit this form."
+            )
+        _check_representative(consent, representative)
+        if representative is not None and self._guardians is None:
+            raise RuntimeError("IntakeService needs GuardianConfirmations to accept a child's submission")
+        # §1.1: optional items are collected only with their own consent; otherwise they are dropped.
+        kept = {
+            name: value
+            for name, value in items.items()
+            if name in form.required_items or (name in form.optional_items and consent.optional)
+        }
+        check_representative_differs(kept["email"], representative, "legal_representative.email")
+        dropped = tuple(name for name in form.optional_items if name in items and name not in kept)
+        collected = tuple(name for name in form.items if name in kept)
+        purposes = form.purposes_consented(consent.marketing)
+
+        now = self._clock.now()
+        submission_id = self._new_id()
+        # A child's submission waits for its representative: unconfirmed, it is due 7 days from now.
+        pending = representative is not None
+        retained_until = confirmation_deadline(now) if pending else retention.retained_until(now)
+        subject = self._blind_index.subject_of(kept["email"])
+        guardian = self._blind_index.subject_of(representative.email) if representative else None
+        sealed, key = self._sealer.seal(submission_id, seal_payload(PersonalData(kept, origin, representative)))
+
+        unsubscribe_secret = secrets.token_urlsafe(32) if form.cancellable_subscription else None
+        record = StoredSubmission(
+            submission_id=submission_id,
+            form=form.form,
+            status=RecordStatus.PENDING_GUARDIAN if pending else RecordStatus.ACTIVE,
+            subject=subject,
+            received_at=now,
+            retained_until=retained_until,
+            consent=ConsentProof(
+                policy_version=POLICY_VERSION,
+                consented_at=now,
+                optional=consent.optional,
+                items=collected,
+                purposes=purposes,
+                under_14=consent.under_14,
+            ),
+            items_dropped=dropped,
+            sealed=sealed,
+            unsubscribe_hash=hash_secret(unsubscribe_secret) if unsubscribe_secret else None,
+            guardian=guardian,
+        )
+        self._store.create(record, key)
+
+        if representative:
+            self._ask_representative(record, representative)
+
+        if unsubscribe_secret:
+            self._confirm_subscription(record, kept["email"], unsubscribe_secret)
+
+        return Receipt(
+            submission_id=submission_id,
+            form=form.form,
+            received_at=now,
+            retained_until=retained_until,
+            purposes=purposes,
+            items_collected=collected,
+            items_dropped=dropped,
+            policy_version=POLICY_VERSION,
+            status=record.status,
+        )
+
+    def _ask_representative(self, record: StoredSubmission, representative: Representative) -> None:
+        assert self._guardians is not None  # checked before anything was stored
+        try:
+            self._guardians.request_confirmation(record, representative)
+        except Unavailable:
+            # Without the code the representative cannot consent, and the record would only wait to be
+            # destroyed: take it back, so the client's retry (503) starts clean.
+            self._store.discard(record.submission_id)
+            raise
+
+    def _confirm_subscription(self, record: StoredSubmission, email: str, secret: str) -> None:
+        url = self._unsubscribe_url(f"{record.submission_id}.{secret}")
+        mail = subscription_confirmation(email, url, record.retained_until.date().isoformat())
+        try:
+            self._mailer.send(mail)
+        except Unavailable:
+            # A subscriber who never got the mail has no way to unsubscribe: take the record back, so
+            # the client's retry (503) starts clean instead of leaving an orphan subscription.
+            self._store.discard(record.submission_id)
+            raise

@@ -1,0 +1,111 @@
+"""Legal representatives of children under 14 (§6; PIPA art. 22-2).
+
+A submission declared under 14 names its legal representative and waits as `pending_guardian`: it is
+not used, and only the PI manager among staff sees it. The representative gets a code by email and
+confirms with it; the record then becomes active and keeps its full 60 months from the submission.
+Unconfirmed, its retention ends 7 days after submission, so the ordinary sweep destroys it (the
+ledger names the reason `guardian_unconfirmed`). Once confirmed, the representative can exercise the
+child's rights with a rights session on their own address.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from policybound.domain.core import retention
+from policybound.domain.core.clock import Clock
+from policybound.domain.core.errors import FieldProblem, NotFound, ValidationFailed
+from policybound.domain.core.ledger import LedgerDraft, LedgerKind
+from policybound.domain.core.model import RecordStatus, Representative, StoredSubmission
+from policybound.domain.core.normalize import same_mailbox
+from policybound.domain.core.ports import Mailer, RecordChanges, SubmissionStore
+from policybound.domain.rights.mail import guardian_code
+from policybound.domain.rights.verification import CodeRejected, OneTimeCodes
+from policybound.policy import FORMS, POLICY_TIMEZONE
+
+GUARDIAN_WINDOW = timedelta(days=7)
+
+
+def confirmation_deadline(received_at: datetime) -> datetime:
+    """The end of a pending record's life: kept in the expiry index as its `retained_until`."""
+    return (received_at + GUARDIAN_WINDOW).astimezone(POLICY_TIMEZONE)
+
+
+def check_representative_differs(child_email: str, representative: Representative | None, field: str) -> None:
+    """A child's own mailbox cannot consent for the child: the representative's must be another one
+    (compared as mailboxes, so no other spelling of the child's address passes)."""
+    if representative is not None and same_mailbox(child_email, representative.email):
+        raise ValidationFailed(
+            "The legal representative must confirm from their own email address, not the child's.",
+            (FieldProblem(field, "must be the legal representative's own address, not the child's"),),
+        )
+
+
+def code_key(submission_id: str) -> str:
+    return f"guardian#{submission_id}"
+
+
+class GuardianRecords(SubmissionStore, RecordChanges, Protocol):
+    pass
+
+
+class GuardianConfirmations:
+    def __init__(
+        self,
+        store: GuardianRecords,
+        codes: OneTimeCodes,
+        mailer: Mailer,
+        clock: Clock,
+        confirm_url: Callable[[str], str],
+    ) -> None:
+        self._store = store
+        self._codes = codes
+        self._mailer = mailer
+        self._clock = clock
+        self._confirm_url = confirm_url
+
+    def request_confirmation(self, record: StoredSubmission, representative: Representative) -> None:
+        """Send the representative their code. Called by intake right after the record is stored."""
+        deadline = confirmation_deadline(record.received_at)
+        code = self._codes.issue(code_key(record.submission_id), deadline - self._clock.now())
+        if code is None:  # a fresh record has no code to be locked; never expected
+            raise RuntimeError("a new record's confirmation code is locked")
+        mail = guardian_code(
+            representative.email,
+            code,
+            record.submission_id,
+            FORMS[record.form],
+            deadline.strftime("%Y-%m-%d %H:%M KST"),
+            self._confirm_url(record.submission_id),
+        )
+        self._mailer.send(mail)
+
+    def confirm(self, submission_id: str, code: str) -> StoredSubmission:
+        record = self._store.get(submission_id)
+        now = self._clock.now()
+        pending = record is not None and record.status is RecordStatus.PENDING_GUARDIAN
+        if record is None or not pending or retention.is_expired(retention.epoch_seconds(record.retained_until), now):
+            # Unknown, confirmed already or too late: one answer with a wrong code, so that ids cannot
+            # be probed through this route.
+            raise CodeRejected()
+        state = self._codes.verify(code_key(submission_id), code, consume=False)
+        until = retention.retained_until(record.consent.consented_at)
+        entry = LedgerDraft(
+            kind=LedgerKind.CONSENT,
+            at=now,
+            payload={
+                "event": "guardian_confirmed",
+                "submission_id": submission_id,
+                "form": record.form.value,
+                "retained_until": until.isoformat(),
+            },
+        )
+        if not self._store.confirm_guardian(submission_id, until, now, entry):
+            raise NotFound("This submission no longer exists.")
+        self._codes.retire(state)
+        confirmed = self._store.get(submission_id)
+        if confirmed is None:
+            raise NotFound("This submission no longer exists.")
+        return confirmed

@@ -1,0 +1,298 @@
+"""Purpose-limited reads of PI by staff (§2, §3, §6): the only way staff see decrypted records.
+
+A record is handed over only for a purpose it was collected and consented for, or to answer the
+subject's own rights request. That purpose is granted, not declared: it is the PI manager's, and the
+read names an open rights request (`rights_request_id`) and reaches only that request's person and
+records; the access record names the request. Records under correction (restricted) are neither used
+nor provided for any collection purpose (§6); records awaiting a legal representative are for the PI
+manager only. Every read writes an access record first; if that fails, nothing is handed over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from policybound.domain.core.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
+from policybound.domain.core.model import RecordStatus, RequestOrigin, StoredSubmission
+from policybound.domain.core.ports import BlindIndex
+from policybound.domain.core.records import OpenRecord, RecordReader
+from policybound.domain.rights.requests import RightsRequest, RightsRequestStatus, RightsRequestStore
+from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
+from policybound.domain.staff.actor import Actor
+from policybound.domain.staff.pagination import Page, merged_page
+from policybound.domain.staff.ports import FormIndex
+from policybound.policy import FORMS, MARKETING_PURPOSES, FormId, Purpose
+
+# Awaiting the legal representative of a child under 14: only the PI manager sees these.
+MANAGER_ONLY_STATUSES = frozenset({"pending_guardian"})
+MARKETING_FORMS: tuple[FormId, ...] = tuple(
+    form for form, policy in FORMS.items() if set(policy.purposes) & MARKETING_PURPOSES
+)
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A record as staff may see it for one purpose."""
+
+    record: StoredSubmission
+    purpose: AccessPurpose
+    fields: dict[str, str]
+    # The consent proof's request origin (§1.2) is shown only to answer the subject's own request.
+    origin: RequestOrigin | None
+
+
+@dataclass(frozen=True)
+class AudienceMember:
+    submission_id: str
+    form: FormId
+    purposes: tuple[Purpose, ...]
+    name: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Grant:
+    """The purpose a read runs under (None: each record's own first purpose) and, for rights_request,
+    the open request that grants it."""
+
+    purpose: AccessPurpose | None
+    request: RightsRequest | None = None
+
+    def covers(self, record: StoredSubmission) -> bool:
+        """A rights request reaches its person's records and the records it names, nobody else's."""
+        if self.request is None:
+            return self.purpose is not AccessPurpose.RIGHTS_REQUEST
+        return record.submission_id in self.request.submission_ids or record.subject == self.request.subject
+
+    @property
+    def request_id(self) -> str | None:
+        return self.request.request_id if self.request else None
+
+
+_REQUEST_ID_FIELD = "query.rights_request_id"
+
+
+def _primary(form: FormId) -> AccessPurpose:
+    return AccessPurpose(FORMS[form].purposes[0].value)
+
+
+def _forbid_status(status: str, actor: Actor) -> None:
+    if status in MANAGER_ONLY_STATUSES and not actor.manager:
+        raise Forbidden(f"Records with status {status!r} are for the PI manager only.")
+
+
+def purpose_for_status(status: RecordStatus, requested: AccessPurpose | None, actor: Actor) -> AccessPurpose | None:
+    """The purpose a listing of `status` runs under; None means each form's own first purpose."""
+    if requested is AccessPurpose.INCIDENT_RESPONSE:
+        raise Forbidden("Breach notices read records through the incident routes only.")
+    if status is not RecordStatus.ACTIVE:
+        _forbid_status(status.value, actor)
+        if requested is not AccessPurpose.RIGHTS_REQUEST:
+            raise Forbidden(
+                f"Records with status {status.value!r} are neither used nor provided (§6); they may be read only "
+                "to answer the subject's own request: say so with purpose=rights_request."
+            )
+        return requested
+    return requested
+
+
+def forms_for(form: FormId | None, purpose: AccessPurpose | None) -> tuple[FormId, ...]:
+    collected_for = purpose.collection_purpose if purpose else None
+    if form is not None:
+        if collected_for is not None and collected_for not in FORMS[form].purposes:
+            raise Forbidden(f"{form.value} records were not collected for {purpose}; choose one of its purposes.")
+        return (form,)
+    if collected_for is None:
+        return tuple(FormId)
+    return tuple(f for f, policy in FORMS.items() if collected_for in policy.purposes)
+
+
+def allows(record: StoredSubmission, purpose: AccessPurpose, actor: Actor, grant: Grant) -> bool:
+    """May this record be handed over for `purpose`? Judged on the record's own consent and status,
+    and for a rights request on whether the request reaches it."""
+    if record.status.value in MANAGER_ONLY_STATUSES and not actor.manager:
+        return False
+    if purpose is AccessPurpose.RIGHTS_REQUEST:
+        return grant.covers(record)
+    collected_for = purpose.collection_purpose
+    return (
+        record.status is RecordStatus.ACTIVE and collected_for is not None and collected_for in record.consent.purposes
+    )
+
+
+class StaffReads:
+    def __init__(
+        self,
+        index: FormIndex,
+        reader: RecordReader,
+        blind_index: BlindIndex,
+        recorder: AccessRecorder,
+        requests: RightsRequestStore,
+    ) -> None:
+        self._index = index
+        self._reader = reader
+        self._blind_index = blind_index
+        self._recorder = recorder
+        self._requests = requests
+
+    def grant(self, actor: Actor, purpose: AccessPurpose | None, rights_request_id: str | None) -> Grant:
+        """What the caller may read under: a collection purpose as asked, or a rights request that is open,
+        named, and read by the PI manager. Anything else is refused before a record is touched."""
+        if purpose is AccessPurpose.INCIDENT_RESPONSE:
+            raise Forbidden("Breach notices read records through the incident routes only.")
+        if purpose is not AccessPurpose.RIGHTS_REQUEST:
+            if rights_request_id is not None:
+                raise ValidationFailed(
+                    "rights_request_id goes with purpose=rights_request only.",
+                    (FieldProblem(_REQUEST_ID_FIELD, "is only for purpose=rights_request"),),
+                )
+            return Grant(purpose)
+        if not actor.manager:
+            raise Forbidden("Reading records to answer a rights request is for the PI manager (§6).")
+        if rights_request_id is None:
+            raise Forbidden(
+                "Name the open rights request you are answering with rights_request_id.",
+                (FieldProblem(_REQUEST_ID_FIELD, "is required for purpose=rights_request"),),
+            )
+        request = self._requests.get(rights_request_id)
+        if request is None or request.status is not RightsRequestStatus.OPEN:
+            raise Forbidden(
+                "rights_request_id names no open rights request; record the request first "
+                "(POST /v1/staff/rights-requests).",
+                (FieldProblem(_REQUEST_ID_FIELD, "names no open rights request"),),
+            )
+        return Grant(purpose, request)
+
+    def _view(self, opened: OpenRecord, purpose: AccessPurpose) -> RecordView:
+        origin = opened.data.origin if purpose is AccessPurpose.RIGHTS_REQUEST else None
+        return RecordView(opened.record, purpose, dict(opened.data.fields), origin)
+
+    def _open_all(self, records: Iterable[tuple[StoredSubmission, AccessPurpose]]) -> list[RecordView]:
+        views = []
+        for record, purpose in records:
+            opened = self._reader.open(record)
+            if opened is not None:
+                views.append(self._view(opened, purpose))
+        return views
+
+    def _record(
+        self,
+        actor: Actor,
+        action: AccessAction,
+        views: Sequence[RecordView],
+        route: str,
+        asked: Iterable[AccessPurpose],
+        grant: Grant,
+    ) -> None:
+        purposes = {view.purpose for view in views} or set(asked)
+        ids = [view.record.submission_id for view in views]
+        self._recorder.record(actor, action, purposes, ids, route, rights_request_id=grant.request_id)
+
+    def submissions(
+        self,
+        actor: Actor,
+        *,
+        form: FormId | None,
+        status: RecordStatus,
+        purpose: AccessPurpose | None,
+        limit: int,
+        cursor: str | None,
+        route: str,
+        rights_request_id: str | None = None,
+    ) -> Page[RecordView]:
+        grant = self.grant(actor, purpose, rights_request_id)
+        purpose = purpose_for_status(status, purpose, actor)
+        forms = forms_for(form, purpose)
+        page = merged_page(self._index, forms, limit, cursor)
+        chosen: list[tuple[StoredSubmission, AccessPurpose]] = []
+        for listed in page.items:
+            record = self._reader.live(listed.position.submission_id)
+            if record is None or record.status is not status:
+                continue
+            effective = purpose or _primary(record.form)
+            if allows(record, effective, actor, grant):
+                chosen.append((record, effective))
+        views = self._open_all(chosen)
+        asked = [purpose] if purpose else [_primary(f) for f in forms]
+        self._record(actor, AccessAction.LIST, views, route, asked, grant)
+        return Page(views, page.next_cursor)
+
+    def submission(
+        self,
+        actor: Actor,
+        submission_id: str,
+        purpose: AccessPurpose | None,
+        route: str,
+        rights_request_id: str | None = None,
+    ) -> RecordView:
+        grant = self.grant(actor, purpose, rights_request_id)
+        record = self._reader.live(submission_id)
+        if record is None:
+            raise NotFound("No live submission has this id.")
+        effective = purpose_for_status(record.status, purpose, actor) or _primary(record.form)
+        if not allows(record, effective, actor, grant):
+            if grant.request is not None:
+                raise Forbidden("This record is neither named by nor of the person of that rights request.")
+            raise Forbidden(f"This {record.form.value} record was not collected or consented for {effective}.")
+        views = self._open_all([(record, effective)])
+        if not views:
+            raise NotFound("No live submission has this id.")
+        self._record(actor, AccessAction.READ, views, route, [effective], grant)
+        return views[0]
+
+    def subject(
+        self,
+        actor: Actor,
+        email: str,
+        purpose: AccessPurpose | None,
+        route: str,
+        rights_request_id: str | None = None,
+    ) -> list[RecordView]:
+        """Every live record of one subject that the purpose allows, found through the blind index of the
+        address. Without a purpose each record is judged for its own form's first purpose."""
+        grant = self.grant(actor, purpose, rights_request_id)
+        subject = self._blind_index.subject_of(email)
+        if grant.request is not None and grant.request.subject != subject:
+            raise Forbidden("That rights request is another person's; look up the address it was made for.")
+        chosen = []
+        for record in self._reader.of_subject(subject):
+            effective = purpose or _primary(record.form)
+            if allows(record, effective, actor, grant):
+                chosen.append((record, effective))
+        views = self._open_all(chosen)
+        asked = [purpose] if purpose else sorted({_primary(form) for form in FormId})
+        self._record(actor, AccessAction.LOOKUP, views, route, asked, grant)
+        return views
+
+    def marketing_audience(
+        self, actor: Actor, *, purpose: AccessPurpose | None, limit: int, cursor: str | None, route: str
+    ) -> Page[AudienceMember]:
+        """Subscribers who may get marketing or blog-letter email: active, live, and consented."""
+        asked = purpose.collection_purpose if purpose else None
+        wanted = MARKETING_PURPOSES if purpose is None else frozenset({asked} if asked else ())
+        if not wanted or not wanted <= MARKETING_PURPOSES:
+            raise Forbidden(f"The marketing audience is for {', '.join(sorted(MARKETING_PURPOSES))} only.")
+        forms = tuple(form for form in MARKETING_FORMS if set(FORMS[form].purposes) & wanted)
+        page = merged_page(self._index, forms, limit, cursor)
+        chosen: list[tuple[StoredSubmission, AccessPurpose]] = []
+        for listed in page.items:
+            record = self._reader.live(listed.position.submission_id)
+            if record is None or record.status is not RecordStatus.ACTIVE:
+                continue
+            covered = [p for p in record.consent.purposes if p in wanted]
+            if covered:
+                chosen.append((record, AccessPurpose(covered[0].value)))
+        views = self._open_all(chosen)
+        self._record(actor, AccessAction.EXPORT, views, route, [AccessPurpose(p.value) for p in wanted], Grant(purpose))
+        members = [
+            AudienceMember(
+                submission_id=view.record.submission_id,
+                form=view.record.form,
+                purposes=tuple(p for p in view.record.consent.purposes if p in wanted),
+                name=view.fields.get("name", ""),
+                email=view.fields.get("email", ""),
+            )
+            for view in views
+        ]
+        return Page(members, page.next_cursor)

@@ -1,0 +1,72 @@
+"""Staff sessions end when idle (PIPA safety standard art. 6: automatic disconnection when a handler
+stops working) and after a working day at most, whatever the tokens' own lifetimes.
+
+A session is one sign-in: Cognito keeps `auth_time` (and `origin_jti`) the same in every id token
+refreshed from it, so both name the session. Each staff request that succeeds moves its last activity
+forward; a session idle longer than the limit stays expired, and only a new sign-in starts another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from policybound.domain.core.clock import Clock
+from policybound.domain.core.errors import Unauthorized
+
+IDLE_LIMIT = timedelta(minutes=30)
+MAX_SESSION = timedelta(hours=12)
+
+
+class SessionStore(Protocol):
+    def last_seen(self, session_id: str) -> datetime | None:
+        """When the session last did something that succeeded, or None if it never did."""
+        ...
+
+    def seen(self, session_id: str, now: datetime, ends_at: datetime) -> None: ...
+
+
+def session_id(user_id: str, auth_time: int, origin_jti: str | None) -> str:
+    return hashlib.sha256(f"{user_id}|{auth_time}|{origin_jti or ''}".encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class LiveSession:
+    session_id: str
+    ends_at: datetime
+
+
+class StaffSessions:
+    """`check` before a request (reads only); `seen` after it succeeded. A refused request neither
+    keeps a session alive nor stores anything."""
+
+    def __init__(
+        self, store: SessionStore, clock: Clock, idle: timedelta = IDLE_LIMIT, longest: timedelta = MAX_SESSION
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._idle = idle
+        self._longest = longest
+
+    def check(self, user_id: str, auth_time: int | None, origin_jti: str | None) -> LiveSession:
+        """The caller's session if it is still live; otherwise Unauthorized."""
+        if auth_time is None:
+            raise Unauthorized("The token does not say when you signed in; sign in again.")
+        now = self._clock.now()
+        started = datetime.fromtimestamp(auth_time, now.tzinfo)
+        if now - started >= self._longest:
+            raise Unauthorized(
+                f"Sessions end {int(self._longest.total_seconds() // 3600)} hours after sign-in; sign in again."
+            )
+        session = LiveSession(session_id(user_id, auth_time, origin_jti), started + self._longest)
+        last_active = self._store.last_seen(session.session_id) or started
+        if now - last_active > self._idle:
+            raise Unauthorized(
+                f"Your session was idle for more than {int(self._idle.total_seconds() // 60)} minutes; sign in again."
+            )
+        return session
+
+    def seen(self, session: LiveSession) -> None:
+        self._store.seen(session.session_id, self._clock.now(), session.ends_at)

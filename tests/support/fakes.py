@@ -1,0 +1,231 @@
+"""In-memory fakes of the domain's ports, for unit tests that need no network."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from policybound.domain.cookies.consents import CookieConsent
+from policybound.domain.cookies.visits import Visit
+from policybound.domain.core import retention
+from policybound.domain.core.errors import Unavailable
+from policybound.domain.core.ledger import ChainHead, LedgerDraft, LedgerEntry, LedgerKind, chain
+from policybound.domain.core.model import LegalHold, StoredSubmission, WrappedKey
+from policybound.domain.core.normalize import subject_key
+from policybound.domain.core.ports import DestroyOutcome, OutgoingMail
+
+
+class FakeKeks:
+    """KEKs without KMS: a fixed master key "wraps" each KEK by XOR, enough to test the envelope."""
+
+    def __init__(self) -> None:
+        self.generated = 0
+        self.unwrapped = 0
+        self._keks: dict[bytes, bytes] = {}
+
+    def current(self) -> tuple[bytes, bytes]:
+        if not self._keks:
+            self.generated += 1
+            kek = os.urandom(32)
+            self._keks[b"kek-" + os.urandom(8)] = kek
+        ciphertext, kek = next(iter(self._keks.items()))
+        return kek, ciphertext
+
+    def unwrap(self, kek_ciphertext: bytes) -> bytes:
+        self.unwrapped += 1
+        return self._keks[kek_ciphertext]
+
+
+class FakeBlindIndex:
+    def __init__(self) -> None:
+        self._key = os.urandom(32)
+
+    def subject_of(self, email: str) -> str:
+        return hmac.new(self._key, subject_key(email), hashlib.sha256).hexdigest()
+
+
+@dataclass
+class FakeLedger:
+    chains: dict[LedgerKind, list[LedgerEntry]] = field(default_factory=dict)
+
+    def head(self, kind: LedgerKind) -> ChainHead | None:
+        entries = self.chains.get(kind)
+        return entries[-1].head if entries else None
+
+    def append(self, draft: LedgerDraft) -> LedgerEntry:
+        entry = chain(draft, self.head(draft.kind))
+        self.chains.setdefault(draft.kind, []).append(entry)
+        return entry
+
+    def entries(self, kind: LedgerKind, after_seq: int = 0, limit: int = 100) -> list[LedgerEntry]:
+        return [e for e in self.chains.get(kind, []) if e.seq > after_seq][:limit]
+
+
+@dataclass
+class FakeStore:
+    records: dict[str, StoredSubmission] = field(default_factory=dict)
+    keys: dict[str, WrappedKey] = field(default_factory=dict)
+    ledger: FakeLedger = field(default_factory=FakeLedger)
+    held: set[str] = field(default_factory=set)
+    fail_create: bool = False
+
+    def create(self, submission: StoredSubmission, key: WrappedKey) -> None:
+        if self.fail_create:
+            raise Unavailable("DynamoDB")
+        assert submission.submission_id not in self.records
+        self.records[submission.submission_id] = submission
+        self.keys[submission.submission_id] = key
+
+    def discard(self, submission_id: str) -> None:
+        self.records.pop(submission_id, None)
+        self.keys.pop(submission_id, None)
+
+    def get(self, submission_id: str) -> StoredSubmission | None:
+        return self.records.get(submission_id)
+
+    def get_key(self, submission_id: str) -> WrappedKey | None:
+        return self.keys.get(submission_id)
+
+    def ids_of_subject(self, subject: str) -> list[str]:
+        found = [r for r in self.records.values() if r.subject == subject]
+        return [r.submission_id for r in sorted(found, key=lambda r: r.received_at, reverse=True)]
+
+    def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
+        # Ordered like the index (by retained_until), with the cursor at the last listed position.
+        due = sorted(
+            (retention.epoch_seconds(r.retained_until), r.submission_id)
+            for r in self.records.values()
+            if r.submission_id not in self.held and retention.epoch_seconds(r.retained_until) <= now_epoch
+        )
+        start = tuple(json.loads(after)) if after else None
+        page = [position for position in due if start is None or position > start][:limit]
+        return [sid for _, sid in page], (json.dumps(page[-1]) if len(page) == limit else None)
+
+    def destroy(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
+        if submission_id not in self.records:
+            return DestroyOutcome.ALREADY_GONE
+        if submission_id in self.held:
+            return DestroyOutcome.HELD
+        del self.records[submission_id]
+        del self.keys[submission_id]
+        self.ledger.append(entry)
+        return DestroyOutcome.DESTROYED
+
+    def shred_key(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
+        if self.keys.pop(submission_id, None) is None:
+            return DestroyOutcome.ALREADY_GONE
+        self.ledger.append(entry)
+        return DestroyOutcome.DESTROYED
+
+    def end_held_use(
+        self, submission_id: str, now_epoch: int, reason: str, entry: LedgerDraft, unsubscribe_hash: str | None = None
+    ) -> bool:
+        record = self.records.get(submission_id)
+        if (
+            record is None
+            or submission_id not in self.held
+            or (unsubscribe_hash is not None and record.unsubscribe_hash != unsubscribe_hash)
+            or retention.epoch_seconds(record.retained_until) <= now_epoch
+        ):
+            return False
+        self.records[submission_id] = replace(
+            record, retained_until=retention.from_epoch(now_epoch), unsubscribe_hash=None, use_ended_by=reason
+        )
+        self.ledger.append(entry)
+        return True
+
+
+@dataclass
+class FakeMailer:
+    sent: list[OutgoingMail] = field(default_factory=list)
+    fail: bool = False
+
+    def send(self, mail: OutgoingMail) -> None:
+        if self.fail:
+            raise Unavailable("SES")
+        self.sent.append(mail)
+
+
+@dataclass
+class FakeIdempotency:
+    results: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+
+    def run(self, key: str, fingerprint: str, operation: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        if key in self.results:
+            seen_fingerprint, result = self.results[key]
+            assert seen_fingerprint == fingerprint
+            return result
+        result = operation()
+        self.results[key] = (fingerprint, result)
+        return result
+
+
+@dataclass
+class FakeCookieConsentStore:
+    consents: dict[str, CookieConsent] = field(default_factory=dict)
+    fail: bool = False
+
+    def put(self, consent: CookieConsent) -> None:
+        if self.fail:
+            raise Unavailable("DynamoDB")
+        assert consent.consent_id not in self.consents
+        self.consents[consent.consent_id] = consent
+
+    def get(self, consent_id: str) -> CookieConsent | None:
+        if self.fail:
+            raise Unavailable("DynamoDB")
+        return self.consents.get(consent_id)
+
+
+@dataclass
+class FakeVisitStore:
+    visits: list[Visit] = field(default_factory=list)
+
+    def put(self, visit: Visit) -> None:
+        self.visits.append(visit)
+
+
+@dataclass
+class FakeLegalHoldStore:
+    """Holds over a FakeStore: a held record is in `store.held`, so `due` skips it and `destroy` refuses it."""
+
+    store: FakeStore
+    holds: dict[str, LegalHold] = field(default_factory=dict)
+    marks: dict[str, set[str]] = field(default_factory=dict)
+
+    def place(self, hold: LegalHold, entry: LedgerDraft, now_epoch: int) -> tuple[str, ...]:
+        refused = tuple(
+            submission_id
+            for submission_id in hold.submission_ids
+            if (record := self.store.records.get(submission_id)) is None
+            or (retention.epoch_seconds(record.retained_until) <= now_epoch and submission_id not in self.store.held)
+        )
+        if refused:
+            return refused
+        self.holds[hold.hold_id] = hold
+        for submission_id in hold.submission_ids:
+            self.marks.setdefault(submission_id, set()).add(hold.hold_id)
+            self.store.held.add(submission_id)
+        self.store.ledger.append(entry)
+        return ()
+
+    def get(self, hold_id: str) -> LegalHold | None:
+        return self.holds.get(hold_id)
+
+    def release(self, hold: LegalHold, entry: LedgerDraft) -> bool:
+        if not self.holds[hold.hold_id].active:
+            return False
+        self.holds[hold.hold_id] = hold
+        for submission_id in hold.submission_ids:
+            marks = self.marks.get(submission_id, set())
+            marks.discard(hold.hold_id)
+            if not marks:
+                self.marks.pop(submission_id, None)
+                self.store.held.discard(submission_id)
+        self.store.ledger.append(entry)
+        return True

@@ -1,0 +1,134 @@
+"""One in-memory world for the retention tests: intake, sweeper, unsubscribe and legal holds over the
+same fakes and one movable clock."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.ledger import LedgerEntry, LedgerKind
+from policybound.domain.core.model import Receipt, RequestOrigin
+from policybound.domain.core.records import RecordReader
+from policybound.domain.core.sealing import EnvelopeSealer
+from policybound.domain.intake.service import ConsentGiven, IntakeService
+from policybound.domain.retention.destruction import Destroyer
+from policybound.domain.retention.legal_holds import LegalHoldService
+from policybound.domain.retention.sweeper import Sweeper
+from policybound.domain.retention.unsubscribe import UnsubscribeService
+from policybound.policy import FORMS, POLICY_VERSION, FormId
+from tests.conftest import NOW, VALID_FIELDS
+from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeLegalHoldStore, FakeMailer, FakeStore
+
+ORIGIN = RequestOrigin(source_ip="203.0.113.9", user_agent="pytest")
+STAFF_ID = "0b7e4c1e-staff-manager"
+
+
+def every_pi_value() -> list[str]:
+    return [value for fields in VALID_FIELDS.values() for value in fields.values()]
+
+
+@dataclass
+class World:
+    clock: FixedClock = field(default_factory=lambda: FixedClock(NOW))
+    store: FakeStore = field(default_factory=FakeStore)
+    mailer: FakeMailer = field(default_factory=FakeMailer)
+    blind_index: FakeBlindIndex = field(default_factory=FakeBlindIndex)
+
+    def __post_init__(self) -> None:
+        self.sealer = EnvelopeSealer(FakeKeks())
+        self.intake = IntakeService(
+            store=self.store,
+            sealer=self.sealer,
+            blind_index=self.blind_index,
+            mailer=self.mailer,
+            clock=self.clock,
+            unsubscribe_url=lambda token: f"https://api.example.com/v1/unsubscribe?token={token}",
+        )
+        self.destroyer = Destroyer(self.store, self.clock)
+        self.reader = RecordReader(self.store, self.sealer, self.clock)
+        self.sweeper = Sweeper(self.store, self.destroyer, self.clock, shards=("0", "1"), batch_size=3)
+        self.unsubscribe = UnsubscribeService(self.store, self.destroyer, self.clock)
+        self.hold_store = FakeLegalHoldStore(self.store)
+        self.holds = LegalHoldService(self.hold_store, self.reader, self.blind_index, self.clock)
+
+    def submit(self, form: str = "contact-us", **overrides: str) -> Receipt:
+        items = dict(VALID_FIELDS[form]) | overrides
+        consent = ConsentGiven(required=True, optional=True, policy_version=POLICY_VERSION)
+        return self.intake.submit(FORMS[FormId(form)], items, consent, ORIGIN)
+
+    def subscribe(self, **overrides: str) -> tuple[Receipt, str]:
+        """A blog subscription and the token of its mailed unsubscribe link."""
+        receipt = self.submit("blog-subscription", **overrides)
+        link = self.mailer.sent[-1].headers["List-Unsubscribe"].strip("<>")
+        return receipt, parse_qs(urlparse(link).query)["token"][0]
+
+    def at(self, moment: datetime) -> World:
+        self.clock.at = moment
+        return self
+
+    def ledger(self, kind: LedgerKind) -> list[LedgerEntry]:
+        return self.store.ledger.entries(kind, limit=10_000)
+
+    def exists(self, submission_id: str) -> bool:
+        return submission_id in self.store.records or submission_id in self.store.keys
+
+    def ledger_text(self) -> str:
+        return json.dumps(
+            [dict(entry.payload) for entries in self.store.ledger.chains.values() for entry in entries],
+            ensure_ascii=False,
+        )
+
+
+# --- DynamoDB stream events, in the shape Lambda receives them --------------------------------
+
+TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+STREAM_ARN = (
+    "arn:aws:dynamodb:ap-northeast-2:123456789012:table/policybound-local-records/stream/2026-11-30T05:00:00.000"
+)
+
+
+def as_stream_json(value: Any) -> Any:
+    """A boto3 attribute value as a stream event carries it: JSON, binary in base64."""
+    if isinstance(value, dict):
+        return {
+            name: base64.b64encode(bytes(inner)).decode() if name == "B" else as_stream_json(inner)
+            for name, inner in value.items()
+        }
+    if isinstance(value, list):
+        return [as_stream_json(member) for member in value]
+    return value
+
+
+def stream_record(
+    event_name: str, item: dict[str, Any], sequence: int, identity: dict[str, str] | None = None
+) -> dict[str, Any]:
+    # An OLD_IMAGE stream carries the item as it was before the change; an insert has no "before".
+    image = {} if event_name == "INSERT" else {"OldImage": as_stream_json(item)}
+    record: dict[str, Any] = {
+        "eventID": f"event-{sequence}",
+        "eventName": event_name,
+        "eventVersion": "1.1",
+        "eventSource": "aws:dynamodb",
+        "awsRegion": "ap-northeast-2",
+        "dynamodb": {
+            "ApproximateCreationDateTime": 1_956_528_000,
+            "Keys": {"submission_id": item["submission_id"]},
+            **image,
+            "SequenceNumber": str(100_000_000 + sequence),
+            "SizeBytes": 512,
+            "StreamViewType": "OLD_IMAGE",
+        },
+        "eventSourceARN": STREAM_ARN,
+    }
+    if identity is not None:
+        record["userIdentity"] = identity
+    return record
+
+
+def stream_event(*records: dict[str, Any]) -> dict[str, Any]:
+    return {"Records": list(records)}

@@ -1,0 +1,237 @@
+"""Calling the staff API in unit tests as API Gateway would: events carrying Cognito authorizer claims.
+
+`StaffApi.as_role(Role.STAFF).get(path)` sends a request through local mode's gateway with a token
+that a test authorizer maps to claims shaped as the REST API's Cognito authorizer passes them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from werkzeug.test import Client, TestResponse
+
+from local.gateway import Gateway
+from policybound.api import dependencies
+from policybound.api.staff.app import create_staff_app, staff_openapi_json
+from policybound.api.staff.auth import Role
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.ledger import LedgerEntry, LedgerKind
+from policybound.domain.core.model import RequestOrigin
+from policybound.domain.core.records import RecordReader
+from policybound.domain.core.sealing import EnvelopeSealer
+from policybound.domain.incidents.service import IncidentService
+from policybound.domain.intake.service import ConsentGiven, IntakeService
+from policybound.domain.rights.requests import Channel, IdentityCheck, RightsRequest, due_on
+from policybound.domain.rights.service import RightsKind
+from policybound.domain.staff.access_records import AccessRecorder
+from policybound.domain.staff.access_rights import AccessRights
+from policybound.domain.staff.reads import StaffReads
+from policybound.domain.staff.sessions import StaffSessions
+from policybound.policy import FORMS, POLICY_VERSION, FormId
+from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeLedger, FakeMailer, FakeStore
+from tests.support.rights_fakes import FakeRightsRequestStore
+from tests.support.staff_fakes import FakeDirectory, FakeFormIndex, FakeIncidentStore, FakeSessionStore
+
+SOURCE_IP = "127.0.0.1"
+
+
+def claims_for(
+    roles: Iterable[Role | str], username: str = "kim.staff", user_id: str | None = None, auth_time: int = 1796014800
+) -> dict[str, str]:
+    """Claims as API Gateway's REST Cognito authorizer passes them: all strings, groups comma-joined."""
+    return {
+        "sub": user_id or f"sub-{username}",
+        "cognito:username": username,
+        "cognito:groups": ",".join(str(role) for role in roles),
+        "token_use": "id",
+        "iss": "https://cognito-idp.ap-northeast-2.amazonaws.com/ap-northeast-2_Test",
+        "aud": "test-client",
+        "auth_time": str(auth_time),
+        "exp": "Mon Nov 30 06:00:00 UTC 2026",
+    }
+
+
+@dataclass
+class FakeAuthorizer:
+    """Stands in for the Cognito authorizer: a token is valid only if a test issued it."""
+
+    issued: dict[str, dict[str, str]] = field(default_factory=dict)
+    _counter: itertools.count[int] = field(default_factory=itertools.count)
+
+    def issue(self, claims: dict[str, str]) -> str:
+        token = f"test-token-{next(self._counter)}"
+        self.issued[token] = claims
+        return token
+
+    def __call__(self, authorization: str | None) -> dict[str, str] | None:
+        token = (authorization or "").removeprefix("Bearer ").strip()
+        return self.issued.get(token)
+
+
+@dataclass
+class StaffCaller:
+    client: Client
+    headers: dict[str, str]
+
+    def open(self, method: str, path: str, **kwargs: Any) -> TestResponse:
+        headers = self.headers | kwargs.pop("headers", {})
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+    def get(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.open("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.open("POST", path, **kwargs)
+
+    def patch(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.open("PATCH", path, **kwargs)
+
+    def put(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.open("PUT", path, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> TestResponse:
+        return self.open("DELETE", path, **kwargs)
+
+
+@dataclass
+class StaffClient:
+    client: Client
+    app: APIGatewayRestResolver
+    authorizer: FakeAuthorizer
+    clock: FixedClock
+
+    def as_role(
+        self, *roles: Role | str, username: str | None = None, user_id: str | None = None, auth_time: int | None = None
+    ) -> StaffCaller:
+        """A caller in the given groups (none: signed in but in no group), signed in now unless told."""
+        name = username or (f"{roles[0]}.user" if roles else "nobody")
+        signed_in = auth_time if auth_time is not None else int(self.clock.now().timestamp())
+        token = self.authorizer.issue(claims_for(roles, name, user_id, signed_in))
+        return StaffCaller(self.client, {"Authorization": token})
+
+    @property
+    def anonymous(self) -> StaffCaller:
+        return StaffCaller(self.client, {})
+
+
+@dataclass
+class StaffApi(StaffClient):
+    """The staff app over fakes: records go in through the real intake service, sealed as in production."""
+
+    store: FakeStore
+    ledger: FakeLedger
+    mailer: FakeMailer
+    directory: FakeDirectory
+    incidents: FakeIncidentStore
+    sessions: FakeSessionStore
+    index: FakeFormIndex
+    intake: IntakeService
+    blind_index: FakeBlindIndex
+    requests: FakeRightsRequestStore
+
+    def submit(self, form: str, fields: dict[str, str], optional: bool = True, marketing: bool = False) -> str:
+        """Store a submission as the public API would, one microsecond after the previous one."""
+        self.clock.at += timedelta(microseconds=1)
+        policy = FORMS[FormId(form)]
+        present = {k: v for k, v in fields.items() if v is not None}
+        receipt = self.intake.submit(
+            policy,
+            present,
+            ConsentGiven(required=True, optional=optional, policy_version=POLICY_VERSION, marketing=marketing),
+            RequestOrigin(source_ip="198.51.100.7", user_agent="pytest"),
+        )
+        return receipt.submission_id
+
+    def open_rights_request(self, email: str, submission_ids: Iterable[str] = ()) -> str:
+        """An open rights request of the person with this address, as the PI manager records one."""
+        now = self.clock.now()
+        request = RightsRequest(
+            request_id=f"rr-{len(self.requests.requests) + 1}",
+            channel=Channel.PHONE,
+            kind=RightsKind.ACCESS,
+            identity_verification=IdentityCheck.PHONE_CALLBACK,
+            subject=self.blind_index.subject_of(email),
+            submission_ids=tuple(submission_ids),
+            received_at=now,
+            due_on=due_on(now),
+            recorded_by="sub-manager",
+            keep_until=now + timedelta(days=3 * 365),
+        )
+        self.requests.requests[request.request_id] = request
+        return request.request_id
+
+    def access_records(self) -> list[LedgerEntry]:
+        return list(self.ledger.chains.get(LedgerKind.ACCESS, []))
+
+
+def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
+    clock = FixedClock(now)
+    store, mailer, keks = FakeStore(), FakeMailer(), FakeKeks()
+    ledger = store.ledger
+    sealer = EnvelopeSealer(keks)
+    blind_index = FakeBlindIndex()
+    intake = IntakeService(
+        store=store,
+        sealer=sealer,
+        blind_index=blind_index,
+        mailer=mailer,
+        clock=clock,
+        unsubscribe_url=lambda token: f"https://api.example.com/v1/unsubscribe?token={token}",
+    )
+    reader = RecordReader(store, sealer, clock)
+    recorder = AccessRecorder(ledger, clock)
+    index = FakeFormIndex(store)
+    directory, incident_store, session_store = FakeDirectory(), FakeIncidentStore(ledger), FakeSessionStore()
+    requests = FakeRightsRequestStore()
+    app = create_staff_app(["https://www.example.com"])
+    app.dependency_overrides.update(
+        {
+            dependencies.staff_sessions: lambda: StaffSessions(session_store, clock),
+            dependencies.staff_reads: lambda: StaffReads(index, reader, blind_index, recorder, requests),
+            dependencies.ledger_reader: lambda: ledger,
+            dependencies.access_rights: lambda: AccessRights(directory, ledger, clock),
+            dependencies.incident_service: lambda: IncidentService(
+                incident_store, ledger, reader, recorder, mailer, clock
+            ),
+        }
+    )
+    authorizer = FakeAuthorizer()
+    gateway = Gateway(
+        app.resolve,
+        lambda: staff_openapi_json(app),
+        site_root=web_root,
+        local_routes={},
+        staff_handler=app.resolve,
+        staff_authorizer=authorizer,
+    )
+    return StaffApi(
+        Client(gateway),
+        app,
+        authorizer,
+        clock,
+        store=store,
+        ledger=ledger,
+        mailer=mailer,
+        directory=directory,
+        incidents=incident_store,
+        sessions=session_store,
+        index=index,
+        intake=intake,
+        blind_index=blind_index,
+        requests=requests,
+    )
+
+
+def json_of(response: TestResponse) -> Any:
+    return json.loads(response.get_data(as_text=True))
+
+
+def error_code(response: TestResponse) -> str:
+    return str(json_of(response)["error"]["code"])

@@ -1,0 +1,120 @@
+"""In-memory fakes of the staff-access ports, for unit tests without network."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+
+from policybound.domain.core.errors import Unavailable
+from policybound.domain.core.ledger import LedgerDraft
+from policybound.domain.incidents.service import Incident
+from policybound.domain.staff.ports import IndexPosition, StaffUser
+from policybound.domain.staff.sign_in import Attempts
+from policybound.policy import FormId
+from tests.support.fakes import FakeLedger, FakeStore
+
+
+def index_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass
+class FakeFormIndex:
+    store: FakeStore
+    queries: int = 0
+
+    def newest(self, form: FormId, limit: int, after: IndexPosition | None) -> list[IndexPosition]:
+        self.queries += 1
+        positions = sorted(
+            (
+                IndexPosition(index_time(r.received_at), r.submission_id)
+                for r in self.store.records.values()
+                if r.form == form
+            ),
+            key=lambda p: (p.received_at, p.submission_id),
+            reverse=True,
+        )
+        if after is not None:
+            positions = [
+                p for p in positions if (p.received_at, p.submission_id) < (after.received_at, after.submission_id)
+            ]
+        return positions[:limit]
+
+
+@dataclass
+class FakeSessionStore:
+    last: dict[str, datetime] = field(default_factory=dict)
+
+    def last_seen(self, session_id: str) -> datetime | None:
+        return self.last.get(session_id)
+
+    def seen(self, session_id: str, now: datetime, ends_at: datetime) -> None:
+        self.last[session_id] = max(now, self.last.get(session_id, now))
+
+
+@dataclass
+class FakeAttemptStore:
+    attempts: dict[str, Attempts] = field(default_factory=dict)
+
+    def get(self, username: str) -> Attempts:
+        return self.attempts.get(username, Attempts(0, None))
+
+    def count(self, username: str, now: datetime, restart: bool, expires_at: datetime) -> None:
+        before = 0 if restart else self.get(username).failed
+        self.attempts[username] = Attempts(before + 1, now)
+
+    def clear(self, username: str) -> None:
+        self.attempts.pop(username, None)
+
+
+@dataclass
+class FakeDirectory:
+    accounts: dict[str, StaffUser] = field(default_factory=dict)
+    calls: list[tuple[str, str, str]] = field(default_factory=list)
+    fail: bool = False
+
+    def add(self, username: str, *groups: str) -> StaffUser:
+        user = StaffUser(f"sub-{username}", username, frozenset(groups))
+        self.accounts[username] = user
+        return user
+
+    def user(self, username: str) -> StaffUser | None:
+        return self.accounts.get(username)
+
+    def users(self) -> list[StaffUser]:
+        return list(self.accounts.values())
+
+    def _set(self, username: str, groups: frozenset[str]) -> None:
+        if self.fail:
+            raise Unavailable("Cognito")
+        user = self.accounts[username]
+        self.accounts[username] = StaffUser(user.user_id, user.username, groups, user.enabled, user.created_at)
+
+    def add_to_group(self, username: str, group: str) -> None:
+        self._set(username, self.accounts[username].groups | {group})
+        self.calls.append(("add", username, group))
+
+    def remove_from_group(self, username: str, group: str) -> None:
+        self._set(username, self.accounts[username].groups - {group})
+        self.calls.append(("remove", username, group))
+
+
+@dataclass
+class FakeIncidentStore:
+    ledger: FakeLedger
+    incidents: dict[str, Incident] = field(default_factory=dict)
+
+    def create(self, incident: Incident, entry: LedgerDraft) -> None:
+        assert incident.incident_id not in self.incidents
+        self.incidents[incident.incident_id] = incident
+        self.ledger.append(entry)
+
+    def get(self, incident_id: str) -> Incident | None:
+        return self.incidents.get(incident_id)
+
+    def save_notified(self, incident_id: str, notified: tuple[str, ...], sent_at: datetime, entry: LedgerDraft) -> None:
+        current = self.incidents[incident_id]
+        self.incidents[incident_id] = replace(
+            current, notified=notified, notices_sent_at=current.notices_sent_at or sent_at
+        )
+        self.ledger.append(entry)
