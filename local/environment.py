@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 
 from policybound import tables
 from policybound.policy import AWS_REGION
@@ -45,3 +46,9 @@ def app_environment(key_ids: dict[str, str], public_base_url: str = API_URL) -> 
         "POWERTOOLS_LOG_LEVEL": os.environ.get("POWERTOOLS_LOG_LEVEL", "INFO"),
     }
     return env
+
+
+def port_in_use(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0

@@ -6,7 +6,6 @@ import argparse
 import json
 import logging
 import os
-import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,12 +22,6 @@ from local.provision import provision
 from local.staff import StaffAccess
 
 SITE_ROOT = Path(__file__).resolve().parent.parent / "web"
-
-
-def port_in_use(host: str, port: int) -> bool:
-    with socket.socket() as sock:
-        sock.settimeout(0.5)
-        return sock.connect_ex((host, port)) == 0
 
 
 def json_response(payload: Any, status: int = 200) -> Response:
@@ -104,7 +97,7 @@ def local_mode(
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
     for host, port, what in ((moto_host, moto_port, "moto server"), (api_host, api_port, "API")):
-        if port and port_in_use(host, port):
+        if port and environment.port_in_use(host, port):
             raise SystemExit(
                 f"Port {port} on {host} is taken, so the local {what} cannot start. "
                 "Is `make run` already running? Stop it (Ctrl-C) or free the port."

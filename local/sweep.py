@@ -97,8 +97,6 @@ def _count_due(as_of: datetime) -> int:
 def main(argv: list[str] | None = None) -> int:
     from tqdm import tqdm
 
-    from local.server import port_in_use
-
     parser = argparse.ArgumentParser(
         prog="python -m local.sweep", description="Run the sweeper against local mode with its clock set."
     )
@@ -110,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError:
         parser.error(f"--as-of {args.as_of!r} is not an RFC 3339 time, e.g. 2031-12-01T00:00:00+09:00")
     host, port = args.moto_url.removeprefix("http://").rsplit(":", 1)
-    if not port_in_use(host, int(port)):
+    if not environment.port_in_use(host, int(port)):
         print(f"Nothing answers at {args.moto_url}. Start local mode first (`make run`), then sweep.", file=sys.stderr)
         return 2
 

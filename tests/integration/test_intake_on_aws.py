@@ -13,7 +13,7 @@ from policybound import tables
 from policybound.adapters.dynamodb import key_from_item, record_from_item
 from policybound.domain.core import retention
 from policybound.domain.core.normalize import normalize_phone
-from policybound.domain.intake.service import unseal_payload
+from policybound.domain.core.sealing import unseal_payload
 from tests.conftest import VALID_FIELDS, AwsApi, submission
 
 

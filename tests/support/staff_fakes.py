@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerDraft
-from policybound.domain.incidents.service import Incident
+from policybound.domain.incidents.model import Incident
 from policybound.domain.staff.ports import IndexPosition, StaffUser
 from policybound.domain.staff.sign_in import Attempts
 from policybound.policy import FormId

@@ -7,8 +7,8 @@ import pytest
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.errors import PolicyVersionOutdated, RequiredConsentWithheld, Unavailable
 from policybound.domain.core.model import RequestOrigin
-from policybound.domain.core.sealing import EnvelopeSealer
-from policybound.domain.intake.service import ConsentGiven, IntakeService, hash_secret, unseal_payload
+from policybound.domain.core.sealing import EnvelopeSealer, hash_secret, unseal_payload
+from policybound.domain.intake.service import ConsentGiven, IntakeService
 from policybound.policy import FORMS, POLICY_VERSION, FormId, Purpose
 from tests.conftest import NOW, VALID_FIELDS
 from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeMailer, FakeStore

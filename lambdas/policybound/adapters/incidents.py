@@ -11,7 +11,7 @@ from policybound.adapters.aws import error_code, translate_errors
 from policybound.adapters.ledger import MAX_APPEND_ATTEMPTS, DynamoLedger
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerDraft, chain
-from policybound.domain.incidents.service import Incident, IncidentCategory
+from policybound.domain.incidents.model import Incident, IncidentCategory
 
 
 def _strings(values: tuple[str, ...]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.model import PersonalData, StoredSubmission
 from policybound.domain.core.ports import Sealer, SubmissionStore
-from policybound.domain.intake.service import unseal_payload
+from policybound.domain.core.sealing import unseal_payload
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,14 @@ wrapped key makes the record — and every backup copy of it — undecryptable.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+from dataclasses import asdict
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from policybound.domain.core.model import SealedBlob, WrappedKey
+from policybound.domain.core.model import PersonalData, Representative, RequestOrigin, SealedBlob, WrappedKey
 from policybound.domain.core.ports import KeyEncryptionKeys
 
 _NONCE_BYTES = 12
@@ -65,3 +68,22 @@ class EnvelopeSealer:
     def open_part(self, submission_id: str, part: str, key: WrappedKey, blob: SealedBlob) -> bytes:
         aad = _aad(part.encode(), submission_id)
         return _decrypt(self._data_key(submission_id, key), blob.ciphertext, aad)
+
+
+def hash_secret(secret: str) -> str:
+    # The secret is 256 random bits, so a plain hash is enough: nothing to brute-force.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def seal_payload(data: PersonalData) -> bytes:
+    return json.dumps(asdict(data), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
+
+
+def unseal_payload(payload: bytes) -> PersonalData:
+    raw = json.loads(payload)
+    representative = raw.get("representative")
+    return PersonalData(
+        fields=raw["fields"],
+        origin=RequestOrigin(**raw["origin"]),
+        representative=Representative(**representative) if representative else None,
+    )

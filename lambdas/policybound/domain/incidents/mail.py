@@ -3,13 +3,9 @@ does, and whom to ask — in Korean and English. Names no other person and holds
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from policybound.domain.core.ports import OutgoingMail
+from policybound.domain.incidents.model import Incident
 from policybound.policy import COMPANY, CONTACTS, POLICY_TIMEZONE
-
-if TYPE_CHECKING:
-    from policybound.domain.incidents.service import Incident
 
 _CATEGORY = {
     "loss": ("분실", "lost"),

@@ -13,8 +13,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import datetime
 from typing import Protocol
 
 from policybound.domain.core.clock import Clock
@@ -23,52 +22,13 @@ from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.domain.core.ports import Mailer
 from policybound.domain.core.records import RecordReader
 from policybound.domain.incidents.mail import breach_notice
+from policybound.domain.incidents.model import Incident, IncidentCategory, SuspectAccess
 from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
 from policybound.domain.staff.actor import Actor
 from policybound.domain.staff.ledger_audit import entries_between
 from policybound.domain.staff.ports import LedgerReader
 
-# PIPA art. 34 and its decree: subjects are told without delay, within 72 hours of learning of it.
-NOTICE_DEADLINE = timedelta(hours=72)
 MAX_NAMED_RECORDS = 1000
-
-
-class IncidentCategory(StrEnum):
-    """§8: personal information lost, stolen, leaked, falsified or damaged."""
-
-    LOSS = "loss"
-    THEFT = "theft"
-    LEAK = "leak"
-    FALSIFICATION = "falsification"
-    DAMAGE = "damage"
-
-
-@dataclass(frozen=True)
-class SuspectAccess:
-    """Accesses by these staff accounts in this window are treated as involved (e.g. a stolen login)."""
-
-    staff_user_ids: tuple[str, ...]
-    since: datetime
-    until: datetime
-
-
-@dataclass(frozen=True)
-class Incident:
-    incident_id: str
-    category: IncidentCategory
-    discovered_at: datetime
-    opened_at: datetime
-    opened_by: str
-    reference: str
-    summary: str
-    measures: str
-    involved: tuple[str, ...]
-    notified: tuple[str, ...] = ()
-    notices_sent_at: datetime | None = None
-
-    @property
-    def notify_by(self) -> datetime:
-        return self.discovered_at + NOTICE_DEADLINE
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
@@ -29,6 +27,7 @@ from policybound.domain.core.model import (
     StoredSubmission,
 )
 from policybound.domain.core.ports import BlindIndex, Mailer, Sealer, SubmissionStore
+from policybound.domain.core.sealing import hash_secret, seal_payload
 from policybound.domain.rights.guardians import (
     GuardianConfirmations,
     check_representative_differs,
@@ -65,25 +64,6 @@ def _check_representative(consent: ConsentGiven, representative: Representative 
 
 def new_submission_id() -> str:
     return str(uuid.uuid4())
-
-
-def hash_secret(secret: str) -> str:
-    # The secret is 256 random bits, so a plain hash is enough: nothing to brute-force.
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
-def seal_payload(data: PersonalData) -> bytes:
-    return json.dumps(asdict(data), ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode()
-
-
-def unseal_payload(payload: bytes) -> PersonalData:
-    raw = json.loads(payload)
-    representative = raw.get("representative")
-    return PersonalData(
-        fields=raw["fields"],
-        origin=RequestOrigin(**raw["origin"]),
-        representative=Representative(**representative) if representative else None,
-    )
 
 
 class IntakeService:

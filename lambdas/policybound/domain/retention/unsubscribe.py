@@ -27,7 +27,7 @@ from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import UnsubscribeLinkExpired, UnsubscribeLinkInvalid
 from policybound.domain.core.model import StoredSubmission
 from policybound.domain.core.ports import DestroyOutcome, SubmissionStore
-from policybound.domain.intake.service import hash_secret
+from policybound.domain.core.sealing import hash_secret
 from policybound.domain.retention.destruction import Destroyer, DestructionReason
 from policybound.policy import FORMS
 

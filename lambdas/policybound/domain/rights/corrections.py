@@ -16,12 +16,12 @@ from typing import Protocol
 
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import FieldProblem, NotFound, ValidationFailed
+from policybound.domain.core.forms import validate_fields
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.domain.core.model import PersonalData, StoredSubmission
 from policybound.domain.core.ports import BlindIndex, RecordChanges, Sealer, SubmissionStore
 from policybound.domain.core.records import OpenRecord, RecordReader
-from policybound.domain.intake.forms import validate_fields
-from policybound.domain.intake.service import seal_payload
+from policybound.domain.core.sealing import seal_payload
 from policybound.domain.rights.disclosures import DisclosureService
 from policybound.domain.rights.guardians import check_representative_differs
 from policybound.policy import FORMS

@@ -15,8 +15,8 @@ from policybound.api.dependencies import Idempotency, idempotency, intake_servic
 from policybound.api.http import json_body_guard
 from policybound.api.openapi import Tag
 from policybound.api.schemas import ReceiptOut, error_responses
+from policybound.domain.core.forms import present_items, submission_model
 from policybound.domain.core.model import Representative, RequestOrigin
-from policybound.domain.intake.forms import present_items, submission_model
 from policybound.domain.intake.service import ConsentGiven, IntakeService
 from policybound.policy import FORMS, FormId
 

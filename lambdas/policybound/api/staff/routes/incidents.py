@@ -17,7 +17,8 @@ from policybound.api.http import json_body_guard
 from policybound.api.openapi import Tag
 from policybound.api.staff.auth import current_actor, route_of
 from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, IncidentOut, NoticesOut, error_responses, ok
-from policybound.domain.incidents.service import IncidentCategory, IncidentService, NewIncident, SuspectAccess
+from policybound.domain.incidents.model import IncidentCategory, SuspectAccess
+from policybound.domain.incidents.service import IncidentService, NewIncident
 from policybound.domain.staff.actor import Actor
 
 router = APIGatewayRouter()

@@ -1,0 +1,48 @@
+"""What an incident is (§8; PIPA art. 34): its category, the suspect accesses, and its 72-hour notice deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+# PIPA art. 34 and its decree: subjects are told without delay, within 72 hours of learning of it.
+NOTICE_DEADLINE = timedelta(hours=72)
+
+
+class IncidentCategory(StrEnum):
+    """§8: personal information lost, stolen, leaked, falsified or damaged."""
+
+    LOSS = "loss"
+    THEFT = "theft"
+    LEAK = "leak"
+    FALSIFICATION = "falsification"
+    DAMAGE = "damage"
+
+
+@dataclass(frozen=True)
+class SuspectAccess:
+    """Accesses by these staff accounts in this window are treated as involved (e.g. a stolen login)."""
+
+    staff_user_ids: tuple[str, ...]
+    since: datetime
+    until: datetime
+
+
+@dataclass(frozen=True)
+class Incident:
+    incident_id: str
+    category: IncidentCategory
+    discovered_at: datetime
+    opened_at: datetime
+    opened_by: str
+    reference: str
+    summary: str
+    measures: str
+    involved: tuple[str, ...]
+    notified: tuple[str, ...] = ()
+    notices_sent_at: datetime | None = None
+
+    @property
+    def notify_by(self) -> datetime:
+        return self.discovered_at + NOTICE_DEADLINE
