@@ -14,6 +14,9 @@ MOTO_URL = f"http://{MOTO_HOST}:{MOTO_PORT}"
 API_URL = f"http://{API_HOST}:{API_PORT}"
 MAIL_SENDER = "no-reply@policybound.local"
 TABLE_PREFIX = "policybound-local-"
+# Function instances side by side per function, as Lambda scales out under parallel requests: races
+# between instances (a check and a count that are not one atomic write) show up locally too.
+FUNCTION_INSTANCES = 4
 
 
 def table_name(spec: tables.TableSpec) -> str:

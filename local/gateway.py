@@ -105,22 +105,68 @@ def http_response(result: dict[str, Any]) -> Response:
     return Response(data, status=result["statusCode"], headers=headers)
 
 
+class Instances:
+    """One function as Lambda runs it: up to `size` instances side by side, each handling one event at
+    a time (the entry points rely on that: the resolver keeps the current event on itself). A new
+    instance starts — its entry module imported afresh, a cold start — only when every started one is
+    busy; a request waits when `size` are."""
+
+    def __init__(self, start: Callable[[], Handler], size: int) -> None:
+        if size < 1:
+            raise ValueError("a function needs at least one instance")
+        self._start = start
+        self._size = size
+        self._idle: list[Handler] = []
+        self._started = 0
+        self._changed = threading.Condition()
+
+    @classmethod
+    def of(cls, handler: Handler | Instances) -> Instances:
+        return handler if isinstance(handler, Instances) else cls(lambda: handler, 1)
+
+    @property
+    def started(self) -> int:
+        return self._started
+
+    def _acquire(self) -> Handler | None:
+        with self._changed:
+            while not self._idle and self._started >= self._size:
+                self._changed.wait()
+            if self._idle:
+                return self._idle.pop()
+            self._started += 1
+            return None
+
+    def _release(self, handler: Handler | None) -> None:
+        with self._changed:
+            if handler is None:
+                self._started -= 1
+            else:
+                self._idle.append(handler)
+            self._changed.notify()
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        handler = self._acquire()
+        try:
+            if handler is None:
+                handler = self._start()
+            return handler(event, context)
+        finally:
+            self._release(handler)
+
+
 class Gateway:
     def __init__(
         self,
-        api_handler: Handler,
+        api_handler: Handler | Instances,
         openapi: Callable[[], str],
         site_root: Path,
         local_routes: dict[tuple[str, str], LocalRoute],
-        staff_handler: Handler | None = None,
+        staff_handler: Handler | Instances | None = None,
         staff_authorizer: Authorizer | None = None,
     ) -> None:
-        self._api_handler = api_handler
-        self._staff_handler = staff_handler
-        # A Lambda instance handles one event at a time, and the entry points rely on it (the
-        # resolver keeps the current event on itself). The threaded server must not break that.
-        self._api_lock = threading.Lock()
-        self._staff_lock = threading.Lock()
+        self._api_handler = Instances.of(api_handler)
+        self._staff_handler = Instances.of(staff_handler) if staff_handler is not None else None
         self._staff_authorizer = staff_authorizer
         self._openapi = openapi
         self._site_root = site_root.resolve()
@@ -138,8 +184,7 @@ class Gateway:
         if path.startswith("/v1/"):
             context = LambdaContext("policybound-api", str(uuid.uuid4()))
             event = proxy_event(request)
-            with self._api_lock:
-                result = self._api_handler(event, context)
+            result = self._api_handler(event, context)
             return http_response(result)
         if path == "/openapi.json" and request.method == "GET":
             return Response(self._openapi(), mimetype="application/json")
@@ -178,8 +223,7 @@ class Gateway:
         event = proxy_event(request)
         event["requestContext"]["authorizer"] = {"claims": claims}
         context = LambdaContext("policybound-staff-api", str(uuid.uuid4()))
-        with self._staff_lock:
-            result = self._staff_handler(event, context)
+        result = self._staff_handler(event, context)
         return http_response(result)
 
     def _static(self, request: Request, path: str) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import logging
 import os
@@ -11,13 +12,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from local import environment, outbox, sweep
-from local.gateway import Gateway
+from local.gateway import Gateway, Handler, Instances
 from local.provision import provision
 from local.staff import StaffAccess
 
@@ -59,6 +61,24 @@ def merge_openapi(public: str, staff: str) -> str:
     return json.dumps(merged)
 
 
+def fresh_instance(module_name: str) -> Handler:
+    """A new instance of an entry point: its module executed afresh (settings, wiring, clients and
+    caches of its own), as a Lambda cold start; shared library modules stay imported once."""
+    spec = importlib.util.find_spec(module_name)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(module_name)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    handler: Handler = module.lambda_handler
+    return handler
+
+
+def instances(first: ModuleType, size: int = environment.FUNCTION_INSTANCES) -> Instances:
+    """Up to `size` instances of an entry point; the first is the module already imported."""
+    started = [first.lambda_handler]
+    return Instances(lambda: started.pop() if started else fresh_instance(first.__name__), size)
+
+
 def build_gateway(staff: StaffAccess) -> Gateway:
     """Imports the entry points only now: they read their settings at import, as in Lambda."""
     from entrypoints import api, staff_api, staff_sign_in
@@ -68,9 +88,9 @@ def build_gateway(staff: StaffAccess) -> Gateway:
     def outbox_route(_: Request) -> Response:
         return json_response(outbox.sent_mail())
 
-    staff.triggers = staff_sign_in.lambda_handler
+    staff.triggers = instances(staff_sign_in)
     return Gateway(
-        api_handler=api.lambda_handler,
+        api_handler=instances(api),
         openapi=lambda: merge_openapi(openapi_json(api.app), staff_openapi_json(staff_api.app)),
         site_root=SITE_ROOT,
         local_routes={
@@ -79,7 +99,7 @@ def build_gateway(staff: StaffAccess) -> Gateway:
             ("POST", "/_local/staff-token"): staff.token_route,
             ("POST", "/_local/staff-sign-in"): staff.sign_in_route,
         },
-        staff_handler=staff_api.lambda_handler,
+        staff_handler=instances(staff_api),
         staff_authorizer=staff.authorizer,
     )
 

@@ -237,7 +237,7 @@ class Wiring:
     @cached_property
     def guardians(self) -> GuardianConfirmations:
         return GuardianConfirmations(
-            self.store, self.one_time_codes, self.mailer, self.clock, self.guardian_confirm_url
+            self.store, self.one_time_codes, self.mailer, self.clock, self.guardian_confirm_url, self.reader
         )
 
     @cached_property

@@ -111,8 +111,14 @@ def build_world(now: datetime = NOW) -> RightsWorld:
     blind_index = FakeBlindIndex()
     verifications, hasher = FakeVerificationStore(), FakeKeyedHash()
     codes = OneTimeCodes(verifications, hasher, clock)
+    reader = RecordReader(store, sealer, clock)
     guardians = GuardianConfirmations(
-        store, codes, mailer, clock, confirm_url=lambda sid: f"https://www.example.com/rights.html?confirm={sid}"
+        store,
+        codes,
+        mailer,
+        clock,
+        confirm_url=lambda sid: f"https://www.example.com/rights.html?confirm={sid}",
+        reader=reader,
     )
     intake = IntakeService(
         store=store,
@@ -123,7 +129,6 @@ def build_world(now: datetime = NOW) -> RightsWorld:
         unsubscribe_url=lambda token: f"https://api.example.com/v1/unsubscribe?token={token}",
         guardians=guardians,
     )
-    reader = RecordReader(store, sealer, clock)
     destroyer = Destroyer(store, clock)
     disclosure_store = FakeDisclosureStore()
     disclosures = DisclosureService(disclosure_store, reader, mailer, clock)

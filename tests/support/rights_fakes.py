@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -92,24 +93,42 @@ class FakeKeyedHash:
 class FakeVerificationStore:
     codes: dict[str, CodeState] = field(default_factory=dict)
     sessions: dict[str, StoredSession] = field(default_factory=dict)
+    code_mails: dict[str, int] = field(default_factory=dict)
+    # Each method is one atomic step, as each DynamoDB conditional write is.
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
     def get_code(self, key: str) -> CodeState | None:
         return self.codes.get(key)
 
-    def put_code(self, state: CodeState) -> None:
-        self.codes[state.key] = state
+    def replace_code(self, state: CodeState, previous: CodeState | None) -> bool:
+        with self.lock:
+            if self.codes.get(state.key) != previous:
+                return False
+            self.codes[state.key] = state
+            return True
 
-    def count_failure(self, key: str) -> int:
-        state = self.codes[key]
-        self.codes[key] = replace(state, failures=state.failures + 1)
-        return state.failures + 1
+    def claim_try(self, key: str, code_hash: str, max_tries: int) -> int | None:
+        with self.lock:
+            state = self.codes.get(key)
+            if state is None or state.code_hash != code_hash or state.failures >= max_tries:
+                return None
+            self.codes[key] = replace(state, failures=state.failures + 1)
+            return state.failures + 1
+
+    def count_code_mail(self, hour: str, limit: int, expires_at: datetime) -> bool:
+        with self.lock:
+            if self.code_mails.get(hour, 0) >= limit:
+                return False
+            self.code_mails[hour] = self.code_mails.get(hour, 0) + 1
+            return True
 
     def consume_code(self, key: str, code_hash: str) -> bool:
-        state = self.codes.get(key)
-        if state is None or state.code_hash != code_hash:
-            return False
-        del self.codes[key]
-        return True
+        with self.lock:
+            state = self.codes.get(key)
+            if state is None or state.code_hash != code_hash:
+                return False
+            del self.codes[key]
+            return True
 
     def put_session(self, session: StoredSession) -> None:
         self.sessions[session.token_hash] = session

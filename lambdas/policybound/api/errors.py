@@ -32,6 +32,7 @@ from policybound.domain.core.errors import (
     Forbidden,
     NotFound,
     PolicyVersionOutdated,
+    RateLimited,
     RecordNotUsable,
     RequiredConsentWithheld,
     RetainedByLaw,
@@ -55,6 +56,7 @@ _STATUS: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     Unauthorized: (HTTPStatus.UNAUTHORIZED, "unauthorized"),
     Forbidden: (HTTPStatus.FORBIDDEN, "forbidden"),
     Unavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "unavailable"),
+    RateLimited: (HTTPStatus.TOO_MANY_REQUESTS, "rate_limited"),
     UnsubscribeLinkInvalid: (HTTPStatus.BAD_REQUEST, "unsubscribe_link_invalid"),
     UnsubscribeLinkExpired: (HTTPStatus.GONE, "unsubscribe_link_expired"),
     RecordNotUsable: (HTTPStatus.CONFLICT, "record_not_usable"),
@@ -109,6 +111,8 @@ def domain_error_response(error: DomainError) -> Response[str]:
         (HTTPStatus.BAD_REQUEST, "bad_request"),
     )
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(error, Unavailable) else None
+    if isinstance(error, RateLimited):
+        headers = {"Retry-After": str(max(1, int(error.retry_after.total_seconds())))}
     if isinstance(error, Unauthorized):
         # RFC 6750: a 401 names the scheme the client should use.
         headers = {"WWW-Authenticate": 'Bearer realm="policybound"'}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 
@@ -88,6 +89,14 @@ class UnsubscribeLinkInvalid(DomainError):
 
 class UnsubscribeLinkExpired(DomainError):
     """The unsubscribe link's subscription reached the end of its retention: there is nothing left to cancel."""
+
+
+class RateLimited(DomainError):
+    """Too many of these requests for now; `retry_after` says when one will be accepted again."""
+
+    def __init__(self, message: str, retry_after: timedelta) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class Unavailable(DomainError):

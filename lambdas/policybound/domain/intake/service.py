@@ -12,6 +12,7 @@ from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import (
     FieldProblem,
     PolicyVersionOutdated,
+    RateLimited,
     RequiredConsentWithheld,
     Unavailable,
     ValidationFailed,
@@ -175,7 +176,7 @@ class IntakeService:
         assert self._guardians is not None  # checked before anything was stored
         try:
             self._guardians.request_confirmation(record, representative)
-        except Unavailable:
+        except (Unavailable, RateLimited):
             # Without the code the representative cannot consent, and the record would only wait to be
             # destroyed: take it back, so the client's retry (503) starts clean.
             self._store.discard(record.submission_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
@@ -24,6 +24,9 @@ from policybound.domain.core.ports import Mailer, RecordChanges, SubmissionStore
 from policybound.domain.rights.mail import guardian_code
 from policybound.domain.rights.verification import CodeRejected, OneTimeCodes
 from policybound.policy import FORMS, POLICY_TIMEZONE
+
+if TYPE_CHECKING:  # records imports intake, which imports this module
+    from policybound.domain.core.records import RecordReader
 
 GUARDIAN_WINDOW = timedelta(days=7)
 
@@ -59,19 +62,21 @@ class GuardianConfirmations:
         mailer: Mailer,
         clock: Clock,
         confirm_url: Callable[[str], str],
+        reader: RecordReader,
     ) -> None:
         self._store = store
+        self._reader = reader
         self._codes = codes
         self._mailer = mailer
         self._clock = clock
         self._confirm_url = confirm_url
 
     def request_confirmation(self, record: StoredSubmission, representative: Representative) -> None:
-        """Send the representative their code. Called by intake right after the record is stored."""
+        """Send the representative a code (a new one replaces the last, and ends its lockout); capped per
+        record per hour like every code (CodesExhausted). Called by intake right after the record is
+        stored, and when the representative asks again."""
         deadline = confirmation_deadline(record.received_at)
         code = self._codes.issue(code_key(record.submission_id), deadline - self._clock.now())
-        if code is None:  # a fresh record has no code to be locked; never expected
-            raise RuntimeError("a new record's confirmation code is locked")
         mail = guardian_code(
             representative.email,
             code,
@@ -82,11 +87,25 @@ class GuardianConfirmations:
         )
         self._mailer.send(mail)
 
+    def ask_again(self, submission_id: str) -> None:
+        """A new code to the representative named in a record still waiting for them. An unknown, confirmed
+        or expired record gets nothing, and the caller is told nothing different."""
+        record = self._store.get(submission_id)
+        if record is None or not self._waiting(record):
+            return
+        opened = self._reader.open(record)
+        representative = opened.data.representative if opened is not None else None
+        if representative is not None:
+            self.request_confirmation(record, representative)
+
+    def _waiting(self, record: StoredSubmission) -> bool:
+        expired = retention.is_expired(retention.epoch_seconds(record.retained_until), self._clock.now())
+        return record.status is RecordStatus.PENDING_GUARDIAN and not expired
+
     def confirm(self, submission_id: str, code: str) -> StoredSubmission:
         record = self._store.get(submission_id)
         now = self._clock.now()
-        pending = record is not None and record.status is RecordStatus.PENDING_GUARDIAN
-        if record is None or not pending or retention.is_expired(retention.epoch_seconds(record.retained_until), now):
+        if record is None or not self._waiting(record):
             # Unknown, confirmed already or too late: one answer with a wrong code, so that ids cannot
             # be probed through this route.
             raise CodeRejected()

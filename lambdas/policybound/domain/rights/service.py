@@ -130,10 +130,8 @@ class RightsService:
         own = self._store.ids_of_subject(subject)
         represented = self._store.ids_of_guardian(subject)
         known = bool(own) | bool(represented)
+        # Capped per address and overall, for a known and an unknown address alike (CodesExhausted: 429).
         code = self._codes.issue(code_key(subject), CODE_VALID_FOR, context=kind.value)
-        if code is None:
-            # Locked after wrong tries, for a known and an unknown address alike: no new code yet.
-            return
         minutes = int(CODE_VALID_FOR.total_seconds() // 60)
         self._mailer.send(rights_code(email if known else self._decoy_recipient, code, kind.value, minutes))
 

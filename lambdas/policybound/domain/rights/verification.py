@@ -2,8 +2,15 @@
 
 A code is 6 random digits, kept only as a keyed hash (HMAC in KMS): six digits are a million
 candidates, so an unkeyed hash would fall to an offline search in a second. A code is used once and
-locked after 5 wrong tries; asking for a new code while a code is live keeps the wrong tries, so
-asking again does not buy more guesses. A session token is 256 random bits, kept as its SHA-256.
+allows 5 tries. Each try is claimed by one conditional write before the guess is compared, so
+parallel guesses (Lambda runs many instances side by side) cannot compare more than 5: the check and
+the count are one atomic step.
+
+Asking for a new code ends a lockout: a stranger's wrong guesses cannot keep a person from their
+rights. What bounds guessing is the issue window: at most MAX_CODES_PER_WINDOW codes per address (or
+record) per hour, so at most MAX_CODES_PER_WINDOW × MAX_WRONG_TRIES guesses an hour, and at most that
+many mails to one mailbox; an overall cap on code mails per hour protects every mailbox at once.
+A session token is 256 random bits, kept as its SHA-256.
 """
 
 from __future__ import annotations
@@ -13,15 +20,20 @@ import hmac
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from policybound.domain.core.clock import Clock
-from policybound.domain.core.errors import FieldProblem, Unauthorized
+from policybound.domain.core.errors import FieldProblem, RateLimited, Unauthorized
 from policybound.domain.core.ports import KeyedHash
 
 CODE_DIGITS = 6
 MAX_WRONG_TRIES = 5
+CODE_WINDOW = timedelta(hours=1)
+MAX_CODES_PER_WINDOW = 5
+# All code mails together, per hour: far above any real use, far below what would flood mailboxes or
+# hurt the sender's reputation.
+MAX_CODE_MAILS_PER_HOUR = 1000
 CODE_HASH_PURPOSE = "rights-code"
 
 
@@ -33,9 +45,13 @@ class CodeState:
     code_hash: str
     issued_at: datetime
     expires_at: datetime
+    # Tries claimed at this code (each claimed before its guess is compared).
     failures: int = 0
     # What the code was asked for (e.g. the kind of rights request); no PI.
     context: str = ""
+    # The issue window: when it began and how many codes were issued for this key in it.
+    window_start: datetime | None = None
+    issued_in_window: int = 1
 
     def live(self, now: datetime) -> bool:
         return now < self.expires_at
@@ -56,12 +72,18 @@ class StoredSession:
 class VerificationStore(Protocol):
     def get_code(self, key: str) -> CodeState | None: ...
 
-    def put_code(self, state: CodeState) -> None:
-        """Replace the code under `state.key`."""
+    def replace_code(self, state: CodeState, previous: CodeState | None) -> bool:
+        """Store `state` under its key if the key still holds `previous` (None: nothing); False if another
+        request changed it first. One conditional write: of two racing issues, one wins."""
         ...
 
-    def count_failure(self, key: str) -> int:
-        """Add one wrong try to the code under `key`, atomically; the tries counted so far."""
+    def claim_try(self, key: str, code_hash: str, max_tries: int) -> int | None:
+        """Count one try at the code `code_hash` under `key` if fewer than `max_tries` were counted, in one
+        conditional write; the tries counted including this one, or None (used up, used, or replaced)."""
+        ...
+
+    def count_code_mail(self, hour: str, limit: int, expires_at: datetime) -> bool:
+        """Count one code mail in the hour `hour` if fewer than `limit` were counted; False otherwise."""
         ...
 
     def consume_code(self, key: str, code_hash: str) -> bool:
@@ -84,10 +106,22 @@ class CodeRejected(Unauthorized):
 
 
 class CodeLocked(Unauthorized):
-    def __init__(self, minutes: int) -> None:
+    def __init__(self) -> None:
         super().__init__(
-            f"This code is locked after {MAX_WRONG_TRIES} wrong tries. Ask for a new code in {minutes} minutes.",
+            f"This code is locked after {MAX_WRONG_TRIES} wrong tries. Ask for a new code.",
             (FieldProblem("code", f"is locked after {MAX_WRONG_TRIES} wrong tries"),),
+        )
+
+
+class CodesExhausted(RateLimited):
+    """No new code now: this address (or record) had its codes for the hour, or all code mails did."""
+
+    def __init__(self, retry_after: timedelta) -> None:
+        minutes = max(1, -(-int(retry_after.total_seconds()) // 60))
+        super().__init__(
+            f"Too many codes were asked for; ask again in {minutes} minutes. The last code sent is still valid "
+            "until it expires.",
+            retry_after,
         )
 
 
@@ -117,16 +151,28 @@ class OneTimeCodes:
         # Bound to the key, so a code hash copied onto another address or record verifies nothing.
         return self._hasher.keyed_hash(CODE_HASH_PURPOSE, f"{key}\n{code}".encode())
 
-    def issue(self, key: str, valid_for: timedelta, context: str = "") -> str | None:
-        """A new code for `key`, replacing any earlier one; None while the current one is locked."""
+    def issue(self, key: str, valid_for: timedelta, context: str = "") -> str:
+        """A new code for `key`, replacing any earlier one (and its lockout). CodesExhausted when the key
+        had its codes for this window, or all code mails for this hour were sent."""
         now = self._clock.now()
         current = self._store.get_code(key)
-        carried = current.failures if current is not None and current.live(now) else 0
-        if carried >= MAX_WRONG_TRIES:
-            return None
+        window_start = current.window_start if current is not None else None
+        if current is None or window_start is None or now - window_start >= CODE_WINDOW:
+            window_start, issued = now, 0
+        else:
+            issued = current.issued_in_window
+        if issued >= MAX_CODES_PER_WINDOW:
+            raise CodesExhausted(window_start + CODE_WINDOW - now)
+        hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        if not self._store.count_code_mail(
+            hour.strftime("%Y-%m-%dT%H"), MAX_CODE_MAILS_PER_HOUR, hour + 2 * CODE_WINDOW
+        ):
+            raise CodesExhausted(hour + CODE_WINDOW - now)
         code = self._new_code()
-        state = CodeState(key, self._hash(key, code), now, now + valid_for, carried, context)
-        self._store.put_code(state)
+        state = CodeState(key, self._hash(key, code), now, now + valid_for, 0, context, window_start, issued + 1)
+        if not self._store.replace_code(state, current):
+            # Another request issued a code for this key at the same moment; that one stands.
+            raise CodesExhausted(timedelta(minutes=1))
         return code
 
     def verify(self, key: str, code: str, consume: bool = True) -> CodeState:
@@ -138,23 +184,25 @@ class OneTimeCodes:
         if state is None or not state.live(now):
             raise CodeRejected()
         if state.locked:
-            raise CodeLocked(self._minutes_left(state, now))
+            raise CodeLocked()
+        # The try is claimed before the guess is compared: a guess that cannot claim one is never compared.
+        tries = self._store.claim_try(key, state.code_hash, MAX_WRONG_TRIES)
+        if tries is None:
+            current = self._store.get_code(key)
+            if current is not None and current.code_hash == state.code_hash:
+                raise CodeLocked()
+            raise CodeRejected()
         if not hmac.compare_digest(self._hash(key, code), state.code_hash):
-            failures = self._store.count_failure(key)
-            if failures >= MAX_WRONG_TRIES:
-                raise CodeLocked(self._minutes_left(state, now))
+            if tries >= MAX_WRONG_TRIES:
+                raise CodeLocked()
             raise CodeRejected()
         # Deleted on condition it is still this code: of two requests racing with it, one wins.
         if consume and not self._store.consume_code(key, state.code_hash):
             raise CodeRejected()
-        return replace(state, failures=0)
+        return replace(state, failures=tries)
 
     def retire(self, state: CodeState) -> None:
         self._store.consume_code(state.key, state.code_hash)
-
-    @staticmethod
-    def _minutes_left(state: CodeState, now: datetime) -> int:
-        return max(1, -(-int((state.expires_at - now).total_seconds()) // 60))
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ _ERRORS = error_responses(
         413: "payload_too_large",
         415: "unsupported_media_type",
         422: "validation_failed or required_consent_withheld",
+        429: "rate_limited (a child's submission: too many consent codes this hour; nothing stored)",
         503: "unavailable (retry after Retry-After seconds)",
     }
 )

@@ -24,7 +24,7 @@ from policybound.api.schemas import error_responses, rfc3339
 from policybound.domain.core.normalize import normalize_email
 from policybound.domain.rights.guardians import GuardianConfirmations
 from policybound.domain.rights.service import CODE_VALID_FOR, SESSION_VALID_FOR, RightsKind, RightsService
-from policybound.domain.rights.verification import CODE_DIGITS, MAX_WRONG_TRIES, StoredSession
+from policybound.domain.rights.verification import CODE_DIGITS, MAX_CODES_PER_WINDOW, MAX_WRONG_TRIES, StoredSession
 from policybound.policy import ITEMS
 
 router = APIGatewayRouter()
@@ -95,6 +95,12 @@ class GuardianConfirmationIn(BaseModel):
     code: Code
 
 
+class GuardianCodeRequestIn(BaseModel):
+    model_config = _STRICT
+
+    submission_id: str = Field(min_length=1, max_length=64, description="The submission number from the email")
+
+
 _BODY_ERRORS = {
     400: "invalid_json",
     413: "payload_too_large",
@@ -102,6 +108,7 @@ _BODY_ERRORS = {
     422: "validation_failed",
     503: "unavailable (retry after Retry-After seconds)",
 }
+_CAPPED = {429: "rate_limited (too many codes asked for this address, or overall, this hour; see Retry-After)"}
 _SESSION_ERRORS = {401: "unauthorized (no, unknown or expired session token)", 503: "unavailable"}
 
 
@@ -129,13 +136,15 @@ _ACCEPTED = CodeRequestedOut(
         "Sends a one-time code to the address if it has records. The answer is the same (202, same body) "
         "whether or not it has any, so it tells nobody whose address is on file. The code is valid "
         f"{int(CODE_VALID_FOR.total_seconds() // 60)} minutes and locks after {MAX_WRONG_TRIES} wrong tries; "
-        "asking again replaces it but keeps the wrong tries."
+        "asking again replaces it and ends the lock. An address gets at most "
+        f"{MAX_CODES_PER_WINDOW} codes an hour (then 429 with Retry-After, known or not). Use the address "
+        "exactly as you gave it: only its domain's letter case and IDN spelling may differ."
     ),
     operation_id="requestRightsCode",
     tags=[Tag.RIGHTS],
     middlewares=[json_body_guard],
     responses={202: {"description": "Accepted", "content": {"application/json": {"model": CodeRequestedOut}}}}
-    | error_responses(_BODY_ERRORS),
+    | error_responses(_BODY_ERRORS | _CAPPED),
 )
 def request_code(
     body: Annotated[CodeRequestIn, Body()],
@@ -279,3 +288,34 @@ def confirm_as_guardian(
         status=record.status.value,
         retained_until=rfc3339(record.retained_until),
     )
+
+
+_ASKED_AGAIN = CodeRequestedOut(
+    status="accepted",
+    message=(
+        "If this submission is waiting for its legal representative, a new code is on its way to them; "
+        "it replaces the last one. 이 신청이 법정대리인의 동의를 기다리는 중이면 새 동의 코드를 보냈습니다."
+    ),
+)
+
+
+@router.post(
+    "/v1/rights/guardian-confirmations/codes",
+    summary="A legal representative asks for a new consent code",
+    description=(
+        "Mails a new code to the representative named in a child's submission that is still waiting, replacing "
+        f"the last one and ending its lock after wrong tries; at most {MAX_CODES_PER_WINDOW} codes an hour per "
+        "submission (then 429). The answer is the same whether or not the number is known."
+    ),
+    operation_id="requestGuardianCode",
+    tags=[Tag.RIGHTS],
+    middlewares=[json_body_guard],
+    responses={202: {"description": "Accepted", "content": {"application/json": {"model": CodeRequestedOut}}}}
+    | error_responses(_BODY_ERRORS | _CAPPED),
+)
+def ask_guardian_code_again(
+    body: Annotated[GuardianCodeRequestIn, Body()],
+    guardians: Annotated[GuardianConfirmations, Depends(guardian_confirmations)],
+) -> Response[CodeRequestedOut]:
+    guardians.ask_again(body.submission_id)
+    return Response(status_code=202, content_type="application/json", body=_ASKED_AGAIN)

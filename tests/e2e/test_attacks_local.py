@@ -1,0 +1,63 @@
+"""Attacks on local mode over real HTTP, as an outsider would try them: the code limit raced by parallel
+guesses (local mode runs several function instances side by side, as Lambda does), and a look-alike
+address asking for another person's code."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import requests
+
+from policybound import tables
+from policybound.domain.rights.verification import MAX_WRONG_TRIES
+from tests.e2e.conftest import LocalServer
+from tests.e2e.test_rights_local import CODE, outbox_to, submit, table_items, unique_email
+
+GUESSES = 40
+
+
+def code_items(server: LocalServer) -> dict[str, dict[str, object]]:
+    items = table_items(server, tables.RIGHTS_VERIFICATIONS)
+    key = tables.RIGHTS_VERIFICATIONS.partition.name
+    return {str(item[key]): item for item in items if str(item[key]).startswith("code#")}
+
+
+def test_forty_parallel_guesses_compare_at_most_five(local_server: LocalServer, http: requests.Session) -> None:
+    email = unique_email("race")
+    submit(local_server, http, "contact-us", email)
+    before = set(code_items(local_server))
+    asked = http.post(f"{local_server.api_url}/v1/rights/requests", json={"email": email, "kind": "access"}, timeout=30)
+    assert asked.status_code == 202
+    [key] = set(code_items(local_server)) - before
+    [mail] = outbox_to(local_server, http, email)
+    code = CODE.search(mail["text"])
+    assert code
+    wrong = f"{(int(code[1]) + 1) % 1_000_000:06d}"
+
+    def guess(_: int) -> int:
+        with requests.Session() as own:
+            body = {"email": email, "code": wrong}
+            return own.post(f"{local_server.api_url}/v1/rights/sessions", json=body, timeout=60).status_code
+
+    with ThreadPoolExecutor(GUESSES) as pool:
+        statuses = list(pool.map(guess, range(GUESSES)))
+    assert statuses == [401] * GUESSES
+    tries = int(str(code_items(local_server)[key]["failures"]))
+    assert tries <= MAX_WRONG_TRIES, f"{tries} guesses were counted and compared"
+    # Its tries used up, the right code opens nothing; a new code (the person asking again) does.
+    locked = http.post(f"{local_server.api_url}/v1/rights/sessions", json={"email": email, "code": code[1]}, timeout=30)
+    assert locked.status_code == 401
+
+
+def test_a_look_alike_domain_gets_no_code_for_another_persons_records(
+    local_server: LocalServer, http: requests.Session
+) -> None:
+    owner = unique_email("ceo").replace("example.co.kr", "business.com")
+    look_alike = owner.replace("business.com", "busineß.com")
+    submit(local_server, http, "contact-us", owner)
+    asked = http.post(
+        f"{local_server.api_url}/v1/rights/requests", json={"email": look_alike, "kind": "erasure"}, timeout=30
+    )
+    assert asked.status_code == 202
+    mails = http.get(f"{local_server.api_url}/_local/outbox", timeout=30).json()
+    assert not [mail for mail in mails if look_alike in mail["to"] or owner in mail["to"]]

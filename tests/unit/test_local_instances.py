@@ -1,0 +1,79 @@
+"""Local mode runs each function as Lambda does: several instances side by side, one event at a time each."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+
+from local.gateway import Instances
+
+
+class Counting:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = 0
+        self.most = 0
+        self.started = 0
+
+    def start(self) -> Any:
+        with self.lock:
+            self.started += 1
+        busy = threading.Lock()
+
+        def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+            # One event at a time per instance: a second event in the same instance would find it taken.
+            assert busy.acquire(blocking=False), "an instance got a second event while busy"
+            with self.lock:
+                self.running += 1
+                self.most = max(self.most, self.running)
+            time.sleep(0.05)
+            with self.lock:
+                self.running -= 1
+            busy.release()
+            return {"statusCode": 200, "body": str(id(handler))}
+
+        return handler
+
+
+def test_parallel_events_run_in_several_instances_up_to_the_limit() -> None:
+    counting = Counting()
+    instances = Instances(counting.start, size=3)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda n: instances({"n": n}, None), range(16)))
+    assert counting.most == 3
+    assert counting.started == instances.started == 3
+    assert len({answer["body"] for answer in answers}) == 3
+
+
+def test_sequential_events_reuse_one_warm_instance() -> None:
+    counting = Counting()
+    instances = Instances(counting.start, size=3)
+    for n in range(5):
+        instances({"n": n}, None)
+    assert counting.started == 1
+
+
+def test_an_instance_that_fails_to_start_leaves_room_for_another() -> None:
+    attempts: list[int] = []
+
+    def start() -> Any:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise RuntimeError("init failed")
+        return lambda event, context: {"statusCode": 200}
+
+    instances = Instances(start, size=1)
+    with pytest.raises(RuntimeError):
+        instances({}, None)
+    assert instances({}, None) == {"statusCode": 200}
+
+
+def test_the_local_server_starts_fresh_instances_of_an_entry_module() -> None:
+    from local.server import fresh_instance
+
+    one, other = fresh_instance("tests.unit.instance_module"), fresh_instance("tests.unit.instance_module")
+    assert one({}, None)["instance"] != other({}, None)["instance"]
