@@ -198,7 +198,7 @@ class Wiring:
 
     @cached_property
     def access_rights(self) -> AccessRights:
-        return AccessRights(self.staff_directory, self.ledger, self.clock)
+        return AccessRights(self.staff_directory, self.ledger, self.clock, self.staff_sessions)
 
     @cached_property
     def incidents(self) -> IncidentService:

@@ -196,7 +196,9 @@ def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
             dependencies.staff_sessions: lambda: StaffSessions(session_store, clock),
             dependencies.staff_reads: lambda: StaffReads(index, reader, blind_index, recorder, requests),
             dependencies.ledger_reader: lambda: ledger,
-            dependencies.access_rights: lambda: AccessRights(directory, ledger, clock),
+            dependencies.access_rights: lambda: AccessRights(
+                directory, ledger, clock, StaffSessions(session_store, clock)
+            ),
             dependencies.incident_service: lambda: IncidentService(
                 incident_store, ledger, reader, recorder, mailer, clock
             ),

@@ -44,6 +44,13 @@ class FakeFormIndex:
 @dataclass
 class FakeSessionStore:
     last: dict[str, datetime] = field(default_factory=dict)
+    ended: dict[str, datetime] = field(default_factory=dict)
+
+    def ended_before(self, user_id: str) -> datetime | None:
+        return self.ended.get(user_id)
+
+    def end_sessions(self, user_id: str, at: datetime, kept_until: datetime) -> None:
+        self.ended[user_id] = at
 
     def last_seen(self, session_id: str) -> datetime | None:
         return self.last.get(session_id)
@@ -97,6 +104,9 @@ class FakeDirectory:
     def remove_from_group(self, username: str, group: str) -> None:
         self._set(username, self.accounts[username].groups - {group})
         self.calls.append(("remove", username, group))
+
+    def sign_out(self, username: str) -> None:
+        self.calls.append(("sign_out", username, ""))
 
 
 @dataclass

@@ -3,6 +3,7 @@ a lockout that the person ends by asking for a new code, and caps on codes per a
 
 from __future__ import annotations
 
+import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -11,7 +12,6 @@ import pytest
 from policybound.api.errors import domain_error_response
 from policybound.domain.core.errors import Unauthorized
 from policybound.domain.core.model import Representative
-from policybound.domain.rights import verification
 from policybound.domain.rights.service import RightsKind
 from policybound.domain.rights.verification import (
     CODE_WINDOW,
@@ -20,6 +20,7 @@ from policybound.domain.rights.verification import (
     CodeLocked,
     CodeRejected,
     CodesExhausted,
+    CodeState,
 )
 from tests.conftest import VALID_FIELDS
 from tests.support.rights import DECOY, RightsWorld, build_world
@@ -53,7 +54,7 @@ class ReadersMeet(FakeVerificationStore):
         self.racing = False
         self.waited = threading.local()
 
-    def get_code(self, key: str) -> verification.CodeState | None:
+    def get_code(self, key: str) -> CodeState | None:
         state = super().get_code(key)
         if self.racing and not getattr(self.waited, "done", False):
             self.waited.done = True
@@ -137,7 +138,7 @@ def test_a_known_and_an_unknown_address_are_capped_alike(world: RightsWorld) -> 
 
 
 def test_all_code_mails_together_are_capped_per_hour(world: RightsWorld, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(verification, "MAX_CODE_MAILS_PER_HOUR", 3)
+    monkeypatch.setattr(sys.modules[CodesExhausted.__module__], "MAX_CODE_MAILS_PER_HOUR", 3)
     for n in range(3):
         world.rights.request_code(f"someone-{n}@example.co.kr", RightsKind.ACCESS)
     with pytest.raises(CodesExhausted):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
@@ -115,3 +116,40 @@ def test_only_the_pi_manager_manages_access(staff_api: StaffApi) -> None:
         assert caller.get("/v1/staff/users").status_code == 403
     assert error_code(staff_api.as_role(Role.STAFF).get("/v1/staff/users")) == "forbidden"
     assert json.dumps(staff_api.directory.calls) == "[]"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("DELETE", "/v1/staff/users/choi/groups/staff", None),
+        ("PUT", "/v1/staff/users/choi/groups", {"groups": ["auditor"], "reference": "HR-9"}),
+    ],
+)
+def test_a_member_who_loses_a_group_is_refused_at_once_with_the_token_they_hold(
+    staff_api: StaffApi, method: str, path: str, body: dict[str, object] | None
+) -> None:
+    staff_api.directory.add("choi", "staff")
+    signed_in_earlier = int(staff_api.clock.now().timestamp()) - 60
+    member = staff_api.as_role(Role.STAFF, username="choi", user_id="sub-choi", auth_time=signed_in_earlier)
+    assert member.get("/v1/staff/submissions").status_code == 200
+    manager = staff_api.as_role(Role.PI_MANAGER)
+    changed = manager.open(method, path, json=body, query_string={"reference": "HR-9"})
+    assert changed.status_code == 200, changed.get_data(as_text=True)
+    # The token still names the old group and has not expired; it is refused all the same.
+    refused = member.get("/v1/staff/submissions")
+    assert refused.status_code == 401
+    assert error_code(refused) == "unauthorized"
+    assert member.get("/v1/staff/me").status_code == 401
+    assert ("sign_out", "choi", "") in staff_api.directory.calls
+    # A sign-in after the change works, with the groups the user pool gives now.
+    staff_api.clock.at += timedelta(seconds=1)
+    again = staff_api.as_role("auditor" if method == "PUT" else Role.STAFF, username="choi", user_id="sub-choi")
+    assert again.get("/v1/staff/me").status_code == 200
+
+
+def test_a_grant_ends_no_session(staff_api: StaffApi) -> None:
+    staff_api.directory.add("choi", "staff")
+    member = staff_api.as_role(Role.STAFF, username="choi", user_id="sub-choi")
+    staff_api.as_role(Role.PI_MANAGER).post("/v1/staff/users/choi/groups", json={"group": "auditor", "reference": "HR"})
+    assert member.get("/v1/staff/submissions").status_code == 200
+    assert not [call for call in staff_api.directory.calls if call[0] == "sign_out"]

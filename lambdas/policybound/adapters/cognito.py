@@ -76,6 +76,10 @@ class CognitoStaffDirectory:
         with translate_errors("Cognito"):
             self._cognito.admin_remove_user_from_group(UserPoolId=self._pool, Username=username, GroupName=group)
 
+    def sign_out(self, username: str) -> None:
+        with translate_errors("Cognito"):
+            self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
+
 
 def stamp_password_changed(cognito: Any, user_pool_id: str, username: str, at: datetime) -> None:
     with translate_errors("Cognito"):

@@ -42,6 +42,29 @@ class DynamoSessionStore:
             if error_code(error) != "ConditionalCheckFailedException":
                 raise
 
+    def ended_before(self, user_id: str) -> datetime | None:
+        with translate_errors("DynamoDB"):
+            item = self._db.get_item(
+                TableName=self._table, Key={"session_id": {"S": _ended_key(user_id)}}, ConsistentRead=True
+            ).get("Item")
+        return datetime.fromtimestamp(int(item["ended_at"]["N"]), UTC) if item else None
+
+    def end_sessions(self, user_id: str, at: datetime, kept_until: datetime) -> None:
+        with translate_errors("DynamoDB"):
+            self._db.put_item(
+                TableName=self._table,
+                Item={
+                    "session_id": {"S": _ended_key(user_id)},
+                    "ended_at": {"N": _epoch(at)},
+                    "expires_at": {"N": _epoch(kept_until)},
+                },
+            )
+
+
+def _ended_key(user_id: str) -> str:
+    # Beside the sessions (hashes of sign-ins), one item per user whose sessions were ended.
+    return f"ended#{user_id}"
+
 
 class DynamoAttemptStore:
     def __init__(self, dynamodb: Any, table: str) -> None:

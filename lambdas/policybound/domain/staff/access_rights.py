@@ -2,7 +2,9 @@
 user pool and recorded in the ACCESS_RIGHTS ledger, kept three years (PIPA safety standard art. 5(3)).
 
 A change is made in the user pool first and then recorded; if the record cannot be written the change
-is undone, so no access exists that the ledger does not show.
+is undone, so no access exists that the ledger does not show. A change that takes a group away ends
+the member's sessions at once: their refresh tokens are revoked (global sign-out) and every session
+they began is refused from then on, so no token issued before the change still works.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from policybound.domain.core.ports import LedgerStore
 from policybound.domain.staff.access_records import retain_until
 from policybound.domain.staff.actor import STAFF_GROUPS, Actor
 from policybound.domain.staff.ports import StaffDirectory, StaffUser
+from policybound.domain.staff.sessions import StaffSessions
 
 ACCESS_RIGHTS_RETENTION = relativedelta(years=3)
 # The approval behind a change (a ticket or document number), never free text that could hold PI.
@@ -53,10 +56,11 @@ def _check_reference(reference: str) -> str:
 
 
 class AccessRights:
-    def __init__(self, directory: StaffDirectory, ledger: LedgerStore, clock: Clock) -> None:
+    def __init__(self, directory: StaffDirectory, ledger: LedgerStore, clock: Clock, sessions: StaffSessions) -> None:
         self._directory = directory
         self._ledger = ledger
         self._clock = clock
+        self._sessions = sessions
 
     def users(self) -> list[StaffUser]:
         return sorted(self._directory.users(), key=lambda user: user.username)
@@ -123,6 +127,10 @@ class AccessRights:
         except DomainError:
             self._undo(user.username, done)
             raise
+        if removed:
+            # Sessions end first: that alone refuses every existing token at once.
+            self._sessions.end_all(user.user_id)
+            self._directory.sign_out(user.username)
         return StaffUser(user.user_id, user.username, wanted, user.enabled, user.created_at)
 
     def _undo(self, username: str, done: list[tuple[str, str]]) -> None:

@@ -4,6 +4,10 @@ stops working) and after a working day at most, whatever the tokens' own lifetim
 A session is one sign-in: Cognito keeps `auth_time` (and `origin_jti`) the same in every id token
 refreshed from it, so both name the session. Each staff request that succeeds moves its last activity
 forward; a session idle longer than the limit stays expired, and only a new sign-in starts another.
+
+When a member loses a group, every session they have ends at once: the store keeps, per user, the
+moment their access changed, and a session that began before it is refused, whatever its token
+still says (tokens live up to an hour and the gateway's authorizer trusts them until then).
 """
 
 from __future__ import annotations
@@ -26,6 +30,12 @@ class SessionStore(Protocol):
         ...
 
     def seen(self, session_id: str, now: datetime, ends_at: datetime) -> None: ...
+
+    def ended_before(self, user_id: str) -> datetime | None:
+        """When the user's sessions were last ended (sessions begun up to then are over), if ever."""
+        ...
+
+    def end_sessions(self, user_id: str, at: datetime, kept_until: datetime) -> None: ...
 
 
 def session_id(user_id: str, auth_time: int, origin_jti: str | None) -> str:
@@ -60,6 +70,9 @@ class StaffSessions:
             raise Unauthorized(
                 f"Sessions end {int(self._longest.total_seconds() // 3600)} hours after sign-in; sign in again."
             )
+        ended = self._store.ended_before(user_id)
+        if ended is not None and started <= ended:
+            raise Unauthorized("Your access rights changed after you signed in; sign in again.")
         session = LiveSession(session_id(user_id, auth_time, origin_jti), started + self._longest)
         last_active = self._store.last_seen(session.session_id) or started
         if now - last_active > self._idle:
@@ -70,3 +83,9 @@ class StaffSessions:
 
     def seen(self, session: LiveSession) -> None:
         self._store.seen(session.session_id, self._clock.now(), session.ends_at)
+
+    def end_all(self, user_id: str) -> None:
+        """End every session the user has now; only a sign-in after this moment works."""
+        now = self._clock.now()
+        # Kept as long as the longest session, after which no earlier session could be live anyway.
+        self._store.end_sessions(user_id, now, now + self._longest)
