@@ -22,7 +22,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from stacks.access_log import access_log_format
-from stacks.data_stack import DataStack
+from stacks.data_stack import TABLE_ENCRYPTION_KEY, DataStack
 from stacks.dependency_layer import application_code, dependency_layer
 from stacks.deployment import Deployment
 from stacks.functions import (
@@ -35,6 +35,7 @@ from stacks.functions import (
     declared_functions,
 )
 from stacks.lambda_functions import PolicyboundFunction
+from stacks.mail_identity import MailIdentity
 from stacks.nag import acknowledge
 from stacks.staff_identity import StaffIdentity
 from stacks.waf import ApiFirewall
@@ -83,7 +84,21 @@ class ApiStack(Stack):
         code = application_code()
         layers: list[lambda_.ILayerVersion] = [dependency_layer(self, "Dependencies")]
         self.failures = self._failure_queue()
-        self.staff = StaffIdentity(self, "Staff")
+        self.staff = StaffIdentity(self, "Staff", deployment)
+        if deployment.provision_mail_identity:
+            MailIdentity(self, "Mail", deployment)
+        self.firewall = ApiFirewall(
+            self, "Firewall", requests_per_ip_per_5_minutes=deployment.waf_requests_per_ip_per_5_minutes
+        )
+        self.access_logs = logs.LogGroup(
+            self, "AccessLogs", retention=API_LOG_RETENTION, removal_policy=RemovalPolicy.RETAIN
+        )
+        # Before the functions: their mail links point at it. Only the RestApi's id is read, never its
+        # stage (the stage depends on the methods, which depend on the functions).
+        self.api = self._rest_api(deployment)
+        self.public_base_url = deployment.public_base_url or (
+            f"https://{self.api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}/{STAGE_NAME}"
+        )
         self.functions: dict[str, PolicyboundFunction] = {
             spec.name: PolicyboundFunction(
                 self,
@@ -94,19 +109,13 @@ class ApiStack(Stack):
                 layers=layers,
                 failures=self.failures,
                 staff_user_pool_id=self.staff.user_pool.user_pool_id,
+                public_base_url=self.public_base_url,
             )
             for spec in self.specs
         }
         for function in self.functions.values():
             if isinstance(function.spec.trigger, StaffSignInTriggers):
                 self.staff.add_sign_in_triggers(function.function)
-        self.firewall = ApiFirewall(
-            self, "Firewall", requests_per_ip_per_5_minutes=deployment.waf_requests_per_ip_per_5_minutes
-        )
-        self.access_logs = logs.LogGroup(
-            self, "AccessLogs", retention=API_LOG_RETENTION, removal_policy=RemovalPolicy.RETAIN
-        )
-        self.api = self._rest_api(deployment)
         self._routes()
         self._schedules_and_streams(data)
         self.firewall.associate(self.api.deployment_stage.stage_arn)
@@ -153,7 +162,8 @@ class ApiStack(Stack):
             "ExecutionLogs",
             log_group_name=f"API-Gateway-Execution-Logs_{api.rest_api_id}/{STAGE_NAME}",
             retention=API_LOG_RETENTION,
-            removal_policy=RemovalPolicy.RETAIN,
+            # Named after the API, so kept only once created (a rolled-back first create leaves nothing behind).
+            removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         )
         for response_type, (status, code, message) in GATEWAY_ERRORS.items():
             api.add_gateway_response(
@@ -297,11 +307,10 @@ class ApiStack(Stack):
                     ],
                 )
             elif isinstance(trigger, TableStream):
-                self._stream(function, data.table(trigger.table))
+                self._stream(function, data.table(trigger.table), data)
 
-    def _stream(self, function: PolicyboundFunction, table: dynamodb.ITable) -> None:
-        # Not DynamoEventSource: its grant adds kms:Decrypt on the table key for direct use, and that key
-        # also unwraps record keys. Stream reads are granted here; the key only through DynamoDB.
+    def _stream(self, function: PolicyboundFunction, table: dynamodb.ITable, data: DataStack) -> None:
+        # Not DynamoEventSource: its grant gives the table key more than Decrypt. Stream reads are granted here.
         assert table.table_stream_arn is not None
         function.role.add_to_policy(
             iam.PolicyStatement(
@@ -310,6 +319,12 @@ class ApiStack(Stack):
             )
         )
         function.role.add_to_policy(iam.PolicyStatement(actions=["dynamodb:ListStreams"], resources=["*"]))
+        # Stream records of a table encrypted with a customer managed key are decrypted for the reader, who
+        # needs kms:Decrypt on that key; the role's grant through DynamoDB (kms:ViaService) is not documented
+        # to cover DynamoDB Streams' GetRecords, so this one is direct — on the tables' key, Decrypt only.
+        function.role.add_to_policy(
+            iam.PolicyStatement(actions=["kms:Decrypt"], resources=[data.key(TABLE_ENCRYPTION_KEY).key_arn])
+        )
         lambda_.EventSourceMapping(
             self,
             f"{function.spec.name}Stream",

@@ -204,7 +204,9 @@ class AuditStack(Stack):
                 ),
             ],
         )
-        # CloudTrail checks the bucket policy when the trail is created.
+        # CloudTrail checks the bucket policy, and that its role may write to the log group, when the trail
+        # is created: both must exist first.
         assert self.bucket.policy is not None
         trail.node.add_dependency(self.bucket.policy)
+        trail.node.add_dependency(role)
         return trail

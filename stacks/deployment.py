@@ -29,8 +29,9 @@ class Deployment:
     region: str
     # Browser origins allowed to call the public API (CORS); empty means no cross-origin access.
     allowed_origins: tuple[str, ...]
-    # Where links in emails point: the API's public base URL (custom domain or the stage URL).
-    public_base_url: str
+    # Where links in emails point: the API's public base URL (a custom domain). None: the API's own stage
+    # URL, known only once deployed — so a first deploy needs no URL in advance.
+    public_base_url: str | None
     # SES identity the functions send from (verified in SES in the Seoul region).
     mail_sender: str
     # Who receives the PI manager's alarms (an SNS email subscription they must confirm).
@@ -43,6 +44,15 @@ class Deployment:
     # Alarm when the data key decrypts more than this in 5 minutes. Record keys are unwrapped through a
     # cache, so even busy staff reads stay far below it; a bulk export attempt does not.
     kms_decrypts_per_5_minutes_alarm: int
+    # The staff console's URL (the site's /staff/): the only sign-in callback and sign-out URL of the pool.
+    staff_console_url: str
+    # Reserve this much concurrency for the sweeper (1 keeps it single). None on a new account: its limit
+    # of 10 concurrent executions cannot reserve any (docs/deploy.md).
+    sweeper_reserved_concurrency: int | None
+    # The staff pool's Cognito domain prefix (global in the region); None: policybound-staff-<account id>.
+    staff_sign_in_domain_prefix: str | None
+    # Provision the SES domain identity of mail_sender (with Easy DKIM); off when the account has it already.
+    provision_mail_identity: bool
 
     @property
     def mail_domain(self) -> str:
@@ -50,7 +60,8 @@ class Deployment:
 
     def placeholders(self) -> list[str]:
         hosts = {
-            "public_base_url": urlsplit(self.public_base_url).hostname or "",
+            "public_base_url": urlsplit(self.public_base_url or "").hostname or "",
+            "staff_console_url": urlsplit(self.staff_console_url).hostname or "",
             "mail_sender": self.mail_domain,
             "alarm_email": self.alarm_email.rsplit("@", 1)[-1],
         } | {f"allowed_origins[{i}]": urlsplit(origin).hostname or "" for i, origin in enumerate(self.allowed_origins)}
@@ -78,6 +89,11 @@ def _origins(value: Any) -> tuple[str, ...]:
     return origins
 
 
+def _is_https_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme == "https" and bool(parts.hostname)
+
+
 def _email(name: str, value: Any) -> str:
     text = str(value or "").strip()
     local, _, domain = text.partition("@")
@@ -101,12 +117,19 @@ def deployment_from(node: Node) -> Deployment:
         value = node.try_get_context(key)
         return default if value is None else value
 
-    public_base_url = str(context("public_base_url", "")).rstrip("/")
-    if urlsplit(public_base_url).scheme != "https" or not urlsplit(public_base_url).hostname:
+    public_base_url = str(context("public_base_url", "")).rstrip("/") or None
+    if public_base_url is not None and not _is_https_url(public_base_url):
         raise DeploymentSettingsError(f"public_base_url: {public_base_url!r} is not an https URL")
+    allowed_origins = _origins(context("allowed_origins"))
+    console = context("staff_console_url") or (f"{allowed_origins[0]}/staff/" if allowed_origins else "")
+    if not _is_https_url(str(console)):
+        raise DeploymentSettingsError(
+            f"staff_console_url: {console!r} is not an https URL (the site's /staff/, e.g. https://www.example.com/staff/)"
+        )
+    reserved = context("sweeper_reserved_concurrency")
     deployment = Deployment(
         region=require_seoul(str(context("region", SEOUL))),
-        allowed_origins=_origins(context("allowed_origins")),
+        allowed_origins=allowed_origins,
         public_base_url=public_base_url,
         mail_sender=_email("mail_sender", context("mail_sender")),
         alarm_email=_email("alarm_email", context("alarm_email")),
@@ -118,6 +141,12 @@ def deployment_from(node: Node) -> Deployment:
         kms_decrypts_per_5_minutes_alarm=_positive(
             "kms_decrypts_per_5_minutes_alarm", context("kms_decrypts_per_5_minutes_alarm", 300)
         ),
+        staff_console_url=str(console),
+        sweeper_reserved_concurrency=(
+            None if reserved in (None, "") else _positive("sweeper_reserved_concurrency", reserved)
+        ),
+        staff_sign_in_domain_prefix=str(context("staff_sign_in_domain_prefix", "")) or None,
+        provision_mail_identity=str(context("provision_mail_identity", "true")).lower() == "true",
     )
     if str(context("require_deployable_settings", "false")).lower() == "true" and deployment.placeholders():
         raise DeploymentSettingsError(

@@ -90,8 +90,8 @@ class FunctionSpec:
     staff_pool_actions: tuple[str, ...] = ()
     memory_mb: int = 512
     timeout_seconds: int = 10
-    # Reserved concurrency; None leaves the function on the account's unreserved pool.
-    reserved_concurrency: int | None = None
+    # Runs best one at a time: gets the deployment's `sweeper_reserved_concurrency` when that is set.
+    single_instance: bool = False
 
     @property
     def module(self) -> str:
@@ -201,8 +201,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         ),
         memory_mb=512,
         timeout_seconds=300,
-        # One sweep at a time: a retried or late run must never race the next hour's over the same shards.
-        reserved_concurrency=1,
+        # One sweep at a time where the account allows reserving it (opt-in). Overlapping sweeps stay safe:
+        # each record is destroyed in one conditional transaction, so a second sweep finds it gone.
+        single_instance=True,
     ),
     FunctionSpec(
         name="TtlBackstop",

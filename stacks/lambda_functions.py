@@ -43,7 +43,9 @@ class UnknownSettingError(ValueError):
 OPTIONAL_ENV_VARS = frozenset({"STAFF_USER_POOL_ID"})
 
 
-def environment(data: DataStack, deployment: Deployment, staff_user_pool_id: str | None) -> dict[str, str]:
+def environment(
+    data: DataStack, deployment: Deployment, staff_user_pool_id: str | None, public_base_url: str
+) -> dict[str, str]:
     """Every variable `policybound.settings` reads, from the deployed resources and the deployment settings.
 
     `staff_user_pool_id` is None for the pool's own triggers: the pool references its trigger, so the
@@ -53,7 +55,7 @@ def environment(data: DataStack, deployment: Deployment, staff_user_pool_id: str
     known |= {spec.env_var: data.key(spec).key_arn for spec in tables.KMS_KEYS}
     known |= {
         "MAIL_SENDER": deployment.mail_sender,
-        "PUBLIC_BASE_URL": deployment.public_base_url,
+        "PUBLIC_BASE_URL": public_base_url,
         "ALLOWED_ORIGINS": ",".join(deployment.allowed_origins),
     }
     if staff_user_pool_id is not None:
@@ -79,6 +81,7 @@ class PolicyboundFunction(Construct):
         layers: list[lambda_.ILayerVersion],
         failures: sqs.IQueue,
         staff_user_pool_id: str,
+        public_base_url: str,
     ) -> None:
         super().__init__(scope, spec.name)
         self.spec = spec
@@ -110,12 +113,14 @@ class PolicyboundFunction(Construct):
             # Only a scheduled function is invoked asynchronously; API calls are synchronous and stream
             # batches fail over to the event source's own destination.
             dead_letter_queue=failures if isinstance(spec.trigger, HourlySchedule) else None,
-            reserved_concurrent_executions=spec.reserved_concurrency,
+            # Opt-in: a new account's concurrency limit (10) leaves nothing to reserve (docs/deploy.md).
+            reserved_concurrent_executions=deployment.sweeper_reserved_concurrency if spec.single_instance else None,
             environment={
                 **environment(
                     data,
                     deployment,
                     None if isinstance(spec.trigger, StaffSignInTriggers) else staff_user_pool_id,
+                    public_base_url,
                 ),
                 "POWERTOOLS_SERVICE_NAME": spec.service_name,
                 "POWERTOOLS_LOG_LEVEL": "INFO",

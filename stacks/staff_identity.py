@@ -7,13 +7,14 @@ call, recorded by the audit trail (management events) for at least three years.
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Tags
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from policybound.adapters.cognito import PASSWORD_CHANGED_ATTRIBUTE
 from policybound.domain.staff.actor import Role
+from stacks.deployment import Deployment
 from stacks.pi_tags import tag_value
 
 # The staff API checks the `cognito:groups` claim against `Role`; one group per role, described here.
@@ -36,8 +37,12 @@ SIGN_IN_TRIGGERS = (
 )
 
 
+# What the console asks for in its id token: who (sub, email, name) — groups come with every id token.
+CONSOLE_SCOPES = (cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE)
+
+
 class StaffIdentity(Construct):
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, deployment: Deployment) -> None:
         super().__init__(scope, construct_id)
         self.user_pool = cognito.UserPool(
             self,
@@ -72,10 +77,20 @@ class StaffIdentity(Construct):
             )
             for name, text in STAFF_GROUPS.items()
         }
+        # The staff console signs in through the managed login pages with the authorization code flow and
+        # PKCE (a public client: no secret in a browser). No implicit flow, no password flows in the app: the
+        # password and the authenticator code are only ever typed into Cognito's own pages.
         self.client = self.user_pool.add_client(
             "StaffConsole",
-            auth_flows=cognito.AuthFlow(user_srp=True),
+            auth_flows=cognito.AuthFlow(),
             generate_secret=False,
+            o_auth=cognito.OAuthSettings(
+                flows=cognito.OAuthFlows(authorization_code_grant=True, implicit_code_grant=False),
+                scopes=list(CONSOLE_SCOPES),
+                callback_urls=[deployment.staff_console_url],
+                logout_urls=[deployment.staff_console_url],
+            ),
+            supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
             prevent_user_existence_errors=True,
             enable_token_revocation=True,
             id_token_validity=Duration.hours(1),
@@ -88,6 +103,41 @@ class StaffIdentity(Construct):
             # The password stamp is the trigger's to write, never the signed-in user's.
             write_attributes=cognito.ClientAttributes().with_standard_attributes(fullname=True),
         )
+        # Left out, ExplicitAuthFlows would default to SRP and custom auth too; refreshing is all the console does.
+        client_resource = self.client.node.default_child
+        assert isinstance(client_resource, cognito.CfnUserPoolClient)
+        client_resource.explicit_auth_flows = ["ALLOW_REFRESH_TOKEN_AUTH"]
+        # Cognito's managed login pages on a Cognito domain: nothing to own or certify before the first
+        # deploy. The prefix is global per region, so it carries the account id.
+        self.domain = self.user_pool.add_domain(
+            "SignIn",
+            cognito_domain=cognito.CognitoDomainOptions(
+                domain_prefix=deployment.staff_sign_in_domain_prefix or f"policybound-staff-{Stack.of(self).account}"
+            ),
+            managed_login_version=cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
+        )
+        # Managed login shows a page only for a client with a style; Cognito's own look is enough.
+        cognito.CfnManagedLoginBranding(
+            self,
+            "SignInPages",
+            user_pool_id=self.user_pool.user_pool_id,
+            client_id=self.client.user_pool_client_id,
+            use_cognito_provided_values=True,
+        )
+        stack = Stack.of(self)
+        # What the console's configuration needs (window.POLICYBOUND_CONFIG.staffSignIn) and what
+        # `python -m tools.staff` reads to create staff members.
+        CfnOutput(stack, "StaffUserPoolId", value=self.user_pool.user_pool_id, description="Staff user pool")
+        CfnOutput(
+            stack, "StaffConsoleClientId", value=self.client.user_pool_client_id, description="Staff console app client"
+        )
+        CfnOutput(
+            stack,
+            "StaffSignInDomain",
+            value=self.domain.base_url(),
+            description="Managed login (hosted UI) base URL of the staff pool",
+        )
+        CfnOutput(stack, "StaffConsoleUrl", value=deployment.staff_console_url, description="Sign-in callback URL")
 
     def add_sign_in_triggers(self, function: lambda_.IFunction) -> None:
         """One function as the pool's PreAuthentication, PostAuthentication and PostConfirmation trigger."""

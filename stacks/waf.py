@@ -86,7 +86,9 @@ class ApiFirewall(Construct):
             "Logs",
             log_group_name=log_group_name,
             retention=WAF_LOG_RETENTION,
-            removal_policy=RemovalPolicy.RETAIN,
+            # Named (WAF requires the prefix), so kept only once created: a first create that rolls back
+            # deletes it, and the retry can create the same name again.
+            removal_policy=RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
         )
         logging = wafv2.CfnLoggingConfiguration(
             self,

@@ -71,17 +71,6 @@ def test_ttl_backstop_reads_only_removals_from_the_records_stream(api: dict[str,
     assert "TtlBackstop" in json.dumps(properties["FunctionName"])
 
 
-def test_sweeper_never_runs_twice_at_once(api: dict[str, Any]) -> None:
-    concurrency = {
-        cdk_path(f).split("/")[1]: f["Properties"].get("ReservedConcurrentExecutions")
-        for f in resources(api, "AWS::Lambda::Function").values()
-    }
-    assert concurrency["Sweeper"] == 1
-    # The API functions scale with traffic; only the sweeper is limited.
-    assert concurrency["PublicApi"] is None
-    assert concurrency["StaffApi"] is None
-
-
 def test_staff_routes_go_to_the_staff_function(api: dict[str, Any]) -> None:
     methods = [m for m in resources(api, "AWS::ApiGateway::Method").values() if "/staff/{proxy+}/ANY/" in cdk_path(m)]
     (method,) = methods

@@ -29,7 +29,7 @@ def test_synth_refuses_any_other_region_with_a_clear_message(region: str) -> Non
 
 def test_deploy_refuses_placeholder_settings() -> None:
     app = App(context=cdk_json_context() | {"require_deployable_settings": "true"})
-    with pytest.raises(DeploymentSettingsError, match=r"public_base_url.*mail_sender.*alarm_email"):
+    with pytest.raises(DeploymentSettingsError, match=r"staff_console_url.*mail_sender.*alarm_email"):
         build(app)
 
 

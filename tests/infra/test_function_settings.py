@@ -22,8 +22,18 @@ def deployed_environment(synth: Synth, spec: FunctionSpec) -> dict[str, str]:
         f for f in resources(api, "AWS::Lambda::Function").values() if f"/{spec.name}/Function/" in cdk_path(f)
     ]
     variables: dict[str, Any] = function["Properties"]["Environment"]["Variables"]
-    # A Ref or Fn::GetAtt becomes a name or ARN at deploy time; any non-empty string stands in for it.
-    return {name: value if isinstance(value, str) else f"deployed-{name.lower()}" for name, value in variables.items()}
+    return {name: stand_in(value, f"deployed-{name.lower()}") for name, value in variables.items()}
+
+
+def stand_in(value: Any, name: str) -> str:
+    """A Ref or Fn::GetAtt becomes a name or ARN at deploy time, so any non-empty string stands in for it;
+    an Fn::Join (the API's stage URL) keeps its literal parts around such stand-ins."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and "Fn::Join" in value:
+        separator, parts = value["Fn::Join"]
+        return str(separator).join(stand_in(part, "deployed") for part in parts)
+    return name
 
 
 @pytest.fixture

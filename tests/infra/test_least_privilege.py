@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from policybound import tables
-from stacks.functions import FunctionSpec, declared_functions
+from stacks.data_stack import TABLE_ENCRYPTION_KEY
+from stacks.functions import FunctionSpec, TableStream, declared_functions
 from tests.infra.conftest import Synth, as_list, cdk_path, resources, statements
 
 POLICY_HOLDERS = {
@@ -98,7 +99,11 @@ def test_function_role_holds_only_the_dynamodb_and_kms_actions_of_its_spec(synth
     expected = {access.table.logical_id: set(access.actions) for access in spec.tables}
     stream_actions = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
     assert {t: a - stream_actions for t, a in granted.items() if a - stream_actions} == expected
-    assert keys == {access.key.logical_id: set(access.actions) for access in spec.keys}
+    expected_keys = {access.key.logical_id: set(access.actions) for access in spec.keys}
+    if isinstance(spec.trigger, TableStream):
+        # Reading a stream of a table encrypted with a customer managed key: Decrypt on the tables' key.
+        expected_keys.setdefault(TABLE_ENCRYPTION_KEY.logical_id, set()).add("kms:Decrypt")
+    assert keys == expected_keys
 
 
 def test_index_queries_name_the_index(synth: Synth) -> None:
