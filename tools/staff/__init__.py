@@ -1,0 +1,1 @@
+"""`python -m tools.staff`: staff accounts in a deployed staff user pool."""
