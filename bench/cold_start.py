@@ -1,21 +1,22 @@
-"""(b) Cold start: importing and initialising each entry point, against a bare boto3 handler.
+"""(b) Cold start: each function's import and init from the deployed assets (cdk.out's code and layer), in
+the runtime-like interpreter (`.venv-runtime/`: the runtime's boto3 and nothing else, bytecode never
+written), against a bare boto3 handler started the same way. Run `make synth` first (`make bench` does).
 
-Each sample is a fresh interpreter (as a Lambda cold start is), timed from inside so that the
-interpreter's own start-up is excluded; the figure that matters is the ratio measured in one run.
+Each sample is a fresh interpreter, as a Lambda cold start is, timed from inside (the interpreter's own
+start-up is excluded); the figure that matters is the ratio measured in one run.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import statistics
-import subprocess
-import sys
+import tempfile
 from pathlib import Path
 
 from local.environment import app_environment, aws_environment
+from tools.lambda_runtime import DeployedFunction, StartedFunction, deployed_functions, resolve_environment
 
 ROOT = Path(__file__).resolve().parent.parent
+CDK_OUT = ROOT / "cdk.out"
 REPEAT = 7
 
 BARE = """
@@ -25,45 +26,45 @@ def lambda_handler(event, context):
     return {"statusCode": 200, "body": "{}"}
 """
 
-PROBE = """
-import json, sys, time
-start = time.perf_counter()
-exec(compile(sys.argv[1], "<init>", "exec"), {})
-print(json.dumps(time.perf_counter() - start))
-"""
+
+def _environment(function: DeployedFunction) -> dict[str, str]:
+    references = app_environment({"DataKey": "bench-data-key", "BlindIndexKey": "bench-mac-key"})
+    # A syntactically valid pool id is all init needs.
+    references |= {"STAFF_USER_POOL_ID": "ap-northeast-2_BenchPool1"}
+    values = {variable: references.get(variable, "bench") for variable in function.environment}
+    # Never contacted: init must not call AWS.
+    return resolve_environment(function, values) | aws_environment("http://127.0.0.1:9")
 
 
-def entry_points() -> list[str]:
-    return sorted(
-        f"entrypoints.{path.stem}"
-        for path in (ROOT / "lambdas" / "entrypoints").glob("*.py")
-        if path.stem != "__init__"
-    )
-
-
-def _sample(code: str) -> float:
-    env = dict(os.environ, PYTHONPATH=f"{ROOT / 'lambdas'}{os.pathsep}{ROOT}")
-    env |= aws_environment("http://127.0.0.1:9")  # never contacted: init must not call AWS
-    env |= app_environment({"DataKey": "bench-data-key", "BlindIndexKey": "bench-mac-key"}, "https://api.example.com")
-    # Set by the stacks for the staff functions; a syntactically valid pool id is all init needs.
-    env["STAFF_USER_POOL_ID"] = "ap-northeast-2_BenchPool1"
-    result = subprocess.run([sys.executable, "-c", PROBE, code], env=env, cwd=ROOT, capture_output=True, text=True)
-    if result.returncode != 0:
-        raise SystemExit(f"init failed for {code!r}:\n{result.stderr[-2000:]}")
-    output = result.stdout
-    return float(json.loads(output.strip().splitlines()[-1]))
-
-
-def median_init(code: str) -> float:
-    return statistics.median(_sample(code) for _ in range(REPEAT))
+def median_init(function: DeployedFunction) -> float:
+    samples = []
+    for _ in range(REPEAT):
+        with StartedFunction(function, _environment(function)) as started:
+            if started.compiled_at_start:
+                raise SystemExit(f"{function.name} compiled {len(started.compiled_at_start)} modules at start")
+            samples.append(started.init_seconds)
+    return statistics.median(samples)
 
 
 def measure() -> list[dict[str, float | str]]:
-    bare = median_init(BARE)
+    if not CDK_OUT.is_dir():
+        raise SystemExit("cdk.out is missing: run `make synth` first")
+    functions = deployed_functions(CDK_OUT)
+    with tempfile.TemporaryDirectory() as directory:
+        Path(directory, "bare.py").write_text(BARE)
+        bare_function = DeployedFunction(
+            name="Bare",
+            handler="bare.lambda_handler",
+            runtime="python3.13",
+            memory_mb=1024,
+            code=Path(directory),
+            layers=(),
+        )
+        bare = median_init(bare_function)
     rows: list[dict[str, float | str]] = [{"entry_point": "bare boto3 handler", "seconds": bare, "ratio": 1.0}]
-    for module in entry_points():
-        seconds = median_init(f"import {module}")
-        rows.append({"entry_point": module, "seconds": seconds, "ratio": seconds / bare})
+    for name, function in sorted(functions.items()):
+        seconds = median_init(function)
+        rows.append({"entry_point": f"{name} ({function.handler})", "seconds": seconds, "ratio": seconds / bare})
     return rows
 
 

@@ -33,7 +33,7 @@ def per_million_submissions(kms_calls: float, mails: float) -> dict[str, float]:
         * FUNCTION_MEMORY_GB
         * BILLED_MS_PER_SUBMISSION
         / 1000
-        * p["lambda_arm64_gb_second"],
+        * p["lambda_x86_64_gb_second"],
         "DynamoDB writes": WRITE_UNITS_PER_SUBMISSION * p["dynamodb_write_request_unit_per_million"],
         "KMS requests": kms_calls * 100 * p["kms_request_per_10k"],
         "SES mail": mails * 1000 * p["ses_email_per_thousand"],

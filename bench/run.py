@@ -39,7 +39,8 @@ def main() -> int:
     )
     parts.append(
         section(
-            "(b) Cold start: import and init, against a bare boto3 handler (median of 7 fresh interpreters)",
+            "(b) Cold start from cdk.out's assets in the runtime-like interpreter (boto3 only), against a bare "
+            "boto3 handler (median of 7 fresh interpreters)",
             ["entry point", "ms", "ratio"],
             [
                 [str(r["entry_point"]), f"{float(r['seconds']) * 1000:.0f}", f"×{float(r['ratio']):.2f}"]
