@@ -14,8 +14,8 @@ import pytest
 from moto import mock_aws
 
 from policybound.adapters.cognito import PASSWORD_CHANGED_ATTRIBUTE
-from policybound.domain.sign_in import password_refusal
-from policybound.domain.staff import Role
+from policybound.domain.staff.actor import Role
+from policybound.domain.staff.sign_in import password_refusal
 from policybound.policy import AWS_REGION
 from tools.staff.__main__ import main
 

@@ -27,7 +27,7 @@ import boto3
 from botocore.exceptions import ClientError
 
 from policybound.adapters.cognito import PASSWORD_CHANGED_ATTRIBUTE
-from policybound.domain.staff import Role
+from policybound.domain.staff.actor import Role
 from policybound.policy import AWS_REGION
 
 API_STACK = "PolicyboundApi"
