@@ -36,7 +36,7 @@ _WHY_NO_DLQ = {
 
 
 class UnknownSettingError(ValueError):
-    """settings.ENV_VARS names a variable the stacks do not know how to fill."""
+    """policybound.settings names a variable the stacks do not know how to fill."""
 
 
 # Settings a function may go without (`policybound.settings.Settings` gives them a default).
@@ -60,13 +60,13 @@ def environment(
     }
     if staff_user_pool_id is not None:
         known["STAFF_USER_POOL_ID"] = staff_user_pool_id
-    missing = sorted(set(settings.ENV_VARS.values()) - known.keys() - OPTIONAL_ENV_VARS)
+    missing = sorted(set(settings.environment_names().values()) - known.keys() - OPTIONAL_ENV_VARS)
     if missing:
         raise UnknownSettingError(
             f"policybound.settings reads {missing}, which the stacks do not provide: "
             "add them to stacks/lambda_functions.py:environment()"
         )
-    return {var: known[var] for var in settings.ENV_VARS.values() if var in known}
+    return {var: known[var] for var in settings.environment_names().values() if var in known}
 
 
 class PolicyboundFunction(Construct):

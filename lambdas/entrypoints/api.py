@@ -15,7 +15,23 @@ from policybound.wiring import Wiring
 # child loggers of shared modules (`Logger(child=True)`) find this logger as their parent.
 logger = Logger()
 
-_wiring = Wiring(load_settings())
+# What the public routes read: forms, cookies, visits, rights, unsubscribe and guardian confirmation.
+SETTINGS = (
+    "records_table",
+    "keys_table",
+    "ledger_table",
+    "idempotency_table",
+    "cookie_consents_table",
+    "visits_table",
+    "rights_verifications_table",
+    "disclosures_table",
+    "data_key_id",
+    "blind_index_key_id",
+    "mail_sender",
+    "public_base_url",
+    "allowed_origins",
+)
+_wiring = Wiring(load_settings(*SETTINGS))
 app = create_app(_wiring.settings.allowed_origins)
 app.dependency_overrides.update(_wiring.providers())
 

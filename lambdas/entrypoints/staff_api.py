@@ -15,7 +15,24 @@ from policybound.wiring import Wiring
 # child loggers of shared modules (`Logger(child=True)`) find this logger as their parent.
 logger = Logger()
 
-_settings = load_settings()
+# What the staff routes read: records, holds, requests, disclosures, incidents, sessions and the pool.
+SETTINGS = (
+    "records_table",
+    "keys_table",
+    "ledger_table",
+    "disclosures_table",
+    "legal_holds_table",
+    "rights_requests_table",
+    "incidents_table",
+    "staff_sessions_table",
+    "data_key_id",
+    "blind_index_key_id",
+    "mail_sender",
+    "public_base_url",
+    "allowed_origins",
+    "staff_user_pool_id",
+)
+_settings = load_settings(*SETTINGS)
 if _settings.staff_user_pool_id is None:
     # Access-rights changes call the staff user pool; fail at start-up, not on the first grant.
     raise SettingsError("invalid Policybound settings: STAFF_USER_POOL_ID: the staff API needs the staff user pool")

@@ -18,7 +18,9 @@ from policybound.wiring import Wiring
 # child loggers of shared modules (`Logger(child=True)`) find this logger as their parent.
 logger = Logger()
 
-_wiring = Wiring(load_settings())
+# Sign-in failures only; Cognito passes the pool id in each event.
+SETTINGS = ("staff_sign_ins_table",)
+_wiring = Wiring(load_settings(*SETTINGS))
 
 
 # The event holds the user's attributes (e-mail), so it is never logged.

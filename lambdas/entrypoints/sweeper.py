@@ -64,7 +64,9 @@ def sweep(
     return summary
 
 
-_wiring = Wiring(load_settings())
+# Destruction only: the record, its key and the ledger entry.
+SETTINGS = ("records_table", "keys_table", "ledger_table")
+_wiring = Wiring(load_settings(*SETTINGS))
 
 
 @metrics.log_metrics

@@ -61,7 +61,9 @@ def process(event: dict[str, Any], context: LambdaContext, destroyer: Destroyer)
     return process_partial_response(event=event, record_handler=handle, processor=processor, context=context)
 
 
-_wiring = Wiring(load_settings())
+# Destruction only: the record, its key and the ledger entry.
+SETTINGS = ("records_table", "keys_table", "ledger_table")
+_wiring = Wiring(load_settings(*SETTINGS))
 
 
 @metrics.log_metrics

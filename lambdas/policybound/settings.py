@@ -1,15 +1,20 @@
 """Runtime settings, read from the environment and validated once per process.
 
+Each field names its environment variable (`validation_alias`): that is the one declaration of it,
+read by the stacks, local mode and the tests through `environment_names()`. An entry point validates
+only the settings it needs (`load_settings(*fields)`): a function is not refused start-up over a
+setting it never reads, and a setting it needs that is missing or bad stops it at once, named.
 Only entry points call `load_settings()`; the domain receives the values it needs as arguments.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
-from functools import lru_cache
+from collections.abc import Collection, Mapping
+from functools import cache
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, TypeAdapter, ValidationError
 
 from policybound import tables
 
@@ -18,76 +23,94 @@ class SettingsError(RuntimeError):
     """The environment does not describe a usable deployment; raised at start-up, never per request."""
 
 
+def _split_origins(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(origin.strip() for origin in value.split(",") if origin.strip())
+    return value
+
+
+def _table(spec: tables.TableSpec) -> Any:
+    return Field(validation_alias=spec.env_var, min_length=3)
+
+
+def _key(spec: tables.KmsKeySpec) -> Any:
+    return Field(validation_alias=spec.env_var, min_length=1)
+
+
 class Settings(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    records_table: str = Field(min_length=3)
-    keys_table: str = Field(min_length=3)
-    ledger_table: str = Field(min_length=3)
-    idempotency_table: str = Field(min_length=3)
-    cookie_consents_table: str = Field(min_length=3)
-    visits_table: str = Field(min_length=3)
-    rights_verifications_table: str = Field(min_length=3)
-    rights_requests_table: str = Field(min_length=3)
-    disclosures_table: str = Field(min_length=3)
-    legal_holds_table: str = Field(min_length=3)
-    staff_sessions_table: str = Field(min_length=3)
-    staff_sign_ins_table: str = Field(min_length=3)
-    incidents_table: str = Field(min_length=3)
-    data_key_id: str = Field(min_length=1)
-    blind_index_key_id: str = Field(min_length=1)
-    mail_sender: str = Field(min_length=3, pattern=r"^[^@\s]+@[^@\s]+$")
+    records_table: str = _table(tables.RECORDS)
+    keys_table: str = _table(tables.KEYS)
+    ledger_table: str = _table(tables.LEDGER)
+    idempotency_table: str = _table(tables.IDEMPOTENCY)
+    cookie_consents_table: str = _table(tables.COOKIE_CONSENTS)
+    visits_table: str = _table(tables.VISITS)
+    rights_verifications_table: str = _table(tables.RIGHTS_VERIFICATIONS)
+    rights_requests_table: str = _table(tables.RIGHTS_REQUESTS)
+    disclosures_table: str = _table(tables.DISCLOSURES)
+    legal_holds_table: str = _table(tables.LEGAL_HOLDS)
+    staff_sessions_table: str = _table(tables.STAFF_SESSIONS)
+    staff_sign_ins_table: str = _table(tables.STAFF_SIGN_INS)
+    incidents_table: str = _table(tables.INCIDENTS)
+    data_key_id: str = _key(tables.DATA_KEY)
+    blind_index_key_id: str = _key(tables.BLIND_INDEX_KEY)
+    mail_sender: str = Field(validation_alias="MAIL_SENDER", min_length=3, pattern=r"^[^@\s]+@[^@\s]+$")
     # Where links in emails point (the API's public base URL, e.g. https://api.example.com).
-    public_base_url: HttpUrl
+    public_base_url: HttpUrl = Field(validation_alias="PUBLIC_BASE_URL")
     # Origins allowed to call the public API from a browser; empty means no cross-origin access.
-    allowed_origins: tuple[str, ...] = ()
+    allowed_origins: Annotated[tuple[str, ...], BeforeValidator(_split_origins)] = Field(
+        default=(), validation_alias="ALLOWED_ORIGINS"
+    )
     # The staff user pool (Cognito); only the staff API needs it, and checks at start-up that it has it.
-    staff_user_pool_id: str | None = Field(default=None, min_length=1)
-
-    @field_validator("allowed_origins", mode="before")
-    @classmethod
-    def _split_origins(cls, value: object) -> object:
-        if isinstance(value, str):
-            return tuple(origin.strip() for origin in value.split(",") if origin.strip())
-        return value
+    staff_user_pool_id: str | None = Field(default=None, validation_alias="STAFF_USER_POOL_ID", min_length=1)
 
     @property
     def base_url(self) -> str:
         return str(self.public_base_url).rstrip("/")
 
 
-ENV_VARS: dict[str, str] = {
-    "records_table": tables.RECORDS.env_var,
-    "keys_table": tables.KEYS.env_var,
-    "ledger_table": tables.LEDGER.env_var,
-    "idempotency_table": tables.IDEMPOTENCY.env_var,
-    "cookie_consents_table": tables.COOKIE_CONSENTS.env_var,
-    "visits_table": tables.VISITS.env_var,
-    "rights_verifications_table": tables.RIGHTS_VERIFICATIONS.env_var,
-    "rights_requests_table": tables.RIGHTS_REQUESTS.env_var,
-    "disclosures_table": tables.DISCLOSURES.env_var,
-    "legal_holds_table": tables.LEGAL_HOLDS.env_var,
-    "staff_sessions_table": tables.STAFF_SESSIONS.env_var,
-    "staff_sign_ins_table": tables.STAFF_SIGN_INS.env_var,
-    "incidents_table": tables.INCIDENTS.env_var,
-    "data_key_id": tables.DATA_KEY.env_var,
-    "blind_index_key_id": tables.BLIND_INDEX_KEY.env_var,
-    "mail_sender": "MAIL_SENDER",
-    "public_base_url": "PUBLIC_BASE_URL",
-    "allowed_origins": "ALLOWED_ORIGINS",
-    "staff_user_pool_id": "STAFF_USER_POOL_ID",
-}
+def environment_name(field: str) -> str:
+    alias = Settings.model_fields[field].validation_alias
+    assert isinstance(alias, str), field
+    return alias
 
 
-def settings_from(environ: Mapping[str, str]) -> Settings:
-    values = {field: environ[var] for field, var in ENV_VARS.items() if var in environ}
-    try:
-        return Settings.model_validate(values)
-    except ValidationError as error:
-        problems = "; ".join(f"{ENV_VARS[str(e['loc'][0])] if e['loc'] else '?'}: {e['msg']}" for e in error.errors())
-        raise SettingsError(f"invalid Policybound settings: {problems}") from error
+def environment_names() -> dict[str, str]:
+    """Each setting's environment variable, by field name (from the fields' own aliases)."""
+    return {field: environment_name(field) for field in Settings.model_fields}
 
 
-@lru_cache(maxsize=1)
-def load_settings() -> Settings:
-    return settings_from(os.environ)
+@cache
+def _validator(field: str) -> TypeAdapter[Any]:
+    info = Settings.model_fields[field]
+    # The field's own type and constraints (min_length, pattern, the origins' splitting), without its alias.
+    kind: Any = Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    return TypeAdapter(kind)
+
+
+def settings_from(environ: Mapping[str, str], needs: Collection[str] | None = None) -> Settings:
+    """The settings named in `needs` (field names; all of them when None), validated; the rest left unset."""
+    fields = list(Settings.model_fields) if needs is None else list(needs)
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for field in fields:
+        info, name = Settings.model_fields[field], environment_name(field)
+        if name not in environ:
+            if info.is_required():
+                problems.append(f"{name}: Field required")
+            continue
+        try:
+            values[field] = _validator(field).validate_python(environ[name])
+        except ValidationError as error:
+            problems.extend(f"{name}: {e['msg']}" for e in error.errors())
+    if problems:
+        raise SettingsError(f"invalid Policybound settings: {'; '.join(problems)}")
+    # Validated above, field by field; a field this function did not ask for stays unset, so reading it
+    # fails loudly instead of handing on a default.
+    return Settings.model_construct(_fields_set=set(values), **values)
+
+
+@cache
+def load_settings(*needs: str) -> Settings:
+    return settings_from(os.environ, needs or None)

@@ -131,7 +131,7 @@ def test_functions_run_the_tested_python_with_only_our_own_layer(synth: Synth, a
 def test_functions_get_every_setting_the_code_reads(api: dict[str, Any]) -> None:
     for function in resources(api, "AWS::Lambda::Function").values():
         variables = function["Properties"]["Environment"]["Variables"]
-        required = set(settings.ENV_VARS.values()) - OPTIONAL_ENV_VARS
+        required = set(settings.environment_names().values()) - OPTIONAL_ENV_VARS
         assert required <= variables.keys(), cdk_path(function)
         # Only the pool's own trigger goes without the pool id (a cycle otherwise; its events carry it).
         assert ("STAFF_USER_POOL_ID" in variables) == ("/StaffSignIn/" not in cdk_path(function)), cdk_path(function)

@@ -316,4 +316,4 @@ def test_no_function_is_granted_scan() -> None:
     for function in FUNCTIONS:
         for access in function.tables:
             assert "dynamodb:Scan" not in access.actions, function.name
-    assert settings_module.ENV_VARS
+    assert settings_module.environment_names()

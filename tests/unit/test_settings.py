@@ -1,6 +1,6 @@
 import pytest
 
-from policybound.settings import ENV_VARS, SettingsError, settings_from
+from policybound.settings import SettingsError, environment_names, settings_from
 
 VALID = {
     "RECORDS_TABLE": "records",
@@ -32,7 +32,7 @@ def test_settings_are_read_and_normalised() -> None:
 
 
 def test_every_setting_has_an_environment_variable() -> None:
-    assert set(VALID) == set(ENV_VARS.values())
+    assert set(VALID) == set(environment_names().values())
 
 
 @pytest.mark.parametrize(
@@ -47,3 +47,14 @@ def test_bad_settings_fail_at_start_up_naming_the_variable(change: dict[str, str
     env = {k: v for k, v in (VALID | change).items() if v is not None}
     with pytest.raises(SettingsError, match=named):
         settings_from(env)
+
+
+def test_a_function_validates_only_the_settings_it_needs() -> None:
+    env = {k: v for k, v in VALID.items() if k != "KEYS_TABLE"} | {"PUBLIC_BASE_URL": "not a url"}
+    settings = settings_from(env, needs=("records_table", "ledger_table"))
+    assert (settings.records_table, settings.ledger_table) == ("records", "ledger")
+    # A setting it did not ask for is not handed on, so reading one fails loudly rather than silently.
+    with pytest.raises(AttributeError):
+        _ = settings.keys_table
+    with pytest.raises(SettingsError, match="KEYS_TABLE"):
+        settings_from(env, needs=("records_table", "keys_table"))
