@@ -38,7 +38,8 @@ export function checkItem(language, item, raw, required) {
   if (!value) return required ? t(language, "check.required", { label }) : null;
   const controls = item.kind === "long_text" ? value.replace(/[\n\t]/g, "") : value;
   if (CONTROL.test(controls)) return t(language, "check.control", { label });
-  if ([...value].length > item.max_length) return t(language, "check.too_long", { label, max: item.max_length });
+  // Counted as the API counts it: code points of the value as sent (the page sends it trimmed).
+  if ([...raw.trim()].length > item.max_length) return t(language, "check.too_long", { label, max: item.max_length });
   if (item.kind === "email" && !EMAIL.test(value)) return t(language, "check.email", { label });
   if (item.kind === "phone") {
     const digits = value.replace(/\D/g, "");

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -35,10 +35,26 @@ def _known_categories() -> str:
     return ", ".join(repr(name) for name in CONSENTABLE_COOKIE_CATEGORIES)
 
 
+def _categories_agree_with_choice(schema: dict[str, Any]) -> None:
+    # What `_agree_with_choice` enforces, for clients and fuzzers: 'none' lists nothing, 'all' lists
+    # nothing or every category.
+    every = [{"contains": {"const": name}} for name in CONSENTABLE_COOKIE_CATEGORIES]
+    schema["allOf"] = [
+        {
+            "if": {"properties": {"choice": {"const": CookieChoice.NONE.value}}},
+            "then": {"properties": {"categories": {"maxItems": 0}}},
+        },
+        {
+            "if": {"properties": {"choice": {"const": CookieChoice.ALL.value}}},
+            "then": {"properties": {"categories": {"anyOf": [{"maxItems": 0}, {"allOf": every}]}}},
+        },
+    ]
+
+
 class CookieConsentRequest(BaseModel):
     """What the banner sends. Categories are normalised to the policy's order without repeats."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_categories_agree_with_choice)
 
     choice: CookieChoice = Field(description="all: every category; selected: the listed ones; none: none")
     categories: tuple[str, ...] = Field(
@@ -47,8 +63,15 @@ class CookieConsentRequest(BaseModel):
         max_length=len(COOKIE_CATEGORIES) * 2,
         description="The categories allowed; for 'all' every consentable category (or omit), for 'none' none",
         examples=[list(CONSENTABLE_COOKIE_CATEGORIES)],
+        # A closed set; the validator below refuses others with a message naming the right ones.
+        json_schema_extra={"items": {"type": "string", "enum": list(CONSENTABLE_COOKIE_CATEGORIES)}},
     )
-    policy_version: str = Field(min_length=1, max_length=32, examples=[POLICY_VERSION])
+    policy_version: str = Field(
+        min_length=1,
+        max_length=32,
+        examples=[POLICY_VERSION],
+        description="The version the banner showed (GET /v1/policy's `version`); any other is refused (409)",
+    )
 
     @field_validator("categories")
     @classmethod

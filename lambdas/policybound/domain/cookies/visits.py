@@ -31,12 +31,17 @@ class VisitRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     page: str = Field(
-        min_length=1, max_length=MAX_PAGE_LENGTH, description="Path of the page visited", examples=["/contact-us.html"]
+        min_length=1,
+        max_length=MAX_PAGE_LENGTH,
+        description="Path of the page visited, without query string or fragment",
+        examples=["/contact-us.html"],
+        json_schema_extra={"pattern": _PATH.pattern},
     )
     consent_id: str | None = Field(
         default=None,
         max_length=36,
         description="The consent_id of the visitor's cookie consent; without one that allows analytics nothing is kept",
+        json_schema_extra={"pattern": _CONSENT_ID.pattern},
     )
 
     @field_validator("page")

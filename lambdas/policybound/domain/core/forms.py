@@ -13,23 +13,60 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model
 
 from policybound.domain.core.errors import FieldProblem, ValidationFailed, problem_text
-from policybound.domain.core.normalize import normalize_item
-from policybound.policy import FORMS, ITEMS, POLICY_VERSION, FormId, FormPolicy
+from policybound.domain.core.normalize import (
+    IDENTIFIER_PATTERN,
+    LONG_TEXT_PATTERN,
+    PHONE_PATTERN,
+    TEXT_PATTERN,
+    normalize_item,
+)
+from policybound.policy import FORMS, ITEMS, POLICY_VERSION, FormId, FormPolicy, Item, ItemKind
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
 
 
-def _item_type(name: str) -> Any:
+def item_schema(item: Item) -> dict[str, Any]:
+    """What validation enforces on an item's value as sent, in JSON Schema words: the policy's maximum
+    length (code points, as `maxLength` counts them) and the pattern or format of its kind."""
+    schema: dict[str, Any] = {"maxLength": item.max_length}
+    if item.kind == "email":
+        schema["format"] = "email"
+    else:
+        schema["pattern"] = _PATTERNS[item.kind]
+    return schema
+
+
+_PATTERNS: dict[ItemKind, str] = {
+    "text": TEXT_PATTERN,
+    "long_text": LONG_TEXT_PATTERN,
+    "phone": PHONE_PATTERN,
+    "identifier": IDENTIFIER_PATTERN,
+}
+_RULES: dict[ItemKind, str] = {
+    "text": "Trimmed and NFC-normalised; no control characters.",
+    "long_text": "Trimmed and NFC-normalised; newlines and tabs allowed, no other control characters.",
+    "email": "An address email-validator accepts (no DNS check); stored as it normalises it.",
+    "phone": "A number phonenumbers judges valid (Korean unless it starts with +country); stored in E.164.",
+    "identifier": "Letters, digits, '.', '_' and '-', starting with a letter or digit.",
+}
+
+
+def item_type(name: str) -> Any:
+    """The type of one item's value: the JSON Schema of what is accepted, then its normaliser."""
     item = ITEMS[name]
 
     def normalise(value: str) -> str:
         return normalize_item(name, value)
 
-    # The raw cap guards the normaliser against huge strings; the item's own limit is checked after
-    # normalisation (NFC can change length) by normalize_item.
+    # The normaliser enforces the schema's limits itself (with messages a person can act on), measuring
+    # the value as sent first, so a huge string is refused before any work is done on it.
     return Annotated[
         str,
-        Field(description=item.label.en, max_length=item.max_length * 4, examples=_EXAMPLES.get(name)),
+        Field(
+            description=f"{item.label.en}. At most {item.max_length} characters. {_RULES[item.kind]}",
+            examples=_EXAMPLES.get(name),
+            json_schema_extra=item_schema(item),
+        ),
         AfterValidator(normalise),
     ]
 
@@ -49,13 +86,33 @@ _EXAMPLES: dict[str, list[str]] = {
 }
 
 
+def _must_be_given(schema: dict[str, Any]) -> None:
+    # What the API accepts is `true` and nothing else; anything else (false, null, absent) is refused
+    # with its own answer (422 required_consent_withheld), so the schema says `const: true`.
+    schema.clear()
+    schema.update(
+        type="boolean",
+        const=True,
+        description="Consent to the required items; must be true (nothing is stored otherwise)",
+    )
+
+
+def _consent_is_required(schema: dict[str, Any]) -> None:
+    schema["required"] = ["required", *schema.get("required", [])]
+
+
 class Consent(BaseModel):
-    model_config = _STRICT
+    model_config = _STRICT | ConfigDict(json_schema_extra=_consent_is_required)
 
     # Not `Literal[True]`: a withheld consent is a distinct, named refusal, not a malformed request.
-    required: StrictBool | None = Field(default=None, description="Consent to the required items; must be true")
+    required: StrictBool | None = Field(default=None, json_schema_extra=_must_be_given)
     optional: StrictBool = Field(default=False, description="Consent to the optional items")
-    policy_version: str = Field(min_length=1, max_length=32, examples=[POLICY_VERSION])
+    policy_version: str = Field(
+        min_length=1,
+        max_length=32,
+        examples=[POLICY_VERSION],
+        description="The version of the policy the page showed, GET /v1/policy's `version`; any other is refused (409)",
+    )
     # §6, PIPA art. 22-2: a child under 14 names a legal representative, who must confirm.
     under_14: StrictBool = Field(
         default=False,
@@ -78,9 +135,9 @@ class LegalRepresentative(BaseModel):
 
     model_config = _STRICT
 
-    name: _item_type("name")  # type: ignore[valid-type]
-    email: _item_type("email")  # type: ignore[valid-type]
-    contact: _item_type("contact") | None = None  # type: ignore[valid-type]
+    name: item_type("name")  # type: ignore[valid-type]
+    email: item_type("email")  # type: ignore[valid-type]
+    contact: item_type("contact") | None = None  # type: ignore[valid-type]
 
 
 def _class_name(form: FormId) -> str:
@@ -90,16 +147,43 @@ def _class_name(form: FormId) -> str:
 @cache
 def fields_model(form: FormId) -> type[BaseModel]:
     policy = FORMS[form]
-    definitions: dict[str, Any] = {name: (_item_type(name), ...) for name in policy.required_items}
-    definitions |= {name: (_item_type(name) | None, None) for name in policy.optional_items}
+    definitions: dict[str, Any] = {name: (item_type(name), ...) for name in policy.required_items}
+    definitions |= {name: (item_type(name) | None, None) for name in policy.optional_items}
     return create_model(f"{_class_name(form)}Fields", __config__=_STRICT, **definitions)
+
+
+def example_submission(form: FormId) -> dict[str, Any]:
+    """A submission of the form that validation accepts, for the OpenAPI document and its readers."""
+    policy = FORMS[form]
+    consent: dict[str, Any] = {
+        "required": True,
+        "optional": bool(policy.optional_items),
+        "policy_version": POLICY_VERSION,
+    }
+    if policy.marketing_consent:
+        consent["marketing"] = False
+    return {"fields": {name: _EXAMPLES[name][0] for name in policy.items}, "consent": consent}
+
+
+def _requires_a_representative_only_under_14(schema: dict[str, Any]) -> None:
+    # A child under 14 names a legal representative; nobody else may.
+    schema["if"] = {
+        "properties": {"consent": {"properties": {"under_14": {"const": True}}, "required": ["under_14"]}},
+        "required": ["consent"],
+    }
+    schema["then"] = {"required": ["legal_representative"], "properties": {"legal_representative": {"type": "object"}}}
+    schema["else"] = {"properties": {"legal_representative": {"type": "null"}}}
 
 
 @cache
 def submission_model(form: FormId) -> type[BaseModel]:
+    def extra(schema: dict[str, Any]) -> None:
+        _requires_a_representative_only_under_14(schema)
+        schema["examples"] = [example_submission(form)]
+
     return create_model(
         f"{_class_name(form)}Submission",
-        __config__=_STRICT,
+        __config__=_STRICT | ConfigDict(json_schema_extra=extra),
         fields=(fields_model(form), ...),
         consent=(MarketingConsent if FORMS[form].marketing_consent else Consent, ...),
         legal_representative=(LegalRepresentative | None, None),

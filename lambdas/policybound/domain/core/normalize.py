@@ -16,8 +16,19 @@ from policybound.policy import ITEMS, Item
 
 # Control characters (Unicode category C*) other than newline and tab in long text are refused:
 # they hide content from the people who read submissions and break logs and CSV exports.
-_ALLOWED_CONTROLS_LONG_TEXT = {"\n", "\t"}
-_IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_ALLOWED_CONTROLS_LONG_TEXT = {"\n", "\t", "\r"}
+_IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+# 8 to 15 digits (E.164's range) with the separators people write; phonenumbers then judges the number.
+_PHONE = re.compile(r"\+?\(?(?:[0-9][ ().-]*){8,15}")
+
+# The same rules as JSON Schema patterns (ECMA-262), for the OpenAPI document: a generated client or a
+# fuzzer can check a value before sending it. They describe the value as sent; the functions below
+# enforce exactly that (`\p{C}` is Unicode's "other" category, as unicodedata names it) and then
+# normalise. What no pattern can say (a phone number that does not exist) is left to the functions.
+TEXT_PATTERN = r"^[^\p{C}]*[^\p{C}\s][^\p{C}]*$"
+LONG_TEXT_PATTERN = r"^[\t\n\r\P{C}]*[^\p{C}\s][\t\n\r\P{C}]*$"
+IDENTIFIER_PATTERN = f"^{_IDENTIFIER.pattern}$"
+PHONE_PATTERN = f"^{_PHONE.pattern}$"
 
 
 def _has_forbidden_control(value: str, allowed: set[str]) -> bool:
@@ -25,12 +36,16 @@ def _has_forbidden_control(value: str, allowed: set[str]) -> bool:
 
 
 def normalize_text(value: str, item: Item) -> str:
-    value = unicodedata.normalize("NFC", value).strip()
-    if item.kind == "long_text":
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
+    # The limit applies to the value as sent, as a JSON Schema `maxLength` counts it (code points), and
+    # again once normalised (NFC can lengthen a value); measured first, so huge values cost nothing.
+    if len(value) > item.max_length:
+        raise ValueError(f"must be at most {item.max_length} characters")
     allowed = _ALLOWED_CONTROLS_LONG_TEXT if item.kind == "long_text" else set()
     if _has_forbidden_control(value, allowed):
         raise ValueError("must not contain control characters")
+    value = unicodedata.normalize("NFC", value).strip()
+    if item.kind == "long_text":
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     if not value:
         raise ValueError("must not be empty")
     if len(value) > item.max_length:
@@ -48,7 +63,9 @@ def normalize_email(value: str) -> str:
 
 
 def normalize_phone(value: str) -> str:
-    value = normalize_text(value, ITEMS["contact"])
+    sent, value = value, normalize_text(value, ITEMS["contact"])
+    if not _PHONE.fullmatch(sent):
+        raise ValueError("is not a phone number; use digits, e.g. 010-1234-5678 or +82 10-1234-5678")
     try:
         number = phonenumbers.parse(value, "KR")
     except phonenumbers.NumberParseException:
@@ -59,8 +76,8 @@ def normalize_phone(value: str) -> str:
 
 
 def normalize_identifier(value: str, item: Item) -> str:
-    value = normalize_text(value, item)
-    if not _IDENTIFIER.match(value):
+    sent, value = value, normalize_text(value, item)
+    if not _IDENTIFIER.fullmatch(sent):
         raise ValueError("may contain only letters, digits, '.', '_' and '-'")
     return value
 

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, Secur
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policybound.api.dependencies import guardian_confirmations, rights_service
 from policybound.api.http import json_body_guard
@@ -21,7 +21,7 @@ from policybound.api.rights_schemas import (
     SubjectRecordsOut,
 )
 from policybound.api.schemas import error_responses, rfc3339
-from policybound.domain.core.normalize import normalize_email
+from policybound.domain.core.forms import item_type
 from policybound.domain.rights.guardians import GuardianConfirmations
 from policybound.domain.rights.service import CODE_VALID_FOR, SESSION_VALID_FOR, RightsKind, RightsService
 from policybound.domain.rights.verification import CODE_DIGITS, MAX_CODES_PER_WINDOW, MAX_WRONG_TRIES, StoredSession
@@ -38,9 +38,8 @@ SECURITY_SCHEMES: dict[str, SecurityScheme] = {
 _SESSION: list[dict[str, list[str]]] = [{"rightsSession": []}]
 
 _CODE_PATTERN = rf"^[0-9]{{{CODE_DIGITS}}}$"
-Email = Annotated[
-    str, Field(min_length=3, max_length=1000, examples=["minji@example.co.kr"]), AfterValidator(normalize_email)
-]
+# The address as a form takes it: the same schema, limit and normalisation.
+Email = item_type("email")
 Code = Annotated[str, Field(pattern=_CODE_PATTERN, examples=["123456"], description=f"The {CODE_DIGITS}-digit code")]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
@@ -49,14 +48,14 @@ _STRICT = ConfigDict(extra="forbid", frozen=True)
 class CodeRequestIn(BaseModel):
     model_config = _STRICT
 
-    email: Email
+    email: Email  # type: ignore[valid-type]
     kind: RightsKind = Field(description="What the person wants to do once verified")
 
 
 class SessionIn(BaseModel):
     model_config = _STRICT
 
-    email: Email
+    email: Email  # type: ignore[valid-type]
     code: Code
 
 
