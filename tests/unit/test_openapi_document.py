@@ -82,3 +82,16 @@ def test_the_form_and_policy_operations_keep_their_names(document: dict[str, Any
     assert ids["POST /v1/forms/resources-download"] == "submitResourcesDownload"
     assert ids["POST /v1/forms/blog-subscription"] == "submitBlogSubscription"
     assert ids["POST /v1/cookie-consents"] == "recordCookieConsent"
+
+
+def test_every_error_answer_is_documented_in_the_one_error_shape(document: dict[str, Any]) -> None:
+    # A generated client parses each status with the schema the document gives it.
+    wrong = {
+        f"{route} {status}": content.get("application/json", {}).get("schema")
+        for route, operation in operations(document)
+        for status, response in operation.get("responses", {}).items()
+        if int(status) >= 400 and (content := response.get("content", {}))
+        if content.get("application/json", {}).get("schema") != {"$ref": "#/components/schemas/ErrorOut"}
+    }
+    assert wrong == {}
+    assert "HTTPValidationError" not in json.dumps(document)

@@ -7,7 +7,9 @@ one of these tags (tests/unit/test_openapi_document.py walks the merged document
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
+from typing import Any
 
 from aws_lambda_powertools.event_handler.openapi.models import Tag as OpenAPITag
 
@@ -60,3 +62,33 @@ def openapi_tags(tags: tuple[Tag, ...] = tuple(Tag)) -> list[OpenAPITag | str]:
 
 STAFF_TAGS: tuple[Tag, ...] = tuple(tag for tag in Tag if tag.value.startswith("Staff "))
 PUBLIC_TAGS: tuple[Tag, ...] = tuple(tag for tag in Tag if tag not in STAFF_TAGS)
+
+
+_ERROR_SCHEMA = "#/components/schemas/ErrorOut"
+_FRAMEWORK_ERROR = "#/components/schemas/HTTPValidationError"
+
+
+def in_one_error_shape(document: str) -> str:
+    """The document with Powertools' default 422 answer (FastAPI's `HTTPValidationError`, which this API
+    never sends) replaced by the one error shape, or left out where an operation takes no input."""
+    parsed: dict[str, Any] = json.loads(document)
+    for path_item in parsed.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            responses = operation.get("responses", {})
+            if _FRAMEWORK_ERROR not in json.dumps(responses.get("422", {})):
+                continue
+            if operation.get("parameters") or operation.get("requestBody"):
+                responses["422"] = {
+                    "description": "validation_failed",
+                    "content": {"application/json": {"schema": {"$ref": _ERROR_SCHEMA}}},
+                }
+            else:
+                del responses["422"]
+    # Drop the framework's schemas nothing refers to any more (ValidationError may still serve others).
+    schemas = parsed.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        if name in schemas and f"#/components/schemas/{name}" not in json.dumps(parsed):
+            del schemas[name]
+    return json.dumps(parsed)

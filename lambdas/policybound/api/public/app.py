@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 
 from policybound.api.errors import register_error_handlers
-from policybound.api.openapi import PUBLIC_TAGS, openapi_tags
+from policybound.api.openapi import PUBLIC_TAGS, in_one_error_shape, openapi_tags
 from policybound.api.origins import OriginPolicy
 from policybound.api.public.routes import cookies, forms, policy, rights, unsubscribe
 from policybound.policy import POLICY_VERSION
@@ -43,7 +43,7 @@ def create_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
 
 
 def openapi_json(app: APIGatewayRestResolver) -> str:
-    return app.get_openapi_json_schema(
+    document = app.get_openapi_json_schema(
         title=API_TITLE,
         version=API_VERSION,
         description=(
@@ -54,3 +54,4 @@ def openapi_json(app: APIGatewayRestResolver) -> str:
         tags=openapi_tags(PUBLIC_TAGS),
         security_schemes=rights.SECURITY_SCHEMES,
     )
+    return in_one_error_shape(document)

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from policybound.api.errors import register_error_handlers
-from policybound.api.openapi import STAFF_TAGS, openapi_tags
+from policybound.api.openapi import STAFF_TAGS, in_one_error_shape, openapi_tags
 from policybound.api.public.app import API_VERSION, cors_config
 from policybound.api.staff.permissions import admit, staff_access_middleware
 from policybound.api.staff.routes import (
@@ -54,7 +54,7 @@ def staff_openapi_json(app: APIGatewayRestResolver) -> str:
             bearerFormat="JWT", description="An id token of the staff user pool (Cognito), with its groups."
         )
     }
-    return app.get_openapi_json_schema(
+    document = app.get_openapi_json_schema(
         title=STAFF_API_TITLE,
         version=API_VERSION,
         tags=openapi_tags(STAFF_TAGS),
@@ -66,3 +66,4 @@ def staff_openapi_json(app: APIGatewayRestResolver) -> str:
             "personal information writes an access record."
         ),
     )
+    return in_one_error_shape(document)
