@@ -120,6 +120,7 @@ def _asset(outdir: Path, resource: Mapping[str, Any], logical_id: str) -> Path:
 
 
 def deployed_functions(outdir: Path, stack: str = API_STACK) -> dict[str, DeployedFunction]:
+    outdir = outdir.resolve()  # the functions start in their own directory
     template = json.loads((outdir / f"{stack}.template.json").read_text())
     resources: dict[str, Any] = template["Resources"]
     functions: dict[str, DeployedFunction] = {}
