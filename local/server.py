@@ -18,7 +18,7 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-from local import environment, outbox, sweep
+from local import consents, environment, outbox, sweep
 from local.gateway import Gateway, Handler, Instances
 from local.provision import provision
 from local.staff import StaffAccess
@@ -96,6 +96,7 @@ def build_gateway(staff: StaffAccess) -> Gateway:
         local_routes={
             ("GET", "/_local/outbox"): outbox_route,
             ("POST", "/_local/sweep"): sweep.sweep_route,
+            ("POST", "/_local/seal-consents"): consents.seal_route,
             ("POST", "/_local/staff-token"): staff.token_route,
             ("POST", "/_local/staff-sign-in"): staff.sign_in_route,
         },
@@ -133,7 +134,12 @@ def local_mode(
         os.environ.update(environment.app_environment(key_ids, f"http://{api_host}:{server.port}"))
         os.environ["STAFF_USER_POOL_ID"] = staff.pool.pool_id
         gateway = build_gateway(staff)
-        yield LocalMode(gateway=gateway, api_server=server, moto=moto, moto_url=moto_url)
+        schedule = consents.Schedule()
+        schedule.start()
+        try:
+            yield LocalMode(gateway=gateway, api_server=server, moto=moto, moto_url=moto_url)
+        finally:
+            schedule.stop()
     finally:
         moto.stop()
 
@@ -151,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
             f"  Sent mail             {mode.api_url}/_local/outbox\n"
             f"  Sweep as of a time    POST {mode.api_url}/_local/sweep "
             '{"as_of": "2031-12-01T00:00:00+09:00"}  (or `make sweep AS_OF=...`)\n'
+            f"  Seal consents now     POST {mode.api_url}/_local/seal-consents  (also every few seconds)\n"
             f"  Staff tokens          POST {mode.api_url}/_local/staff-token "
             '{"username": "manager" | "staff" | "auditor"}\n'
             f"  Local AWS (moto)      {mode.moto_url}  region ap-northeast-2, any credentials\n"

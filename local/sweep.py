@@ -35,10 +35,13 @@ def parse_as_of(text: str) -> datetime:
 
 def sweep_as_of(as_of: datetime, on_record: Callable[[SweepOutcome], None] = lambda _: None) -> dict[str, Any]:
     from entrypoints import sweeper  # reads its settings at import, as in Lambda
+    from local.consents import seal_now
     from policybound.domain.core.clock import FixedClock
     from policybound.settings import load_settings
     from policybound.wiring import Wiring
 
+    # Seal what is waiting first, as the 15-minute schedule would have before an hourly sweep.
+    seal_now()
     wiring = Wiring(load_settings(), clock=FixedClock(as_of))
     try:
         return sweeper.sweep(wiring, {}, lambda: _NO_DEADLINE_MS, on_record)

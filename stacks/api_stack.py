@@ -27,8 +27,8 @@ from stacks.dependency_layer import application_code, dependency_layer
 from stacks.deployment import Deployment
 from stacks.functions import (
     FunctionSpec,
-    HourlySchedule,
     PublicRoutes,
+    Schedule,
     StaffRoutes,
     StaffSignInTriggers,
     TableStream,
@@ -291,12 +291,12 @@ class ApiStack(Stack):
     def _schedules_and_streams(self, data: DataStack) -> None:
         for function in self.functions.values():
             trigger = function.spec.trigger
-            if isinstance(trigger, HourlySchedule):
+            if isinstance(trigger, Schedule):
                 events.Rule(
                     self,
                     f"{function.spec.name}Schedule",
-                    description=f"{function.spec.name}: every hour (policy §4: destroyed without delay)",
-                    schedule=events.Schedule.rate(Duration.hours(1)),
+                    description=f"{function.spec.name}: every {trigger.minutes} minutes ({trigger.why})",
+                    schedule=events.Schedule.rate(Duration.minutes(trigger.minutes)),
                     targets=[
                         targets.LambdaFunction(
                             function.function,

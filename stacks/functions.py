@@ -33,6 +33,8 @@ class TableAccess:
     actions: tuple[str, ...]
     # Indexes the function queries (Query on an index needs the index's own ARN).
     indexes: tuple[str, ...] = ()
+    # Only items under these partition keys (IAM `dynamodb:LeadingKeys`); empty means any item.
+    leading_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -56,8 +58,19 @@ class StaffRoutes:
 
 
 @dataclass(frozen=True)
-class HourlySchedule:
-    """EventBridge schedule: the sweeper destroys what is due within an hour (policy §4)."""
+class Schedule:
+    """EventBridge schedule: the function runs every `minutes`, for the reason `why`."""
+
+    minutes: int
+    why: str
+
+
+@dataclass(frozen=True)
+class HourlySchedule(Schedule):
+    """The sweeper destroys what is due within an hour (policy §4)."""
+
+    minutes: int = 60
+    why: str = "policy §4: destroyed without delay"
 
 
 @dataclass(frozen=True)
@@ -73,7 +86,7 @@ class StaffSignInTriggers:
     password age), PostAuthentication (failures cleared) and PostConfirmation (a reset password's date)."""
 
 
-Trigger = PublicRoutes | StaffRoutes | HourlySchedule | TableStream | StaffSignInTriggers
+Trigger = PublicRoutes | StaffRoutes | Schedule | TableStream | StaffSignInTriggers
 
 
 @dataclass(frozen=True)
@@ -115,6 +128,11 @@ _API_KEYS = (
 )
 
 _LEDGER_APPEND = TableAccess(tables.LEDGER, (READ_ITEM, QUERY, PUT_ITEM, CONDITION_CHECK))
+# Unsealed consent entries are the only ledger items ever deleted: by the sealing job once chained, and by
+# intake when it takes back a submission whose follow-up failed.
+_UNSEALED_CONSENT_REMOVAL = TableAccess(
+    tables.LEDGER, (DELETE_ITEM,), leading_keys=(tables.LEDGER_PENDING_CONSENT_CHAIN,)
+)
 
 # What each API entry point's routes reach, adapter by adapter. Both resolve services from one composition
 # root (`policybound.wiring.Wiring.providers`), but each runs only its own routes: these lists are what
@@ -129,6 +147,7 @@ _PUBLIC_API_TABLES = (
     ),
     TableAccess(tables.KEYS, (READ_ITEM, PUT_ITEM, DELETE_ITEM, CONDITION_CHECK)),
     _LEDGER_APPEND,
+    _UNSEALED_CONSENT_REMOVAL,
     # Powertools idempotency: a record per key, updated on completion, deleted when the request failed.
     TableAccess(tables.IDEMPOTENCY, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM)),
     TableAccess(tables.COOKIE_CONSENTS, (READ_ITEM, PUT_ITEM)),
@@ -204,6 +223,19 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         # One sweep at a time where the account allows reserving it (opt-in). Overlapping sweeps stay safe:
         # each record is destroyed in one conditional transaction, so a second sweep finds it gone.
         single_instance=True,
+    ),
+    FunctionSpec(
+        name="ConsentSealer",
+        handler="entrypoints.consent_sealer.lambda_handler",
+        description="Policybound consent sealer: chains submissions' consent entries in batches with Merkle roots",
+        trigger=Schedule(minutes=15, why="consents written unsealed by submissions join the hash chain"),
+        # adapters.ledger: the unsealed entries (Query), the chain head (Query), puts and deletes in one
+        # transaction.
+        tables=(TableAccess(tables.LEDGER, (QUERY, PUT_ITEM, CONDITION_CHECK)), _UNSEALED_CONSENT_REMOVAL),
+        memory_mb=512,
+        timeout_seconds=120,
+        # Nothing reserved: a run takes seconds every 15 minutes, and overlapping runs stay safe — a batch
+        # removes its unsealed entries on condition, so the run that loses it writes nothing.
     ),
     FunctionSpec(
         name="TtlBackstop",

@@ -17,7 +17,7 @@ from policybound import settings, tables
 from stacks.data_stack import TABLE_ENCRYPTION_KEY, DataStack
 from stacks.dependency_layer import ARCHITECTURE, RUNTIME
 from stacks.deployment import Deployment
-from stacks.functions import FunctionSpec, HourlySchedule, PublicRoutes, StaffRoutes, StaffSignInTriggers, TableStream
+from stacks.functions import FunctionSpec, PublicRoutes, Schedule, StaffRoutes, StaffSignInTriggers, TableStream
 from stacks.nag import acknowledge
 
 # Application logs hold ids and hashes, never PI (DESIGN.md §7); kept long enough for incident review.
@@ -112,7 +112,7 @@ class PolicyboundFunction(Construct):
             tracing=lambda_.Tracing.ACTIVE,
             # Only a scheduled function is invoked asynchronously; API calls are synchronous and stream
             # batches fail over to the event source's own destination.
-            dead_letter_queue=failures if isinstance(spec.trigger, HourlySchedule) else None,
+            dead_letter_queue=failures if isinstance(spec.trigger, Schedule) else None,
             # Opt-in: a new account's concurrency limit (10) leaves nothing to reserve (docs/deploy.md).
             reserved_concurrent_executions=deployment.sweeper_reserved_concurrency if spec.single_instance else None,
             environment={
@@ -135,7 +135,7 @@ class PolicyboundFunction(Construct):
             self._grant_mail(deployment, stack)
         if spec.staff_pool_actions:
             self._grant_staff_pool(stack, staff_user_pool_id)
-        if not isinstance(spec.trigger, HourlySchedule):
+        if not isinstance(spec.trigger, Schedule):
             acknowledge(self.function, "Serverless-LambdaDLQ", _WHY_NO_DLQ[type(spec.trigger)].format(spec.name))
         why_this_runtime = (
             f"{RUNTIME.name}: the newest Lambda Python whose interpreter our build and test machines have; the "
@@ -164,7 +164,14 @@ class PolicyboundFunction(Construct):
         for access in self.spec.tables:
             table = data.table(access.table)
             resources = [table.table_arn, *(f"{table.table_arn}/index/{index}" for index in access.indexes)]
-            self.role.add_to_policy(iam.PolicyStatement(actions=list(access.actions), resources=resources))
+            conditions = (
+                {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": list(access.leading_keys)}}
+                if access.leading_keys
+                else None
+            )
+            self.role.add_to_policy(
+                iam.PolicyStatement(actions=list(access.actions), resources=resources, conditions=conditions)
+            )
         if self.spec.tables:
             # Tables are encrypted with the data key; DynamoDB uses it on the caller's behalf, and only
             # through DynamoDB may this role use it for that.

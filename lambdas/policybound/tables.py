@@ -54,6 +54,8 @@ PITR_RECOVERY_DAYS = 35
 # Records: one item per submission. PI lives only in the sealed blob; everything in clear is metadata.
 RECORD_TTL_ATTRIBUTE = "expires_at"
 RECORD_EXPIRY_SHARDS = 16
+# A set of legal hold ids (no PI); while it exists the record is out of the expiry index and has no TTL.
+RECORD_HOLDS_ATTRIBUTE = "legal_holds"
 
 RECORDS = TableSpec(
     logical_id="Records",
@@ -64,8 +66,15 @@ RECORDS = TableSpec(
         Index("by_expiry", Attribute("expiry_shard", "S"), Attribute("retained_until", "N")),
         # Rights and staff lookups by the keyed blind index of the email address.
         Index("by_subject", Attribute("subject", "S"), Attribute("received_at", "S")),
-        # Staff listings per form, newest first.
-        Index("by_form", Attribute("form", "S"), Attribute("received_at", "S")),
+        # Staff listings per form, newest first; with the hold ids, so that the auditors' census of
+        # every record (kept, and held or not) reads this index alone.
+        Index(
+            "by_form",
+            Attribute("form", "S"),
+            Attribute("received_at", "S"),
+            projection="INCLUDE",
+            non_key_attributes=(RECORD_HOLDS_ATTRIBUTE,),
+        ),
         # A legal representative's lookups (§6): the blind index of their address on a child's record.
         # Sparse: only records of children under 14 carry it.
         Index("by_guardian", Attribute("guardian", "S"), Attribute("received_at", "S")),
@@ -94,6 +103,9 @@ KEYS = TableSpec(
 )
 
 # Ledger: append-only, hash-chained evidence (destruction, access, consent ...) holding no PI.
+# One partition per chain; submissions' consent entries wait unsealed in a partition of their own until
+# the sealing job chains them (the only ledger items anything deletes, and IAM says so).
+LEDGER_PENDING_CONSENT_CHAIN = "consent_pending"
 LEDGER = TableSpec(
     logical_id="Ledger",
     env_var="LEDGER_TABLE",

@@ -36,6 +36,8 @@ from policybound.domain.cookies.visits import VisitService
 from policybound.domain.core.clock import Clock, SystemClock
 from policybound.domain.core.records import RecordReader
 from policybound.domain.core.sealing import EnvelopeSealer
+from policybound.domain.evidence.consent_ledger import ConsentSealing
+from policybound.domain.evidence.reports import EvidenceService
 from policybound.domain.incidents.service import IncidentService
 from policybound.domain.intake.service import IntakeService
 from policybound.domain.purposes.inquiries import InquiryService
@@ -97,6 +99,10 @@ class Wiring:
     @cached_property
     def ledger(self) -> DynamoLedger:
         return DynamoLedger(self.dynamodb, self.settings.ledger_table)
+
+    @cached_property
+    def consent_sealing(self) -> ConsentSealing:
+        return ConsentSealing(self.ledger, self.clock)
 
     @cached_property
     def reader(self) -> RecordReader:
@@ -177,6 +183,10 @@ class Wiring:
             self.access_recorder,
             self.rights_request_store,
         )
+
+    @cached_property
+    def evidence(self) -> EvidenceService:
+        return EvidenceService(self.ledger, DynamoFormIndex(self.dynamodb, self.settings.records_table))
 
     @cached_property
     def staff_sessions(self) -> StaffSessions:
@@ -312,6 +322,7 @@ class Wiring:
             dependencies.staff_sessions: lambda: self.staff_sessions,
             dependencies.staff_reads: lambda: self.staff_reads,
             dependencies.ledger_reader: lambda: self.ledger,
+            dependencies.evidence_service: lambda: self.evidence,
             dependencies.access_rights: lambda: self.access_rights,
             dependencies.incident_service: lambda: self.incidents,
             dependencies.unsubscribe_service: lambda: self.unsubscribe,

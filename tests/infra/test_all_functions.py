@@ -33,6 +33,7 @@ def test_only_functions_whose_module_exists_are_declared() -> None:
         "sweeper.py",
         "ttl_backstop.py",
         "staff_sign_in.py",
+        "consent_sealer.py",
     }
     assert all(isinstance(s.module_path, Path) for s in FUNCTIONS)
 
@@ -42,14 +43,32 @@ def test_every_declared_function_is_built(api: dict[str, Any]) -> None:
     assert names == {spec.name for spec in FUNCTIONS}
 
 
+def _rule_of(api: dict[str, Any], function: str) -> dict[str, Any]:
+    (rule,) = [
+        r
+        for r in resources(api, "AWS::Events::Rule").values()
+        if f"{function}Function" in json.dumps(r["Properties"]["Targets"])
+    ]
+    return rule
+
+
 def test_sweeper_runs_hourly_with_a_dead_letter_queue(api: dict[str, Any]) -> None:
-    (rule,) = resources(api, "AWS::Events::Rule").values()
+    rule = _rule_of(api, "Sweeper")
     assert rule["Properties"]["ScheduleExpression"] == "rate(1 hour)"
     (target,) = rule["Properties"]["Targets"]
-    assert "Sweeper" in json.dumps(target["Arn"])
     assert "DeadLetterConfig" in target
     (sweeper,) = [f for f in resources(api, "AWS::Lambda::Function").values() if "/Sweeper/" in cdk_path(f)]
     assert "DeadLetterConfig" in sweeper["Properties"]
+
+
+def test_the_consent_sealer_runs_every_15_minutes_with_a_dead_letter_queue(api: dict[str, Any]) -> None:
+    rule = _rule_of(api, "ConsentSealer")
+    assert rule["Properties"]["ScheduleExpression"] == "rate(15 minutes)"
+    (target,) = rule["Properties"]["Targets"]
+    assert "DeadLetterConfig" in target
+    (sealer,) = [f for f in resources(api, "AWS::Lambda::Function").values() if "/ConsentSealer/" in cdk_path(f)]
+    assert "DeadLetterConfig" in sealer["Properties"]
+    assert len(resources(api, "AWS::Events::Rule")) == 2
 
 
 def test_ttl_backstop_reads_only_removals_from_the_records_stream(api: dict[str, Any]) -> None:

@@ -67,6 +67,7 @@ def table_of(resource: Any) -> str:
 def test_function_role_holds_only_the_dynamodb_and_kms_actions_of_its_spec(synth: Synth, spec: FunctionSpec) -> None:
     api = synth.template("PolicyboundApi")
     granted: dict[str, set[str]] = {}
+    by_leading_keys: dict[tuple[str, tuple[str, ...]], set[str]] = {}
     keys: dict[str, set[str]] = {}
     for statement in function_policy(api, spec):
         actions = set(as_list(statement["Action"]))
@@ -76,6 +77,12 @@ def test_function_role_holds_only_the_dynamodb_and_kms_actions_of_its_spec(synth
         elif any(a.startswith("dynamodb:") for a in actions) and "Condition" not in statement:
             for resource in as_list(statement["Resource"]):
                 granted.setdefault(table_of(resource), set()).update(actions)
+        elif all(a.startswith("dynamodb:") for a in actions) and "dynamodb:LeadingKeys" in json.dumps(
+            statement.get("Condition", {})
+        ):
+            leading = tuple(statement["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"])
+            for resource in as_list(statement["Resource"]):
+                by_leading_keys.setdefault((table_of(resource), leading), set()).update(actions)
         elif any(a.startswith("kms:") for a in actions) and "Condition" not in statement:
             for resource in as_list(statement["Resource"]):
                 key = next(k.logical_id for k in tables.KMS_KEYS if k.logical_id in json.dumps(resource))
@@ -96,7 +103,16 @@ def test_function_role_holds_only_the_dynamodb_and_kms_actions_of_its_spec(synth
                 "dynamodb:ListStreams",
             }
             assert all(any(a.startswith(p) for p in allowed) for a in actions), actions
-    expected = {access.table.logical_id: set(access.actions) for access in spec.tables}
+    expected: dict[str, set[str]] = {}
+    expected_by_leading_keys: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for access in spec.tables:
+        if access.leading_keys:
+            expected_by_leading_keys.setdefault((access.table.logical_id, access.leading_keys), set()).update(
+                access.actions
+            )
+        else:
+            expected.setdefault(access.table.logical_id, set()).update(access.actions)
+    assert by_leading_keys == expected_by_leading_keys
     stream_actions = {"dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"}
     assert {t: a - stream_actions for t, a in granted.items() if a - stream_actions} == expected
     expected_keys = {access.key.logical_id: set(access.actions) for access in spec.keys}

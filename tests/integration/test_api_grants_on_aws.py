@@ -87,6 +87,11 @@ class Apis(StaffClient):
 
 @pytest.fixture
 def apis(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Apis:
+    return build_apis(monkeypatch)
+
+
+def build_apis(monkeypatch: pytest.MonkeyPatch) -> Apis:
+    """Both APIs over moto (the `moto_aws` fixture must be active), each with its own recording wiring."""
     pool = provision_staff_pool(boto3.client("cognito-idp", region_name=AWS_REGION), now=lambda: NOW)
     monkeypatch.setenv("STAFF_USER_POOL_ID", pool.pool_id)
     clock = FixedClock(NOW)

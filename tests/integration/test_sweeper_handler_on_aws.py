@@ -18,6 +18,7 @@ from local.gateway import LambdaContext
 from policybound.adapters.dynamodb import EXPIRY_SHARDS, expiry_shard
 from policybound.domain.core.model import ConsentProof, RecordStatus, SealedBlob, StoredSubmission, WrappedKey
 from policybound.domain.core.retention import retained_until
+from policybound.domain.evidence.consent_ledger import consent_given
 from policybound.domain.retention.sweeper import SweepCursor
 from policybound.policy import POLICY_VERSION, FormId, Purpose
 from policybound.settings import load_settings
@@ -57,7 +58,7 @@ def store_due(api: AwsApi, count: int) -> list[str]:
             items_dropped=(),
             sealed=SealedBlob(os.urandom(64)),
         )
-        api.wiring.store.create(record, WrappedKey(os.urandom(32), os.urandom(32)))
+        api.wiring.store.create(record, WrappedKey(os.urandom(32), os.urandom(32)), consent_given(record))
         ids.append(record.submission_id)
     return ids
 

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -18,6 +18,7 @@ from policybound.domain.core.ledger import ChainHead, LedgerDraft, LedgerEntry, 
 from policybound.domain.core.model import LegalHold, StoredSubmission, WrappedKey
 from policybound.domain.core.normalize import subject_key
 from policybound.domain.core.ports import DestroyOutcome, OutgoingMail
+from policybound.domain.evidence.consent_ledger import PendingConsent, sealed_batch
 
 
 class FakeKeks:
@@ -52,6 +53,36 @@ class FakeBlindIndex:
 @dataclass
 class FakeLedger:
     chains: dict[LedgerKind, list[LedgerEntry]] = field(default_factory=dict)
+    # Unsealed consent entries by position, as the sealing job finds them.
+    waiting: dict[int, LedgerDraft] = field(default_factory=dict)
+    _positions: int = 0
+
+    def add_unsealed(self, draft: LedgerDraft) -> int:
+        self._positions += 1
+        self.waiting[self._positions] = draft
+        return self._positions
+
+    def remove_unsealed(self, submission_id: str) -> bool:
+        for position, draft in list(self.waiting.items()):
+            if draft.payload["submission_id"] == submission_id:
+                del self.waiting[position]
+                return True
+        return False
+
+    def unsealed(self) -> Iterator[LedgerDraft]:
+        yield from list(self.waiting.values())
+
+    def pending(self, limit: int) -> list[PendingConsent]:
+        return [PendingConsent(p, d) for p, d in sorted(self.waiting.items())[:limit]]
+
+    def seal(self, batch: Sequence[PendingConsent], at: Any) -> bool:
+        if any(pending.position not in self.waiting for pending in batch):
+            return False
+        for pending in batch:
+            del self.waiting[pending.position]
+        entries = sealed_batch([p.draft for p in batch], self.head(LedgerKind.CONSENT), at)
+        self.chains.setdefault(LedgerKind.CONSENT, []).extend(entries)
+        return True
 
     def head(self, kind: LedgerKind) -> ChainHead | None:
         entries = self.chains.get(kind)
@@ -74,16 +105,20 @@ class FakeStore:
     held: set[str] = field(default_factory=set)
     fail_create: bool = False
 
-    def create(self, submission: StoredSubmission, key: WrappedKey) -> None:
+    def create(self, submission: StoredSubmission, key: WrappedKey, consent: LedgerDraft) -> None:
         if self.fail_create:
             raise Unavailable("DynamoDB")
         assert submission.submission_id not in self.records
         self.records[submission.submission_id] = submission
         self.keys[submission.submission_id] = key
+        self.ledger.add_unsealed(consent)
 
-    def discard(self, submission_id: str) -> None:
+    def discard(self, submission_id: str, consent: LedgerDraft) -> bool:
+        if not self.ledger.remove_unsealed(submission_id):
+            return False
         self.records.pop(submission_id, None)
         self.keys.pop(submission_id, None)
+        return True
 
     def get(self, submission_id: str) -> StoredSubmission | None:
         return self.records.get(submission_id)

@@ -26,6 +26,7 @@ from policybound.domain.core.ledger import LedgerEntry, LedgerKind
 from policybound.domain.core.model import RequestOrigin
 from policybound.domain.core.records import RecordReader
 from policybound.domain.core.sealing import EnvelopeSealer
+from policybound.domain.evidence.reports import EvidenceService
 from policybound.domain.incidents.service import IncidentService
 from policybound.domain.intake.service import ConsentGiven, IntakeService
 from policybound.domain.rights.requests import Channel, IdentityCheck, RightsRequest, due_on
@@ -37,7 +38,7 @@ from policybound.domain.staff.sessions import StaffSessions
 from policybound.policy import FORMS, POLICY_VERSION, FormId
 from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeLedger, FakeMailer, FakeStore
 from tests.support.rights_fakes import FakeRightsRequestStore
-from tests.support.staff_fakes import FakeDirectory, FakeFormIndex, FakeIncidentStore, FakeSessionStore
+from tests.support.staff_fakes import FakeCensus, FakeDirectory, FakeFormIndex, FakeIncidentStore, FakeSessionStore
 
 SOURCE_IP = "127.0.0.1"
 
@@ -202,6 +203,7 @@ def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
             dependencies.incident_service: lambda: IncidentService(
                 incident_store, ledger, reader, recorder, mailer, clock
             ),
+            dependencies.evidence_service: lambda: EvidenceService(ledger, FakeCensus(store)),
         }
     )
     authorizer = FakeAuthorizer()

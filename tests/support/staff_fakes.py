@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerDraft
+from policybound.domain.evidence.reports import KeptRecord
 from policybound.domain.incidents.model import Incident
 from policybound.domain.staff.ports import IndexPosition, StaffUser
 from policybound.domain.staff.sign_in import Attempts
@@ -39,6 +41,15 @@ class FakeFormIndex:
                 p for p in positions if (p.received_at, p.submission_id) < (after.received_at, after.submission_id)
             ]
         return positions[:limit]
+
+
+@dataclass
+class FakeCensus:
+    store: FakeStore
+
+    def kept(self) -> Iterator[KeptRecord]:
+        for submission_id in list(self.store.records):
+            yield KeptRecord(submission_id, submission_id in self.store.held)
 
 
 @dataclass

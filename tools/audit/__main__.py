@@ -5,6 +5,8 @@
   digests        CloudTrail's digest chain: every digest linked, every log file unchanged (and signed)
   ledger-verify  every chain of the application's ledger, naming the first break
   access-review  the monthly review of staff access records, with flags for unusual volume
+  reconciliation every record collected: live (held among them), destroyed, or unaccounted
+  destructions   one month's destructions as CSV and as a printable HTML page, anchored to the ledger
 
 CloudTrail files come from the trail's bucket (--bucket, --prefix) or a local copy (--dir, e.g. made with
 `aws s3 sync s3://<trail-bucket> ./trail`). Output is a table, or CSV with --format csv. Exit status 1 means
@@ -172,6 +174,62 @@ def access_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _evidence(args: argparse.Namespace) -> Any:
+    """The evidence service over the tables (default) or over exported copies of them."""
+    from policybound.domain.evidence.reports import EvidenceService
+
+    if args.ledger_export or args.records_export:
+        if not (args.ledger_export and args.records_export):
+            raise SystemExit("Give both --ledger-export and --records-export, or neither.")
+        from tools.audit.evidence import ExportedLedger, ExportedRecords
+
+        return EvidenceService(ExportedLedger(Path(args.ledger_export)), ExportedRecords(Path(args.records_export)))
+    from policybound.adapters.staff_reads import DynamoFormIndex
+
+    records = args.records_table or os.environ.get("RECORDS_TABLE")
+    if not records:
+        raise SystemExit("Name the records table with --records-table or RECORDS_TABLE (or give exports).")
+    return EvidenceService(_ledger(args), DynamoFormIndex(_client("dynamodb"), records))
+
+
+def reconciliation(args: argparse.Namespace) -> int:
+    from tools.audit.evidence import reconciliation_json, reconciliation_rows
+
+    found = _evidence(args).reconciliation()
+    if args.format == "json":
+        sys.stdout.write(reconciliation_json(found))
+    else:
+        sys.stdout.write(output.render(reconciliation_rows(found), args.format))
+        if found.unaccounted and args.format == "table":
+            sys.stdout.write("\nUnaccounted (collected, neither kept nor destroyed):\n")
+            sys.stdout.write("".join(f"  {sid}\n" for sid in found.unaccounted))
+    if found.unaccounted:
+        sys.stderr.write(f"{len(found.unaccounted)} collected records are unaccounted for.\n")
+        return 1
+    return 0
+
+
+def destructions(args: argparse.Namespace) -> int:
+    from tools.audit.evidence import destruction_csv, destruction_html
+
+    report = _evidence(args).destructions(args.month)
+    text = destruction_csv(report)
+    if args.csv:
+        Path(args.csv).write_text(text, encoding="utf-8")
+    if args.html:
+        Path(args.html).write_text(destruction_html(report, datetime.now(UTC).isoformat()), encoding="utf-8")
+    if not (args.csv or args.html):
+        sys.stdout.write(text)
+    return 0
+
+
+def _evidence_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--table", help="the ledger table (default: $LEDGER_TABLE)")
+    parser.add_argument("--records-table", help="the records table (default: $RECORDS_TABLE)")
+    parser.add_argument("--ledger-export", help="a folder with a DynamoDB export of the ledger table")
+    parser.add_argument("--records-export", help="a folder with a DynamoDB export of the records table")
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(
         prog="python -m tools.audit", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -212,6 +270,18 @@ def parser() -> argparse.ArgumentParser:
     command.add_argument("--month", help="YYYY-MM in Korea time (default: last month)")
     _format_option(command)
     command.set_defaults(handler=access_review)
+
+    command = commands.add_parser("reconciliation", help="every record collected, accounted for")
+    _evidence_options(command)
+    command.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    command.set_defaults(handler=reconciliation)
+
+    command = commands.add_parser("destructions", help="one month's destructions (CSV and a printable page)")
+    _evidence_options(command)
+    command.add_argument("--month", required=True, help="YYYY-MM in Korea time")
+    command.add_argument("--csv", help="write the CSV here (default: print it)")
+    command.add_argument("--html", help="write the printable page here")
+    command.set_defaults(handler=destructions)
     return root
 
 

@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from policybound import tables
 from policybound.adapters.aws import error_code, translate_errors
-from policybound.adapters.ledger import MAX_APPEND_ATTEMPTS, DynamoLedger
+from policybound.adapters.ledger import MAX_APPEND_ATTEMPTS, DynamoLedger, pending_position
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerDraft, chain
@@ -20,7 +20,7 @@ from policybound.domain.core.ports import DestroyOutcome
 from policybound.policy import FormId, Purpose
 
 # A set of hold ids; while it exists the record is out of the expiry index and has no TTL (§4.2).
-HOLDS_ATTRIBUTE = "legal_holds"
+HOLDS_ATTRIBUTE = tables.RECORD_HOLDS_ATTRIBUTE
 # A set of open correction request ids; while it exists the record stays `restricted` (§6).
 OPEN_CORRECTIONS_ATTRIBUTE = "open_corrections"
 # Why a held record's use ended early (an unsubscribe or an erasure the hold refused).
@@ -129,8 +129,9 @@ class DynamoSubmissionStore:
         self._keys = keys_table
         self._ledger = ledger
 
-    def create(self, submission: StoredSubmission, key: WrappedKey) -> None:
-        # One transaction (one call): a key never exists without its record, nor a record without its key.
+    def create(self, submission: StoredSubmission, key: WrappedKey, consent: LedgerDraft) -> None:
+        # One transaction (one call): a key never exists without its record, nor a record without its key,
+        # and neither without the (unsealed) consent entry that outlives them.
         new = "attribute_not_exists(submission_id)"
         try:
             with translate_errors("DynamoDB"):
@@ -150,6 +151,7 @@ class DynamoSubmissionStore:
                                 "ConditionExpression": new,
                             }
                         },
+                        self._ledger.pending_put_request(consent),
                     ]
                 )
         except Unavailable:
@@ -160,15 +162,22 @@ class DynamoSubmissionStore:
             if self.get(submission.submission_id) is None:
                 raise
 
-    def discard(self, submission_id: str) -> None:
+    def discard(self, submission_id: str, consent: LedgerDraft) -> bool:
         key = {"submission_id": {"S": submission_id}}
-        with translate_errors("DynamoDB"):
-            self._db.transact_write_items(
-                TransactItems=[
-                    {"Delete": {"TableName": self._records, "Key": key}},
-                    {"Delete": {"TableName": self._keys, "Key": key}},
-                ]
-            )
+        try:
+            with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
+                self._db.transact_write_items(
+                    TransactItems=[
+                        {"Delete": {"TableName": self._records, "Key": key}},
+                        {"Delete": {"TableName": self._keys, "Key": key}},
+                        self._ledger.pending_delete_request(pending_position(consent)),
+                    ]
+                )
+        except ClientError as error:
+            if error_code(error) != "TransactionCanceledException":
+                raise
+            return False  # its consent entry was sealed meanwhile
+        return True
 
     def get(self, submission_id: str) -> StoredSubmission | None:
         with translate_errors("DynamoDB"):

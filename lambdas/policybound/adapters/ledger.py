@@ -7,17 +7,45 @@ entry in the same transaction as the deletes (see `DynamoSubmissionStore.destroy
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from policybound import tables
 from policybound.adapters.aws import error_code, translate_errors
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import ChainHead, LedgerDraft, LedgerEntry, LedgerKind, chain
+from policybound.domain.evidence.consent_ledger import PendingConsent, sealed_batch
 
 MAX_APPEND_ATTEMPTS = 8
+
+# Unsealed consent entries wait in a partition of their own, oldest first, until the sealing job moves
+# them into the consent chain (see `domain.consent_ledger`). Their sort key is a position derived from
+# the consent time and the submission id, so writing one needs no read.
+PENDING_CONSENT_CHAIN = tables.LEDGER_PENDING_CONSENT_CHAIN
+_POSITION_SPREAD = 1_000_000
+
+
+def pending_position(draft: LedgerDraft) -> int:
+    """Microseconds of the entry's time, then six digits from its submission id: time-ordered, and two
+    submissions collide only within the same microsecond and the same one-in-a-million bucket (then the
+    transaction's condition refuses the second, and the client's retry gets a new id)."""
+    micros = int(draft.at.timestamp() * 1_000_000)
+    spread = int(hashlib.sha256(str(draft.payload["submission_id"]).encode()).hexdigest(), 16) % _POSITION_SPREAD
+    return micros * _POSITION_SPREAD + spread
+
+
+def pending_draft(item: dict[str, Any]) -> LedgerDraft:
+    return LedgerDraft(LedgerKind.CONSENT, datetime.fromisoformat(item["at"]["S"]), json.loads(item["payload"]["S"]))
+
+
+def _payload_text(payload: Any) -> str:
+    # Kept as the exact JSON text so that verification hashes what was written, byte for byte.
+    return json.dumps(payload, sort_keys=True, ensure_ascii=False)
 
 
 def entry_item(entry: LedgerEntry) -> dict[str, Any]:
@@ -25,8 +53,7 @@ def entry_item(entry: LedgerEntry) -> dict[str, Any]:
         "chain": {"S": entry.kind.value},
         "seq": {"N": str(entry.seq)},
         "at": {"S": entry.at.isoformat()},
-        # Kept as the exact JSON text so that verification hashes what was written, byte for byte.
-        "payload": {"S": json.dumps(entry.payload, sort_keys=True, ensure_ascii=False)},
+        "payload": {"S": _payload_text(entry.payload)},
         "prev_hash": {"S": entry.prev_hash},
         "hash": {"S": entry.hash},
     }
@@ -74,6 +101,69 @@ class DynamoLedger:
             }
         }
 
+    def pending_put_request(self, draft: LedgerDraft) -> dict[str, Any]:
+        """The transaction item that writes an unsealed consent entry (with its record, no read)."""
+        return {
+            "Put": {
+                "TableName": self.table,
+                "Item": {
+                    "chain": {"S": PENDING_CONSENT_CHAIN},
+                    "seq": {"N": str(pending_position(draft))},
+                    "at": {"S": draft.at.isoformat()},
+                    "payload": {"S": _payload_text(draft.payload)},
+                },
+                "ConditionExpression": "attribute_not_exists(#s)",
+                "ExpressionAttributeNames": {"#s": "seq"},
+            }
+        }
+
+    def pending_delete_request(self, position: int) -> dict[str, Any]:
+        """The transaction item that takes an unsealed consent entry away, on condition that it is still
+        unsealed (a sealed one is in the chain for good)."""
+        return {
+            "Delete": {
+                "TableName": self.table,
+                "Key": {"chain": {"S": PENDING_CONSENT_CHAIN}, "seq": {"N": str(position)}},
+                "ConditionExpression": "attribute_exists(#s)",
+                "ExpressionAttributeNames": {"#s": "seq"},
+            }
+        }
+
+    def pending(self, limit: int) -> list[PendingConsent]:
+        with translate_errors("DynamoDB"):
+            response = self._db.query(
+                TableName=self.table,
+                KeyConditionExpression="#c = :c",
+                ExpressionAttributeNames={"#c": "chain"},
+                ExpressionAttributeValues={":c": {"S": PENDING_CONSENT_CHAIN}},
+                Limit=limit,
+                ConsistentRead=True,
+            )
+        return [PendingConsent(int(item["seq"]["N"]), pending_draft(item)) for item in response.get("Items", [])]
+
+    def unsealed(self) -> Iterator[LedgerDraft]:
+        request: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": "#c = :c",
+            "ExpressionAttributeNames": {"#c": "chain"},
+            "ExpressionAttributeValues": {":c": {"S": PENDING_CONSENT_CHAIN}},
+            "ConsistentRead": True,
+        }
+        while True:
+            with translate_errors("DynamoDB"):
+                response = self._db.query(**request)
+            for item in response.get("Items", []):
+                yield pending_draft(item)
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    def seal(self, batch: Sequence[PendingConsent], at: datetime) -> bool:
+        removals = [self.pending_delete_request(pending.position) for pending in batch]
+        drafts = [pending.draft for pending in batch]
+        refused = self.append_entries_with(removals, LedgerKind.CONSENT, lambda head: sealed_batch(drafts, head, at))
+        return refused is None
+
     def append(self, draft: LedgerDraft) -> LedgerEntry:
         for _ in range(MAX_APPEND_ATTEMPTS):
             entry = chain(draft, self.head(draft.kind))
@@ -94,11 +184,18 @@ class DynamoLedger:
         each item's cancellation code ("None" for the items that were fine). Losing the ledger position
         to another writer is retried here, as in `append`.
         """
+        return self.append_entries_with(items, draft.kind, lambda head: [chain(draft, head)])
+
+    def append_entries_with(
+        self, items: list[dict[str, Any]], kind: LedgerKind, build: Callable[[ChainHead | None], list[LedgerEntry]]
+    ) -> list[str] | None:
+        """`append_with` for entries built from the chain's head (several, in order): written with
+        `items` in one transaction, rebuilt from the new head when another writer took the position."""
         for _ in range(MAX_APPEND_ATTEMPTS):
-            entry = chain(draft, self.head(draft.kind))
+            entries = build(self.head(kind))
             try:
                 with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
-                    self._db.transact_write_items(TransactItems=[*items, self.put_request(entry)])
+                    self._db.transact_write_items(TransactItems=[*items, *(self.put_request(e) for e in entries)])
                 return None
             except ClientError as error:
                 if error_code(error) != "TransactionCanceledException":

@@ -12,6 +12,7 @@ from typing import Any, NoReturn, Protocol
 
 from policybound.domain.cookies.consents import CookieConsentService
 from policybound.domain.cookies.visits import VisitService
+from policybound.domain.evidence.reports import EvidenceService
 from policybound.domain.incidents.service import IncidentService
 from policybound.domain.intake.service import IntakeService
 from policybound.domain.purposes.inquiries import InquiryService
@@ -67,6 +68,10 @@ def staff_reads() -> StaffReads:
 
 def ledger_reader() -> LedgerReader:
     _not_wired("ledger_reader")
+
+
+def evidence_service() -> EvidenceService:
+    _not_wired("evidence_service")
 
 
 def access_rights() -> AccessRights:

@@ -19,6 +19,7 @@ from policybound.api.staff.permissions import admit, staff_access_middleware
 from policybound.api.staff.routes import (
     access_rights,
     disclosures,
+    evidence,
     incidents,
     inquiries,
     ledger,
@@ -38,6 +39,7 @@ def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResol
     app.include_router(legal_holds.router)
     app.include_router(records.router)
     app.include_router(ledger.router)
+    app.include_router(evidence.router)
     app.include_router(access_rights.router)
     app.include_router(incidents.router)
     app.include_router(rights_requests.router)

@@ -36,6 +36,9 @@ ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
     ("GET", "/v1/staff/ledger"): AUDIT,
     ("GET", "/v1/staff/ledger/verify"): AUDITOR,
     ("GET", "/v1/staff/access-review"): AUDIT,
+    # --- evidence: reconciliation and destruction reports ---------------------------------------
+    ("GET", "/v1/staff/evidence/reconciliation"): AUDIT,
+    ("GET", "/v1/staff/evidence/destructions"): AUDIT,
     # --- access rights (issue 6) ---------------------------------------------------------------
     ("GET", "/v1/staff/users"): MANAGER,
     ("POST", "/v1/staff/users/<username>/groups"): MANAGER,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from policybound.api.schemas import ConsentOut, rfc3339
 
@@ -140,6 +140,9 @@ class ChainReportOut(BaseModel):
     head_hash: str | None
     verified: bool
     first_break: ChainBreakOut | None
+    batches: int | None = Field(
+        default=None, description="consent chain only: sealed batches, each checked against its Merkle root"
+    )
 
     @classmethod
     def of(cls, report: ChainReport) -> ChainReportOut:
@@ -150,6 +153,7 @@ class ChainReportOut(BaseModel):
             head_hash=report.head_hash,
             verified=broken is None,
             first_break=ChainBreakOut(seq=broken.seq, problem=broken.problem) if broken else None,
+            batches=report.batches,
         )
 
 

@@ -28,12 +28,14 @@ class BlindIndex(Protocol):
 
 
 class SubmissionStore(Protocol):
-    def create(self, submission: StoredSubmission, key: WrappedKey) -> None:
-        """Store the record and its key together, or neither."""
+    def create(self, submission: StoredSubmission, key: WrappedKey, consent: LedgerDraft) -> None:
+        """Store the record, its key and its unsealed consent entry together, or none of them."""
         ...
 
-    def discard(self, submission_id: str) -> None:
-        """Remove a record and its key that were just created and never used (a failed follow-up step)."""
+    def discard(self, submission_id: str, consent: LedgerDraft) -> bool:
+        """Remove a record, its key and its unsealed consent entry that were just created and never used
+        (a failed follow-up step). False, removing nothing, when the consent entry was sealed meanwhile:
+        then the record must be destroyed with its ledger entry instead."""
         ...
 
     def get(self, submission_id: str) -> StoredSubmission | None:

@@ -29,6 +29,8 @@ from policybound.domain.core.model import (
 )
 from policybound.domain.core.ports import BlindIndex, Mailer, Sealer, SubmissionStore
 from policybound.domain.core.sealing import hash_secret, seal_payload
+from policybound.domain.evidence.consent_ledger import consent_given
+from policybound.domain.retention.destruction import DestructionReason, destruction_entry
 from policybound.domain.rights.guardians import (
     GuardianConfirmations,
     check_representative_differs,
@@ -152,7 +154,8 @@ class IntakeService:
             unsubscribe_hash=hash_secret(unsubscribe_secret) if unsubscribe_secret else None,
             guardian=guardian,
         )
-        self._store.create(record, key)
+        consent_entry = consent_given(record)
+        self._store.create(record, key, consent_entry)
 
         if representative:
             self._ask_representative(record, representative)
@@ -179,8 +182,16 @@ class IntakeService:
         except (Unavailable, RateLimited):
             # Without the code the representative cannot consent, and the record would only wait to be
             # destroyed: take it back, so the client's retry (503) starts clean.
-            self._store.discard(record.submission_id)
+            self._take_back(record)
             raise
+
+    def _take_back(self, record: StoredSubmission) -> None:
+        """Undo a submission whose follow-up failed. Evidence is never deleted: if the sealing job already
+        chained its consent entry, the record is destroyed with a destruction entry instead."""
+        if not self._store.discard(record.submission_id, consent_given(record)):
+            self._store.destroy(
+                record.submission_id, destruction_entry(record, DestructionReason.INTAKE_FAILED, self._clock)
+            )
 
     def _confirm_subscription(self, record: StoredSubmission, email: str, secret: str) -> None:
         url = self._unsubscribe_url(f"{record.submission_id}.{secret}")
@@ -190,5 +201,5 @@ class IntakeService:
         except Unavailable:
             # A subscriber who never got the mail has no way to unsubscribe: take the record back, so
             # the client's retry (503) starts clean instead of leaving an orphan subscription.
-            self._store.discard(record.submission_id)
+            self._take_back(record)
             raise

@@ -23,6 +23,9 @@ class DestructionReason(StrEnum):
     SUBJECT_ERASURE = "subject_erasure"
     TTL_BACKSTOP = "ttl_backstop"
     GUARDIAN_UNCONFIRMED = "guardian_unconfirmed"
+    # A submission taken back because its follow-up failed (the client was answered 503), after the
+    # sealing job had already chained its consent entry.
+    INTAKE_FAILED = "intake_failed"
     # The subject withdrew consent to the record's last purpose: nothing is left to keep it for.
     CONSENT_WITHDRAWN = "consent_withdrawn"
 

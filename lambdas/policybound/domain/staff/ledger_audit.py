@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from policybound.domain.core.ledger import ChainBreak, LedgerEntry, LedgerKind, verify_chain
+from policybound.domain.evidence.consent_ledger import BatchCheck
 from policybound.domain.staff.pagination import Page
 from policybound.domain.staff.ports import LedgerReader
 
@@ -22,6 +23,8 @@ class ChainReport:
     entries: int
     head_hash: str | None
     broken: ChainBreak | None
+    # The consent chain only: how many sealed batches, each checked against its Merkle root.
+    batches: int | None = None
 
 
 def all_entries(
@@ -51,10 +54,15 @@ class _Counted:
 
 
 def verify_one(ledger: LedgerReader, kind: LedgerKind) -> ChainReport:
-    counted = _Counted(all_entries(ledger, kind))
+    """One chain to its first break; the consent chain's batches are checked in the same pass."""
+    batches = BatchCheck() if kind is LedgerKind.CONSENT else None
+    entries = all_entries(ledger, kind)
+    counted = _Counted(batches.watch(entries) if batches else entries)
     broken = verify_chain(counted)
+    if broken is None and batches is not None:
+        broken = batches.finish()
     head = counted.last.hash if counted.last is not None and broken is None else None
-    return ChainReport(kind, counted.total, head, broken)
+    return ChainReport(kind, counted.total, head, broken, batches.batches if batches else None)
 
 
 def verify_all(ledger: LedgerReader) -> list[ChainReport]:

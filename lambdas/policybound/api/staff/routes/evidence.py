@@ -1,0 +1,61 @@
+"""Evidence for auditors: the reconciliation of every record collected, and a month's destructions.
+
+Both return ids, times, reasons and ledger hashes — never PI — so neither writes an access record.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+
+from policybound.api.dependencies import evidence_service
+from policybound.api.openapi import Tag
+from policybound.api.staff.evidence_schemas import DestructionReportOut, ReconciliationOut
+from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
+from policybound.domain.evidence.reports import EvidenceService
+
+router = APIGatewayRouter()
+
+
+@router.get(
+    "/v1/staff/evidence/reconciliation",
+    summary="Every record collected, accounted for (auditor, pi_manager)",
+    description=(
+        "Every submission id the consent ledger names (sealed, or still waiting for the 15-minute sealing job) "
+        "is either `live` (still kept; `held` ones among them, kept by a legal hold) or `destroyed` (it has a "
+        "destruction entry); `unaccounted` lists any that are neither, and `without_consent_entry` any record "
+        "kept or destroyed that no consent entry names. `collected = live + destroyed + len(unaccounted)`. "
+        "The chain heads anchor the answer to the ledger."
+    ),
+    operation_id="getReconciliation",
+    tags=[Tag.STAFF_EVIDENCE],
+    responses=ok(200, ReconciliationOut, "The reconciliation") | error_responses(STAFF_ERRORS),
+)
+def get_reconciliation(evidence: Annotated[EvidenceService, Depends(evidence_service)]) -> ReconciliationOut:
+    return ReconciliationOut.of(evidence.reconciliation())
+
+
+@router.get(
+    "/v1/staff/evidence/destructions",
+    summary="One month's destructions (auditor, pi_manager)",
+    description=(
+        "Each destruction whose time falls in the month (Korea time): submission id, form, reason, how it "
+        "happened (`path`: sweep, ttl_backstop, unsubscribe, erasure, guardian_unconfirmed, consent_withdrawn, "
+        "intake_failed), when "
+        "it was due and destroyed, when its backup copies became unreadable (its data key's deletion) and when "
+        "the last point-in-time backup that could hold it expires. Each row names its ledger entry, and the "
+        "report the destruction chain's head, so a printed copy can be checked against the ledger later."
+    ),
+    operation_id="getDestructionReport",
+    tags=[Tag.STAFF_EVIDENCE],
+    responses=ok(200, DestructionReportOut, "The month's destructions")
+    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+)
+def get_destruction_report(
+    evidence: Annotated[EvidenceService, Depends(evidence_service)],
+    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (Korea time)")],
+) -> DestructionReportOut:
+    return DestructionReportOut.of(evidence.destructions(month))

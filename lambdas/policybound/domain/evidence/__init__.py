@@ -1,0 +1,1 @@
+"""Evidence an auditor can reconcile: the consent ledger, reconciliation and destruction reports."""
