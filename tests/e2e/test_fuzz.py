@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any, cast
 
 import requests
@@ -70,3 +73,42 @@ def test_api_holds_to_its_own_schema(local_server: LocalServer) -> None:
     tokens = staff_tokens(local_server)
     for operation in operations:
         fuzz(operation, auth_headers(operation.method, operation.path, tokens), local_server)
+
+
+# Schemathesis' own runner, with the phases the Python API above does not run: coverage (boundary and
+# malformed values, wrong and malformed Content-Types, unknown properties) then fuzzing. Every route,
+# the staff ones with the PI manager's token; any server error or undocumented status fails.
+CLI_EXAMPLES = os.environ.get("POLICYBOUND_FUZZ_CLI_EXAMPLES", "5")
+
+
+def test_no_server_error_or_undocumented_status_in_the_coverage_and_fuzzing_phases(
+    local_server: LocalServer, tmp_path: Path
+) -> None:
+    token = staff_tokens(local_server)[Role.PI_MANAGER]
+    run = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("st")),
+            "run",
+            f"{local_server.api_url}/openapi.json",
+            "--phases",
+            "coverage,fuzzing",
+            "--checks",
+            "not_a_server_error,status_code_conformance",
+            "--max-examples",
+            CLI_EXAMPLES,
+            "--workers",
+            "1",
+            "--no-color",
+            "-H",
+            f"Authorization: Bearer {token}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1800,
+        check=False,
+        cwd=tmp_path,  # its reports directory goes there, not into the work tree
+    )
+    summary = run.stdout[-4000:]
+    assert run.returncode == 0, summary
+    assert "Server error" not in run.stdout, summary
+    assert "Undocumented status code" not in run.stdout, summary

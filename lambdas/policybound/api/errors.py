@@ -122,6 +122,11 @@ def domain_error_response(error: DomainError) -> Response[str]:
     return error_response(status, code, error.message, error.details, headers, extra)
 
 
+def _has_body(event: Any) -> bool:
+    # Only these methods take bodies here; a body sent with GET or DELETE is ignored, as by the routes.
+    return event.http_method in ("POST", "PUT", "PATCH") and bool(event.body)
+
+
 def register_error_handlers(
     app: APIGatewayRestResolver,
     origins: OriginPolicy | None = None,
@@ -137,12 +142,10 @@ def register_error_handlers(
 
     app.exception_handler(OriginForbidden)(_forbidden)
 
-    # RequestUnsupportedContentType is a sibling of RequestValidationError; both are judged here.
-    @app.exception_handler([RequestValidationError, RequestUnsupportedContentType])
-    def request_invalid(error: ValidationException) -> Response[str]:
-        # Validation runs before any middleware, so the body's size, type and syntax are judged
-        # here first: a 16 MiB upload is "too large", not "invalid". A page that may not call the API
-        # at all is told so before anything about its body.
+    def refused_before_validation() -> Response[str] | None:
+        """What answers before any verdict on the body's contents: a page that may not call the API, a
+        caller the staff gate does not admit, then the body's size, type and syntax. Validation runs
+        before any middleware, so its errors (and any error it meets parsing the body) come here."""
         refused = origins.refusal(app.current_event) if origins else None
         if refused:
             return _forbidden(refused)
@@ -151,9 +154,17 @@ def register_error_handlers(
                 gate(app)
             except DomainError as denied:
                 return domain_error_response(denied)
-        rejected = check_json_body(app.current_event)
-        if rejected:
-            return error_response(rejected.status, rejected.code, rejected.message)
+        rejected = check_json_body(app.current_event) if _has_body(app.current_event) else None
+        return error_response(rejected.status, rejected.code, rejected.message) if rejected else None
+
+    # RequestUnsupportedContentType is a sibling of RequestValidationError; both are judged here.
+    @app.exception_handler([RequestValidationError, RequestUnsupportedContentType])
+    def request_invalid(error: ValidationException) -> Response[str]:
+        # A 16 MiB upload is "too large", not "invalid"; a page that may not call the API at all is told
+        # so before anything about its body.
+        refused = refused_before_validation()
+        if refused:
+            return refused
         details = [_problem_from_pydantic(e) for e in error.errors()]
         return error_response(
             HTTPStatus.UNPROCESSABLE_ENTITY,
@@ -197,6 +208,11 @@ def register_error_handlers(
 
     @app.exception_handler(Exception)
     def unexpected(error: Exception) -> Response[str]:
+        # Parsing a body Python's json module chokes on (too deep, a 4,301-digit number, not UTF-8)
+        # fails inside validation, before any middleware: such a body is the client's error.
+        refused = refused_before_validation()
+        if refused:
+            return refused
         # The type only: an exception's text can carry submitted values.
         logger.error("unhandled error", extra={"error_type": type(error).__name__})
         return error_response(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
 
 from policybound.api.errors import register_error_handlers
+from policybound.api.http import strict_json_middleware
 from policybound.api.openapi import PUBLIC_TAGS, in_one_error_shape, openapi_tags
 from policybound.api.origins import OriginPolicy
 from policybound.api.public.routes import cookies, forms, policy, rights, unsubscribe
@@ -37,7 +38,7 @@ def create_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
     app.include_router(rights.router)
     # Cross-origin requests from pages that are not allowed are refused (403) before any route runs.
     origins = OriginPolicy(allowed_origins)
-    app.use(middlewares=[origins.middleware])
+    app.use(middlewares=[origins.middleware, strict_json_middleware])
     register_error_handlers(app, origins)
     return app
 

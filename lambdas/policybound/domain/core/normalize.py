@@ -12,6 +12,7 @@ import unicodedata
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 
+from policybound.domain.core.errors import FieldProblem, ValidationFailed
 from policybound.policy import ITEMS, Item
 
 # Control characters (Unicode category C*) other than newline and tab in long text are refused:
@@ -108,8 +109,11 @@ def mailbox(email: str) -> str:
     """
     try:
         checked = validate_email(email, check_deliverability=False)
-    except EmailNotValidError as error:
-        raise ValueError(f"is not a valid email address: {error}") from None
+    except EmailNotValidError:
+        # Look-ups take addresses from query strings that only a pattern checked: a 422, never a 500.
+        raise ValidationFailed(
+            "The email address is not valid.", (FieldProblem("email", "is not a valid email address"),)
+        ) from None
     local_part = unicodedata.normalize("NFC", checked.local_part)
     return f"{local_part}@{checked.ascii_domain.lower()}"
 
