@@ -150,8 +150,9 @@ _PUBLIC_API_TABLES = (
     _UNSEALED_CONSENT_REMOVAL,
     # Powertools idempotency: a record per key, updated on completion, deleted when the request failed.
     TableAccess(tables.IDEMPOTENCY, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM)),
-    TableAccess(tables.COOKIE_CONSENTS, (READ_ITEM, PUT_ITEM)),
-    TableAccess(tables.VISITS, (PUT_ITEM,)),
+    # Cookie consents: recorded, checked by each visit's write, withdrawn and deleted with their visits.
+    TableAccess(tables.COOKIE_CONSENTS, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK)),
+    TableAccess(tables.VISITS, (PUT_ITEM, QUERY, DELETE_ITEM), indexes=("by_consent",)),
     # One-time codes and rights sessions (wrong tries counted, used codes deleted).
     TableAccess(tables.RIGHTS_VERIFICATIONS, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM)),
     # A subject's correction notifies the recipients it was provided to (§ provision to third parties).
@@ -217,6 +218,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             ),
             TableAccess(tables.KEYS, (DELETE_ITEM, CONDITION_CHECK)),
             _LEDGER_APPEND,
+            # Visits whose retention ended (§4), through their expiry index.
+            TableAccess(tables.VISITS, (QUERY, DELETE_ITEM), indexes=("by_expiry",)),
         ),
         memory_mb=512,
         timeout_seconds=300,

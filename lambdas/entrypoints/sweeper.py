@@ -48,16 +48,25 @@ def sweep(
     """
     cursor_text = event.get("cursor")
     cursor = SweepCursor.decode(cursor_text) if isinstance(cursor_text, str) else None
-    report = wiring.sweeper.run(cursor, keep_going=lambda: remaining_ms() > SAFETY_MARGIN_MS, on_record=on_record)
+
+    def keep_going() -> bool:
+        return remaining_ms() > SAFETY_MARGIN_MS
+
+    report = wiring.sweeper.run(cursor, keep_going=keep_going, on_record=on_record)
+    # Visits (§1.2) follow their retention too; records first, since they hold the most.
+    visits_destroyed, visits_complete = wiring.visit_sweeper.run(keep_going) if report.complete else (0, False)
+    complete = report.complete and visits_complete
     for outcome, count in report.counts.items():
         metrics.add_metric(name=METRIC_NAMES[outcome], unit=MetricUnit.Count, value=count)
+    metrics.add_metric(name="VisitsDestroyed", unit=MetricUnit.Count, value=visits_destroyed)
     metrics.add_metric(name="SweepBatches", unit=MetricUnit.Count, value=report.batches)
-    metrics.add_metric(name="SweepIncomplete", unit=MetricUnit.Count, value=0 if report.complete else 1)
+    metrics.add_metric(name="SweepIncomplete", unit=MetricUnit.Count, value=0 if complete else 1)
     summary: dict[str, Any] = {
         "as_of": report.as_of.isoformat(),
         **{outcome.value: count for outcome, count in report.counts.items()},
+        "visits_destroyed": visits_destroyed,
         "batches": report.batches,
-        "complete": report.complete,
+        "complete": complete,
         "cursor": report.cursor.encode() if report.cursor else None,
     }
     logger.info("sweep finished", extra={"summary": summary})

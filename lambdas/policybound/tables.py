@@ -141,12 +141,19 @@ COOKIE_CONSENTS = TableSpec(
 )
 
 # Visits (§1.2): time, page and IP of visitors whose cookie consent allows analytics, for 60 months.
-# No backups: what TTL removes must not come back from a restore.
+# No backups: what is destroyed must not come back from a restore.
 VISIT_TTL_ATTRIBUTE = "expires_at"
+VISIT_EXPIRY_SHARDS = 16
 VISITS = TableSpec(
     logical_id="Visits",
     env_var="VISITS_TABLE",
     partition=Attribute("visit_id", "S"),
+    indexes=(
+        # Withdrawing a cookie consent deletes every visit recorded under it (§7).
+        Index("by_consent", Attribute("consent_id", "S"), Attribute("visited_at", "S")),
+        # The hourly sweep: per shard, every visit whose retention ended (TTL is only a backstop).
+        Index("by_expiry", Attribute("expiry_shard", "S"), Attribute(VISIT_TTL_ATTRIBUTE, "N")),
+    ),
     ttl_attribute=VISIT_TTL_ATTRIBUTE,
     point_in_time_recovery=False,
     holds_pi=True,

@@ -16,7 +16,7 @@ import boto3
 
 from policybound.adapters.aws import CLIENT_CONFIG
 from policybound.adapters.cognito import CognitoStaffDirectory
-from policybound.adapters.cookies import DynamoCookieConsentStore, DynamoVisitStore
+from policybound.adapters.cookies import VISIT_EXPIRY_SHARDS, DynamoCookieConsentStore, DynamoVisitStore
 from policybound.adapters.disclosures import DynamoDisclosureStore
 from policybound.adapters.dynamodb import EXPIRY_SHARDS, DynamoSubmissionStore
 from policybound.adapters.idempotency import PowertoolsIdempotency
@@ -32,7 +32,7 @@ from policybound.adapters.staff_reads import DynamoFormIndex
 from policybound.adapters.verification import DynamoVerificationStore
 from policybound.api import dependencies
 from policybound.domain.cookies.consents import CookieConsentService
-from policybound.domain.cookies.visits import VisitService
+from policybound.domain.cookies.visits import VisitService, VisitSweeper
 from policybound.domain.core.clock import Clock, SystemClock
 from policybound.domain.core.records import RecordReader
 from policybound.domain.core.sealing import EnvelopeSealer
@@ -140,14 +140,20 @@ class Wiring:
         return DynamoCookieConsentStore(self.dynamodb, self.settings.cookie_consents_table)
 
     @cached_property
+    def visit_store(self) -> DynamoVisitStore:
+        return DynamoVisitStore(self.dynamodb, self.settings.visits_table, self.settings.cookie_consents_table)
+
+    @cached_property
     def cookie_consents(self) -> CookieConsentService:
-        return CookieConsentService(self.cookie_consent_store, self.clock)
+        return CookieConsentService(self.cookie_consent_store, self.visit_store, self.clock)
 
     @cached_property
     def visits(self) -> VisitService:
-        return VisitService(
-            self.cookie_consent_store, DynamoVisitStore(self.dynamodb, self.settings.visits_table), self.clock
-        )
+        return VisitService(self.cookie_consent_store, self.visit_store, self.clock)
+
+    @cached_property
+    def visit_sweeper(self) -> VisitSweeper:
+        return VisitSweeper(self.visit_store, self.clock, VISIT_EXPIRY_SHARDS)
 
     @cached_property
     def sweeper(self) -> Sweeper:

@@ -66,7 +66,8 @@ def test_visits_are_stored_only_under_a_consent_that_allows_analytics(aws_api: A
     [visit] = table(aws_api, tables.VISITS)
     assert visit["page"] == {"S": "/policy.html"}
     assert visit["source_ip"] == {"S": VISITOR_IP}
-    assert "consent_id" not in visit
+    # Kept with the consent it was recorded under, so that withdrawing the consent deletes it.
+    assert visit["consent_id"] == {"S": allowed}
     visited_at = datetime.fromisoformat(visit["visited_at"]["S"])
     until = retention.retained_until(visited_at)
     assert until.year == visited_at.astimezone(until.tzinfo).year + 5
@@ -99,3 +100,36 @@ def test_the_visitor_ip_is_never_logged(
     assert post(aws_api, "/v1/visits", {"page": "/?x", "consent_id": allowed}).status_code == 422
     out, err = capfd.readouterr()
     assert VISITOR_IP not in out + err + caplog.text
+
+
+def test_withdrawing_a_consent_deletes_its_visits_and_then_the_consent(aws_api: AwsApi) -> None:
+    withdrawn, kept = consent(aws_api, "all"), consent(aws_api, "all")
+    for page in ("/index.html", "/policy.html", "/rights.html"):
+        assert post(aws_api, "/v1/visits", {"page": page, "consent_id": withdrawn}).status_code == 204
+    assert post(aws_api, "/v1/visits", {"page": "/index.html", "consent_id": kept}).status_code == 204
+    assert len(table(aws_api, tables.VISITS)) == 4
+
+    response = aws_api.client.delete(f"/v1/cookie-consents/{withdrawn}")
+    assert response.status_code == 204, response.get_data(as_text=True)
+    assert [v["consent_id"]["S"] for v in table(aws_api, tables.VISITS)] == [kept]
+    assert [c["consent_id"]["S"] for c in table(aws_api, tables.COOKIE_CONSENTS)] == [kept]
+    # Nothing more is recorded under it, and a second withdrawal finds nothing.
+    assert post(aws_api, "/v1/visits", {"page": "/index.html", "consent_id": withdrawn}).status_code == 204
+    assert len(table(aws_api, tables.VISITS)) == 1
+    assert aws_api.client.delete(f"/v1/cookie-consents/{withdrawn}").status_code == 404
+
+
+def test_a_visit_is_not_written_under_a_consent_withdrawn_since_it_was_read(aws_api: AwsApi) -> None:
+    """The write itself checks the consent: a withdrawal between the read and the write leaves nothing."""
+    consent_id = consent(aws_api, "all")
+    store = aws_api.wiring.cookie_consent_store
+    real_get = store.get
+
+    def get_then_withdraw(wanted: str) -> Any:
+        found = real_get(wanted)
+        store.mark_withdrawn(wanted, aws_api.wiring.clock.now())
+        return found
+
+    store.get = get_then_withdraw  # type: ignore[method-assign]
+    assert post(aws_api, "/v1/visits", {"page": "/index.html", "consent_id": consent_id}).status_code == 204
+    assert table(aws_api, tables.VISITS) == []

@@ -16,6 +16,8 @@ import pytest
 
 from local.gateway import LambdaContext
 from policybound.adapters.dynamodb import EXPIRY_SHARDS, expiry_shard
+from policybound.domain.cookies.consents import CookieChoice, CookieConsentRequest
+from policybound.domain.cookies.visits import Visit
 from policybound.domain.core.model import ConsentProof, RecordStatus, SealedBlob, StoredSubmission, WrappedKey
 from policybound.domain.core.retention import retained_until
 from policybound.domain.evidence.consent_ledger import consent_given
@@ -117,3 +119,22 @@ def test_a_cursor_resumes_at_its_shard(aws_api: AwsApi, handler: ModuleType) -> 
     summary = handler.lambda_handler({"cursor": SweepCursor(last).encode()}, Context("policybound-sweeper", "1"))
     assert summary["destroyed"] == len(in_last)
     assert summary["batches"] == 1
+
+
+def test_the_hourly_sweep_destroys_visits_whose_retention_ended(
+    aws_api: AwsApi, handler: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    consent = aws_api.wiring.cookie_consents.record(
+        CookieConsentRequest(choice=CookieChoice.ALL, policy_version=POLICY_VERSION)
+    )
+    visited = datetime.now(UTC) - timedelta(days=365 * 6)
+    for days, page in ((0, "/old.html"), (365 * 6 - 1, "/recent.html")):
+        at = visited + timedelta(days=days)
+        visit = Visit(str(uuid.uuid4()), page, "198.51.100.9", at, retained_until(at), consent.consent_id)
+        assert aws_api.wiring.visit_store.put(visit)
+    summary = handler.lambda_handler({}, Context("policybound-sweeper", str(uuid.uuid4())))
+    assert summary["visits_destroyed"] == 1
+    assert summary["complete"] is True
+    remaining = aws_api.dynamodb.scan(TableName=aws_api.tables["VISITS_TABLE"])["Items"]
+    assert [item["page"]["S"] for item in remaining] == ["/recent.html"]
+    assert emitted_metrics(capsys.readouterr().out)["VisitsDestroyed"] == 1.0

@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from typing import Any
 
 from policybound.domain.cookies.consents import CookieConsent
@@ -216,13 +217,48 @@ class FakeCookieConsentStore:
             raise Unavailable("DynamoDB")
         return self.consents.get(consent_id)
 
+    def mark_withdrawn(self, consent_id: str, at: datetime) -> bool:
+        consent = self.consents.get(consent_id)
+        if consent is None:
+            return False
+        self.consents[consent_id] = replace(consent, withdrawn_at=consent.withdrawn_at or at)
+        return True
+
+    def delete(self, consent_id: str) -> None:
+        self.consents.pop(consent_id, None)
+
 
 @dataclass
 class FakeVisitStore:
+    """Visits under the consents of a FakeCookieConsentStore: a write checks its consent, as DynamoDB's does."""
+
+    consents: FakeCookieConsentStore = field(default_factory=FakeCookieConsentStore)
     visits: list[Visit] = field(default_factory=list)
 
-    def put(self, visit: Visit) -> None:
+    def put(self, visit: Visit) -> bool:
+        consent = self.consents.consents.get(visit.consent_id)
+        if consent is None or consent.withdrawn_at is not None:
+            return False
         self.visits.append(visit)
+        return True
+
+    def delete_of_consent(self, consent_id: str) -> int:
+        gone = [v for v in self.visits if v.consent_id == consent_id]
+        self.visits = [v for v in self.visits if v.consent_id != consent_id]
+        return len(gone)
+
+    def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
+        due = sorted(
+            (retention.epoch_seconds(v.expires_at), v.visit_id)
+            for v in self.visits
+            if retention.epoch_seconds(v.expires_at) <= now_epoch
+        )
+        start = tuple(json.loads(after)) if after else None
+        page = [position for position in due if start is None or position > start][:limit]
+        return [visit_id for _, visit_id in page], (json.dumps(page[-1]) if len(page) == limit else None)
+
+    def delete(self, visit_ids: list[str]) -> None:
+        self.visits = [v for v in self.visits if v.visit_id not in set(visit_ids)]
 
 
 @dataclass

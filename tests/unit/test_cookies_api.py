@@ -14,8 +14,8 @@ from werkzeug.test import Client
 from local.gateway import Gateway
 from policybound.api.dependencies import cookie_consent_service, idempotency, intake_service, visit_service
 from policybound.api.public.app import create_app, openapi_json
-from policybound.domain.cookies.consents import CookieChoice, CookieConsent, CookieConsentService
-from policybound.domain.cookies.visits import VisitService
+from policybound.domain.cookies.consents import CookieChoice, CookieConsent, CookieConsentRequest, CookieConsentService
+from policybound.domain.cookies.visits import VisitRequest, VisitService, VisitSweeper
 from policybound.domain.core.clock import FixedClock
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, POLICY_VERSION
 from tests.conftest import NOW, UnitApi, submission
@@ -45,12 +45,13 @@ class CookieApi:
 
 @pytest.fixture
 def cookie_api(unit_api: UnitApi) -> CookieApi:
-    consents, visits = FakeCookieConsentStore(), FakeVisitStore()
+    consents = FakeCookieConsentStore()
+    visits = FakeVisitStore(consents)
     clock = FixedClock(NOW)
     app = create_app([SITE])
     app.dependency_overrides.update(
         {
-            cookie_consent_service: lambda: CookieConsentService(consents, clock),
+            cookie_consent_service: lambda: CookieConsentService(consents, visits, clock),
             visit_service: lambda: VisitService(consents, visits, clock),
             intake_service: lambda: pytest.fail("intake must not run"),
             idempotency: lambda: FakeIdempotency(),
@@ -294,3 +295,73 @@ def test_openapi_documents_the_cookie_routes(cookie_api: CookieApi) -> None:
     request = doc["components"]["schemas"][schema]
     assert set(request["properties"]) == {"choice", "categories", "policy_version"}
     assert request["additionalProperties"] is False
+
+
+# --- DELETE /v1/cookie-consents/{consent_id} -----------------------------------------------------
+
+
+def _visit(cookie_api: CookieApi, consent_id: str, page: str = "/index.html") -> None:
+    assert cookie_api.post("/v1/visits", {"page": page, "consent_id": consent_id}).status_code == 204
+
+
+def test_withdrawing_a_consent_deletes_every_visit_under_it_and_the_consent(cookie_api: CookieApi) -> None:
+    withdrawn = _consent_id(cookie_api, "all")
+    other = _consent_id(cookie_api, "selected", ["analytics"])
+    for page in ("/index.html", "/policy.html"):
+        _visit(cookie_api, withdrawn, page)
+    _visit(cookie_api, other)
+
+    response = cookie_api.client.delete(f"/v1/cookie-consents/{withdrawn}")
+    assert response.status_code == 204
+    assert response.get_data() == b""
+    assert [v.consent_id for v in cookie_api.visits.visits] == [other]
+    assert set(cookie_api.consents.consents) == {other}
+    # Nothing is recorded under it any more, and it cannot be withdrawn twice.
+    _visit(cookie_api, withdrawn)
+    assert len(cookie_api.visits.visits) == 1
+    assert_error(cookie_api.client.delete(f"/v1/cookie-consents/{withdrawn}"), 404, "not_found")
+
+
+def test_a_withdrawal_that_failed_halfway_is_finished_by_repeating_it(cookie_api: CookieApi) -> None:
+    consent_id = _consent_id(cookie_api, "all")
+    _visit(cookie_api, consent_id)
+    # As if the first attempt stopped after marking the consent withdrawn.
+    cookie_api.consents.mark_withdrawn(consent_id, NOW)
+    _visit(cookie_api, consent_id)  # refused: the consent is withdrawn
+    assert cookie_api.client.delete(f"/v1/cookie-consents/{consent_id}").status_code == 204
+    assert cookie_api.visits.visits == []
+    assert cookie_api.consents.consents == {}
+
+
+@pytest.mark.parametrize("consent_id", ["not-a-uuid", "0B6F3F0E-9A54-4D0E-8C1E-1D2F3A4B5C6D", "x" * 300])
+def test_withdrawing_a_malformed_id_is_422(cookie_api: CookieApi, consent_id: str) -> None:
+    assert_error(cookie_api.client.delete(f"/v1/cookie-consents/{consent_id}"), 422, "validation_failed")
+
+
+def test_an_unknown_consent_is_404(cookie_api: CookieApi) -> None:
+    missing = "0b6f3f0e-9a54-4d0e-8c1e-1d2f3a4b5c6d"
+    assert_error(cookie_api.client.delete(f"/v1/cookie-consents/{missing}"), 404, "not_found")
+
+
+def test_visits_are_destroyed_when_their_retention_ends_by_the_sweep() -> None:
+    consents = FakeCookieConsentStore()
+    visits = FakeVisitStore(consents)
+    clock = FixedClock(NOW)
+    consent = CookieConsentService(consents, visits, clock).record(
+        CookieConsentRequest(choice=CookieChoice.ALL, policy_version=POLICY_VERSION)
+    )
+    recorder = VisitService(consents, visits, clock)
+    for page in ("/a", "/b", "/c"):
+        assert recorder.record(VisitRequest(page=page, consent_id=consent.consent_id), "203.0.113.7")
+    later = FixedClock(NOW + timedelta(days=1))
+    assert VisitService(consents, visits, later).record(
+        VisitRequest(page="/later", consent_id=consent.consent_id), None
+    )
+    sweeper = VisitSweeper(visits, FixedClock(visits.visits[0].expires_at - timedelta(seconds=1)), ("0",), 2)
+    assert sweeper.run() == (0, True)
+    sweeper = VisitSweeper(visits, FixedClock(visits.visits[0].expires_at), ("0",), 2)
+    assert sweeper.run() == (3, True)
+    assert [v.page for v in visits.visits] == ["/later"]
+    stopped = VisitSweeper(visits, FixedClock(NOW + timedelta(days=3650)), ("0",), 2)
+    assert stopped.run(keep_going=lambda: False) == (0, False)
+    assert len(visits.visits) == 1

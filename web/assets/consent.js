@@ -125,11 +125,42 @@ export async function startCookieConsent({ language, policy } = {}) {
   const consentable = () => current.cookie_categories.filter((c) => c.requires_consent);
   const label = (name) => categoryLabel(lang, name);
 
+  // §7: withdrawing a consent deletes, on the server, every visit recorded under it.
+  async function withdraw(consent) {
+    try {
+      await request("DELETE", `/v1/cookie-consents/${encodeURIComponent(consent.id)}`);
+    } catch (error) {
+      // Unknown (withdrawn already, or expired) is the outcome wanted; anything else is reported.
+      if (error.status !== 404) throw error;
+    }
+  }
+
+  async function withdrawAll(messageTarget) {
+    const previous = storedConsent();
+    try {
+      if (previous) await withdraw(previous);
+      deleteCookie(CONSENT_COOKIE);
+      enforce([]);
+      if (dialog && dialog.open) dialog.close();
+      announce(t(lang, "cookie.withdrawn"));
+      document.dispatchEvent(new CustomEvent("policybound:cookie-consent", { detail: null }));
+      showBanner("");
+    } catch (error) {
+      const detail = error.fromApi ? ` ${t(lang, "error.server")} ${error.message}` : "";
+      messageTarget.textContent = t(lang, "cookie.failed") + detail;
+    }
+  }
+
   async function choose(choice, categories, messageTarget) {
+    const previous = storedConsent();
     try {
       const { body } = await request("POST", "/v1/cookie-consents", {
         json: { choice, categories, policy_version: current.version },
       });
+      // A new choice without analytics withdraws the old consent, and with it the visits it allowed.
+      if (previous && previous.id !== body.consent_id && !body.categories.includes("analytics")) {
+        await withdraw(previous).catch(() => {});
+      }
       storeConsent(body);
       const consent = storedConsent();
       enforce(consent.categories);
@@ -300,6 +331,15 @@ export async function startCookieConsent({ language, policy } = {}) {
             text: t(lang, "cookie.block"),
             onclick: () => choose("none", [], message),
           }),
+          valid
+            ? h("button", {
+                type: "button",
+                class: "button",
+                "data-cookie-withdraw": true,
+                text: t(lang, "cookie.withdraw"),
+                onclick: () => withdrawAll(message),
+              })
+            : null,
           h("button", { type: "button", class: "button subtle", text: t(lang, "cookie.cancel"), onclick: () => dialog.close() }),
         ),
         browserHelp(lang),

@@ -348,6 +348,15 @@ function render({ language, policy, main }) {
     h("section", { id: "step-request", "aria-labelledby": "step-request-title" }, h("h2", { id: "step-request-title", text: t(language, "rights.step1") }), requestForm),
     step2,
     step3,
+    // §7: a cookie consent holds no name or address, so it needs no verification: withdrawing it in the
+    // cookie settings deletes every visit recorded under it at once.
+    h(
+      "section",
+      { id: "cookie-withdrawal", "aria-labelledby": "cookie-withdrawal-title" },
+      h("h2", { id: "cookie-withdrawal-title", text: t(language, "rights.cookies.title") }),
+      h("p", { text: t(language, "rights.cookies.text") }),
+      h("p", {}, h("button", { type: "button", class: "button", "data-cookie-settings": true, text: t(language, "rights.cookies.open") })),
+    ),
     h(
       "p",
       { class: "hint" },

@@ -127,6 +127,30 @@ def test_choosing_categories_and_withdrawing_one_deletes_its_cookies(site: Site)
     assert len(site.api_calls("POST", "/v1/visits")) == requests_before
 
 
+def test_withdrawing_the_consent_in_the_settings_deletes_its_visits_on_the_server(site: Site) -> None:
+    page = site.open("index.html")
+    with page.expect_response(lambda r: r.url.endswith("/v1/cookie-consents")) as recorded:
+        banner(page).get_by_role("button", name="모두 허용").click()
+    withdrawn = recorded.value.json()["consent_id"]
+    with page.expect_response(lambda r: r.url.endswith("/v1/visits")):
+        site.open("rights.html")
+    assert [v for v in stored_visits(site) if v["consent_id"]["S"] == withdrawn]
+
+    # The rights page explains it and opens the settings, where the consent is withdrawn.
+    rights = site.page.locator("#cookie-withdrawal")
+    expect(rights).to_contain_text("방문 기록")
+    rights.get_by_role("button", name="쿠키 설정 열기").click()
+    dialog = site.page.get_by_role("dialog", name="쿠키 설정")
+    with site.page.expect_response(lambda r: r.request.method == "DELETE") as answer:
+        dialog.get_by_role("button", name="동의 철회 및 방문 기록 삭제").click()
+    assert answer.value.status == 204
+    assert answer.value.url.endswith(f"/v1/cookie-consents/{withdrawn}")
+    expect(site.page.locator("[data-cookie-status]")).to_contain_text("방문 기록은 모두 삭제했습니다")
+    assert [v for v in stored_visits(site) if v["consent_id"]["S"] == withdrawn] == []
+    assert site.cookie_names() == set()
+    expect(banner(site.page)).to_be_visible()
+
+
 def test_a_new_policy_version_asks_again_and_removes_cookies_until_answered(site: Site) -> None:
     page = site.open("index.html")
     banner(page).get_by_role("button", name="모두 허용").click()

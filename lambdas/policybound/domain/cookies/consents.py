@@ -19,10 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
-from policybound.domain.core.errors import PolicyVersionOutdated
+from policybound.domain.core.errors import NotFound, PolicyVersionOutdated
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, COOKIE_CATEGORIES, POLICY_VERSION
 
 ANALYTICS = "analytics"
+# A consent id is a UUID this server made (`new_consent_id`).
+CONSENT_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
 class CookieChoice(StrEnum):
@@ -102,11 +104,14 @@ class CookieConsent:
     policy_version: str
     recorded_at: datetime
     expires_at: datetime
+    # Set when the visitor withdrew it; the consent is gone once what it allowed is deleted.
+    withdrawn_at: datetime | None = None
 
     def allows(self, category: str, now: datetime) -> bool:
-        """True while the consent is current, unexpired, and lists the category."""
+        """True while the consent is current, unexpired, not withdrawn, and lists the category."""
         return (
-            self.policy_version == POLICY_VERSION
+            self.withdrawn_at is None
+            and self.policy_version == POLICY_VERSION
             and not retention.is_expired(retention.epoch_seconds(self.expires_at), now)
             and category in self.categories
         )
@@ -119,16 +124,49 @@ class CookieConsentStore(Protocol):
         """The consent as stored, expired or not (DynamoDB TTL lags): callers check expiry."""
         ...
 
+    def mark_withdrawn(self, consent_id: str, at: datetime) -> bool:
+        """Mark the consent withdrawn, so that no visit is recorded under it from now on. False when
+        there is no such consent."""
+        ...
+
+    def delete(self, consent_id: str) -> None: ...
+
+
+class WithdrawnVisits(Protocol):
+    def delete_of_consent(self, consent_id: str) -> int:
+        """Delete every visit recorded under the consent; how many there were."""
+        ...
+
 
 def new_consent_id() -> str:
     return str(uuid.uuid4())
 
 
 class CookieConsentService:
-    def __init__(self, store: CookieConsentStore, clock: Clock, new_id: Callable[[], str] = new_consent_id) -> None:
+    def __init__(
+        self,
+        store: CookieConsentStore,
+        visits: WithdrawnVisits,
+        clock: Clock,
+        new_id: Callable[[], str] = new_consent_id,
+    ) -> None:
         self._store = store
+        self._visits = visits
         self._clock = clock
         self._new_id = new_id
+
+    def withdraw(self, consent_id: str) -> int:
+        """Withdraw a consent and delete everything collected under it: every visit, then the consent.
+
+        Marked withdrawn first, so no visit joins while the visits are deleted; a failure halfway
+        leaves the consent withdrawn but present, and repeating the request finishes the work.
+        Returns how many visits were deleted.
+        """
+        if not self._store.mark_withdrawn(consent_id, self._clock.now()):
+            raise NotFound("There is no cookie consent with this id (it may have been withdrawn already).")
+        deleted = self._visits.delete_of_consent(consent_id)
+        self._store.delete(consent_id)
+        return deleted
 
     def record(self, request: CookieConsentRequest) -> CookieConsent:
         """Store the visitor's choice. A choice made under an old policy text is refused (409), so the

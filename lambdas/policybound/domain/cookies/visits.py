@@ -17,14 +17,14 @@ from typing import Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from policybound.domain.cookies.consents import ANALYTICS, CookieConsentStore
+from policybound.domain.cookies.consents import ANALYTICS, CONSENT_ID_PATTERN, CookieConsentStore
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
 
 MAX_PAGE_LENGTH = 512
 # A path only: a query string or fragment can carry secrets (an unsubscribe token, say) and is refused.
 _PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$")
-_CONSENT_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_CONSENT_ID = re.compile(CONSENT_ID_PATTERN)
 
 
 class VisitRequest(BaseModel):
@@ -66,10 +66,52 @@ class Visit:
     source_ip: str | None
     visited_at: datetime
     expires_at: datetime
+    # The cookie consent it was recorded under: withdrawing that consent deletes the visit.
+    consent_id: str
 
 
 class VisitStore(Protocol):
-    def put(self, visit: Visit) -> None: ...
+    def put(self, visit: Visit) -> bool:
+        """Store the visit if its consent still stands (not withdrawn, not deleted), in one write.
+        False when it does not, and nothing was stored."""
+        ...
+
+
+class ExpiringVisits(Protocol):
+    def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
+        """Ids of visits in one expiry shard whose retention ended by `now_epoch`, oldest first, and where
+        to resume (None when the shard has no more)."""
+        ...
+
+    def delete(self, visit_ids: list[str]) -> None: ...
+
+
+class VisitSweeper:
+    """Destroys visits whose retention ended, within the hour, through the sparse expiry index; DynamoDB's
+    TTL is only a backstop (it deletes "within a few days")."""
+
+    def __init__(self, visits: ExpiringVisits, clock: Clock, shards: tuple[str, ...], batch_size: int = 100) -> None:
+        self._visits = visits
+        self._clock = clock
+        self._shards = shards
+        self._batch_size = batch_size
+
+    def run(self, keep_going: Callable[[], bool] = lambda: True) -> tuple[int, bool]:
+        """(visits destroyed, whether every shard was swept)."""
+        now_epoch = retention.epoch_seconds(self._clock.now())
+        destroyed = 0
+        for shard in self._shards:
+            after: str | None = None
+            while True:
+                if not keep_going():
+                    return destroyed, False
+                ids, after = self._visits.due(shard, now_epoch, self._batch_size, after)
+                if ids:
+                    self._visits.delete(ids)
+                    destroyed += len(ids)
+                if after is None:
+                    break
+        return destroyed, True
 
 
 def new_visit_id() -> str:
@@ -103,6 +145,7 @@ class VisitService:
             source_ip=source_ip,
             visited_at=now,
             expires_at=retention.retained_until(now),
+            consent_id=consent.consent_id,
         )
-        self._visits.put(visit)
-        return visit
+        # The write checks the consent again: one withdrawn since it was read records nothing.
+        return visit if self._visits.put(visit) else None

@@ -1,22 +1,24 @@
-"""POST /v1/cookie-consents and POST /v1/visits: the cookie banner's choice (§7) and the visits it
-may allow (§1.2)."""
+"""POST and DELETE /v1/cookie-consents, POST /v1/visits: the cookie banner's choice (§7), its
+withdrawal, and the visits it may allow (§1.2)."""
 
 from typing import Annotated
 
+from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Body
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import cookie_consent_service, visit_service
 from policybound.api.http import json_body_guard
 from policybound.api.openapi import Tag
 from policybound.api.schemas import CookieConsentOut, error_responses
-from policybound.domain.cookies.consents import CookieConsentRequest, CookieConsentService
+from policybound.domain.cookies.consents import CONSENT_ID_PATTERN, CookieConsentRequest, CookieConsentService
 from policybound.domain.cookies.visits import VisitRequest, VisitService
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES
 
 router = APIGatewayRouter()
+logger = Logger(child=True)
 
 
 _BODY_ERRORS = {
@@ -53,6 +55,39 @@ def record_cookie_consent(
 ) -> Response[CookieConsentOut]:
     consent = consents.record(body)
     return Response(status_code=201, content_type="application/json", body=CookieConsentOut.of(consent))
+
+
+@router.delete(
+    "/v1/cookie-consents/<consent_id>",
+    summary="Withdraw a cookie consent and delete what was collected under it",
+    description=(
+        "Withdraws the consent and deletes every visit recorded under it (time, page, IP address), then "
+        "the consent itself; from the moment of withdrawal no visit is recorded under it. Repeating a "
+        "withdrawal that failed halfway (503) finishes it; a withdrawn consent is then unknown (404)."
+    ),
+    operation_id="withdrawCookieConsent",
+    tags=[Tag.COOKIES],
+    responses={
+        204: {"description": "Withdrawn; its visits and the consent are deleted"},
+        **error_responses(
+            {
+                403: "forbidden (the request's Origin is not allowed)",
+                404: "not_found (no such consent, or withdrawn already)",
+                422: "validation_failed",
+                503: "unavailable (retry after Retry-After seconds)",
+            }
+        ),
+    },
+)
+def withdraw_cookie_consent(
+    consent_id: Annotated[
+        str, Path(pattern=CONSENT_ID_PATTERN, description="The consent_id from POST /v1/cookie-consents")
+    ],
+    consents: Annotated[CookieConsentService, Depends(cookie_consent_service)],
+) -> Response[None]:
+    deleted = consents.withdraw(consent_id)
+    logger.info("cookie consent withdrawn", extra={"visits_deleted": deleted})
+    return Response(status_code=204, body=None)
 
 
 @router.post(
