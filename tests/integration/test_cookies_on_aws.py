@@ -11,6 +11,7 @@ import pytest
 
 from policybound import tables
 from policybound.adapters.cookies import consent_from_item
+from policybound.domain.cookies.consents import CookieConsent
 from policybound.domain.core import retention
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, POLICY_VERSION
 from tests.conftest import AwsApi
@@ -119,17 +120,19 @@ def test_withdrawing_a_consent_deletes_its_visits_and_then_the_consent(aws_api: 
     assert aws_api.client.delete(f"/v1/cookie-consents/{withdrawn}").status_code == 404
 
 
-def test_a_visit_is_not_written_under_a_consent_withdrawn_since_it_was_read(aws_api: AwsApi) -> None:
+def test_a_visit_is_not_written_under_a_consent_withdrawn_since_it_was_read(
+    aws_api: AwsApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The write itself checks the consent: a withdrawal between the read and the write leaves nothing."""
     consent_id = consent(aws_api, "all")
     store = aws_api.wiring.cookie_consent_store
     real_get = store.get
 
-    def get_then_withdraw(wanted: str) -> Any:
+    def get_then_withdraw(wanted: str) -> CookieConsent | None:
         found = real_get(wanted)
         store.mark_withdrawn(wanted, aws_api.wiring.clock.now())
         return found
 
-    store.get = get_then_withdraw  # type: ignore[method-assign]
+    monkeypatch.setattr(store, "get", get_then_withdraw)
     assert post(aws_api, "/v1/visits", {"page": "/index.html", "consent_id": consent_id}).status_code == 204
     assert table(aws_api, tables.VISITS) == []
