@@ -73,8 +73,9 @@ def sweep(
     return summary
 
 
-# Destruction only: the record, its key and the ledger entry.
-SETTINGS = ("records_table", "keys_table", "ledger_table")
+# Destruction only: the record, its key and the ledger entry; visits past their retention (the visit
+# store names the consents table too, though the sweep never writes a visit).
+SETTINGS = ("records_table", "keys_table", "ledger_table", "visits_table", "cookie_consents_table")
 _wiring = Wiring(load_settings(*SETTINGS))
 
 
