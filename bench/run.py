@@ -8,8 +8,9 @@ import platform
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from bench import asset_size, calls, cold_start, cost, sweeper_reads, warm_overhead
+from bench import asset_size, calls, cold_start, consent_ledger, cost, sweeper_reads, warm_overhead
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
@@ -18,6 +19,24 @@ def section(title: str, header: list[str], rows: list[list[str]]) -> str:
     lines = [f"### {title}", "", "| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(row) + " |" for row in rows]
     return "\n".join(lines) + "\n"
+
+
+def consent_ledger_section(found: dict[str, Any]) -> str:
+    return section(
+        "(g) Consent ledger: cost per submission, and of the sealing job per 1,000 submissions",
+        ["what", "measured"],
+        [
+            ["calls per accepted submission (warm)", f"{found['submission_calls']:g} ({found['submission_detail']})"],
+            [
+                "unsealed entry written in the submission's transaction",
+                f"{found['entry_bytes']} bytes, +{found['added_write_units']} write units, 0 extra calls",
+            ],
+            ["sealed chain entry", f"{found['chain_entry_bytes']} bytes"],
+            ["sealing job calls per 1,000 submissions", f"{found['seal_calls_per_1000']:g} ({found['seal_detail']})"],
+            ["sealing job write units per 1,000 submissions", f"{found['seal_write_units_per_1000']:,}"],
+            ["consent ledger cost per 1,000 submissions (DynamoDB)", f"${found['dollars_per_1000']:.4f}"],
+        ],
+    )
 
 
 def main() -> int:
@@ -91,6 +110,7 @@ def main() -> int:
             [[name, f"${dollars:,.2f}", f"${blog_lines[name]:,.2f}"] for name, dollars in lines.items()],
         )
     )
+    parts.append(consent_ledger_section(consent_ledger.measure()))
     report = "\n".join(parts)
     print(report)
     RESULTS.write_text(report)
