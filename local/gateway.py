@@ -164,7 +164,10 @@ class Gateway:
         local_routes: dict[tuple[str, str], LocalRoute],
         staff_handler: Handler | Instances | None = None,
         staff_authorizer: Authorizer | None = None,
+        allowed_hosts: Iterable[str] | None = None,
     ) -> None:
+        # The Host names local mode answers to (its loopback address); None answers any (unit tests).
+        self._allowed_hosts = frozenset(host.lower() for host in allowed_hosts) if allowed_hosts is not None else None
         self._api_handler = Instances.of(api_handler)
         self._staff_handler = Instances.of(staff_handler) if staff_handler is not None else None
         self._staff_authorizer = staff_authorizer
@@ -179,6 +182,22 @@ class Gateway:
 
     def dispatch(self, request: Request) -> Response:
         path = request.path
+        if self._allowed_hosts is not None and (request.host or "").lower() not in self._allowed_hosts:
+            # DNS rebinding: a page on another name that resolves to this machine sends its own Host.
+            # Nothing answers it — not the helpers (tokens, the outbox), not the API's own-origin check.
+            return Response(
+                json.dumps(
+                    {
+                        "error": {
+                            "code": "forbidden",
+                            "message": "Local mode answers only on its loopback address.",
+                            "details": [{"field": "header.Host", "problem": "is not local mode's address"}],
+                        }
+                    }
+                ),
+                status=403,
+                mimetype="application/json",
+            )
         if path == STAFF_PREFIX or path.startswith(STAFF_PREFIX + "/"):
             return self._staff(request)
         if path.startswith("/v1/"):
@@ -218,7 +237,7 @@ class Gateway:
                 ),
                 status=401,
                 mimetype="application/json",
-                headers={"WWW-Authenticate": "Bearer"},
+                headers={"WWW-Authenticate": "Bearer", "Cache-Control": "no-store"},
             )
         event = proxy_event(request)
         event["requestContext"]["authorizer"] = {"claims": claims}

@@ -79,7 +79,13 @@ def instances(first: ModuleType, size: int = environment.FUNCTION_INSTANCES) -> 
     return Instances(lambda: started.pop() if started else fresh_instance(first.__name__), size)
 
 
-def build_gateway(staff: StaffAccess) -> Gateway:
+def loopback_hosts(port: int) -> tuple[str, ...]:
+    """The Host values local mode answers to: its loopback address and the loopback names that no
+    DNS answer can point elsewhere."""
+    return (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}")
+
+
+def build_gateway(staff: StaffAccess, port: int) -> Gateway:
     """Imports the entry points only now: they read their settings at import, as in Lambda."""
     from entrypoints import api, staff_api, staff_sign_in
     from policybound.api.public.app import openapi_json
@@ -102,6 +108,7 @@ def build_gateway(staff: StaffAccess) -> Gateway:
         },
         staff_handler=instances(staff_api),
         staff_authorizer=staff.authorizer,
+        allowed_hosts=loopback_hosts(port),
     )
 
 
@@ -133,7 +140,7 @@ def local_mode(
         server = make_server(api_host, api_port, lambda e, s: gateway(e, s), threaded=True)
         os.environ.update(environment.app_environment(key_ids, f"http://{api_host}:{server.port}"))
         os.environ["STAFF_USER_POOL_ID"] = staff.pool.pool_id
-        gateway = build_gateway(staff)
+        gateway = build_gateway(staff, server.port)
         schedule = consents.Schedule()
         schedule.start()
         try:

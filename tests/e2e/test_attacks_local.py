@@ -61,3 +61,16 @@ def test_a_look_alike_domain_gets_no_code_for_another_persons_records(
     assert asked.status_code == 202
     mails = http.get(f"{local_server.api_url}/_local/outbox", timeout=30).json()
     assert not [mail for mail in mails if look_alike in mail["to"] or owner in mail["to"]]
+
+
+def test_a_dns_rebound_page_gets_no_manager_token_and_no_outbox(local_server: LocalServer) -> None:
+    port = local_server.api_url.rsplit(":", 1)[1]
+    rebound = {"Host": f"attacker.example:{port}", "Origin": f"http://attacker.example:{port}"}
+    token = requests.post(
+        f"{local_server.api_url}/_local/staff-token", json={"username": "manager"}, headers=rebound, timeout=30
+    )
+    assert token.status_code == 403
+    assert "id_token" not in token.text
+    assert requests.get(f"{local_server.api_url}/_local/outbox", headers=rebound, timeout=30).status_code == 403
+    own = requests.post(f"{local_server.api_url}/v1/cookie-consents", json={}, headers=rebound, timeout=30)
+    assert own.status_code == 403

@@ -161,7 +161,7 @@ def _consent_id(api: CookieApi, choice: str, categories: list[str] | None = None
     return str(response.get_json()["consent_id"])
 
 
-def test_a_visit_is_stored_with_time_page_and_ip_when_analytics_is_allowed(cookie_api: CookieApi) -> None:
+def test_a_visit_is_stored_with_time_page_and_network_when_analytics_is_allowed(cookie_api: CookieApi) -> None:
     consent_id = _consent_id(cookie_api, "selected", ["analytics"])
     response = cookie_api.client.post(
         "/v1/visits",
@@ -171,7 +171,9 @@ def test_a_visit_is_stored_with_time_page_and_ip_when_analytics_is_allowed(cooki
     assert response.status_code == 204
     assert response.get_data() == b""
     [visit] = cookie_api.visits.visits
-    assert (visit.page, visit.source_ip, visit.visited_at) == ("/contact-us.html", "203.0.113.7", NOW)
+    # The network, never the address: an IP address is PI (§1.2) and analytics needs no more.
+    assert (visit.page, visit.source_ip, visit.visited_at) == ("/contact-us.html", "203.0.113.0/24", NOW)
+    assert "203.0.113.7" not in repr(cookie_api.visits.visits)
     assert visit.expires_at.isoformat() == "2031-11-30T14:00:00+09:00"
 
 

@@ -22,7 +22,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyValidationError,
 )
 
-from policybound.api.http import BodyRejected, check_json_body
+from policybound.api.http import NO_STORE, BodyRejected, check_json_body
 from policybound.api.origins import OriginForbidden, OriginPolicy
 from policybound.api.public.unsubscribe_page import error_page, wants_html
 from policybound.domain.core.errors import (
@@ -85,7 +85,8 @@ def error_response(
         status_code=status.value,
         content_type="application/json",
         body=json.dumps({"error": error}, ensure_ascii=False),
-        headers=dict(headers or {}),
+        # An error can name what was refused; no cache keeps it.
+        headers=dict(NO_STORE) | dict(headers or {}),
     )
 
 

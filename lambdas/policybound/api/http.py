@@ -184,3 +184,14 @@ def json_body_guard(app: Any, next_middleware: Any) -> Any:
     if rejected:
         raise rejected
     return next_middleware(app)
+
+
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def no_store_middleware(app: Any, next_middleware: Any) -> Any:
+    """Answers that carry personal information or secrets (rights sessions and records, every staff
+    route) are never kept by a browser or a proxy cache."""
+    response = next_middleware(app)
+    response.headers.update(NO_STORE)
+    return response

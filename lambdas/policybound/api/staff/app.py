@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from policybound.api.errors import register_error_handlers
-from policybound.api.http import strict_json_middleware
+from policybound.api.http import no_store_middleware, strict_json_middleware
 from policybound.api.openapi import STAFF_TAGS, in_one_error_shape, openapi_tags
 from policybound.api.public.app import API_VERSION, cors_config
 from policybound.api.staff.permissions import admit, staff_access_middleware
@@ -46,7 +46,7 @@ def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResol
     app.include_router(rights_requests.router)
     app.include_router(disclosures.router)
     app.include_router(inquiries.router)
-    app.use(middlewares=[staff_access_middleware, strict_json_middleware])
+    app.use(middlewares=[staff_access_middleware, strict_json_middleware, no_store_middleware])
     register_error_handlers(app, gate=admit)
     return app
 

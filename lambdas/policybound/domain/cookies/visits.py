@@ -3,11 +3,14 @@
 The server decides, not the page: a visit is stored only when the request names a cookie consent that
 this server recorded, that is under the policy version in force, unexpired, and allows the analytics
 category. A client that did not consent has no such id, so nothing about it is stored — whatever it
-sends. A visit keeps the time, the page's path and the source IP, for the policy's 60 months.
+sends. A visit keeps the time, the page's path and the source network — the IP address with its host
+part removed (IPv4 /24, IPv6 /48), enough to tell regions and networks apart for analytics, never the
+address itself (an IP address is PI, §1.2) — for the policy's 60 months.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import re
 import uuid
 from collections.abc import Callable
@@ -59,10 +62,24 @@ class VisitRequest(BaseModel):
         return consent_id
 
 
+IPV4_PREFIX, IPV6_PREFIX = 24, 48
+
+
+def source_network(source_ip: str | None) -> str | None:
+    """The network a visit came from (`203.0.113.0/24`), never the address; None for no or a bad address."""
+    try:
+        address = ipaddress.ip_address((source_ip or "").strip())
+    except ValueError:
+        return None
+    prefix = IPV4_PREFIX if address.version == 4 else IPV6_PREFIX
+    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
 @dataclass(frozen=True)
 class Visit:
     visit_id: str
     page: str
+    # The source network (see `source_network`), never the address.
     source_ip: str | None
     visited_at: datetime
     expires_at: datetime
@@ -142,7 +159,7 @@ class VisitService:
         visit = Visit(
             visit_id=self._new_id(),
             page=request.page,
-            source_ip=source_ip,
+            source_ip=source_network(source_ip),
             visited_at=now,
             expires_at=retention.retained_until(now),
             consent_id=consent.consent_id,

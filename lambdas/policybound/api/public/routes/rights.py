@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policybound.api.dependencies import guardian_confirmations, rights_service
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, no_store_middleware
 from policybound.api.openapi import Tag
 from policybound.api.rights_schemas import (
     CodeRequestedOut,
@@ -41,6 +41,10 @@ _CODE_PATTERN = rf"^[0-9]{{{CODE_DIGITS}}}$"
 # The address as a form takes it: the same schema, limit and normalisation.
 Email = item_type("email")
 Code = Annotated[str, Field(pattern=_CODE_PATTERN, examples=["123456"], description=f"The {CODE_DIGITS}-digit code")]
+
+# Codes, session tokens and decrypted records: never kept by a browser or proxy cache.
+_NO_STORE = [no_store_middleware]
+_NO_STORE_JSON = [json_body_guard, no_store_middleware]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
@@ -141,7 +145,7 @@ _ACCEPTED = CodeRequestedOut(
     ),
     operation_id="requestRightsCode",
     tags=[Tag.RIGHTS],
-    middlewares=[json_body_guard],
+    middlewares=_NO_STORE_JSON,
     responses={202: {"description": "Accepted", "content": {"application/json": {"model": CodeRequestedOut}}}}
     | error_responses(_BODY_ERRORS | _CAPPED),
 )
@@ -162,7 +166,7 @@ def request_code(
     ),
     operation_id="openRightsSession",
     tags=[Tag.RIGHTS],
-    middlewares=[json_body_guard],
+    middlewares=_NO_STORE_JSON,
     responses={201: {"description": "Verified", "content": {"application/json": {"model": SessionOut}}}}
     | error_responses(_BODY_ERRORS | {401: "unauthorized (wrong, expired, used or locked code)"}),
 )
@@ -185,6 +189,7 @@ def open_session(
     ),
     operation_id="listOwnRecords",
     tags=[Tag.RIGHTS],
+    middlewares=_NO_STORE,
     security=_SESSION,
     responses={200: {"description": "The records"}} | error_responses(_SESSION_ERRORS),
 )
@@ -207,7 +212,7 @@ def list_records(
     operation_id="correctOwnRecord",
     tags=[Tag.RIGHTS],
     security=_SESSION,
-    middlewares=[json_body_guard],
+    middlewares=_NO_STORE_JSON,
     responses={200: {"description": "Corrected"}}
     | error_responses(_BODY_ERRORS | _SESSION_ERRORS | {404: "not_found (no such record of yours)"}),
 )
@@ -230,6 +235,7 @@ def correct_record(
     description="Destroys the record and its key at once (reason subject_erasure in the ledger).",
     operation_id="eraseOwnRecord",
     tags=[Tag.RIGHTS],
+    middlewares=_NO_STORE,
     security=_SESSION,
     responses={204: {"description": "Erased"}}
     | error_responses(
@@ -252,6 +258,7 @@ def erase_record(
     description="Destroys every record the session reaches, each with its key (reason subject_erasure).",
     operation_id="eraseAllOwnRecords",
     tags=[Tag.RIGHTS],
+    middlewares=_NO_STORE,
     security=_SESSION,
     responses={204: {"description": "Erased"}}
     | error_responses(_SESSION_ERRORS | {409: "retained_by_law (some records are preserved under a legal hold)"}),
@@ -274,7 +281,7 @@ def erase_all_records(
     ),
     operation_id="confirmAsGuardian",
     tags=[Tag.RIGHTS],
-    middlewares=[json_body_guard],
+    middlewares=_NO_STORE_JSON,
     responses={200: {"description": "Confirmed"}} | error_responses(_BODY_ERRORS | {401: "unauthorized (wrong code)"}),
 )
 def confirm_as_guardian(
@@ -308,7 +315,7 @@ _ASKED_AGAIN = CodeRequestedOut(
     ),
     operation_id="requestGuardianCode",
     tags=[Tag.RIGHTS],
-    middlewares=[json_body_guard],
+    middlewares=_NO_STORE_JSON,
     responses={202: {"description": "Accepted", "content": {"application/json": {"model": CodeRequestedOut}}}}
     | error_responses(_BODY_ERRORS | _CAPPED),
 )
