@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -91,6 +91,63 @@ def policy_text(version: str) -> dict[str, Any]:
     return text
 
 
+# §12: a version is announced at least this many days before it takes effect, and longer when it adds
+# an item, a purpose or a recipient (the people it affects are then asked for their consent again).
+NOTICE_DAYS = 7
+NOTICE_DAYS_FOR_ADDITIONS = 30
+
+
+class VersionRefused(ValueError):
+    """The declared versions break §12: the synth, the tests and the functions refuse them."""
+
+
+def required_notice_days(version: PublishedVersion) -> int:
+    return NOTICE_DAYS_FOR_ADDITIONS if version.adds else NOTICE_DAYS
+
+
+def check_versions(versions: tuple[PublishedVersion, ...]) -> None:
+    if not versions:
+        raise VersionRefused("no policy version is declared")
+    if len({v.version for v in versions}) != len(versions) or len({v.effective_date for v in versions}) != len(
+        versions
+    ):
+        raise VersionRefused("two policy versions share a name or an effective date")
+    # The first version replaces nothing, so there was nothing to announce it against.
+    for version in versions[1:]:
+        notice = (version.effective_date - version.announced_on).days
+        if notice < required_notice_days(version):
+            adds = f" (it adds: {', '.join(sorted(version.adds))})" if version.adds else ""
+            raise VersionRefused(
+                f"policy version {version.version} is announced {notice} days before it takes effect; "
+                f"§12 needs at least {required_notice_days(version)}{adds}"
+            )
+
+
+check_versions(VERSIONS)
+
+
+def version_in_force(today: date) -> PublishedVersion:
+    """The version whose effective date is the latest one reached: the switch needs no deploy."""
+    reached = [v for v in VERSIONS if v.effective_date <= today]
+    return reached[-1] if reached else VERSIONS[0]
+
+
+def in_force_at(moment: datetime) -> str:
+    """The version in force at a moment, on Seoul's calendar: what a consent must name (409 otherwise)."""
+    return version_in_force(moment.astimezone(POLICY_TIMEZONE).date()).version
+
+
+def announced_versions(today: date) -> tuple[PublishedVersion, ...]:
+    """Every version published by `today`: the ones in force before, the one in force, the announced."""
+    in_force = version_in_force(today)
+    return tuple(v for v in VERSIONS if v.announced_on <= today or v is in_force)
+
+
+def upcoming_versions(today: date) -> tuple[PublishedVersion, ...]:
+    return tuple(v for v in announced_versions(today) if v.effective_date > today)
+
+
+# The first version, as examples in the API's schema name it; what is in force is `version_in_force`.
 POLICY_VERSION = VERSIONS[0].version
 EFFECTIVE_DATE = VERSIONS[0].effective_date
 COMPANY = Text(en="LG CNS", ko="LG CNS")
@@ -374,23 +431,6 @@ COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
 CONSENTABLE_COOKIE_CATEGORIES: tuple[str, ...] = tuple(
     category.name for category in COOKIE_CATEGORIES if category.requires_consent
 )
-
-
-# --- Announced changes (§12) --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AnnouncedVersion:
-    """A version announced before it takes effect; it becomes the version in force on its date."""
-
-    version: str
-    effective_date: date
-    announced_on: date
-    summary: Text
-
-
-# §12: changes are announced in advance. Add a version here on the day it is announced.
-UPCOMING_CHANGES: tuple[AnnouncedVersion, ...] = ()
 
 
 def form_policy(form: str) -> FormPolicy | None:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import NotFound, PolicyVersionOutdated
-from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, COOKIE_CATEGORIES, POLICY_VERSION
+from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, COOKIE_CATEGORIES, POLICY_VERSION, in_force_at
 
 ANALYTICS = "analytics"
 # A consent id is a UUID this server made (`new_consent_id`).
@@ -111,7 +111,7 @@ class CookieConsent:
         """True while the consent is current, unexpired, not withdrawn, and lists the category."""
         return (
             self.withdrawn_at is None
-            and self.policy_version == POLICY_VERSION
+            and self.policy_version == in_force_at(now)
             and not retention.is_expired(retention.epoch_seconds(self.expires_at), now)
             and category in self.categories
         )
@@ -171,14 +171,15 @@ class CookieConsentService:
     def record(self, request: CookieConsentRequest) -> CookieConsent:
         """Store the visitor's choice. A choice made under an old policy text is refused (409), so the
         banner shows the current text and asks again."""
-        if request.policy_version != POLICY_VERSION:
-            raise PolicyVersionOutdated(sent=request.policy_version, current=POLICY_VERSION, at="policy_version")
+        current = in_force_at(self._clock.now())
+        if request.policy_version != current:
+            raise PolicyVersionOutdated(sent=request.policy_version, current=current, at="policy_version")
         now = self._clock.now()
         consent = CookieConsent(
             consent_id=self._new_id(),
             choice=request.choice,
             categories=request.categories,
-            policy_version=POLICY_VERSION,
+            policy_version=current,
             recorded_at=now,
             expires_at=retention.retained_until(now),
         )

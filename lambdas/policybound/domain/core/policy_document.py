@@ -9,27 +9,29 @@ section of it in the policy's order, as blocks a page renders without knowing th
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+from policybound.domain.core.errors import NotFound
 from policybound.policy import (
     AUTO_COLLECTED,
     COMPANY,
     CONSIGNEES,
     CONTACTS,
     COOKIE_CATEGORIES,
-    EFFECTIVE_DATE,
     FORMS,
     ITEMS,
-    POLICY_VERSION,
+    POLICY_TIMEZONE,
     PURPOSE_TEXT,
     RETENTION_MONTHS,
     SEPARATELY_CONSENTED_PURPOSES,
     THIRD_PARTY_PROVISION,
-    UPCOMING_CHANGES,
     Language,
     Text,
+    announced_versions,
     policy_text,
+    upcoming_versions,
+    version_in_force,
 )
 
 Block = dict[str, Any]
@@ -206,7 +208,17 @@ def preferred_language(accept_language: str | None) -> Language:
     return best[1]
 
 
-def policy_document(language: Language) -> dict[str, Any]:
+def policy_document(language: Language, today: date | None = None, version: str | None = None) -> dict[str, Any]:
+    """The version in force on `today` (Seoul's date), or any published `version` (NotFound otherwise):
+    a version is published from its announcement on, so the text of a change can be read before it
+    takes effect, and an old version stays readable for whoever consented to it."""
+    today = today or datetime.now(POLICY_TIMEZONE).date()
+    in_force = version_in_force(today)
+    published = {v.version: v for v in announced_versions(today)}
+    if version is not None and version not in published:
+        raise NotFound(f"No policy version {version!r} is published; the version in force is {in_force.version}.")
+    shown = published[version] if version is not None else in_force
+
     def item(name: str) -> dict[str, Any]:
         spec = ITEMS[name]
         return {
@@ -219,10 +231,13 @@ def policy_document(language: Language) -> dict[str, Any]:
         }
 
     return {
-        "version": POLICY_VERSION,
-        "effective_date": EFFECTIVE_DATE.isoformat(),
+        "version": shown.version,
+        "effective_date": shown.effective_date.isoformat(),
+        "announced_on": shown.announced_on.isoformat(),
+        "in_force": shown is in_force,
+        "version_in_force": in_force.version,
         "language": language,
-        **published_text(POLICY_VERSION, EFFECTIVE_DATE, language),
+        **published_text(shown.version, shown.effective_date, language),
         "forms": [
             {
                 "form": form.form.value,
@@ -283,6 +298,10 @@ def policy_document(language: Language) -> dict[str, Any]:
                 "announced_on": change.announced_on.isoformat(),
                 "summary": change.summary.in_(language),
             }
-            for change in UPCOMING_CHANGES
+            for change in upcoming_versions(today)
+        ],
+        "versions": [
+            {"version": v.version, "effective_date": v.effective_date.isoformat(), "in_force": v is in_force}
+            for v in published.values()
         ],
     }

@@ -36,7 +36,7 @@ from policybound.domain.rights.guardians import (
     check_representative_differs,
     confirmation_deadline,
 )
-from policybound.policy import POLICY_VERSION, FormPolicy
+from policybound.policy import FormPolicy, in_force_at
 
 
 @dataclass(frozen=True)
@@ -103,8 +103,10 @@ class IntakeService:
         Refusals happen before anything is stored: an outdated policy version first (consent to an
         old text is no consent to the current one), then withheld required consent.
         """
-        if consent.policy_version != POLICY_VERSION:
-            raise PolicyVersionOutdated(sent=consent.policy_version, current=POLICY_VERSION)
+        # §12: the version in force follows the clock; a new one takes over on its effective date.
+        current = in_force_at(self._clock.now())
+        if consent.policy_version != current:
+            raise PolicyVersionOutdated(sent=consent.policy_version, current=current)
         if consent.required is not True:
             raise RequiredConsentWithheld(
                 "Consent to the collection and use of the required items was not given, so nothing was "
@@ -142,7 +144,7 @@ class IntakeService:
             received_at=now,
             retained_until=retained_until,
             consent=ConsentProof(
-                policy_version=POLICY_VERSION,
+                policy_version=current,
                 consented_at=now,
                 optional=consent.optional,
                 items=collected,
@@ -171,7 +173,7 @@ class IntakeService:
             purposes=purposes,
             items_collected=collected,
             items_dropped=dropped,
-            policy_version=POLICY_VERSION,
+            policy_version=current,
             status=record.status,
         )
 

@@ -1,0 +1,103 @@
+"""§12: versions are announced ahead (7 days, 30 when they add an item, a purpose or a recipient), the
+version in force switches on its effective date by the clock alone, and any published version can be read."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from policybound import policy
+from policybound.domain.core.errors import NotFound
+from policybound.domain.core.policy_document import policy_document
+from policybound.policy import ChangeKind, PublishedVersion, Text, VersionRefused, check_versions
+from tests.conftest import UnitApi, submission
+
+FIRST = policy.VERSIONS[0]
+
+
+def version(name: str, announced: date, effective: date, *adds: ChangeKind) -> PublishedVersion:
+    return PublishedVersion(name, announced, effective, frozenset(adds), Text("A change", "변경"), FIRST.text_file)
+
+
+def test_the_shipped_versions_keep_the_notice_periods() -> None:
+    check_versions(policy.VERSIONS)
+    assert (policy.NOTICE_DAYS, policy.NOTICE_DAYS_FOR_ADDITIONS) == (7, 30)
+
+
+@pytest.mark.parametrize(
+    ("days", "adds", "refused"),
+    [
+        (6, (), True),
+        (7, (), False),
+        (29, (ChangeKind.PURPOSE,), True),
+        (29, (ChangeKind.ITEM,), True),
+        (29, (ChangeKind.RECIPIENT,), True),
+        (30, (ChangeKind.ITEM,), False),
+    ],
+)
+def test_a_version_announced_too_late_is_refused(days: int, adds: tuple[ChangeKind, ...], refused: bool) -> None:
+    effective = date(2027, 3, 1)
+    versions = (FIRST, version("2027-03-01", effective - timedelta(days=days), effective, *adds))
+    if refused:
+        with pytest.raises(VersionRefused, match="2027-03-01"):
+            check_versions(versions)
+    else:
+        check_versions(versions)
+
+
+@pytest.fixture
+def announced(monkeypatch: pytest.MonkeyPatch) -> PublishedVersion:
+    change = version("2027-03-01", date(2027, 1, 15), date(2027, 3, 1), ChangeKind.PURPOSE)
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
+    return change
+
+
+def test_the_version_in_force_switches_on_its_effective_date_by_itself(announced: PublishedVersion) -> None:
+    assert policy.version_in_force(date(2027, 2, 28)) is FIRST
+    assert policy.version_in_force(date(2027, 3, 1)) is announced
+    # Seoul's calendar decides: 1 March 00:30 in Seoul is still 28 February in UTC.
+    assert policy.in_force_at(datetime.fromisoformat("2027-02-28T15:30:00+00:00")) == "2027-03-01"
+    assert policy.in_force_at(datetime.fromisoformat("2027-02-28T14:30:00+00:00")) == FIRST.version
+
+
+def test_until_then_the_current_text_is_served_with_the_notice(announced: PublishedVersion) -> None:
+    before = policy_document("en", date(2027, 2, 1))
+    assert before["version"] == FIRST.version
+    assert before["in_force"] is True
+    assert [c["version"] for c in before["upcoming_changes"]] == ["2027-03-01"]
+    # The announced text is published: it can be read before it takes effect ...
+    ahead = policy_document("en", date(2027, 2, 1), version="2027-03-01")
+    assert ahead["in_force"] is False
+    assert ahead["version_in_force"] == FIRST.version
+    # ... but not before its announcement.
+    with pytest.raises(NotFound):
+        policy_document("en", date(2027, 1, 14), version="2027-03-01")
+    after = policy_document("ko", date(2027, 3, 1))
+    assert after["version"] == "2027-03-01"
+    assert after["upcoming_changes"] == []
+    # The old version stays readable for whoever consented to it.
+    assert policy_document("en", date(2027, 3, 1), version=FIRST.version)["in_force"] is False
+
+
+def test_an_unknown_version_is_not_found() -> None:
+    with pytest.raises(NotFound):
+        policy_document("en", date(2026, 12, 1), version="1999-01-01")
+
+
+def test_get_policy_serves_a_version_or_404(unit_api: UnitApi) -> None:
+    assert unit_api.client.get("/v1/policy", query_string={"version": FIRST.version}).status_code == 200
+    missing = unit_api.client.get("/v1/policy", query_string={"version": "1999-01-01"})
+    assert missing.status_code == 404
+    assert missing.get_json()["error"]["code"] == "not_found"
+
+
+def test_consent_must_name_the_version_in_force_by_date(unit_api: UnitApi, announced: PublishedVersion) -> None:
+    """The 409 follows the clock: the unit API's clock is 2026-11-30, before the change takes effect."""
+    body = submission("contact-us")
+    body["consent"]["policy_version"] = announced.version
+    refused = unit_api.client.post("/v1/forms/contact-us", json=body)
+    assert refused.status_code == 409
+    assert refused.get_json()["error"]["current_version"] == FIRST.version
+    accepted = unit_api.client.post("/v1/forms/contact-us", json=submission("contact-us"))
+    assert accepted.status_code == 201
