@@ -23,7 +23,7 @@ from stacks.data_stack import DataStack
 from stacks.deployment import Deployment
 from stacks.nag import acknowledge
 
-NAMESPACE = "Policybound"
+NAMESPACE = tables.METRICS_NAMESPACE
 FIVE_MINUTES = Duration.minutes(5)
 WAF_BLOCKS_PER_5_MINUTES = 100
 API_5XX_PER_5_MINUTES = 5

@@ -21,6 +21,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from policybound import tables
 from stacks.access_log import access_log_format
 from stacks.data_stack import TABLE_ENCRYPTION_KEY, DataStack
 from stacks.dependency_layer import application_code, dependency_layer
@@ -45,10 +46,7 @@ STAGE_NAME = "prod"
 # unsubscribe or an erasure (made by a function's role) have their ledger entry already.
 TTL_REMOVALS: dict[str, object] = {
     "eventName": lambda_.FilterRule.is_equal("REMOVE"),
-    "userIdentity": {
-        "type": lambda_.FilterRule.is_equal("Service"),
-        "principalId": lambda_.FilterRule.is_equal("dynamodb.amazonaws.com"),
-    },
+    "userIdentity": {name: lambda_.FilterRule.is_equal(value) for name, value in tables.TTL_REMOVAL_IDENTITY.items()},
 }
 STAFF_PATH = "/v1/staff/{proxy+}"
 API_LOG_RETENTION = logs.RetentionDays.ONE_YEAR

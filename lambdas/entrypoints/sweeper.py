@@ -14,6 +14,7 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from policybound import tables
 from policybound.domain.retention.sweeper import SweepCursor, SweepOutcome
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
@@ -21,7 +22,7 @@ from policybound.wiring import Wiring
 # The service name comes from POWERTOOLS_SERVICE_NAME (set per function by the stacks), so the
 # child loggers of shared modules (`Logger(child=True)`) find this logger as their parent.
 logger = Logger()
-metrics = Metrics(namespace="Policybound", service="policybound-sweeper")
+metrics = Metrics(namespace=tables.METRICS_NAMESPACE, service="policybound-sweeper")
 
 # No new batch starts this close to the function's timeout: a batch takes seconds, and every record
 # is destroyed in its own transaction, so stopping between batches leaves nothing half-done.

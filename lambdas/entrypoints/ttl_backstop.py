@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.batch.types import PartialItemFailureRespon
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from policybound import tables
 from policybound.adapters.streams import old_record, removed_by_ttl
 from policybound.domain.core.ports import DestroyOutcome
 from policybound.domain.retention.destruction import Destroyer
@@ -27,7 +28,7 @@ from policybound.wiring import Wiring
 # The service name comes from POWERTOOLS_SERVICE_NAME (set per function by the stacks), so the
 # child loggers of shared modules (`Logger(child=True)`) find this logger as their parent.
 logger = Logger()
-metrics = Metrics(namespace="Policybound", service="policybound-ttl-backstop")
+metrics = Metrics(namespace=tables.METRICS_NAMESPACE, service="policybound-ttl-backstop")
 
 # A failed record is reported back (ReportBatchItemFailures), and the stream retries from it.
 processor = BatchProcessor(event_type=EventType.DynamoDBStreams)

@@ -220,7 +220,7 @@ LEGAL_HOLDS = TableSpec(
     purpose="Legal holds suspending destruction (case reference, reason, submission ids; no PI)",
 )
 
-# Staff sessions (issue 6): last activity per signed-in session, so that idle sessions expire. A hash of
+# Staff sessions: last activity per signed-in session, so that idle sessions expire. A hash of
 # the session's token ids and the staff user id; items end with the session (12 hours).
 STAFF_SESSION_TTL_ATTRIBUTE = "expires_at"
 STAFF_SESSIONS = TableSpec(
@@ -234,7 +234,7 @@ STAFF_SESSIONS = TableSpec(
     no_backup_reason="Items live at most 12 hours; a restored session would only reopen one that expired.",
 )
 
-# Staff sign-in attempts (issue 6): attempts since the last successful sign-in, per staff user name, so
+# Staff sign-in attempts: attempts since the last successful sign-in, per staff user name, so
 # repeated failures lock the account. Written by the Cognito pre- and post-authentication triggers.
 STAFF_SIGN_IN_TTL_ATTRIBUTE = "expires_at"
 STAFF_SIGN_INS = TableSpec(
@@ -248,7 +248,7 @@ STAFF_SIGN_INS = TableSpec(
     no_backup_reason="Counters live one day; restoring one would only re-lock or unlock an account wrongly.",
 )
 
-# Incidents (§8, issue 6): a breach's case — category, times, involved submission ids, notices sent.
+# Incidents (§8): a breach's case — category, times, involved submission ids, notices sent.
 # Ids and counts only; the subjects are reached through their records, which hold the addresses.
 INCIDENTS = TableSpec(
     logical_id="Incidents",
@@ -350,3 +350,11 @@ def create_table_request(spec: TableSpec, table_name: str) -> dict[str, Any]:
     if spec.stream:
         request["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": spec.stream}
     return request
+
+
+# How a stream record names DynamoDB's own TTL process as the one that removed an item: the TTL
+# backstop's event filter (stacks) and its check of each record (adapters.streams) both read this.
+TTL_REMOVAL_IDENTITY: dict[str, str] = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+
+# The CloudWatch namespace of the functions' EMF metrics, which the alarms read.
+METRICS_NAMESPACE = "Policybound"

@@ -174,7 +174,7 @@ class Wiring:
             self.clock,
         )
 
-    # --- staff access (issue 6) ---
+    # --- staff access ---
 
     @cached_property
     def access_recorder(self) -> AccessRecorder:
@@ -227,7 +227,7 @@ class Wiring:
             self.clock,
         )
 
-    # --- data-subject rights, legal representatives, provisions (issue 5) ---
+    # --- data-subject rights, legal representatives, provisions ---
 
     @cached_property
     def blind_index(self) -> KmsBlindIndex:

@@ -1,6 +1,6 @@
 """Staff access as a user runs it: `python -m local`, tokens from the local user pool, real HTTP.
 
-Done-when of issue 6: every staff route answers 401 without a token or with a tampered or expired one
+Every staff route answers 401 without a token or with a tampered or expired one
 and 403 to a wrong group; staff see the inquiry they must answer; the marketing audience holds
 subscribers and not inquirers; the auditor finds that read in the access records, with no PI in them;
 the ledger verifies; a disclosure without a lawful basis is refused.
@@ -167,7 +167,7 @@ def test_staff_answer_inquiries_market_to_subscribers_and_the_auditor_sees_the_r
 
 def test_a_disclosure_without_a_lawful_basis_is_refused(local_server: LocalServer, tokens: dict[Role, str]) -> None:
     if ("POST", "/v1/staff/disclosures") not in ROUTE_ROLES:
-        pytest.skip("the disclosures route (issue 5) has not landed")
+        pytest.skip("the disclosures route has not landed")
     inquiry = submit(local_server, "contact-us")
     manager, auditor = tokens[Role.PI_MANAGER], tokens[Role.AUDITOR]
 

@@ -79,7 +79,7 @@ def test_ttl_backstop_reads_only_removals_from_the_records_stream(api: dict[str,
     (only_filter,) = properties["FilterCriteria"]["Filters"]
     assert json.loads(only_filter["Pattern"]) == {
         "eventName": ["REMOVE"],
-        "userIdentity": {"type": ["Service"], "principalId": ["dynamodb.amazonaws.com"]},
+        "userIdentity": {name: [value] for name, value in tables.TTL_REMOVAL_IDENTITY.items()},
     }
     assert properties["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert properties["BisectBatchOnFunctionError"] is True

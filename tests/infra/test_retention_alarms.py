@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from policybound import tables
 from stacks.functions import FunctionSpec, declared_functions
 from tests.infra.conftest import Synth, cdk_path, resources
 
@@ -18,12 +19,19 @@ def alarms(synth: Synth) -> dict[str, dict[str, Any]]:
     return {cdk_path(a).split("/")[1]: a["Properties"] for a in resources(template, "AWS::CloudWatch::Alarm").values()}
 
 
+def _value(node: ast.expr) -> Any:
+    # A constant, or a declaration the entry module reads from `policybound.tables` (the namespace).
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "tables":
+        return getattr(tables, node.attr)
+    return ast.literal_eval(node)
+
+
 def emitted(spec: FunctionSpec) -> tuple[str, str, set[str]]:
     """(namespace, service, metric names) of the entry module's Powertools Metrics, from its source."""
     tree = ast.parse(spec.module_path.read_text())
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
     (metrics,) = [c for c in calls if isinstance(c.func, ast.Name) and c.func.id == "Metrics"]
-    options = {k.arg: ast.literal_eval(k.value) for k in metrics.keywords}
+    options = {k.arg: _value(k.value) for k in metrics.keywords}
     names = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
     return options["namespace"], options["service"], names
 

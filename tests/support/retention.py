@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+from policybound import tables
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerEntry, LedgerKind
 from policybound.domain.core.model import Receipt, RequestOrigin
@@ -86,7 +87,7 @@ class World:
 
 # --- DynamoDB stream events, in the shape Lambda receives them --------------------------------
 
-TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+TTL_IDENTITY = tables.TTL_REMOVAL_IDENTITY
 STREAM_ARN = (
     "arn:aws:dynamodb:ap-northeast-2:123456789012:table/policybound-local-records/stream/2026-11-30T05:00:00.000"
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
@@ -37,3 +38,8 @@ def translate_errors(dependency: str, passthrough: tuple[str, ...] = ()) -> Iter
 
 def error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def stored_time(moment: datetime) -> str:
+    """How every item stores a moment: UTC, ISO 8601 to the microsecond, so stored times sort as text."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from policybound import tables
-from policybound.adapters.aws import error_code, translate_errors
+from policybound.adapters.aws import error_code, stored_time, translate_errors
 from policybound.domain.cookies.consents import CookieChoice, CookieConsent
 from policybound.domain.cookies.visits import Visit
 from policybound.domain.core import retention
-
-
-def _time(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def consent_item(consent: CookieConsent) -> dict[str, Any]:
@@ -26,7 +22,7 @@ def consent_item(consent: CookieConsent) -> dict[str, Any]:
         "choice": {"S": consent.choice.value},
         "categories": {"L": [{"S": name} for name in consent.categories]},
         "policy_version": {"S": consent.policy_version},
-        "recorded_at": {"S": _time(consent.recorded_at)},
+        "recorded_at": {"S": stored_time(consent.recorded_at)},
         tables.COOKIE_CONSENT_TTL_ATTRIBUTE: {"N": str(retention.epoch_seconds(consent.expires_at))},
     }
 
@@ -60,7 +56,7 @@ def visit_item(visit: Visit) -> dict[str, Any]:
     item: dict[str, Any] = {
         "visit_id": {"S": visit.visit_id},
         "page": {"S": visit.page},
-        "visited_at": {"S": _time(visit.visited_at)},
+        "visited_at": {"S": stored_time(visit.visited_at)},
         tables.VISIT_TTL_ATTRIBUTE: {"N": str(retention.epoch_seconds(visit.expires_at))},
         "consent_id": {"S": visit.consent_id},
         "expiry_shard": {"S": visit_expiry_shard(visit.visit_id)},
@@ -99,7 +95,7 @@ class DynamoCookieConsentStore:
                     UpdateExpression="SET #w = if_not_exists(#w, :at)",
                     ConditionExpression="attribute_exists(consent_id)",
                     ExpressionAttributeNames={"#w": WITHDRAWN_ATTRIBUTE},
-                    ExpressionAttributeValues={":at": {"S": _time(at)}},
+                    ExpressionAttributeValues={":at": {"S": stored_time(at)}},
                 )
         except ClientError:
             return False

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from policybound import tables
-from policybound.adapters.aws import translate_errors
+from policybound.adapters.aws import stored_time, translate_errors
 from policybound.adapters.ledger import DynamoLedger
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable
@@ -18,16 +18,12 @@ from policybound.domain.rights.disclosures import CorrectionNotice, Disclosure, 
 from policybound.policy import LegalBasis
 
 
-def _time(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _strings(values: Sequence[str]) -> dict[str, Any]:
     return {"L": [{"S": value} for value in values]}
 
 
 def _notice(notice: CorrectionNotice) -> dict[str, Any]:
-    return {"M": {"sent_at": {"S": _time(notice.sent_at)}, "items": _strings(notice.items)}}
+    return {"M": {"sent_at": {"S": stored_time(notice.sent_at)}, "items": _strings(notice.items)}}
 
 
 def disclosure_item(disclosure: Disclosure) -> dict[str, Any]:
@@ -38,7 +34,7 @@ def disclosure_item(disclosure: Disclosure) -> dict[str, Any]:
         "recipient_email": {"S": disclosure.recipient.email},
         "items": _strings(disclosure.items),
         "legal_basis": {"S": disclosure.legal_basis.value},
-        "provided_at": {"S": _time(disclosure.provided_at)},
+        "provided_at": {"S": stored_time(disclosure.provided_at)},
         "provided_by": {"S": disclosure.provided_by},
         "notices": {"L": [_notice(n) for n in disclosure.notices]},
         tables.DISCLOSURE_TTL_ATTRIBUTE: {"N": str(retention.epoch_seconds(disclosure.keep_until))},

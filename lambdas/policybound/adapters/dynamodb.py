@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from policybound import tables
-from policybound.adapters.aws import error_code, translate_errors
+from policybound.adapters.aws import error_code, stored_time, translate_errors
 from policybound.adapters.ledger import MAX_APPEND_ATTEMPTS, DynamoLedger, pending_position
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable
@@ -36,10 +36,6 @@ def expiry_shard(submission_id: str) -> str:
 EXPIRY_SHARDS: tuple[str, ...] = tuple(str(shard) for shard in range(tables.RECORD_EXPIRY_SHARDS))
 
 
-def _time(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
 def _strings(values: tuple[str, ...]) -> dict[str, Any]:
     return {"L": [{"S": value} for value in values]}
 
@@ -51,14 +47,14 @@ def record_item(record: StoredSubmission) -> dict[str, Any]:
         "form": {"S": record.form.value},
         "status": {"S": record.status.value},
         "subject": {"S": record.subject},
-        "received_at": {"S": _time(record.received_at)},
+        "received_at": {"S": stored_time(record.received_at)},
         "retained_until": {"N": str(until)},
         tables.RECORD_TTL_ATTRIBUTE: {"N": str(until)},
         "expiry_shard": {"S": expiry_shard(record.submission_id)},
         "consent": {
             "M": {
                 "policy_version": {"S": record.consent.policy_version},
-                "consented_at": {"S": _time(record.consent.consented_at)},
+                "consented_at": {"S": stored_time(record.consent.consented_at)},
                 "optional": {"BOOL": record.consent.optional},
                 "items": _strings(record.consent.items),
                 "purposes": _strings(tuple(p.value for p in record.consent.purposes)),
@@ -72,7 +68,7 @@ def record_item(record: StoredSubmission) -> dict[str, Any]:
     if record.consent.under_14:
         item["consent"]["M"]["under_14"] = {"BOOL": True}
     if record.consent.guardian_confirmed_at:
-        item["consent"]["M"]["guardian_confirmed_at"] = {"S": _time(record.consent.guardian_confirmed_at)}
+        item["consent"]["M"]["guardian_confirmed_at"] = {"S": stored_time(record.consent.guardian_confirmed_at)}
     if record.guardian:
         item["guardian"] = {"S": record.guardian}
     if record.use_ended_by:
@@ -410,7 +406,7 @@ class DynamoSubmissionStore:
             ":active": {"S": RecordStatus.ACTIVE.value},
             ":pending": {"S": RecordStatus.PENDING_GUARDIAN.value},
             ":until": until,
-            ":at": {"S": _time(confirmed_at)},
+            ":at": {"S": stored_time(confirmed_at)},
         }
         base = "SET #s = :active, retained_until = :until, #c.guardian_confirmed_at = :at"
         # A held record has no TTL (see legal holds); releasing the hold restores it from retained_until.

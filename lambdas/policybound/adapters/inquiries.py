@@ -6,12 +6,12 @@ with it, and the replies are sealed under the record's data key, which the destr
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from policybound.adapters.aws import translate_errors
+from policybound.adapters.aws import stored_time, translate_errors
 from policybound.adapters.dynamodb import DynamoSubmissionStore, record_from_item
 from policybound.adapters.staff_reads import BY_FORM_INDEX
 from policybound.domain.core.model import RecordStatus, SealedBlob, StoredSubmission, WrappedKey
@@ -20,10 +20,6 @@ from policybound.domain.staff.ports import IndexPosition
 
 HANDLING_ATTRIBUTE = "handling"
 REPLIES_ATTRIBUTE = "replies"
-
-
-def _time(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _optional(value: dict[str, Any] | None) -> str | None:
@@ -62,7 +58,7 @@ def _handling_item(handling: Handling) -> dict[str, Any]:
             item[name] = {"S": value}
     for name, moment in (("updated_at", handling.updated_at), ("answered_at", handling.answered_at)):
         if moment is not None:
-            item[name] = {"S": _time(moment)}
+            item[name] = {"S": stored_time(moment)}
     return {"M": item}
 
 
@@ -127,7 +123,7 @@ class DynamoInquiryStore:
         stored = {
             "M": {
                 "reply_id": {"S": reply.reply_id},
-                "replied_at": {"S": _time(reply.replied_at)},
+                "replied_at": {"S": stored_time(reply.replied_at)},
                 "replied_by": {"S": reply.replied_by},
                 "sealed": {"B": reply.sealed.ciphertext},
             }

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from policybound import tables
-from policybound.adapters.aws import translate_errors
+from policybound.adapters.aws import stored_time, translate_errors
 from policybound.adapters.ledger import DynamoLedger
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable
@@ -23,10 +23,6 @@ from policybound.domain.rights.requests import (
 from policybound.domain.rights.service import RightsKind
 
 _STATUS_INDEX = tables.RIGHTS_REQUESTS.indexes[0].name
-
-
-def _time(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _strings(values: Sequence[str]) -> dict[str, Any]:
@@ -45,7 +41,7 @@ def request_item(request: RightsRequest) -> dict[str, Any]:
         "identity_verification": {"S": request.identity_verification.value},
         "subject": {"S": request.subject},
         "submission_ids": _strings(request.submission_ids),
-        "received_at": {"S": _time(request.received_at)},
+        "received_at": {"S": stored_time(request.received_at)},
         "due_on": {"S": request.due_on.isoformat()},
         "recorded_by": {"S": request.recorded_by},
         "status": {"S": request.status.value},
@@ -57,7 +53,7 @@ def request_item(request: RightsRequest) -> dict[str, Any]:
     optional = {
         "outcome": request.outcome.value if request.outcome else None,
         "refusal_basis": request.refusal_basis.value if request.refusal_basis else None,
-        "completed_at": _time(request.completed_at) if request.completed_at else None,
+        "completed_at": stored_time(request.completed_at) if request.completed_at else None,
         "completed_by": request.completed_by,
     }
     item |= {name: {"S": value} for name, value in optional.items() if value is not None}

@@ -10,17 +10,15 @@ from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import 
     DynamoDBRecordEventName,
 )
 
+from policybound import tables
 from policybound.adapters.dynamodb import record_from_item
 from policybound.domain.core.model import StoredSubmission
-
-# How a stream record names DynamoDB's own TTL process as the one that removed an item.
-_TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
 
 def removed_by_ttl(record: DynamoDBRecord) -> bool:
     identity = record.user_identity
     return record.event_name == DynamoDBRecordEventName.REMOVE and all(
-        identity.get(name) == value for name, value in _TTL_IDENTITY.items()
+        identity.get(name) == value for name, value in tables.TTL_REMOVAL_IDENTITY.items()
     )
 
 

@@ -8,22 +8,18 @@ blind indexes. TTL removes them days after they expire; expiry is decided at rea
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from policybound import tables
-from policybound.adapters.aws import translate_errors
+from policybound.adapters.aws import stored_time, translate_errors
 from policybound.domain.core import retention
 from policybound.domain.rights.verification import CodeState, StoredSession
 
 _TTL = tables.RIGHTS_VERIFICATION_TTL_ATTRIBUTE
 _KEY = tables.RIGHTS_VERIFICATIONS.partition.name
-
-
-def _time(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _session_key(token_hash: str) -> str:
@@ -34,12 +30,12 @@ def code_item(state: CodeState) -> dict[str, Any]:
     return {
         _KEY: {"S": state.key},
         "code_hash": {"S": state.code_hash},
-        "issued_at": {"S": _time(state.issued_at)},
-        "valid_until": {"S": _time(state.expires_at)},
+        "issued_at": {"S": stored_time(state.issued_at)},
+        "valid_until": {"S": stored_time(state.expires_at)},
         _TTL: {"N": str(retention.epoch_seconds(state.expires_at))},
         "failures": {"N": str(state.failures)},
         "context": {"S": state.context},
-        "window_start": {"S": _time(state.window_start or state.issued_at)},
+        "window_start": {"S": stored_time(state.window_start or state.issued_at)},
         "issued_in_window": {"N": str(state.issued_in_window)},
     }
 
@@ -90,7 +86,7 @@ class DynamoVerificationStore:
                 "ConditionExpression": "code_hash = :h AND issued_at = :at",
                 "ExpressionAttributeValues": {
                     ":h": {"S": previous.code_hash},
-                    ":at": {"S": _time(previous.issued_at)},
+                    ":at": {"S": stored_time(previous.issued_at)},
                 },
             }
         return self._conditional(self._db.put_item, Item=code_item(state), **condition) is not None
@@ -134,7 +130,7 @@ class DynamoVerificationStore:
         item = {
             _KEY: {"S": _session_key(session.token_hash)},
             "subject": {"S": session.subject},
-            "valid_until": {"S": _time(session.expires_at)},
+            "valid_until": {"S": stored_time(session.expires_at)},
             _TTL: {"N": str(retention.epoch_seconds(session.expires_at))},
             "context": {"S": session.context},
         }

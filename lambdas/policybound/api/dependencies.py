@@ -55,7 +55,7 @@ def visit_service() -> VisitService:
     _not_wired("visit_service")
 
 
-# --- staff access (issue 6) ---
+# --- staff access ---
 
 
 def staff_sessions() -> StaffSessions:
@@ -90,7 +90,7 @@ def legal_hold_service() -> LegalHoldService:
     _not_wired("legal_hold_service")
 
 
-# --- data-subject rights, legal representatives, provisions (issue 5) ---
+# --- data-subject rights, legal representatives, provisions ---
 
 
 def rights_service() -> RightsService:

@@ -25,34 +25,34 @@ MANAGER = frozenset({Role.PI_MANAGER})
 AUDITOR = frozenset({Role.AUDITOR})
 
 ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
-    # --- who am I (issue 6) -------------------------------------------------------------------
+    # --- who am I -------------------------------------------------------------------
     ("GET", "/v1/staff/me"): ANY_STAFF,
-    # --- purpose-limited reads of PI (issue 6) -------------------------------------------------
+    # --- purpose-limited reads of PI -------------------------------------------------
     ("GET", "/v1/staff/submissions"): PI_HANDLERS,
     ("GET", "/v1/staff/submissions/<submission_id>"): PI_HANDLERS,
     ("GET", "/v1/staff/subjects"): PI_HANDLERS,
     ("GET", "/v1/staff/marketing-audience"): PI_HANDLERS,
-    # --- ledger and access review (issue 6) ----------------------------------------------------
+    # --- ledger and access review ----------------------------------------------------
     ("GET", "/v1/staff/ledger"): AUDIT,
     ("GET", "/v1/staff/ledger/verify"): AUDITOR,
     ("GET", "/v1/staff/access-review"): AUDIT,
     # --- evidence: reconciliation and destruction reports ---------------------------------------
     ("GET", "/v1/staff/evidence/reconciliation"): AUDIT,
     ("GET", "/v1/staff/evidence/destructions"): AUDIT,
-    # --- access rights (issue 6) ---------------------------------------------------------------
+    # --- access rights ---------------------------------------------------------------
     ("GET", "/v1/staff/users"): MANAGER,
     ("POST", "/v1/staff/users/<username>/groups"): MANAGER,
     ("PUT", "/v1/staff/users/<username>/groups"): MANAGER,
     ("DELETE", "/v1/staff/users/<username>/groups/<group>"): MANAGER,
-    # --- breach response (issue 6) -------------------------------------------------------------
+    # --- breach response -------------------------------------------------------------
     ("POST", "/v1/staff/incidents"): MANAGER,
     ("GET", "/v1/staff/incidents/<incident_id>"): MANAGER,
     ("POST", "/v1/staff/incidents/<incident_id>/notices"): MANAGER,
-    # --- legal holds (issue 4) ------------------------------------------------------------------
+    # --- legal holds ------------------------------------------------------------------
     ("POST", "/v1/staff/legal-holds"): MANAGER,
     ("GET", "/v1/staff/legal-holds/<hold_id>"): MANAGER,
     ("DELETE", "/v1/staff/legal-holds/<hold_id>"): MANAGER,
-    # --- rights requests and third-party provision (issue 5) -----------------------------------
+    # --- rights requests and third-party provision -----------------------------------
     ("POST", "/v1/staff/rights-requests"): MANAGER,
     ("GET", "/v1/staff/rights-requests"): MANAGER,
     ("GET", "/v1/staff/rights-requests/<request_id>"): MANAGER,
