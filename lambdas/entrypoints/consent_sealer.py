@@ -11,11 +11,12 @@ from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from policybound import tables
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
 
 logger = Logger()
-metrics = Metrics(namespace="Policybound", service="policybound-consent-sealer")
+metrics = Metrics(namespace=tables.METRICS_NAMESPACE, service="policybound-consent-sealer")
 
 # A batch is one transaction of well under a second; stop starting new ones this close to the timeout.
 SAFETY_MARGIN_MS = 10_000
