@@ -157,27 +157,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--moto-port", type=int, default=environment.MOTO_PORT)
     args = parser.parse_args(argv)
     with local_mode(api_port=args.api_port, moto_port=args.moto_port) as mode:
-        print(
-            "Policybound local mode is running.\n"
-            f"  Sample site and API   {mode.api_url}/\n"
-            f"  OpenAPI document      {mode.api_url}/openapi.json\n"
-            f"  Sent mail             {mode.api_url}/_local/outbox\n"
-            f"  Sweep as of a time    POST {mode.api_url}/_local/sweep "
-            '{"as_of": "2031-12-01T00:00:00+09:00"}  (or `make sweep AS_OF=...`)\n'
-            f"  Seal consents now     POST {mode.api_url}/_local/seal-consents  (also every few seconds)\n"
-            f"  Staff tokens          POST {mode.api_url}/_local/staff-token "
-            '{"username": "manager" | "staff" | "auditor"}\n'
-            f"  Local AWS (moto)      {mode.moto_url}  region ap-northeast-2, any credentials\n"
-            "Press Ctrl-C to stop.",
-            flush=True,
-        )
+        # Ctrl-C can arrive as soon as the banner is out (a script waits for it), even before print returns.
         try:
-            mode.api_server.serve_forever()
+            _serve(mode)
         except KeyboardInterrupt:
             print("\nStopping Policybound local mode.", flush=True)
         finally:
             mode.api_server.server_close()
     return 0
+
+
+def _serve(mode: LocalMode) -> None:
+    print(
+        "Policybound local mode is running.\n"
+        f"  Sample site and API   {mode.api_url}/\n"
+        f"  OpenAPI document      {mode.api_url}/openapi.json\n"
+        f"  Sent mail             {mode.api_url}/_local/outbox\n"
+        f"  Sweep as of a time    POST {mode.api_url}/_local/sweep "
+        '{"as_of": "2031-12-01T00:00:00+09:00"}  (or `make sweep AS_OF=...`)\n'
+        f"  Seal consents now     POST {mode.api_url}/_local/seal-consents  (also every few seconds)\n"
+        f"  Staff tokens          POST {mode.api_url}/_local/staff-token "
+        '{"username": "manager" | "staff" | "auditor"}\n'
+        f"  Local AWS (moto)      {mode.moto_url}  region ap-northeast-2, any credentials\n"
+        "Press Ctrl-C to stop.",
+        flush=True,
+    )
+    mode.api_server.serve_forever()
 
 
 if __name__ == "__main__":
