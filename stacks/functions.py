@@ -200,6 +200,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             "cognito-idp:AdminListGroupsForUser",
             "cognito-idp:AdminAddUserToGroup",
             "cognito-idp:AdminRemoveUserFromGroup",
+            # Revoking a member's refresh tokens when a group is taken away.
+            "cognito-idp:AdminUserGlobalSignOut",
             "cognito-idp:AdminUpdateUserAttributes",
             "cognito-idp:ListUsers",
             "cognito-idp:ListUsersInGroup",

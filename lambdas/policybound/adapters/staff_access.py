@@ -51,13 +51,11 @@ class DynamoSessionStore:
 
     def end_sessions(self, user_id: str, at: datetime, kept_until: datetime) -> None:
         with translate_errors("DynamoDB"):
-            self._db.put_item(
+            self._db.update_item(
                 TableName=self._table,
-                Item={
-                    "session_id": {"S": _ended_key(user_id)},
-                    "ended_at": {"N": _epoch(at)},
-                    "expires_at": {"N": _epoch(kept_until)},
-                },
+                Key={"session_id": {"S": _ended_key(user_id)}},
+                UpdateExpression="SET ended_at = :at, expires_at = :until",
+                ExpressionAttributeValues={":at": {"N": _epoch(at)}, ":until": {"N": _epoch(kept_until)}},
             )
 
 
