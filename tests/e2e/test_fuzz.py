@@ -13,6 +13,9 @@ from typing import Any, cast
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.cli.commands.run.warnings import WarningCollector
+from schemathesis.config import SchemathesisConfig
+from schemathesis.engine import events, from_schema
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from policybound.api.staff.auth import Role
@@ -21,6 +24,18 @@ from tests.e2e.conftest import LocalServer
 
 # `make fuzz` raises this for a long run; `make test` keeps a bounded one.
 MAX_EXAMPLES = int(os.environ.get("POLICYBOUND_FUZZ_EXAMPLES", "25"))
+# The run that looks for schemathesis' warnings goes through its examples and fuzzing phases.
+WARNING_RUN_EXAMPLES = max(10, MAX_EXAMPLES // 2)
+# Operations whose bodies need nothing an earlier call hands out (a code, a token, an id): data made
+# from their schemas alone must get through.
+SERVED_FROM_THE_SCHEMA_ALONE = {
+    "POST /v1/forms/contact-us",
+    "POST /v1/forms/resources-download",
+    "POST /v1/forms/blog-subscription",
+    "POST /v1/cookie-consents",
+    "POST /v1/visits",
+    "POST /v1/rights/requests",
+}
 
 
 def stored_items(server: LocalServer) -> int:
@@ -112,3 +127,38 @@ def test_no_server_error_or_undocumented_status_in_the_coverage_and_fuzzing_phas
     assert run.returncode == 0, summary
     assert "Server error" not in run.stdout, summary
     assert "Undocumented status code" not in run.stdout, summary
+
+
+class _Operations:
+    """What schemathesis' warning collector asks of the CLI's context: the operation behind a label."""
+
+    def __init__(self, operations: dict[str, Any]) -> None:
+        self._operations = operations
+
+    def find_operation(self, label: str) -> Any:
+        return self._operations.get(label)
+
+
+def test_schemathesis_finds_the_request_schemas_as_strict_as_validation(local_server: LocalServer) -> None:
+    """Schemathesis' own verdicts on the public operations, as its CLI would print them after its
+    examples and fuzzing phases: no operation "mostly rejected generated data due to validation errors"
+    (Schema validation mismatch), and schema-valid data gets through where nothing else is needed."""
+    config = SchemathesisConfig.from_dict(
+        {
+            "base-url": local_server.api_url,
+            "generation": {"max-examples": WARNING_RUN_EXAMPLES},
+            "phases": {"coverage": {"enabled": False}, "stateful": {"enabled": False}},
+            "suppress-health-check": ["all"],
+        }
+    )
+    loaded = schemathesis.openapi.from_url(f"{local_server.api_url}/openapi.json", config=config)
+    schema = loaded.exclude(path_regex="^/v1/staff/")
+    operations = {operation.label: operation for operation in (cast(Any, r).ok() for r in schema.get_all_operations())}
+    assert set(operations) >= SERVED_FROM_THE_SCHEMA_ALONE
+    collector = WarningCollector(schema.config)
+    context = _Operations(operations)
+    for event in from_schema(schema).execute():
+        if isinstance(event, events.ScenarioFinished):
+            collector.on_scenario_finished(cast(Any, context), event)
+    assert collector.data.validation_mismatch == set(), "schemas looser than validation"
+    assert SERVED_FROM_THE_SCHEMA_ALONE - collector.served == set(), "no schema-valid request got through"
