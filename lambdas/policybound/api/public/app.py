@@ -11,7 +11,7 @@ from policybound.api.http import strict_json_middleware
 from policybound.api.openapi import PUBLIC_TAGS, in_one_error_shape, openapi_tags
 from policybound.api.origins import OriginPolicy
 from policybound.api.public.routes import cookies, forms, policy, rights, unsubscribe
-from policybound.policy import POLICY_VERSION
+from policybound.policy import POLICY_VERSION, RETENTION_MONTHS
 
 API_TITLE = "Policybound"
 API_VERSION = "1.0.0"
@@ -50,7 +50,8 @@ def openapi_json(app: APIGatewayRestResolver) -> str:
         description=(
             "Policybound keeps the promises of the privacy policy in force "
             f"(version {POLICY_VERSION}): only listed items, only with consent, only in AWS Seoul, "
-            'destroyed 60 months after consent. Every error is {"error": {"code", "message", "details"}}.'
+            f"destroyed {RETENTION_MONTHS} months after consent. "
+            'Every error is {"error": {"code", "message", "details"}}.'
         ),
         tags=openapi_tags(PUBLIC_TAGS),
         security_schemes=rights.SECURITY_SCHEMES,

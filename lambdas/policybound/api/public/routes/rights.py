@@ -22,10 +22,10 @@ from policybound.api.rights_schemas import (
 )
 from policybound.api.schemas import error_responses, rfc3339
 from policybound.domain.core.forms import item_type
-from policybound.domain.rights.guardians import GuardianConfirmations
+from policybound.domain.rights.guardians import GUARDIAN_WINDOW, GuardianConfirmations
 from policybound.domain.rights.service import CODE_VALID_FOR, SESSION_VALID_FOR, RightsKind, RightsService
 from policybound.domain.rights.verification import CODE_DIGITS, MAX_CODES_PER_WINDOW, MAX_WRONG_TRIES, StoredSession
-from policybound.policy import ITEMS
+from policybound.policy import ITEMS, RETENTION_MONTHS
 
 router = APIGatewayRouter()
 
@@ -276,7 +276,8 @@ def erase_all_records(
     summary="A legal representative consents for a child under 14",
     description=(
         "With the submission number and code from the email the representative received. The child's record "
-        "becomes active and is kept 60 months from submission; unconfirmed, it is destroyed 7 days after it. "
+        f"becomes active and is kept {RETENTION_MONTHS} months from submission; unconfirmed, it is destroyed "
+        f"{GUARDIAN_WINDOW.days} days after it. "
         "A wrong or expired code, or an unknown number, is 401."
     ),
     operation_id="confirmAsGuardian",
