@@ -78,10 +78,15 @@ def test_a_failed_code_mail_takes_the_childs_record_back(world: RightsWorld) -> 
 
 def test_confirming_with_the_code_activates_the_record_for_its_full_retention(world: RightsWorld) -> None:
     submission_id = world.submit("blog-subscription", representative=PARENT)
+    # The child's own mail promises no 60 months: nothing is kept that long before the consent.
+    child_mail = world.mailer.sent[-1]
+    assert "60 months from their consent" in child_mail.text
+    assert "60 months after your consent" not in child_mail.text
     world.clock.advance(days=3)
     record = world.guardians.confirm(submission_id, world.last_code(PARENT.email))
     assert record.status is RecordStatus.ACTIVE
-    assert record.retained_until == retention.retained_until(NOW)
+    # The representative's confirmation is the consent: 60 months count from it, not from the form.
+    assert record.retained_until == retention.retained_until(NOW + timedelta(days=3))
     assert record.consent.guardian_confirmed_at == world.clock.now()
     [entry] = world.store.ledger.chains[LedgerKind.CONSENT]
     assert entry.payload["event"] == "guardian_confirmed"

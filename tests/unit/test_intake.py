@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from policybound.domain.core import retention
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.errors import PolicyVersionOutdated, RequiredConsentWithheld, Unavailable
 from policybound.domain.core.model import RequestOrigin
@@ -145,3 +147,11 @@ def test_storage_failure_is_unavailable_and_sends_nothing(parts) -> None:
     with pytest.raises(Unavailable):
         service.submit(FORMS[FormId.BLOG_SUBSCRIPTION], VALID_FIELDS["blog-subscription"], consent(), ORIGIN)
     assert mailer.sent == []
+
+
+def test_retention_is_the_forms_own_period(parts) -> None:
+    service, store, _, _ = parts
+    shorter = replace(FORMS[FormId.CONTACT_US], retention_months=36)
+    receipt = service.submit(shorter, VALID_FIELDS["contact-us"], consent(), ORIGIN)
+    assert receipt.retained_until == retention.retained_until(receipt.received_at, 36)
+    assert store.records[receipt.submission_id].retained_until == receipt.retained_until

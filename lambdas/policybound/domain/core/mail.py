@@ -6,17 +6,33 @@ from policybound.domain.core.ports import OutgoingMail
 from policybound.policy import COMPANY, CONTACTS, RETENTION_MONTHS
 
 
-def subscription_confirmation(to: str, unsubscribe_url: str, retained_until: str) -> OutgoingMail:
+def subscription_confirmation(
+    to: str, unsubscribe_url: str, retained_until: str, months: int = RETENTION_MONTHS, *, pending: bool = False
+) -> OutgoingMail:
     contact = CONTACTS[0].email
+    if pending:
+        # A child's subscription waits for the legal representative: nothing is kept for months yet.
+        ko_retention = (
+            f"법정대리인이 {retained_until}까지 동의하면 그날부터 {months}개월간 보유하며, "
+            "동의하지 않으면 이용하지 않고 지체 없이 파기됩니다.\n"
+        )
+        en_retention = (
+            f"If your legal representative consents by {retained_until}, we keep your details for {months} months "
+            "from their consent; otherwise they are never used and are destroyed without delay.\n"
+        )
+    else:
+        ko_retention = f"보유기간: {retained_until}까지 (동의일로부터 {months}개월), 이후 지체 없이 파기됩니다.\n"
+        en_retention = (
+            f"We keep your details until {retained_until} ({months} months after your consent) and then destroy them.\n"
+        )
     text = (
         f"{COMPANY.ko} 블로그 레터 구독이 완료되었습니다.\n\n"
-        f"보유기간: {retained_until}까지 (동의일로부터 {RETENTION_MONTHS}개월), 이후 지체 없이 파기됩니다.\n"
+        f"{ko_retention}"
         f"구독을 해지하시면 개인정보는 즉시 파기됩니다: {unsubscribe_url}\n"
         f"문의: {contact}\n\n"
         "----\n\n"
         f"Thank you for subscribing to the {COMPANY.en} Blog Letter.\n\n"
-        f"We keep your details until {retained_until} ({RETENTION_MONTHS} months after your consent)"
-        " and then destroy them.\n"
+        f"{en_retention}"
         f"Unsubscribe at any time and your details are destroyed at once: {unsubscribe_url}\n"
         f"Questions: {contact}\n"
     )

@@ -36,7 +36,7 @@ from policybound.domain.rights.guardians import (
     check_representative_differs,
     confirmation_deadline,
 )
-from policybound.policy import FormPolicy, in_force_at
+from policybound.policy import FORMS, FormPolicy, in_force_at
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ class IntakeService:
         submission_id = self._new_id()
         # A child's submission waits for its representative: unconfirmed, it is due 7 days from now.
         pending = representative is not None
-        retained_until = confirmation_deadline(now) if pending else retention.retained_until(now)
+        retained_until = confirmation_deadline(now) if pending else retention.retained_until(now, form.retention_months)
         subject = self._blind_index.subject_of(kept["email"])
         guardian = self._blind_index.subject_of(representative.email) if representative else None
         sealed, key = self._sealer.seal(submission_id, seal_payload(PersonalData(kept, origin, representative)))
@@ -197,7 +197,13 @@ class IntakeService:
 
     def _confirm_subscription(self, record: StoredSubmission, email: str, secret: str) -> None:
         url = self._unsubscribe_url(f"{record.submission_id}.{secret}")
-        mail = subscription_confirmation(email, url, record.retained_until.date().isoformat())
+        mail = subscription_confirmation(
+            email,
+            url,
+            record.retained_until.date().isoformat(),
+            FORMS[record.form].retention_months,
+            pending=record.status is RecordStatus.PENDING_GUARDIAN,
+        )
         try:
             self._mailer.send(mail)
         except Unavailable:

@@ -110,7 +110,8 @@ class GuardianConfirmations:
             # be probed through this route.
             raise CodeRejected()
         state = self._codes.verify(code_key(submission_id), code, consume=False)
-        until = retention.retained_until(record.consent.consented_at)
+        # The representative's confirmation is the consent: the retention counts from it.
+        until = retention.retained_until(now, FORMS[record.form].retention_months)
         entry = LedgerDraft(
             kind=LedgerKind.CONSENT,
             at=now,
