@@ -23,6 +23,10 @@ def table_name(spec: tables.TableSpec) -> str:
     return TABLE_PREFIX + spec.logical_id.lower()
 
 
+def bucket_name(spec: tables.BucketSpec) -> str:
+    return TABLE_PREFIX + spec.logical_id.lower()
+
+
 def aws_environment(moto_url: str = MOTO_URL) -> dict[str, str]:
     return {
         "AWS_ENDPOINT_URL": moto_url,
@@ -38,6 +42,7 @@ def aws_environment(moto_url: str = MOTO_URL) -> dict[str, str]:
 def app_environment(key_ids: dict[str, str], public_base_url: str = API_URL) -> dict[str, str]:
     env = {spec.env_var: table_name(spec) for spec in tables.TABLES}
     env |= {spec.env_var: key_ids[spec.logical_id] for spec in tables.KMS_KEYS}
+    env |= {spec.env_var: bucket_name(spec) for spec in tables.BUCKETS}
     env |= {
         "MAIL_SENDER": MAIL_SENDER,
         "PUBLIC_BASE_URL": public_base_url,

@@ -7,9 +7,11 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from local.environment import MAIL_SENDER, table_name
+from local.environment import MAIL_SENDER, bucket_name, table_name
 from policybound import tables
+from policybound.catalogue import RESOURCES
 from policybound.policy import AWS_REGION
+from stacks.paths import SAMPLE_RESOURCES_DIR
 
 
 def _client(name: str, endpoint_url: str) -> Any:
@@ -53,12 +55,46 @@ def provision_keys(kms: Any) -> dict[str, str]:
     return key_ids
 
 
-def provision_with(dynamodb: Any, kms: Any, ses: Any) -> dict[str, str]:
+def provision_buckets(s3: Any) -> None:
+    """Private, encrypted buckets as the stacks make them; the resources bucket gets the sample files."""
+    for spec in tables.BUCKETS:
+        name = bucket_name(spec)
+        try:
+            s3.create_bucket(Bucket=name, CreateBucketConfiguration={"LocationConstraint": AWS_REGION})
+        except ClientError as error:
+            if error.response["Error"]["Code"] not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                raise
+        s3.put_public_access_block(
+            Bucket=name,
+            PublicAccessBlockConfiguration={
+                "BlockPublicAcls": True,
+                "IgnorePublicAcls": True,
+                "BlockPublicPolicy": True,
+                "RestrictPublicBuckets": True,
+            },
+        )
+        s3.put_bucket_encryption(
+            Bucket=name,
+            ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+            },
+        )
+    for resource in RESOURCES:
+        s3.put_object(
+            Bucket=bucket_name(tables.RESOURCE_FILES),
+            Key=resource.object_key,
+            Body=(SAMPLE_RESOURCES_DIR / resource.file_name).read_bytes(),
+            ContentType=resource.content_type,
+        )
+
+
+def provision_with(dynamodb: Any, kms: Any, ses: Any, s3: Any) -> dict[str, str]:
     provision_tables(dynamodb)
+    provision_buckets(s3)
     key_ids = provision_keys(kms)
     ses.verify_email_identity(EmailAddress=MAIL_SENDER)
     return key_ids
 
 
 def provision(endpoint_url: str) -> dict[str, str]:
-    return provision_with(*(_client(name, endpoint_url) for name in ("dynamodb", "kms", "ses")))
+    return provision_with(*(_client(name, endpoint_url) for name in ("dynamodb", "kms", "ses", "s3")))

@@ -6,13 +6,17 @@ encryption, deletion protection, retention on stack delete and PI tags — no ed
 
 from __future__ import annotations
 
-from aws_cdk import Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_deployment as s3_deployment
 from constructs import Construct
 
 from policybound import tables
+from policybound.catalogue import RESOURCE_KEY_PREFIX
 from stacks.nag import acknowledge
+from stacks.paths import SAMPLE_RESOURCES_DIR
 from stacks.pi_tags import pi_tags
 
 # The tables are encrypted at rest with the data key (tables.DATA_KEY: "tables at rest and record key
@@ -55,12 +59,93 @@ class DataStack(Stack):
         super().__init__(scope, construct_id, termination_protection=True, **kwargs)  # type: ignore[arg-type]
         self.keys: dict[str, kms.Key] = {spec.logical_id: self._key(spec) for spec in tables.KMS_KEYS}
         self.tables: dict[str, dynamodb.Table] = {spec.logical_id: self._table(spec) for spec in tables.TABLES}
+        self.buckets: dict[str, s3.Bucket] = {spec.logical_id: self._bucket(spec) for spec in tables.BUCKETS}
+        self._sample_resources()
 
     def key(self, spec: tables.KmsKeySpec) -> kms.Key:
         return self.keys[spec.logical_id]
 
     def table(self, spec: tables.TableSpec) -> dynamodb.Table:
         return self.tables[spec.logical_id]
+
+    def bucket(self, spec: tables.BucketSpec) -> s3.Bucket:
+        return self.buckets[spec.logical_id]
+
+    def _bucket(self, spec: tables.BucketSpec) -> s3.Bucket:
+        bucket = s3.Bucket(
+            self,
+            spec.logical_id,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            versioned=True,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        acknowledge(
+            bucket,
+            "AwsSolutions-S1",
+            f"{spec.logical_id} holds no personal information ({spec.purpose}); its server access logs would "
+            "record every downloader's IP address, a second copy of PI nobody consented to (see the API's access "
+            "log, which leaves IPs out for the same reason). Object reads are signed by the API function's role.",
+        )
+        if spec.holds_pi:
+            for key, value in pi_tags(spec.purpose).items():
+                Tags.of(bucket).add(key, value)
+        return bucket
+
+    def _sample_resources(self) -> None:
+        """The catalogue's sample files, so a fresh deployment answers a download; a company uploads its own
+        files under the same keys (policybound.catalogue), and later deploys leave other objects alone."""
+        deployment = s3_deployment.BucketDeployment(
+            self,
+            "SampleResources",
+            sources=[s3_deployment.Source.asset(str(SAMPLE_RESOURCES_DIR))],
+            destination_bucket=self.bucket(tables.RESOURCE_FILES),
+            destination_key_prefix=RESOURCE_KEY_PREFIX,
+            prune=False,
+            retain_on_delete=True,
+        )
+        self._acknowledge_bucket_deployment(deployment)
+
+    def _acknowledge_bucket_deployment(self, deployment: s3_deployment.BucketDeployment) -> None:
+        handler = next(
+            (c for c in self.node.children if c.node.id.startswith("Custom::CDKBucketDeployment")), deployment
+        )
+        why = (
+            "CDK's BucketDeployment custom resource (a singleton function CDK owns) copies the sample resource "
+            "files at deploy time only; it handles no personal information and is never invoked by a request."
+        )
+        bucket = self.bucket(tables.RESOURCE_FILES).node.default_child
+        assert isinstance(bucket, s3.CfnBucket)
+        destination = self.resolve(bucket.logical_id)
+        assets = f"arn:aws:s3:::cdk-{DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-{self.region}/*"
+        wildcards = "CDK grants it wildcard object actions on the asset bucket and the resources bucket only"
+        for rule, detail in (
+            (
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+                "it uses AWSLambdaBasicExecutionRole for its own logs",
+            ),
+            *(
+                (f"AwsSolutions-IAM5[{finding}]", wildcards)
+                for finding in (
+                    "Action::s3:GetObject*",
+                    "Action::s3:GetBucket*",
+                    "Action::s3:List*",
+                    "Action::s3:DeleteObject*",
+                    "Action::s3:Abort*",
+                    f"Resource::{assets}",
+                    f"Resource::<{destination}.Arn>/*",
+                )
+            ),
+            ("AwsSolutions-L1", "CDK pins its runtime"),
+            ("Serverless-LambdaDLQ", "CloudFormation invokes it synchronously and reports failures in the stack"),
+            ("Serverless-LambdaDefaultMemorySize", "CDK sets its memory"),
+            ("Serverless-LambdaLatestVersion", "CDK pins its runtime"),
+            ("Serverless-LambdaTracing", "it runs once per deploy, outside any request path"),
+            ("Serverless-LambdaLogRetention", "CDK owns its log group"),
+        ):
+            acknowledge(handler, rule, f"{why} Here: {detail}.")
 
     def _key(self, spec: tables.KmsKeySpec) -> kms.Key:
         key = kms.Key(

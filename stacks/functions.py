@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policybound import tables
+from policybound.catalogue import RESOURCES
 from stacks.paths import LAMBDAS_DIR
 
 READ_ITEM = "dynamodb:GetItem"
@@ -41,6 +42,14 @@ class TableAccess:
 class KeyAccess:
     key: tables.KmsKeySpec
     actions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BucketAccess:
+    bucket: tables.BucketSpec
+    actions: tuple[str, ...]
+    # Exactly these objects' keys: no wildcard.
+    objects: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,7 @@ class FunctionSpec:
     trigger: Trigger
     tables: tuple[TableAccess, ...] = ()
     keys: tuple[KeyAccess, ...] = ()
+    buckets: tuple[BucketAccess, ...] = ()
     sends_mail: bool = False
     # Cognito admin actions on the staff user pool (access rights are granted and revoked there, §8.2).
     staff_pool_actions: tuple[str, ...] = ()
@@ -183,6 +193,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         trigger=PublicRoutes(paths=("/v1/{proxy+}",)),
         tables=_PUBLIC_API_TABLES,
         keys=_API_KEYS,
+        # Signs the resources-download links: S3 authorises each GET as this role, on the catalogue's files only.
+        buckets=(BucketAccess(tables.RESOURCE_FILES, ("s3:GetObject",), tuple(r.object_key for r in RESOURCES)),),
         sends_mail=True,
         memory_mb=1024,
         timeout_seconds=15,

@@ -53,6 +53,7 @@ def environment(
     """
     known: dict[str, str] = {spec.env_var: data.table(spec).table_name for spec in tables.TABLES}
     known |= {spec.env_var: data.key(spec).key_arn for spec in tables.KMS_KEYS}
+    known |= {spec.env_var: data.bucket(spec).bucket_name for spec in tables.BUCKETS}
     known |= {
         "MAIL_SENDER": deployment.mail_sender,
         "PUBLIC_BASE_URL": public_base_url,
@@ -131,6 +132,7 @@ class PolicyboundFunction(Construct):
         self._grant_logs(stack)
         self._grant_tables(data)
         self._grant_keys(data, stack)
+        self._grant_buckets(data)
         if spec.sends_mail:
             self._grant_mail(deployment, stack)
         if spec.staff_pool_actions:
@@ -194,6 +196,15 @@ class PolicyboundFunction(Construct):
         for access in self.spec.keys:
             self.role.add_to_policy(
                 iam.PolicyStatement(actions=list(access.actions), resources=[data.key(access.key).key_arn])
+            )
+
+    def _grant_buckets(self, data: DataStack) -> None:
+        for access in self.spec.buckets:
+            bucket = data.bucket(access.bucket)
+            self.role.add_to_policy(
+                iam.PolicyStatement(
+                    actions=list(access.actions), resources=[bucket.arn_for_objects(key) for key in access.objects]
+                )
             )
 
     def _grant_staff_pool(self, stack: Stack, staff_user_pool_id: str) -> None:

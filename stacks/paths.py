@@ -9,3 +9,5 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 LAMBDAS_DIR = REPO_ROOT / "lambdas"
 LAMBDA_REQUIREMENTS = LAMBDAS_DIR / "requirements.txt"
 CDK_JSON = REPO_ROOT / "cdk.json"
+# Sample files of the downloadable resources (policybound.catalogue), uploaded by the stacks and local mode.
+SAMPLE_RESOURCES_DIR = REPO_ROOT / "stacks" / "sample_resources"

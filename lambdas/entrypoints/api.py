@@ -25,6 +25,7 @@ SETTINGS = (
     "visits_table",
     "rights_verifications_table",
     "disclosures_table",
+    "resources_bucket",
     "data_key_id",
     "blind_index_key_id",
     "mail_sender",

@@ -55,6 +55,8 @@ class Settings(BaseModel):
     incidents_table: str = _table(tables.INCIDENTS)
     data_key_id: str = _key(tables.DATA_KEY)
     blind_index_key_id: str = _key(tables.BLIND_INDEX_KEY)
+    # The resources bucket (tables.RESOURCE_FILES), from which resources-download links are signed.
+    resources_bucket: str = Field(validation_alias=tables.RESOURCE_FILES.env_var, min_length=3)
     mail_sender: str = Field(validation_alias="MAIL_SENDER", min_length=3, pattern=r"^[^@\s]+@[^@\s]+$")
     # Where links in emails point (the API's public base URL, e.g. https://api.example.com).
     public_base_url: HttpUrl = Field(validation_alias="PUBLIC_BASE_URL")

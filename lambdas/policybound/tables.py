@@ -277,6 +277,25 @@ TABLES: tuple[TableSpec, ...] = (
 
 
 @dataclass(frozen=True)
+class BucketSpec:
+    logical_id: str
+    env_var: str
+    purpose: str
+    holds_pi: bool = False
+
+
+# The downloadable resources' files (policybound.catalogue). Private: a file leaves only through a
+# time-limited presigned link mailed after an accepted resources-download. No personal information.
+RESOURCE_FILES = BucketSpec(
+    logical_id="ResourceFiles",
+    env_var="RESOURCES_BUCKET",
+    purpose="Files of the downloadable resources (brochures, white papers); no personal information",
+)
+
+BUCKETS: tuple[BucketSpec, ...] = (RESOURCE_FILES,)
+
+
+@dataclass(frozen=True)
 class KmsKeySpec:
     logical_id: str
     alias: str

@@ -26,6 +26,7 @@ from policybound.adapters.kms import KmsBlindIndex, KmsKeyedHash, KmsKeyEncrypti
 from policybound.adapters.ledger import DynamoLedger
 from policybound.adapters.legal_holds import DynamoLegalHoldStore
 from policybound.adapters.rights_requests import DynamoRightsRequestStore
+from policybound.adapters.s3 import S3ResourceLinks
 from policybound.adapters.ses import SesMailer
 from policybound.adapters.staff_access import DynamoAttemptStore, DynamoSessionStore
 from policybound.adapters.staff_reads import DynamoFormIndex
@@ -41,6 +42,7 @@ from policybound.domain.evidence.reports import EvidenceService
 from policybound.domain.incidents.service import IncidentService
 from policybound.domain.intake.service import IntakeService
 from policybound.domain.purposes.inquiries import InquiryService
+from policybound.domain.purposes.resource_delivery import ResourceDelivery
 from policybound.domain.retention.destruction import Destroyer
 from policybound.domain.retention.legal_holds import LegalHoldService
 from policybound.domain.retention.sweeper import Sweeper
@@ -129,6 +131,7 @@ class Wiring:
             clock=self.clock,
             unsubscribe_url=self.unsubscribe_url,
             guardians=self.guardians,
+            resources=self.resource_delivery,
         )
 
     @cached_property
@@ -306,6 +309,10 @@ class Wiring:
         )
 
     # --- serving the collection purposes: inquiries, resources, letters ---
+
+    @cached_property
+    def resource_delivery(self) -> ResourceDelivery:
+        return ResourceDelivery(S3ResourceLinks(self.client("s3"), self.settings.resources_bucket), self.mailer)
 
     @cached_property
     def inquiries(self) -> InquiryService:

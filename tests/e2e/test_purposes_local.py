@@ -60,3 +60,25 @@ def test_staff_answer_an_inquiry_and_the_person_gets_the_reply(local_server: Loc
         f"{local_server.api_url}/v1/staff/inquiries?handling=answered&limit=100", headers=bearer, timeout=30
     ).json()["items"]
     assert asked in [i["submission_id"] for i in answered]
+
+
+def test_a_download_mails_a_link_to_the_local_endpoint_that_returns_the_file(local_server: LocalServer) -> None:
+    catalogue = requests.get(f"{local_server.api_url}/v1/resources", timeout=30).json()["resources"]
+    wanted = catalogue[0]
+    submit(local_server, "resources-download", resource_id=wanted["resource_id"], email="dl.e2e@example.co.kr")
+
+    mail = [m for m in outbox(local_server) if m["to"] == ["dl.e2e@example.co.kr"]][-1]
+    link = next(word for word in mail["text"].split() if word.startswith("http"))
+    assert link.startswith(local_server.moto_url + "/")
+    fetched = requests.get(link, timeout=30)
+    assert fetched.status_code == 200
+    assert fetched.content.startswith(b"%PDF")
+    assert wanted["file_name"] in fetched.headers["Content-Disposition"]
+
+    refused = requests.post(
+        f"{local_server.api_url}/v1/forms/resources-download",
+        json=submission("resources-download", resource_id="not-in-the-catalogue"),
+        timeout=30,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "validation_failed"

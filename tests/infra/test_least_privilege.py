@@ -87,6 +87,9 @@ def test_function_role_holds_only_the_dynamodb_and_kms_actions_of_its_spec(synth
             for resource in as_list(statement["Resource"]):
                 key = next(k.logical_id for k in tables.KMS_KEYS if k.logical_id in json.dumps(resource))
                 keys.setdefault(key, set()).update(actions)
+        elif any(a.startswith("s3:") for a in actions):
+            # Checked by test_bucket_access_is_exactly_the_specs_objects.
+            pass
         elif "Condition" in statement and any(a.startswith("kms:") for a in actions):
             # Table encryption: only through DynamoDB.
             assert statement["Condition"]["StringEquals"]["kms:ViaService"] == "dynamodb.ap-northeast-2.amazonaws.com"
@@ -168,3 +171,27 @@ def test_only_the_staff_function_manages_staff_access_and_only_on_its_pool(synth
             assert all(not a.endswith("*") for a in spec.staff_pool_actions)
         else:
             assert not cognito, spec.name
+
+
+def test_bucket_access_is_exactly_the_specs_objects(synth: Synth) -> None:
+    """S3 only as a spec lists it: its actions on the named objects, never a bucket-wide or wildcard key."""
+    api = synth.template("PolicyboundApi")
+    for spec in declared_functions():
+        granted: set[tuple[str, str]] = set()
+        for statement in function_policy(api, spec):
+            actions = [a for a in as_list(statement["Action"]) if a.startswith("s3:")]
+            for resource in as_list(statement["Resource"]) if actions else []:
+                text = json.dumps(resource)
+                assert "*" not in text, (spec.name, text)
+                (bucket,) = [b.logical_id for b in tables.BUCKETS if b.logical_id in text]
+                key = resource["Fn::Join"][1][-1].removeprefix("/")
+                granted |= {(f"{bucket}/{key}", a) for a in actions}
+        expected = {
+            (f"{access.bucket.logical_id}/{key}", action)
+            for access in spec.buckets
+            for key in access.objects
+            for action in access.actions
+        }
+        assert granted == expected, spec.name
+    public = next(s for s in declared_functions() if s.name == "PublicApi")
+    assert public.buckets, "the public API signs the resources-download links"

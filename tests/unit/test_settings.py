@@ -22,6 +22,7 @@ VALID = {
     "STAFF_SESSIONS_TABLE": "staff-sessions",
     "STAFF_SIGN_INS_TABLE": "staff-sign-ins",
     "INCIDENTS_TABLE": "incidents",
+    "RESOURCES_BUCKET": "resource-files",
 }
 
 

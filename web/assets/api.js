@@ -69,6 +69,19 @@ export function getPolicy(language, { fresh = false } = {}) {
   return policies.get(language);
 }
 
+let resources = null;
+
+/** GET /v1/resources: the downloadable resources, fetched once per page. */
+export function getResources() {
+  if (!resources) {
+    resources = request("GET", "/v1/resources").then((r) => r.body.resources);
+    resources.catch(() => {
+      resources = null;
+    });
+  }
+  return resources;
+}
+
 /** A key that makes a retry of the same body return the first receipt (Idempotency-Key). */
 export function newIdempotencyKey() {
   if (globalThis.crypto && typeof crypto.randomUUID === "function") return crypto.randomUUID();

@@ -3,17 +3,10 @@
 // The checks here mirror the API's, so most mistakes are caught before anything is sent; whatever
 // the API still refuses is shown with the API's own message.
 
-import { ApiError, getPolicy, newIdempotencyKey, request } from "./api.js";
+import { ApiError, getPolicy, getResources, newIdempotencyKey, request } from "./api.js";
 import { append, clear, h, prepend, replaceChildren } from "./dom.js";
 import { formatMoment, t } from "./i18n.js";
 import { pageLink, startPage } from "./layout.js";
-
-// The sample company's downloadable resources: site content, not policy.
-const RESOURCES = [
-  { id: "cloud-whitepaper-2019", ko: "클라우드 전환 백서 (2019)", en: "Cloud migration white paper (2019)" },
-  { id: "ai-brochure-2019", ko: "AI 솔루션 브로슈어", en: "AI solutions brochure" },
-  { id: "smart-factory-casebook", ko: "스마트 팩토리 사례집", en: "Smart factory case book" },
-];
 
 const AUTOCOMPLETE = {
   name: "name",
@@ -65,11 +58,13 @@ function input(language, item, required, controlName = item.name) {
   if (item.kind === "long_text") {
     control = h("textarea", { ...common, rows: 6, maxlength: item.max_length });
   } else if (item.name === "resource_id") {
-    control = h(
-      "select",
-      common,
-      h("option", { value: "", text: t(language, "form.resource.choose") }),
-      RESOURCES.map((r) => h("option", { value: r.id, text: r[language] || r.en })),
+    // The catalogue is the API's (GET /v1/resources): the form offers exactly what it can deliver.
+    control = h("select", common, h("option", { value: "", text: t(language, "form.resource.choose") }));
+    const select = control;
+    getResources().then(
+      (resources) =>
+        append(select, resources.map((r) => h("option", { value: r.resource_id, text: r.title[language] || r.title.en }))),
+      () => append(select, h("option", { value: "", disabled: true, text: t(language, "error.network") })),
     );
   } else {
     const type = { email: "email", phone: "tel" }[item.kind] || "text";

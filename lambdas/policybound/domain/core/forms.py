@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model
 
+from policybound.catalogue import resource
 from policybound.domain.core.errors import FieldProblem, ValidationFailed, problem_text
 from policybound.domain.core.normalize import (
     IDENTIFIER_PATTERN,
@@ -56,7 +57,10 @@ def item_type(name: str) -> Any:
     item = ITEMS[name]
 
     def normalise(value: str) -> str:
-        return normalize_item(name, value)
+        normalised = normalize_item(name, value)
+        if name == "resource_id" and resource(normalised) is None:
+            raise ValueError("is not a resource of the catalogue (GET /v1/resources lists them)")
+        return normalised
 
     # The normaliser enforces the schema's limits itself (with messages a person can act on), measuring
     # the value as sent first, so a huge string is refused before any work is done on it.

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from policybound.catalogue import Resource
 from policybound.domain.core.ports import OutgoingMail
 from policybound.policy import COMPANY, CONTACTS, RETENTION_MONTHS
 
@@ -67,5 +70,27 @@ def inquiry_reply(to: str, name: str, inquiry: str, body: str) -> OutgoingMail:
     return OutgoingMail(
         to=(to,),
         subject=f"[{COMPANY.en}] 문의하신 내용에 대한 답변 / Reply to your inquiry",
+        text=text,
+    )
+
+
+def resource_link(to: str, name: str, resource: Resource, url: str, valid_for: timedelta) -> OutgoingMail:
+    """The link to a requested resource, valid for a limited time."""
+    minutes = int(valid_for.total_seconds() // 60)
+    contact = CONTACTS[0].email
+    text = (
+        f"{name}님, 요청하신 자료 \u300c{resource.title.ko}\u300d를 보내 드립니다.\n\n"
+        f"다운로드: {url}\n"
+        f"이 링크는 {minutes}분 동안 유효합니다. 만료되면 자료 다운로드 양식으로 다시 요청해 주세요.\n"
+        f"개인정보 관련 문의: {contact}\n\n"
+        "----\n\n"
+        f"Dear {name}, here is the resource you asked for: {resource.title.en}.\n\n"
+        f"Download: {url}\n"
+        f"The link works for {minutes} minutes; after that, request it again with the download form.\n"
+        f"Questions about your personal information: {contact}\n"
+    )
+    return OutgoingMail(
+        to=(to,),
+        subject=f"[{COMPANY.en}] 요청하신 자료 / Your download: {resource.title.en}",
         text=text,
     )

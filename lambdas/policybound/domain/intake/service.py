@@ -30,6 +30,7 @@ from policybound.domain.core.model import (
 from policybound.domain.core.ports import BlindIndex, Mailer, Sealer, SubmissionStore
 from policybound.domain.core.sealing import hash_secret, seal_payload
 from policybound.domain.evidence.consent_ledger import consent_given
+from policybound.domain.purposes.resource_delivery import ResourceDelivery
 from policybound.domain.retention.destruction import DestructionReason, destruction_entry
 from policybound.domain.rights.guardians import (
     GuardianConfirmations,
@@ -80,6 +81,7 @@ class IntakeService:
         unsubscribe_url: Callable[[str], str],
         new_id: Callable[[], str] = new_submission_id,
         guardians: GuardianConfirmations | None = None,
+        resources: ResourceDelivery | None = None,
     ) -> None:
         self._store = store
         self._sealer = sealer
@@ -89,6 +91,7 @@ class IntakeService:
         self._unsubscribe_url = unsubscribe_url
         self._new_id = new_id
         self._guardians = guardians
+        self._resources = resources
 
     def submit(
         self,
@@ -165,6 +168,9 @@ class IntakeService:
         if unsubscribe_secret:
             self._confirm_subscription(record, kept["email"], unsubscribe_secret)
 
+        if self._resources is not None and "resource_id" in kept and not pending:
+            self._deliver_resource(record, kept)
+
         return Receipt(
             submission_id=submission_id,
             form=form.form,
@@ -194,6 +200,16 @@ class IntakeService:
             self._store.destroy(
                 record.submission_id, destruction_entry(record, DestructionReason.INTAKE_FAILED, self._clock)
             )
+
+    def _deliver_resource(self, record: StoredSubmission, kept: dict[str, str]) -> None:
+        assert self._resources is not None
+        try:
+            self._resources.deliver(kept["email"], kept.get("name", ""), kept["resource_id"])
+        except Unavailable:
+            # The request was for the file: without the link it is unanswered, so take the record back
+            # and let the client's retry (503) start clean.
+            self._take_back(record)
+            raise
 
     def _confirm_subscription(self, record: StoredSubmission, email: str, secret: str) -> None:
         url = self._unsubscribe_url(f"{record.submission_id}.{secret}")
