@@ -278,6 +278,7 @@ async function route() {
   const screen = screens.find((s) => s.name === name) || screens[0];
   if (!screen) {
     frame(consoleHeader([], ""), h("p", { class: "alert error", role: "alert", text: t(language, "console.no_screens") }));
+    document.body.dataset.screen = "none";
     document.body.dataset.ready = "true";
     return;
   }

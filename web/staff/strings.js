@@ -17,6 +17,7 @@ const STRINGS = {
     "yes": "예",
     "no": "아니요",
     "cancel": "취소",
+    "actions": "작업",
 
     "signin.title": "직원 로그인",
     "signin.lead": "개인정보 처리 업무를 위한 화면입니다. 모든 열람은 접근 기록으로 남습니다.",
@@ -380,6 +381,7 @@ const STRINGS = {
     "yes": "Yes",
     "no": "No",
     "cancel": "Cancel",
+    "actions": "Actions",
 
     "signin.title": "Staff sign-in",
     "signin.lead": "For handling personal information. Every view is kept as an access record.",

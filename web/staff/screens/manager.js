@@ -111,7 +111,7 @@ function rightsRequestTable(ctx, requests, onComplete) {
   const sorted = [...requests].sort((a, b) => (b.overdue - a.overdue) || a.days_left - b.days_left);
   return table(
     ctx.t("rr.list.caption"),
-    [ctx.t("rr.id"), ctx.t("rr.kind"), ctx.t("rr.channel"), ctx.t("rr.received"), ctx.t("rr.due"), ctx.t("rr.records"), ctx.t("rr.status"), ""],
+    [ctx.t("rr.id"), ctx.t("rr.kind"), ctx.t("rr.channel"), ctx.t("rr.received"), ctx.t("rr.due"), ctx.t("rr.records"), ctx.t("rr.status"), ctx.t("actions")],
     sorted.map((r) => [
       short(r.request_id),
       ctx.t(`kind.${r.kind}`),
@@ -227,7 +227,7 @@ export async function legalHolds(ctx, root) {
       if (!holds.length) return h("p", { text: ctx.t("holds.none") });
       return table(
         ctx.t("holds.caption"),
-        [ctx.t("holds.case"), ctx.t("holds.id"), ctx.t("holds.records"), ctx.t("holds.placed"), ctx.t("holds.status"), ""],
+        [ctx.t("holds.case"), ctx.t("holds.id"), ctx.t("holds.records"), ctx.t("holds.placed"), ctx.t("holds.status"), ctx.t("actions")],
         holds.map((hold) => [
           hold.case_reference,
           short(hold.hold_id),
@@ -408,7 +408,7 @@ export async function accessRights(ctx, root) {
     loadInto(ctx, list, () => ctx.api("GET", "/v1/staff/users"), ({ body }) =>
       table(
         ctx.t("rights.caption"),
-        [ctx.t("rights.username"), ctx.t("rights.groups"), ctx.t("rights.enabled"), ""],
+        [ctx.t("rights.username"), ctx.t("rights.groups"), ctx.t("rights.enabled"), ctx.t("actions")],
         body.items.map((user) => [
           user.username,
           user.groups.map((g) => ctx.t(`role.${g}`)).join(", ") || "—",

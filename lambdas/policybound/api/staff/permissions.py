@@ -27,6 +27,7 @@ AUDITOR = frozenset({Role.AUDITOR})
 ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
     # --- who am I -------------------------------------------------------------------
     ("GET", "/v1/staff/me"): ANY_STAFF,
+    ("DELETE", "/v1/staff/session"): ANY_STAFF,
     # --- purpose-limited reads of PI -------------------------------------------------
     ("GET", "/v1/staff/submissions"): PI_HANDLERS,
     ("GET", "/v1/staff/submissions/<submission_id>"): PI_HANDLERS,

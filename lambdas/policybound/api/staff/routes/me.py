@@ -1,21 +1,23 @@
-"""GET /v1/staff/me: who the staff API takes the caller to be, what their groups allow, and when their
-session ends. The console builds its menu from `routes`, so the route × role table stays the one place
-that decides who may do what."""
+"""The staff session: GET /v1/staff/me (who the staff API takes the caller to be, what their groups allow,
+when their session ends) and DELETE /v1/staff/session (sign-out). The console builds its menu from
+`routes`, so the route × role table stays the one place that decides who may do what."""
 
 from datetime import UTC, datetime
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, Field
 
+from policybound.api.dependencies import staff_sessions
 from policybound.api.openapi import Tag
 from policybound.api.schemas import rfc3339
 from policybound.api.staff.auth import StaffPrincipal, current_staff, session_of
 from policybound.api.staff.permissions import ROUTE_ROLES
 from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
-from policybound.domain.staff_sessions import IDLE_LIMIT, MAX_SESSION
+from policybound.domain.staff.sessions import IDLE_LIMIT, MAX_SESSION, StaffSessions
 
 router = APIGatewayRouter()
 
@@ -57,3 +59,24 @@ def who_am_i(request: Request, staff: Annotated[StaffPrincipal, Depends(current_
         idle_limit_seconds=int(IDLE_LIMIT.total_seconds()),
         session_ends_at=rfc3339(ends) if ends else None,
     )
+
+
+@router.delete(
+    "/v1/staff/session",
+    operation_id="signOut",
+    summary="Sign out: end this session",
+    description=(
+        "Ends the session the caller's token belongs to (one sign-in): every token of it, refreshed or not, is "
+        "refused from now on. The console calls it at sign-out before it forgets the tokens."
+    ),
+    tags=[Tag.STAFF_SESSION],
+    responses={204: {"description": "Signed out"}} | error_responses(STAFF_ERRORS),
+)
+def sign_out(
+    request: Request,
+    staff: Annotated[StaffPrincipal, Depends(current_staff)],
+    sessions: Annotated[StaffSessions, Depends(staff_sessions)],
+) -> Response[None]:
+    auth_time, origin_jti = session_of(request.resolved_event)  # type: ignore[arg-type]
+    sessions.end(sessions.check(staff.user_id, auth_time, origin_jti))
+    return Response(status_code=204)
