@@ -5,7 +5,7 @@
 // Addresses carry only the screen and ids (#/inquiries/<submission id>), never a name or an address.
 
 import { ApiError, request } from "../assets/api.js";
-import { append, clear, h } from "../assets/dom.js";
+import { append, clear, h, prepend } from "../assets/dom.js";
 import { currentLanguage, urlInLanguage } from "../assets/i18n.js";
 import { SCREENS } from "./screens/index.js";
 import {
@@ -60,7 +60,7 @@ function frame(header, content) {
     event.preventDefault();
     main().focus();
   });
-  document.body.prepend(skip, header);
+  prepend(document.body, skip, header);
   append(clear(main()), [content]);
 }
 

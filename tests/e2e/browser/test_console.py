@@ -285,6 +285,54 @@ def test_an_idle_console_signs_itself_out_after_the_apis_idle_limit(console: Cal
 # --- What each role does ---------------------------------------------------------------------------
 
 
+def open_inquiry_from_the_inbox(c: Console, submission_id: str) -> Page:
+    page = c.wait("inquiries")
+    link = page.locator(f'#inbox a[href="#/inquiries/{submission_id}"]')
+    more = page.get_by_role("button", name="Show more")
+    while not link.count() and more.is_visible():
+        more.click()
+        page.wait_for_selector("#inbox table, #inbox p:not(.loading)")
+    link.click()
+    page.wait_for_selector("#inquiry [data-handling]")
+    return page
+
+
+def test_staff_answers_an_inquiry_from_the_inbox_and_the_reply_reaches_the_person(
+    console: Callable[..., Console],
+) -> None:
+    c = console()
+    submission_id, fields = submit(c.site, "contact-us")
+    page = c.sign_in("staff")
+    open_inquiry_from_the_inbox(c, submission_id)
+    items = page.get_by_role("region", name="What the person sent")
+    for name in ("name", "email", "organization", "inquiry"):
+        expect(items).to_contain_text(fields[name])
+    expect(page.locator("[data-handling]")).to_have_attribute("data-handling", "open")
+    page.get_by_label("State").select_option("in_progress")
+    page.get_by_role("button", name="Save handling").click()
+    expect(page.locator("[data-handling]")).to_have_attribute("data-handling", "in_progress")
+    expect(page.locator("[data-handling]")).to_contain_text("Assignee: staff")
+    c.screenshot("en-inquiry")
+
+    reply = "Thank you for asking. We will send the quote by Friday.\n금요일까지 견적을 보내 드리겠습니다."
+    page.get_by_label("Your reply").fill(reply)
+    with page.expect_response(lambda r: r.url.endswith(f"/v1/staff/inquiries/{submission_id}/replies")) as sent:
+        page.get_by_role("button", name="Send reply").click()
+    assert sent.value.status == 201
+    expect(page.get_by_role("status").filter(has_text="The reply was sent.")).to_be_visible()
+    expect(page.locator("[data-handling]")).to_have_attribute("data-handling", "answered")
+    expect(page.get_by_role("region", name="Replies sent")).to_contain_text("We will send the quote by Friday.")
+    [mail] = c.site.outbox(fields["email"])
+    assert "We will send the quote by Friday." in mail["text"]
+    assert "금요일까지 견적을 보내 드리겠습니다." in mail["text"]
+    # The address bar named the inquiry by its id only.
+    assert submission_id in page.url
+    assert not [u for u in [page.url, *(r.url for r in c.site.requests)] if fields["email"] in u or "%40" in u]
+    # Answered, it has left the open inbox.
+    c.open("inquiries")
+    expect(page.locator(f'#inbox a[href="#/inquiries/{submission_id}"]')).to_have_count(0)
+
+
 def test_the_pi_manager_records_and_completes_a_rights_request(console: Callable[..., Console]) -> None:
     c = console()
     _, fields = submit(c.site, "contact-us")

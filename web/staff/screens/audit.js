@@ -20,7 +20,15 @@ function payloadText(payload) {
     .sort()
     .map((key) => {
       const value = payload[key];
-      const text = Array.isArray(value) ? (value.length > 3 ? `${value.length} × [${value.slice(0, 3).join(", ")}, …]` : `[${value.join(", ")}]`) : String(value);
+      const text = value === null || value === undefined
+        ? "—"
+        : Array.isArray(value)
+        ? value.length > 3
+          ? `${value.length} × [${value.slice(0, 3).join(", ")}, …]`
+          : `[${value.join(", ")}]`
+        : value !== null && typeof value === "object"
+          ? JSON.stringify(value)
+          : String(value);
       return h("span", { class: "kv" }, h("span", { class: "k", text: key }), " ", text);
     });
 }
@@ -109,11 +117,11 @@ export async function ledger(ctx, root) {
   const work = [];
   if (ctx.me.routes.includes("GET /v1/staff/ledger/verify")) {
     const verify = verification(ctx);
-    root.append(verify.element);
+    append(root, verify.element);
     work.push(verify.run());
   }
   const chains = chainViewer(ctx);
-  root.append(chains.element);
+  append(root, chains.element);
   work.push(chains.load());
   await Promise.all(work);
 }
@@ -163,7 +171,12 @@ export async function destructions(ctx, root) {
         h("h2", { text: ctx.t("report.title", { month: month.value }) }),
         h("p", { text: ctx.t("report.count", { count: rows.length }) }),
         anchor && typeof anchor === "object"
-          ? facts(Object.entries(anchor).map(([key, value]) => [key, typeof value === "string" && value.length > 40 ? hash(value) : String(value)]))
+          ? facts(
+              Object.entries(anchor).map(([key, value]) => [
+                key,
+                typeof value === "string" && value.length > 40 ? hash(value) : typeof value === "object" ? JSON.stringify(value) : String(value),
+              ]),
+            )
           : null,
         rows.length
           ? table(

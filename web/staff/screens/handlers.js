@@ -3,6 +3,7 @@
 // and the resource catalogue. Personal information is read only for the purpose it was collected
 // for (inquiry_response here), and only by id: the address bar holds the submission id, nothing else.
 
+import { getPolicy } from "../../assets/api.js";
 import { append, badge, button, clear, errorText, facts, field, h, loadInto, messageArea, onSubmit, select, table, withQuery } from "../ui.js";
 
 const HANDLING = ["open", "answered"];
@@ -13,19 +14,20 @@ function items(body) {
   return [];
 }
 
-/** How long someone has waited, from when they wrote to now (or to the answer). */
-export function waited(ctx, fromIso, toIso) {
-  const ms = (toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso);
-  if (Number.isNaN(ms)) return "—";
-  const hours = Math.floor(ms / 3_600_000);
-  if (hours < 1) return ctx.t("wait.minutes", { minutes: Math.max(0, Math.floor(ms / 60_000)) });
+/** How long someone has waited (the API counts it: until the first answer, or until now). */
+export function waited(ctx, seconds) {
+  const minutes = Math.max(0, Math.floor(Number(seconds) / 60));
+  if (!Number.isFinite(minutes)) return "—";
+  if (minutes < 60) return ctx.t("wait.minutes", { minutes });
+  const hours = Math.floor(minutes / 60);
   if (hours < 48) return ctx.t("wait.hours", { hours });
   return ctx.t("wait.days", { days: Math.floor(hours / 24) });
 }
 
 function handlingBadge(ctx, handling) {
-  const kind = handling === "answered" ? "ok" : handling === "in_progress" ? "" : "warn";
-  return badge(ctx.t(`handling.${handling || "open"}`), kind);
+  const state = (handling && handling.state) || "open";
+  const kind = state === "answered" ? "ok" : state === "in_progress" ? "" : "warn";
+  return badge(ctx.t(`handling.${state}`), kind);
 }
 
 // --- Inquiry inbox -------------------------------------------------------------------------------
@@ -49,8 +51,8 @@ export async function inquiries(ctx, root, params) {
               h("a", { href: `#/inquiries/${encodeURIComponent(inquiry.submission_id)}`, text: fields.name || inquiry.submission_id }),
               fields.organization || "—",
               ctx.moment(inquiry.received_at),
-              waited(ctx, inquiry.received_at, inquiry.answered_at),
-              [handlingBadge(ctx, inquiry.handling), inquiry.assignee ? ` · ${inquiry.assignee}` : ""],
+              waited(ctx, inquiry.waiting_seconds),
+              [handlingBadge(ctx, inquiry.handling), inquiry.handling.assignee ? ` · ${inquiry.handling.assignee}` : ""],
             ];
           }),
         )
@@ -94,56 +96,66 @@ async function inquiryPage(ctx, root, submissionId) {
     where,
   ]);
   const path = `/v1/staff/inquiries/${encodeURIComponent(submissionId)}`;
-  const [policy] = await Promise.all([
-    ctx.api("GET", "/v1/policy").then((r) => r.body).catch(() => null),
-  ]);
+  const policy = await getPolicy(ctx.language).catch(() => null);
   const form = policy ? policy.forms.find((f) => f.form === "contact-us") : null;
   const show = (inquiry) => {
     const fields = inquiry.fields || {};
     const replies = inquiry.replies || [];
+    const answered = inquiry.handling.state === "answered";
     const replyMessages = messageArea();
     const replyBox = h("textarea", { id: "reply-body", name: "body", rows: 8, maxlength: 10000, required: true });
     const replyForm = h(
       "form",
       { class: "card", novalidate: true, "aria-labelledby": "reply-title" },
-      h("h2", { id: "reply-title", text: ctx.t("inquiry.reply") }),
+      h("h2", { id: "reply-title", text: ctx.t(answered ? "inquiry.reply.again" : "inquiry.reply") }),
       replyMessages.element,
       field(ctx.t("inquiry.reply.body"), replyBox, ctx.t("inquiry.reply.hint")),
       h("div", { class: "actions" }, button(ctx.t("inquiry.reply.send"), null, { kind: "primary", type: "submit" })),
     );
     onSubmit(ctx, replyForm, replyMessages, async (data) => {
-      const text = String(data.get("body") || "").trim();
-      if (!text) {
+      const text = String(data.get("body") || "");
+      if (!text.trim()) {
         replyMessages.show("error", ctx.t("inquiry.reply.empty"));
         return;
       }
       await ctx.api("POST", `${path}/replies`, { json: { body: text } });
+      await reload();
       messages.show("success", ctx.t("inquiry.reply.sent"));
-      await reload();
     });
-    const handlingMessages = messageArea();
-    const state = select("handling", ["open", "in_progress", "answered"].map((v) => [v, ctx.t(`handling.${v}`)]), inquiry.handling || "open");
-    const assignee = h("input", { name: "assignee", maxlength: 128, value: inquiry.assignee || "" });
-    const handlingForm = h(
-      "form",
-      { class: "card", novalidate: true, "aria-labelledby": "handling-title" },
-      h("h2", { id: "handling-title", text: ctx.t("inquiry.handling") }),
-      handlingMessages.element,
-      field(ctx.t("inquiry.handling.state"), state),
-      field(ctx.t("inquiry.handling.assignee"), assignee, ctx.t("inquiry.handling.assignee.hint")),
-      h("div", { class: "actions" }, button(ctx.t("inquiry.handling.save"), null, { type: "submit" })),
-    );
-    onSubmit(ctx, handlingForm, handlingMessages, async (data) => {
-      await ctx.api("PATCH", path, { json: { handling: data.get("handling"), assignee: String(data.get("assignee") || "").trim() || null } });
-      messages.show("success", ctx.t("inquiry.handling.saved"));
-      await reload();
-    });
+    let handlingForm = null;
+    if (!answered) {
+      const handlingMessages = messageArea();
+      const state = select("state", ["open", "in_progress"].map((v) => [v, ctx.t(`handling.${v}`)]), inquiry.handling.state);
+      const assignee = h("input", { name: "assignee", maxlength: 128, value: inquiry.handling.assignee || ctx.me.username });
+      handlingForm = h(
+        "form",
+        { class: "card", novalidate: true, "aria-labelledby": "handling-title" },
+        h("h2", { id: "handling-title", text: ctx.t("inquiry.handling") }),
+        handlingMessages.element,
+        field(ctx.t("inquiry.handling.state"), state),
+        field(ctx.t("inquiry.handling.assignee"), assignee, ctx.t("inquiry.handling.assignee.hint")),
+        h("div", { class: "actions" }, button(ctx.t("inquiry.handling.save"), null, { type: "submit" })),
+      );
+      onSubmit(ctx, handlingForm, handlingMessages, async (data) => {
+        const who = String(data.get("assignee") || "").trim();
+        await ctx.api("PATCH", path, { json: { state: data.get("state"), assignee: who || null } });
+        await reload();
+        messages.show("success", ctx.t("inquiry.handling.saved"));
+      });
+    }
     const order = form ? [...form.required_items, ...form.optional_items].map((i) => i.name) : Object.keys(fields);
     const names = [...order.filter((n) => n in fields), ...Object.keys(fields).filter((n) => !order.includes(n))];
     return h(
       "div",
       {},
-      h("p", {}, handlingBadge(ctx, inquiry.handling), " ", ctx.t("inquiry.waited", { time: waited(ctx, inquiry.received_at, inquiry.answered_at) })),
+      h(
+        "p",
+        { "data-handling": inquiry.handling.state },
+        handlingBadge(ctx, inquiry.handling),
+        " ",
+        ctx.t(answered ? "inquiry.answered_after" : "inquiry.waited", { time: waited(ctx, inquiry.waiting_seconds) }),
+        inquiry.handling.assignee ? ` · ${ctx.t("inquiry.handling.assignee")}: ${inquiry.handling.assignee}` : "",
+      ),
       h(
         "section",
         { "aria-labelledby": "items-title" },
@@ -163,7 +175,12 @@ async function inquiryPage(ctx, root, submissionId) {
               "ol",
               { class: "replies" },
               replies.map((r) =>
-                h("li", { class: "card" }, h("p", { class: "hint", text: ctx.t("inquiry.replied", { at: ctx.moment(r.sent_at || r.at), by: r.by || r.sent_by || "" }) }), h("p", { class: "prewrap", text: r.body })),
+                h(
+                  "li",
+                  { class: "card" },
+                  h("p", { class: "hint", text: ctx.t("inquiry.replied", { at: ctx.moment(r.replied_at), by: r.replied_by }) }),
+                  h("p", { class: "prewrap", text: r.body }),
+                ),
               ),
             ),
           )
@@ -172,8 +189,7 @@ async function inquiryPage(ctx, root, submissionId) {
       handlingForm,
     );
   };
-  const reload = () =>
-    loadInto(ctx, where, () => ctx.api("GET", withQuery(path, {})), ({ body }) => show(body));
+  const reload = () => loadInto(ctx, where, () => ctx.api("GET", path), ({ body }) => show(body));
   await reload();
 }
 

@@ -67,7 +67,7 @@ function completionForm(ctx, request, done) {
       field(ctx.t("rr.correction.item"), h("input", { name: "c_item", maxlength: 64 })),
       field(ctx.t("rr.correction.value"), h("input", { name: "c_value", maxlength: 1000 })),
     );
-    corrections.append(row);
+    append(corrections, row);
   };
   const form = h(
     "form",

@@ -61,6 +61,7 @@ ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
     ("POST", "/v1/staff/disclosures"): MANAGER,
     # --- inquiries: answers and status management (§2) ------------------------------------------
     ("GET", "/v1/staff/inquiries"): PI_HANDLERS,
+    ("GET", "/v1/staff/inquiries/<submission_id>"): PI_HANDLERS,
     ("POST", "/v1/staff/inquiries/<submission_id>/replies"): PI_HANDLERS,
     ("PATCH", "/v1/staff/inquiries/<submission_id>"): PI_HANDLERS,
 }
