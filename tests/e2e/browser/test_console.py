@@ -4,12 +4,15 @@ the CSP it is served under, and a screenshot of every screen in both languages."
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
@@ -51,6 +54,7 @@ for _screen, _route in EVIDENCE_ROUTES.items():
 for _screen, _route in HANDLER_ROUTES.items():
     if _route in ROUTE_ROLES:
         HANDLER_SCREENS.append(_screen)
+SLOW = 90_000  # ms
 LABELS = {
     "en": {"username": "Username", "password": "Password", "submit": "Sign in", "signout": "Sign out"},
     "ko": {"username": "사용자 이름", "password": "비밀번호", "submit": "로그인", "signout": "로그아웃"},
@@ -69,7 +73,7 @@ class Console:
 
     def wait(self, screen: str | None = None) -> Page:
         selector = f"body[data-ready=true][data-screen={screen}]" if screen else "body[data-ready=true]"
-        self.page.wait_for_selector(selector)
+        self.page.wait_for_selector(selector, timeout=SLOW)
         return self.page
 
     def sign_in(self, username: str, lang: str = "en", password: str = SEED_PASSWORD) -> Page:
@@ -80,7 +84,11 @@ class Console:
         page.get_by_label(labels["username"], exact=True).fill(username)
         page.get_by_label(labels["password"], exact=True).fill(password)
         page.get_by_role("button", name=labels["submit"], exact=True).click()
-        page.wait_for_selector("body[data-ready=true]:not([data-screen=signin])")
+        # The first screen is drawn once its data is in (an auditor's: every chain verified), which can take
+        # a while on a loaded machine.
+        page.wait_for_selector("body[data-ready=true]:not([data-screen=signin]), #main .alert.error", timeout=SLOW)
+        if page.locator("body").get_attribute("data-screen") == "signin":
+            raise AssertionError(f"{username} was not signed in: {page.locator('#main .alert.error').inner_text()}")
         return page
 
     def open(self, screen: str, lang: str = "en") -> Page:
@@ -280,6 +288,75 @@ def test_an_idle_console_signs_itself_out_after_the_apis_idle_limit(console: Cal
         f"Your session ended after {minutes} minutes without use. Please sign in again."
     )
     assert c.storage()["session"] == []
+
+
+def test_deployed_sign_in_goes_through_cognito_managed_login_with_pkce(console: Callable[..., Console]) -> None:
+    # Cognito's managed login is played by the test at its own address; the token it hands out is a real one
+    # of the local pool. The local CSP allows calls to the console's own origin only (a deployment adds its
+    # sign-in domain to connect-src), so this profile bypasses it.
+    c = console(bypass_csp=True)
+    domain = "auth.policybound.example"
+    redirect = f"{c.site.base}/staff/"
+    config = {"mode": "cognito", "domain": domain, "clientId": "console-client", "redirectUri": redirect}
+    c.page.add_init_script(f"window.POLICYBOUND_CONFIG = {{ staffSignIn: {json.dumps(config)} }};")
+    seen: dict[str, Any] = {}
+
+    def authorize(route: Any) -> None:
+        query = parse_qs(urlparse(route.request.url).query)
+        seen["authorize"] = {k: v[0] for k, v in query.items()}
+        location = f"{redirect}?code=one-time-code&state={seen['authorize']['state']}"
+        route.fulfill(status=302, headers={"Location": location})
+
+    def token(route: Any) -> None:
+        form = {k: v[0] for k, v in parse_qs(route.request.post_data or "").items()}
+        seen["token"] = form
+        body = {
+            "id_token": staff_token(c.site, "auditor"),
+            "access_token": "a",
+            "refresh_token": "r",
+            "token_type": "Bearer",
+        }
+        route.fulfill(status=200, json=body, headers={"Access-Control-Allow-Origin": "*"})
+
+    def revoke(route: Any) -> None:
+        seen["revoke"] = route.request.post_data
+        route.fulfill(status=200, body="", headers={"Access-Control-Allow-Origin": "*"})
+
+    def logout(route: Any) -> None:
+        seen["logout"] = {k: v[0] for k, v in parse_qs(urlparse(route.request.url).query).items()}
+        route.fulfill(status=302, headers={"Location": seen["logout"]["logout_uri"] + "?lang=en"})
+
+    c.page.route(f"https://{domain}/oauth2/authorize*", authorize)
+    c.page.route(f"https://{domain}/oauth2/token", token)
+    c.page.route(f"https://{domain}/oauth2/revoke", revoke)
+    c.page.route(f"https://{domain}/logout*", logout)
+    page = c.page
+    page.goto(c.url("en"))
+    c.wait("signin")
+    expect(page.get_by_label("Username", exact=True)).to_have_count(0)  # no password ever reaches this page
+    page.get_by_role("button", name="Sign in").click()
+    c.wait("ledger")
+    asked = seen["authorize"]
+    assert asked["response_type"] == "code"
+    assert asked["client_id"] == "console-client"
+    assert asked["redirect_uri"] == redirect
+    assert asked["code_challenge_method"] == "S256"
+    sent = seen["token"]
+    assert sent["grant_type"] == "authorization_code"
+    assert sent["code"] == "one-time-code"
+    assert sent["redirect_uri"] == redirect
+    digest = hashlib.sha256(sent["code_verifier"].encode()).digest()
+    assert base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == asked["code_challenge"]
+    assert "code=" not in page.url
+    assert "state=" not in page.url
+    expect(page.locator("[data-signed-in]")).to_contain_text("auditor")
+
+    page.get_by_role("button", name="Sign out").click()
+    c.wait("signin")
+    assert "token=r" in seen["revoke"]
+    assert seen["logout"]["client_id"] == "console-client"
+    assert seen["logout"]["logout_uri"] == redirect
+    assert c.storage() == {"session": [], "local": []}
 
 
 # --- What each role does ---------------------------------------------------------------------------
