@@ -545,10 +545,6 @@ def test_the_auditor_sees_the_ledger_verified_with_no_names_or_addresses(console
     assert not [r.url for r in c.site.requests if "@" in r.url or "%40" in r.url]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="revocation is not immediate yet: a revoked member's token keeps its groups until it expires",
-)
 def test_a_revoked_members_console_stops_working_at_once(
     console: Callable[..., Console], new_account: Callable[[str], str]
 ) -> None:
