@@ -45,7 +45,7 @@ EVIDENCE_ROUTES = {
 HANDLER_ROUTES = {
     "inquiries": ("GET", "/v1/staff/inquiries"),
     "letters": ("POST", "/v1/staff/letters"),
-    "resources": ("POST", "/v1/staff/letters"),
+    "resources": ("GET", "/v1/staff/inquiries"),
 }
 for _screen, _route in EVIDENCE_ROUTES.items():
     if _route in ROUTE_ROLES:
@@ -408,6 +408,19 @@ def test_staff_answers_an_inquiry_from_the_inbox_and_the_reply_reaches_the_perso
     # Answered, it has left the open inbox.
     c.open("inquiries")
     expect(page.locator(f'#inbox a[href="#/inquiries/{submission_id}"]')).to_have_count(0)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_handlers_see_the_resource_catalogue_in_both_languages(console: Callable[..., Console], lang: str) -> None:
+    c = console()
+    catalogue = requests.get(f"{c.site.base}/v1/resources", timeout=30).json()["resources"]
+    assert catalogue
+    c.sign_in("staff", lang)
+    page = c.open("resources", lang)
+    for resource in catalogue:
+        row = page.locator("#resources tr", has_text=resource["resource_id"])
+        expect(row).to_contain_text(resource["title"][lang])
+    c.screenshot(f"{lang}-resources")
 
 
 def test_the_pi_manager_records_and_completes_a_rights_request(console: Callable[..., Console]) -> None:

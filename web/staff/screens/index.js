@@ -8,7 +8,8 @@ import { accessReview, accessRights, incidents, legalHolds, provisions, rightsRe
 export const SCREENS = [
   { name: "inquiries", title: "screen.inquiries", needs: ["GET /v1/staff/inquiries"], render: inquiries },
   { name: "letters", title: "screen.letters", needs: ["POST /v1/staff/letters"], render: letters },
-  { name: "resources", title: "screen.resources", needs: ["POST /v1/staff/letters"], render: resources },
+  // The catalogue is public; the handlers, who answer for it, see it beside their inquiries.
+  { name: "resources", title: "screen.resources", needs: ["GET /v1/staff/inquiries"], render: resources },
   { name: "rights-requests", title: "screen.rights-requests", needs: ["GET /v1/staff/rights-requests"], render: rightsRequests },
   { name: "legal-holds", title: "screen.legal-holds", needs: ["POST /v1/staff/legal-holds", "GET /v1/staff/ledger"], render: legalHolds },
   { name: "provisions", title: "screen.provisions", needs: ["POST /v1/staff/disclosures", "GET /v1/staff/ledger"], render: provisions },
