@@ -368,6 +368,7 @@ const STRINGS = {
     "path.unsubscribe": "구독 해지",
     "path.erasure": "삭제 요청",
     "path.guardian_unconfirmed": "법정대리인 미동의",
+    "path.intake_failed": "접수 실패",
   },
   en: {
     "site.name": "LG CNS",
@@ -734,6 +735,7 @@ const STRINGS = {
     "path.unsubscribe": "Unsubscribe",
     "path.erasure": "Erasure",
     "path.guardian_unconfirmed": "Guardian unconfirmed",
+    "path.intake_failed": "Intake failed",
   },
 };
 

@@ -164,7 +164,8 @@ export async function destructions(ctx, root) {
   const reload = () =>
     loadInto(ctx, where, () => ctx.api("GET", withQuery("/v1/staff/evidence/destructions", { month: month.value })), ({ body }) => {
       const rows = destructionRows(body);
-      const anchor = body.anchor || body.ledger || null;
+      // The destruction chain's head when the report was made: the report can be checked against it later.
+      const anchor = body.chain_head || null;
       return h(
         "div",
         { class: "report" },
