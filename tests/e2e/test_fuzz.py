@@ -113,6 +113,10 @@ def test_no_server_error_or_undocumented_status_in_the_coverage_and_fuzzing_phas
             "not_a_server_error,status_code_conformance",
             "--max-examples",
             CLI_EXAMPLES,
+            # Group changes with the PI manager's token would take the seeded accounts' groups away (and
+            # end their sessions) for every later test; the per-operation fuzz above covers those routes.
+            "--exclude-path-regex",
+            "^/v1/staff/users",
             "--workers",
             "1",
             "--no-color",
