@@ -67,7 +67,7 @@ def moto_stack(clock: Any = None) -> Iterator[Stack]:
     os.environ.update(env)
     try:
         with mock_aws():
-            clients = [boto3.client(n, region_name=AWS_REGION) for n in ("dynamodb", "kms", "ses", "s3")]
+            clients = [boto3.client(n, region_name=AWS_REGION) for n in ("dynamodb", "kms", "ses", "s3", "sqs")]
             app_env = app_environment(provision_with(*clients), "https://api.example.com")
             os.environ.update(app_env)
             wiring = Wiring(settings_from(os.environ), clock=clock)

@@ -19,7 +19,7 @@ TABLE_PREFIX = "policybound-local-"
 FUNCTION_INSTANCES = 4
 
 
-def table_name(spec: tables.TableSpec) -> str:
+def table_name(spec: tables.TableSpec | tables.QueueSpec) -> str:
     return TABLE_PREFIX + spec.logical_id.lower()
 
 
@@ -43,8 +43,11 @@ def app_environment(key_ids: dict[str, str], public_base_url: str = API_URL) -> 
     env = {spec.env_var: table_name(spec) for spec in tables.TABLES}
     env |= {spec.env_var: key_ids[spec.logical_id] for spec in tables.KMS_KEYS}
     env |= {spec.env_var: bucket_name(spec) for spec in tables.BUCKETS}
+    env |= {spec.env_var: key_ids[spec.logical_id] for spec in tables.QUEUES}
     env |= {
         "MAIL_SENDER": MAIL_SENDER,
+        # moto accepts mail as fast as it comes; SES's rate is kept by the deployed default.
+        "LETTER_SENDS_PER_SECOND": os.environ.get("LETTER_SENDS_PER_SECOND", "200"),
         "PUBLIC_BASE_URL": public_base_url,
         # The sample site is served by the same server, under either loopback name.
         "ALLOWED_ORIGINS": f"{public_base_url},{public_base_url.replace('127.0.0.1', 'localhost')}",

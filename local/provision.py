@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import boto3
@@ -88,13 +89,27 @@ def provision_buckets(s3: Any) -> None:
         )
 
 
-def provision_with(dynamodb: Any, kms: Any, ses: Any, s3: Any) -> dict[str, str]:
+def provision_queues(sqs: Any) -> dict[str, str]:
+    """Queue URLs by logical id, each queue with its dead-letter queue as the stacks make them."""
+    urls: dict[str, str] = {}
+    for spec in tables.QUEUES:
+        name = table_name(spec)
+        dead = sqs.create_queue(QueueName=f"{name}-dead-letters")["QueueUrl"]
+        dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        redrive = json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": str(spec.max_receive_count)})
+        attributes = {"VisibilityTimeout": str(spec.visibility_timeout_seconds), "RedrivePolicy": redrive}
+        urls[spec.logical_id] = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+    return urls
+
+
+def provision_with(dynamodb: Any, kms: Any, ses: Any, s3: Any, sqs: Any) -> dict[str, str]:
+    """Creates everything; returns the ids the functions' environment needs (keys, queue URLs) by logical id."""
     provision_tables(dynamodb)
     provision_buckets(s3)
-    key_ids = provision_keys(kms)
+    ids = provision_keys(kms) | provision_queues(sqs)
     ses.verify_email_identity(EmailAddress=MAIL_SENDER)
-    return key_ids
+    return ids
 
 
 def provision(endpoint_url: str) -> dict[str, str]:
-    return provision_with(*(_client(name, endpoint_url) for name in ("dynamodb", "kms", "ses", "s3")))
+    return provision_with(*(_client(name, endpoint_url) for name in ("dynamodb", "kms", "ses", "s3", "sqs")))

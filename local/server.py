@@ -20,6 +20,7 @@ from werkzeug.wrappers import Request, Response
 
 from local import consents, environment, outbox, sweep
 from local.gateway import Gateway, Handler, Instances
+from local.letter_queue import LetterQueuePoller
 from local.provision import provision
 from local.staff import StaffAccess
 
@@ -112,6 +113,18 @@ def build_gateway(staff: StaffAccess, port: int) -> Gateway:
     )
 
 
+def letter_poller(moto_url: str) -> LetterQueuePoller:
+    """The letter queue's consumer: the real sender entry point, fed as its event source mapping would."""
+    import boto3
+
+    from entrypoints import letter_sender
+    from policybound import tables
+    from policybound.policy import AWS_REGION
+
+    sqs = boto3.client("sqs", region_name=AWS_REGION, endpoint_url=moto_url)
+    return LetterQueuePoller(sqs, os.environ[tables.LETTER_QUEUE.env_var], letter_sender.lambda_handler)
+
+
 @contextmanager
 def local_mode(
     api_host: str = environment.API_HOST,
@@ -143,9 +156,12 @@ def local_mode(
         gateway = build_gateway(staff, server.port)
         schedule = consents.Schedule()
         schedule.start()
+        poller = letter_poller(moto_url)
+        poller.start()
         try:
             yield LocalMode(gateway=gateway, api_server=server, moto=moto, moto_url=moto_url)
         finally:
+            poller.stop()
             schedule.stop()
     finally:
         moto.stop()

@@ -29,6 +29,7 @@ from stacks.deployment import Deployment
 from stacks.functions import (
     FunctionSpec,
     PublicRoutes,
+    QueueMessages,
     Schedule,
     StaffRoutes,
     StaffSignInTriggers,
@@ -306,6 +307,22 @@ class ApiStack(Stack):
                 )
             elif isinstance(trigger, TableStream):
                 self._stream(function, data.table(trigger.table), data)
+            elif isinstance(trigger, QueueMessages):
+                function.function.add_event_source(
+                    sources.SqsEventSource(
+                        data.queue(trigger.queue),
+                        batch_size=trigger.batch_size,
+                        max_concurrency=trigger.max_concurrency,
+                        report_batch_item_failures=True,
+                    )
+                )
+                acknowledge(
+                    function.function,
+                    "Serverless-LambdaEventSourceMappingDestination",
+                    "An SQS event source mapping takes no on-failure destination (only stream and Kafka sources do); "
+                    "a message that keeps failing moves to the queue's own dead-letter queue (redrive policy, "
+                    "tables.QueueSpec.max_receive_count).",
+                )
 
     def _stream(self, function: PolicyboundFunction, table: dynamodb.ITable, data: DataStack) -> None:
         # Not DynamoEventSource: its grant gives the table key more than Decrypt. Stream reads are granted here.

@@ -11,6 +11,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3_deployment
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from policybound import tables
@@ -61,6 +62,7 @@ class DataStack(Stack):
         self.tables: dict[str, dynamodb.Table] = {spec.logical_id: self._table(spec) for spec in tables.TABLES}
         self.buckets: dict[str, s3.Bucket] = {spec.logical_id: self._bucket(spec) for spec in tables.BUCKETS}
         self._sample_resources()
+        self.queues: dict[str, sqs.Queue] = {spec.logical_id: self._queue(spec) for spec in tables.QUEUES}
 
     def key(self, spec: tables.KmsKeySpec) -> kms.Key:
         return self.keys[spec.logical_id]
@@ -70,6 +72,33 @@ class DataStack(Stack):
 
     def bucket(self, spec: tables.BucketSpec) -> s3.Bucket:
         return self.buckets[spec.logical_id]
+
+    def queue(self, spec: tables.QueueSpec) -> sqs.Queue:
+        return self.queues[spec.logical_id]
+
+    def _queue(self, spec: tables.QueueSpec) -> sqs.Queue:
+        dead_letters = sqs.Queue(
+            self,
+            f"{spec.logical_id}DeadLetters",
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        why = (
+            f"This queue is itself the dead-letter queue of {spec.logical_id} ({spec.purpose}); what lands here "
+            "is inspected and redriven by hand, so it has no dead-letter queue of its own."
+        )
+        acknowledge(dead_letters, "AwsSolutions-SQS3", why)
+        acknowledge(dead_letters, "Serverless-SQSRedrivePolicy", why)
+        return sqs.Queue(
+            self,
+            spec.logical_id,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=Duration.seconds(spec.visibility_timeout_seconds),
+            retention_period=Duration.days(4),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=dead_letters, max_receive_count=spec.max_receive_count),
+        )
 
     def _bucket(self, spec: tables.BucketSpec) -> s3.Bucket:
         bucket = s3.Bucket(

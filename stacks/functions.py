@@ -18,6 +18,7 @@ from pathlib import Path
 
 from policybound import tables
 from policybound.catalogue import RESOURCES
+from policybound.domain.purposes.letters import SENDER_CONCURRENCY
 from stacks.paths import LAMBDAS_DIR
 
 READ_ITEM = "dynamodb:GetItem"
@@ -90,12 +91,22 @@ class TableStream:
 
 
 @dataclass(frozen=True)
+class QueueMessages:
+    """The function consumes a queue: batches of messages, failures reported per message."""
+
+    queue: tables.QueueSpec
+    batch_size: int
+    # Concurrent invocations the event source may run at most (SQS's own limit, not reserved concurrency).
+    max_concurrency: int
+
+
+@dataclass(frozen=True)
 class StaffSignInTriggers:
     """Cognito invokes the function synchronously around each staff sign-in: PreAuthentication (lockout,
     password age), PostAuthentication (failures cleared) and PostConfirmation (a reset password's date)."""
 
 
-Trigger = PublicRoutes | StaffRoutes | Schedule | TableStream | StaffSignInTriggers
+Trigger = PublicRoutes | StaffRoutes | Schedule | TableStream | StaffSignInTriggers | QueueMessages
 
 
 @dataclass(frozen=True)
@@ -108,6 +119,8 @@ class FunctionSpec:
     tables: tuple[TableAccess, ...] = ()
     keys: tuple[KeyAccess, ...] = ()
     buckets: tuple[BucketAccess, ...] = ()
+    # Queues the function sends messages to (sqs:SendMessage on each).
+    sends_to: tuple[tables.QueueSpec, ...] = ()
     sends_mail: bool = False
     # Cognito admin actions on the staff user pool (access rights are granted and revoked there, §8.2).
     staff_pool_actions: tuple[str, ...] = ()
@@ -183,6 +196,32 @@ _STAFF_API_TABLES = (
     TableAccess(tables.INCIDENTS, (READ_ITEM, PUT_ITEM, UPDATE_ITEM)),
     # Idle timeout of staff sessions.
     TableAccess(tables.STAFF_SESSIONS, (READ_ITEM, UPDATE_ITEM)),
+    # A letter is stored (PutItem) and read back with its counts (GetItem); the sender does the rest.
+    TableAccess(tables.LETTERS, (READ_ITEM, PUT_ITEM)),
+)
+
+_LETTER_SENDER = FunctionSpec(
+    name="LetterSender",
+    handler="entrypoints.letter_sender.lambda_handler",
+    description="Policybound letter sender: mails queued batches of a letter's recipients, paced for SES",
+    trigger=QueueMessages(tables.LETTER_QUEUE, batch_size=1, max_concurrency=SENDER_CONCURRENCY),
+    tables=(
+        # Each recipient is read again (live, still in the audience) and opened just before sending.
+        TableAccess(tables.RECORDS, (READ_ITEM,)),
+        TableAccess(tables.KEYS, (READ_ITEM,)),
+        TableAccess(tables.LETTERS, (READ_ITEM, UPDATE_ITEM)),
+        # Claim (conditional PutItem), settle (UpdateItem in a transaction with the count), release (DeleteItem).
+        TableAccess(tables.LETTER_DELIVERIES, (PUT_ITEM, UPDATE_ITEM, DELETE_ITEM)),
+    ),
+    keys=(
+        KeyAccess(tables.DATA_KEY, ("kms:Decrypt",)),
+        # The per-recipient unsubscribe link is a keyed hash of the record's id.
+        KeyAccess(tables.BLIND_INDEX_KEY, ("kms:GenerateMac",)),
+    ),
+    sends_mail=True,
+    memory_mb=512,
+    # A batch of BATCH_SIZE mails at SENDS_PER_SECOND_PER_SENDER takes about five seconds.
+    timeout_seconds=60,
 )
 
 FUNCTIONS: tuple[FunctionSpec, ...] = (
@@ -206,6 +245,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         trigger=StaffRoutes(paths=("/v1/staff/{proxy+}",)),
         tables=_STAFF_API_TABLES,
         keys=_API_KEYS,
+        sends_to=(tables.LETTER_QUEUE,),
         sends_mail=True,
         staff_pool_actions=(
             "cognito-idp:AdminGetUser",
@@ -279,6 +319,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         # Cognito waits at most 5 seconds for a trigger.
         timeout_seconds=5,
     ),
+    _LETTER_SENDER,
 )
 
 

@@ -17,7 +17,15 @@ from policybound import settings, tables
 from stacks.data_stack import TABLE_ENCRYPTION_KEY, DataStack
 from stacks.dependency_layer import ARCHITECTURE, RUNTIME
 from stacks.deployment import Deployment
-from stacks.functions import FunctionSpec, PublicRoutes, Schedule, StaffRoutes, StaffSignInTriggers, TableStream
+from stacks.functions import (
+    FunctionSpec,
+    PublicRoutes,
+    QueueMessages,
+    Schedule,
+    StaffRoutes,
+    StaffSignInTriggers,
+    TableStream,
+)
 from stacks.nag import acknowledge
 
 # Application logs hold ids and hashes, never PI (DESIGN.md §7); kept long enough for incident review.
@@ -30,6 +38,9 @@ _WHY_NO_DLQ = {
     "dead-letter queue for asynchronous invocations would never receive anything.",
     StaffSignInTriggers: "{} is invoked synchronously by Cognito during sign-in, which refuses the sign-in on any "
     "error; a dead-letter queue for asynchronous invocations would never receive anything.",
+    QueueMessages: "{} consumes an SQS queue through an event source mapping; a message that keeps failing "
+    "moves to the queue's own dead-letter queue, so a dead-letter queue for asynchronous invocations would "
+    "never receive anything.",
     TableStream: "{} reads a DynamoDB stream through an event source mapping, whose failed batches go to "
     "its on-failure queue; a dead-letter queue for asynchronous invocations would never receive anything.",
 }
@@ -40,7 +51,7 @@ class UnknownSettingError(ValueError):
 
 
 # Settings a function may go without (`policybound.settings.Settings` gives them a default).
-OPTIONAL_ENV_VARS = frozenset({"STAFF_USER_POOL_ID"})
+OPTIONAL_ENV_VARS = frozenset({"STAFF_USER_POOL_ID", "LETTER_SENDS_PER_SECOND"})
 
 
 def environment(
@@ -54,6 +65,7 @@ def environment(
     known: dict[str, str] = {spec.env_var: data.table(spec).table_name for spec in tables.TABLES}
     known |= {spec.env_var: data.key(spec).key_arn for spec in tables.KMS_KEYS}
     known |= {spec.env_var: data.bucket(spec).bucket_name for spec in tables.BUCKETS}
+    known |= {spec.env_var: data.queue(spec).queue_url for spec in tables.QUEUES}
     known |= {
         "MAIL_SENDER": deployment.mail_sender,
         "PUBLIC_BASE_URL": public_base_url,
@@ -133,6 +145,10 @@ class PolicyboundFunction(Construct):
         self._grant_tables(data)
         self._grant_keys(data, stack)
         self._grant_buckets(data)
+        for queue in spec.sends_to:
+            self.role.add_to_policy(
+                iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[data.queue(queue).queue_arn])
+            )
         if spec.sends_mail:
             self._grant_mail(deployment, stack)
         if spec.staff_pool_actions:

@@ -130,7 +130,7 @@ def moto_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     with mock_aws():
-        clients = [boto3.client(n, region_name=AWS_REGION) for n in ("dynamodb", "kms", "ses", "s3")]
+        clients = [boto3.client(n, region_name=AWS_REGION) for n in ("dynamodb", "kms", "ses", "s3", "sqs")]
         key_ids = provision_with(*clients)
         app_env = app_environment(key_ids, "https://api.example.com")
         for name, value in app_env.items():

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, TypeAdapter, ValidationError
 
 from policybound import tables
+from policybound.domain.purposes.letters import SENDS_PER_SECOND_PER_SENDER
 
 
 class SettingsError(RuntimeError):
@@ -57,12 +58,21 @@ class Settings(BaseModel):
     blind_index_key_id: str = _key(tables.BLIND_INDEX_KEY)
     # The resources bucket (tables.RESOURCE_FILES), from which resources-download links are signed.
     resources_bucket: str = Field(validation_alias=tables.RESOURCE_FILES.env_var, min_length=3)
+    letters_table: str = _table(tables.LETTERS)
+    letter_deliveries_table: str = _table(tables.LETTER_DELIVERIES)
+    # The queue of letter batches (tables.LETTER_QUEUE).
+    letter_queue_url: str = Field(validation_alias=tables.LETTER_QUEUE.env_var, min_length=3)
     mail_sender: str = Field(validation_alias="MAIL_SENDER", min_length=3, pattern=r"^[^@\s]+@[^@\s]+$")
     # Where links in emails point (the API's public base URL, e.g. https://api.example.com).
     public_base_url: HttpUrl = Field(validation_alias="PUBLIC_BASE_URL")
     # Origins allowed to call the public API from a browser; empty means no cross-origin access.
     allowed_origins: Annotated[tuple[str, ...], BeforeValidator(_split_origins)] = Field(
         default=(), validation_alias="ALLOWED_ORIGINS"
+    )
+    # How fast one letter sender mails (SES's account rate, shared by the senders; see domain.letters).
+    # Deployed functions use the default; local mode, with no real SES behind it, goes faster.
+    letter_sends_per_second: float = Field(
+        default=SENDS_PER_SECOND_PER_SENDER, validation_alias="LETTER_SENDS_PER_SECOND", gt=0, le=1000
     )
     # The staff user pool (Cognito); only the staff API needs it, and checks at start-up that it has it.
     staff_user_pool_id: str | None = Field(default=None, validation_alias="STAFF_USER_POOL_ID", min_length=1)

@@ -259,6 +259,36 @@ INCIDENTS = TableSpec(
     purpose="Personal information breach cases and the notices sent (ids and counts, no PI)",
 )
 
+# Letters to the marketing audience (§2): subject, body (the company's text, no PI), who sent it, when,
+# how many recipients, and the delivery counts. Kept like access records (2 years), as their evidence.
+LETTER_TTL_ATTRIBUTE = "expires_at"
+LETTERS = TableSpec(
+    logical_id="Letters",
+    env_var="LETTERS_TABLE",
+    partition=Attribute("letter_id", "S"),
+    ttl_attribute=LETTER_TTL_ATTRIBUTE,
+    point_in_time_recovery=True,
+    holds_pi=False,
+    purpose="Letters sent to the marketing audience and their delivery counts (no personal information)",
+)
+
+# One item per (letter, record): the conditional write that makes sure nobody gets a letter twice, and
+# its outcome. Ids, states and times only.
+LETTER_DELIVERIES = TableSpec(
+    logical_id="LetterDeliveries",
+    env_var="LETTER_DELIVERIES_TABLE",
+    partition=Attribute("letter_id", "S"),
+    sort=Attribute("submission_id", "S"),
+    ttl_attribute=LETTER_TTL_ATTRIBUTE,
+    point_in_time_recovery=False,
+    holds_pi=False,
+    purpose="Per-recipient delivery state of letters (ids and states, no personal information)",
+    no_backup_reason=(
+        "A restored delivery state could only mark a sent mail unsent and send it twice; the letter's counts "
+        "and the access record naming its recipients are the lasting evidence."
+    ),
+)
+
 TABLES: tuple[TableSpec, ...] = (
     RECORDS,
     KEYS,
@@ -273,6 +303,8 @@ TABLES: tuple[TableSpec, ...] = (
     STAFF_SESSIONS,
     STAFF_SIGN_INS,
     INCIDENTS,
+    LETTERS,
+    LETTER_DELIVERIES,
 )
 
 
@@ -293,6 +325,28 @@ RESOURCE_FILES = BucketSpec(
 )
 
 BUCKETS: tuple[BucketSpec, ...] = (RESOURCE_FILES,)
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    logical_id: str
+    env_var: str
+    purpose: str
+    # How long a consumer has for one message before it is delivered again.
+    visibility_timeout_seconds: int
+    # Deliveries of a message before it moves to the queue's dead-letter queue.
+    max_receive_count: int = 5
+
+
+# Batches of a letter's recipients (ids only) waiting for the sender function.
+LETTER_QUEUE = QueueSpec(
+    logical_id="LetterQueue",
+    env_var="LETTER_QUEUE_URL",
+    purpose="Batches of letter recipients (submission ids, no personal information) for the sender",
+    visibility_timeout_seconds=120,
+)
+
+QUEUES: tuple[QueueSpec, ...] = (LETTER_QUEUE,)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from policybound.adapters.inquiries import DynamoInquiryStore
 from policybound.adapters.kms import KmsBlindIndex, KmsKeyedHash, KmsKeyEncryptionKeys
 from policybound.adapters.ledger import DynamoLedger
 from policybound.adapters.legal_holds import DynamoLegalHoldStore
+from policybound.adapters.letters import DynamoLetterStore, SqsLetterQueue
 from policybound.adapters.rights_requests import DynamoRightsRequestStore
 from policybound.adapters.s3 import S3ResourceLinks
 from policybound.adapters.ses import SesMailer
@@ -42,6 +43,7 @@ from policybound.domain.evidence.reports import EvidenceService
 from policybound.domain.incidents.service import IncidentService
 from policybound.domain.intake.service import IntakeService
 from policybound.domain.purposes.inquiries import InquiryService
+from policybound.domain.purposes.letters import Letters, LetterSender
 from policybound.domain.purposes.resource_delivery import ResourceDelivery
 from policybound.domain.retention.destruction import Destroyer
 from policybound.domain.retention.legal_holds import LegalHoldService
@@ -164,7 +166,9 @@ class Wiring:
 
     @cached_property
     def unsubscribe(self) -> UnsubscribeService:
-        return UnsubscribeService(self.store, self.destroyer, self.clock)
+        return UnsubscribeService(
+            self.store, self.destroyer, self.clock, self.keyed_hash, withdrawals=self.purpose_withdrawals
+        )
 
     @cached_property
     def legal_holds(self) -> LegalHoldService:
@@ -315,6 +319,36 @@ class Wiring:
         return ResourceDelivery(S3ResourceLinks(self.client("s3"), self.settings.resources_bucket), self.mailer)
 
     @cached_property
+    def keyed_hash(self) -> KmsKeyedHash:
+        return KmsKeyedHash(self.kms, self.settings.blind_index_key_id)
+
+    @cached_property
+    def letter_store(self) -> DynamoLetterStore:
+        return DynamoLetterStore(self.dynamodb, self.settings.letters_table, self.settings.letter_deliveries_table)
+
+    @cached_property
+    def letters(self) -> Letters:
+        return Letters(
+            self.staff_reads,
+            self.letter_store,
+            SqsLetterQueue(self.client("sqs"), self.settings.letter_queue_url),
+            self.access_recorder,
+            self.clock,
+        )
+
+    @cached_property
+    def letter_sender(self) -> LetterSender:
+        return LetterSender(
+            self.letter_store,
+            self.reader,
+            self.keyed_hash,
+            self.mailer,
+            self.clock,
+            self.unsubscribe_url,
+            per_second=self.settings.letter_sends_per_second,
+        )
+
+    @cached_property
     def inquiries(self) -> InquiryService:
         return InquiryService(
             DynamoInquiryStore(self.dynamodb, self.settings.records_table, self.store),
@@ -345,4 +379,5 @@ class Wiring:
             dependencies.disclosure_service: lambda: self.disclosures,
             dependencies.rights_request_service: lambda: self.rights_requests,
             dependencies.inquiry_service: lambda: self.inquiries,
+            dependencies.letters: lambda: self.letters,
         }

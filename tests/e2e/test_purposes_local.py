@@ -3,6 +3,7 @@ an inquiry is answered by staff and the person gets the reply."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import requests
@@ -82,3 +83,59 @@ def test_a_download_mails_a_link_to_the_local_endpoint_that_returns_the_file(loc
     )
     assert refused.status_code == 422
     assert refused.json()["error"]["code"] == "validation_failed"
+
+
+def _letter(server: LocalServer, bearer: dict[str, str], subject: str) -> dict[str, Any]:
+    response = requests.post(
+        f"{server.api_url}/v1/staff/letters",
+        json={"subject": subject, "body": "This month on the blog.\n이달의 블로그 소식입니다."},
+        headers=bearer,
+        timeout=60,
+    )
+    assert response.status_code == 202, response.text
+    queued: dict[str, Any] = response.json()
+    return queued
+
+
+def _delivered(server: LocalServer, bearer: dict[str, str], letter_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 60
+    while True:
+        letter: dict[str, Any] = requests.get(
+            f"{server.api_url}/v1/staff/letters/{letter_id}", headers=bearer, timeout=30
+        ).json()
+        if letter["complete"] or time.monotonic() > deadline:
+            return letter
+        time.sleep(0.5)
+
+
+def test_a_letter_reaches_two_subscribers_with_distinct_links_and_then_only_the_one_who_stayed(
+    local_server: LocalServer,
+) -> None:
+    first = "letter.one@example.co.kr"
+    second = "letter.two@example.co.kr"
+    submit(local_server, "blog-subscription", email=first)
+    submit(local_server, "blog-subscription", email=second)
+    bearer = {"Authorization": f"Bearer {staff_token(local_server, 'staff')}"}
+
+    queued = _letter(local_server, bearer, "Blog letter e2e 1")
+    assert queued["recipients"] >= 2
+    assert _delivered(local_server, bearer, queued["letter_id"])["complete"]
+    mails = {m["to"][0]: m for m in outbox(local_server) if m["subject"] == "Blog letter e2e 1"}
+    assert {first, second} <= set(mails)
+    links = {address: mails[address]["headers"]["List-Unsubscribe"] for address in (first, second)}
+    assert links[first] != links[second]
+    assert all(mails[a]["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for a in (first, second))
+
+    click = requests.post(
+        links[first].strip("<>"),
+        data="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        timeout=30,
+    )
+    assert click.status_code == 200, click.text
+
+    queued = _letter(local_server, bearer, "Blog letter e2e 2")
+    assert _delivered(local_server, bearer, queued["letter_id"])["complete"]
+    again = [m["to"] for m in outbox(local_server) if m["subject"] == "Blog letter e2e 2"]
+    assert [second] in again
+    assert [first] not in again

@@ -33,6 +33,7 @@ def test_only_functions_whose_module_exists_are_declared() -> None:
         "sweeper.py",
         "ttl_backstop.py",
         "staff_sign_in.py",
+        "letter_sender.py",
         "consent_sealer.py",
     }
     assert all(isinstance(s.module_path, Path) for s in FUNCTIONS)
@@ -72,7 +73,11 @@ def test_the_consent_sealer_runs_every_15_minutes_with_a_dead_letter_queue(api: 
 
 
 def test_ttl_backstop_reads_only_removals_from_the_records_stream(api: dict[str, Any]) -> None:
-    (mapping,) = resources(api, "AWS::Lambda::EventSourceMapping").values()
+    (mapping,) = [
+        m
+        for m in resources(api, "AWS::Lambda::EventSourceMapping").values()
+        if "StreamArn" in json.dumps(m["Properties"]["EventSourceArn"])
+    ]
     properties = mapping["Properties"]
     assert tables.RECORDS.logical_id in json.dumps(properties["EventSourceArn"])
     assert "StreamArn" in json.dumps(properties["EventSourceArn"])
@@ -95,3 +100,13 @@ def test_staff_routes_go_to_the_staff_function(api: dict[str, Any]) -> None:
     (method,) = methods
     assert method["Properties"]["AuthorizationType"] == "COGNITO_USER_POOLS"
     assert "StaffApi" in json.dumps(method["Properties"]["Integration"]["Uri"])
+
+
+def test_the_letter_sender_reads_only_the_letter_queue_and_reports_failures_per_message(api: dict[str, Any]) -> None:
+    (mapping,) = [
+        m
+        for m in resources(api, "AWS::Lambda::EventSourceMapping").values()
+        if tables.LETTER_QUEUE.logical_id in json.dumps(m["Properties"]["EventSourceArn"])
+    ]
+    assert mapping["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["Properties"]["ScalingConfig"] == {"MaximumConcurrency": 2}

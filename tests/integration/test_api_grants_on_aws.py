@@ -239,6 +239,9 @@ def drive_staff_flows(apis: Apis, ids: dict[str, str]) -> None:
     ok(staff.get("/v1/staff/inquiries", query_string={"handling": "open"}))
     ok(staff.patch(f"/v1/staff/inquiries/{inquiry}", json={"state": "in_progress", "assignee": "staff"}))
     ok(staff.post(f"/v1/staff/inquiries/{inquiry}/replies", json={"body": "We will call you."}))
+    # Letters: queued to the marketing audience, then their counts.
+    letter = ok(staff.post("/v1/staff/letters", json={"subject": "News", "body": "This month on the blog."}))
+    ok(staff.get(f"/v1/staff/letters/{letter['letter_id']}"))
 
 
 def spec(name: str) -> FunctionSpec:
@@ -271,6 +274,10 @@ def ungranted(function: FunctionSpec, calls: set[Call]) -> list[str]:
         elif service == "cognito-idp":
             if f"cognito-idp:{action}" not in function.staff_pool_actions:
                 missing.append(f"cognito-idp:{action}")
+        elif service == "sqs":
+            # SendMessageBatch is authorised by sqs:SendMessage, on a queue the spec names.
+            if not (function.sends_to and action in ("SendMessage", "SendMessageBatch")):
+                missing.append(f"sqs:{action}")
         elif service == "ses":
             if not (function.sends_mail and action == "SendRawEmail"):
                 missing.append(f"ses:{action}")

@@ -23,6 +23,10 @@ VALID = {
     "STAFF_SIGN_INS_TABLE": "staff-sign-ins",
     "INCIDENTS_TABLE": "incidents",
     "RESOURCES_BUCKET": "resource-files",
+    "LETTERS_TABLE": "letters",
+    "LETTER_DELIVERIES_TABLE": "letter-deliveries",
+    "LETTER_QUEUE_URL": "https://sqs.ap-northeast-2.amazonaws.com/123456789012/letters",
+    "LETTER_SENDS_PER_SECOND": "5",
 }
 
 

@@ -6,8 +6,14 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from policybound.adapters.aws import translate_errors
+from policybound.domain.core.errors import MailThrottled
 from policybound.domain.core.ports import OutgoingMail
+
+# SES error codes for a mail refused by the sending rate or the daily quota (never sent).
+_THROTTLED = ("Throttling", "MaxSendingRateExceeded", "DailyQuotaExceeded")
 
 
 class SesMailer:
@@ -25,7 +31,11 @@ class SesMailer:
         for name, value in mail.headers.items():
             message[name] = value
         message.set_content(mail.text, charset="utf-8")
-        with translate_errors("SES"):
-            self._ses.send_raw_email(
-                Source=self._sender, Destinations=list(mail.to), RawMessage={"Data": message.as_bytes()}
-            )
+        try:
+            with translate_errors("SES", passthrough=_THROTTLED):
+                self._ses.send_raw_email(
+                    Source=self._sender, Destinations=list(mail.to), RawMessage={"Data": message.as_bytes()}
+                )
+        except ClientError as error:
+            # Refused before sending, by rate or daily quota: certainly unsent, so safe to send later.
+            raise MailThrottled() from error

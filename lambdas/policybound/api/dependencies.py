@@ -16,6 +16,7 @@ from policybound.domain.evidence.reports import EvidenceService
 from policybound.domain.incidents.service import IncidentService
 from policybound.domain.intake.service import IntakeService
 from policybound.domain.purposes.inquiries import InquiryService
+from policybound.domain.purposes.letters import Letters
 from policybound.domain.retention.legal_holds import LegalHoldService
 from policybound.domain.retention.unsubscribe import UnsubscribeService
 from policybound.domain.rights.disclosures import DisclosureService
@@ -114,3 +115,7 @@ def rights_request_service() -> RightsRequestService:
 
 def inquiry_service() -> InquiryService:
     _not_wired("inquiry_service")
+
+
+def letters() -> Letters:
+    _not_wired("letters")

@@ -25,6 +25,7 @@ from policybound.api.staff.routes import (
     inquiries,
     ledger,
     legal_holds,
+    letters,
     me,
     records,
     rights_requests,
@@ -46,6 +47,7 @@ def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResol
     app.include_router(rights_requests.router)
     app.include_router(disclosures.router)
     app.include_router(inquiries.router)
+    app.include_router(letters.router)
     app.use(middlewares=[staff_access_middleware, strict_json_middleware, no_store_middleware])
     register_error_handlers(app, gate=admit)
     return app

@@ -107,3 +107,10 @@ class Unavailable(DomainError):
             f"A service Policybound depends on ({dependency}) did not answer. Nothing was stored; please retry."
         )
         self.dependency = dependency
+
+
+class MailThrottled(Unavailable):
+    """SES refused a mail because the account's sending rate or quota is exceeded: it was not sent."""
+
+    def __init__(self) -> None:
+        super().__init__("SES (sending rate exceeded)")

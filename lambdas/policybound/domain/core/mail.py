@@ -9,6 +9,11 @@ from policybound.domain.core.ports import OutgoingMail
 from policybound.policy import COMPANY, CONTACTS, RETENTION_MONTHS
 
 
+def one_click_unsubscribe(url: str) -> dict[str, str]:
+    """RFC 2369 and RFC 8058 headers: mail clients offer a one-click unsubscribe that POSTs to `url`."""
+    return {"List-Unsubscribe": f"<{url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+
+
 def subscription_confirmation(
     to: str, unsubscribe_url: str, retained_until: str, months: int = RETENTION_MONTHS, *, pending: bool = False
 ) -> OutgoingMail:
@@ -43,11 +48,7 @@ def subscription_confirmation(
         to=(to,),
         subject=f"[{COMPANY.en}] 블로그 레터 구독 확인 / Blog Letter subscription confirmed",
         text=text,
-        # RFC 2369 and RFC 8058: mail clients offer a one-click unsubscribe that POSTs to the link.
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe_url}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        },
+        headers=one_click_unsubscribe(unsubscribe_url),
     )
 
 
@@ -93,4 +94,29 @@ def resource_link(to: str, name: str, resource: Resource, url: str, valid_for: t
         to=(to,),
         subject=f"[{COMPANY.en}] 요청하신 자료 / Your download: {resource.title.en}",
         text=text,
+    )
+
+
+def letter_mail(
+    to: str, name: str, subject: str, body: str, unsubscribe_url: str, *, cancels_subscription: bool
+) -> OutgoingMail:
+    """A letter to one member of the marketing audience, with their own one-click unsubscribe link."""
+    if cancels_subscription:
+        why_ko = "블로그 레터를 구독하셨기 때문에 이 메일을 받으셨습니다. 구독을 해지하시면 개인정보는 즉시 파기됩니다"
+        why_en = "You get this because you subscribed to the Blog Letter. Unsubscribe and your details are destroyed"
+    else:
+        why_ko = "자료 다운로드 시 이메일 마케팅 수신에 동의하셨기 때문에 이 메일을 받으셨습니다. 수신을 거부하시려면"
+        why_en = "You get this because you agreed to marketing email when downloading a resource. To stop it"
+    text = (
+        f"{name}님,\n\n{body}\n\n"
+        "----\n"
+        f"{why_ko}: {unsubscribe_url}\n"
+        f"{why_en}: {unsubscribe_url}\n"
+        f"{COMPANY.en} · {CONTACTS[0].email}\n"
+    )
+    return OutgoingMail(
+        to=(to,),
+        subject=subject,
+        text=text,
+        headers=one_click_unsubscribe(unsubscribe_url),
     )

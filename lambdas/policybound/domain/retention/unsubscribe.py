@@ -26,10 +26,11 @@ from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import UnsubscribeLinkExpired, UnsubscribeLinkInvalid
 from policybound.domain.core.model import StoredSubmission
-from policybound.domain.core.ports import DestroyOutcome, SubmissionStore
+from policybound.domain.core.ports import DestroyOutcome, KeyedHash, SubmissionStore
 from policybound.domain.core.sealing import hash_secret
 from policybound.domain.retention.destruction import Destroyer, DestructionReason
-from policybound.policy import FORMS
+from policybound.domain.rights.withdrawal import PurposeWithdrawals, WithdrawalOutcome
+from policybound.policy import FORMS, MARKETING_PURPOSES, Purpose
 
 # `<uuid>.<secrets.token_urlsafe(32)>`: 43 url-safe base64 characters carry the 256 random bits.
 _TOKEN = re.compile(
@@ -71,11 +72,30 @@ def parse_token(token: str | None) -> tuple[str, str]:
     return match["id"], match["secret"]
 
 
+# A letter's link (`domain.letters`) carries `<submission_id>.<keyed hash of the id>`: the same shape as
+# the confirmation's, but derived in KMS instead of stored, so every letter to a record has its link
+# without a per-letter secret kept anywhere. Forging one needs the HMAC key, which never leaves KMS.
+LETTER_LINK_PURPOSE = "letter-unsubscribe"
+
+
+def letter_unsubscribe_token(submission_id: str, keyed: KeyedHash) -> str:
+    return f"{submission_id}.{keyed.keyed_hash(LETTER_LINK_PURPOSE, submission_id.encode())}"
+
+
 class UnsubscribeService:
-    def __init__(self, store: SubmissionStore, destroyer: Destroyer, clock: Clock) -> None:
+    def __init__(
+        self,
+        store: SubmissionStore,
+        destroyer: Destroyer,
+        clock: Clock,
+        keyed_hash: KeyedHash | None = None,
+        withdrawals: PurposeWithdrawals | None = None,
+    ) -> None:
         self._store = store
         self._destroyer = destroyer
         self._clock = clock
+        self._keyed_hash = keyed_hash
+        self._withdrawals = withdrawals
 
     def check(self, token: str | None) -> Subscription:
         """What the link would do, changing nothing: mail scanners follow links, people confirm."""
@@ -85,7 +105,9 @@ class UnsubscribeService:
         return Subscription(SubscriptionState.ACTIVE, record.retained_until)
 
     def unsubscribe(self, token: str | None) -> Subscription:
-        """Cancel at once: destroy the record, or, if a legal hold keeps it, end its retention now."""
+        """A blog subscription is cancelled at once: the record is destroyed, or, if a legal hold keeps it,
+        its retention ends now. Anyone else (a downloader who agreed to marketing email) withdraws that
+        consent only, through the one purpose-withdrawal operation; the rest of the record stays."""
         outcomes = {
             DestroyOutcome.DESTROYED: SubscriptionState.CANCELLED,
             DestroyOutcome.ALREADY_GONE: SubscriptionState.ALREADY_CANCELLED,
@@ -95,11 +117,34 @@ class UnsubscribeService:
             record = self._subscription(token)
             if record is None:
                 return Subscription(SubscriptionState.ALREADY_CANCELLED)
+            if not FORMS[record.form].cancellable_subscription:
+                return self._withdraw_marketing(record)
             outcome = self._destroyer.end_use(record, DestructionReason.UNSUBSCRIBED, record.unsubscribe_hash)
             if outcome is not None:
                 return Subscription(outcomes[outcome])
             # The hold was released, or another click won, since `destroy` looked: look again.
         return Subscription(SubscriptionState.ALREADY_CANCELLED)
+
+    def _withdraw_marketing(self, record: StoredSubmission) -> Subscription:
+        if self._withdrawals is None:
+            raise RuntimeError("UnsubscribeService needs PurposeWithdrawals for letters' links")
+        outcome = self._withdrawals.withdraw_purpose(record.submission_id, Purpose.EMAIL_MARKETING)
+        return Subscription(
+            {
+                WithdrawalOutcome.WITHDRAWN: SubscriptionState.CANCELLED,
+                WithdrawalOutcome.DESTROYED: SubscriptionState.CANCELLED,
+                WithdrawalOutcome.HELD: SubscriptionState.CANCELLED_HELD,
+            }.get(outcome, SubscriptionState.ALREADY_CANCELLED)
+        )
+
+    def _genuine(self, record: StoredSubmission, secret: str) -> bool:
+        if record.unsubscribe_hash and hmac.compare_digest(record.unsubscribe_hash, hash_secret(secret)):
+            return True
+        # Only forms whose records get letters have letter links.
+        if self._keyed_hash is None or not set(FORMS[record.form].purposes) & MARKETING_PURPOSES:
+            return False
+        expected = letter_unsubscribe_token(record.submission_id, self._keyed_hash).split(".", 1)[1]
+        return hmac.compare_digest(expected, secret)
 
     def _subscription(self, token: str | None) -> StoredSubmission | None:
         """The record the link may cancel; None when nothing is left to cancel."""
@@ -107,16 +152,17 @@ class UnsubscribeService:
         record = self._store.get(submission_id)
         if record is None:
             return None
-        if not FORMS[record.form].cancellable_subscription:
-            raise UnsubscribeLinkInvalid(_ALTERED)
-        if record.unsubscribe_hash is None:
+        cancellable = FORMS[record.form].cancellable_subscription
+        if cancellable and record.unsubscribe_hash is None:
             # Retired when its subscriber unsubscribed while a legal hold kept the record.
             return None
-        if not hmac.compare_digest(record.unsubscribe_hash, hash_secret(secret)):
+        if not self._genuine(record, secret):
             raise UnsubscribeLinkInvalid(_ALTERED)
         if retention.is_expired(retention.epoch_seconds(record.retained_until), self._clock.now()):
             raise UnsubscribeLinkExpired(
                 "This unsubscribe link expired when the subscription's retention period ended "
                 f"({record.retained_until.date().isoformat()}); its details are destroyed. Nothing more is needed."
             )
+        if not cancellable and Purpose.EMAIL_MARKETING not in record.consent.purposes:
+            return None  # marketing consent was withdrawn already (or never given)
         return record

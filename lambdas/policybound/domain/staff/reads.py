@@ -121,6 +121,21 @@ def allows(record: StoredSubmission, purpose: AccessPurpose, actor: Actor, grant
     )
 
 
+def _marketing_wanted(purpose: AccessPurpose | None) -> frozenset[Purpose]:
+    asked = purpose.collection_purpose if purpose else None
+    wanted = MARKETING_PURPOSES if purpose is None else frozenset({asked} if asked else ())
+    if not wanted or not wanted <= MARKETING_PURPOSES:
+        raise Forbidden(f"The marketing audience is for {', '.join(sorted(MARKETING_PURPOSES))} only.")
+    return wanted
+
+
+def marketing_purposes_of(record: StoredSubmission) -> tuple[Purpose, ...]:
+    """The marketing purposes this record may be used for now: none unless it is active."""
+    if record.status is not RecordStatus.ACTIVE:
+        return ()
+    return tuple(p for p in record.consent.purposes if p in MARKETING_PURPOSES)
+
+
 class StaffReads:
     def __init__(
         self,
@@ -265,25 +280,29 @@ class StaffReads:
         self._record(actor, AccessAction.LOOKUP, views, route, asked, grant)
         return views
 
-    def marketing_audience(
-        self, actor: Actor, *, purpose: AccessPurpose | None, limit: int, cursor: str | None, route: str
-    ) -> Page[AudienceMember]:
-        """Subscribers who may get marketing or blog-letter email: active, live, and consented."""
-        asked = purpose.collection_purpose if purpose else None
-        wanted = MARKETING_PURPOSES if purpose is None else frozenset({asked} if asked else ())
-        if not wanted or not wanted <= MARKETING_PURPOSES:
-            raise Forbidden(f"The marketing audience is for {', '.join(sorted(MARKETING_PURPOSES))} only.")
+    def marketing_selection(
+        self, *, purpose: AccessPurpose | None, limit: int, cursor: str | None
+    ) -> Page[tuple[StoredSubmission, AccessPurpose]]:
+        """The marketing audience, one page of records (nothing opened, nothing recorded): the one
+        definition the audience export and the letters both use."""
+        wanted = _marketing_wanted(purpose)
         forms = tuple(form for form in MARKETING_FORMS if set(FORMS[form].purposes) & wanted)
         page = merged_page(self._index, forms, limit, cursor)
         chosen: list[tuple[StoredSubmission, AccessPurpose]] = []
         for listed in page.items:
             record = self._reader.live(listed.position.submission_id)
-            if record is None or record.status is not RecordStatus.ACTIVE:
-                continue
-            covered = [p for p in record.consent.purposes if p in wanted]
-            if covered:
+            covered = [p for p in marketing_purposes_of(record) if p in wanted] if record is not None else []
+            if record is not None and covered:
                 chosen.append((record, AccessPurpose(covered[0].value)))
-        views = self._open_all(chosen)
+        return Page(chosen, page.next_cursor)
+
+    def marketing_audience(
+        self, actor: Actor, *, purpose: AccessPurpose | None, limit: int, cursor: str | None, route: str
+    ) -> Page[AudienceMember]:
+        """Subscribers who may get marketing or blog-letter email: active, live, and consented."""
+        wanted = _marketing_wanted(purpose)
+        page = self.marketing_selection(purpose=purpose, limit=limit, cursor=cursor)
+        views = self._open_all(page.items)
         self._record(actor, AccessAction.EXPORT, views, route, [AccessPurpose(p.value) for p in wanted], Grant(purpose))
         members = [
             AudienceMember(

@@ -1,0 +1,126 @@
+"""Letters to the marketing audience (§2: blog letters and email marketing), for staff and the PI manager.
+
+POST /v1/staff/letters · GET /v1/staff/letters/{letter_id}
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Body, Path
+from aws_lambda_powertools.event_handler.request import Request
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from policybound.api.dependencies import letters
+from policybound.api.http import json_body_guard
+from policybound.api.openapi import Tag
+from policybound.api.schemas import rfc3339
+from policybound.api.staff.auth import current_actor, route_of
+from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, error_responses, ok
+from policybound.domain.purposes.letters import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, Letter, Letters
+from policybound.domain.staff.actor import Actor
+
+router = APIGatewayRouter()
+_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+class LetterIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str = Field(min_length=1, max_length=MAX_SUBJECT_LENGTH, description="Korean or English")
+    body: str = Field(min_length=1, max_length=MAX_BODY_LENGTH, description="Plain text, Korean or English")
+
+    @field_validator("subject", "body")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("subject")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        # A line break in a subject would start a new mail header.
+        if any(c in value for c in "\r\n"):
+            raise ValueError("must be one line")
+        return value
+
+
+class LetterQueuedOut(BaseModel):
+    letter_id: str
+    recipients: int
+
+
+class DeliveriesOut(BaseModel):
+    sent: int
+    skipped: int
+    failed: int
+    pending: int
+
+
+class LetterOut(BaseModel):
+    letter_id: str
+    subject: str
+    created_at: str
+    created_by: str
+    recipients: int
+    deliveries: DeliveriesOut
+    complete: bool
+
+    @classmethod
+    def of(cls, letter: Letter) -> LetterOut:
+        return cls(
+            letter_id=letter.letter_id,
+            subject=letter.subject,
+            created_at=rfc3339(letter.created_at),
+            created_by=letter.created_by,
+            recipients=letter.recipients,
+            deliveries=DeliveriesOut(
+                sent=letter.sent, skipped=letter.skipped, failed=letter.failed, pending=letter.pending
+            ),
+            complete=letter.pending == 0,
+        )
+
+
+@router.post(
+    "/v1/staff/letters",
+    summary="Send a letter to the marketing audience (staff, pi_manager)",
+    description=(
+        "Sends to the marketing audience — the same set GET /v1/staff/marketing-audience lists: active blog "
+        "subscribers and downloaders who consented to marketing email. Each recipient's mail carries their own "
+        "one-click unsubscribe link and the RFC 8058 headers. Answers at once with the letter id and the number "
+        "of recipients; the mails go out from a queue, paced for SES, and GET /v1/staff/letters/{letter_id} "
+        "shows the counts. One access record names every recipient."
+    ),
+    tags=[Tag.STAFF_LETTERS],
+    operation_id="sendLetter",
+    middlewares=[json_body_guard],
+    responses=ok(202, LetterQueuedOut, "Queued for sending") | error_responses(STAFF_ERRORS | BODY_ERRORS),
+)
+def send_letter(
+    request: Request,
+    body: Annotated[LetterIn, Body()],
+    actor: Annotated[Actor, Depends(current_actor)],
+    service: Annotated[Letters, Depends(letters)],
+) -> Response[LetterQueuedOut]:
+    letter = service.send(actor, body.subject, body.body, route_of(request))
+    out = LetterQueuedOut(letter_id=letter.letter_id, recipients=letter.recipients)
+    return Response(status_code=202, content_type="application/json", body=out)
+
+
+@router.get(
+    "/v1/staff/letters/<letter_id>",
+    summary="A letter's delivery counts (staff, pi_manager)",
+    description="Sent, skipped (unsubscribed, withdrew or destroyed before their turn), failed and pending.",
+    tags=[Tag.STAFF_LETTERS],
+    operation_id="getLetter",
+    responses=ok(200, LetterOut, "The letter and its counts") | error_responses(STAFF_ERRORS | {404: "not_found"}),
+)
+def get_letter(
+    letter_id: Annotated[str, Path(pattern=_UUID, description="The letter's id")],
+    service: Annotated[Letters, Depends(letters)],
+) -> LetterOut:
+    return LetterOut.of(service.get(letter_id))

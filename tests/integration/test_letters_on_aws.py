@@ -1,0 +1,176 @@
+"""Letters through the real adapters on moto: the audience (blog subscribers, downloaders who consented
+to marketing) gets one mail each with its own one-click link, through the queue and the real sender;
+a redelivered batch mails nobody twice; an unsubscribe in between is honoured; one access record names
+every recipient."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+from urllib.parse import urlparse
+
+import boto3
+import pytest
+from werkzeug.test import Client
+
+from local.gateway import Gateway
+from local.letter_queue import LetterQueuePoller
+from local.outbox import sent_mail
+from policybound import tables
+from policybound.api.public.app import create_app
+from policybound.api.staff.app import create_staff_app, staff_openapi_json
+from policybound.api.staff.auth import Role
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.ledger import LedgerKind
+from policybound.letter_batches import handle_batches
+from policybound.policy import AWS_REGION
+from policybound.settings import settings_from
+from policybound.wiring import Wiring
+from tests.conftest import NOW, _web_root, submission
+from tests.support.staff import FakeAuthorizer, StaffClient, json_of
+
+
+class Letters(StaffClient):
+    public: Client
+    wiring: Wiring
+    poller: LetterQueuePoller
+
+    def submit(self, form: str, **fields: Any) -> str:
+        body = submission(form, **fields)
+        if form == "resources-download":
+            body["consent"]["marketing"] = fields.pop("marketing", True) if "marketing" in fields else True
+        response = self.public.post(
+            f"/v1/forms/{form}", data=json.dumps(body), headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return str(json_of(response)["submission_id"])
+
+    def send(self, subject: str) -> dict[str, Any]:
+        response = self.as_role(Role.STAFF).post(
+            "/v1/staff/letters",
+            data=json.dumps({"subject": subject, "body": "News of the month.\n이달의 소식."}),
+            headers={"Content-Type": "application/json"},
+        )
+        assert response.status_code == 202, response.get_data(as_text=True)
+        return dict(json_of(response))
+
+    def drain(self) -> None:
+        while self.poller.poll_once():
+            pass
+
+
+@pytest.fixture
+def letters(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Letters:
+    monkeypatch.setenv("STAFF_USER_POOL_ID", "ap-northeast-2_Test")
+    settings = settings_from(os.environ)
+    clock = FixedClock(NOW)
+    wiring = Wiring(settings, clock=clock)
+    public = create_app(settings.allowed_origins)
+    public.dependency_overrides.update(wiring.providers())
+    staff = create_staff_app(settings.allowed_origins)
+    staff.dependency_overrides.update(wiring.providers())
+    authorizer = FakeAuthorizer()
+    gateway = Gateway(
+        public.resolve,
+        lambda: staff_openapi_json(staff),
+        site_root=_web_root(),
+        local_routes={},
+        staff_handler=staff.resolve,
+        staff_authorizer=authorizer,
+    )
+
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        return handle_batches(wiring, event, context)
+
+    sqs = boto3.client("sqs", region_name=AWS_REGION)
+    result = Letters(Client(gateway), staff, authorizer, clock)
+    result.public, result.wiring = Client(gateway), wiring
+    result.poller = LetterQueuePoller(sqs, os.environ[tables.LETTER_QUEUE.env_var], handler, wait_seconds=0)
+    return result
+
+
+def _mails(subject: str) -> list[dict[str, Any]]:
+    return [m for m in sent_mail() if m["subject"] == subject]
+
+
+def test_a_letter_reaches_the_audience_once_each_with_its_own_one_click_link(letters: Letters) -> None:
+    blog = letters.submit("blog-subscription", email="reader@example.co.kr")
+    downloader = letters.submit("resources-download", email="dl@example.co.kr")
+    letters.submit("resources-download", email="nomarketing@example.co.kr", marketing=False)
+    letters.submit("contact-us", email="asker@example.co.kr")
+
+    queued = letters.send("Blog letter no. 1")
+    assert queued["recipients"] == 2
+    letters.drain()
+
+    mails = _mails("Blog letter no. 1")
+    assert sorted(m["to"][0] for m in mails) == ["dl@example.co.kr", "reader@example.co.kr"]
+    links = {m["headers"]["List-Unsubscribe"] for m in mails}
+    assert len(links) == 2
+    assert all(m["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in mails)
+    assert all(link.startswith("<https://api.example.com/v1/unsubscribe?token=") for link in links)
+    counts = json_of(letters.as_role(Role.STAFF).get(f"/v1/staff/letters/{queued['letter_id']}"))
+    assert counts["deliveries"] == {"sent": 2, "skipped": 0, "failed": 0, "pending": 0}
+    assert counts["complete"] is True
+    (record,) = [
+        e.payload
+        for e in letters.wiring.ledger.entries(LedgerKind.ACCESS, limit=1000)
+        if e.payload["route"] == "POST /v1/staff/letters"
+    ]
+    assert sorted(record["submission_ids"]) == sorted([blog, downloader])
+    assert "reader@example.co.kr" not in json.dumps(record)
+
+
+def test_a_redelivered_batch_mails_nobody_twice(letters: Letters) -> None:
+    letters.submit("blog-subscription", email="once@example.co.kr")
+    queued = letters.send("Only once")
+    sqs = letters.poller.sqs
+    (message,) = sqs.receive_message(QueueUrl=letters.poller.queue_url, MaxNumberOfMessages=1)["Messages"]
+    from local.letter_queue import sqs_event
+
+    event = sqs_event([message], "arn:aws:sqs:ap-northeast-2:123456789012:letters")
+    letters.poller.handler(event, None)
+    letters.poller.handler(event, None)  # the same batch again, as after a lost acknowledgment
+    assert len(_mails("Only once")) == 1
+    counts = json_of(letters.as_role(Role.STAFF).get(f"/v1/staff/letters/{queued['letter_id']}"))
+    assert counts["deliveries"]["sent"] == 1
+
+
+def test_whoever_unsubscribes_before_their_turn_is_skipped(letters: Letters) -> None:
+    letters.submit("blog-subscription", email="stays@example.co.kr")
+    letters.submit("resources-download", email="leaves@example.co.kr")
+    letters.send("First")
+    letters.drain()
+    (leaving,) = [m for m in _mails("First") if m["to"] == ["leaves@example.co.kr"]]
+    query = urlparse(leaving["headers"]["List-Unsubscribe"].strip("<>")).query
+    queued = letters.send("Second")  # queued before the click, sent after it
+    click = letters.public.post(
+        f"/v1/unsubscribe?{query}", data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert click.status_code == 200, click.get_data(as_text=True)
+    letters.drain()
+    assert [m["to"] for m in _mails("Second")] == [["stays@example.co.kr"]]
+    counts = json_of(letters.as_role(Role.STAFF).get(f"/v1/staff/letters/{queued['letter_id']}"))
+    assert counts["deliveries"] == {"sent": 1, "skipped": 1, "failed": 0, "pending": 0}
+    # The downloader withdrew marketing only: the record of the download stays, without email_marketing.
+    records = letters.wiring.dynamodb.scan(TableName=letters.wiring.settings.records_table)["Items"]
+    purposes = [
+        [p["S"] for p in r["consent"]["M"]["purposes"]["L"]] for r in records if r["form"]["S"] == "resources-download"
+    ]
+    assert purposes == [["resource_delivery"]]
+    assert letters.send("Third")["recipients"] == 1
+
+
+def test_letters_need_a_subject_and_a_body_and_a_staff_role(letters: Letters) -> None:
+    staff = letters.as_role(Role.STAFF)
+    for body in ({"subject": "", "body": "x"}, {"subject": "a\nBcc: x@example.com", "body": "x"}, {"subject": "s"}):
+        response = staff.post("/v1/staff/letters", data=json.dumps(body), headers={"Content-Type": "application/json"})
+        assert response.status_code == 422, body
+    response = letters.as_role(Role.AUDITOR).post(
+        "/v1/staff/letters",
+        data=json.dumps({"subject": "s", "body": "b"}),
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 403
+    assert staff.get("/v1/staff/letters/00000000-0000-4000-8000-000000000000").status_code == 404
