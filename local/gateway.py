@@ -30,6 +30,18 @@ LocalRoute = Callable[[Request], Response]
 # Takes the Authorization header; returns the claims API Gateway's Cognito authorizer would pass, or None.
 Authorizer = Callable[[str | None], dict[str, str] | None]
 STAFF_PREFIX = "/v1/staff"
+CONSOLE_PREFIX = "/staff/"
+# The staff console shows personal information: scripts, styles and calls from its own origin only, no
+# framing, nothing cached, no referrer. Its pages are built without inline script or style to allow this.
+CONSOLE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
 
 
 @dataclass
@@ -249,8 +261,14 @@ class Gateway:
         relative = path.lstrip("/") or "index.html"
         target = (self._site_root / relative).resolve()
         if target.is_dir():
+            if not path.endswith("/"):
+                # The page's relative links resolve against the folder, as any static host does.
+                return Response(status=308, headers={"Location": path + "/"})
             target = target / "index.html"
         if not target.is_relative_to(self._site_root) or not target.is_file():
             raise NotFound()
         mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-        return Response(wrap_file(request.environ, target.open("rb")), mimetype=mimetype, direct_passthrough=True)
+        headers = CONSOLE_HEADERS if path.startswith(CONSOLE_PREFIX) else {}
+        return Response(
+            wrap_file(request.environ, target.open("rb")), mimetype=mimetype, headers=headers, direct_passthrough=True
+        )

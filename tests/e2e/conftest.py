@@ -78,6 +78,9 @@ def start_local(api_port: int | None = None, moto_port: int | None = None) -> Lo
         PYTHONPATH=f"{ROOT / 'lambdas'}{os.pathsep}{ROOT}",
         PYTHONUNBUFFERED="1",
         POWERTOOLS_LOG_LEVEL="DEBUG",
+        # No timer moving consent entries behind the tests' backs (some count stored items): a test
+        # that needs them sealed calls POST /_local/seal-consents, as an operator would.
+        POLICYBOUND_LOCAL_SEAL_SECONDS="0",
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "local", "--api-port", str(api_port), "--moto-port", str(moto_port)],

@@ -86,6 +86,8 @@ def test_api_holds_to_its_own_schema(local_server: LocalServer) -> None:
     operations = [cast(Any, result).ok() for result in schema.get_all_operations()]
     assert len(operations) >= 4
     tokens = staff_tokens(local_server)
+    # Signing out ends the session of the token it is called with: fuzz it after every other route.
+    operations.sort(key=lambda operation: (operation.method.upper(), operation.path) == ("DELETE", "/v1/staff/session"))
     for operation in operations:
         fuzz(operation, auth_headers(operation.method, operation.path, tokens), local_server)
 
@@ -111,6 +113,10 @@ def test_no_server_error_or_undocumented_status_in_the_coverage_and_fuzzing_phas
             "not_a_server_error,status_code_conformance",
             "--max-examples",
             CLI_EXAMPLES,
+            # Group changes with the PI manager's token would take the seeded accounts' groups away (and
+            # end their sessions) for every later test; the per-operation fuzz above covers those routes.
+            "--exclude-path-regex",
+            "^/v1/staff/users",
             "--workers",
             "1",
             "--no-color",

@@ -195,3 +195,29 @@ def test_reply_bodies_are_checked(inquiries: InquiriesAws) -> None:
     )
     assert extra.status_code == 422
     assert inquiries.as_role(Role.AUDITOR).get("/v1/staff/inquiries").status_code == 403
+
+
+def test_one_inquiry_is_read_by_id_with_its_replies_and_the_read_is_recorded(inquiries: InquiriesAws) -> None:
+    asked = inquiries.submit("contact-us", name="Single Asker", inquiry="Is there a trial?")
+    download = inquiries.submit("resources-download")
+    caller = inquiries.as_role(Role.STAFF, username="lee.staff")
+
+    one = json_of(caller.get(f"/v1/staff/inquiries/{asked}"))
+    assert one["fields"]["name"] == "Single Asker"
+    assert one["handling"]["state"] == "open"
+    assert one["replies"] == []
+    [read] = [r for r in inquiries.access_records() if r["action"] == "read"]
+    assert read["submission_ids"] == [asked]
+    assert read["purposes"] == ["inquiry_response"]
+    assert read["username"] == "lee.staff"
+
+    assert _reply(caller, asked, "Yes, for 30 days.").status_code == 201
+    answered = json_of(caller.get(f"/v1/staff/inquiries/{asked}"))
+    assert answered["handling"]["state"] == "answered"
+    assert [r["body"] for r in answered["replies"]] == ["Yes, for 30 days."]
+    # Not an inquiry, or not there: nothing is read, nothing recorded.
+    before = len(inquiries.access_records())
+    assert caller.get(f"/v1/staff/inquiries/{download}").status_code in (403, 404)
+    assert caller.get("/v1/staff/inquiries/00000000-0000-4000-8000-000000000000").status_code == 404
+    assert len(inquiries.access_records()) == before
+    assert inquiries.as_role(Role.AUDITOR).get(f"/v1/staff/inquiries/{asked}").status_code == 403

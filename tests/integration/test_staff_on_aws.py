@@ -226,6 +226,15 @@ def test_idle_sessions_expire_in_the_sessions_table(staff_aws: StaffAws) -> None
     assert caller.get("/v1/staff/me").status_code == 401
 
 
+def test_a_signed_out_session_stays_ended_in_the_sessions_table(staff_aws: StaffAws) -> None:
+    caller = staff_aws.as_role(Role.STAFF)
+    assert caller.get("/v1/staff/me").status_code == 200
+    assert caller.delete("/v1/staff/session").status_code == 204
+    staff_aws.clock.at += timedelta(minutes=1)
+    assert caller.get("/v1/staff/me").status_code == 401
+    assert caller.get("/v1/staff/me").status_code == 401
+
+
 def trigger_event(source: str, pool: StaffPool, username: str, changed_at: str | None) -> dict[str, Any]:
     attributes = {PASSWORD_CHANGED_ATTRIBUTE: changed_at} if changed_at else {}
     return {

@@ -11,6 +11,7 @@ from policybound.domain.core.ledger import LedgerDraft
 from policybound.domain.evidence.reports import KeptRecord
 from policybound.domain.incidents.model import Incident
 from policybound.domain.staff.ports import IndexPosition, StaffUser
+from policybound.domain.staff.sessions import Activity
 from policybound.domain.staff.sign_in import Attempts
 from policybound.policy import FormId
 from tests.support.fakes import FakeLedger, FakeStore
@@ -56,6 +57,7 @@ class FakeCensus:
 class FakeSessionStore:
     last: dict[str, datetime] = field(default_factory=dict)
     ended: dict[str, datetime] = field(default_factory=dict)
+    signed_out: set[str] = field(default_factory=set)
 
     def ended_before(self, user_id: str) -> datetime | None:
         return self.ended.get(user_id)
@@ -63,11 +65,15 @@ class FakeSessionStore:
     def end_sessions(self, user_id: str, at: datetime, kept_until: datetime) -> None:
         self.ended[user_id] = at
 
-    def last_seen(self, session_id: str) -> datetime | None:
-        return self.last.get(session_id)
+    def activity(self, session_id: str) -> Activity:
+        return Activity(self.last.get(session_id), session_id in self.signed_out)
 
     def seen(self, session_id: str, now: datetime, ends_at: datetime) -> None:
-        self.last[session_id] = max(now, self.last.get(session_id, now))
+        if session_id not in self.signed_out:
+            self.last[session_id] = max(now, self.last.get(session_id, now))
+
+    def end(self, session_id: str, now: datetime, ends_at: datetime) -> None:
+        self.signed_out.add(session_id)
 
 
 @dataclass

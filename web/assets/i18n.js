@@ -456,10 +456,16 @@ const STRINGS = {
   },
 };
 
-export function t(language, key, values = {}) {
-  const text = (STRINGS[language] && STRINGS[language][key]) ?? STRINGS.en[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`));
+/** A `t(language, key, values)` over a table of strings by language: English when a key is missing
+ * in the language asked for, the key itself when it is missing in both; `{name}` takes `values.name`. */
+export function translator(strings) {
+  return (language, key, values = {}) => {
+    const text = (strings[language] && strings[language][key]) ?? strings.en[key] ?? key;
+    return text.replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`));
+  };
 }
+
+export const t = translator(STRINGS);
 
 /** A moment shown in Seoul time, as the policy counts it. */
 export function formatMoment(language, iso, { time = true } = {}) {

@@ -8,6 +8,7 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from policybound.adapters.aws import error_code, translate_errors
+from policybound.domain.staff.sessions import Activity
 from policybound.domain.staff.sign_in import Attempts
 
 
@@ -20,27 +21,42 @@ class DynamoSessionStore:
         self._db = dynamodb
         self._table = table
 
-    def last_seen(self, session_id: str) -> datetime | None:
+    def activity(self, session_id: str) -> Activity:
         with translate_errors("DynamoDB"):
             item = self._db.get_item(
                 TableName=self._table, Key={"session_id": {"S": session_id}}, ConsistentRead=True
             ).get("Item")
-        return datetime.fromtimestamp(int(item["last_seen"]["N"]), UTC) if item else None
+        if not item:
+            return Activity(None)
+        last_seen = datetime.fromtimestamp(int(item["last_seen"]["N"]), UTC) if "last_seen" in item else None
+        return Activity(last_seen, ended="ended_at" in item)
 
     def seen(self, session_id: str, now: datetime, ends_at: datetime) -> None:
-        # Never moves activity backwards (a slow request finishing after a newer one).
+        # Never moves activity backwards (a slow request finishing after a newer one), never revives a
+        # session that was signed out meanwhile.
         try:
             with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
                 self._db.update_item(
                     TableName=self._table,
                     Key={"session_id": {"S": session_id}},
                     UpdateExpression="SET last_seen = :now, expires_at = :ends",
-                    ConditionExpression="attribute_not_exists(last_seen) OR last_seen <= :now",
+                    ConditionExpression="attribute_not_exists(ended_at) AND "
+                    "(attribute_not_exists(last_seen) OR last_seen <= :now)",
                     ExpressionAttributeValues={":now": {"N": _epoch(now)}, ":ends": {"N": _epoch(ends_at)}},
                 )
         except ClientError as error:
             if error_code(error) != "ConditionalCheckFailedException":
                 raise
+
+    def end(self, session_id: str, now: datetime, ends_at: datetime) -> None:
+        # Kept until the session would have ended anyway (TTL on expires_at): its tokens die before that.
+        with translate_errors("DynamoDB"):
+            self._db.update_item(
+                TableName=self._table,
+                Key={"session_id": {"S": session_id}},
+                UpdateExpression="SET ended_at = :now, expires_at = :ends",
+                ExpressionAttributeValues={":now": {"N": _epoch(now)}, ":ends": {"N": _epoch(ends_at)}},
+            )
 
     def ended_before(self, user_id: str) -> datetime | None:
         with translate_errors("DynamoDB"):

@@ -138,7 +138,7 @@ class Site:
         return found
 
 
-def _context(playwright: Playwright, profile: Path, locale: str) -> BrowserContext:
+def _context(playwright: Playwright, profile: Path, locale: str, bypass_csp: bool = False) -> BrowserContext:
     return playwright.chromium.launch_persistent_context(
         str(profile),
         executable_path=str(CHROMIUM),
@@ -146,6 +146,7 @@ def _context(playwright: Playwright, profile: Path, locale: str) -> BrowserConte
         args=CHROMIUM_ARGS,
         locale=locale,
         viewport={"width": 1280, "height": 900},
+        bypass_csp=bypass_csp,
     )
 
 
@@ -153,9 +154,10 @@ def _context(playwright: Playwright, profile: Path, locale: str) -> BrowserConte
 def site_factory(playwright: Playwright, local_server: LocalServer, tmp_path: Path) -> Iterator[Callable[..., Site]]:
     sites: list[Site] = []
 
-    def make(locale: str = "ko-KR") -> Site:
+    def make(locale: str = "ko-KR", bypass_csp: bool = False) -> Site:
+        """`bypass_csp` only for pages served with a CSP that axe-core's injected script must get past."""
         profile = tmp_path / f"profile-{len(sites)}"
-        context = _context(playwright, profile, locale)
+        context = _context(playwright, profile, locale, bypass_csp)
         page = context.pages[0] if context.pages else context.new_page()
         site = Site(local_server.api_url, local_server, context, page)
         context.expose_binding(

@@ -27,6 +27,7 @@ AUDITOR = frozenset({Role.AUDITOR})
 ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
     # --- who am I -------------------------------------------------------------------
     ("GET", "/v1/staff/me"): ANY_STAFF,
+    ("DELETE", "/v1/staff/session"): ANY_STAFF,
     # --- purpose-limited reads of PI -------------------------------------------------
     ("GET", "/v1/staff/submissions"): PI_HANDLERS,
     ("GET", "/v1/staff/submissions/<submission_id>"): PI_HANDLERS,
@@ -60,6 +61,7 @@ ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
     ("POST", "/v1/staff/disclosures"): MANAGER,
     # --- inquiries: answers and status management (§2) ------------------------------------------
     ("GET", "/v1/staff/inquiries"): PI_HANDLERS,
+    ("GET", "/v1/staff/inquiries/<submission_id>"): PI_HANDLERS,
     ("POST", "/v1/staff/inquiries/<submission_id>/replies"): PI_HANDLERS,
     ("PATCH", "/v1/staff/inquiries/<submission_id>"): PI_HANDLERS,
     # --- letters to the marketing audience (§2) -------------------------------------------------

@@ -207,6 +207,16 @@ class InquiryService:
         more = len(positions) == limit
         return Page(views, encode_cursor({INQUIRY_FORM: positions[-1]}) if more else None)
 
+    def one(self, actor: Actor, submission_id: str, route: str) -> InquiryView:
+        """One inquiry with its items, handling and replies, for answering it; recorded as a read first."""
+        record, handling = self._live(submission_id)
+        _check_answerable(record)
+        self._recorder.record(actor, AccessAction.READ, [AccessPurpose.INQUIRY_RESPONSE], [submission_id], route)
+        view = self._open(record, handling)
+        if view is None:
+            raise NotFound("No live inquiry has this id.")
+        return view
+
     def note(
         self, actor: Actor, submission_id: str, state: HandlingState, assignee: str | None, route: str
     ) -> Handling:

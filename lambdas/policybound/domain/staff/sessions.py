@@ -24,12 +24,22 @@ IDLE_LIMIT = timedelta(minutes=30)
 MAX_SESSION = timedelta(hours=12)
 
 
+@dataclass(frozen=True)
+class Activity:
+    # When the session last did something that succeeded, or None if it never did.
+    last_seen: datetime | None
+    # Signed out: nothing brings it back, whatever its tokens say.
+    ended: bool = False
+
+
 class SessionStore(Protocol):
-    def last_seen(self, session_id: str) -> datetime | None:
-        """When the session last did something that succeeded, or None if it never did."""
+    def activity(self, session_id: str) -> Activity: ...
+
+    def seen(self, session_id: str, now: datetime, ends_at: datetime) -> None:
+        """Moves the last activity forward, unless the session has ended."""
         ...
 
-    def seen(self, session_id: str, now: datetime, ends_at: datetime) -> None: ...
+    def end(self, session_id: str, now: datetime, ends_at: datetime) -> None: ...
 
     def ended_before(self, user_id: str) -> datetime | None:
         """When the user's sessions were last ended (sessions begun up to then are over), if ever."""
@@ -49,8 +59,8 @@ class LiveSession:
 
 
 class StaffSessions:
-    """`check` before a request (reads only); `seen` after it succeeded. A refused request neither
-    keeps a session alive nor stores anything."""
+    """`check` before a request (reads only); `seen` after it succeeded; `end` at sign-out. A
+    refused request neither keeps a session alive nor stores anything."""
 
     def __init__(
         self, store: SessionStore, clock: Clock, idle: timedelta = IDLE_LIMIT, longest: timedelta = MAX_SESSION
@@ -74,7 +84,10 @@ class StaffSessions:
         if ended is not None and started <= ended:
             raise Unauthorized("Your access rights changed after you signed in; sign in again.")
         session = LiveSession(session_id(user_id, auth_time, origin_jti), started + self._longest)
-        last_active = self._store.last_seen(session.session_id) or started
+        activity = self._store.activity(session.session_id)
+        if activity.ended:
+            raise Unauthorized("This session was signed out; sign in again.")
+        last_active = activity.last_seen or started
         if now - last_active > self._idle:
             raise Unauthorized(
                 f"Your session was idle for more than {int(self._idle.total_seconds() // 60)} minutes; sign in again."
@@ -89,3 +102,7 @@ class StaffSessions:
         now = self._clock.now()
         # Kept as long as the longest session, after which no earlier session could be live anyway.
         self._store.end_sessions(user_id, now, now + self._longest)
+
+    def end(self, session: LiveSession) -> None:
+        """Sign-out: the session's tokens are refused from now on, though they have not expired."""
+        self._store.end(session.session_id, self._clock.now(), session.ends_at)

@@ -159,6 +159,26 @@ def list_inquiries(
     return InquiryPageOut(items=[InquiryOut.of(v) for v in page.items], next_cursor=page.next_cursor)
 
 
+@router.get(
+    "/v1/staff/inquiries/<submission_id>",
+    summary="One inquiry, to answer it (staff, pi_manager)",
+    description=(
+        "The inquiry's items, handling state, waiting time and replies. Only live, active records collected for "
+        "inquiry_response. Recorded as a read (access record) before anything is returned."
+    ),
+    tags=[Tag.STAFF_INQUIRIES],
+    operation_id="getInquiry",
+    responses=ok(200, InquiryOut, "The inquiry") | error_responses(STAFF_ERRORS | _GONE | _NOT_USABLE),
+)
+def get_inquiry(
+    request: Request,
+    submission_id: SubmissionId,
+    actor: Annotated[Actor, Depends(current_actor)],
+    inquiries: Annotated[InquiryService, Depends(inquiry_service)],
+) -> InquiryOut:
+    return InquiryOut.of(inquiries.one(actor, submission_id, route_of(request)))
+
+
 @router.post(
     "/v1/staff/inquiries/<submission_id>/replies",
     summary="Answer an inquiry by mail (staff, pi_manager)",

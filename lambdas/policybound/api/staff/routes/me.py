@@ -1,14 +1,23 @@
-"""GET /v1/staff/me: who the staff API takes the caller to be, and what their groups allow."""
+"""The staff session: GET /v1/staff/me (who the staff API takes the caller to be, what their groups allow,
+when their session ends) and DELETE /v1/staff/session (sign-out). The console builds its menu from
+`routes`, so the route × role table stays the one place that decides who may do what."""
 
+from datetime import UTC, datetime
 from typing import Annotated
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from policybound.api.dependencies import staff_sessions
 from policybound.api.openapi import Tag
-from policybound.api.staff.auth import StaffPrincipal, current_staff
+from policybound.api.schemas import rfc3339
+from policybound.api.staff.auth import StaffPrincipal, current_staff, session_of
+from policybound.api.staff.permissions import ROUTE_ROLES
 from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
+from policybound.domain.staff.sessions import IDLE_LIMIT, MAX_SESSION, StaffSessions
 
 router = APIGatewayRouter()
 
@@ -17,15 +26,57 @@ class StaffMeOut(BaseModel):
     user_id: str
     username: str
     groups: list[str]
+    routes: list[str] = Field(
+        description="The staff routes the caller's groups may call, as 'METHOD /path' (path parameters as <name>)."
+    )
+    idle_limit_seconds: int = Field(description="A session without a successful request for this long ends.")
+    session_ends_at: str | None = Field(description="When the session ends whatever its activity (RFC 3339).")
+
+
+def routes_for(staff: StaffPrincipal) -> list[str]:
+    return sorted(f"{method} {path}" for (method, path), roles in ROUTE_ROLES.items() if staff.has_any(roles))
 
 
 @router.get(
     "/v1/staff/me",
     summary="The signed-in staff member",
-    description="The user pool identity and groups this API sees for the caller's token. Holds no PI of subjects.",
+    description=(
+        "The user pool identity and groups this API sees for the caller's token, the routes those groups open, "
+        "and the session's limits. Holds no PI of subjects."
+    ),
     operation_id="getStaffSession",
     tags=[Tag.STAFF_SESSION],
     responses=ok(200, StaffMeOut, "The caller") | error_responses(STAFF_ERRORS),
 )
-def who_am_i(staff: Annotated[StaffPrincipal, Depends(current_staff)]) -> StaffMeOut:
-    return StaffMeOut(user_id=staff.user_id, username=staff.username, groups=sorted(staff.groups))
+def who_am_i(request: Request, staff: Annotated[StaffPrincipal, Depends(current_staff)]) -> StaffMeOut:
+    auth_time, _ = session_of(request.resolved_event)  # type: ignore[arg-type]
+    ends = datetime.fromtimestamp(auth_time, UTC) + MAX_SESSION if auth_time is not None else None
+    return StaffMeOut(
+        user_id=staff.user_id,
+        username=staff.username,
+        groups=sorted(staff.groups),
+        routes=routes_for(staff),
+        idle_limit_seconds=int(IDLE_LIMIT.total_seconds()),
+        session_ends_at=rfc3339(ends) if ends else None,
+    )
+
+
+@router.delete(
+    "/v1/staff/session",
+    operation_id="signOut",
+    summary="Sign out: end this session",
+    description=(
+        "Ends the session the caller's token belongs to (one sign-in): every token of it, refreshed or not, is "
+        "refused from now on. The console calls it at sign-out before it forgets the tokens."
+    ),
+    tags=[Tag.STAFF_SESSION],
+    responses={204: {"description": "Signed out"}} | error_responses(STAFF_ERRORS),
+)
+def sign_out(
+    request: Request,
+    staff: Annotated[StaffPrincipal, Depends(current_staff)],
+    sessions: Annotated[StaffSessions, Depends(staff_sessions)],
+) -> Response[None]:
+    auth_time, origin_jti = session_of(request.resolved_event)  # type: ignore[arg-type]
+    sessions.end(sessions.check(staff.user_id, auth_time, origin_jti))
+    return Response(status_code=204)

@@ -1,0 +1,648 @@
+"""The staff console (/staff/) in Chromium against local mode: sign-in through the local user pool and its
+real triggers, each role's screens, the session's limits and storage, what the auditor sees, accessibility,
+the CSP it is served under, and a screenshot of every screen in both languages."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+import requests
+from playwright.sync_api import Page, expect
+
+from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, POOL_NAME, SEED_PASSWORD
+from local.gateway import CONSOLE_HEADERS
+from policybound.api.staff.permissions import ROUTE_ROLES
+from tests.e2e.browser.conftest import AXE, Site
+from tests.e2e.browser.test_forms import values
+from tests.e2e.browser.test_pages import axe_violations
+
+pytestmark = pytest.mark.e2e
+
+MANAGER_SCREENS = [
+    "rights-requests",
+    "legal-holds",
+    "provisions",
+    "access-rights",
+    "incidents",
+    "ledger",
+    "access-review",
+]
+AUDITOR_SCREENS = ["ledger", "access-review"]
+HANDLER_SCREENS: list[str] = []
+EVIDENCE_ROUTES = {
+    "reconciliation": ("GET", "/v1/staff/evidence/reconciliation"),
+    "destructions": ("GET", "/v1/staff/evidence/destructions"),
+}
+HANDLER_ROUTES = {
+    "inquiries": ("GET", "/v1/staff/inquiries"),
+    "letters": ("POST", "/v1/staff/letters"),
+    "resources": ("GET", "/v1/staff/inquiries"),
+}
+for _screen, _route in EVIDENCE_ROUTES.items():
+    if _route in ROUTE_ROLES:
+        AUDITOR_SCREENS.append(_screen)
+        MANAGER_SCREENS.append(_screen)
+for _screen, _route in HANDLER_ROUTES.items():
+    if _route in ROUTE_ROLES:
+        HANDLER_SCREENS.append(_screen)
+SLOW = 90_000  # ms
+LABELS = {
+    "en": {"username": "Username", "password": "Password", "submit": "Sign in", "signout": "Sign out"},
+    "ko": {"username": "사용자 이름", "password": "비밀번호", "submit": "로그인", "signout": "로그아웃"},
+}
+
+
+class Console:
+    """One browser profile on the console."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.page = site.page
+
+    def url(self, lang: str, screen: str = "") -> str:
+        return f"{self.site.base}/staff/?lang={lang}" + (f"#/{screen}" if screen else "")
+
+    def wait(self, screen: str | None = None) -> Page:
+        selector = f"body[data-ready=true][data-screen={screen}]" if screen else "body[data-ready=true]"
+        self.page.wait_for_selector(selector, timeout=SLOW)
+        return self.page
+
+    def sign_in(self, username: str, lang: str = "en", password: str = SEED_PASSWORD) -> Page:
+        page = self.page
+        page.goto(self.url(lang))
+        self.wait("signin")
+        labels = LABELS[lang]
+        page.get_by_label(labels["username"], exact=True).fill(username)
+        page.get_by_label(labels["password"], exact=True).fill(password)
+        page.get_by_role("button", name=labels["submit"], exact=True).click()
+        # The first screen is drawn once its data is in (an auditor's: every chain verified), which can take
+        # a while on a loaded machine.
+        page.wait_for_selector("body[data-ready=true]:not([data-screen=signin]), #main .alert.error", timeout=SLOW)
+        if page.locator("body").get_attribute("data-screen") == "signin":
+            raise AssertionError(f"{username} was not signed in: {page.locator('#main .alert.error').inner_text()}")
+        return page
+
+    def open(self, screen: str, lang: str = "en") -> Page:
+        self.page.goto(self.url(lang, screen))
+        return self.wait(screen)
+
+    def menu(self) -> list[str]:
+        hrefs: list[str] = self.page.eval_on_selector_all("nav a", "links => links.map(a => a.getAttribute('href'))")
+        return [href.removeprefix("#/") for href in hrefs]
+
+    def storage(self) -> dict[str, Any]:
+        stored: dict[str, Any] = self.page.evaluate(
+            "() => ({session: Object.keys(sessionStorage), local: Object.keys(localStorage)})"
+        )
+        return stored
+
+    def screenshot(self, name: str) -> None:
+        self.site.screenshot(f"console-{name}")
+
+
+@pytest.fixture
+def console(site_factory: Callable[..., Site]) -> Callable[..., Console]:
+    def make(**options: Any) -> Console:
+        return Console(site_factory(**options))
+
+    return make
+
+
+def staff_token(site: Site, username: str) -> str:
+    response = requests.post(f"{site.base}/_local/staff-token", json={"username": username}, timeout=30)
+    response.raise_for_status()
+    token: str = response.json()["id_token"]
+    return token
+
+
+def staff_call(site: Site, method: str, path: str, username: str = "manager", **kwargs: Any) -> requests.Response:
+    headers = {"Authorization": f"Bearer {staff_token(site, username)}"}
+    return requests.request(method, f"{site.base}{path}", headers=headers, timeout=30, **kwargs)
+
+
+def submit(site: Site, form: str, **changes: str) -> tuple[str, dict[str, str]]:
+    fields = values(form) | changes
+    consent = {"required": True, "optional": True, "policy_version": site.policy()["version"]}
+    body = {"fields": fields, "consent": consent}
+    response = requests.post(f"{site.base}/v1/forms/{form}", json=body, timeout=30)
+    assert response.status_code == 201, response.text
+    return response.json()["submission_id"], fields
+
+
+@pytest.fixture
+def new_account(site: Site) -> Iterator[Callable[[str], str]]:
+    """A staff account of its own (so a test may lock or revoke it without touching the seeded ones)."""
+    cognito = site.server.aws("cognito-idp")
+    pool_id = next(p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == POOL_NAME)
+    made: list[str] = []
+
+    def make(group: str) -> str:
+        username = f"member-{uuid.uuid4().hex[:8]}"
+        cognito.admin_create_user(
+            UserPoolId=pool_id,
+            Username=username,
+            MessageAction="SUPPRESS",
+            UserAttributes=[{"Name": PASSWORD_CHANGED_ATTRIBUTE, "Value": datetime.now(UTC).isoformat()}],
+        )
+        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=SEED_PASSWORD, Permanent=True)
+        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
+        made.append(username)
+        return username
+
+    yield make
+    for username in made:
+        cognito.admin_delete_user(UserPoolId=pool_id, Username=username)
+
+
+# --- Sign-in and session ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_sign_in_form_has_its_labels_and_signs_in_with_the_keyboard(
+    console: Callable[..., Console], lang: str
+) -> None:
+    c = console()
+    page = c.page
+    page.goto(c.url(lang))
+    c.wait("signin")
+    labels = LABELS[lang]
+    expect(page.get_by_label(labels["username"], exact=True)).to_be_visible()
+    expect(page.get_by_label(labels["password"], exact=True)).to_have_attribute("type", "password")
+    c.screenshot(f"{lang}-signin")
+    page.keyboard.press("Tab")  # the skip link
+    page.keyboard.press("Tab")  # the language switch
+    page.keyboard.press("Tab")
+    expect(page.get_by_label(labels["username"], exact=True)).to_be_focused()
+    page.keyboard.type("auditor")
+    page.keyboard.press("Tab")
+    page.keyboard.type(SEED_PASSWORD)
+    page.keyboard.press("Enter")
+    c.wait("ledger")
+    expect(page.locator("[data-signed-in]")).to_contain_text("auditor")
+    expect(page.get_by_role("button", name=labels["signout"])).to_be_visible()
+
+
+def test_a_wrong_password_is_refused_and_repeated_failures_lock_the_account(
+    console: Callable[..., Console], new_account: Callable[[str], str]
+) -> None:
+    c = console()
+    c.site.expect_api_refusals(401, 403)
+    username = new_account("auditor")
+    page = c.page
+    page.goto(c.url("en"))
+    c.wait("signin")
+    for _ in range(5):
+        page.get_by_label("Username", exact=True).fill(username)
+        page.get_by_label("Password", exact=True).fill("Not-The-Passw0rd!")
+        with page.expect_response(lambda r: r.url.endswith("/_local/staff-sign-in")) as answer:
+            page.get_by_role("button", name="Sign in").click()
+        assert answer.value.status == 401
+        expect(page.get_by_role("alert")).to_have_text("Incorrect username or password.")
+        expect(page.get_by_label("Password", exact=True)).to_have_value("")
+    # The right password no longer opens the account: the pool's pre-authentication trigger refuses it.
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(SEED_PASSWORD)
+    with page.expect_response(lambda r: r.url.endswith("/_local/staff-sign-in")) as answer:
+        page.get_by_role("button", name="Sign in").click()
+    assert answer.value.status in (401, 403)
+    expect(page.get_by_role("alert")).to_be_visible()
+    assert page.locator("body").get_attribute("data-screen") == "signin"
+    assert c.storage() == {"session": [], "local": []}
+
+
+@pytest.mark.parametrize(
+    ("username", "expected", "closed"),
+    [
+        ("manager", MANAGER_SCREENS, None),
+        ("auditor", AUDITOR_SCREENS, ("access-rights", "/v1/staff/users")),
+        ("staff", HANDLER_SCREENS, ("ledger", "/v1/staff/ledger")),
+    ],
+)
+def test_each_role_sees_only_the_screens_its_groups_open(
+    console: Callable[..., Console], username: str, expected: list[str], closed: tuple[str, str] | None
+) -> None:
+    c = console()
+    page = c.sign_in(username)
+    if username == "manager":  # the PI manager is a PI handler too
+        expected = HANDLER_SCREENS + expected
+    assert sorted(c.menu()) == sorted(expected)
+    if closed is None:
+        return
+    # A screen the member's groups do not open is not opened by typing its address either.
+    screen, route = closed
+    c.site.requests.clear()
+    page.goto(c.url("en", screen))
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.locator("body").get_attribute("data-screen") != screen
+    assert not [r.url for r in c.site.requests if r.url.split("?")[0] == c.site.base + route]
+
+
+def test_the_session_lives_in_this_tab_only_and_sign_out_ends_it(console: Callable[..., Console]) -> None:
+    c = console()
+    c.site.expect_api_refusals(401)
+    page = c.sign_in("auditor")
+    stored = c.storage()
+    assert stored["local"] == []
+    assert stored["session"], "the token is kept for this tab"
+    assert c.site.context.cookies() == []
+    token = page.evaluate("() => JSON.parse(sessionStorage.getItem('policybound.staff.tokens')).id_token")
+    # A reload keeps the session (same tab); a new tab of the same browser does not share it.
+    page.reload()
+    c.wait("ledger")
+    other = c.site.context.new_page()
+    other.goto(c.url("en"))
+    other.wait_for_selector("body[data-ready=true][data-screen=signin]")
+    other.close()
+
+    page.get_by_role("button", name="Sign out").click()
+    c.wait("signin")
+    expect(page.get_by_role("status")).to_contain_text("You are signed out")
+    assert c.storage() == {"session": [], "local": []}
+    page.reload()
+    c.wait("signin")
+    # The session is over at the API too: the same token is refused.
+    refused = requests.get(f"{c.site.base}/v1/staff/me", headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    assert refused.status_code == 401
+
+
+def test_an_idle_console_signs_itself_out_after_the_apis_idle_limit(console: Callable[..., Console]) -> None:
+    c = console()
+    c.page.clock.install()
+    page = c.sign_in("auditor")
+    me = staff_call(c.site, "GET", "/v1/staff/me", "auditor").json()
+    page.clock.run_for((me["idle_limit_seconds"] - 60) * 1000)
+    assert page.locator("body").get_attribute("data-screen") == "ledger"
+    page.clock.run_for(120 * 1000)
+    c.wait("signin")
+    minutes = me["idle_limit_seconds"] // 60
+    expect(page.get_by_role("alert")).to_have_text(
+        f"Your session ended after {minutes} minutes without use. Please sign in again."
+    )
+    assert c.storage()["session"] == []
+
+
+def test_deployed_sign_in_goes_through_cognito_managed_login_with_pkce(console: Callable[..., Console]) -> None:
+    # Cognito's managed login is played by the test at its own address; the token it hands out is a real one
+    # of the local pool. The local CSP allows calls to the console's own origin only (a deployment adds its
+    # sign-in domain to connect-src), so this profile bypasses it.
+    c = console(bypass_csp=True)
+    domain = "auth.policybound.example"
+    redirect = f"{c.site.base}/staff/"
+    config = {"mode": "cognito", "domain": domain, "clientId": "console-client", "redirectUri": redirect}
+    c.page.add_init_script(f"window.POLICYBOUND_CONFIG = {{ staffSignIn: {json.dumps(config)} }};")
+    seen: dict[str, Any] = {}
+
+    def authorize(route: Any) -> None:
+        query = parse_qs(urlparse(route.request.url).query)
+        seen["authorize"] = {k: v[0] for k, v in query.items()}
+        location = f"{redirect}?code=one-time-code&state={seen['authorize']['state']}"
+        route.fulfill(status=302, headers={"Location": location})
+
+    def token(route: Any) -> None:
+        form = {k: v[0] for k, v in parse_qs(route.request.post_data or "").items()}
+        seen["token"] = form
+        body = {
+            "id_token": staff_token(c.site, "auditor"),
+            "access_token": "a",
+            "refresh_token": "r",
+            "token_type": "Bearer",
+        }
+        route.fulfill(status=200, json=body, headers={"Access-Control-Allow-Origin": "*"})
+
+    def revoke(route: Any) -> None:
+        seen["revoke"] = route.request.post_data
+        route.fulfill(status=200, body="", headers={"Access-Control-Allow-Origin": "*"})
+
+    def logout(route: Any) -> None:
+        seen["logout"] = {k: v[0] for k, v in parse_qs(urlparse(route.request.url).query).items()}
+        route.fulfill(status=302, headers={"Location": seen["logout"]["logout_uri"] + "?lang=en"})
+
+    c.page.route(f"https://{domain}/oauth2/authorize*", authorize)
+    c.page.route(f"https://{domain}/oauth2/token", token)
+    c.page.route(f"https://{domain}/oauth2/revoke", revoke)
+    c.page.route(f"https://{domain}/logout*", logout)
+    page = c.page
+    page.goto(c.url("en"))
+    c.wait("signin")
+    expect(page.get_by_label("Username", exact=True)).to_have_count(0)  # no password ever reaches this page
+    page.get_by_role("button", name="Sign in").click()
+    c.wait("ledger")
+    asked = seen["authorize"]
+    assert asked["response_type"] == "code"
+    assert asked["client_id"] == "console-client"
+    assert asked["redirect_uri"] == redirect
+    assert asked["code_challenge_method"] == "S256"
+    sent = seen["token"]
+    assert sent["grant_type"] == "authorization_code"
+    assert sent["code"] == "one-time-code"
+    assert sent["redirect_uri"] == redirect
+    digest = hashlib.sha256(sent["code_verifier"].encode()).digest()
+    assert base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == asked["code_challenge"]
+    assert "code=" not in page.url
+    assert "state=" not in page.url
+    expect(page.locator("[data-signed-in]")).to_contain_text("auditor")
+
+    page.get_by_role("button", name="Sign out").click()
+    c.wait("signin")
+    assert "token=r" in seen["revoke"]
+    assert seen["logout"]["client_id"] == "console-client"
+    assert seen["logout"]["logout_uri"] == redirect
+    assert c.storage() == {"session": [], "local": []}
+
+
+# --- What each role does ---------------------------------------------------------------------------
+
+
+def open_inquiry_from_the_inbox(c: Console, submission_id: str) -> Page:
+    page = c.wait("inquiries")
+    link = page.locator(f'#inbox a[href="#/inquiries/{submission_id}"]')
+    more = page.get_by_role("button", name="Show more")
+    while not link.count() and more.is_visible():
+        more.click()
+        page.wait_for_selector("#inbox table, #inbox p:not(.loading)")
+    link.click()
+    page.wait_for_selector("#inquiry [data-handling]")
+    return page
+
+
+def test_staff_answers_an_inquiry_from_the_inbox_and_the_reply_reaches_the_person(
+    console: Callable[..., Console],
+) -> None:
+    c = console()
+    submission_id, fields = submit(c.site, "contact-us")
+    page = c.sign_in("staff")
+    open_inquiry_from_the_inbox(c, submission_id)
+    items = page.get_by_role("region", name="What the person sent")
+    for name in ("name", "email", "organization", "inquiry"):
+        expect(items).to_contain_text(fields[name])
+    expect(page.locator("[data-handling]")).to_have_attribute("data-handling", "open")
+    page.get_by_label("State").select_option("in_progress")
+    page.get_by_role("button", name="Save handling").click()
+    expect(page.locator("[data-handling]")).to_have_attribute("data-handling", "in_progress")
+    expect(page.locator("[data-handling]")).to_contain_text("Assignee: staff")
+    c.screenshot("en-inquiry")
+
+    reply = "Thank you for asking. We will send the quote by Friday.\n금요일까지 견적을 보내 드리겠습니다."
+    page.get_by_label("Your reply").fill(reply)
+    with page.expect_response(lambda r: r.url.endswith(f"/v1/staff/inquiries/{submission_id}/replies")) as sent:
+        page.get_by_role("button", name="Send reply").click()
+    assert sent.value.status == 201
+    expect(page.get_by_role("status").filter(has_text="The reply was sent.")).to_be_visible()
+    expect(page.locator("[data-handling]")).to_have_attribute("data-handling", "answered")
+    expect(page.get_by_role("region", name="Replies sent")).to_contain_text("We will send the quote by Friday.")
+    [mail] = c.site.outbox(fields["email"])
+    assert "We will send the quote by Friday." in mail["text"]
+    assert "금요일까지 견적을 보내 드리겠습니다." in mail["text"]
+    # The address bar named the inquiry by its id only.
+    assert submission_id in page.url
+    assert not [u for u in [page.url, *(r.url for r in c.site.requests)] if fields["email"] in u or "%40" in u]
+    # Answered, it has left the open inbox.
+    c.open("inquiries")
+    expect(page.locator(f'#inbox a[href="#/inquiries/{submission_id}"]')).to_have_count(0)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_handlers_see_the_resource_catalogue_in_both_languages(console: Callable[..., Console], lang: str) -> None:
+    c = console()
+    catalogue = requests.get(f"{c.site.base}/v1/resources", timeout=30).json()["resources"]
+    assert catalogue
+    c.sign_in("staff", lang)
+    page = c.open("resources", lang)
+    for resource in catalogue:
+        row = page.locator("#resources tr", has_text=resource["resource_id"])
+        expect(row).to_contain_text(resource["title"][lang])
+    c.screenshot(f"{lang}-resources")
+
+
+def test_the_pi_manager_records_and_completes_a_rights_request(console: Callable[..., Console]) -> None:
+    c = console()
+    _, fields = submit(c.site, "contact-us")
+    page = c.sign_in("manager")
+    c.open("rights-requests")
+    form = page.locator("form", has=page.get_by_role("heading", name="Record a request"))
+    form.get_by_label("Received by").select_option("phone")
+    form.get_by_label("Kind").select_option("access")
+    form.get_by_label("Identity verified by").select_option("id_document")
+    form.get_by_label("Requester's email address").fill(fields["email"])
+    form.get_by_role("button", name="Record request").click()
+    expect(page.get_by_role("status").filter(has_text="is recorded, due")).to_be_visible()
+    row = page.locator("#rights-requests tbody tr").first
+    expect(row).to_contain_text("10 days left")
+    expect(row).to_contain_text("Phone")
+    c.screenshot("en-rights-requests")
+    row.get_by_role("button").click()
+    completion = page.get_by_role("form", name=re.compile("Complete request"))
+    completion.get_by_label("Outcome").select_option("fulfilled")
+    completion.get_by_role("button", name="Complete").click()
+    expect(page.get_by_role("status").filter(has_text="The request is completed.")).to_be_visible()
+    expect(page.locator("#rights-requests .loading")).to_have_count(0)
+    page.get_by_label("Show").select_option("completed")
+    expect(page.locator("#rights-requests")).to_contain_text("Fulfilled")
+    assert not [r.url for r in c.site.requests if fields["email"] in r.url or "%40" in r.url]
+
+
+def test_the_pi_manager_places_and_releases_a_legal_hold_and_records_a_provision(
+    console: Callable[..., Console],
+) -> None:
+    c = console()
+    submission_id, _ = submit(c.site, "contact-us")
+    page = c.sign_in("manager")
+    c.open("legal-holds")
+    case = f"SPO-{uuid.uuid4().hex[:6]}"
+    page.get_by_label("Submission ids").fill(submission_id)
+    page.get_by_label("Case reference").fill(case)
+    page.get_by_label("Reason").fill("Criminal Procedure Act art. 106: preservation requested by the prosecutor")
+    page.get_by_role("button", name="Place hold").click()
+    expect(page.get_by_role("status").filter(has_text=f"Case {case}: 1 records are held.")).to_be_visible()
+    row = page.locator("#legal-holds tr", has_text=case)
+    expect(row).to_contain_text("Holding")
+    c.screenshot("en-legal-holds")
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name=f"Release the hold for case {case}").click()
+    expect(page.locator("#legal-holds tr", has_text=case)).to_contain_text("Released")
+
+    c.open("provisions")
+    page.get_by_label("Submission ids").fill(submission_id)
+    page.get_by_label("Recipient (organisation)").fill("Seoul Metropolitan Police Agency")
+    page.get_by_label("Recipient's email").fill("cyber@police.example.kr")
+    page.get_by_label("Items", exact=True).fill("name, email")
+    page.get_by_label("Legal basis").select_option("law_enforcement")
+    page.get_by_label("Agency").fill("Seoul Metropolitan Police Agency")
+    page.get_by_label("Legal provision").fill("Criminal Procedure Act art. 199(2)")
+    page.get_by_label("Case number").fill("2026-형제-12345")
+    page.get_by_role("button", name="Record provision").click()
+    expect(page.get_by_role("status").filter(has_text="The provision of 1 records is recorded.")).to_be_visible()
+    expect(page.locator("#provisions tbody tr").last).to_contain_text("Lawful request of an investigative agency")
+    c.screenshot("en-provisions")
+
+
+def test_the_pi_manager_opens_an_incident_and_sees_the_72_hour_clock(console: Callable[..., Console]) -> None:
+    c = console()
+    submission_id, _ = submit(c.site, "contact-us")
+    page = c.sign_in("manager")
+    c.open("incidents")
+    reference = f"INC-{uuid.uuid4().hex[:6]}"
+    page.get_by_label("Category").select_option("leak")
+    page.get_by_label("Discovered (Korea time)").fill(datetime.now(UTC).astimezone().strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Reference", exact=True).fill(reference)
+    page.get_by_label("What happened").fill("A report with contact details was sent to the wrong customer.")
+    page.get_by_label("Measures and remedies").fill("The recipient deleted it; call us at 02-1234-5678.")
+    page.get_by_label("Submission ids involved").fill(submission_id)
+    page.get_by_role("button", name="Open incident").click()
+    c.wait("incidents")
+    expect(page.locator("[data-clock]")).to_contain_text(re.compile(r"\d+ hours left to notify"))
+    c.screenshot("en-incident")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Send notices to 1 people").click()
+    expect(page.get_by_role("status").filter(has_text="Notices sent to 1 people.")).to_be_visible()
+    expect(page.locator("[data-clock]")).to_contain_text("Notified in time")
+    page.get_by_role("link", name="← Incidents").click()
+    c.wait("incidents")
+    expect(page.locator("#incidents tr", has_text=reference)).to_contain_text("Notified")
+
+
+def test_the_pi_manager_changes_a_members_groups_with_a_reference(
+    console: Callable[..., Console], new_account: Callable[[str], str]
+) -> None:
+    c = console()
+    member = new_account("staff")
+    page = c.sign_in("manager")
+    c.open("access-rights")
+    expect(page.locator("#access-rights tr", has_text="manager")).to_contain_text("Your account")
+    page.get_by_role("button", name=f"Change the groups of {member}").click()
+    page.get_by_role("checkbox", name="Auditor").check()
+    page.get_by_label("Approval reference").fill("ACC-2026-0042")
+    page.get_by_role("button", name="Save change").click()
+    expect(page.get_by_role("status").filter(has_text=f"The groups of {member} are changed.")).to_be_visible()
+    expect(page.locator("#access-rights tr", has_text=member)).to_contain_text("Auditor, PI handler")
+    c.screenshot("en-access-rights")
+
+
+def test_the_auditor_sees_the_ledger_verified_with_no_names_or_addresses(console: Callable[..., Console]) -> None:
+    c = console()
+    submission_id, fields = submit(c.site, "contact-us")
+    # Work that leaves entries in several chains: a read of the record (access) and a hold (legal_hold).
+    assert staff_call(c.site, "GET", f"/v1/staff/submissions/{submission_id}?purpose=inquiry_response", "staff").ok
+    hold = {"submission_ids": [submission_id], "case_reference": "AUD-1", "reason": "audit test"}
+    placed = staff_call(c.site, "POST", "/v1/staff/legal-holds", json=hold)
+    assert placed.status_code == 201, placed.text
+    assert staff_call(c.site, "DELETE", f"/v1/staff/legal-holds/{placed.json()['hold_id']}").ok
+
+    page = c.sign_in("auditor")
+    expect(page.locator("[data-verified]")).to_have_attribute("data-verified", "true")
+    expect(page.locator("#verification")).to_contain_text("chains verified: no entry is missing or altered")
+    expect(page.locator("#chain tbody tr").filter(has_text=submission_id)).not_to_have_count(0)
+    shown = []
+    for screen in AUDITOR_SCREENS:
+        c.open(screen)
+        if screen == "ledger":
+            for kind in ("access", "legal_hold", "destruction", "consent"):
+                page.get_by_label("Chain", exact=True).select_option(kind)
+                page.wait_for_selector("#chain table, #chain p:not(.loading)")
+                shown.append(page.inner_text("main"))
+        shown.append(page.inner_text("body"))
+    text = "\n".join(shown)
+    for value in (fields["name"], fields["email"], fields["contact"], fields["organization"], fields["inquiry"]):
+        assert value not in text
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text), "no email address on an auditor's screen"
+    assert not re.search(r"\b\d{1,3}(\.\d{1,3}){3}\b", text), "no IP address on an auditor's screen"
+    assert not [r.url for r in c.site.requests if "@" in r.url or "%40" in r.url]
+
+
+def test_a_revoked_members_console_stops_working_at_once(
+    console: Callable[..., Console], new_account: Callable[[str], str]
+) -> None:
+    member = new_account("auditor")
+    theirs = console()
+    theirs.site.expect_api_refusals(401, 403)
+    page = theirs.sign_in(member)
+    expect(page.locator("[data-verified]")).to_have_attribute("data-verified", "true")
+
+    manager = console()
+    manager.sign_in("manager")
+    manager.open("access-rights")
+    manager.page.get_by_role("button", name=f"Change the groups of {member}").click()
+    manager.page.get_by_role("checkbox", name="Auditor").uncheck()
+    manager.page.get_by_label("Approval reference").fill("ACC-2026-0099")
+    manager.page.get_by_role("button", name="Save change").click()
+    expect(manager.page.get_by_role("status").filter(has_text=f"The groups of {member} are changed.")).to_be_visible()
+
+    # The member's next step, with the console still open and the old token in hand, is refused.
+    with page.expect_response(lambda r: "/v1/staff/ledger/verify" in r.url) as answer:
+        page.get_by_role("button", name="Verify again").click()
+    assert answer.value.status in (401, 403)
+    page.reload()
+    theirs.wait()
+    assert page.locator("body").get_attribute("data-screen") == "signin" or not theirs.menu()
+    expect(page.locator("[data-verified]")).to_have_count(0)
+
+
+# --- Quality ---------------------------------------------------------------------------------------
+
+
+def test_the_console_is_served_under_a_strict_content_security_policy(console: Callable[..., Console]) -> None:
+    c = console()
+    response = c.page.goto(c.url("en"))
+    assert response is not None
+    policy = response.header_value("content-security-policy") or ""
+    assert policy == CONSOLE_HEADERS["Content-Security-Policy"]
+    for directive in ("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'", "base-uri 'none'"):
+        assert directive in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    assert response.header_value("cache-control") == "no-store"
+    page = c.sign_in("manager")
+    for screen in c.menu():
+        c.open(screen)
+    # A violation would be a console error, which fails the test in the fixture.
+    assert not [text for text in c.site.console_errors if "Content Security Policy" in text]
+    assert page.locator("body").get_attribute("data-ready") == "true"
+
+
+@pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run `make e2e` (npm ci installs it)")
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_every_screen_passes_axe_and_is_photographed_in_both_languages(
+    console: Callable[..., Console], lang: str
+) -> None:
+    c = console(bypass_csp=True)  # axe-core is injected as an inline script
+    submit(c.site, "contact-us")
+    found: dict[str, Any] = {}
+    page = c.page
+    page.goto(c.url(lang))
+    c.wait("signin")
+    found["signin"] = axe_violations(page)
+    seen: set[str] = set()
+    for username in ("manager", "auditor", "staff"):
+        c.sign_in(username, lang)
+        for screen in c.menu():
+            c.open(screen, lang)
+            page.wait_for_timeout(100)
+            if screen not in seen:
+                found[f"{username}:{screen}"] = axe_violations(page)
+                c.screenshot(f"{lang}-{screen}")
+                seen.add(screen)
+        page.get_by_role("button", name=LABELS[lang]["signout"]).click()
+        c.wait("signin")
+    assert {where: v for where, v in found.items() if v} == {}
+    assert seen >= set(MANAGER_SCREENS) | set(AUDITOR_SCREENS)
+
+
+def test_the_console_names_nobody_in_its_addresses(console: Callable[..., Console]) -> None:
+    c = console()
+    c.sign_in("manager")
+    for screen in c.menu():
+        c.open(screen)
+    urls = [r.url for r in c.site.requests] + [c.page.url]
+    assert not [u for u in urls if "@" in u or "%40" in u]
+    staff_paths = {r.url.split("?")[0] for r in c.site.requests if "/v1/staff/" in r.url}
+    assert f"{c.site.base}/v1/staff/subjects" not in staff_paths
+    assert json.dumps(c.storage())  # nothing but the session key names
