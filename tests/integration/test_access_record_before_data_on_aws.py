@@ -97,6 +97,10 @@ CASES: dict[tuple[str, str], UsesPi | NoPi] = {
         Role.STAFF, lambda ids: ("/v1/staff/letters", {}, {"subject": "News", "body": "This month on the blog."})
     ),
     ("GET", "/v1/staff/letters/<letter_id>"): NoPi("a letter's own text and its delivery counts"),
+    ("DELETE", "/v1/staff/session"): NoPi("ends the caller's own staff session"),
+    ("GET", "/v1/staff/inquiries/<submission_id>"): UsesPi(
+        Role.STAFF, lambda ids: (f"/v1/staff/inquiries/{ids['contact-us']}", {}, None)
+    ),
     ("GET", "/v1/staff/inquiries"): UsesPi(Role.STAFF, lambda ids: ("/v1/staff/inquiries", {"handling": "open"}, None)),
     ("POST", "/v1/staff/inquiries/<submission_id>/replies"): UsesPi(
         Role.STAFF,
