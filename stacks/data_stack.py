@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from aws_cdk import DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_deployment as s3_deployment
@@ -16,13 +17,41 @@ from constructs import Construct
 
 from policybound import tables
 from policybound.catalogue import RESOURCE_KEY_PREFIX
+from stacks.functions import key_users
 from stacks.nag import acknowledge
 from stacks.paths import SAMPLE_RESOURCES_DIR
 from stacks.pi_tags import pi_tags
 
-# The tables are encrypted at rest with the data key (tables.DATA_KEY: "tables at rest and record key
-# wrapping"); the HMAC key cannot encrypt.
-TABLE_ENCRYPTION_KEY = tables.DATA_KEY
+# Tables are encrypted at rest with a key of their own: the data key wraps record keys, and a grant that
+# DynamoDB needs (its callers, its streams) must never also open sealed records.
+TABLE_ENCRYPTION_KEY = tables.TABLES_KEY
+
+# What the account's administrators may do with a key whose users are named: manage it, never use it.
+# Left out on purpose: every cryptographic action, and kms:CreateGrant (a grant is a way to use the key).
+KEY_ADMINISTRATION_ACTIONS = (
+    "kms:CancelKeyDeletion",
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:DescribeKey",
+    "kms:DisableKey",
+    "kms:DisableKeyRotation",
+    "kms:EnableKey",
+    "kms:EnableKeyRotation",
+    "kms:GetKeyPolicy",
+    "kms:GetKeyRotationStatus",
+    "kms:ListAliases",
+    "kms:ListGrants",
+    "kms:ListKeyPolicies",
+    "kms:ListResourceTags",
+    "kms:PutKeyPolicy",
+    "kms:RevokeGrant",
+    "kms:RotateKeyOnDemand",
+    "kms:ScheduleKeyDeletion",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:UpdateAlias",
+    "kms:UpdateKeyDescription",
+)
 
 _ATTRIBUTE_TYPES = {
     "S": dynamodb.AttributeType.STRING,
@@ -175,6 +204,43 @@ class DataStack(Stack):
             ("Serverless-LambdaLogRetention", "CDK owns its log group"),
         ):
             acknowledge(handler, rule, f"{why} Here: {detail}.")
+    def key_policy(self, spec: tables.KmsKeySpec) -> iam.PolicyDocument:
+        """Administrators manage the key; only the function roles that declare the key use it, and only
+        with its encryption context. The principal is the account, narrowed by `aws:PrincipalArn`: KMS
+        refuses a key policy naming a role that does not exist yet, and the roles come in a later stack."""
+        account = iam.AccountRootPrincipal()
+        statements = [
+            iam.PolicyStatement(
+                sid="AccountAdministersTheKeyButCannotUseIt",
+                principals=[account],
+                actions=list(KEY_ADMINISTRATION_ACTIONS),
+                resources=["*"],
+            )
+        ]
+        users = key_users(spec)
+        if users:
+            conditions: dict[str, object] = {
+                "ArnEquals": {
+                    "aws:PrincipalArn": [
+                        self.format_arn(service="iam", region="", resource="role", resource_name=name)
+                        for name in sorted(users)
+                    ]
+                }
+            }
+            if spec.encryption_context:
+                conditions["StringEquals"] = {
+                    f"kms:EncryptionContext:{name}": value for name, value in spec.encryption_context
+                }
+            statements.append(
+                iam.PolicyStatement(
+                    sid="OnlyTheNamedFunctionRolesUseTheKey",
+                    principals=[account],
+                    actions=sorted({action for actions in users.values() for action in actions}),
+                    resources=["*"],
+                    conditions=conditions,
+                )
+            )
+        return iam.PolicyDocument(statements=statements)
 
     def _key(self, spec: tables.KmsKeySpec) -> kms.Key:
         key = kms.Key(
@@ -184,6 +250,8 @@ class DataStack(Stack):
             description=spec.description,
             key_spec=_KEY_SPECS[spec.key_spec],
             key_usage=_KEY_USAGES[spec.key_usage],
+            # Without a policy, CDK's default lets any IAM principal with kms:* use the key.
+            policy=self.key_policy(spec) if spec.named_users_only else None,
             enable_key_rotation=spec.rotates,
             # Scheduling deletion of a key destroys every record it protects: wait the longest window.
             pending_window=Duration.days(30),

@@ -12,6 +12,7 @@ the item's action (PutItem, DeleteItem, UpdateItem, ConditionCheckItem), which i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,6 +141,12 @@ class FunctionSpec:
     @property
     def service_name(self) -> str:
         return "policybound-" + self.module.rsplit(".", 1)[-1].replace("_", "-")
+
+    @property
+    def role_name(self) -> str:
+        """The function role's fixed name: the key policies name these roles, and a name is known before
+        the role exists (KMS refuses a key policy whose principal does not exist yet)."""
+        return "policybound-" + re.sub(r"(?<!^)(?=[A-Z])", "-", self.name).lower()
 
 
 # Item-level actions only: never Scan, BatchWriteItem or any table-management action.
@@ -321,6 +328,11 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     _LETTER_SENDER,
 )
+
+
+def key_users(key: tables.KmsKeySpec, specs: tuple[FunctionSpec, ...] = FUNCTIONS) -> dict[str, tuple[str, ...]]:
+    """Role name → KMS actions, for every function that declares access to `key`."""
+    return {spec.role_name: access.actions for spec in specs for access in spec.keys if access.key == key}
 
 
 def declared_functions(exists: Callable[[Path], bool] = Path.is_file) -> tuple[FunctionSpec, ...]:

@@ -105,6 +105,7 @@ class PolicyboundFunction(Construct):
         self.role = iam.Role(
             self,
             "Role",
+            role_name=spec.role_name,
             assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
             description=f"Only what {spec.name} uses (stacks/functions.py)",
         )
@@ -191,7 +192,7 @@ class PolicyboundFunction(Construct):
                 iam.PolicyStatement(actions=list(access.actions), resources=resources, conditions=conditions)
             )
         if self.spec.tables:
-            # Tables are encrypted with the data key; DynamoDB uses it on the caller's behalf, and only
+            # Tables are encrypted with the tables key; DynamoDB uses it on the caller's behalf, and only
             # through DynamoDB may this role use it for that.
             self.role.add_to_policy(
                 iam.PolicyStatement(
@@ -210,8 +211,13 @@ class PolicyboundFunction(Construct):
 
     def _grant_keys(self, data: DataStack, stack: Stack) -> None:
         for access in self.spec.keys:
+            context = {f"kms:EncryptionContext:{name}": value for name, value in access.key.encryption_context}
             self.role.add_to_policy(
-                iam.PolicyStatement(actions=list(access.actions), resources=[data.key(access.key).key_arn])
+                iam.PolicyStatement(
+                    actions=list(access.actions),
+                    resources=[data.key(access.key).key_arn],
+                    conditions={"StringEquals": context} if context else None,
+                )
             )
 
     def _grant_buckets(self, data: DataStack) -> None:

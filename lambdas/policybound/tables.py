@@ -357,6 +357,12 @@ class KmsKeySpec:
     key_spec: Literal["SYMMETRIC_DEFAULT", "HMAC_256"]
     key_usage: Literal["ENCRYPT_DECRYPT", "GENERATE_VERIFY_MAC"]
     description: str
+    # The encryption context every use of the key carries; the key policy and the functions' IAM
+    # statements require it, so a ciphertext made for another purpose cannot be decrypted as this one.
+    encryption_context: tuple[tuple[str, str], ...] = ()
+    # Only the function roles named in the key policy may use the key (derived from the functions'
+    # declared key access). False for the tables key, which DynamoDB uses on its callers' behalf.
+    named_users_only: bool = True
 
     @property
     def rotates(self) -> bool:
@@ -364,14 +370,27 @@ class KmsKeySpec:
         return self.key_spec == "SYMMETRIC_DEFAULT"
 
 
-# Encrypts the tables at rest and wraps the in-memory key-encryption keys of the record sealer.
+# Encrypts every table at rest. DynamoDB uses it on behalf of a function that may reach the table, and
+# only through DynamoDB; it never wraps record keys, so using it reveals nothing sealed.
+TABLES_KEY = KmsKeySpec(
+    logical_id="TablesKey",
+    alias="alias/policybound-tables",
+    env_var="TABLES_KEY_ID",
+    key_spec="SYMMETRIC_DEFAULT",
+    key_usage="ENCRYPT_DECRYPT",
+    description="Policybound: tables at rest",
+    named_users_only=False,
+)
+# Wraps the in-memory key-encryption keys of the record sealer: whoever may decrypt with it can open
+# every record, so its key policy names the only roles that may.
 DATA_KEY = KmsKeySpec(
     logical_id="DataKey",
     alias="alias/policybound-data",
     env_var="DATA_KEY_ID",
     key_spec="SYMMETRIC_DEFAULT",
     key_usage="ENCRYPT_DECRYPT",
-    description="Policybound: tables at rest and record key wrapping",
+    description="Policybound: record key wrapping",
+    encryption_context=(("purpose", "policybound-record-kek"),),
 )
 # Keyed blind index of email addresses; the HMAC key never leaves KMS.
 BLIND_INDEX_KEY = KmsKeySpec(
@@ -383,7 +402,7 @@ BLIND_INDEX_KEY = KmsKeySpec(
     description="Policybound: HMAC blind index of email addresses",
 )
 
-KMS_KEYS: tuple[KmsKeySpec, ...] = (DATA_KEY, BLIND_INDEX_KEY)
+KMS_KEYS: tuple[KmsKeySpec, ...] = (TABLES_KEY, DATA_KEY, BLIND_INDEX_KEY)
 
 
 def _key_schema(partition: Attribute, sort: Attribute | None) -> list[dict[str, str]]:

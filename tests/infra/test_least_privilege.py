@@ -83,16 +83,22 @@ def test_function_role_holds_only_the_dynamodb_and_kms_actions_of_its_spec(synth
             leading = tuple(statement["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"])
             for resource in as_list(statement["Resource"]):
                 by_leading_keys.setdefault((table_of(resource), leading), set()).update(actions)
-        elif any(a.startswith("kms:") for a in actions) and "Condition" not in statement:
+        elif any(a.startswith("kms:") for a in actions):
+            condition = statement.get("Condition", {}).get("StringEquals", {})
+            if "kms:ViaService" in condition:
+                # Table encryption: only through DynamoDB, and only the tables key.
+                assert condition["kms:ViaService"] == "dynamodb.ap-northeast-2.amazonaws.com"
+                assert tables.TABLES_KEY.logical_id in json.dumps(statement["Resource"])
+                continue
             for resource in as_list(statement["Resource"]):
-                key = next(k.logical_id for k in tables.KMS_KEYS if k.logical_id in json.dumps(resource))
-                keys.setdefault(key, set()).update(actions)
+                spec_of_key = next(k for k in tables.KMS_KEYS if k.logical_id in json.dumps(resource))
+                # Direct use of a key always carries that key's encryption context, if it has one.
+                context = {f"kms:EncryptionContext:{n}": v for n, v in spec_of_key.encryption_context}
+                assert condition == context, statement
+                keys.setdefault(spec_of_key.logical_id, set()).update(actions)
         elif any(a.startswith("s3:") for a in actions):
             # Checked by test_bucket_access_is_exactly_the_specs_objects.
             pass
-        elif "Condition" in statement and any(a.startswith("kms:") for a in actions):
-            # Table encryption: only through DynamoDB.
-            assert statement["Condition"]["StringEquals"]["kms:ViaService"] == "dynamodb.ap-northeast-2.amazonaws.com"
         else:
             allowed = {
                 "cognito-idp:",

@@ -8,11 +8,13 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from policybound import tables
 from policybound.adapters.aws import translate_errors
 from policybound.domain.core.normalize import subject_key
 
-# Bound to every KEK so a ciphertext made for another purpose cannot be decrypted as one.
-_KEK_CONTEXT = {"purpose": "policybound-record-kek"}
+# Bound to every KEK so a ciphertext made for another purpose cannot be decrypted as one; the key
+# policy refuses any use of the data key without it.
+_KEK_CONTEXT = dict(tables.DATA_KEY.encryption_context)
 _BLIND_INDEX_PREFIX = b"policybound/subject/v1:"
 
 
