@@ -17,13 +17,17 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from policybound import tables
+from policybound.adapters.metrics import RECORDS_OPENED
 from stacks.api_stack import STAFF_PATH, ApiStack
 from stacks.audit_stack import AuditStack
 from stacks.data_stack import DataStack
 from stacks.deployment import Deployment
+from stacks.functions import PublicRoutes, StaffRoutes
 from stacks.nag import acknowledge
 
 NAMESPACE = tables.METRICS_NAMESPACE
+# KMS calls that change who may use a key, or whether it can be used at all.
+KEY_ACCESS_CHANGES = ("PutKeyPolicy", "CreateGrant", "DisableKey", "ScheduleKeyDeletion")
 FIVE_MINUTES = Duration.minutes(5)
 WAF_BLOCKS_PER_5_MINUTES = 100
 API_5XX_PER_5_MINUTES = 5
@@ -86,26 +90,8 @@ class AlarmsStack(Stack):
             "Repeated 401/403 on staff routes: someone is guessing tokens or using a role beyond its rights.",
             action,
         )
-        decrypts = logs.MetricFilter(
-            self,
-            "DataKeyDecryptsFilter",
-            log_group=audit.log_group,
-            filter_pattern=logs.FilterPattern.literal(
-                '{ $.eventSource = "kms.amazonaws.com" && $.eventName = "Decrypt" && '
-                f'$.resources[0].ARN = "{data.key(tables.DATA_KEY).key_arn}" }}'
-            ),
-            metric_namespace=NAMESPACE,
-            metric_name="DataKeyDecrypts",
-            metric_value="1",
-            default_value=0,
-        )
-        self._alarm(
-            "DataKeyDecryptVolume",
-            decrypts.metric(statistic="Sum", period=FIVE_MINUTES),
-            deployment.kms_decrypts_per_5_minutes_alarm,
-            "Unusual number of Decrypt calls on the data key: possible bulk reading of personal information.",
-            action,
-        )
+        self._bulk_read_alarm(api, deployment, action)
+        self._key_misuse_alarm(data, audit, action)
         for name, function in api.functions.items():
             self._alarm(
                 f"{name}Errors",
@@ -120,6 +106,59 @@ class AlarmsStack(Stack):
             api.failures.metric_approximate_number_of_messages_visible(period=FIVE_MINUTES, statistic="Maximum"),
             1,
             "A scheduled sweep or a TTL backstop batch failed for good: destruction may be late (§4).",
+            action,
+        )
+
+    def _bulk_read_alarm(self, api: ApiStack, deployment: Deployment, action: cloudwatch.IAlarmAction) -> None:
+        """Records opened by the API functions, summed: KEKs are cached, so KMS Decrypt calls would not
+        show a bulk export; the functions count each record they decrypt (adapters.metrics)."""
+        opened = {
+            f"opened{index}": cloudwatch.Metric(
+                namespace=NAMESPACE,
+                metric_name=RECORDS_OPENED,
+                dimensions_map={"service": function.spec.service_name},
+                statistic="Sum",
+                period=FIVE_MINUTES,
+            )
+            for index, function in enumerate(api.functions.values())
+            if isinstance(function.spec.trigger, PublicRoutes | StaffRoutes)
+        }
+        self._alarm(
+            "BulkRecordReads",
+            cloudwatch.MathExpression(
+                expression=" + ".join(f"FILL({name}, 0)" for name in opened),
+                using_metrics=opened,
+                period=FIVE_MINUTES,
+                label="Records opened by the API functions",
+            ),
+            deployment.records_opened_per_5_minutes_alarm,
+            "Unusually many records were decrypted in 5 minutes: possible bulk reading of personal information.",
+            action,
+        )
+
+    def _key_misuse_alarm(self, data: DataStack, audit: AuditStack, action: cloudwatch.IAlarmAction) -> None:
+        """Someone changed who may use a key that opens records or computes blind indexes."""
+        arns = [data.key(spec).key_arn for spec in tables.KMS_KEYS if spec.named_users_only]
+        on_keys = " || ".join(f'$.resources[0].ARN = "{arn}"' for arn in arns)
+        names = " || ".join(f'$.eventName = "{name}"' for name in KEY_ACCESS_CHANGES)
+        changes = logs.MetricFilter(
+            self,
+            "KeyAccessChangesFilter",
+            log_group=audit.log_group,
+            filter_pattern=logs.FilterPattern.literal(
+                f'{{ $.eventSource = "kms.amazonaws.com" && ({names}) && ({on_keys}) }}'
+            ),
+            metric_namespace=NAMESPACE,
+            metric_name="KeyAccessChanges",
+            metric_value="1",
+            default_value=0,
+        )
+        self._alarm(
+            "KeyAccessChanged",
+            changes.metric(statistic="Sum", period=FIVE_MINUTES),
+            1,
+            "The key policy, a grant, or the state of a key that opens records or computes blind indexes "
+            "changed: check in CloudTrail who did it and why (§8.2).",
             action,
         )
 

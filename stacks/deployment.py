@@ -41,9 +41,9 @@ class Deployment:
     api_burst_limit: int
     # WAF rate-based rule: requests per client IP in any 5-minute window before it is blocked.
     waf_requests_per_ip_per_5_minutes: int
-    # Alarm when the data key decrypts more than this in 5 minutes. Record keys are unwrapped through a
-    # cache, so even busy staff reads stay far below it; a bulk export attempt does not.
-    kms_decrypts_per_5_minutes_alarm: int
+    # Alarm when the API functions open more records than this in 5 minutes: a busy day of inquiries and
+    # rights requests stays far below it; a bulk export attempt does not.
+    records_opened_per_5_minutes_alarm: int
     # The staff console's URL (the site's /staff/): the only sign-in callback and sign-out URL of the pool.
     staff_console_url: str
     # Reserve this much concurrency for the sweeper (1 keeps it single). None on a new account: its limit
@@ -138,8 +138,8 @@ def deployment_from(node: Node) -> Deployment:
         waf_requests_per_ip_per_5_minutes=_positive(
             "waf_requests_per_ip_per_5_minutes", context("waf_requests_per_ip_per_5_minutes", 300)
         ),
-        kms_decrypts_per_5_minutes_alarm=_positive(
-            "kms_decrypts_per_5_minutes_alarm", context("kms_decrypts_per_5_minutes_alarm", 300)
+        records_opened_per_5_minutes_alarm=_positive(
+            "records_opened_per_5_minutes_alarm", context("records_opened_per_5_minutes_alarm", 500)
         ),
         staff_console_url=str(console),
         sweeper_reserved_concurrency=(

@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from policybound.adapters.metrics import publish_metrics
 from policybound.api.public.app import create_app
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
@@ -41,4 +42,7 @@ app.dependency_overrides.update(_wiring.providers())
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     _wiring.idempotency.register_lambda_context(context)
-    return app.resolve(event, context)
+    try:
+        return app.resolve(event, context)
+    finally:
+        publish_metrics()

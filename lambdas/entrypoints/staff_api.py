@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from policybound.adapters.metrics import publish_metrics
 from policybound.api.staff.app import create_staff_app
 from policybound.settings import SettingsError, load_settings
 from policybound.wiring import Wiring
@@ -47,4 +48,7 @@ app.dependency_overrides.update(_wiring.providers())
 # Events are never logged: their claims and bodies can hold personal information.
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return app.resolve(event, context)
+    try:
+        return app.resolve(event, context)
+    finally:
+        publish_metrics()

@@ -26,6 +26,7 @@ from policybound.adapters.kms import KmsBlindIndex, KmsKeyedHash, KmsKeyEncrypti
 from policybound.adapters.ledger import DynamoLedger
 from policybound.adapters.legal_holds import DynamoLegalHoldStore
 from policybound.adapters.letters import DynamoLetterStore, SqsLetterQueue
+from policybound.adapters.metrics import count_record_opened
 from policybound.adapters.rights_requests import DynamoRightsRequestStore
 from policybound.adapters.s3 import S3ResourceLinks
 from policybound.adapters.ses import SesMailer
@@ -118,7 +119,8 @@ class Wiring:
 
     @cached_property
     def sealer(self) -> EnvelopeSealer:
-        return EnvelopeSealer(KmsKeyEncryptionKeys(self.kms, self.settings.data_key_id))
+        keks = KmsKeyEncryptionKeys(self.kms, self.settings.data_key_id)
+        return EnvelopeSealer(keks, on_open=count_record_opened)
 
     def unsubscribe_url(self, token: str) -> str:
         return f"{self.settings.base_url}/v1/unsubscribe?token={quote(token, safe='')}"

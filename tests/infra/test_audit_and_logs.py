@@ -23,7 +23,10 @@ def test_trail_records_management_events_and_pi_table_data_events_with_validatio
     assert properties["TrailName"] == TRAIL_NAME
     assert properties["EnableLogFileValidation"] is True
     assert properties["IsLogging"] is True
-    assert properties["IsMultiRegionTrail"] is False
+    # Global IAM/STS events (role changes, role assumptions) reach a trail outside us-east-1 only when it
+    # is multi-region; the trail's bucket and log group are the Seoul ones checked here.
+    assert properties["IsMultiRegionTrail"] is True
+    assert properties["IncludeGlobalServiceEvents"] is True
     assert "EventSelectors" not in properties
     management, data_events = properties["AdvancedEventSelectors"]
     assert management["FieldSelectors"] == [{"Field": "eventCategory", "Equals": ["Management"]}]
@@ -106,7 +109,14 @@ def test_alarms_reach_the_pi_manager_through_an_encrypted_topic(synth: Synth) ->
     assert subscription["Properties"]["Protocol"] == "email"
     assert subscription["Properties"]["Endpoint"] == synth.built.deployment.alarm_email
     found = {cdk_path(a).split("/")[1]: a for a in resources(alarms, "AWS::CloudWatch::Alarm").values()}
-    for name in ("WafBlockSpike", "Api5xx", "StaffAuthFailures", "DataKeyDecryptVolume", "PublicApiErrors"):
+    for name in (
+        "WafBlockSpike",
+        "Api5xx",
+        "StaffAuthFailures",
+        "BulkRecordReads",
+        "KeyAccessChanged",
+        "PublicApiErrors",
+    ):
         assert found[name]["Properties"]["AlarmActions"] == [{"Ref": topic_id}], name
     assert found["WafBlockSpike"]["Properties"]["MetricName"] == "BlockedRequests"
     filters = {cdk_path(f).split("/")[1]: f for f in resources(alarms, "AWS::Logs::MetricFilter").values()}
@@ -114,6 +124,30 @@ def test_alarms_reach_the_pi_manager_through_an_encrypted_topic(synth: Synth) ->
     assert '$.status = "401"' in staff
     assert '$.status = "403"' in staff
     assert "/v1/staff/{proxy+}" in staff
-    decrypts = json.dumps(filters["DataKeyDecryptsFilter"]["Properties"]["FilterPattern"])
-    assert "Decrypt" in decrypts
-    assert "DataKey" in decrypts
+    changes = json.dumps(filters["KeyAccessChangesFilter"]["Properties"]["FilterPattern"])
+    for event in ("PutKeyPolicy", "CreateGrant", "DisableKey", "ScheduleKeyDeletion"):
+        assert event in changes
+    assert "DataKey" in changes
+    assert "BlindIndexKey" in changes
+
+
+def test_the_bulk_read_alarm_counts_records_opened_by_every_api_function(synth: Synth) -> None:
+    alarms = synth.template("PolicyboundAlarms")
+    found = {cdk_path(a).split("/")[1]: a for a in resources(alarms, "AWS::CloudWatch::Alarm").values()}
+    alarm = found["BulkRecordReads"]["Properties"]
+    assert alarm["Threshold"] == synth.built.deployment.records_opened_per_5_minutes_alarm
+    metrics = [m["MetricStat"]["Metric"] for m in alarm["Metrics"] if "MetricStat" in m]
+    assert {m["MetricName"] for m in metrics} == {"RecordsOpened"}
+    assert {m["Namespace"] for m in metrics} == {"Policybound"}
+    services = {d["Value"] for m in metrics for d in m["Dimensions"] if d["Name"] == "service"}
+    api = synth.template("PolicyboundApi")
+    served = {
+        f["Properties"]["Environment"]["Variables"]["POWERTOOLS_SERVICE_NAME"]
+        for f in resources(api, "AWS::Lambda::Function").values()
+        if "/PublicApi/" in cdk_path(f) or "/StaffApi/" in cdk_path(f)
+    }
+    assert services == served
+    (expression,) = [m for m in alarm["Metrics"] if "Expression" in m]
+    assert expression["ReturnData"] is True
+    # No alarm counts KMS Decrypt calls any more: one call unwraps a KEK that opens thousands of records.
+    assert "DataKeyDecrypts" not in json.dumps(alarms)

@@ -279,3 +279,17 @@ def test_sign_in_triggers_lock_after_failures_and_stamp_a_reset_password(staff_a
     assert datetime.fromisoformat(stamped).tzinfo is not None
     trigger.lambda_handler(trigger_event(pre, staff_aws.pool, "staff", stamped), Context())
     load_settings.cache_clear()
+
+
+def test_every_record_a_staff_read_opens_is_counted_for_the_bulk_read_alarm(staff_aws: StaffAws) -> None:
+    from policybound.adapters.metrics import RECORDS_OPENED, metrics
+
+    for _ in range(3):
+        staff_aws.submit("contact-us")
+    metrics.clear_metrics()
+    caller = staff_aws.as_role(Role.STAFF)
+    response = caller.get("/v1/staff/submissions", query_string={"form": "contact-us"})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    # The sealer's KEK was cached by the submissions: KMS saw no Decrypt, yet three records were opened.
+    assert metrics.metric_set[RECORDS_OPENED]["Value"] == [1.0, 1.0, 1.0]
+    metrics.clear_metrics()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from dataclasses import asdict
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -38,9 +39,16 @@ def _decrypt(key: bytes, blob: bytes, aad: bytes) -> bytes:
     return AESGCM(key).decrypt(nonce, ciphertext, aad)
 
 
+def _nothing() -> None:
+    return None
+
+
 class EnvelopeSealer:
-    def __init__(self, keks: KeyEncryptionKeys) -> None:
+    def __init__(self, keks: KeyEncryptionKeys, on_open: Callable[[], None] = _nothing) -> None:
         self._keks = keks
+        # Called once per record opened: the bulk-read alarm counts records, since one KMS call unwraps
+        # a cached KEK that opens thousands of them.
+        self._on_open = on_open
 
     def seal(self, submission_id: str, plaintext: bytes) -> tuple[SealedBlob, WrappedKey]:
         data_key = AESGCM.generate_key(bit_length=256)
@@ -52,7 +60,9 @@ class EnvelopeSealer:
     def open(self, submission_id: str, blob: SealedBlob, key: WrappedKey) -> bytes:
         kek = self._keks.unwrap(key.kek_ciphertext)
         data_key = _decrypt(kek, key.wrapped, _aad(b"key", submission_id))
-        return _decrypt(data_key, blob.ciphertext, _aad(b"record", submission_id))
+        plaintext = _decrypt(data_key, blob.ciphertext, _aad(b"record", submission_id))
+        self._on_open()
+        return plaintext
 
     # Parts added to a record after intake (an inquiry's replies) are sealed under the record's own data
     # key: destroying the record's key destroys them too, and every backup copy of them.
