@@ -1,9 +1,9 @@
 """Audit: a CloudTrail trail in Seoul that auditors can trust.
 
-Management events (every API call on the account, KMS included) and data events for the tables that
-hold PI go to an object-locked, KMS-encrypted S3 bucket with log-file validation, and to CloudWatch
-Logs for alarms and queries. Kept at least three years: §8.2's grant/change/revocation records need
-three, staff access records two.
+Management events (every API call on the account, KMS included, and the global IAM and STS events)
+and data events for the tables that hold PI go to an object-locked, KMS-encrypted S3 bucket with
+log-file validation, and to CloudWatch Logs for alarms and queries. Kept at least three years: §8.2's
+grant/change/revocation records need three, staff access records two.
 """
 
 from __future__ import annotations
@@ -174,9 +174,11 @@ class AuditStack(Stack):
             s3_bucket_name=self.bucket.bucket_name,
             kms_key_id=self.key.key_arn,
             enable_log_file_validation=True,
-            # Seoul only (§5). Global services (IAM, STS) log in us-east-1 and are out of this trail.
-            is_multi_region_trail=False,
-            include_global_service_events=False,
+            # IAM and STS (who created a role, who assumed it) log as us-east-1 events, and only a
+            # multi-region trail receives them outside us-east-1. The trail, its bucket and its logs stay
+            # in Seoul (§5); what it gains are events about the account, none holding PI.
+            is_multi_region_trail=True,
+            include_global_service_events=True,
             cloud_watch_logs_log_group_arn=self.log_group.log_group_arn,
             cloud_watch_logs_role_arn=role.role_arn,
             advanced_event_selectors=[
