@@ -29,7 +29,9 @@ def lambda_handler(event, context):
 
 
 def _environment(function: DeployedFunction) -> dict[str, str]:
-    references = app_environment({"DataKey": "bench-data-key", "BlindIndexKey": "bench-mac-key"})
+    references = app_environment(
+        {"TablesKey": "bench-tables-key", "DataKey": "bench-data-key", "BlindIndexKey": "bench-mac-key"}
+    )
     # A syntactically valid pool id is all init needs.
     references |= {"STAFF_USER_POOL_ID": "ap-northeast-2_BenchPool1"}
     values = {variable: references.get(variable, "bench") for variable in function.environment}

@@ -153,6 +153,7 @@ def local_mode(
         server = make_server(api_host, api_port, lambda e, s: gateway(e, s), threaded=True)
         os.environ.update(environment.app_environment(key_ids, f"http://{api_host}:{server.port}"))
         os.environ["STAFF_USER_POOL_ID"] = staff.pool.pool_id
+        os.environ["STAFF_APP_CLIENT_IDS"] = staff.pool.client_id
         gateway = build_gateway(staff, server.port)
         schedule = consents.Schedule()
         schedule.start()

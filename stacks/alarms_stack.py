@@ -18,11 +18,11 @@ from constructs import Construct
 
 from policybound import tables
 from policybound.adapters.metrics import RECORDS_OPENED
-from stacks.api_stack import STAFF_PATH, ApiStack
+from stacks.api_stack import ApiStack
 from stacks.audit_stack import AuditStack
 from stacks.data_stack import DataStack
 from stacks.deployment import Deployment
-from stacks.functions import PublicRoutes, StaffRoutes
+from stacks.functions import STAFF_PATH, PublicRoutes, StaffRoutes
 from stacks.nag import acknowledge
 
 NAMESPACE = tables.METRICS_NAMESPACE

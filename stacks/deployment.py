@@ -36,11 +36,20 @@ class Deployment:
     mail_sender: str
     # Who receives the PI manager's alarms (an SNS email subscription they must confirm).
     alarm_email: str
-    # Stage throttling: steady requests per second and burst, for the whole API.
+    # Stage throttling: steady requests per second and burst of each method that has no limit of its own
+    # (the staff routes).
     api_rate_limit: int
     api_burst_limit: int
-    # WAF rate-based rule: requests per client IP in any 5-minute window before it is blocked.
+    # The anonymous routes' own limits, below the staff routes' so that no flood of anonymous requests
+    # takes the capacity staff need: the public routes, and the rights routes (codes, sessions) lower still.
+    public_rate_limit: int
+    public_burst_limit: int
+    rights_rate_limit: int
+    rights_burst_limit: int
+    # WAF rate-based rules: requests per client IP in any 5-minute window before it is blocked; the
+    # rights routes (where a stranger would guess codes or flood a mailbox) have a tighter one.
     waf_requests_per_ip_per_5_minutes: int
+    waf_rights_requests_per_ip_per_5_minutes: int
     # Alarm when the API functions open more records than this in 5 minutes: a busy day of inquiries and
     # rights requests stays far below it; a bulk export attempt does not.
     records_opened_per_5_minutes_alarm: int
@@ -112,6 +121,21 @@ def _positive(name: str, value: Any) -> int:
     return number
 
 
+def _check_throttles(deployment: Deployment) -> None:
+    for kind in ("rate", "burst"):
+        staff = getattr(deployment, f"api_{kind}_limit")
+        public, rights = getattr(deployment, f"public_{kind}_limit"), getattr(deployment, f"rights_{kind}_limit")
+        if not rights <= public < staff:
+            raise DeploymentSettingsError(
+                f"rights_{kind}_limit ({rights}) <= public_{kind}_limit ({public}) < api_{kind}_limit ({staff}) "
+                "must hold: anonymous routes are throttled below the staff routes"
+            )
+    if deployment.waf_rights_requests_per_ip_per_5_minutes > deployment.waf_requests_per_ip_per_5_minutes:
+        raise DeploymentSettingsError(
+            "waf_rights_requests_per_ip_per_5_minutes must not exceed waf_requests_per_ip_per_5_minutes"
+        )
+
+
 def deployment_from(node: Node) -> Deployment:
     def context(key: str, default: Any = None) -> Any:
         value = node.try_get_context(key)
@@ -135,8 +159,15 @@ def deployment_from(node: Node) -> Deployment:
         alarm_email=_email("alarm_email", context("alarm_email")),
         api_rate_limit=_positive("api_rate_limit", context("api_rate_limit", 50)),
         api_burst_limit=_positive("api_burst_limit", context("api_burst_limit", 100)),
+        public_rate_limit=_positive("public_rate_limit", context("public_rate_limit", 30)),
+        public_burst_limit=_positive("public_burst_limit", context("public_burst_limit", 60)),
+        rights_rate_limit=_positive("rights_rate_limit", context("rights_rate_limit", 5)),
+        rights_burst_limit=_positive("rights_burst_limit", context("rights_burst_limit", 10)),
         waf_requests_per_ip_per_5_minutes=_positive(
             "waf_requests_per_ip_per_5_minutes", context("waf_requests_per_ip_per_5_minutes", 300)
+        ),
+        waf_rights_requests_per_ip_per_5_minutes=_positive(
+            "waf_rights_requests_per_ip_per_5_minutes", context("waf_rights_requests_per_ip_per_5_minutes", 100)
         ),
         records_opened_per_5_minutes_alarm=_positive(
             "records_opened_per_5_minutes_alarm", context("records_opened_per_5_minutes_alarm", 500)
@@ -148,6 +179,7 @@ def deployment_from(node: Node) -> Deployment:
         staff_sign_in_domain_prefix=str(context("staff_sign_in_domain_prefix", "")) or None,
         provision_mail_identity=str(context("provision_mail_identity", "true")).lower() == "true",
     )
+    _check_throttles(deployment)
     if str(context("require_deployable_settings", "false")).lower() == "true" and deployment.placeholders():
         raise DeploymentSettingsError(
             "refusing to deploy with placeholder settings (hosts on .example): "

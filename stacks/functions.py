@@ -22,6 +22,10 @@ from policybound.catalogue import RESOURCES
 from policybound.domain.purposes.letters import SENDER_CONCURRENCY
 from stacks.paths import LAMBDAS_DIR
 
+PUBLIC_PATH = "/v1/{proxy+}"
+RIGHTS_PATH = "/v1/rights/{proxy+}"
+STAFF_PATH = "/v1/staff/{proxy+}"
+
 READ_ITEM = "dynamodb:GetItem"
 QUERY = "dynamodb:Query"
 PUT_ITEM = "dynamodb:PutItem"
@@ -236,7 +240,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         name="PublicApi",
         handler="entrypoints.api.lambda_handler",
         description="Policybound public API: forms, policy, cookie consents, rights, unsubscribe",
-        trigger=PublicRoutes(paths=("/v1/{proxy+}",)),
+        # The rights routes are their own resource so that they have their own (lower) throttle.
+        trigger=PublicRoutes(paths=(PUBLIC_PATH, RIGHTS_PATH)),
         tables=_PUBLIC_API_TABLES,
         keys=_API_KEYS,
         # Signs the resources-download links: S3 authorises each GET as this role, on the catalogue's files only.
@@ -249,7 +254,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         name="StaffApi",
         handler="entrypoints.staff_api.lambda_handler",
         description="Policybound staff API: submissions, subjects, legal holds, disclosures, incidents, ledger",
-        trigger=StaffRoutes(paths=("/v1/staff/{proxy+}",)),
+        trigger=StaffRoutes(paths=(STAFF_PATH,)),
         tables=_STAFF_API_TABLES,
         keys=_API_KEYS,
         sends_to=(tables.LETTER_QUEUE,),

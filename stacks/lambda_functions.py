@@ -51,11 +51,15 @@ class UnknownSettingError(ValueError):
 
 
 # Settings a function may go without (`policybound.settings.Settings` gives them a default).
-OPTIONAL_ENV_VARS = frozenset({"STAFF_USER_POOL_ID", "LETTER_SENDS_PER_SECOND"})
+OPTIONAL_ENV_VARS = frozenset({"STAFF_USER_POOL_ID", "STAFF_APP_CLIENT_IDS", "LETTER_SENDS_PER_SECOND"})
 
 
 def environment(
-    data: DataStack, deployment: Deployment, staff_user_pool_id: str | None, public_base_url: str
+    data: DataStack,
+    deployment: Deployment,
+    staff_user_pool_id: str | None,
+    public_base_url: str,
+    staff_app_client_id: str | None = None,
 ) -> dict[str, str]:
     """Every variable `policybound.settings` reads, from the deployed resources and the deployment settings.
 
@@ -73,6 +77,8 @@ def environment(
     }
     if staff_user_pool_id is not None:
         known["STAFF_USER_POOL_ID"] = staff_user_pool_id
+    if staff_app_client_id is not None:
+        known["STAFF_APP_CLIENT_IDS"] = staff_app_client_id
     missing = sorted(set(settings.environment_names().values()) - known.keys() - OPTIONAL_ENV_VARS)
     if missing:
         raise UnknownSettingError(
@@ -95,6 +101,7 @@ class PolicyboundFunction(Construct):
         failures: sqs.IQueue,
         staff_user_pool_id: str,
         public_base_url: str,
+        staff_app_client_id: str,
     ) -> None:
         super().__init__(scope, spec.name)
         self.spec = spec
@@ -135,6 +142,7 @@ class PolicyboundFunction(Construct):
                     deployment,
                     None if isinstance(spec.trigger, StaffSignInTriggers) else staff_user_pool_id,
                     public_base_url,
+                    None if isinstance(spec.trigger, StaffSignInTriggers) else staff_app_client_id,
                 ),
                 "POWERTOOLS_SERVICE_NAME": spec.service_name,
                 "POWERTOOLS_LOG_LEVEL": "INFO",

@@ -18,6 +18,9 @@ MANAGED_RULE_GROUPS = (
 # common rule set's 8 KB body-size rule would block valid inquiries first, so it only counts.
 COUNT_ONLY_RULES = {"AWSManagedRulesCommonRuleSet": ("SizeRestrictions_BODY",)}
 RATE_RULE_NAME = "RateLimitPerClientIp"
+RIGHTS_RATE_RULE_NAME = "RightsRateLimitPerClientIp"
+# Matched anywhere in the path: the stage URL puts the stage name before it, a custom domain does not.
+RIGHTS_PATH_PREFIX = "/v1/rights/"
 # WAF logs keep only blocked requests, for incident review; fields that could carry PI are redacted.
 # They hold client IPs of blocked requests (PI under §1.2), so they are kept only three months.
 WAF_LOG_RETENTION = logs.RetentionDays.THREE_MONTHS
@@ -30,14 +33,47 @@ def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
 
 
 class ApiFirewall(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, requests_per_ip_per_5_minutes: int) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        requests_per_ip_per_5_minutes: int,
+        rights_requests_per_ip_per_5_minutes: int,
+    ) -> None:
         super().__init__(scope, construct_id)
         self.name = "policybound-api"
         self.metric_name = self.name
         rules = [
+            # Anonymous rights requests (codes mailed, codes guessed) from one address are cut off first,
+            # well before the general limit; staff routes are never counted here.
+            wafv2.CfnWebACL.RuleProperty(
+                name=RIGHTS_RATE_RULE_NAME,
+                priority=0,
+                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                        limit=rights_requests_per_ip_per_5_minutes,
+                        aggregate_key_type="IP",
+                        evaluation_window_sec=300,
+                        scope_down_statement=wafv2.CfnWebACL.StatementProperty(
+                            byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
+                                field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(uri_path={}),
+                                positional_constraint="CONTAINS",
+                                search_string=RIGHTS_PATH_PREFIX,
+                                text_transformations=[
+                                    wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="URL_DECODE"),
+                                    wafv2.CfnWebACL.TextTransformationProperty(priority=1, type="LOWERCASE"),
+                                ],
+                            )
+                        ),
+                    )
+                ),
+                visibility_config=_visibility(RIGHTS_RATE_RULE_NAME),
+            ),
             wafv2.CfnWebACL.RuleProperty(
                 name=RATE_RULE_NAME,
-                priority=0,
+                priority=1,
                 action=wafv2.CfnWebACL.RuleActionProperty(block={}),
                 statement=wafv2.CfnWebACL.StatementProperty(
                     rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
@@ -45,9 +81,9 @@ class ApiFirewall(Construct):
                     )
                 ),
                 visibility_config=_visibility(RATE_RULE_NAME),
-            )
+            ),
         ]
-        for priority, group in enumerate(MANAGED_RULE_GROUPS, start=1):
+        for priority, group in enumerate(MANAGED_RULE_GROUPS, start=len(rules)):
             rules.append(
                 wafv2.CfnWebACL.RuleProperty(
                     name=group,

@@ -35,13 +35,19 @@ SETTINGS = (
     "public_base_url",
     "allowed_origins",
     "staff_user_pool_id",
+    "staff_app_client_ids",
 )
 _settings = load_settings(*SETTINGS)
 if _settings.staff_user_pool_id is None:
     # Access-rights changes call the staff user pool; fail at start-up, not on the first grant.
     raise SettingsError("invalid Policybound settings: STAFF_USER_POOL_ID: the staff API needs the staff user pool")
 _wiring = Wiring(_settings)
-app = create_staff_app(_wiring.settings.allowed_origins)
+if not _settings.staff_app_client_ids:
+    # Without them no token would be admitted; say so at start-up rather than 401 to everyone.
+    raise SettingsError(
+        "invalid Policybound settings: STAFF_APP_CLIENT_IDS: the staff API needs the console's app client"
+    )
+app = create_staff_app(_wiring.settings.allowed_origins, _wiring.settings.staff_app_client_ids)
 app.dependency_overrides.update(_wiring.providers())
 
 

@@ -76,6 +76,11 @@ class Settings(BaseModel):
     )
     # The staff user pool (Cognito); only the staff API needs it, and checks at start-up that it has it.
     staff_user_pool_id: str | None = Field(default=None, validation_alias="STAFF_USER_POOL_ID", min_length=1)
+    # The pool's app clients whose id tokens are staff sign-ins (the staff console's); only the staff API
+    # needs them, and refuses to start without any.
+    staff_app_client_ids: Annotated[tuple[str, ...], BeforeValidator(_split_origins)] = Field(
+        default=(), validation_alias="STAFF_APP_CLIENT_IDS"
+    )
 
     @property
     def base_url(self) -> str:

@@ -10,9 +10,8 @@ import pytest
 
 from policybound import settings
 from stacks.access_log import FIELDS, access_log_format
-from stacks.api_stack import STAFF_PATH
 from stacks.dependency_layer import PIP_ARGUMENTS
-from stacks.functions import declared_functions
+from stacks.functions import RIGHTS_PATH, STAFF_PATH, declared_functions
 from stacks.lambda_functions import OPTIONAL_ENV_VARS
 from stacks.staff_identity import STAFF_GROUPS
 from stacks.waf import MANAGED_RULE_GROUPS, RATE_RULE_NAME
@@ -51,7 +50,8 @@ def test_stage_logs_json_without_pi_traces_and_throttles(api: dict[str, Any]) ->
     for leak in ("sourceIp", "userAgent", "requestOverride", "$input", "body", 'path"', "querystring"):
         assert leak not in line
     assert line == access_log_format()
-    (method_settings,) = properties["MethodSettings"]
+    # The stage default ("/*/*"); routes with limits of their own are checked below.
+    (method_settings,) = [m for m in properties["MethodSettings"] if m["ResourcePath"] == "/*"]
     assert method_settings["DataTraceEnabled"] is False
     assert method_settings["LoggingLevel"] == "ERROR"
     assert method_settings["ThrottlingRateLimit"] > 0
@@ -86,12 +86,28 @@ def test_staff_routes_require_a_cognito_token(api: dict[str, Any]) -> None:
         assert method["Properties"]["RequestParameters"] == {"method.request.header.Authorization": True}
         assert method["Properties"]["RequestValidatorId"]
     assert STAFF_PATH == "/v1/staff/{proxy+}"
+    # Nothing cached: a revoked member's token is judged afresh on the very next call.
+    assert authorizer["Properties"]["AuthorizerResultTtlInSeconds"] == 0
 
 
-def test_every_method_validates_requests(api: dict[str, Any]) -> None:
+def test_the_staff_function_admits_only_the_consoles_app_client(api: dict[str, Any]) -> None:
+    (client_id, _), *_ = resources(api, "AWS::Cognito::UserPoolClient").items()
+    (staff,) = [f for f in resources(api, "AWS::Lambda::Function").values() if "/StaffApi/" in cdk_path(f)]
+    assert staff["Properties"]["Environment"]["Variables"]["STAFF_APP_CLIENT_IDS"] == {"Ref": client_id}
+
+
+def test_a_request_validator_is_attached_only_where_it_validates_something(api: dict[str, Any]) -> None:
+    validators = resources(api, "AWS::ApiGateway::RequestValidator")
     for method in resources(api, "AWS::ApiGateway::Method").values():
-        if method["Properties"]["HttpMethod"] != "OPTIONS":
-            assert method["Properties"]["RequestValidatorId"], cdk_path(method)
+        properties = method["Properties"]
+        if "RequestValidatorId" not in properties:
+            continue
+        (validator,) = [v for name, v in validators.items() if properties["RequestValidatorId"] == {"Ref": name}]
+        # No method has a request model, so only parameter validation can do anything.
+        assert "RequestModels" not in properties
+        assert validator["Properties"].get("ValidateRequestBody", False) is False, cdk_path(method)
+        assert validator["Properties"]["ValidateRequestParameters"] is True
+        assert properties["RequestParameters"], cdk_path(method)
 
 
 def test_staff_pool_requires_mfa_and_strong_passwords_and_has_the_roles(api: dict[str, Any]) -> None:
@@ -145,3 +161,40 @@ def test_public_api_function_serves_v1(api: dict[str, Any]) -> None:
     assert public["Properties"]["AuthorizationType"] == "NONE"
     assert "PublicApi" in json.dumps(public["Properties"]["Integration"]["Uri"])
     assert public["Properties"]["Integration"]["Type"] == "AWS_PROXY"
+
+
+def test_anonymous_routes_are_throttled_below_the_staff_routes(synth: Synth, api: dict[str, Any]) -> None:
+    deployment = synth.built.deployment
+    (stage,) = resources(api, "AWS::ApiGateway::Stage").values()
+    settings_by_path = {m["ResourcePath"]: m for m in stage["Properties"]["MethodSettings"]}
+    staff = settings_by_path["/*"]
+    public = settings_by_path["/~1v1~1{proxy+}"]
+    rights = settings_by_path["/~1v1~1rights~1{proxy+}"]
+    assert staff["ThrottlingRateLimit"] == deployment.api_rate_limit
+    assert public["ThrottlingRateLimit"] == deployment.public_rate_limit
+    assert rights["ThrottlingRateLimit"] == deployment.rights_rate_limit
+    for kind in ("ThrottlingRateLimit", "ThrottlingBurstLimit"):
+        assert rights[kind] <= public[kind] < staff[kind]
+    # The rights routes are a resource of their own, served by the public function.
+    (method,) = [
+        m for m in resources(api, "AWS::ApiGateway::Method").values() if "/rights/{proxy+}/ANY/" in cdk_path(m)
+    ]
+    assert method["Properties"]["AuthorizationType"] == "NONE"
+    assert "PublicApi" in json.dumps(method["Properties"]["Integration"]["Uri"])
+    assert RIGHTS_PATH == "/v1/rights/{proxy+}"
+
+
+def test_the_firewall_limits_rights_requests_per_address_before_anything_else(
+    synth: Synth, api: dict[str, Any]
+) -> None:
+    (acl,) = resources(api, "AWS::WAFv2::WebACL").values()
+    first = min(acl["Properties"]["Rules"], key=lambda rule: rule["Priority"])
+    assert first["Action"] == {"Block": {}}
+    statement = first["Statement"]["RateBasedStatement"]
+    assert statement["Limit"] == synth.built.deployment.waf_rights_requests_per_ip_per_5_minutes
+    assert statement["Limit"] < synth.built.deployment.waf_requests_per_ip_per_5_minutes
+    match = statement["ScopeDownStatement"]["ByteMatchStatement"]
+    assert match["FieldToMatch"] == {"UriPath": {}}
+    assert match["SearchString"] == "/v1/rights/"
+    priorities = [rule["Priority"] for rule in acl["Properties"]["Rules"]]
+    assert len(priorities) == len(set(priorities))

@@ -7,7 +7,7 @@ from aws_cdk import App
 
 from policybound.policy import AWS_REGION
 from stacks.app import build
-from stacks.deployment import DeploymentSettingsError, cdk_json_context
+from stacks.deployment import DeploymentSettingsError, cdk_json_context, deployment_from
 from stacks.seoul import RegionNotAllowedError
 from tests.infra.conftest import Synth, resources
 
@@ -61,3 +61,17 @@ def test_nothing_global_holds_pi(synth: Synth) -> None:
             assert "ReplicationConfiguration" not in bucket["Properties"], name
         for table in resources(template, "AWS::DynamoDB::Table").values():
             assert "Replicas" not in table["Properties"], name
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"public_rate_limit": 50},  # not below the staff routes' 50
+        {"rights_rate_limit": 40},  # above the public routes' 30
+        {"public_burst_limit": 100},
+        {"waf_rights_requests_per_ip_per_5_minutes": 301},
+    ],
+)
+def test_settings_that_let_anonymous_routes_crowd_out_staff_are_refused(overrides: dict[str, int]) -> None:
+    with pytest.raises(DeploymentSettingsError):
+        deployment_from(App(context=cdk_json_context() | overrides).node)

@@ -81,6 +81,14 @@ def test_the_staff_api_refuses_to_start_without_its_user_pool(synth: Synth, star
         start(staff, environ)
 
 
+def test_the_staff_api_refuses_to_start_without_the_consoles_app_client(synth: Synth, start: Any) -> None:
+    (staff,) = [s for s in declared_functions() if s.name == "StaffApi"]
+    environ = deployed_environment(synth, staff)
+    del environ["STAFF_APP_CLIENT_IDS"]
+    with pytest.raises(settings.SettingsError, match="STAFF_APP_CLIENT_IDS"):
+        start(staff, environ)
+
+
 @pytest.mark.parametrize("spec", declared_functions(), ids=lambda s: s.name)
 def test_a_missing_table_stops_every_function_at_start_up(synth: Synth, start: Any, spec: FunctionSpec) -> None:
     # Each function validates the settings it reads: take away a table its spec says it uses.

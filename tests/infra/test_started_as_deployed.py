@@ -73,7 +73,7 @@ def account(moto_url: str, functions: dict[str, DeployedFunction]) -> dict[str, 
         _client("ses", moto_url).verify_email_identity(EmailAddress=sender)
     cognito = _client("cognito-idp", moto_url)
     pool = provision_staff_pool(cognito)
-    references = app_environment(key_ids) | {"STAFF_USER_POOL_ID": pool.pool_id}
+    references = app_environment(key_ids) | {"STAFF_USER_POOL_ID": pool.pool_id, "STAFF_APP_CLIENT_IDS": pool.client_id}
     return {"references": references, "cognito": cognito, "pool": pool}
 
 

@@ -30,7 +30,7 @@ from policybound.settings import settings_from
 from policybound.wiring import Wiring
 from stacks.functions import FUNCTIONS, FunctionSpec
 from tests.conftest import NOW, VALID_FIELDS, _web_root, submission
-from tests.support.staff import FakeAuthorizer, StaffClient
+from tests.support.staff import TEST_APP_CLIENT, FakeAuthorizer, StaffClient
 
 # A transaction is authorised per item, by the item's own action (there is no TransactWriteItems grant).
 _TRANSACT_ACTIONS = {
@@ -100,7 +100,7 @@ def build_apis(monkeypatch: pytest.MonkeyPatch) -> Apis:
     allowed = public_wiring.settings.allowed_origins
     public = create_app(allowed)
     public.dependency_overrides.update(public_wiring.providers())
-    staff = create_staff_app(allowed)
+    staff = create_staff_app(allowed, [TEST_APP_CLIENT])
     staff.dependency_overrides.update(staff_wiring.providers())
     authorizer = FakeAuthorizer()
     gateway = Gateway(

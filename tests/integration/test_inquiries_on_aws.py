@@ -22,7 +22,7 @@ from policybound.domain.core.ledger import LedgerKind
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
 from tests.conftest import NOW, _web_root, submission
-from tests.support.staff import FakeAuthorizer, StaffClient, error_code, json_of
+from tests.support.staff import TEST_APP_CLIENT, FakeAuthorizer, StaffClient, error_code, json_of
 
 
 @dataclass
@@ -52,7 +52,7 @@ def inquiries(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Inqu
     wiring = Wiring(settings, clock=clock)
     public = create_app(settings.allowed_origins)
     public.dependency_overrides.update(wiring.providers())
-    staff = create_staff_app(settings.allowed_origins)
+    staff = create_staff_app(settings.allowed_origins, [TEST_APP_CLIENT])
     staff.dependency_overrides.update(wiring.providers())
     gateway = Gateway(
         public.resolve,

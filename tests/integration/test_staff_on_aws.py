@@ -28,7 +28,7 @@ from policybound.policy import AWS_REGION, Purpose
 from policybound.settings import load_settings, settings_from
 from policybound.wiring import Wiring
 from tests.conftest import NOW, VALID_FIELDS, _web_root, submission
-from tests.support.staff import FakeAuthorizer, StaffClient, json_of
+from tests.support.staff import TEST_APP_CLIENT, FakeAuthorizer, StaffClient, json_of
 
 
 class ScanForbidden(AssertionError):
@@ -67,7 +67,7 @@ def staff_aws(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Staf
     wiring.dynamodb.meta.events.register("before-call.dynamodb.Scan", no_scans)
     public = create_app(settings.allowed_origins)
     public.dependency_overrides.update(wiring.providers())
-    staff = create_staff_app(settings.allowed_origins)
+    staff = create_staff_app(settings.allowed_origins, [TEST_APP_CLIENT])
     staff.dependency_overrides.update(wiring.providers())
     authorizer = FakeAuthorizer()
     gateway = Gateway(

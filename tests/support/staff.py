@@ -41,6 +41,8 @@ from tests.support.rights_fakes import FakeRightsRequestStore
 from tests.support.staff_fakes import FakeCensus, FakeDirectory, FakeFormIndex, FakeIncidentStore, FakeSessionStore
 
 SOURCE_IP = "127.0.0.1"
+# The app client unit tests' tokens are issued to, and the only one their staff app admits.
+TEST_APP_CLIENT = "test-client"
 
 
 def claims_for(
@@ -53,7 +55,7 @@ def claims_for(
         "cognito:groups": ",".join(str(role) for role in roles),
         "token_use": "id",
         "iss": "https://cognito-idp.ap-northeast-2.amazonaws.com/ap-northeast-2_Test",
-        "aud": "test-client",
+        "aud": TEST_APP_CLIENT,
         "auth_time": str(auth_time),
         "exp": "Mon Nov 30 06:00:00 UTC 2026",
     }
@@ -191,7 +193,7 @@ def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
     index = FakeFormIndex(store)
     directory, incident_store, session_store = FakeDirectory(), FakeIncidentStore(ledger), FakeSessionStore()
     requests = FakeRightsRequestStore()
-    app = create_staff_app(["https://www.example.com"])
+    app = create_staff_app(["https://www.example.com"], [TEST_APP_CLIENT])
     app.dependency_overrides.update(
         {
             dependencies.staff_sessions: lambda: StaffSessions(session_store, clock),

@@ -19,6 +19,7 @@ VALID = {
     "PUBLIC_BASE_URL": "https://api.example.com/",
     "ALLOWED_ORIGINS": "https://www.example.com, https://example.com ,",
     "STAFF_USER_POOL_ID": "ap-northeast-2_Staff1",
+    "STAFF_APP_CLIENT_IDS": "console-client-1",
     "STAFF_SESSIONS_TABLE": "staff-sessions",
     "STAFF_SIGN_INS_TABLE": "staff-sign-ins",
     "INCIDENTS_TABLE": "incidents",

@@ -21,9 +21,9 @@ from local.gateway import Gateway
 from policybound.api.staff.auth import Role
 from policybound.api.staff.permissions import ROUTE_ROLES
 from tests.conftest import NOW
-from tests.support.staff import StaffApi, build_staff_api, error_code
+from tests.support.staff import TEST_APP_CLIENT, StaffApi, build_staff_api, claims_for, error_code
 
-POOL = StaffPool("ap-northeast-2_Local1", "client-1")
+POOL = StaffPool("ap-northeast-2_Local1", TEST_APP_CLIENT)
 KEY = RSAKey.generate_key(2048, parameters={"kid": "pool-key"}, private=True)
 OTHER_KEY = RSAKey.generate_key(2048, parameters={"kid": "pool-key"}, private=True)
 JWKS: dict[str, Any] = dict(KeySet([KEY]).as_dict(private=False))
@@ -96,6 +96,22 @@ def test_tampered_token_is_401(gated: tuple[StaffApi, Client], method: str, path
     # Signed with a key that is not the pool's.
     allowed = [role.value for role in ROUTE_ROLES[(method, path)]]
     assert call(gated[1], method, path, token(allowed, key=OTHER_KEY)).status_code == 401
+
+
+@pytest.mark.parametrize(("method", "path"), ROUTES)
+def test_a_token_of_another_app_client_of_the_pool_is_401(
+    gated: tuple[StaffApi, Client], method: str, path: str
+) -> None:
+    # API Gateway's Cognito authorizer accepts an id token of any app client of the pool; the function
+    # admits only the staff console's, whatever groups the token carries.
+    api = gated[0]
+    allowed = [role.value for role in ROUTE_ROLES[(method, path)]]
+    for audience in ("another-app-of-the-pool", ""):
+        claims = claims_for(allowed, "kim.staff", f"sub-other-{method}{path}", int(NOW.timestamp()))
+        bearer = api.authorizer.issue(claims | {"aud": audience})
+        response = api.client.open(concrete(path), method=method, headers={"Authorization": bearer})
+        assert response.status_code == 401, (audience, response.get_data(as_text=True))
+        assert error_code(response) == "unauthorized"
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)

@@ -6,7 +6,7 @@ Each area has its own router module `routes/<area>.py` and its own rows in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -16,7 +16,7 @@ from policybound.api.errors import register_error_handlers
 from policybound.api.http import no_store_middleware, strict_json_middleware
 from policybound.api.openapi import STAFF_TAGS, in_one_error_shape, openapi_tags
 from policybound.api.public.app import API_VERSION, cors_config
-from policybound.api.staff.permissions import admit, staff_access_middleware
+from policybound.api.staff.permissions import StaffGate
 from policybound.api.staff.routes import (
     access_rights,
     disclosures,
@@ -35,7 +35,8 @@ STAFF_API_TITLE = "Policybound staff API"
 STAFF_SECURITY = "staffIdToken"
 
 
-def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
+def create_staff_app(allowed_origins: Sequence[str] = (), app_clients: Collection[str] = ()) -> APIGatewayRestResolver:
+    """The staff app; it admits only id tokens issued to `app_clients` (none: nobody is admitted)."""
     app = APIGatewayRestResolver(enable_validation=True, cors=cors_config(allowed_origins))
     app.include_router(me.router)
     app.include_router(legal_holds.router)
@@ -48,8 +49,9 @@ def create_staff_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResol
     app.include_router(disclosures.router)
     app.include_router(inquiries.router)
     app.include_router(letters.router)
-    app.use(middlewares=[staff_access_middleware, strict_json_middleware, no_store_middleware])
-    register_error_handlers(app, gate=admit)
+    gate = StaffGate(frozenset(app_clients))
+    app.use(middlewares=[gate.middleware, strict_json_middleware, no_store_middleware])
+    register_error_handlers(app, gate=gate.admit)
     return app
 
 

@@ -28,6 +28,8 @@ class StaffPrincipal:
     username: str
     groups: frozenset[Role]
     source_ip: str | None
+    # The app client the token was issued to (an id token's `aud`).
+    app_client: str = ""
 
     def has_any(self, roles: frozenset[Role]) -> bool:
         return bool(self.groups & roles)
@@ -61,6 +63,7 @@ def principal_of(event: APIGatewayProxyEvent) -> StaffPrincipal | None:
         username=username,
         groups=parse_groups(claims.get("cognito:groups")),
         source_ip=event.request_context.identity.source_ip,
+        app_client=str(claims.get("aud") or ""),
     )
 
 

@@ -7,6 +7,7 @@ deciding who may call it cannot open it. Each area adds its own rows, in its own
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
@@ -74,11 +75,14 @@ def _roles_text(roles: frozenset[Role]) -> str:
     return ", ".join(sorted(role.value for role in roles)) or "no role"
 
 
-def check_access(app: Any) -> StaffPrincipal:
+def check_access(app: Any, app_clients: frozenset[str]) -> StaffPrincipal:
     """The caller of the route being resolved, if its role may call it; otherwise Unauthorized or
-    Forbidden. Identity comes first: an anonymous caller learns nothing about the route's roles."""
+    Forbidden. Identity comes first: an anonymous caller learns nothing about the route's roles.
+
+    API Gateway's Cognito authorizer accepts an id token of any app client of the pool; only tokens
+    issued to the staff console's client (`app_clients`) are staff sign-ins."""
     principal = principal_of(app.current_event)
-    if principal is None:
+    if principal is None or principal.app_client not in app_clients:
         raise Unauthorized("Sign in as staff: this route needs a valid token from the staff user pool.")
     route = app.context.get("_route")
     allowed = ROUTE_ROLES.get((route.method, route.path)) if route is not None else None
@@ -89,26 +93,31 @@ def check_access(app: Any) -> StaffPrincipal:
     return principal
 
 
-def admit(app: Any) -> LiveSession:
-    """The whole gate: the route × role table, then the session's idle and day limits. The staff app's
-    middleware runs it before every route, and its validation-error handler before any verdict, since
-    Powertools validates requests before middleware runs. It only reads."""
-    principal = check_access(app)
-    auth_time, origin_jti = session_of(app.current_event)
-    return _sessions(app).check(principal.user_id, auth_time, origin_jti)
-
-
 def _sessions(app: Any) -> StaffSessions:
     provider = app.dependency_overrides.get(staff_sessions, staff_sessions)
     sessions: StaffSessions = provider()
     return sessions
 
 
-def staff_access_middleware(app: Any, next_middleware: Any) -> Response[Any]:
-    """Global middleware of the staff app: nothing runs for a caller the gate does not admit, and only
-    work that succeeded keeps a session alive (a refused request stores nothing)."""
-    session = admit(app)
-    response: Response[Any] = next_middleware(app)
-    if response.status_code < 400:
-        _sessions(app).seen(session)
-    return response
+@dataclass(frozen=True)
+class StaffGate:
+    """The whole gate of the staff app, for tokens of these app clients."""
+
+    app_clients: frozenset[str]
+
+    def admit(self, app: Any) -> LiveSession:
+        """The route × role table, then the session's idle and day limits. The staff app's middleware runs
+        it before every route, and its validation-error handler before any verdict, since Powertools
+        validates requests before middleware runs. It only reads."""
+        principal = check_access(app, self.app_clients)
+        auth_time, origin_jti = session_of(app.current_event)
+        return _sessions(app).check(principal.user_id, auth_time, origin_jti)
+
+    def middleware(self, app: Any, next_middleware: Any) -> Response[Any]:
+        """Global middleware of the staff app: nothing runs for a caller the gate does not admit, and only
+        work that succeeded keeps a session alive (a refused request stores nothing)."""
+        session = self.admit(app)
+        response: Response[Any] = next_middleware(app)
+        if response.status_code < 400:
+            _sessions(app).seen(session)
+        return response
