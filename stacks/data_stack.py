@@ -204,6 +204,7 @@ class DataStack(Stack):
             ("Serverless-LambdaLogRetention", "CDK owns its log group"),
         ):
             acknowledge(handler, rule, f"{why} Here: {detail}.")
+
     def key_policy(self, spec: tables.KmsKeySpec) -> iam.PolicyDocument:
         """Administrators manage the key; only the function roles that declare the key use it, and only
         with its encryption context. The principal is the account, narrowed by `aws:PrincipalArn`: KMS

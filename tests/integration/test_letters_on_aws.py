@@ -28,7 +28,7 @@ from policybound.policy import AWS_REGION
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
 from tests.conftest import NOW, _web_root, submission
-from tests.support.staff import FakeAuthorizer, StaffClient, json_of
+from tests.support.staff import TEST_APP_CLIENT, FakeAuthorizer, StaffClient, json_of
 
 
 class Letters(StaffClient):
@@ -68,7 +68,7 @@ def letters(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Letter
     wiring = Wiring(settings, clock=clock)
     public = create_app(settings.allowed_origins)
     public.dependency_overrides.update(wiring.providers())
-    staff = create_staff_app(settings.allowed_origins)
+    staff = create_staff_app(settings.allowed_origins, [TEST_APP_CLIENT])
     staff.dependency_overrides.update(wiring.providers())
     authorizer = FakeAuthorizer()
     gateway = Gateway(
