@@ -7,9 +7,11 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
+import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +22,19 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from policybound.api.staff.auth import Role
 from policybound.api.staff.permissions import ROUTE_ROLES
-from tests.e2e.conftest import LocalServer
+from tests.e2e.conftest import LocalServer, start_local
+
+
+@pytest.fixture(scope="module")
+def local_server() -> Iterator[LocalServer]:
+    """A server of its own: the fuzzers change seeded accounts' groups and end their sessions, which must
+    never reach the other end-to-end tests that sign in as those accounts."""
+    server = start_local()
+    try:
+        yield server
+    finally:
+        server.stop()
+
 
 # `make fuzz` raises this for a long run; `make test` keeps a bounded one.
 MAX_EXAMPLES = int(os.environ.get("POLICYBOUND_FUZZ_EXAMPLES", "25"))
