@@ -20,6 +20,9 @@ from pathlib import Path
 from policybound import tables
 from policybound.catalogue import RESOURCES
 from policybound.domain.purposes.letters import SENDER_CONCURRENCY
+
+# FunctionSpec has a field named `tables`: inside its body the module's names need importing by name.
+from policybound.tables import QueueSpec
 from stacks.paths import LAMBDAS_DIR
 
 PUBLIC_PATH = "/v1/{proxy+}"
@@ -125,7 +128,7 @@ class FunctionSpec:
     keys: tuple[KeyAccess, ...] = ()
     buckets: tuple[BucketAccess, ...] = ()
     # Queues the function sends messages to (sqs:SendMessage on each).
-    sends_to: tuple[tables.QueueSpec, ...] = ()
+    sends_to: tuple[QueueSpec, ...] = ()
     sends_mail: bool = False
     # Cognito admin actions on the staff user pool (access rights are granted and revoked there, §8.2).
     staff_pool_actions: tuple[str, ...] = ()
