@@ -71,21 +71,10 @@ class AlarmsStack(Stack):
             "The API answered 5xx repeatedly: submissions or rights requests may be failing.",
             action,
         )
-        staff_failures = logs.MetricFilter(
-            self,
-            "StaffAuthFailuresFilter",
-            log_group=api.access_logs,
-            filter_pattern=logs.FilterPattern.literal(
-                f'{{ ($.status = "401" || $.status = "403") && $.resourcePath = "{STAFF_PATH}" }}'
-            ),
-            metric_namespace=NAMESPACE,
-            metric_name="StaffAuthFailures",
-            metric_value="1",
-            default_value=0,
-        )
-        self._alarm(
+        self._log_alarm(
             "StaffAuthFailures",
-            staff_failures.metric(statistic="Sum", period=FIVE_MINUTES),
+            api.access_logs,
+            f'{{ ($.status = "401" || $.status = "403") && $.resourcePath = "{STAFF_PATH}" }}',
             STAFF_AUTH_FAILURES_PER_5_MINUTES,
             "Repeated 401/403 on staff routes: someone is guessing tokens or using a role beyond its rights.",
             action,
@@ -141,24 +130,44 @@ class AlarmsStack(Stack):
         arns = [data.key(spec).key_arn for spec in tables.KMS_KEYS if spec.named_users_only]
         on_keys = " || ".join(f'$.resources[0].ARN = "{arn}"' for arn in arns)
         names = " || ".join(f'$.eventName = "{name}"' for name in KEY_ACCESS_CHANGES)
-        changes = logs.MetricFilter(
+        self._log_alarm(
+            "KeyAccessChanges",
+            audit.log_group,
+            f'{{ $.eventSource = "kms.amazonaws.com" && ({names}) && ({on_keys}) }}',
+            1,
+            "The key policy, a grant, or the state of a key that opens records or computes blind indexes "
+            "changed: check in CloudTrail who did it and why (§8.2).",
+            action,
+            alarm_name="KeyAccessChanged",
+        )
+
+    def _log_alarm(
+        self,
+        metric_name: str,
+        log_group: logs.ILogGroup,
+        pattern: str,
+        threshold: float,
+        description: str,
+        action: cloudwatch.IAlarmAction,
+        *,
+        alarm_name: str | None = None,
+    ) -> None:
+        """An alarm on the count of log events matching `pattern` in 5 minutes (filter `<metric>Filter`)."""
+        matches = logs.MetricFilter(
             self,
-            "KeyAccessChangesFilter",
-            log_group=audit.log_group,
-            filter_pattern=logs.FilterPattern.literal(
-                f'{{ $.eventSource = "kms.amazonaws.com" && ({names}) && ({on_keys}) }}'
-            ),
+            f"{metric_name}Filter",
+            log_group=log_group,
+            filter_pattern=logs.FilterPattern.literal(pattern),
             metric_namespace=NAMESPACE,
-            metric_name="KeyAccessChanges",
+            metric_name=metric_name,
             metric_value="1",
             default_value=0,
         )
         self._alarm(
-            "KeyAccessChanged",
-            changes.metric(statistic="Sum", period=FIVE_MINUTES),
-            1,
-            "The key policy, a grant, or the state of a key that opens records or computes blind indexes "
-            "changed: check in CloudTrail who did it and why (§8.2).",
+            alarm_name or metric_name,
+            matches.metric(statistic="Sum", period=FIVE_MINUTES),
+            threshold,
+            description,
             action,
         )
 
