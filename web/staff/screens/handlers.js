@@ -1,6 +1,6 @@
 // The PI handlers' screens: the inquiry inbox and an inquiry's page (the person's items, the reply,
-// the handling state), the letter composer with the audience count, a preview and a confirmation,
-// and the resource catalogue. Personal information is read only for the purpose it was collected
+// the handling state), the letter composer with a preview and a confirmation (the API counts the
+// recipients when it accepts a letter), and the resource catalogue. Personal information is read only for the purpose it was collected
 // for (inquiry_response here), and only by id: the address bar holds the submission id, nothing else.
 
 import { getPolicy } from "../../assets/api.js";
@@ -222,13 +222,11 @@ async function letterStatus(ctx, where, letterId) {
 
 export async function letters(ctx, root) {
   const messages = messageArea();
-  const audience = h("div", { id: "audience" });
   const preview = h("div", { id: "letter-preview" });
   const status = h("div", { id: "letter-status" });
   const subject = h("input", { id: "letter-subject", name: "subject", maxlength: 200, required: true });
   const body = h("textarea", { id: "letter-body", name: "body", rows: 10, maxlength: 50000, required: true });
   const confirmBox = h("div", { id: "letter-confirm" });
-  let recipients = null;
   const form = h(
     "form",
     { class: "card", novalidate: true, "aria-labelledby": "compose-title" },
@@ -245,7 +243,7 @@ export async function letters(ctx, root) {
       return;
     }
     append(clear(preview), [h("h2", { text: ctx.t("letters.preview") }), previewOf(ctx, subject.value.trim(), body.value)]);
-    const send = button(ctx.t("letters.send", { count: recipients ?? "?" }), async () => {
+    const send = button(ctx.t("letters.send"), async () => {
       send.disabled = true;
       try {
         const { body: sent } = await ctx.api("POST", "/v1/staff/letters", { json: { subject: subject.value.trim(), body: body.value } });
@@ -263,7 +261,7 @@ export async function letters(ctx, root) {
       h(
         "div",
         { class: "alert info", role: "group", "aria-labelledby": "confirm-text" },
-        h("p", { id: "confirm-text", text: ctx.t("letters.confirm", { count: recipients ?? "?" }) }),
+        h("p", { id: "confirm-text", text: ctx.t("letters.confirm") }),
         h("div", { class: "actions" }, send, button(ctx.t("letters.edit"), () => { clear(confirmBox); subject.focus(); }, { kind: "subtle" })),
       ),
     ]);
@@ -273,22 +271,11 @@ export async function letters(ctx, root) {
     h("h1", { text: ctx.t("screen.letters") }),
     h("p", { class: "lead", text: ctx.t("letters.lead") }),
     messages.element,
-    audience,
     form,
     preview,
     confirmBox,
     status,
   ]);
-  await loadInto(ctx, audience, () => audienceCount(ctx), (count) => {
-    recipients = count;
-    return h("p", { class: "alert info", "data-audience": String(count), text: ctx.t("letters.audience", { count }) });
-  });
-}
-
-/** How many people a letter would reach now: the one marketing-audience definition, counted by the API. */
-async function audienceCount(ctx) {
-  const { body } = await ctx.api("GET", "/v1/staff/marketing-audience/count");
-  return body.count;
 }
 
 // --- Resources -----------------------------------------------------------------------------------
