@@ -70,13 +70,17 @@ _FRAMEWORK_ERROR = "#/components/schemas/HTTPValidationError"
 
 def in_one_error_shape(document: str) -> str:
     """The document with Powertools' default 422 answer (FastAPI's `HTTPValidationError`, which this API
-    never sends) replaced by the one error shape, or left out where an operation takes no input."""
+    never sends) replaced by the one error shape, or left out where an operation takes no input; and
+    without the body Powertools documents for a 204."""
     parsed: dict[str, Any] = json.loads(document)
     for path_item in parsed.get("paths", {}).values():
         for operation in path_item.values():
             if not isinstance(operation, dict):
                 continue
             responses = operation.get("responses", {})
+            # A 204 has no body (RFC 9110 §15.3.5), whatever the route function's return annotation says.
+            if isinstance(responses.get("204"), dict):
+                responses["204"].pop("content", None)
             if _FRAMEWORK_ERROR not in json.dumps(responses.get("422", {})):
                 continue
             if operation.get("parameters") or operation.get("requestBody"):
