@@ -38,7 +38,8 @@ function subsection(sub) {
       "div",
       { class: "subsection", "data-subsection": sub.number },
       h("p", {}, h("strong", { text: `${sub.number}. ` }), first.text),
-      blocks(rest, "h4"),
+      // No heading of its own, so its blocks' headings are the level below the section's.
+      blocks(rest, "h3"),
     );
   }
   return h(
