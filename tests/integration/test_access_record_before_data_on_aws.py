@@ -96,6 +96,7 @@ CASES: dict[tuple[str, str], UsesPi | NoPi] = {
     ("POST", "/v1/staff/letters"): UsesPi(
         Role.STAFF, lambda ids: ("/v1/staff/letters", {}, {"subject": "News", "body": "This month on the blog."})
     ),
+    ("GET", "/v1/staff/letters/audience"): NoPi("a count of the marketing audience: no names, addresses or ids"),
     ("GET", "/v1/staff/letters/<letter_id>"): NoPi("a letter's own text and its delivery counts"),
     ("DELETE", "/v1/staff/session"): NoPi("ends the caller's own staff session"),
     ("GET", "/v1/staff/inquiries/<submission_id>"): UsesPi(

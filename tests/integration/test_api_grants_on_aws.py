@@ -239,7 +239,8 @@ def drive_staff_flows(apis: Apis, ids: dict[str, str]) -> None:
     ok(staff.get("/v1/staff/inquiries", query_string={"handling": "open"}))
     ok(staff.patch(f"/v1/staff/inquiries/{inquiry}", json={"state": "in_progress", "assignee": "staff"}))
     ok(staff.post(f"/v1/staff/inquiries/{inquiry}/replies", json={"body": "We will call you."}))
-    # Letters: queued to the marketing audience, then their counts.
+    # Letters: the audience counted, a letter queued to it, then its counts.
+    ok(staff.get("/v1/staff/letters/audience"))
     letter = ok(staff.post("/v1/staff/letters", json={"subject": "News", "body": "This month on the blog."}))
     ok(staff.get(f"/v1/staff/letters/{letter['letter_id']}"))
 

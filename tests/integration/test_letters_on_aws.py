@@ -176,3 +176,41 @@ def test_letters_need_a_subject_and_a_body_and_a_staff_role(letters: Letters) ->
     )
     assert response.status_code == 403
     assert staff.get("/v1/staff/letters/00000000-0000-4000-8000-000000000000").status_code == 404
+
+
+def _audience(letters: Letters, role: Role = Role.STAFF) -> Any:
+    return letters.as_role(role).get("/v1/staff/letters/audience")
+
+
+def _access_entries(letters: Letters) -> int:
+    return len(letters.wiring.ledger.entries(LedgerKind.ACCESS, limit=1000))
+
+
+def test_the_audience_count_is_whom_a_letter_would_reach_and_names_nobody(letters: Letters) -> None:
+    assert json_of(_audience(letters)) == {"count": 0}
+    letters.submit("blog-subscription", email="counted@example.co.kr")
+    letters.submit("resources-download", email="counted.dl@example.co.kr")
+    letters.submit("resources-download", email="not.counted@example.co.kr", marketing=False)
+    letters.submit("contact-us", email="asker@example.co.kr")
+    before = _access_entries(letters)
+    answered = _audience(letters)
+    assert answered.status_code == 200
+    assert json_of(answered) == {"count": 2}
+    # A count is no access to anyone's data: nothing is opened and no access record is written.
+    assert _access_entries(letters) == before
+    assert "counted" not in answered.get_data(as_text=True)
+    assert letters.send("Counted")["recipients"] == json_of(_audience(letters))["count"]
+
+    letters.drain()
+    (leaving,) = [m for m in _mails("Counted") if m["to"] == ["counted@example.co.kr"]]
+    query = urlparse(leaving["headers"]["List-Unsubscribe"].strip("<>")).query
+    click = letters.public.post(
+        f"/v1/unsubscribe?{query}", data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert click.status_code == 200, click.get_data(as_text=True)
+    assert json_of(_audience(letters)) == {"count": 1}
+
+
+def test_the_audience_count_is_for_the_pi_handlers_only(letters: Letters) -> None:
+    assert _audience(letters, Role.PI_MANAGER).status_code == 200
+    assert _audience(letters, Role.AUDITOR).status_code == 403

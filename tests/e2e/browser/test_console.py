@@ -129,9 +129,11 @@ def staff_call(site: Site, method: str, path: str, username: str = "manager", **
     return requests.request(method, f"{site.base}{path}", headers=headers, timeout=30, **kwargs)
 
 
-def submit(site: Site, form: str, **changes: str) -> tuple[str, dict[str, str]]:
+def submit(site: Site, form: str, marketing: bool | None = None, **changes: str) -> tuple[str, dict[str, str]]:
     fields = values(form) | changes
-    consent = {"required": True, "optional": True, "policy_version": site.policy()["version"]}
+    consent: dict[str, Any] = {"required": True, "optional": True, "policy_version": site.policy()["version"]}
+    if marketing is not None:
+        consent["marketing"] = marketing
     body = {"fields": fields, "consent": consent}
     response = requests.post(f"{site.base}/v1/forms/{form}", json=body, timeout=30)
     assert response.status_code == 201, response.text
@@ -408,6 +410,71 @@ def test_staff_answers_an_inquiry_from_the_inbox_and_the_reply_reaches_the_perso
     # Answered, it has left the open inbox.
     c.open("inquiries")
     expect(page.locator(f'#inbox a[href="#/inquiries/{submission_id}"]')).to_have_count(0)
+
+
+def test_staff_composes_a_letter_sees_the_audience_confirms_and_follows_its_delivery(
+    console: Callable[..., Console],
+) -> None:
+    c = console()
+    _, reader = submit(c.site, "blog-subscription")
+    _, downloader = submit(c.site, "resources-download", marketing=True)
+    _, declined = submit(c.site, "resources-download", marketing=False)
+    _, asker = submit(c.site, "contact-us")
+    counted = staff_call(c.site, "GET", "/v1/staff/letters/audience", "staff")
+    assert counted.status_code == 200, counted.text
+    audience = counted.json()["count"]
+    assert audience >= 2
+
+    page = c.sign_in("staff")
+    c.open("letters")
+    # The audience's size is on the screen before anything is written.
+    expect(page.locator("#letter-audience [data-audience]")).to_have_attribute("data-audience", str(audience))
+    expect(page.locator("#letter-audience")).to_contain_text(f"The marketing audience now: {audience} people")
+    subject = f"Blog letter {uuid.uuid4().hex[:8]}"
+    body = "This month on the blog: moving a data centre to Seoul.\n이달의 블로그: 서울 리전으로의 이전."
+    page.get_by_label("Subject", exact=True).fill(subject)
+    page.get_by_label("Body", exact=True).fill(body)
+    page.get_by_role("button", name="Preview", exact=True).click()
+    preview = page.get_by_role("article", name="Preview")
+    expect(preview).to_contain_text(subject)
+    expect(preview).to_contain_text("이달의 블로그: 서울 리전으로의 이전.")
+    confirm = page.get_by_role("group", name=re.compile("Send this letter"))
+    expect(confirm).to_contain_text(f"Send this letter to the {audience} people in the marketing audience now?")
+    assert not c.site.api_calls("POST", "/v1/staff/letters"), "nothing is sent before the confirmation"
+    c.screenshot("en-letter-confirm")
+
+    letters = f"{c.site.base}/v1/staff/letters"
+    with page.expect_response(lambda r: r.url == letters and r.request.method == "POST") as sent:
+        page.get_by_role("button", name="Send", exact=True).click()
+    assert sent.value.status == 202
+    queued = sent.value.json()
+    assert queued["recipients"] == audience
+    expect(page.get_by_role("status").filter(has_text=f"Sending to {audience} people has begun.")).to_be_visible()
+    # The delivery state follows the queue until every recipient is settled.
+    state = page.locator(f'#letter-status [data-letter="{queued["letter_id"]}"]')
+    expect(state).to_have_attribute("data-complete", "true", timeout=SLOW)
+    expect(state.locator("[data-count=sent]")).to_have_text(str(audience))
+    expect(state.locator("[data-count=pending]")).to_have_text("0")
+    expect(state).to_contain_text("Finished: every recipient is settled")
+    c.screenshot("en-letter-delivered")
+
+    mails = [m for m in requests.get(f"{c.site.base}/_local/outbox", timeout=30).json() if m["subject"] == subject]
+    assert len(mails) == audience
+    to = [m["to"][0] for m in mails]
+    assert {reader["email"], downloader["email"]} <= set(to)
+    assert declined["email"] not in to
+    assert asker["email"] not in to
+    links = {m["to"][0]: m["headers"]["List-Unsubscribe"].strip("<>") for m in mails}
+    assert len(set(links.values())) == len(mails), "each recipient has their own link"
+    for mail in mails:
+        assert "This month on the blog" in mail["text"]
+        assert links[mail["to"][0]] in mail["text"]
+        assert mail["headers"]["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # The reader's link opens the unsubscribe confirmation (and changes nothing until confirmed).
+    opened = requests.get(links[reader["email"]], timeout=30)
+    assert opened.status_code == 200, opened.text
+    # Nobody's name or address went into the console's addresses.
+    assert not [u for u in [page.url, *(r.url for r in c.site.requests)] if "@" in u or "%40" in u]
 
 
 @pytest.mark.parametrize("lang", ["ko", "en"])

@@ -1,7 +1,8 @@
 // The PI handlers' screens: the inquiry inbox and an inquiry's page (the person's items, the reply,
-// the handling state), the letter composer with a preview and a confirmation (the API counts the
-// recipients when it accepts a letter), and the resource catalogue. Personal information is read only for the purpose it was collected
-// for (inquiry_response here), and only by id: the address bar holds the submission id, nothing else.
+// the handling state), the letter composer with the marketing audience's size, a preview and a
+// confirmation, then the letter's delivery; and the resource catalogue. Personal information is read only
+// for the purpose it was collected for (inquiry_response here), and only by id: the address bar holds the
+// submission id, nothing else.
 
 import { getPolicy } from "../../assets/api.js";
 import { append, badge, button, clear, errorText, facts, field, h, loadInto, messageArea, onSubmit, select, table, withQuery } from "../ui.js";
@@ -207,26 +208,71 @@ function previewOf(ctx, subject, body) {
   );
 }
 
+// How often, and for how long, a letter's delivery counts are fetched again while it is being sent: the
+// mails go out from a queue, paced for SES. Bounded, so an open screen does not keep the session alive.
+const STATUS_EVERY_MS = 2000;
+const STATUS_TIMES = 30;
+
+function deliveryFacts(ctx, letter) {
+  const d = letter.deliveries;
+  return facts([
+    [ctx.t("letters.id"), h("code", { text: letter.letter_id })],
+    [ctx.t("letters.subject"), letter.subject],
+    [ctx.t("letters.created"), `${ctx.moment(letter.created_at)} · ${letter.created_by}`],
+    [ctx.t("letters.state"), badge(ctx.t(letter.complete ? "letters.state.complete" : "letters.state.sending"), letter.complete ? "ok" : "")],
+    [ctx.t("letters.count.recipients"), String(letter.recipients)],
+    ...["sent", "skipped", "failed", "pending"].map((k) => [ctx.t(`letters.count.${k}`), h("span", { "data-count": k, text: String(d[k]) })]),
+  ]);
+}
+
 async function letterStatus(ctx, where, letterId) {
-  await loadInto(ctx, where, () => ctx.api("GET", `/v1/staff/letters/${encodeURIComponent(letterId)}`), ({ body }) => {
-    const counts = Object.entries(body).filter(([, v]) => typeof v === "number");
-    return h(
+  const path = `/v1/staff/letters/${encodeURIComponent(letterId)}`;
+  let times = 0;
+  const show = ({ body }) => {
+    const refresh = button(ctx.t("letters.refresh"), () => letterStatus(ctx, where, letterId));
+    const section = h(
       "section",
-      { "aria-labelledby": "letter-status-title", "data-letter": letterId },
+      { "aria-labelledby": "letter-status-title", "data-letter": letterId, "data-complete": String(body.complete) },
       h("h2", { id: "letter-status-title", text: ctx.t("letters.status") }),
-      facts([[ctx.t("letters.id"), h("code", { text: letterId })], ...counts.map(([k, v]) => [ctx.t(`letters.count.${k}`), String(v)])]),
-      button(ctx.t("letters.refresh"), () => letterStatus(ctx, where, letterId)),
+      deliveryFacts(ctx, body),
+      body.complete ? null : h("div", { class: "actions" }, refresh),
     );
-  });
+    if (!body.complete && times < STATUS_TIMES) {
+      times += 1;
+      setTimeout(async () => {
+        if (!section.isConnected) return; // the screen was left
+        try {
+          append(clear(where), [show(await ctx.api("GET", path))]);
+        } catch {
+          // Shown by the next manual refresh; a refused session has already gone back to sign-in.
+        }
+      }, STATUS_EVERY_MS);
+    }
+    return section;
+  };
+  await loadInto(ctx, where, () => ctx.api("GET", path), show);
+}
+
+/** The marketing audience's size now (a count from the API: nobody is named). */
+async function audienceSize(ctx) {
+  const { body } = await ctx.api("GET", "/v1/staff/letters/audience");
+  return Number(body.count);
+}
+
+function audienceLine(ctx, count) {
+  return h("p", { "data-audience": String(count), text: ctx.t(count ? "letters.audience" : "letters.audience.none", { count }) });
 }
 
 export async function letters(ctx, root) {
   const messages = messageArea();
+  const audience = h("div", { id: "letter-audience" });
   const preview = h("div", { id: "letter-preview" });
   const status = h("div", { id: "letter-status" });
-  const subject = h("input", { id: "letter-subject", name: "subject", maxlength: 200, required: true });
-  const body = h("textarea", { id: "letter-body", name: "body", rows: 10, maxlength: 50000, required: true });
+  // The API's own limits decide the lengths (its 422 names the field and the limit): no copy of them here.
+  const subject = h("input", { id: "letter-subject", name: "subject", required: true });
+  const body = h("textarea", { id: "letter-body", name: "body", rows: 10, required: true });
   const confirmBox = h("div", { id: "letter-confirm" });
+  const countAudience = () => loadInto(ctx, audience, () => audienceSize(ctx), (count) => audienceLine(ctx, count));
   const form = h(
     "form",
     { class: "card", novalidate: true, "aria-labelledby": "compose-title" },
@@ -235,7 +281,7 @@ export async function letters(ctx, root) {
     field(ctx.t("letters.body"), body, ctx.t("letters.body.hint")),
     h("div", { class: "actions" }, button(ctx.t("letters.preview.show"), null, { kind: "primary", type: "submit" })),
   );
-  form.addEventListener("submit", (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
     messages.clear();
     if (!subject.value.trim() || !body.value.trim()) {
@@ -243,6 +289,24 @@ export async function letters(ctx, root) {
       return;
     }
     append(clear(preview), [h("h2", { text: ctx.t("letters.preview") }), previewOf(ctx, subject.value.trim(), body.value)]);
+    // Counted again for the confirmation: it names how many the letter reaches if sent now.
+    let count;
+    try {
+      count = await audienceSize(ctx);
+    } catch (error) {
+      if (!error.signedOut) messages.show("error", errorText(ctx, error));
+      return;
+    }
+    append(clear(audience), [audienceLine(ctx, count)]);
+    const edit = button(ctx.t("letters.edit"), () => { clear(confirmBox); subject.focus(); }, { kind: "subtle" });
+    if (!count) {
+      append(clear(confirmBox), [
+        h("div", { class: "alert info", role: "group", "aria-labelledby": "confirm-text" },
+          h("p", { id: "confirm-text", text: ctx.t("letters.confirm.nobody") }), h("div", { class: "actions" }, edit)),
+      ]);
+      edit.focus();
+      return;
+    }
     const send = button(ctx.t("letters.send"), async () => {
       send.disabled = true;
       try {
@@ -252,6 +316,7 @@ export async function letters(ctx, root) {
         form.reset();
         messages.show("success", ctx.t("letters.sent", { count: sent.recipients }));
         await letterStatus(ctx, status, sent.letter_id);
+        await countAudience();
       } catch (error) {
         send.disabled = false;
         if (!error.signedOut) messages.show("error", errorText(ctx, error));
@@ -261,8 +326,8 @@ export async function letters(ctx, root) {
       h(
         "div",
         { class: "alert info", role: "group", "aria-labelledby": "confirm-text" },
-        h("p", { id: "confirm-text", text: ctx.t("letters.confirm") }),
-        h("div", { class: "actions" }, send, button(ctx.t("letters.edit"), () => { clear(confirmBox); subject.focus(); }, { kind: "subtle" })),
+        h("p", { id: "confirm-text", "data-audience": String(count), text: ctx.t("letters.confirm", { count }) }),
+        h("div", { class: "actions" }, send, edit),
       ),
     ]);
     send.focus();
@@ -270,12 +335,14 @@ export async function letters(ctx, root) {
   append(root, [
     h("h1", { text: ctx.t("screen.letters") }),
     h("p", { class: "lead", text: ctx.t("letters.lead") }),
+    audience,
     messages.element,
     form,
     preview,
     confirmBox,
     status,
   ]);
+  await countAudience();
 }
 
 // --- Resources -----------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { accessReview, accessRights, incidents, legalHolds, provisions, rightsRe
 
 export const SCREENS = [
   { name: "inquiries", title: "screen.inquiries", needs: ["GET /v1/staff/inquiries"], render: inquiries },
-  { name: "letters", title: "screen.letters", needs: ["POST /v1/staff/letters"], render: letters },
+  { name: "letters", title: "screen.letters", needs: ["GET /v1/staff/letters/audience", "POST /v1/staff/letters", "GET /v1/staff/letters/<letter_id>"], render: letters },
   // The catalogue is public; the handlers, who answer for it, see it beside their inquiries.
   { name: "resources", title: "screen.resources", needs: ["GET /v1/staff/inquiries"], render: resources },
   { name: "rights-requests", title: "screen.rights-requests", needs: ["GET /v1/staff/rights-requests"], render: rightsRequests },

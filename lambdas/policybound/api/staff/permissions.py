@@ -67,6 +67,7 @@ ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
     ("PATCH", "/v1/staff/inquiries/<submission_id>"): PI_HANDLERS,
     # --- letters to the marketing audience (§2) -------------------------------------------------
     ("POST", "/v1/staff/letters"): PI_HANDLERS,
+    ("GET", "/v1/staff/letters/audience"): PI_HANDLERS,
     ("GET", "/v1/staff/letters/<letter_id>"): PI_HANDLERS,
 }
 

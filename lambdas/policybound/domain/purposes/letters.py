@@ -122,8 +122,16 @@ class Letters:
                 return
             cursor = page.next_cursor
 
+    def _recipients(self) -> list[str]:
+        return list(dict.fromkeys(self._audience()))
+
+    def audience_size(self) -> int:
+        """How many people a letter sent now would go to: the same selection `send` makes, counted. It
+        opens no record and hands over no id, so it is no access to personal information."""
+        return len(self._recipients())
+
     def send(self, actor: Actor, subject: str, body: str, route: str) -> Letter:
-        recipients = list(dict.fromkeys(self._audience()))
+        recipients = self._recipients()
         letter = Letter(self._new_id(), subject, body, self._clock.now(), actor.username, len(recipients))
         self._store.create(letter)
         # One access record for the whole letter, naming every recipient, before any address is opened.

@@ -1,6 +1,6 @@
 """Letters to the marketing audience (§2: blog letters and email marketing), for staff and the PI manager.
 
-POST /v1/staff/letters · GET /v1/staff/letters/{letter_id}
+POST /v1/staff/letters · GET /v1/staff/letters/audience · GET /v1/staff/letters/{letter_id}
 """
 
 from __future__ import annotations
@@ -52,6 +52,10 @@ class LetterIn(BaseModel):
 class LetterQueuedOut(BaseModel):
     letter_id: str
     recipients: int
+
+
+class AudienceCountOut(BaseModel):
+    count: int = Field(ge=0, description="How many people a letter sent now would go to")
 
 
 class DeliveriesOut(BaseModel):
@@ -109,6 +113,23 @@ def send_letter(
     letter = service.send(actor, body.subject, body.body, route_of(request))
     out = LetterQueuedOut(letter_id=letter.letter_id, recipients=letter.recipients)
     return Response(status_code=202, content_type="application/json", body=out)
+
+
+@router.get(
+    "/v1/staff/letters/audience",
+    summary="How many people a letter would reach now (staff, pi_manager)",
+    description=(
+        "The size of the marketing audience a letter sent now would go to — the same selection POST "
+        "/v1/staff/letters makes and GET /v1/staff/marketing-audience lists: active, live records whose consent "
+        "covers email_marketing or blog_letter. A count only — no names, addresses or ids — so it writes no "
+        "access record."
+    ),
+    tags=[Tag.STAFF_LETTERS],
+    operation_id="countLetterAudience",
+    responses=ok(200, AudienceCountOut, "The audience's size") | error_responses(STAFF_ERRORS),
+)
+def count_letter_audience(service: Annotated[Letters, Depends(letters)]) -> AudienceCountOut:
+    return AudienceCountOut(count=service.audience_size())
 
 
 @router.get(
