@@ -13,6 +13,7 @@ from werkzeug.test import Client
 from local.environment import app_environment, aws_environment
 from local.gateway import Gateway
 from local.provision import provision_with
+from policybound.api.dependencies import clock as clock_provider
 from policybound.api.dependencies import idempotency, intake_service
 from policybound.api.public.app import create_app, openapi_json
 from policybound.domain.core.clock import FixedClock
@@ -73,6 +74,8 @@ class UnitApi:
     keks: FakeKeks
     sealer: EnvelopeSealer
     idempotency: FakeIdempotency
+    # The API's clock (intake's and the policy route's); tests move it with `clock.at = ...`.
+    clock: FixedClock
 
 
 @pytest.fixture
@@ -80,19 +83,22 @@ def unit_api() -> UnitApi:
     """The real resolver and routes over in-memory fakes, driven through local mode's gateway."""
     store, mailer, keks = FakeStore(), FakeMailer(), FakeKeks()
     sealer = EnvelopeSealer(keks)
+    intake_clock = FixedClock(NOW)
     intake = IntakeService(
         store=store,
         sealer=sealer,
         blind_index=FakeBlindIndex(),
         mailer=mailer,
-        clock=FixedClock(NOW),
+        clock=intake_clock,
         unsubscribe_url=lambda token: f"https://api.example.com/v1/unsubscribe?token={token}",
     )
     once = FakeIdempotency()
     app = create_app(["https://www.example.com"])
-    app.dependency_overrides.update({intake_service: lambda: intake, idempotency: lambda: once})
+    app.dependency_overrides.update(
+        {intake_service: lambda: intake, idempotency: lambda: once, clock_provider: lambda: intake_clock}
+    )
     gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=_web_root(), local_routes={})
-    return UnitApi(Client(gateway), store, mailer, keks, sealer, once)
+    return UnitApi(Client(gateway), store, mailer, keks, sealer, once, intake_clock)
 
 
 def _web_root() -> Any:

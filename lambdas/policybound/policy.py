@@ -8,14 +8,17 @@ The published text itself, every version of it and its announcement (§12) are d
 module, in `policy_data/`: `versions.json` lists the versions, each names its text file (every
 section in English and Korean). The text states the facts declared here through references (the
 §1.1 items, §3 exceptions, §5 consignee, §10 contacts), so a fact is never written twice; a company
-publishes another policy by replacing those files.
+publishes another policy by replacing those files. A later version states what it changes in a form
+(`"forms": {"resources-download": {"optional_items": [...], "purposes": [...]}}`, from the declared
+items and purposes); `forms_of(version)` gives each version's forms, and a version that adds an item or
+a purpose must declare it in `adds`.
 Source: privacy policy effective 2019-09-20 (``shared/policy/privacy-policy-2019-09-20.txt``).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
@@ -52,6 +55,16 @@ class ChangeKind(StrEnum):
 
 
 @dataclass(frozen=True)
+class FormChange:
+    """What a version changes in one form's facts (§1.1, §2); what it leaves out stays as it was."""
+
+    form: FormId
+    required_items: tuple[str, ...] | None = None
+    optional_items: tuple[str, ...] | None = None
+    purposes: tuple[Purpose, ...] | None = None
+
+
+@dataclass(frozen=True)
 class PublishedVersion:
     version: str
     announced_on: date
@@ -59,6 +72,25 @@ class PublishedVersion:
     adds: frozenset[ChangeKind]
     summary: Text
     text_file: str
+    # The forms' facts as this version changes them from the one before (the first version's are `FORMS`).
+    form_changes: tuple[FormChange, ...] = ()
+
+
+def _form_change(form: str, raw: dict[str, Any]) -> FormChange:
+    unknown = set(raw) - {"required_items", "optional_items", "purposes"}
+    if unknown:
+        raise VersionRefused(f"a policy version changes unknown facts of form {form}: {sorted(unknown)}")
+
+    def names(key: str) -> tuple[str, ...] | None:
+        return tuple(raw[key]) if key in raw else None
+
+    purposes = names("purposes")
+    return FormChange(
+        FormId(form),
+        names("required_items"),
+        names("optional_items"),
+        tuple(Purpose(p) for p in purposes) if purposes is not None else None,
+    )
 
 
 def _load_versions() -> tuple[PublishedVersion, ...]:
@@ -72,13 +104,11 @@ def _load_versions() -> tuple[PublishedVersion, ...]:
             adds=frozenset(ChangeKind(kind) for kind in entry.get("adds", ())),
             summary=Text(**entry["summary"]),
             text_file=entry["text"],
+            form_changes=tuple(_form_change(form, change) for form, change in entry.get("forms", {}).items()),
         )
         for entry in raw["versions"]
     )
     return tuple(sorted(versions, key=lambda v: v.effective_date))
-
-
-VERSIONS: tuple[PublishedVersion, ...] = _load_versions()
 
 
 @cache
@@ -121,9 +151,68 @@ def check_versions(versions: tuple[PublishedVersion, ...]) -> None:
                 f"policy version {version.version} is announced {notice} days before it takes effect; "
                 f"§12 needs at least {required_notice_days(version)}{adds}"
             )
+    _check_form_changes(versions)
 
 
-check_versions(VERSIONS)
+def _check_form_changes(versions: tuple[PublishedVersion, ...]) -> None:
+    """Each version's forms name only declared items, and a version that adds an item or a purpose to a
+    form says so in `adds` — that is what sets its notice period and asks the affected for consent."""
+    forms = dict(FORMS)
+    for version in versions:
+        before = forms
+        forms = _apply(forms, version.form_changes)
+        for policy in forms.values():
+            unknown = sorted(set(policy.items) - set(ITEMS))
+            if unknown or not policy.purposes or set(policy.required_items) & set(policy.optional_items):
+                raise VersionRefused(
+                    f"policy version {version.version} gives form {policy.form} unknown or overlapping items "
+                    f"{unknown} or no purpose"
+                )
+        for form in forms:
+            added_items, added_purposes = _added(before[form], forms[form])
+            for kind, added in ((ChangeKind.ITEM, added_items), (ChangeKind.PURPOSE, added_purposes)):
+                if added and kind not in version.adds:
+                    raise VersionRefused(
+                        f"policy version {version.version} adds {sorted(added)} to form {form} "
+                        f"but does not declare that it adds a {kind}"
+                    )
+
+
+def _apply(forms: dict[FormId, FormPolicy], changes: tuple[FormChange, ...]) -> dict[FormId, FormPolicy]:
+    out = dict(forms)
+    for change in changes:
+        was = out[change.form]
+        out[change.form] = replace(
+            was,
+            required_items=change.required_items if change.required_items is not None else was.required_items,
+            optional_items=change.optional_items if change.optional_items is not None else was.optional_items,
+            purposes=change.purposes if change.purposes is not None else was.purposes,
+        )
+    return out
+
+
+def _added(before: FormPolicy, after: FormPolicy) -> tuple[tuple[str, ...], tuple[Purpose, ...]]:
+    return (
+        tuple(item for item in after.items if item not in before.items),
+        tuple(purpose for purpose in after.purposes if purpose not in before.purposes),
+    )
+
+
+def forms_of(version: str) -> dict[FormId, FormPolicy]:
+    """The forms' facts (items, purposes) as a published version states them: the first version's are
+    `FORMS`, and each later one applies its changes to the one before."""
+    forms = dict(FORMS)
+    for published in VERSIONS:
+        forms = _apply(forms, published.form_changes)
+        if published.version == version:
+            return forms
+    raise KeyError(version)
+
+
+def additions(consented: str, current: str, form: FormId) -> tuple[tuple[str, ...], tuple[Purpose, ...]]:
+    """The items and purposes `current` has for `form` that the version a person consented to did not:
+    what they must consent to anew (§12) before the record is used under `current`."""
+    return _added(forms_of(consented)[form], forms_of(current)[form])
 
 
 def version_in_force(today: date) -> PublishedVersion:
@@ -147,9 +236,6 @@ def upcoming_versions(today: date) -> tuple[PublishedVersion, ...]:
     return tuple(v for v in announced_versions(today) if v.effective_date > today)
 
 
-# The first version, as examples in the API's schema name it; what is in force is `version_in_force`.
-POLICY_VERSION = VERSIONS[0].version
-EFFECTIVE_DATE = VERSIONS[0].effective_date
 COMPANY = Text(en="LG CNS", ko="LG CNS")
 
 # §4: "retained for 60 months after consenting ... then destroyed without delay". Months are calendar
@@ -438,3 +524,13 @@ def form_policy(form: str) -> FormPolicy | None:
         return FORMS[FormId(form)]
     except ValueError:
         return None
+
+
+# --- The published versions (loaded last: their forms are stated against `FORMS` and `ITEMS`) -----
+
+VERSIONS: tuple[PublishedVersion, ...] = _load_versions()
+check_versions(VERSIONS)
+
+# The first version, as examples in the API's schema name it; what is in force is `version_in_force`.
+POLICY_VERSION = VERSIONS[0].version
+EFFECTIVE_DATE = VERSIONS[0].effective_date

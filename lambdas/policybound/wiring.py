@@ -364,6 +364,7 @@ class Wiring:
     def providers(self) -> dict[Callable[[], Any], Callable[[], Any]]:
         """Route dependency providers and what replaces them; services are built on first use."""
         return {
+            dependencies.clock: lambda: self.clock,
             dependencies.intake_service: lambda: self.intake,
             dependencies.idempotency: lambda: self.idempotency,
             dependencies.cookie_consent_service: lambda: self.cookie_consents,

@@ -4,7 +4,10 @@ import pytest
 
 from policybound import policy
 from policybound.domain.core.policy_document import policy_document, preferred_language
-from tests.conftest import UnitApi
+from tests.conftest import NOW, UnitApi
+
+# The unit API's clock: the route serves the version in force by it.
+TODAY = NOW.astimezone(policy.POLICY_TIMEZONE).date()
 
 
 @pytest.mark.parametrize(
@@ -25,7 +28,7 @@ def test_language_follows_accept_language_quality(header: str | None, language: 
 
 
 def test_document_is_built_from_the_policy_module() -> None:
-    doc = policy_document("en")
+    doc = policy_document("en", TODAY)
     assert doc["version"] == policy.POLICY_VERSION
     assert doc["effective_date"] == policy.EFFECTIVE_DATE.isoformat()
     forms = {f["form"]: f for f in doc["forms"]}
@@ -47,7 +50,7 @@ def test_document_is_built_from_the_policy_module() -> None:
 
 
 def test_korean_document_has_the_same_facts_in_korean() -> None:
-    en, ko = policy_document("en"), policy_document("ko")
+    en, ko = policy_document("en", TODAY), policy_document("ko", TODAY)
     assert ko["language"] == "ko"
     assert ko["forms"][0]["title"] == "문의하기"
     assert ko["consignees"][0]["duties"] == "데이터 보관 및 시스템 운영"
@@ -77,7 +80,7 @@ def test_get_policy_route_serves_the_document(unit_api: UnitApi) -> None:
     en = unit_api.client.get("/v1/policy")
     ko = unit_api.client.get("/v1/policy", headers={"Accept-Language": "ko-KR,ko;q=0.9"})
     assert en.status_code == ko.status_code == 200
-    assert en.get_json() == json.loads(json.dumps(policy_document("en")))
+    assert en.get_json() == json.loads(json.dumps(policy_document("en", TODAY)))
     assert ko.get_json()["language"] == "ko"
 
 

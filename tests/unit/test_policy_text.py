@@ -17,10 +17,13 @@ import pytest
 
 from policybound import policy
 from policybound.domain.core.policy_document import policy_document
+from tests.conftest import NOW
 
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "privacy-policy-2019-09-20.txt"
 SECTION_HEADING = re.compile(r"^(\d{1,2})\. \S", re.MULTILINE)
 EFFECTIVE = re.compile(r"^Effective date .*$", re.MULTILINE)
+
+TODAY = NOW.astimezone(policy.POLICY_TIMEZONE).date()
 
 
 def layout_free(text: str) -> str:
@@ -73,13 +76,13 @@ def test_the_fixture_has_the_twelve_sections_of_the_policy() -> None:
 
 @pytest.mark.parametrize("number", [str(n) for n in range(1, 13)])
 def test_each_english_section_is_the_policy_text(number: str) -> None:
-    document = policy_document("en")
+    document = policy_document("en", TODAY)
     [section] = [s for s in document["sections"] if s["number"] == number]
     assert layout_free(rendered_section(section)) == layout_free(published_sections()[number])
 
 
 def test_the_title_preamble_and_effective_date_are_the_policy_text() -> None:
-    document = policy_document("en")
+    document = policy_document("en", TODAY)
     head = "\n".join([document["title"], *flatten(document["preamble"])])
     assert layout_free(head) == layout_free(published_sections()[""])
     assert layout_free(document["effective"]) == layout_free(published_sections()["effective"])
@@ -87,7 +90,7 @@ def test_the_title_preamble_and_effective_date_are_the_policy_text() -> None:
 
 def test_sections_come_in_the_policy_order_with_anchors_for_the_page() -> None:
     for language in ("en", "ko"):
-        sections = policy_document(language)["sections"]
+        sections = policy_document(language, TODAY)["sections"]
         assert [s["number"] for s in sections] == [str(n) for n in range(1, 13)]
         assert len({s["anchor"] for s in sections}) == 12
 
@@ -102,8 +105,8 @@ def korean_text(document: dict[str, Any]) -> str:
 
 
 def test_the_korean_text_has_every_section_in_the_standard_legal_terms() -> None:
-    document = policy_document("ko")
-    english = policy_document("en")
+    document = policy_document("ko", TODAY)
+    english = policy_document("en", TODAY)
     for ko, en in zip(document["sections"], english["sections"], strict=True):
         assert ko["number"] == en["number"]
         assert [s["number"] for s in ko["subsections"]] == [s["number"] for s in en["subsections"]]
@@ -132,7 +135,7 @@ def test_the_korean_text_has_every_section_in_the_standard_legal_terms() -> None
 def test_the_text_states_the_declared_facts_not_a_copy_of_them() -> None:
     """The §10 table is the declared contacts and §4's period the declared retention: change the
     declaration and the published text follows."""
-    document = policy_document("en")
+    document = policy_document("en", TODAY)
     [contacts] = [s for s in document["sections"] if s["number"] == "10"]
     [table] = [b for b in contacts["blocks"] if b["type"] == "table"]
     assert table["rows"] == [[c.role.en, c.department.en, c.email] for c in policy.CONTACTS]

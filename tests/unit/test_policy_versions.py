@@ -3,14 +3,17 @@ version in force switches on its effective date by the clock alone, and any publ
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import pytest
 
 from policybound import policy
 from policybound.domain.core.errors import NotFound
 from policybound.domain.core.policy_document import policy_document
-from policybound.policy import ChangeKind, PublishedVersion, Text, VersionRefused, check_versions
+from policybound.policy import ChangeKind, FormChange, FormId, PublishedVersion, Text, VersionRefused, check_versions
 from tests.conftest import UnitApi, submission
 
 FIRST = policy.VERSIONS[0]
@@ -101,3 +104,70 @@ def test_consent_must_name_the_version_in_force_by_date(unit_api: UnitApi, annou
     assert refused.get_json()["error"]["current_version"] == FIRST.version
     accepted = unit_api.client.post("/v1/forms/contact-us", json=submission("contact-us"))
     assert accepted.status_code == 201
+
+
+def _with_interests() -> PublishedVersion:
+    """A second version that adds an optional item ("interests") to the resources download form."""
+    return PublishedVersion(
+        "2027-03-01",
+        date(2027, 1, 15),
+        date(2027, 3, 1),
+        frozenset({ChangeKind.ITEM}),
+        Text("Interests on the download form", "자료 다운로드 양식에 관심 분야 추가"),
+        FIRST.text_file,
+        (FormChange(FormId.RESOURCES_DOWNLOAD, optional_items=("department", "interests")),),
+    )
+
+
+def _download_form(document: dict[str, Any]) -> dict[str, Any]:
+    return next(f for f in document["forms"] if f["form"] == FormId.RESOURCES_DOWNLOAD.value)
+
+
+def test_a_version_that_adds_an_item_without_saying_so_is_refused() -> None:
+    change = _with_interests()
+    silent = replace(change, adds=frozenset())
+    with pytest.raises(VersionRefused, match="adds \\['interests'\\]"):
+        check_versions((FIRST, silent))
+    unknown = replace(change, form_changes=(FormChange(FormId.RESOURCES_DOWNLOAD, optional_items=("shoe_size",)),))
+    with pytest.raises(VersionRefused, match="unknown"):
+        check_versions((FIRST, unknown))
+    check_versions((FIRST, change))
+
+
+def test_each_version_serves_its_own_form_facts(monkeypatch: pytest.MonkeyPatch) -> None:
+    change = _with_interests()
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
+    assert policy.additions(FIRST.version, change.version, FormId.RESOURCES_DOWNLOAD) == (("interests",), ())
+    assert policy.additions(FIRST.version, change.version, FormId.CONTACT_US) == ((), ())
+    today = date(2027, 2, 1)
+    old = _download_form(policy_document("en", today, version=FIRST.version))
+    new = _download_form(policy_document("en", today, version=change.version))
+    assert [i["name"] for i in old["optional_items"]] == ["department"]
+    assert [i["name"] for i in new["optional_items"]] == ["department", "interests"]
+
+    # The §1.1 text of each version lists that version's items.
+    def items_text(version: str) -> str:
+        sections = policy_document("en", today, version=version)["sections"]
+        return json.dumps(sections[0]["subsections"][0]["blocks"])
+
+    assert '"Optional information: Department"' in items_text(FIRST.version)
+    assert '"Optional information: Department, interests"' in items_text(change.version)
+
+
+def test_get_policy_follows_the_api_clock_across_the_effective_date(
+    unit_api: UnitApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    change = _with_interests()
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
+    # 1 March 00:30 in Seoul, still 28 February in UTC: Seoul's calendar decides.
+    unit_api.clock.at = datetime.fromisoformat("2027-02-28T14:30:00+00:00")
+    before = unit_api.client.get("/v1/policy").get_json()
+    assert before["version"] == FIRST.version
+    assert [c["version"] for c in before["upcoming_changes"]] == [change.version]
+    unit_api.clock.at = datetime.fromisoformat("2027-02-28T15:30:00+00:00")
+    after = unit_api.client.get("/v1/policy").get_json()
+    assert after["version"] == change.version
+    assert [i["name"] for i in _download_form(after)["optional_items"]] == ["department", "interests"]
+    # An older version asked for by name still has its own facts.
+    old = unit_api.client.get("/v1/policy", query_string={"version": FIRST.version}).get_json()
+    assert [i["name"] for i in _download_form(old)["optional_items"]] == ["department"]

@@ -12,6 +12,7 @@ from typing import Any, NoReturn, Protocol
 
 from policybound.domain.cookies.consents import CookieConsentService
 from policybound.domain.cookies.visits import VisitService
+from policybound.domain.core.clock import Clock
 from policybound.domain.evidence.reports import EvidenceService
 from policybound.domain.incidents.service import IncidentService
 from policybound.domain.intake.service import IntakeService
@@ -38,6 +39,11 @@ class Idempotency(Protocol):
 
 def _not_wired(name: str) -> NoReturn:
     raise RuntimeError(f"{name} is not wired: the entry point must override it in app.dependency_overrides")
+
+
+def clock() -> Clock:
+    """The process's clock (the wiring's): what "today" is for the version in force."""
+    _not_wired("clock")
 
 
 def intake_service() -> IntakeService:

@@ -9,7 +9,7 @@ section of it in the policy's order, as blocks a page renders without knowing th
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from policybound.domain.core.errors import NotFound
@@ -19,22 +19,24 @@ from policybound.policy import (
     CONSIGNEES,
     CONTACTS,
     COOKIE_CATEGORIES,
-    FORMS,
     ITEMS,
-    POLICY_TIMEZONE,
     PURPOSE_TEXT,
     RETENTION_MONTHS,
     SEPARATELY_CONSENTED_PURPOSES,
     THIRD_PARTY_PROVISION,
+    FormId,
+    FormPolicy,
     Language,
     Text,
     announced_versions,
+    forms_of,
     policy_text,
     upcoming_versions,
     version_in_force,
 )
 
 Block = dict[str, Any]
+Forms = Mapping[FormId, FormPolicy]
 _MONTHS = (
     "January",
     "February",
@@ -74,9 +76,9 @@ def _enumerate(labels: Iterable[str], language: Language) -> str:
     return ", ".join(words)
 
 
-def _form_items(block: Mapping[str, Any], language: Language) -> list[Block]:
+def _form_items(block: Mapping[str, Any], language: Language, forms: Forms) -> list[Block]:
     out: list[Block] = []
-    for form in FORMS.values():
+    for form in forms.values():
         lines = []
         for kind, names in (("required", form.required_items), ("optional", form.optional_items)):
             # The inquiry and the requested resource are the request itself, not collected items.
@@ -112,10 +114,10 @@ def _consignees(block: Mapping[str, Any], language: Language) -> list[Block]:
     return out
 
 
-def _facts(block: Mapping[str, Any], language: Language) -> list[Block]:
+def _facts(block: Mapping[str, Any], language: Language, forms: Forms) -> list[Block]:
     match block["facts"]:
         case "form_items":
-            return _form_items(block, language)
+            return _form_items(block, language, forms)
         case "auto_collected":
             return [{"type": "list", "items": [_enumerate((t.in_(language) for t in AUTO_COLLECTED), language)]}]
         case "third_party_exceptions":
@@ -133,7 +135,7 @@ def _facts(block: Mapping[str, Any], language: Language) -> list[Block]:
     raise ValueError(f"the policy text refers to unknown facts {block['facts']!r}")
 
 
-def _blocks(raw: Iterable[Mapping[str, Any]], language: Language) -> list[Block]:
+def _blocks(raw: Iterable[Mapping[str, Any]], language: Language, forms: Forms) -> list[Block]:
     out: list[Block] = []
     for block in raw:
         if "p" in block:
@@ -152,7 +154,7 @@ def _blocks(raw: Iterable[Mapping[str, Any]], language: Language) -> list[Block]
                 }
             )
         elif "facts" in block:
-            out += _facts(block, language)
+            out += _facts(block, language, forms)
         else:
             raise ValueError(f"unknown block in the policy text: {sorted(block)}")
     return out
@@ -165,20 +167,21 @@ def _title(raw: Mapping[str, Any], language: Language) -> str | None:
 def published_text(version: str, effective: date, language: Language) -> dict[str, Any]:
     """Every section of one version's text, in its order and words."""
     raw = policy_text(version)
+    forms = forms_of(version)
     return {
         "title": _say(raw["title"], language),
-        "preamble": _blocks(raw.get("preamble", ()), language),
+        "preamble": _blocks(raw.get("preamble", ()), language, forms),
         "sections": [
             {
                 "number": section["number"],
                 "anchor": section["anchor"],
                 "title": _title(section, language),
-                "blocks": _blocks(section.get("blocks", ()), language),
+                "blocks": _blocks(section.get("blocks", ()), language, forms),
                 "subsections": [
                     {
                         "number": sub["number"],
                         "title": _title(sub, language),
-                        "blocks": _blocks(sub.get("blocks", ()), language),
+                        "blocks": _blocks(sub.get("blocks", ()), language, forms),
                     }
                     for sub in section.get("subsections", ())
                 ],
@@ -208,11 +211,10 @@ def preferred_language(accept_language: str | None) -> Language:
     return best[1]
 
 
-def policy_document(language: Language, today: date | None = None, version: str | None = None) -> dict[str, Any]:
+def policy_document(language: Language, today: date, version: str | None = None) -> dict[str, Any]:
     """The version in force on `today` (Seoul's date), or any published `version` (NotFound otherwise):
     a version is published from its announcement on, so the text of a change can be read before it
     takes effect, and an old version stays readable for whoever consented to it."""
-    today = today or datetime.now(POLICY_TIMEZONE).date()
     in_force = version_in_force(today)
     published = {v.version: v for v in announced_versions(today)}
     if version is not None and version not in published:
@@ -257,7 +259,7 @@ def policy_document(language: Language, today: date | None = None, version: str 
                 "retention_months": form.retention_months,
                 "cancellable_subscription": form.cancellable_subscription,
             }
-            for form in FORMS.values()
+            for form in forms_of(shown.version).values()
         ],
         "auto_collected": [text.in_(language) for text in AUTO_COLLECTED],
         "consignees": [
