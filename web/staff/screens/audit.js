@@ -126,28 +126,51 @@ export async function ledger(ctx, root) {
   await Promise.all(work);
 }
 
+/** One item of the API's answer, marked with its name: the browser test holds the screen to the schema. */
+function shown(name, content) {
+  return h("span", { "data-field": name }, content);
+}
+
+function idTable(ctx, name, ids) {
+  return ids.length
+    ? h("div", { "data-field": name }, table(ctx.t(`recon.${name}.caption`), [ctx.t("recon.submission")], ids.map((id) => [h("code", { text: id })])))
+    : null;
+}
+
 export async function reconciliation(ctx, root) {
   const where = h("div", { id: "reconciliation" });
   append(root, [h("h1", { text: ctx.t("screen.reconciliation") }), h("p", { class: "lead", text: ctx.t("recon.lead") }), where]);
   await loadInto(ctx, where, () => ctx.api("GET", "/v1/staff/evidence/reconciliation"), ({ body }) => {
     const unaccounted = body.unaccounted || [];
+    const orphans = body.without_consent_entry || [];
+    const problems = [
+      unaccounted.length ? ctx.t("recon.unaccounted", { count: unaccounted.length }) : null,
+      orphans.length ? ctx.t("recon.without_consent", { count: orphans.length }) : null,
+    ].filter(Boolean);
+    const head = (name) =>
+      shown(name, body[name] ? [ctx.t("recon.seq", { seq: body[name].seq }), " · ", hash(body[name].hash)] : ctx.t("recon.no_head"));
     return h(
       "div",
-      { "data-unaccounted": String(unaccounted.length) },
+      { "data-unaccounted": String(unaccounted.length), "data-without-consent-entry": String(orphans.length) },
       h("p", {
-        class: `alert ${unaccounted.length ? "error" : "success"}`,
+        class: `alert ${problems.length ? "error" : "success"}`,
         role: "status",
-        text: unaccounted.length ? ctx.t("recon.unaccounted", { count: unaccounted.length }) : ctx.t("recon.adds_up"),
+        text: problems.length ? problems.join(" · ") : ctx.t("recon.adds_up"),
       }),
+      body.unsealed ? h("p", { class: "alert info", text: ctx.t("recon.unsealed.note", { count: body.unsealed }) }) : null,
       facts([
-        [ctx.t("recon.collected"), String(body.collected)],
-        [ctx.t("recon.live"), String(body.live)],
-        [ctx.t("recon.held"), String(body.held)],
-        [ctx.t("recon.destroyed"), String(body.destroyed)],
+        [ctx.t("recon.collected"), shown("collected", String(body.collected))],
+        [ctx.t("recon.live"), shown("live", String(body.live))],
+        [ctx.t("recon.held"), shown("held", String(body.held))],
+        [ctx.t("recon.destroyed"), shown("destroyed", String(body.destroyed))],
+        [ctx.t("recon.unaccounted.count"), shown("unaccounted.count", String(unaccounted.length))],
+        [ctx.t("recon.unsealed"), shown("unsealed", String(body.unsealed))],
+        [ctx.t("recon.without_consent_entry.count"), shown("without_consent_entry.count", String(orphans.length))],
+        [ctx.t("recon.consent_head"), head("consent_head")],
+        [ctx.t("recon.destruction_head"), head("destruction_head")],
       ]),
-      unaccounted.length
-        ? table(ctx.t("recon.unaccounted.caption"), [ctx.t("recon.submission")], unaccounted.map((id) => [typeof id === "string" ? id : JSON.stringify(id)]))
-        : null,
+      idTable(ctx, "unaccounted", unaccounted),
+      idTable(ctx, "without_consent_entry", orphans),
     );
   });
 }
@@ -166,23 +189,20 @@ export async function destructions(ctx, root) {
       const rows = destructionRows(body);
       // The destruction chain's head when the report was made: the report can be checked against it later.
       const anchor = body.chain_head || null;
+      const byPath = Object.entries(body.by_path || {});
       return h(
         "div",
         { class: "report" },
-        h("h2", { text: ctx.t("report.title", { month: month.value }) }),
+        h("h2", { text: ctx.t("report.title", { month: body.month || month.value }) }),
         h("p", { text: ctx.t("report.count", { count: rows.length }) }),
-        anchor && typeof anchor === "object"
-          ? facts(
-              Object.entries(anchor).map(([key, value]) => [
-                key,
-                typeof value === "string" && value.length > 40 ? hash(value) : typeof value === "object" ? JSON.stringify(value) : String(value),
-              ]),
-            )
-          : null,
+        facts([
+          [ctx.t("report.chain_head"), anchor ? [ctx.t("recon.seq", { seq: anchor.seq }), " · ", hash(anchor.hash)] : ctx.t("recon.no_head")],
+          byPath.length ? [ctx.t("report.by_path"), byPath.map(([path, n]) => `${ctx.t(`path.${path}`)} ${n}`).join(" · ")] : null,
+        ]),
         rows.length
           ? table(
               ctx.t("report.caption"),
-              [ctx.t("report.submission"), ctx.t("report.form"), ctx.t("report.reason"), ctx.t("report.path"), ctx.t("report.due"), ctx.t("report.destroyed"), ctx.t("report.backups")],
+              [ctx.t("report.submission"), ctx.t("report.form"), ctx.t("report.reason"), ctx.t("report.path"), ctx.t("report.due"), ctx.t("report.destroyed"), ctx.t("report.backups"), ctx.t("report.ledger")],
               rows.map((r) => [
                 h("code", { text: r.submission_id }),
                 r.form || "—",
@@ -192,6 +212,7 @@ export async function destructions(ctx, root) {
                 ctx.moment(r.destroyed_at),
                 [ctx.t("report.key_deleted", { at: ctx.moment(r.key_deleted_at || r.backups_unreadable_at || r.destroyed_at) }),
                   r.last_backup_expires_at ? [h("br"), ctx.t("report.backup_expires", { at: ctx.moment(r.last_backup_expires_at) })] : null],
+                r.ledger_seq !== undefined ? [ctx.t("recon.seq", { seq: r.ledger_seq }), " · ", hash(r.ledger_hash)] : "—",
               ]),
             )
           : h("p", { text: ctx.t("report.none") }),
