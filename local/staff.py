@@ -23,6 +23,7 @@ from local.cognito import (
 )
 from local.gateway import Handler, LambdaContext
 from local.provision import _client
+from policybound.domain.staff.sign_in import SIGN_IN_FAILED
 from policybound.policy import AWS_REGION
 
 
@@ -74,32 +75,37 @@ class StaffAccess:
         pool = provision_staff_pool(cognito)
         return cls(cognito, pool, CognitoAuthorizer(pool, jwks_of(moto_url, pool, _fetch_json)))
 
-    def _trigger(self, source: str, username: str, attributes: dict[str, str]) -> None:
+    def _trigger(self, source: str, username: str, attributes: dict[str, str], **request: Any) -> None:
         if self.triggers is not None:
-            self.triggers(
-                _trigger_event(source, self.pool, username, attributes),
-                LambdaContext("policybound-staff-sign-in", str(uuid.uuid4())),
-            )
+            event = _trigger_event(source, self.pool, username, attributes)
+            event["request"] |= request
+            self.triggers(event, LambdaContext("policybound-staff-sign-in", str(uuid.uuid4())))
 
     def sign_in(self, username: str, password: str) -> SignInOutcome:
-        """As Cognito does: the pre-authentication trigger, the password check, then the
-        post-authentication trigger; a trigger's refusal ends the sign-in with its message."""
+        """As Cognito does with user existence errors prevented: the pre-authentication trigger (for an
+        unknown user name too, flagged `userNotFound`), the password check, then the post-authentication
+        trigger. An unknown name takes the same steps as a known one and gets the same answers; a locked
+        account (the pre-authentication refusal) is answered as a wrong password. Only the
+        post-authentication refusal, given to someone whose password was right, says why."""
         try:
             user = self.cognito.admin_get_user(UserPoolId=self.pool.pool_id, Username=username)
         except ClientError:
-            return SignInOutcome(status=401, code="unauthorized", message="Incorrect username or password.")
-        attributes = {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+            user = None
+        attributes = {a["Name"]: a["Value"] for a in (user or {}).get("UserAttributes", [])}
+        failed = SignInOutcome(status=401, code="unauthorized", message=SIGN_IN_FAILED)
         try:
-            self._trigger("PreAuthentication_Authentication", username, attributes)
-        except Exception as refused:  # Cognito turns any trigger error into a refusal with its message
-            return SignInOutcome(
-                status=403, code="forbidden", message=f"PreAuthentication failed with error {str(refused).rstrip('.')}."
-            )
+            self._trigger("PreAuthentication_Authentication", username, attributes, userNotFound=user is None)
+        except Exception:  # Cognito refuses the sign-in on any error of the trigger
+            return failed
         try:
             tokens = sign_in(self.cognito, self.pool, username, password)
         except ClientError:
-            return SignInOutcome(status=401, code="unauthorized", message="Incorrect username or password.")
-        self._trigger("PostAuthentication_Authentication", username, attributes)
+            return failed
+        try:
+            self._trigger("PostAuthentication_Authentication", username, attributes)
+        except Exception as refused:  # Cognito turns any trigger error into a refusal with its message
+            message = f"PostAuthentication failed with error {str(refused).rstrip('.')}."
+            return SignInOutcome(status=403, code="forbidden", message=message)
         return SignInOutcome(id_token=tokens["IdToken"])
 
     def _answer(self, outcome: SignInOutcome) -> Response:

@@ -110,8 +110,9 @@ class QueueMessages:
 
 @dataclass(frozen=True)
 class StaffSignInTriggers:
-    """Cognito invokes the function synchronously around each staff sign-in: PreAuthentication (lockout,
-    password age), PostAuthentication (failures cleared) and PostConfirmation (a reset password's date)."""
+    """Cognito invokes the function synchronously around each staff sign-in: PreAuthentication (a try
+    claimed, or a locked account refused), PostAuthentication (tries given back, password age) and
+    PostConfirmation (a reset password's date)."""
 
 
 Trigger = PublicRoutes | StaffRoutes | Schedule | TableStream | StaffSignInTriggers | QueueMessages
@@ -326,8 +327,8 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         handler="entrypoints.staff_sign_in.lambda_handler",
         description="Policybound staff sign-in triggers: lockout, password age, password-change stamp",
         trigger=StaffSignInTriggers(),
-        # adapters.staff_access.DynamoAttemptStore: get (GetItem), count (UpdateItem), clear (DeleteItem).
-        tables=(TableAccess(tables.STAFF_SIGN_INS, (READ_ITEM, UPDATE_ITEM, DELETE_ITEM)),),
+        # adapters.staff_access.DynamoAttemptStore: claim (conditional UpdateItems), clear (DeleteItem).
+        tables=(TableAccess(tables.STAFF_SIGN_INS, (UPDATE_ITEM, DELETE_ITEM)),),
         # adapters.cognito.stamp_password_changed, after a password reset.
         staff_pool_actions=("cognito-idp:AdminUpdateUserAttributes",),
         memory_mb=512,

@@ -1,6 +1,7 @@
-"""Lambda entry point of the staff user pool's Cognito triggers: pre-authentication (lockout, password
-age), post-authentication (failures cleared) and post-confirmation of a password reset (the new
-password's date stamped, failures cleared). The rules live in `policybound.domain.staff.sign_in`."""
+"""Lambda entry point of the staff user pool's Cognito triggers: pre-authentication (a try claimed, or a
+locked account refused), post-authentication (tries given back, password age) and post-confirmation of
+a password reset (the new password's date stamped, tries given back). The rules live in
+`policybound.domain.staff.sign_in`."""
 
 from __future__ import annotations
 
@@ -27,19 +28,21 @@ _wiring = Wiring(load_settings(*SETTINGS))
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     source = str(event.get("triggerSource", ""))
+    # Also for a user name that does not exist (`request.userNotFound`): it is counted and locked alike,
+    # so no answer tells the two apart.
     username = str(event["userName"])
+    attributes = event.get("request", {}).get("userAttributes", {})
     guard = _wiring.sign_in_guard
-    if source.startswith("PreAuthentication_"):
-        attributes = event.get("request", {}).get("userAttributes", {})
-        try:
-            guard.before(username, attributes.get(PASSWORD_CHANGED_ATTRIBUTE))
-        except SignInRefused:
-            # Cognito refuses the sign-in and shows the error's message ("PreAuthentication failed with error …").
-            logger.info("sign-in refused", extra={"trigger": source})
-            raise
-    elif source.startswith("PostAuthentication_"):
-        guard.succeeded(username)
-    elif source == "PostConfirmation_ConfirmForgotPassword":
-        stamp_password_changed(_wiring.cognito, str(event["userPoolId"]), username, _wiring.clock.now())
-        guard.succeeded(username)
+    try:
+        if source.startswith("PreAuthentication_"):
+            guard.before(username)
+        elif source.startswith("PostAuthentication_"):
+            guard.succeeded(username, attributes.get(PASSWORD_CHANGED_ATTRIBUTE))
+        elif source == "PostConfirmation_ConfirmForgotPassword":
+            stamp_password_changed(_wiring.cognito, str(event["userPoolId"]), username, _wiring.clock.now())
+            guard.password_reset(username)
+    except SignInRefused:
+        # Cognito refuses the sign-in and shows the error's message ("PreAuthentication failed with error …").
+        logger.info("sign-in refused", extra={"trigger": source})
+        raise
     return event

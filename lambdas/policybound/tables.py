@@ -234,8 +234,8 @@ STAFF_SESSIONS = TableSpec(
     no_backup_reason="Items live at most 12 hours; a restored session would only reopen one that expired.",
 )
 
-# Staff sign-in attempts: attempts since the last successful sign-in, per staff user name, so
-# repeated failures lock the account. Written by the Cognito pre- and post-authentication triggers.
+# Staff sign-in attempts: tries since the last successful sign-in, per typed user name (its hash; known
+# or not), so repeated failures lock the account. Written by the Cognito pre- and post-authentication triggers.
 STAFF_SIGN_IN_TTL_ATTRIBUTE = "expires_at"
 STAFF_SIGN_INS = TableSpec(
     logical_id="StaffSignIns",

@@ -1,17 +1,21 @@
 """Attacks on local mode over real HTTP, as an outsider would try them: the code limit raced by parallel
-guesses (local mode runs several function instances side by side, as Lambda does), and a look-alike
+guesses and the staff sign-in lock raced by parallel wrong passwords (local mode runs several function
+instances side by side, as Lambda does), and a look-alike
 address asking for another person's code."""
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
 
 from policybound import tables
 from policybound.domain.rights.verification import MAX_WRONG_TRIES
+from policybound.domain.staff.sign_in import MAX_FAILED, attempt_key
 from tests.e2e.conftest import LocalServer
 from tests.e2e.test_rights_local import CODE, outbox_to, submit, table_items, unique_email
+from tests.e2e.test_staff_local import E2E_PASSWORD, new_staff_user, staff_sign_in
 
 GUESSES = 40
 
@@ -47,6 +51,24 @@ def test_forty_parallel_guesses_compare_at_most_five(local_server: LocalServer, 
     # Its tries used up, the right code opens nothing; a new code (the person asking again) does.
     locked = http.post(f"{local_server.api_url}/v1/rights/sessions", json={"email": email, "code": code[1]}, timeout=30)
     assert locked.status_code == 401
+
+
+def test_forty_parallel_wrong_passwords_get_at_most_five_password_checks(local_server: LocalServer) -> None:
+    user = new_staff_user(local_server, time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
+
+    def guess(_: int) -> int:
+        return staff_sign_in(local_server, user, "wrong-password").status_code
+
+    with ThreadPoolExecutor(GUESSES) as pool:
+        statuses = list(pool.map(guess, range(GUESSES)))
+    assert statuses == [401] * GUESSES
+    # Each try is claimed (counted) by the trigger before its password is checked: the count is the
+    # number of passwords checked.
+    key = tables.STAFF_SIGN_INS.partition.name
+    [counted] = [item for item in table_items(local_server, tables.STAFF_SIGN_INS) if item[key] == attempt_key(user)]
+    assert int(str(counted["failed"])) <= MAX_FAILED, f"{counted['failed']} passwords were checked"
+    # The lock holds at the limit: the right password is refused too.
+    assert staff_sign_in(local_server, user, E2E_PASSWORD).status_code == 401
 
 
 def test_a_look_alike_domain_gets_no_code_for_another_persons_records(

@@ -23,7 +23,7 @@ from joserfc.jwk import RSAKey
 from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, POOL_NAME
 from policybound.api.staff.auth import Role
 from policybound.api.staff.permissions import ROUTE_ROLES
-from policybound.domain.staff.sign_in import MAX_FAILED
+from policybound.domain.staff.sign_in import MAX_FAILED, SIGN_IN_FAILED
 from policybound.policy import AWS_REGION
 from tests.conftest import VALID_FIELDS, submission
 from tests.e2e.conftest import LocalServer
@@ -191,38 +191,51 @@ def test_a_disclosure_without_a_lawful_basis_is_refused(local_server: LocalServe
     assert disclosures() == before
 
 
-def test_repeated_failed_sign_ins_lock_the_account_and_old_passwords_are_refused(local_server: LocalServer) -> None:
-    cognito = local_server.aws("cognito-idp")
+E2E_PASSWORD = "Correct-Horse-9-Battery!"  # a test account's, in local mode's pool
+
+
+def new_staff_user(server: LocalServer, changed_at: str) -> str:
+    cognito = server.aws("cognito-idp")
     pool_id = next(p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == POOL_NAME)
-    password = "Correct-Horse-9-Battery!"
+    username = f"e2e-{uuid.uuid4().hex[:8]}"
+    cognito.admin_create_user(
+        UserPoolId=pool_id,
+        Username=username,
+        MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": PASSWORD_CHANGED_ATTRIBUTE, "Value": changed_at}],
+    )
+    cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=E2E_PASSWORD, Permanent=True)
+    cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName="staff")
+    return username
 
-    def new_user(changed_at: str) -> str:
-        username = f"e2e-{uuid.uuid4().hex[:8]}"
-        cognito.admin_create_user(
-            UserPoolId=pool_id,
-            Username=username,
-            MessageAction="SUPPRESS",
-            UserAttributes=[{"Name": PASSWORD_CHANGED_ATTRIBUTE, "Value": changed_at}],
-        )
-        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=password, Permanent=True)
-        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName="staff")
-        return username
 
-    def sign_in(username: str, secret: str) -> requests.Response:
-        body = {"username": username, "password": secret}
-        return requests.post(f"{local_server.api_url}/_local/staff-sign-in", json=body, timeout=30)
+def staff_sign_in(server: LocalServer, username: str, secret: str) -> requests.Response:
+    body = {"username": username, "password": secret}
+    return requests.post(f"{server.api_url}/_local/staff-sign-in", json=body, timeout=60)
 
+
+def answer(response: requests.Response) -> tuple[int, str, Any]:
+    return response.status_code, response.headers["Content-Type"], response.json()
+
+
+def test_sign_in_answers_unknown_names_and_locked_accounts_as_wrong_passwords(local_server: LocalServer) -> None:
     now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-    user = new_user(now)
-    assert sign_in(user, password).status_code == 200
-    for _ in range(MAX_FAILED):
-        assert sign_in(user, "wrong-password").status_code == 401
-    locked = sign_in(user, password)
-    assert locked.status_code == 403
-    assert "locked" in locked.json()["error"]["message"]
+    user, unknown = new_staff_user(local_server, now), f"e2e-nobody-{uuid.uuid4().hex[:8]}"
+    assert staff_sign_in(local_server, user, E2E_PASSWORD).status_code == 200
+    answers = {}
+    for name in (user, unknown):
+        # MAX_FAILED wrong passwords, then the right one (for the known name): refused by the lock.
+        tries = [staff_sign_in(local_server, name, "wrong-password") for _ in range(MAX_FAILED)]
+        answers[name] = [answer(r) for r in [*tries, staff_sign_in(local_server, name, E2E_PASSWORD)]]
+    failed = (401, "application/json", {"error": {"code": "unauthorized", "message": SIGN_IN_FAILED, "details": []}})
+    assert answers[user] == answers[unknown] == [failed] * (MAX_FAILED + 1)
 
+    # A password's age is told to the one who typed it right, never to a wrong guess.
     old = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 100 * 86400))
-    refused = sign_in(new_user(old), password)
+    aged = new_staff_user(local_server, old)
+    assert answer(staff_sign_in(local_server, aged, "wrong-password")) == failed
+    refused = staff_sign_in(local_server, aged, E2E_PASSWORD)
     assert refused.status_code == 403
     assert "older than 90 days" in refused.json()["error"]["message"]
+    assert "id_token" not in refused.text
     assert AWS_REGION in claims_of(token_of(local_server, "staff"))["iss"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,14 @@ import requests
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from local.cognito import SEED_PASSWORD, CognitoAuthorizer, jwks_of, provision_staff_pool, sign_in
+from local.cognito import (
+    PASSWORD_CHANGED_ATTRIBUTE,
+    SEED_PASSWORD,
+    CognitoAuthorizer,
+    jwks_of,
+    provision_staff_pool,
+    sign_in,
+)
 from local.environment import aws_environment
 from local.gateway import proxy_event
 from local.provision import provision
@@ -212,7 +220,8 @@ def test_background_functions_run_their_events(
             "region": AWS_REGION,
             "userPoolId": account["pool"].pool_id,
             "userName": "manager",
-            "request": {"userAttributes": {}},
+            # A sign-in that succeeded with a password changed just now: its tries are given back.
+            "request": {"userAttributes": {PASSWORD_CHANGED_ATTRIBUTE: datetime.now(UTC).isoformat()}},
             "response": {},
         }
         outcome = sign_in_trigger.invoke(event)

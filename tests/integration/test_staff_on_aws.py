@@ -7,6 +7,9 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,13 +20,14 @@ from werkzeug.test import Client
 
 from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, SEEDED_USERS, StaffPool, provision_staff_pool
 from local.gateway import Gateway
+from policybound.adapters.staff_access import DynamoAttemptStore
 from policybound.api.public.app import create_app
 from policybound.api.staff.app import create_staff_app, staff_openapi_json
 from policybound.api.staff.auth import Role
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.rights.withdrawal import WithdrawalOutcome
-from policybound.domain.staff.sign_in import MAX_FAILED
+from policybound.domain.staff.sign_in import MAX_FAILED, SIGN_IN_FAILED, SignInRefused, attempt_key
 from policybound.policy import AWS_REGION, Purpose
 from policybound.settings import load_settings, settings_from
 from policybound.wiring import Wiring
@@ -257,20 +261,26 @@ class Context:
     invoked_function_arn = "arn:aws:lambda:ap-northeast-2:123456789012:function:policybound-staff-sign-in"
 
 
-def test_sign_in_triggers_lock_after_failures_and_stamp_a_reset_password(staff_aws: StaffAws) -> None:
+def sign_in_trigger() -> Any:
     load_settings.cache_clear()
     from entrypoints import staff_sign_in
 
-    trigger: Any = importlib.reload(staff_sign_in)
+    return importlib.reload(staff_sign_in)
+
+
+def test_sign_in_triggers_lock_after_failures_and_stamp_a_reset_password(staff_aws: StaffAws) -> None:
+    trigger = sign_in_trigger()
     fresh = NOW.isoformat()
-    pre = "PreAuthentication_Authentication"
+    pre, post = "PreAuthentication_Authentication", "PostAuthentication_Authentication"
     for _ in range(MAX_FAILED):
         trigger.lambda_handler(trigger_event(pre, staff_aws.pool, "staff", fresh), Context())
-    with pytest.raises(Exception, match="locked"):
+    with pytest.raises(SignInRefused, match=f"^{re.escape(SIGN_IN_FAILED)}$"):
         trigger.lambda_handler(trigger_event(pre, staff_aws.pool, "staff", fresh), Context())
+    # The age of a password is told only after it was right (post-authentication), never before.
     old = (NOW - timedelta(days=100)).isoformat()
-    with pytest.raises(Exception, match="older than 90 days"):
-        trigger.lambda_handler(trigger_event(pre, staff_aws.pool, "auditor", old), Context())
+    trigger.lambda_handler(trigger_event(pre, staff_aws.pool, "auditor", old), Context())
+    with pytest.raises(SignInRefused, match="older than 90 days"):
+        trigger.lambda_handler(trigger_event(post, staff_aws.pool, "auditor", old), Context())
 
     reset = trigger_event("PostConfirmation_ConfirmForgotPassword", staff_aws.pool, "staff", None)
     trigger.lambda_handler(reset, Context())
@@ -278,6 +288,55 @@ def test_sign_in_triggers_lock_after_failures_and_stamp_a_reset_password(staff_a
     stamped = {a["Name"]: a["Value"] for a in user["UserAttributes"]}[PASSWORD_CHANGED_ATTRIBUTE]
     assert datetime.fromisoformat(stamped).tzinfo is not None
     trigger.lambda_handler(trigger_event(pre, staff_aws.pool, "staff", stamped), Context())
+    trigger.lambda_handler(trigger_event(post, staff_aws.pool, "staff", stamped), Context())
+    load_settings.cache_clear()
+
+
+@pytest.fixture
+def dynamodb_writes_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DynamoDB applies each write to an item atomically; in-process moto checks a condition and then
+    writes, with other threads free to run in between. One lock per write call gives moto DynamoDB's
+    guarantee and nothing more: two calls (a read, then a write) still interleave."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.Lock()
+    update_item = DynamoDBBackend.update_item
+
+    def atomic_update_item(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return update_item(self, *args, **kwargs)
+
+    monkeypatch.setattr(DynamoDBBackend, "update_item", atomic_update_item)
+
+
+GUESSES = 40
+
+
+@pytest.mark.usefixtures("dynamodb_writes_one_at_a_time")
+def test_forty_parallel_wrong_passwords_get_at_most_five_password_checks(staff_aws: StaffAws) -> None:
+    trigger = sign_in_trigger()
+    pre = "PreAuthentication_Authentication"
+    event = trigger_event(pre, staff_aws.pool, "staff", NOW.isoformat())
+    start = threading.Barrier(GUESSES)
+    assert trigger._wiring.sign_in_guard  # built once, before the threads share it
+
+    def attempt(_: int) -> bool:
+        """True when the trigger let the attempt on to Cognito's password check."""
+        start.wait()
+        try:
+            trigger.lambda_handler(dict(event), Context())
+        except SignInRefused:
+            return False
+        return True
+
+    with ThreadPoolExecutor(GUESSES) as pool:
+        checked = sum(pool.map(attempt, range(GUESSES)))
+    assert checked == MAX_FAILED, f"{checked} of {GUESSES} parallel attempts reached the password check"
+    store = DynamoAttemptStore(staff_aws.wiring.dynamodb, staff_aws.wiring.settings.staff_sign_ins_table)
+    assert store.get(attempt_key("staff")).failed == MAX_FAILED
+    # Locked at the limit: the next attempt, the right password or not, is refused before any check.
+    with pytest.raises(SignInRefused):
+        trigger.lambda_handler(dict(event), Context())
     load_settings.cache_clear()
 
 

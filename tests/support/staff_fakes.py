@@ -80,15 +80,21 @@ class FakeSessionStore:
 class FakeAttemptStore:
     attempts: dict[str, Attempts] = field(default_factory=dict)
 
-    def get(self, username: str) -> Attempts:
-        return self.attempts.get(username, Attempts(0, None))
+    def get(self, key: str) -> Attempts:
+        return self.attempts.get(key, Attempts(0, None))
 
-    def count(self, username: str, now: datetime, restart: bool, expires_at: datetime) -> None:
-        before = 0 if restart else self.get(username).failed
-        self.attempts[username] = Attempts(before + 1, now)
+    def claim(self, key: str, now: datetime, max_tries: int, lock_over: datetime, expires_at: datetime) -> bool:
+        state = self.get(key)
+        if state.failed < max_tries:
+            self.attempts[key] = Attempts(state.failed + 1, now)
+            return True
+        if state.last_at is not None and state.last_at <= lock_over:
+            self.attempts[key] = Attempts(1, now)
+            return True
+        return False
 
-    def clear(self, username: str) -> None:
-        self.attempts.pop(username, None)
+    def clear(self, key: str) -> None:
+        self.attempts.pop(key, None)
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""Idle sessions expire; repeated failed sign-ins lock the account; passwords older than 90 days are refused."""
+"""Idle sessions expire; repeated failed sign-ins lock the account, known or not, without saying so;
+passwords older than 90 days are refused once they were right."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from policybound.api.staff.auth import Role
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.errors import Unauthorized
 from policybound.domain.staff.sessions import IDLE_LIMIT, StaffSessions
-from policybound.domain.staff.sign_in import LOCKOUT, MAX_FAILED, SignInGuard, SignInRefused, password_refusal
+from policybound.domain.staff.sign_in import (
+    LOCKOUT,
+    MAX_FAILED,
+    SIGN_IN_FAILED,
+    SignInGuard,
+    SignInRefused,
+    attempt_key,
+    password_refusal,
+)
 from tests.support.staff import StaffApi, error_code
 from tests.support.staff_fakes import FakeAttemptStore, FakeSessionStore
 
@@ -91,35 +100,61 @@ def guard_at(clock: FixedClock) -> tuple[SignInGuard, FakeAttemptStore]:
     return SignInGuard(store, clock), store
 
 
+FRESH = (T0 - timedelta(days=10)).isoformat()
+
+
 def test_five_failed_sign_ins_lock_the_account_for_thirty_minutes() -> None:
     clock = FixedClock(T0)
     guard, _ = guard_at(clock)
-    fresh = (T0 - timedelta(days=10)).isoformat()
     for _ in range(MAX_FAILED):  # each attempt fails: no post-authentication call
-        guard.before("kim", fresh)
+        guard.before("kim")
         clock.at += timedelta(minutes=1)
-    with pytest.raises(SignInRefused, match="locked"):
-        guard.before("kim", fresh)
+    with pytest.raises(SignInRefused):
+        guard.before("kim")
     clock.at += LOCKOUT - timedelta(minutes=2)
-    with pytest.raises(SignInRefused, match="locked"):
-        guard.before("kim", fresh)
+    with pytest.raises(SignInRefused):
+        guard.before("kim")
     clock.at += timedelta(minutes=2)
-    guard.before("kim", fresh)  # the lock is over; this attempt counts again from one
-    guard.succeeded("kim")
+    guard.before("kim")  # the lock is over; this attempt counts again from one
+    guard.succeeded("kim", FRESH)
     for _ in range(MAX_FAILED - 1):
-        guard.before("kim", fresh)
-    guard.before("kim", fresh)
+        guard.before("kim")
+    guard.before("kim")
 
 
-def test_a_successful_sign_in_clears_the_failures() -> None:
+def test_a_locked_account_is_refused_with_the_answer_of_a_wrong_password_and_names_nothing() -> None:
+    guard, _ = guard_at(FixedClock(T0))
+    for _ in range(MAX_FAILED):
+        guard.before("kim")
+    with pytest.raises(SignInRefused) as refused:
+        guard.before("kim")
+    assert str(refused.value) == SIGN_IN_FAILED == "Incorrect username or password."
+
+
+def test_an_unknown_user_name_is_counted_and_locked_as_a_known_one() -> None:
+    guard, store = guard_at(FixedClock(T0))
+    answers = {}
+    for name in ("kim", "nobody-by-this-name"):
+        for _ in range(MAX_FAILED):
+            guard.before(name)
+        with pytest.raises(SignInRefused) as refused:
+            guard.before(name)
+        answers[name] = str(refused.value)
+    assert answers["kim"] == answers["nobody-by-this-name"]
+    # A typed name may be anyone's address: the counts are kept under its hash only.
+    assert "kim" not in store.attempts
+    assert store.get(attempt_key("kim")).failed == MAX_FAILED
+
+
+def test_a_successful_sign_in_gives_its_tries_back() -> None:
     clock = FixedClock(T0)
     guard, store = guard_at(clock)
-    fresh = T0.isoformat()
     for _ in range(MAX_FAILED - 1):
-        guard.before("kim", fresh)
-    guard.before("kim", fresh)
-    guard.succeeded("kim")
-    assert store.get("kim").failed == 0
+        guard.before("kim")
+    guard.before("kim")  # the fifth try, claimed before its password is checked: the right one
+    guard.succeeded("kim", FRESH)
+    assert store.get(attempt_key("kim")).failed == 0
+    guard.before("kim")  # not locked: only the four failures had counted, and the success cleared them
 
 
 @pytest.mark.parametrize(
@@ -137,9 +172,14 @@ def test_passwords_older_than_ninety_days_are_refused(changed: str | None, refus
     assert (password_refusal(changed, T0) is not None) is refused
 
 
-def test_an_old_password_is_refused_before_it_is_checked_and_not_counted_as_a_failure() -> None:
+def test_an_old_password_is_refused_only_once_it_was_right() -> None:
     clock = FixedClock(T0)
     guard, store = guard_at(clock)
+    old = (T0 - timedelta(days=120)).isoformat()
+    # Before the password is checked nothing is said about the account: an attacker without the
+    # password learns neither that it exists nor that its password is old.
+    guard.before("kim")
     with pytest.raises(SignInRefused, match="90 days"):
-        guard.before("kim", (T0 - timedelta(days=120)).isoformat())
-    assert store.get("kim").failed == 0
+        guard.succeeded("kim", old)
+    # The password was right: the try is given back even though the sign-in is refused.
+    assert store.get(attempt_key("kim")).failed == 0

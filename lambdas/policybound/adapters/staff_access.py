@@ -85,30 +85,58 @@ class DynamoAttemptStore:
         self._db = dynamodb
         self._table = table
 
-    def get(self, username: str) -> Attempts:
+    def get(self, key: str) -> Attempts:
         with translate_errors("DynamoDB"):
-            item = self._db.get_item(TableName=self._table, Key={"username": {"S": username}}, ConsistentRead=True).get(
+            item = self._db.get_item(TableName=self._table, Key={"username": {"S": key}}, ConsistentRead=True).get(
                 "Item"
             )
         if not item:
             return Attempts(0, None)
         return Attempts(int(item["failed"]["N"]), datetime.fromtimestamp(int(item["last_at"]["N"]), UTC))
 
-    def count(self, username: str, now: datetime, restart: bool, expires_at: datetime) -> None:
-        update = "SET failed = :one" if restart else "SET failed = if_not_exists(failed, :zero) + :one"
-        with translate_errors("DynamoDB"):
-            self._db.update_item(
-                TableName=self._table,
-                Key={"username": {"S": username}},
-                UpdateExpression=f"{update}, last_at = :now, expires_at = :expires",
-                ExpressionAttributeValues={
-                    ":one": {"N": "1"},
-                    ":now": {"N": _epoch(now)},
-                    ":expires": {"N": _epoch(expires_at)},
-                    **({} if restart else {":zero": {"N": "0"}}),
-                },
-            )
+    def _counted(self, key: str, update: str, condition: str, values: dict[str, Any]) -> dict[str, Any] | None:
+        """None when the try was counted; else the item as the failed condition found it ({}: none)."""
+        try:
+            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
+                self._db.update_item(
+                    TableName=self._table,
+                    Key={"username": {"S": key}},
+                    UpdateExpression=f"{update} last_at = :now, expires_at = :expires",
+                    ConditionExpression=condition,
+                    ExpressionAttributeValues=values,
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )
+        except ClientError as error:
+            found: dict[str, Any] = error.response.get("Item", {})
+            return found
+        return None
 
-    def clear(self, username: str) -> None:
+    def claim(self, key: str, now: datetime, max_tries: int, lock_over: datetime, expires_at: datetime) -> bool:
+        values = {
+            ":one": {"N": "1"},
+            ":max": {"N": str(max_tries)},
+            ":now": {"N": _epoch(now)},
+            ":expires": {"N": _epoch(expires_at)},
+        }
+        # Two conditional writes, each atomic: add a try below the limit, or start again after a lock
+        # is over. Between them another attempt may start the count again or a success clear it; then
+        # the first applies again, so a few rounds decide.
+        for _ in range(3):
+            found = self._counted(key, "ADD failed :one SET", "attribute_not_exists(failed) OR failed < :max", values)
+            if found is None:
+                return True
+            found = self._counted(
+                key,
+                "SET failed = :one,",
+                "failed >= :max AND last_at <= :lock_over",
+                values | {":lock_over": {"N": _epoch(lock_over)}},
+            )
+            if found is None:
+                return True
+            if found and int(found["failed"]["N"]) >= max_tries:
+                return False  # locked: the limit reached and its last try within the lockout
+        return False
+
+    def clear(self, key: str) -> None:
         with translate_errors("DynamoDB"):
-            self._db.delete_item(TableName=self._table, Key={"username": {"S": username}})
+            self._db.delete_item(TableName=self._table, Key={"username": {"S": key}})

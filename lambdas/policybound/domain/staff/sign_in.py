@@ -1,13 +1,22 @@
 """Staff sign-in rules, applied by the Cognito triggers (§8.2: passwords regularly renewed; PIPA safety
 standard art. 5: repeated failures limit access).
 
-Cognito calls the pre-authentication trigger before it checks a password and the post-authentication
-trigger only after a sign-in succeeded. So the attempts counted since the last success are the failed
-ones: after MAX_FAILED of them the account is locked for LOCKOUT, counted from the last failure.
+Cognito calls the pre-authentication trigger before it checks a password (also for a user name that
+does not exist, as the app client prevents user existence errors) and the post-authentication trigger
+only once the password and the second factor were right. It tells no trigger of a wrong password. So
+each attempt claims a try before its password is checked, in one conditional write that also refuses it
+once MAX_FAILED tries are claimed: parallel guesses (Cognito runs the trigger many times side by side)
+get at most MAX_FAILED password checks. A sign-in that succeeds gives its try back (all of them), so the
+tries still counted are the attempts that failed. The lock lasts LOCKOUT from the last counted try.
+
+Nothing a sign-in answers tells whether a user name exists: an unknown name is counted and locked
+exactly like a known one, and a locked account is refused with the answer of a wrong password. What
+only the account's holder may learn (the password is too old) is said after the password was right.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -20,6 +29,8 @@ LOCKOUT = timedelta(minutes=30)
 PASSWORD_MAX_AGE = timedelta(days=90)
 # Counters outlive any lockout; after a day without attempts the count starts again.
 ATTEMPTS_KEPT = timedelta(days=1)
+# Cognito's own answer to a wrong password or an unknown user name; a locked account gets it too.
+SIGN_IN_FAILED = "Incorrect username or password."
 
 
 class SignInRefused(DomainError):
@@ -33,13 +44,20 @@ class Attempts:
 
 
 class AttemptStore(Protocol):
-    def get(self, username: str) -> Attempts: ...
+    def get(self, key: str) -> Attempts: ...
 
-    def count(self, username: str, now: datetime, restart: bool, expires_at: datetime) -> None:
-        """Add one attempt (starting from zero when `restart`), at `now`."""
+    def claim(self, key: str, now: datetime, max_tries: int, lock_over: datetime, expires_at: datetime) -> bool:
+        """Count one try under `key` at `now` in one conditional write: if fewer than `max_tries` are
+        counted, or the last was counted at or before `lock_over` (then the count starts again at one).
+        False when neither holds: the account is locked."""
         ...
 
-    def clear(self, username: str) -> None: ...
+    def clear(self, key: str) -> None: ...
+
+
+def attempt_key(username: str) -> str:
+    """What the counts are kept under: a typed user name may be anyone's address, so only its hash."""
+    return hashlib.sha256(username.encode()).hexdigest()
 
 
 def password_refusal(changed_at: str | None, now: datetime, max_age: timedelta = PASSWORD_MAX_AGE) -> str | None:
@@ -60,24 +78,21 @@ class SignInGuard:
         self._attempts = attempts
         self._clock = clock
 
-    def before(self, username: str, password_changed_at: str | None) -> None:
-        """The pre-authentication trigger: refuse a locked account or an old password, else count."""
+    def before(self, username: str) -> None:
+        """The pre-authentication trigger, for known and unknown user names alike: claim a try, or
+        refuse a locked account with the answer of a wrong password."""
         now = self._clock.now()
-        state = self._attempts.get(username)
-        lock_over = state.last_at is None or now - state.last_at >= LOCKOUT
-        if state.failed >= MAX_FAILED and not lock_over:
-            minutes = max(1, int((state.last_at + LOCKOUT - now).total_seconds() // 60)) if state.last_at else 0
-            raise SignInRefused(
-                f"This account is locked after {MAX_FAILED} failed sign-ins; try again in {minutes} minutes "
-                "or ask the PI manager."
-            )
-        refusal = password_refusal(password_changed_at, now)
+        if not self._attempts.claim(attempt_key(username), now, MAX_FAILED, now - LOCKOUT, now + ATTEMPTS_KEPT):
+            raise SignInRefused(SIGN_IN_FAILED)
+
+    def succeeded(self, username: str, password_changed_at: str | None) -> None:
+        """The post-authentication trigger (the password and second factor were right): the tries are
+        given back; then a password too old to use is refused, now that its holder is known to be asking."""
+        self._attempts.clear(attempt_key(username))
+        refusal = password_refusal(password_changed_at, self._clock.now())
         if refusal:
             raise SignInRefused(refusal)
-        self._attempts.count(
-            username, now, restart=state.failed >= MAX_FAILED and lock_over, expires_at=now + ATTEMPTS_KEPT
-        )
 
-    def succeeded(self, username: str) -> None:
-        """The post-authentication trigger (and a completed password reset): failures start again."""
-        self._attempts.clear(username)
+    def password_reset(self, username: str) -> None:
+        """A completed password reset (the holder proved the mailbox): the tries start again."""
+        self._attempts.clear(attempt_key(username))
