@@ -34,7 +34,10 @@ def parse_as_of(text: str) -> datetime:
 
 
 def sweep_as_of(as_of: datetime, on_record: Callable[[SweepOutcome], None] = lambda _: None) -> dict[str, Any]:
-    from entrypoints import sweeper  # reads its settings at import, as in Lambda
+    from entrypoints import (
+        consent_renewer,
+        sweeper,  # reads its settings at import, as in Lambda
+    )
     from local.consents import seal_now
     from policybound.domain.core.clock import FixedClock
     from policybound.settings import load_settings
@@ -44,10 +47,14 @@ def sweep_as_of(as_of: datetime, on_record: Callable[[SweepOutcome], None] = lam
     seal_now()
     wiring = Wiring(load_settings(), clock=FixedClock(as_of))
     try:
-        return sweeper.sweep(wiring, {}, lambda: _NO_DEADLINE_MS, on_record)
+        summary = sweeper.sweep(wiring, {}, lambda: _NO_DEADLINE_MS, on_record)
+        # The hourly consent renewer (§12) runs with the same clock: a version taking effect asks for consent.
+        summary["consent_requests"] = consent_renewer.renew(wiring, lambda: _NO_DEADLINE_MS)
+        return summary
     finally:
         # No CloudWatch here: the run's metrics are dropped rather than piling up in the process.
         sweeper.metrics.clear_metrics()
+        consent_renewer.metrics.clear_metrics()
 
 
 def _refusal(message: str, field: str, problem: str) -> Response:

@@ -298,6 +298,26 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         single_instance=True,
     ),
     FunctionSpec(
+        name="ConsentRenewer",
+        handler="entrypoints.consent_renewer.lambda_handler",
+        description="Policybound consent renewer: asks the people a new policy version affects for consent (§12)",
+        trigger=HourlySchedule(why="policy §12: a version that adds an item or a purpose asks for new consent"),
+        tables=(
+            # The affected forms' records (by_form), each person's records (by_subject, by_guardian); the
+            # request is claimed and released by conditional UpdateItem.
+            TableAccess(
+                tables.RECORDS, (QUERY, READ_ITEM, UPDATE_ITEM), indexes=("by_form", "by_subject", "by_guardian")
+            ),
+            # The key of the one record a person's mail is addressed from.
+            TableAccess(tables.KEYS, (READ_ITEM,)),
+        ),
+        keys=(KeyAccess(tables.DATA_KEY, ("kms:Decrypt",)),),
+        sends_mail=True,
+        memory_mb=512,
+        timeout_seconds=300,
+        # Overlapping runs stay safe: a request is claimed per record and version by one conditional write.
+    ),
+    FunctionSpec(
         name="ConsentSealer",
         handler="entrypoints.consent_sealer.lambda_handler",
         description="Policybound consent sealer: chains submissions' consent entries in batches with Merkle roots",

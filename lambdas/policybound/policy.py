@@ -18,6 +18,7 @@ Source: privacy policy effective 2019-09-20 (``shared/policy/privacy-policy-2019
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
@@ -42,7 +43,10 @@ class Text:
 
 # --- Versions (§12) and jurisdiction ------------------------------------------------------------
 
-POLICY_DATA = Path(__file__).with_name("policy_data")
+# Where the published versions are read from: `policy_data/` beside this module, unless
+# POLICYBOUND_POLICY_DATA names another directory of the same shape (another company's policy, or local
+# mode publishing a later version to try §12 out).
+POLICY_DATA = Path(os.environ.get("POLICYBOUND_POLICY_DATA") or Path(__file__).with_name("policy_data"))
 
 
 class ChangeKind(StrEnum):

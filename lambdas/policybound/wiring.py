@@ -42,6 +42,7 @@ from policybound.domain.core.sealing import EnvelopeSealer
 from policybound.domain.evidence.consent_ledger import ConsentSealing
 from policybound.domain.evidence.reports import EvidenceService
 from policybound.domain.incidents.service import IncidentService
+from policybound.domain.intake.consent_renewal import ConsentRenewals
 from policybound.domain.intake.service import IntakeService
 from policybound.domain.purposes.inquiries import InquiryService
 from policybound.domain.purposes.letters import Letters, LetterSender
@@ -124,6 +125,21 @@ class Wiring:
 
     def unsubscribe_url(self, token: str) -> str:
         return f"{self.settings.base_url}/v1/unsubscribe?token={quote(token, safe='')}"
+
+    def consent_renewal_url(self, token: str) -> str:
+        return f"{self.settings.base_url}/v1/consent-renewals?token={quote(token, safe='')}"
+
+    @cached_property
+    def consent_renewals(self) -> ConsentRenewals:
+        """§12: asking the people a new version affects for their consent, and recording it."""
+        return ConsentRenewals(
+            self.store,
+            DynamoFormIndex(self.dynamodb, self.settings.records_table),
+            self.reader,
+            self.mailer,
+            self.clock,
+            self.consent_renewal_url,
+        )
 
     @cached_property
     def intake(self) -> IntakeService:
@@ -376,6 +392,7 @@ class Wiring:
             dependencies.access_rights: lambda: self.access_rights,
             dependencies.incident_service: lambda: self.incidents,
             dependencies.unsubscribe_service: lambda: self.unsubscribe,
+            dependencies.consent_renewals: lambda: self.consent_renewals,
             dependencies.legal_hold_service: lambda: self.legal_holds,
             dependencies.rights_service: lambda: self.rights,
             dependencies.guardian_confirmations: lambda: self.guardians,

@@ -70,7 +70,9 @@ class LocalServer:
             raise
 
 
-def start_local(api_port: int | None = None, moto_port: int | None = None) -> LocalServer:
+def start_local(
+    api_port: int | None = None, moto_port: int | None = None, extra_env: dict[str, str] | None = None
+) -> LocalServer:
     api_port, moto_port = api_port or free_port(), moto_port or free_port()
     # DEBUG: the checks that no PI reaches the logs see everything the application could log.
     env = dict(
@@ -81,6 +83,7 @@ def start_local(api_port: int | None = None, moto_port: int | None = None) -> Lo
         # No timer moving consent entries behind the tests' backs (some count stored items): a test
         # that needs them sealed calls POST /_local/seal-consents, as an operator would.
         POLICYBOUND_LOCAL_SEAL_SECONDS="0",
+        **(extra_env or {}),
     )
     process = subprocess.Popen(
         [sys.executable, "-m", "local", "--api-port", str(api_port), "--moto-port", str(moto_port)],

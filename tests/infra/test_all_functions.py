@@ -35,6 +35,7 @@ def test_only_functions_whose_module_exists_are_declared() -> None:
         "staff_sign_in.py",
         "letter_sender.py",
         "consent_sealer.py",
+        "consent_renewer.py",
     }
     assert all(isinstance(s.module_path, Path) for s in FUNCTIONS)
 
@@ -69,7 +70,16 @@ def test_the_consent_sealer_runs_every_15_minutes_with_a_dead_letter_queue(api: 
     assert "DeadLetterConfig" in target
     (sealer,) = [f for f in resources(api, "AWS::Lambda::Function").values() if "/ConsentSealer/" in cdk_path(f)]
     assert "DeadLetterConfig" in sealer["Properties"]
-    assert len(resources(api, "AWS::Events::Rule")) == 2
+    assert len(resources(api, "AWS::Events::Rule")) == 3
+
+
+def test_the_consent_renewer_runs_hourly_with_a_dead_letter_queue(api: dict[str, Any]) -> None:
+    rule = _rule_of(api, "ConsentRenewer")
+    assert rule["Properties"]["ScheduleExpression"] == "rate(1 hour)"
+    (target,) = rule["Properties"]["Targets"]
+    assert "DeadLetterConfig" in target
+    (renewer,) = [f for f in resources(api, "AWS::Lambda::Function").values() if "/ConsentRenewer/" in cdk_path(f)]
+    assert "DeadLetterConfig" in renewer["Properties"]
 
 
 def test_ttl_backstop_reads_only_removals_from_the_records_stream(api: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from policybound.domain.core.ledger import LedgerDraft
-from policybound.domain.core.model import RecordStatus, SealedBlob, WrappedKey
+from policybound.domain.core.model import ConsentRequest, RecordStatus, SealedBlob, WrappedKey
 from policybound.domain.rights.disclosures import CorrectionNotice, Disclosure
 from policybound.domain.rights.requests import RightsRequest, RightsRequestStatus
 from policybound.domain.rights.verification import CodeState, StoredSession
@@ -75,6 +75,45 @@ class FakeRightsStore(FakeStore):
         self.records[submission_id] = replace(
             record, status=RecordStatus.ACTIVE, retained_until=retained_until, consent=consent
         )
+        self.ledger.append(entry)
+        return True
+
+    def ask_consent(self, submission_id: str, request: ConsentRequest) -> bool:
+        record = self.records.get(submission_id)
+        if record is None or (record.consent_request is not None and record.consent_request.version == request.version):
+            return False
+        self.records[submission_id] = replace(record, consent_request=request)
+        return True
+
+    def drop_consent_request(self, submission_id: str, token_hash: str) -> None:
+        record = self.records.get(submission_id)
+        asked = record.consent_request if record else None
+        if record is not None and asked is not None and asked.token_hash == token_hash and not asked.answered_at:
+            self.records[submission_id] = replace(record, consent_request=None)
+
+    def renew_consent(
+        self,
+        submission_id: str,
+        token_hash: str,
+        from_version: str,
+        version: str,
+        purposes: tuple[Purpose, ...],
+        at: datetime,
+        entry: LedgerDraft,
+    ) -> bool:
+        record = self.records.get(submission_id)
+        asked = record.consent_request if record else None
+        if (
+            record is None
+            or asked is None
+            or asked.token_hash != token_hash
+            or asked.answered_at is not None
+            or asked.version != version
+            or record.consent.policy_version != from_version
+        ):
+            return False
+        consent = replace(record.consent, policy_version=version, purposes=purposes, renewed_at=at)
+        self.records[submission_id] = replace(record, consent=consent, consent_request=replace(asked, answered_at=at))
         self.ledger.append(entry)
         return True
 

@@ -15,7 +15,14 @@ from policybound.adapters.ledger import MAX_APPEND_ATTEMPTS, DynamoLedger, pendi
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerDraft, chain
-from policybound.domain.core.model import ConsentProof, RecordStatus, SealedBlob, StoredSubmission, WrappedKey
+from policybound.domain.core.model import (
+    ConsentProof,
+    ConsentRequest,
+    RecordStatus,
+    SealedBlob,
+    StoredSubmission,
+    WrappedKey,
+)
 from policybound.domain.core.ports import DestroyOutcome
 from policybound.policy import FormId, Purpose
 
@@ -25,6 +32,8 @@ HOLDS_ATTRIBUTE = tables.RECORD_HOLDS_ATTRIBUTE
 OPEN_CORRECTIONS_ATTRIBUTE = "open_corrections"
 # Why a held record's use ended early (an unsubscribe or an erasure the hold refused).
 USE_ENDED_BY_ATTRIBUTE = "use_ended_by"
+# §12: the request for consent to a later version (version, hash of the link's secret, times; no PI).
+CONSENT_REQUEST_ATTRIBUTE = "consent_request"
 
 
 def expiry_shard(submission_id: str) -> str:
@@ -73,7 +82,36 @@ def record_item(record: StoredSubmission) -> dict[str, Any]:
         item["guardian"] = {"S": record.guardian}
     if record.use_ended_by:
         item[USE_ENDED_BY_ATTRIBUTE] = {"S": record.use_ended_by}
+    if record.consent.renewed_at:
+        item["consent"]["M"]["renewed_at"] = {"S": stored_time(record.consent.renewed_at)}
+    if record.consent_request:
+        item[CONSENT_REQUEST_ATTRIBUTE] = consent_request_item(record.consent_request)
     return item
+
+
+def consent_request_item(request: ConsentRequest) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "version": {"S": request.version},
+        "token_hash": {"S": request.token_hash},
+        "asked_at": {"S": stored_time(request.asked_at)},
+        "expires_at": {"S": stored_time(request.expires_at)},
+    }
+    if request.answered_at:
+        fields["answered_at"] = {"S": stored_time(request.answered_at)}
+    return {"M": fields}
+
+
+def _consent_request(value: dict[str, Any] | None) -> ConsentRequest | None:
+    if not value:
+        return None
+    fields = value["M"]
+    return ConsentRequest(
+        version=fields["version"]["S"],
+        token_hash=fields["token_hash"]["S"],
+        asked_at=datetime.fromisoformat(fields["asked_at"]["S"]),
+        expires_at=datetime.fromisoformat(fields["expires_at"]["S"]),
+        answered_at=_optional_time(fields.get("answered_at")),
+    )
 
 
 def record_from_item(item: dict[str, Any]) -> StoredSubmission:
@@ -93,12 +131,14 @@ def record_from_item(item: dict[str, Any]) -> StoredSubmission:
             purposes=tuple(Purpose(v["S"]) for v in consent["purposes"]["L"]),
             under_14=consent.get("under_14", {}).get("BOOL", False),
             guardian_confirmed_at=_optional_time(consent.get("guardian_confirmed_at")),
+            renewed_at=_optional_time(consent.get("renewed_at")),
         ),
         items_dropped=tuple(v["S"] for v in item["items_dropped"]["L"]),
         sealed=SealedBlob(bytes(item["sealed"]["B"])),
         unsubscribe_hash=item.get("unsubscribe_hash", {}).get("S"),
         guardian=item.get("guardian", {}).get("S"),
         use_ended_by=item.get(USE_ENDED_BY_ATTRIBUTE, {}).get("S"),
+        consent_request=_consent_request(item.get(CONSENT_REQUEST_ATTRIBUTE)),
     )
 
 
@@ -428,3 +468,69 @@ class DynamoSubmissionStore:
             if self._ledger.append_with([update], entry) is None:
                 return True
         return False
+
+    # --- §12: asking for consent to a later version, and recording it ---
+
+    def ask_consent(self, submission_id: str, request: ConsentRequest) -> bool:
+        try:
+            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
+                self._db.update_item(
+                    TableName=self._records,
+                    Key={"submission_id": {"S": submission_id}},
+                    UpdateExpression="SET #r = :r",
+                    # One claim per version: whoever writes it first mails; nobody is asked twice.
+                    ConditionExpression="attribute_exists(submission_id) AND "
+                    "(attribute_not_exists(#r) OR #r.version <> :v)",
+                    ExpressionAttributeNames={"#r": CONSENT_REQUEST_ATTRIBUTE},
+                    ExpressionAttributeValues={":r": consent_request_item(request), ":v": {"S": request.version}},
+                )
+            return True
+        except ClientError as error:
+            if error_code(error) == "ConditionalCheckFailedException":
+                return False
+            raise
+
+    def drop_consent_request(self, submission_id: str, token_hash: str) -> None:
+        try:
+            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
+                self._db.update_item(
+                    TableName=self._records,
+                    Key={"submission_id": {"S": submission_id}},
+                    UpdateExpression="REMOVE #r",
+                    ConditionExpression="#r.token_hash = :h AND attribute_not_exists(#r.answered_at)",
+                    ExpressionAttributeNames={"#r": CONSENT_REQUEST_ATTRIBUTE},
+                    ExpressionAttributeValues={":h": {"S": token_hash}},
+                )
+        except ClientError as error:
+            if error_code(error) != "ConditionalCheckFailedException":
+                raise
+
+    def renew_consent(
+        self,
+        submission_id: str,
+        token_hash: str,
+        from_version: str,
+        version: str,
+        purposes: tuple[Purpose, ...],
+        at: datetime,
+        entry: LedgerDraft,
+    ) -> bool:
+        update = {
+            "Update": {
+                "TableName": self._records,
+                "Key": {"submission_id": {"S": submission_id}},
+                "UpdateExpression": "SET #c.policy_version = :v, #c.purposes = :p, #c.renewed_at = :at, "
+                "#r.answered_at = :at",
+                "ConditionExpression": "#r.token_hash = :h AND attribute_not_exists(#r.answered_at) "
+                "AND #r.version = :v AND #c.policy_version = :from",
+                "ExpressionAttributeNames": {"#c": "consent", "#r": CONSENT_REQUEST_ATTRIBUTE},
+                "ExpressionAttributeValues": {
+                    ":v": {"S": version},
+                    ":p": _strings(tuple(p.value for p in purposes)),
+                    ":at": {"S": stored_time(at)},
+                    ":h": {"S": token_hash},
+                    ":from": {"S": from_version},
+                },
+            }
+        }
+        return self._ledger.append_with([update], entry) is None

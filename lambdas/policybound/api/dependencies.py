@@ -15,6 +15,7 @@ from policybound.domain.cookies.visits import VisitService
 from policybound.domain.core.clock import Clock
 from policybound.domain.evidence.reports import EvidenceService
 from policybound.domain.incidents.service import IncidentService
+from policybound.domain.intake.consent_renewal import ConsentRenewals
 from policybound.domain.intake.service import IntakeService
 from policybound.domain.purposes.inquiries import InquiryService
 from policybound.domain.purposes.letters import Letters
@@ -48,6 +49,10 @@ def clock() -> Clock:
 
 def intake_service() -> IntakeService:
     _not_wired("intake_service")
+
+
+def consent_renewals() -> ConsentRenewals:
+    _not_wired("consent_renewals")
 
 
 def idempotency() -> Idempotency:

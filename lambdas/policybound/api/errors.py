@@ -24,9 +24,12 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 
 from policybound.api.http import NO_STORE, BodyRejected, check_json_body
 from policybound.api.origins import OriginForbidden, OriginPolicy
+from policybound.api.public.consent_renewal_page import consent_link_error_page
 from policybound.api.public.unsubscribe_page import error_page, wants_html
 from policybound.domain.core.errors import (
     AlreadyCompleted,
+    ConsentLinkExpired,
+    ConsentLinkInvalid,
     DomainError,
     FieldProblem,
     Forbidden,
@@ -59,6 +62,8 @@ _STATUS: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     RateLimited: (HTTPStatus.TOO_MANY_REQUESTS, "rate_limited"),
     UnsubscribeLinkInvalid: (HTTPStatus.BAD_REQUEST, "unsubscribe_link_invalid"),
     UnsubscribeLinkExpired: (HTTPStatus.GONE, "unsubscribe_link_expired"),
+    ConsentLinkInvalid: (HTTPStatus.BAD_REQUEST, "consent_link_invalid"),
+    ConsentLinkExpired: (HTTPStatus.GONE, "consent_link_expired"),
     RecordNotUsable: (HTTPStatus.CONFLICT, "record_not_usable"),
     RetainedByLaw: (HTTPStatus.CONFLICT, "retained_by_law"),
     AlreadyCompleted: (HTTPStatus.CONFLICT, "already_completed"),
@@ -181,6 +186,12 @@ def register_error_handlers(
         # The link comes from a mail and opens in a browser: a person reads the answer, not a script.
         if wants_html(app.current_event):
             return error_page(error, _STATUS[type(error)][0].value)
+        return domain_error_response(error)
+
+    @app.exception_handler([ConsentLinkInvalid, ConsentLinkExpired])
+    def consent_link_refused(error: ConsentLinkInvalid | ConsentLinkExpired) -> Response[str]:
+        if wants_html(app.current_event):
+            return consent_link_error_page(error, _STATUS[type(error)][0].value)
         return domain_error_response(error)
 
     @app.exception_handler(IdempotencyAlreadyInProgressError)

@@ -10,7 +10,7 @@ from policybound.api.errors import register_error_handlers
 from policybound.api.http import strict_json_middleware
 from policybound.api.openapi import PUBLIC_TAGS, in_one_error_shape, openapi_tags
 from policybound.api.origins import OriginPolicy
-from policybound.api.public.routes import cookies, forms, policy, resources, rights, unsubscribe
+from policybound.api.public.routes import consent_renewals, cookies, forms, policy, resources, rights, unsubscribe
 from policybound.policy import POLICY_VERSION, RETENTION_MONTHS
 
 API_TITLE = "Policybound"
@@ -36,6 +36,7 @@ def create_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
     app.include_router(resources.router)
     app.include_router(cookies.router)
     app.include_router(unsubscribe.router)
+    app.include_router(consent_renewals.router)
     app.include_router(rights.router)
     # Cross-origin requests from pages that are not allowed are refused (403) before any route runs.
     origins = OriginPolicy(allowed_origins)

@@ -91,6 +91,14 @@ class UnsubscribeLinkExpired(DomainError):
     """The unsubscribe link's subscription reached the end of its retention: there is nothing left to cancel."""
 
 
+class ConsentLinkInvalid(DomainError):
+    """The consent link is incomplete or altered: it names no request for consent."""
+
+
+class ConsentLinkExpired(DomainError):
+    """The consent link's time ran out, or the details it was for are no longer kept."""
+
+
 class RateLimited(DomainError):
     """Too many of these requests for now; `retry_after` says when one will be accepted again."""
 

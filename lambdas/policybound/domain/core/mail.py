@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from policybound.catalogue import Resource
 from policybound.domain.core.ports import OutgoingMail
-from policybound.policy import COMPANY, CONTACTS, RETENTION_MONTHS
+from policybound.policy import COMPANY, CONTACTS, RETENTION_MONTHS, Text
 
 
 def one_click_unsubscribe(url: str) -> dict[str, str]:
@@ -119,4 +119,48 @@ def letter_mail(
         subject=subject,
         text=text,
         headers=one_click_unsubscribe(unsubscribe_url),
+    )
+
+
+def consent_renewal_request(
+    to: str,
+    name: str,
+    url: str,
+    effective: str,
+    items: tuple[Text, ...],
+    purposes: tuple[Text, ...],
+    valid_until: str,
+) -> OutgoingMail:
+    """§12: a changed policy adds items or purposes to what the person consented to; their consent is
+    asked for, never assumed, and without it their details stay within what they agreed to."""
+    contact = CONTACTS[0].email
+
+    def listed(texts: tuple[Text, ...], language: str) -> str:
+        return ", ".join(t.ko if language == "ko" else t.en for t in texts) or ("없음" if language == "ko" else "none")
+
+    text = (
+        f"{name}님, 안녕하십니까.\n\n"
+        f"{COMPANY.ko} 개인정보처리방침이 {effective}부터 변경되어 시행됨에 따라, 아래와 같이 추가되는 "
+        "개인정보의 수집·이용에 대하여 동의를 요청드립니다.\n\n"
+        f"추가되는 수집 항목: {listed(items, 'ko')}\n"
+        f"추가되는 수집·이용 목적: {listed(purposes, 'ko')}\n\n"
+        f"아래 링크에서 변경 내용을 확인하신 후 동의하여 주시기 바랍니다(링크 유효기간: {valid_until}까지).\n"
+        f"{url}\n\n"
+        "동의하지 않으시더라도 회사는 귀하께서 이미 동의하신 범위에서만 개인정보를 처리하며, 추가되는 항목 및 "
+        "목적으로는 처리하지 않습니다.\n"
+        f"개인정보 관련 문의: {contact}\n\n"
+        "----\n\n"
+        f"Dear {name},\n\n"
+        f"The {COMPANY.en} Privacy Policy changes from {effective}. It adds the following to what you consented to, "
+        "and we ask for your consent to it.\n\n"
+        f"Items added: {listed(items, 'en')}\n"
+        f"Purposes added: {listed(purposes, 'en')}\n\n"
+        f"Read the change and give your consent here (the link works until {valid_until}):\n{url}\n\n"
+        "If you do not consent, we keep using your details only as you agreed before, never for what is added.\n"
+        f"Questions about your personal information: {contact}\n"
+    )
+    return OutgoingMail(
+        to=(to,),
+        subject=f"[{COMPANY.en}] 개인정보처리방침 변경에 따른 동의 요청 / Your consent to the updated Privacy Policy",
+        text=text,
     )

@@ -36,6 +36,9 @@ class ConsentProof:
     # The submitter declared they are under 14: the legal representative's confirmation is the consent.
     under_14: bool = False
     guardian_confirmed_at: datetime | None = None
+    # §12: when the person consented to a later version that added items or purposes (`policy_version`
+    # is then that version; `consented_at` stays the first consent, from which retention counts).
+    renewed_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,19 @@ class WrappedKey:
 
 
 @dataclass(frozen=True)
+class ConsentRequest:
+    """§12: a version in force added items or purposes to the record's form, and its person was asked
+    (once) to consent to them. The link's secret is kept only as its hash; one request may cover several
+    records of the same person, who got one mail."""
+
+    version: str
+    token_hash: str
+    asked_at: datetime
+    expires_at: datetime
+    answered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class StoredSubmission:
     submission_id: str
     form: FormId
@@ -87,6 +103,7 @@ class StoredSubmission:
     # Why its use ended early while a legal hold kept it (a destruction reason's value: an unsubscribe
     # or an erasure): the destruction after the hold's release is recorded under this reason.
     use_ended_by: str | None = None
+    consent_request: ConsentRequest | None = None
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import asdict
 
@@ -83,6 +84,19 @@ class EnvelopeSealer:
 def hash_secret(secret: str) -> str:
     # The secret is 256 random bits, so a plain hash is enough: nothing to brute-force.
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# A link's token, `<submission_id>.<secrets.token_urlsafe(32)>`: 43 url-safe base64 characters carry the
+# 256 random bits (the unsubscribe and consent request links).
+_LINK_TOKEN = re.compile(
+    r"(?P<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(?P<secret>[A-Za-z0-9_-]{43})"
+)
+
+
+def split_link_token(token: str | None) -> tuple[str, str] | None:
+    """(submission id, secret) of a well-formed link token; None for anything else."""
+    match = _LINK_TOKEN.fullmatch(token or "")
+    return (match["id"], match["secret"]) if match else None
 
 
 def seal_payload(data: PersonalData) -> bytes:

@@ -17,7 +17,6 @@ submission ids are random UUIDs.
 from __future__ import annotations
 
 import hmac
-import re
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -27,15 +26,11 @@ from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import UnsubscribeLinkExpired, UnsubscribeLinkInvalid
 from policybound.domain.core.model import StoredSubmission
 from policybound.domain.core.ports import DestroyOutcome, KeyedHash, SubmissionStore
-from policybound.domain.core.sealing import hash_secret
+from policybound.domain.core.sealing import hash_secret, split_link_token
 from policybound.domain.retention.destruction import Destroyer, DestructionReason
 from policybound.domain.rights.withdrawal import PurposeWithdrawals, WithdrawalOutcome
 from policybound.policy import FORMS, MARKETING_PURPOSES, Purpose
 
-# `<uuid>.<secrets.token_urlsafe(32)>`: 43 url-safe base64 characters carry the 256 random bits.
-_TOKEN = re.compile(
-    r"(?P<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(?P<secret>[A-Za-z0-9_-]{43})"
-)
 # A concurrent hold or release can change a record between reading and acting; a few rounds settle it.
 _ATTEMPTS = 3
 
@@ -66,10 +61,10 @@ _ALTERED = (
 
 
 def parse_token(token: str | None) -> tuple[str, str]:
-    match = _TOKEN.fullmatch(token or "")
-    if match is None:
+    parts = split_link_token(token)
+    if parts is None:
         raise UnsubscribeLinkInvalid(_ALTERED)
-    return match["id"], match["secret"]
+    return parts
 
 
 # A letter's link (`domain.letters`) carries `<submission_id>.<keyed hash of the id>`: the same shape as

@@ -1,0 +1,73 @@
+"""The consent request link's pages, in Korean and English (Korean first: the site is Korean).
+
+The confirmation page's button is a plain form POST, so it works without JavaScript; the page frame and
+its headers (no referrer, no framing, no caching: the token is a credential) are the unsubscribe pages'.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import quote
+
+from aws_lambda_powertools.event_handler import Response
+
+from policybound.api.public.unsubscribe_page import INVALID_WORDING, Wording, html_response
+from policybound.domain.core.errors import ConsentLinkExpired, ConsentLinkInvalid
+from policybound.domain.intake.consent_renewal import Renewal, RenewalState
+from policybound.policy import ITEMS, POLICY_TIMEZONE, PURPOSE_TEXT
+
+RENEWAL_WORDING: dict[RenewalState, Wording] = {
+    RenewalState.ASKED: Wording(
+        "개인정보처리방침 변경에 따른 동의",
+        "Consent to the updated Privacy Policy",
+        "변경된 개인정보처리방침에 따라 아래의 항목 및 목적이 추가됩니다. 동의하시면 추가되는 항목 및 목적에 대하여 "
+        "개인정보를 수집·이용하며, 동의하지 않으시면 기존에 동의하신 범위에서만 처리합니다.",
+        "The updated Privacy Policy adds the items and purposes below. If you consent, your details may be "
+        "collected and used for them too; if not, they are used only as you agreed before.",
+    ),
+    RenewalState.RENEWED: Wording(
+        "동의가 완료되었습니다",
+        "Thank you: your consent is recorded",
+        "변경된 개인정보처리방침에 대한 동의가 기록되었습니다. 동의는 언제든지 철회하실 수 있습니다.",
+        "Your consent to the updated Privacy Policy is recorded. You may withdraw it at any time.",
+    ),
+    RenewalState.ALREADY_RENEWED: Wording(
+        "이미 동의하셨습니다",
+        "Consent already given",
+        "이 링크로 이미 동의하셨습니다. 더 하실 일은 없습니다.",
+        "You already gave your consent with this link. There is nothing more to do.",
+    ),
+}
+
+EXPIRED_WORDING = Wording(
+    "링크가 만료되었습니다",
+    "This link has expired",
+    "이 링크의 유효기간이 지났거나 해당 정보가 더 이상 보관되지 않습니다. 개인정보는 기존에 동의하신 범위에서만 "
+    "처리되며, 아무것도 변경되지 않았습니다.",
+    "This link's time ran out, or the details it was for are no longer kept. Your details are used only as "
+    "you agreed before; nothing was changed.",
+)
+
+
+def renewal_page(renewal: Renewal, token: str | None) -> Response[str]:
+    wording = RENEWAL_WORDING[renewal.state]
+    body = ""
+    if renewal.state is RenewalState.ASKED and token is not None:
+        items = ", ".join(f"{ITEMS[i].label.ko} ({ITEMS[i].label.en})" for i in renewal.items_added) or "—"
+        purposes = ", ".join(f"{PURPOSE_TEXT[p].ko} ({PURPOSE_TEXT[p].en})" for p in renewal.purposes_added) or "—"
+        until = renewal.valid_until.astimezone(POLICY_TIMEZONE).date().isoformat()
+        # Relative to this page's own path, so it works behind any stage or custom domain.
+        action = escape(f"?token={quote(token, safe='')}")
+        body = f"""<p>시행일 / Effective: {escape(renewal.effective_date)} (version {escape(renewal.version)})</p>
+<p>추가되는 수집 항목 / Items added: {escape(items)}</p>
+<p>추가되는 수집·이용 목적 / Purposes added: {escape(purposes)}</p>
+<p>링크 유효기간 / Link valid until: {escape(until)}</p>
+<form method="post" action="{action}">
+<button type="submit">동의합니다 / I consent</button>
+</form>"""
+    return html_response(200, wording, body)
+
+
+def consent_link_error_page(error: ConsentLinkInvalid | ConsentLinkExpired, status: int) -> Response[str]:
+    """The page for a refused link; its status is the JSON error's (set in `api.errors`)."""
+    return html_response(status, EXPIRED_WORDING if isinstance(error, ConsentLinkExpired) else INVALID_WORDING)

@@ -1,0 +1,114 @@
+"""GET and POST /v1/consent-renewals: the link in the mail that asks for consent to a changed policy (§12).
+
+GET only shows what is added and asks: mail scanners and link previews follow links, and consent is a
+person's act. POST (the page's button, or a script) records the consent. Both answer a page to a
+browser and JSON to a caller that asks for it.
+"""
+
+from typing import Annotated, Any, Literal
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.depends import Depends
+from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import BaseModel
+
+from policybound.api.dependencies import consent_renewals
+from policybound.api.openapi import Tag
+from policybound.api.public.consent_renewal_page import RENEWAL_WORDING, renewal_page
+from policybound.api.public.unsubscribe_page import wants_html
+from policybound.api.schemas import ErrorOut, rfc3339
+from policybound.domain.intake.consent_renewal import ConsentRenewals, Renewal
+
+router = APIGatewayRouter()
+
+TokenParam = Annotated[
+    str | None,
+    Query(description="The token from the consent request mail's link: `<submission_id>.<secret>`.", max_length=200),
+]
+
+
+class ConsentRenewalOut(BaseModel):
+    status: Literal["asked", "renewed", "already_renewed"]
+    message: str
+    # The version asked for, and when it took effect.
+    policy_version: str
+    effective_date: str
+    items_added: list[str]
+    purposes_added: list[str]
+    # Until when the link can be used.
+    valid_until: str
+
+
+def _answer(renewal: Renewal, token: str | None) -> Response[Any]:
+    if wants_html(router.current_event):
+        return renewal_page(renewal, token)
+    body = ConsentRenewalOut(
+        status=renewal.state.value,
+        message=RENEWAL_WORDING[renewal.state].text_en,
+        policy_version=renewal.version,
+        effective_date=renewal.effective_date,
+        items_added=list(renewal.items_added),
+        purposes_added=[p.value for p in renewal.purposes_added],
+        valid_until=rfc3339(renewal.valid_until),
+    )
+    return Response(status_code=200, content_type="application/json", body=body.model_dump_json())
+
+
+def _responses(ok: str) -> dict[int, Any]:
+    error = {"application/json": {"model": ErrorOut}, "text/html": {"schema": {"type": "string"}}}
+    return {
+        200: {
+            "description": ok,
+            "content": {
+                "application/json": {"model": ConsentRenewalOut},
+                "text/html": {"schema": {"type": "string"}},
+            },
+        },
+        400: {"description": "consent_link_invalid: the token is missing, incomplete or altered", "content": error},
+        410: {
+            "description": "consent_link_expired: the link's time ran out, or its details are no longer kept",
+            "content": error,
+        },
+        422: {"description": "validation_failed: the token parameter is too long", "content": error},
+        503: {"description": "unavailable (retry after Retry-After seconds)", "content": error},
+    }
+
+
+@router.get(
+    "/v1/consent-renewals",
+    summary="Show what a changed policy adds and asks consent to (changes nothing)",
+    description=(
+        "The link in the mail sent when a version in force adds items or purposes to a form (policy §12): a page "
+        "(Korean and English) naming what is added, with a button that consents; JSON when the request asks for it "
+        "(`Accept: application/json`). Opening the link never consents to anything."
+    ),
+    operation_id="getConsentRenewal",
+    tags=[Tag.POLICY],
+    responses=_responses("`asked` (with what is added), or `already_renewed`"),
+)
+def show_consent_renewal(
+    service: Annotated[ConsentRenewals, Depends(consent_renewals)],
+    token: TokenParam = None,
+) -> Response[Any]:
+    return _answer(service.check(token), token)
+
+
+@router.post(
+    "/v1/consent-renewals",
+    summary="Consent to what a changed policy adds",
+    description=(
+        "Records the consent on each of the person's records the mail was about: their `policy_version` becomes the "
+        "version asked for and the added purposes join their purposes, each with a consent ledger entry (no personal "
+        "information). Until then the records keep the version and purposes consented to before. A second request "
+        "with the same link changes nothing and answers `already_renewed`. The body is not read."
+    ),
+    operation_id="renewConsent",
+    tags=[Tag.POLICY],
+    responses=_responses("`renewed`, or `already_renewed`"),
+)
+def renew_consent(
+    service: Annotated[ConsentRenewals, Depends(consent_renewals)],
+    token: TokenParam = None,
+) -> Response[Any]:
+    return _answer(service.renew(token), None)

@@ -1,0 +1,334 @@
+"""Asking for consent again when the policy adds items or purposes (§12).
+
+A version that adds an item or a purpose to a form takes effect on its date, by the clock. Records of
+that form consented under an earlier version keep that version and its purposes: the addition is not
+assumed. Each affected person gets one mail (Korean and English) with a link; following it shows what
+is added, and confirming records the new version and purposes on each of their affected records, with a
+consent ledger entry. Nobody is mailed twice for the same version: the request is claimed on the record
+(by one conditional write) before the mail goes, and a person's records share one request.
+
+The link carries `<submission_id>.<secret>`, like the unsubscribe link (see `domain.retention.unsubscribe`
+for why that is as strong as a signed token): 256 random bits, kept only as a SHA-256 hash on the
+records, bound to the person's records, expiring after `CONSENT_LINK_VALID_FOR`, and good for one
+consent — a second use changes nothing and says the consent was given already.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from policybound import policy
+from policybound.domain.core.clock import Clock
+from policybound.domain.core.errors import ConsentLinkExpired, ConsentLinkInvalid, Unavailable
+from policybound.domain.core.ledger import LedgerDraft, LedgerKind
+from policybound.domain.core.mail import consent_renewal_request
+from policybound.domain.core.model import ConsentRequest, RecordStatus, StoredSubmission
+from policybound.domain.core.ports import Mailer, SubmissionStore
+from policybound.domain.core.records import RecordReader
+from policybound.domain.core.sealing import hash_secret, split_link_token
+from policybound.domain.staff.ports import FormIndex, IndexPosition
+from policybound.policy import ITEMS, POLICY_TIMEZONE, PURPOSE_TEXT, FormId, Purpose
+
+# Long enough to read a mail after a holiday; after it the person keeps what they agreed to before.
+CONSENT_LINK_VALID_FOR = timedelta(days=30)
+PAGE_SIZE = 100
+
+
+class ConsentRequestStore(SubmissionStore, Protocol):
+    def ids_of_guardian(self, guardian: str) -> list[str]: ...
+
+    def ask_consent(self, submission_id: str, request: ConsentRequest) -> bool:
+        """Put the request on the record unless one for the same version is there already (or the record
+        is gone). True when this call put it there."""
+        ...
+
+    def drop_consent_request(self, submission_id: str, token_hash: str) -> None:
+        """Take back a request whose mail could not be sent (only that request), so a later run asks again."""
+        ...
+
+    def renew_consent(
+        self,
+        submission_id: str,
+        token_hash: str,
+        from_version: str,
+        version: str,
+        purposes: tuple[Purpose, ...],
+        at: datetime,
+        entry: LedgerDraft,
+    ) -> bool:
+        """Record the consent to the request's version: the record's version and purposes become the new
+        ones and the request is answered, with the ledger entry, in one transaction. False when the record
+        is gone, its request is another, it was answered, or its version is no longer `from_version`."""
+        ...
+
+
+class RenewalState(StrEnum):
+    # The link is good: the page shows what is added and asks.
+    ASKED = "asked"
+    # Given by this request.
+    RENEWED = "renewed"
+    # Given before (a second click, a retried POST): nothing changed.
+    ALREADY_RENEWED = "already_renewed"
+
+
+@dataclass(frozen=True)
+class Renewal:
+    state: RenewalState
+    version: str
+    effective_date: str
+    items_added: tuple[str, ...]
+    purposes_added: tuple[Purpose, ...]
+    valid_until: datetime
+
+
+@dataclass
+class AskReport:
+    people_mailed: int = 0
+    records_asked: int = 0
+    mail_failures: int = 0
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class _Person:
+    key: str
+    records: tuple[StoredSubmission, ...] = field(default_factory=tuple)
+
+
+def parse_token(token: str | None) -> tuple[str, str]:
+    parts = split_link_token(token)
+    if parts is None:
+        raise ConsentLinkInvalid(
+            "This consent link is incomplete or has been altered. Open the link from the mail again, or copy the "
+            "whole address into the browser. Nothing was changed."
+        )
+    return parts
+
+
+def _added(record: StoredSubmission, version: str) -> tuple[tuple[str, ...], tuple[Purpose, ...]]:
+    published = {v.version for v in policy.VERSIONS}
+    if record.consent.policy_version not in published or version not in published:
+        return (), ()
+    return policy.additions(record.consent.policy_version, version, record.form)
+
+
+def _added_to_any(records: list[StoredSubmission], version: str) -> tuple[tuple[str, ...], tuple[Purpose, ...]]:
+    """What `version` adds to any of a person's records: what their one mail and page name."""
+    items: set[str] = set()
+    purposes: set[Purpose] = set()
+    for record in records:
+        added_items, added_purposes = _added(record, version)
+        items |= set(added_items)
+        purposes |= set(added_purposes)
+    return tuple(sorted(items)), tuple(sorted(purposes))
+
+
+class ConsentRenewals:
+    def __init__(
+        self,
+        store: ConsentRequestStore,
+        forms: FormIndex,
+        reader: RecordReader,
+        mailer: Mailer,
+        clock: Clock,
+        renewal_url: Callable[[str], str],
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        self._store = store
+        self._forms = forms
+        self._reader = reader
+        self._mailer = mailer
+        self._clock = clock
+        self._renewal_url = renewal_url
+        self._page_size = page_size
+
+    # --- asking (the hourly sweep) ---
+
+    def ask(self, keep_going: Callable[[], bool] = lambda: True) -> AskReport:
+        """Mail every affected person who was not asked for the version in force yet."""
+        now = self._clock.now()
+        current = policy.version_in_force(now.astimezone(POLICY_TIMEZONE).date())
+        earlier = [v.version for v in policy.VERSIONS if v.effective_date < current.effective_date]
+        report = AskReport()
+        for form in FormId:
+            if not any(any(policy.additions(v, current.version, form)) for v in earlier):
+                continue
+            after: IndexPosition | None = None
+            while True:
+                if not keep_going():
+                    report.complete = False
+                    return report
+                page = self._forms.newest(form, self._page_size, after)
+                for position in page:
+                    self._consider(position.submission_id, current.version, now, report)
+                if len(page) < self._page_size:
+                    break
+                after = page[-1]
+        return report
+
+    def _needs_asking(self, record: StoredSubmission | None, version: str) -> bool:
+        if record is None or record.status is not RecordStatus.ACTIVE or record.consent.policy_version == version:
+            return False
+        if record.consent_request is not None and record.consent_request.version == version:
+            return False  # asked already: never twice for the same version
+        return any(_added(record, version))
+
+    def _person(self, record: StoredSubmission) -> _Person:
+        """The records one person consented to: a child's are their legal representative's to answer."""
+        if record.consent.under_14 and record.guardian:
+            ids = self._store.ids_of_guardian(record.guardian)
+            key = record.guardian
+        else:
+            ids = self._store.ids_of_subject(record.subject)
+            key = record.subject
+        found = (self._reader.live(i) for i in ids)
+        return _Person(key, tuple(r for r in found if r is not None and (r.guardian or r.subject) == key))
+
+    def _consider(self, submission_id: str, version: str, now: datetime, report: AskReport) -> None:
+        record = self._reader.live(submission_id)
+        if not self._needs_asking(record, version):
+            return
+        assert record is not None
+        person = self._person(record)
+        waiting = [r for r in person.records if self._needs_asking(r, version)] or [record]
+        pending = next(
+            (
+                r.consent_request
+                for r in person.records
+                if r.consent_request is not None
+                and r.consent_request.version == version
+                and r.consent_request.answered_at is None
+                and r.consent_request.expires_at > now
+            ),
+            None,
+        )
+        if pending is not None:
+            # The person has a link for this version already (mailed for another record): it covers these too.
+            report.records_asked += sum(self._store.ask_consent(r.submission_id, pending) for r in waiting)
+            return
+        secret = secrets.token_urlsafe(32)
+        request = ConsentRequest(version, hash_secret(secret), now, now + CONSENT_LINK_VALID_FOR)
+        claimed = [r for r in waiting if self._store.ask_consent(r.submission_id, request)]
+        if not claimed:
+            return
+        anchor = claimed[0]
+        opened = self._reader.open(anchor)
+        if opened is None:  # destroyed between the reads
+            self._release(claimed, request)
+            return
+        fields = opened.data.fields
+        to = opened.data.representative.email if opened.data.representative else fields["email"]
+        name = opened.data.representative.name if opened.data.representative else fields.get("name", "")
+        items, purposes = _added_to_any(claimed, version)
+        published = next(v for v in policy.VERSIONS if v.version == version)
+        mail = consent_renewal_request(
+            to,
+            name,
+            self._renewal_url(f"{anchor.submission_id}.{secret}"),
+            published.effective_date.isoformat(),
+            tuple(ITEMS[i].label for i in items),
+            tuple(PURPOSE_TEXT[p] for p in purposes),
+            request.expires_at.astimezone(POLICY_TIMEZONE).date().isoformat(),
+        )
+        try:
+            self._mailer.send(mail)
+        except Unavailable:
+            # Known unsent (SES refused or was unreachable): the next run asks again.
+            self._release(claimed, request)
+            report.mail_failures += 1
+            return
+        report.people_mailed += 1
+        report.records_asked += len(claimed)
+
+    def _release(self, records: list[StoredSubmission], request: ConsentRequest) -> None:
+        for r in records:
+            self._store.drop_consent_request(r.submission_id, request.token_hash)
+
+    # --- answering (the link) ---
+
+    def _request(self, token: str | None) -> tuple[StoredSubmission, ConsentRequest]:
+        submission_id, secret = parse_token(token)
+        record = self._store.get(submission_id)
+        if record is None or not self._reader.is_live(record):
+            raise ConsentLinkExpired(
+                "The details this consent link was for are no longer kept, so there is nothing to consent to."
+            )
+        request = record.consent_request
+        if request is None or not hmac.compare_digest(request.token_hash, hash_secret(secret)):
+            parse_token(None)  # raises: altered
+        assert request is not None
+        return record, request
+
+    def _covered(self, anchor: StoredSubmission, request: ConsentRequest) -> list[StoredSubmission]:
+        return [
+            r
+            for r in self._person(anchor).records
+            if r.consent_request is not None and hmac.compare_digest(r.consent_request.token_hash, request.token_hash)
+        ]
+
+    def _renewal(self, state: RenewalState, records: list[StoredSubmission], request: ConsentRequest) -> Renewal:
+        items, purposes = _added_to_any(records, request.version)
+        published = next(v for v in policy.VERSIONS if v.version == request.version)
+        return Renewal(
+            state, request.version, published.effective_date.isoformat(), items, purposes, request.expires_at
+        )
+
+    def check(self, token: str | None) -> Renewal:
+        """What the link asks, changing nothing: mail scanners follow links; consent is a person's act."""
+        anchor, request = self._request(token)
+        if request.answered_at is not None:
+            return self._renewal(RenewalState.ALREADY_RENEWED, [], request)
+        if self._clock.now() >= request.expires_at:
+            raise self._expired()
+        return self._renewal(RenewalState.ASKED, self._covered(anchor, request), request)
+
+    @staticmethod
+    def _expired() -> ConsentLinkExpired:
+        return ConsentLinkExpired(
+            "This consent link has expired. Your details are still used only as you agreed before; nothing was changed."
+        )
+
+    def renew(self, token: str | None) -> Renewal:
+        """Record the consent on each of the person's records the request covers."""
+        anchor, request = self._request(token)
+        now = self._clock.now()
+        if request.answered_at is not None:
+            return self._renewal(RenewalState.ALREADY_RENEWED, [], request)
+        if now >= request.expires_at:
+            raise self._expired()
+        covered = [r for r in self._covered(anchor, request) if r.consent_request and not r.consent_request.answered_at]
+        shown = self._renewal(RenewalState.RENEWED, covered, request)
+        for record in covered:
+            added_items, added_purposes = _added(record, request.version)
+            purposes = record.consent.purposes + tuple(p for p in added_purposes if p not in record.consent.purposes)
+            entry = LedgerDraft(
+                kind=LedgerKind.CONSENT,
+                at=now,
+                payload={
+                    "event": "consent_renewed",
+                    "submission_id": record.submission_id,
+                    "form": record.form.value,
+                    "from_version": record.consent.policy_version,
+                    "policy_version": request.version,
+                    "items_added": list(added_items),
+                    "purposes_added": [p.value for p in added_purposes],
+                    "purposes": [p.value for p in purposes],
+                },
+            )
+            # False: answered meanwhile by another click, or the record changed; either way nothing is owed.
+            self._store.renew_consent(
+                record.submission_id,
+                request.token_hash,
+                record.consent.policy_version,
+                request.version,
+                purposes,
+                now,
+                entry,
+            )
+        return shown

@@ -1,0 +1,95 @@
+"""§12 consent renewal through the real adapters, wiring and entry point, against moto: one mail per
+affected person from the hourly job, the request claimed by a conditional write, the link's secret kept
+only hashed, and the consent recorded on the record with its ledger entry."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+from local import outbox
+from policybound import policy, tables
+from policybound.adapters.dynamodb import record_from_item
+from policybound.domain.core.clock import FixedClock
+from policybound.domain.core.ledger import LedgerKind
+from policybound.policy import Purpose
+from tests.conftest import VALID_FIELDS, AwsApi, submission
+from tests.support.policy_versions import AFTER, FIRST, SECOND
+
+MINJI = VALID_FIELDS["contact-us"]["email"]
+LINK = re.compile(r"https://api\.example\.com/v1/consent-renewals\?token=(\S+)")
+JSON = {"Content-Type": "application/json", "Accept": "application/json"}
+
+
+def records(api: AwsApi) -> dict[str, Any]:
+    items = api.dynamodb.scan(TableName=api.tables[tables.RECORDS.env_var])["Items"]
+    return {item["submission_id"]["S"]: item for item in items}
+
+
+def test_a_version_in_force_asks_once_and_the_link_records_consent(
+    aws_api: AwsApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, SECOND))
+    ids = []
+    for _ in range(2):
+        response = aws_api.client.post("/v1/forms/contact-us", data=json.dumps(submission("contact-us")), headers=JSON)
+        assert response.status_code == 201, response.get_data(as_text=True)
+        ids.append(response.get_json()["submission_id"])
+    blog = aws_api.client.post(
+        "/v1/forms/blog-subscription", data=json.dumps(submission("blog-subscription")), headers=JSON
+    )
+    assert blog.status_code == 201
+    sent_before = len(outbox.sent_mail())
+
+    from entrypoints import consent_renewer
+
+    clock = aws_api.wiring.clock
+    assert isinstance(clock, FixedClock)
+    clock.at = AFTER
+    summary = consent_renewer.renew(aws_api.wiring, lambda: 10**9)
+    assert (summary["people_mailed"], summary["records_asked"]) == (1, 2)
+    mails = outbox.sent_mail()[sent_before:]
+    assert [m["to"] for m in mails] == [[MINJI]]
+    token = LINK.search(mails[0]["text"])
+    assert token is not None
+    # Never twice for the same version.
+    assert consent_renewer.renew(aws_api.wiring, lambda: 10**9)["people_mailed"] == 0
+    assert len(outbox.sent_mail()) == sent_before + 1
+
+    stored = records(aws_api)
+    secret = token.group(1).split(".", 1)[1]
+    assert secret not in json.dumps(stored, default=str)
+    for submission_id in ids:
+        record = record_from_item(stored[submission_id])
+        assert record.consent.policy_version == FIRST.version
+        assert record.consent_request is not None
+        assert record.consent_request.version == SECOND.version
+
+    shown = aws_api.client.get("/v1/consent-renewals", query_string={"token": token.group(1)}, headers=JSON)
+    assert shown.status_code == 200
+    assert shown.get_json()["status"] == "asked"
+    given = aws_api.client.post("/v1/consent-renewals", query_string={"token": token.group(1)}, headers=JSON)
+    assert given.status_code == 200, given.get_data(as_text=True)
+    assert given.get_json()["status"] == "renewed"
+    stored = records(aws_api)
+    for submission_id in ids:
+        record = record_from_item(stored[submission_id])
+        assert record.consent.policy_version == SECOND.version
+        assert record.consent.purposes == (Purpose.INQUIRY_RESPONSE, Purpose.EMAIL_MARKETING)
+        assert record.consent.renewed_at == datetime.fromisoformat(AFTER.isoformat())
+    again = aws_api.client.post("/v1/consent-renewals", query_string={"token": token.group(1)}, headers=JSON)
+    assert again.get_json()["status"] == "already_renewed"
+
+    renewed = [
+        e
+        for e in aws_api.wiring.ledger.entries(LedgerKind.CONSENT, limit=1000)
+        if e.payload.get("event") == "consent_renewed"
+    ]
+    assert sorted(str(e.payload["submission_id"]) for e in renewed) == sorted(ids)
+    ledger_text = json.dumps([e.payload for e in renewed])
+    for value in VALID_FIELDS["contact-us"].values():
+        assert value not in ledger_text

@@ -1,0 +1,271 @@
+"""§12: a version that adds an item or a purpose asks the affected people for consent, once, by mail with
+a link; their records keep what they agreed to until they give it."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from werkzeug.test import Client
+
+from local.gateway import Gateway
+from policybound import policy
+from policybound.api.dependencies import consent_renewals
+from policybound.api.public.app import create_app, openapi_json
+from policybound.domain.core.errors import ConsentLinkExpired, ConsentLinkInvalid
+from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.core.model import RecordStatus
+from policybound.domain.intake.consent_renewal import (
+    CONSENT_LINK_VALID_FOR,
+    ConsentRenewals,
+    RenewalState,
+)
+from policybound.policy import Purpose
+from tests.conftest import VALID_FIELDS
+from tests.support.policy_versions import AFTER, BEFORE, FIRST, SECOND
+from tests.support.rights import RightsWorld, build_world
+from tests.support.staff_fakes import FakeFormIndex
+
+LINK = re.compile(r"https://api\.example\.com/v1/consent-renewals\?token=(\S+)")
+
+
+@dataclass
+class World:
+    rights: RightsWorld
+    renewals: ConsentRenewals
+
+    def ask(self) -> int:
+        sent = len(self.rights.mailer.sent)
+        self.renewals.ask()
+        return len(self.rights.mailer.sent) - sent
+
+    def tokens(self) -> list[str]:
+        return [m for mail in self.rights.mailer.sent for m in LINK.findall(mail.text)]
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> World:
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, SECOND))
+    rights = build_world(datetime.fromisoformat("2026-12-01T01:00:00+00:00"))
+    renewals = ConsentRenewals(
+        rights.store,
+        FakeFormIndex(rights.store),
+        rights.reader,
+        rights.mailer,
+        rights.clock,
+        lambda token: f"https://api.example.com/v1/consent-renewals?token={token}",
+        page_size=2,
+    )
+    return World(rights, renewals)
+
+
+def _submit_people(world: World) -> tuple[str, str, str, str]:
+    """Kim's two inquiries, Lee's inquiry, and Kim's blog subscription (a form the change leaves alone)."""
+    kim_1 = world.rights.submit("contact-us")
+    world.rights.clock.advance(minutes=1)
+    kim_2 = world.rights.submit("contact-us")
+    lee = world.rights.submit("contact-us", email="lee@example.co.kr")
+    blog = world.rights.submit("blog-subscription")
+    world.rights.mailer.sent.clear()
+    return kim_1, kim_2, lee, blog
+
+
+def test_nobody_is_asked_before_the_version_takes_effect(world: World) -> None:
+    _submit_people(world)
+    world.rights.clock.at = BEFORE
+    assert world.ask() == 0
+
+
+def test_each_affected_person_gets_one_mail_and_keeps_their_consent(world: World) -> None:
+    kim_1, kim_2, lee, blog = _submit_people(world)
+    world.rights.clock.at = AFTER
+    assert world.ask() == 2  # Kim once for both inquiries, Lee once; the subscriber is not affected
+    kim_email = VALID_FIELDS["contact-us"]["email"]
+    assert sorted(m.to[0] for m in world.rights.mailer.sent) == sorted([kim_email, "lee@example.co.kr"])
+    mail = next(m for m in world.rights.mailer.sent if m.to == (kim_email,))
+    assert "개인정보처리방침 변경에 따른 동의 요청" in mail.subject
+    assert "추가되는 수집 항목: 부서" in mail.text
+    assert "추가되는 수집·이용 목적: 이메일 마케팅 활용" in mail.text
+    assert "Items added: Department" in mail.text
+    assert "Purposes added: Use in email marketing" in mail.text
+    for submission_id in (kim_1, kim_2, lee):
+        record = world.rights.store.records[submission_id]
+        # Asked, not assumed: the record keeps its version and purposes.
+        assert record.consent.policy_version == FIRST.version
+        assert record.consent.purposes == (Purpose.INQUIRY_RESPONSE,)
+        assert record.consent_request is not None
+        assert record.consent_request.version == SECOND.version
+    assert world.rights.store.records[blog].consent_request is None
+    # Never twice for the same version, however often the sweep runs.
+    world.rights.clock.advance(hours=1)
+    assert world.ask() == 0
+
+
+def test_the_link_shows_then_records_the_new_consent_once(world: World) -> None:
+    kim_1, kim_2, lee, _ = _submit_people(world)
+    world.rights.clock.at = AFTER
+    world.ask()
+    kim_email = VALID_FIELDS["contact-us"]["email"]
+    token = next(LINK.search(m.text) for m in world.rights.mailer.sent if m.to == (kim_email,))
+    assert token is not None
+    secret = token.group(1).split(".", 1)[1]
+    # Stored only as its hash.
+    assert secret not in repr(world.rights.store.records[kim_1])
+
+    shown = world.renewals.check(token.group(1))
+    assert (shown.state, shown.items_added, shown.purposes_added) == (
+        RenewalState.ASKED,
+        ("department",),
+        (Purpose.EMAIL_MARKETING,),
+    )
+    assert world.rights.store.records[kim_1].consent.policy_version == FIRST.version  # looking changes nothing
+
+    world.rights.clock.advance(minutes=5)
+    assert world.renewals.renew(token.group(1)).state is RenewalState.RENEWED
+    for submission_id in (kim_1, kim_2):
+        consent = world.rights.store.records[submission_id].consent
+        assert consent.policy_version == SECOND.version
+        assert consent.purposes == (Purpose.INQUIRY_RESPONSE, Purpose.EMAIL_MARKETING)
+        assert consent.renewed_at == world.rights.clock.at
+    # Lee has not answered: Lee's record keeps what Lee agreed to.
+    assert world.rights.store.records[lee].consent.policy_version == FIRST.version
+
+    entries = [
+        e
+        for e in world.rights.store.ledger.chains.get(LedgerKind.CONSENT, [])
+        if e.payload["event"] == "consent_renewed"
+    ]
+    assert sorted(str(e.payload["submission_id"]) for e in entries) == sorted([kim_1, kim_2])
+    assert entries[0].payload["from_version"] == FIRST.version
+    assert entries[0].payload["policy_version"] == SECOND.version
+    assert entries[0].payload["purposes_added"] == ["email_marketing"]
+    text = json.dumps([e.payload for e in entries])
+    assert kim_email not in text
+    assert VALID_FIELDS["contact-us"]["name"] not in text
+
+    # Single use: a second click changes nothing more.
+    assert world.renewals.renew(token.group(1)).state is RenewalState.ALREADY_RENEWED
+    assert world.renewals.check(token.group(1)).state is RenewalState.ALREADY_RENEWED
+    again = [
+        e
+        for e in world.rights.store.ledger.chains.get(LedgerKind.CONSENT, [])
+        if e.payload["event"] == "consent_renewed"
+    ]
+    assert len(again) == 2
+    # Renewed records are not asked again.
+    world.rights.clock.advance(hours=1)
+    assert world.ask() == 0
+
+
+def test_an_altered_or_expired_link_records_nothing(world: World) -> None:
+    _kim_1, *_ = _submit_people(world)
+    world.rights.clock.at = AFTER
+    world.ask()
+    token = world.tokens()[0]
+    submission_id, secret = token.split(".", 1)
+    for bad in (
+        None,
+        "",
+        "nonsense",
+        f"{submission_id}.{secret[:-1]}A" if secret[-1] != "A" else f"{submission_id}.{'B' * 43}",
+    ):
+        with pytest.raises(ConsentLinkInvalid):
+            world.renewals.renew(bad)
+    world.rights.clock.advance(seconds=CONSENT_LINK_VALID_FOR.total_seconds())
+    with pytest.raises(ConsentLinkExpired):
+        world.renewals.check(token)
+    with pytest.raises(ConsentLinkExpired):
+        world.renewals.renew(token)
+    assert all(r.consent.policy_version == FIRST.version for r in world.rights.store.records.values())
+    # Expired, the person is still not asked again for this version.
+    assert world.ask() == 0
+
+
+def test_a_mail_that_could_not_be_sent_is_sent_on_the_next_run(world: World) -> None:
+    _submit_people(world)
+    world.rights.clock.at = AFTER
+    world.rights.mailer.fail = True
+    world.renewals.ask()
+    assert world.rights.mailer.sent == []
+    assert all(r.consent_request is None for r in world.rights.store.records.values())
+    world.rights.mailer.fail = False
+    world.rights.clock.advance(hours=1)
+    assert world.ask() == 2
+    assert world.ask() == 0
+
+
+def test_only_active_records_are_asked(world: World) -> None:
+    kim_1, kim_2, lee, _ = _submit_people(world)
+    store = world.rights.store
+    for submission_id in (kim_1, kim_2):
+        store.records[submission_id] = replace(store.records[submission_id], status=RecordStatus.RESTRICTED)
+    world.rights.clock.at = AFTER
+    assert world.ask() == 1
+    assert world.rights.mailer.sent[0].to == ("lee@example.co.kr",)
+    # Expired records are gone to every reader: nobody is mailed for them.
+    store.records[lee] = replace(store.records[lee], retained_until=AFTER - timedelta(seconds=1), consent_request=None)
+    assert world.ask() == 0
+
+
+# --- HTTP -------------------------------------------------------------------------------------
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+JSON = {"Accept": "application/json"}
+
+
+@pytest.fixture
+def api(world: World) -> Client:
+    app = create_app(["https://www.example.com"])
+    app.dependency_overrides.update({consent_renewals: lambda: world.renewals})
+    return Client(Gateway(app.resolve, lambda: openapi_json(app), site_root=Path(__file__).parent, local_routes={}))
+
+
+def test_the_link_over_http_asks_in_a_page_then_records_once(api: Client, world: World) -> None:
+    _submit_people(world)
+    world.rights.clock.at = AFTER
+    world.ask()
+    token = world.tokens()[0]
+    anchor = token.split(".", 1)[0]
+    page = api.get("/v1/consent-renewals", query_string={"token": token}, headers=BROWSER)
+    assert page.status_code == 200
+    assert page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    assert "개인정보처리방침 변경에 따른 동의" in text
+    assert "부서 (Department)" in text
+    assert 'method="post"' in text
+    assert page.headers["Referrer-Policy"] == "no-referrer"
+    assert page.headers["Cache-Control"] == "no-store"
+    shown = api.get("/v1/consent-renewals", query_string={"token": token}, headers=JSON).get_json()
+    assert shown["status"] == "asked"
+    assert (shown["items_added"], shown["purposes_added"]) == (["department"], ["email_marketing"])
+    assert world.rights.store.records[anchor].consent.policy_version == FIRST.version
+
+    given = api.post("/v1/consent-renewals", query_string={"token": token}, headers=JSON)
+    assert given.status_code == 200
+    assert given.get_json()["status"] == "renewed"
+    assert world.rights.store.records[anchor].consent.policy_version == SECOND.version
+    again = api.post("/v1/consent-renewals", query_string={"token": token}, headers=BROWSER)
+    assert again.status_code == 200
+    assert "이미 동의하셨습니다" in again.get_data(as_text=True)
+
+
+def test_a_refused_link_over_http_is_400_or_410_in_the_one_error_shape(api: Client, world: World) -> None:
+    _submit_people(world)
+    world.rights.clock.at = AFTER
+    world.ask()
+    token = world.tokens()[0]
+    altered = api.post("/v1/consent-renewals", query_string={"token": token[:-2] + "zz"}, headers=JSON)
+    assert altered.status_code == 400
+    assert altered.get_json()["error"]["code"] == "consent_link_invalid"
+    assert api.get("/v1/consent-renewals", headers=BROWSER).status_code == 400
+    world.rights.clock.advance(days=31)
+    expired = api.post("/v1/consent-renewals", query_string={"token": token}, headers=JSON)
+    assert expired.status_code == 410
+    assert expired.get_json()["error"]["code"] == "consent_link_expired"
+    page = api.get("/v1/consent-renewals", query_string={"token": token}, headers=BROWSER)
+    assert page.status_code == 410
+    assert "링크가 만료되었습니다" in page.get_data(as_text=True)
