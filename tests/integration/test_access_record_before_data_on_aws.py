@@ -66,7 +66,9 @@ CASES: dict[tuple[str, str], UsesPi | NoPi] = {
     ("POST", "/v1/staff/users/<username>/groups"): NoPi("changes a staff account's groups"),
     ("PUT", "/v1/staff/users/<username>/groups"): NoPi("changes a staff account's groups"),
     ("DELETE", "/v1/staff/users/<username>/groups/<group>"): NoPi("changes a staff account's groups"),
-    ("POST", "/v1/staff/incidents"): NoPi("records a case: ids, counts and blind-index references"),
+    # Opening sends the notices at once, each address read only after its access record is written; when
+    # that record cannot be written the notice stays owed (`prepared` below opens its incident so).
+    ("POST", "/v1/staff/incidents"): NoPi("answers a case: ids, counts and blind-index references"),
     ("GET", "/v1/staff/incidents/<incident_id>"): NoPi("involved subjects by blind-index reference only"),
     ("POST", "/v1/staff/incidents/<incident_id>/notices"): UsesPi(
         Role.PI_MANAGER, lambda ids: (f"/v1/staff/incidents/{ids['incident']}/notices", {}, None)
@@ -149,11 +151,14 @@ def failing(monkeypatch: pytest.MonkeyPatch) -> FailingLedger:
     return state
 
 
-def prepared(apis: Apis) -> dict[str, str]:
+def prepared(apis: Apis, failing: FailingLedger) -> dict[str, str]:
     ids = {}
     for form in VALID_FIELDS:
         body = submission(form, marketing=True) if form == "resources-download" else submission(form)
         ids[form] = ok(post(apis.client, f"/v1/forms/{form}", body))["submission_id"]
+    # Opened while access records cannot be written: it is recorded, and its notice is owed, not sent.
+    mail_before = len(outbox.sent_mail())
+    failing.kinds = {LedgerKind.ACCESS}
     incident = ok(
         apis.as_role(Role.PI_MANAGER).post(
             "/v1/staff/incidents",
@@ -167,6 +172,9 @@ def prepared(apis: Apis) -> dict[str, str]:
             },
         )
     )
+    failing.kinds = set()
+    assert len(outbox.sent_mail()) == mail_before
+    assert [s["notified"] for s in incident["subjects"]] == [False]
     return ids | {"incident": incident["incident_id"]}
 
 
@@ -182,7 +190,7 @@ def test_no_pi_leaves_when_the_access_record_cannot_be_written(
 ) -> None:
     case = CASES[(method, route)]
     assert isinstance(case, UsesPi)
-    ids = prepared(apis)
+    ids = prepared(apis, failing)
     mail_before = len(outbox.sent_mail())
 
     failing.kinds = {case.kind}

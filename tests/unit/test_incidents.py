@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from policybound import policy
 from policybound.api.staff.auth import Role
 from policybound.domain.core.ledger import LedgerKind
 from tests.conftest import NOW, VALID_FIELDS
@@ -53,23 +54,22 @@ def test_involved_subjects_come_from_named_records_and_a_suspect_accounts_access
     assert view["clock"]["overdue"] is False
 
 
-def test_notices_go_once_to_each_person_and_are_recorded_without_pi(staff_api: StaffApi) -> None:
+def test_confirming_an_incident_notifies_at_once_once_per_person_without_pi_recorded(staff_api: StaffApi) -> None:
+    """§8 "immediately": opening (confirming) the incident sends the notices; 72 hours is only the limit."""
     inquiry = staff_api.submit("contact-us", INQUIRY)
     same_person = staff_api.submit("blog-subscription", SUBSCRIBER | {"email": INQUIRY["email"]})
     subscriber = staff_api.submit("blog-subscription", SUBSCRIBER)
     staff_api.mailer.sent.clear()
     manager = staff_api.as_role(Role.PI_MANAGER)
-    incident_id = json_of(
-        manager.post("/v1/staff/incidents", json=incident(submission_ids=[inquiry, same_person, subscriber]))
-    )["incident_id"]
-    sent = manager.post(f"/v1/staff/incidents/{incident_id}/notices")
-    assert sent.status_code == 200
-    result = json_of(sent)
-    assert result["sent"] == 2
+    opened = manager.post("/v1/staff/incidents", json=incident(submission_ids=[inquiry, same_person, subscriber]))
+    assert opened.status_code == 201
+    view = json_of(opened)
+    incident_id = view["incident_id"]
     assert sorted(mail.to[0] for mail in staff_api.mailer.sent) == sorted([INQUIRY["email"], SUBSCRIBER["email"]])
     assert "stolen" in staff_api.mailer.sent[0].text
-    assert result["incident"]["clock"]["notified_in_time"] is True
-    assert all(s["notified"] for s in result["incident"]["subjects"])
+    assert view["clock"]["notices_sent_at"] == NOW.astimezone(policy.POLICY_TIMEZONE).isoformat()
+    assert view["clock"]["notified_in_time"] is True
+    assert all(s["notified"] for s in view["subjects"])
 
     again = json_of(manager.post(f"/v1/staff/incidents/{incident_id}/notices"))
     assert again == again | {"sent": 0, "already_notified": 2}
@@ -117,3 +117,22 @@ def test_a_discovery_in_the_future_is_refused(staff_api: StaffApi) -> None:
     )
     assert response.status_code == 422
     assert staff_api.incidents.incidents == {}
+
+
+def test_notices_that_could_not_go_out_at_opening_stay_owed_and_the_notices_route_sends_them(
+    staff_api: StaffApi,
+) -> None:
+    subscriber = staff_api.submit("blog-subscription", SUBSCRIBER)
+    staff_api.mailer.sent.clear()
+    staff_api.mailer.fail = True
+    manager = staff_api.as_role(Role.PI_MANAGER)
+    opened = manager.post("/v1/staff/incidents", json=incident(submission_ids=[subscriber]))
+    # The incident is recorded all the same: a retry must not open it twice.
+    assert opened.status_code == 201
+    view = json_of(opened)
+    assert view["clock"]["notices_sent_at"] is None
+    assert [s["notified"] for s in view["subjects"]] == [False]
+    staff_api.mailer.fail = False
+    sent = json_of(manager.post(f"/v1/staff/incidents/{view['incident_id']}/notices"))
+    assert sent["sent"] == 1
+    assert [mail.to for mail in staff_api.mailer.sent] == [(SUBSCRIBER["email"],)]

@@ -2,6 +2,11 @@
 named records and from the access records of suspect staff accounts — and tell those subjects, with the
 72-hour clock from discovery in view.
 
+§8 says the subjects are informed "immediately": opening an incident is the PI manager's confirmation
+of it, so the notices go out at once, in the same request; 72 hours from discovery is the outer limit,
+not the plan. A notice that cannot go out then stays owed, shown by the clock, and the notices route
+sends what is owed.
+
 The incident holds ids, counts and the manager's own description; the ledger (INCIDENT) holds ids and
 counts only. Addresses are read from the records themselves when the notices are sent, and each such
 read is an access record with purpose incident_response.
@@ -17,7 +22,7 @@ from datetime import datetime
 from typing import Protocol
 
 from policybound.domain.core.clock import Clock
-from policybound.domain.core.errors import FieldProblem, NotFound, ValidationFailed
+from policybound.domain.core.errors import FieldProblem, NotFound, RateLimited, Unavailable, ValidationFailed
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.domain.core.ports import Mailer
 from policybound.domain.core.records import RecordReader
@@ -132,7 +137,7 @@ class IncidentService:
                 found.update(dict.fromkeys(ids if isinstance(ids, list) else []))
         return list(found)
 
-    def open(self, actor: Actor, request: NewIncident) -> IncidentView:
+    def open(self, actor: Actor, request: NewIncident, route: str) -> IncidentView:
         now = self._clock.now()
         if request.discovered_at > now:
             raise ValidationFailed(
@@ -175,7 +180,12 @@ class IncidentService:
                 },
             ),
         )
-        return self._view(incident)
+        try:
+            return self.send_notices(actor, incident.incident_id, route).view
+        except (Unavailable, RateLimited):
+            # The incident is recorded either way (a retry must not open it twice); the notices not sent
+            # stay owed, and the clock says so.
+            return self.view(incident.incident_id)
 
     def _incident(self, incident_id: str) -> Incident:
         incident = self._store.get(incident_id)

@@ -51,8 +51,10 @@ class IncidentIn(BaseModel):
     summary="Open a breach incident (pi_manager)",
     description=(
         "Involved records are those named in `submission_ids` plus every record the accounts in `suspect_access` "
-        "read, exported or changed in its window (from the access records). The 72-hour notice clock runs from "
-        "`discovered_at`."
+        "read, exported or changed in its window (from the access records). Opening is the incident's "
+        'confirmation: the notices go to every involved subject at once (policy §8, "immediately"), each address '
+        "read an access record (purpose incident_response); the 72-hour clock from `discovered_at` is the outer "
+        "limit. A notice that could not go out stays owed (`subjects[].notified`), for the notices route."
     ),
     operation_id="openIncident",
     tags=[Tag.STAFF_INCIDENTS],
@@ -60,6 +62,7 @@ class IncidentIn(BaseModel):
     responses=ok(201, IncidentOut, "Opened") | error_responses(STAFF_ERRORS | BODY_ERRORS),
 )
 def open_incident(
+    request: Request,
     body: Annotated[IncidentIn, Body()],
     actor: Annotated[Actor, Depends(current_actor)],
     incidents: Annotated[IncidentService, Depends(incident_service)],
@@ -78,6 +81,7 @@ def open_incident(
             if suspect
             else None,
         ),
+        route_of(request),
     )
     return Response(status_code=201, content_type="application/json", body=IncidentOut.of(view))
 
@@ -98,7 +102,10 @@ def read_incident(
 @router.post(
     "/v1/staff/incidents/<incident_id>/notices",
     summary="Send the breach notice to every involved subject not told yet (pi_manager)",
-    description="One notice per person; each address read is an access record (purpose incident_response).",
+    description=(
+        "Opening an incident sends its notices already; this sends what is still owed (a notice that could not go "
+        "out then). One notice per person; each address read is an access record (purpose incident_response)."
+    ),
     operation_id="sendIncidentNotices",
     tags=[Tag.STAFF_INCIDENTS],
     responses=ok(200, NoticesOut, "Notices sent") | error_responses(STAFF_ERRORS | {404: "not_found"}),
