@@ -96,3 +96,25 @@ def in_one_error_shape(document: str) -> str:
         if name in schemas and f"#/components/schemas/{name}" not in json.dumps(parsed):
             del schemas[name]
     return json.dumps(parsed)
+
+
+def with_policy_version_examples(document: str, version: str) -> str:
+    """The document with every example of a consent's `policy_version` naming `version`, the one in force
+    when the document is generated: the models declare theirs at import, when a later version may not have
+    taken effect yet, and an example naming an old version would be refused (409)."""
+    parsed: dict[str, Any] = json.loads(document)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "policy_version" and isinstance(value, str):
+                    node[key] = version  # inside an example body
+                elif key == "policy_version" and isinstance(value, dict) and "examples" in value:
+                    value["examples"] = [version]  # a property's schema
+                walk(node[key])
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(parsed)
+    return json.dumps(parsed)

@@ -8,10 +8,11 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConf
 
 from policybound.api.errors import register_error_handlers
 from policybound.api.http import strict_json_middleware
-from policybound.api.openapi import PUBLIC_TAGS, in_one_error_shape, openapi_tags
+from policybound.api.openapi import PUBLIC_TAGS, in_one_error_shape, openapi_tags, with_policy_version_examples
 from policybound.api.origins import OriginPolicy
 from policybound.api.public.routes import consent_renewals, cookies, forms, policy, resources, rights, unsubscribe
-from policybound.policy import POLICY_VERSION, RETENTION_MONTHS
+from policybound.domain.core.clock import Clock, SystemClock
+from policybound.policy import RETENTION_MONTHS, in_force_at
 
 API_TITLE = "Policybound"
 API_VERSION = "1.0.0"
@@ -45,17 +46,19 @@ def create_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
     return app
 
 
-def openapi_json(app: APIGatewayRestResolver) -> str:
+def openapi_json(app: APIGatewayRestResolver, clock: Clock | None = None) -> str:
+    """The OpenAPI document as of now: its examples name the policy version in force (`clock`'s)."""
+    in_force = in_force_at((clock or SystemClock()).now())
     document = app.get_openapi_json_schema(
         title=API_TITLE,
         version=API_VERSION,
         description=(
             "Policybound keeps the promises of the privacy policy in force "
-            f"(version {POLICY_VERSION}): only listed items, only with consent, only in AWS Seoul, "
+            f"(version {in_force}): only listed items, only with consent, only in AWS Seoul, "
             f"destroyed {RETENTION_MONTHS} months after consent. "
             'Every error is {"error": {"code", "message", "details"}}.'
         ),
         tags=openapi_tags(PUBLIC_TAGS),
         security_schemes=rights.SECURITY_SCHEMES,
     )
-    return in_one_error_shape(document)
+    return with_policy_version_examples(in_one_error_shape(document), in_force)
