@@ -171,3 +171,24 @@ def test_get_policy_follows_the_api_clock_across_the_effective_date(
     # An older version asked for by name still has its own facts.
     old = unit_api.client.get("/v1/policy", query_string={"version": FIRST.version}).get_json()
     assert [i["name"] for i in _download_form(old)["optional_items"]] == ["department"]
+
+
+def test_intake_keeps_what_the_version_in_force_says(unit_api: UnitApi, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a version that adds a purpose to a form is in force, a new submission is kept for it too."""
+    change = replace(
+        _with_interests(),
+        version="2026-11-01",
+        announced_on=date(2026, 10, 1),
+        effective_date=date(2026, 11, 1),
+        adds=frozenset({ChangeKind.PURPOSE}),
+        form_changes=(
+            FormChange(FormId.CONTACT_US, purposes=(policy.Purpose.INQUIRY_RESPONSE, policy.Purpose.RESOURCE_DELIVERY)),
+        ),
+    )
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
+    body = submission("contact-us")
+    body["consent"]["policy_version"] = change.version
+    receipt = unit_api.client.post("/v1/forms/contact-us", json=body)
+    assert receipt.status_code == 201, receipt.get_json()
+    assert receipt.get_json()["purposes"] == ["inquiry_response", "resource_delivery"]
+    assert receipt.get_json()["policy_version"] == change.version

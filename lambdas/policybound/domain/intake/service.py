@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
@@ -37,7 +37,7 @@ from policybound.domain.rights.guardians import (
     check_representative_differs,
     confirmation_deadline,
 )
-from policybound.policy import FORMS, FormPolicy, in_force_at
+from policybound.policy import FORMS, FormPolicy, forms_of, in_force_at
 
 
 @dataclass(frozen=True)
@@ -110,6 +110,15 @@ class IntakeService:
         current = in_force_at(self._clock.now())
         if consent.policy_version != current:
             raise PolicyVersionOutdated(sent=consent.policy_version, current=current)
+        # The version in force says which items the form keeps and why (its purposes), as GET /v1/policy
+        # shows them; the rest of the form's policy (its retention, its subscription) is the caller's.
+        stated = forms_of(current)[form.form]
+        form = replace(
+            form,
+            required_items=stated.required_items,
+            optional_items=stated.optional_items,
+            purposes=stated.purposes,
+        )
         if consent.required is not True:
             raise RequiredConsentWithheld(
                 "Consent to the collection and use of the required items was not given, so nothing was "
