@@ -5,19 +5,25 @@ only hashed, and the consent recorded on the record with its ledger entry."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
+from werkzeug.test import Client
 
 from local import outbox
+from local.gateway import Gateway
 from policybound import policy, tables
 from policybound.adapters.dynamodb import record_from_item
+from policybound.api.public.app import create_app
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
 from policybound.policy import Purpose
 from tests.conftest import VALID_FIELDS, AwsApi, submission
+from tests.integration.test_api_grants_on_aws import Recorder, recording_wiring, spec, ungranted
 from tests.support.policy_versions import AFTER, FIRST, SECOND
 
 MINJI = VALID_FIELDS["contact-us"]["email"]
@@ -93,3 +99,33 @@ def test_a_version_in_force_asks_once_and_the_link_records_consent(
     ledger_text = json.dumps([e.payload for e in renewed])
     for value in VALID_FIELDS["contact-us"].values():
         assert value not in ledger_text
+
+
+def test_the_renewer_and_the_link_use_only_what_their_specs_grant(
+    aws_api: AwsApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Least privilege by use (as tests/integration/test_api_grants_on_aws.py does for the APIs): the
+    ConsentRenewer's every AWS call is granted by its own spec, and the link's by the public API's."""
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, SECOND))
+    response = aws_api.client.post("/v1/forms/contact-us", data=json.dumps(submission("contact-us")), headers=JSON)
+    assert response.status_code == 201
+    renewer_calls, public_calls = Recorder(), Recorder()
+    clock = FixedClock(AFTER)
+    from entrypoints import consent_renewer
+
+    assert consent_renewer.renew(recording_wiring(renewer_calls, clock), lambda: 10**9)["people_mailed"] == 1
+    assert ungranted(spec("ConsentRenewer"), renewer_calls.calls) == []
+    used = {c[2] for c in renewer_calls.calls if c[0] in ("dynamodb", "kms")}
+    granted = {os.environ[a.table.env_var] for a in spec("ConsentRenewer").tables} | {
+        os.environ[k.key.env_var] for k in spec("ConsentRenewer").keys
+    }
+    assert used == granted  # and nothing granted goes unused
+
+    token = LINK.search(outbox.sent_mail()[-1]["text"])
+    assert token is not None
+    public = create_app(aws_api.wiring.settings.allowed_origins)
+    public.dependency_overrides.update(recording_wiring(public_calls, clock).providers())
+    client = Client(Gateway(public.resolve, lambda: "{}", site_root=Path(__file__).parent, local_routes={}))
+    assert client.get("/v1/consent-renewals", query_string={"token": token.group(1)}, headers=JSON).status_code == 200
+    assert client.post("/v1/consent-renewals", query_string={"token": token.group(1)}, headers=JSON).status_code == 200
+    assert ungranted(spec("PublicApi"), public_calls.calls) == []
