@@ -20,6 +20,7 @@ from policybound.domain.core.errors import ConsentLinkExpired, ConsentLinkInvali
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.core.model import RecordStatus
 from policybound.domain.intake.consent_renewal import (
+    ASKING_PERIOD,
     CONSENT_LINK_VALID_FOR,
     ConsentRenewals,
     RenewalState,
@@ -269,3 +270,12 @@ def test_a_refused_link_over_http_is_400_or_410_in_the_one_error_shape(api: Clie
     page = api.get("/v1/consent-renewals", query_string={"token": token}, headers=BROWSER)
     assert page.status_code == 410
     assert "링크가 만료되었습니다" in page.get_data(as_text=True)
+
+
+def test_people_are_looked_for_only_during_the_asking_period(world: World) -> None:
+    _submit_people(world)
+    world.rights.clock.at = AFTER + ASKING_PERIOD + timedelta(days=1)
+    assert world.ask() == 0
+    assert all(r.consent_request is None for r in world.rights.store.records.values())
+    world.rights.clock.at = AFTER + ASKING_PERIOD - timedelta(days=1)
+    assert world.ask() == 2

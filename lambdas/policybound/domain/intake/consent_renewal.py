@@ -37,6 +37,10 @@ from policybound.policy import ITEMS, POLICY_TIMEZONE, PURPOSE_TEXT, FormId, Pur
 
 # Long enough to read a mail after a holiday; after it the person keeps what they agreed to before.
 CONSENT_LINK_VALID_FOR = timedelta(days=30)
+# The hourly runs look for people to ask during this long after a version takes effect (a run reads
+# every record of the affected forms; records that become active meanwhile are caught by a later run).
+# After it they stop: a person never asked keeps what they agreed to, which is the safe side of §12.
+ASKING_PERIOD = timedelta(days=30)
 PAGE_SIZE = 100
 
 
@@ -153,9 +157,12 @@ class ConsentRenewals:
     def ask(self, keep_going: Callable[[], bool] = lambda: True) -> AskReport:
         """Mail every affected person who was not asked for the version in force yet."""
         now = self._clock.now()
-        current = policy.version_in_force(now.astimezone(POLICY_TIMEZONE).date())
+        today = now.astimezone(POLICY_TIMEZONE).date()
+        current = policy.version_in_force(today)
         earlier = [v.version for v in policy.VERSIONS if v.effective_date < current.effective_date]
         report = AskReport()
+        if today - current.effective_date > ASKING_PERIOD:
+            return report
         for form in FormId:
             if not any(any(policy.additions(v, current.version, form)) for v in earlier):
                 continue
