@@ -264,6 +264,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         sends_to=(tables.LETTER_QUEUE,),
         sends_mail=True,
         staff_pool_actions=(
+            # Also the staff gate's, on every request: is the caller still enabled and in the token's groups?
             "cognito-idp:AdminGetUser",
             "cognito-idp:AdminListGroupsForUser",
             "cognito-idp:AdminAddUserToGroup",

@@ -390,6 +390,7 @@ class Wiring:
             dependencies.ledger_reader: lambda: self.ledger,
             dependencies.evidence_service: lambda: self.evidence,
             dependencies.access_rights: lambda: self.access_rights,
+            dependencies.staff_directory: lambda: self.staff_directory,
             dependencies.incident_service: lambda: self.incidents,
             dependencies.unsubscribe_service: lambda: self.unsubscribe,
             dependencies.consent_renewals: lambda: self.consent_renewals,

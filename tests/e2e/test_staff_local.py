@@ -239,3 +239,20 @@ def test_sign_in_answers_unknown_names_and_locked_accounts_as_wrong_passwords(lo
     assert "older than 90 days" in refused.json()["error"]["message"]
     assert "id_token" not in refused.text
     assert AWS_REGION in claims_of(token_of(local_server, "staff"))["iss"]
+
+
+def test_a_group_removed_in_the_user_pool_refuses_the_token_at_once(local_server: LocalServer) -> None:
+    user = new_staff_user(local_server, time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
+    signed_in = staff_sign_in(local_server, user, E2E_PASSWORD)
+    assert signed_in.status_code == 200, signed_in.text
+    token = signed_in.json()["id_token"]
+    assert call(local_server, "GET", "/v1/staff/submissions", token, params={"form": "contact-us"}).status_code == 200
+    # As an administrator would in the Cognito console or CLI, not through the staff API: the token
+    # still names the group, is validly signed and has not expired.
+    cognito = local_server.aws("cognito-idp")
+    pool_id = next(p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == POOL_NAME)
+    cognito.admin_remove_user_from_group(UserPoolId=pool_id, Username=user, GroupName="staff")
+    refused = call(local_server, "GET", "/v1/staff/submissions", token, params={"form": "contact-us"})
+    assert refused.status_code == 401, refused.text
+    assert refused.headers["Cache-Control"] == "no-store"
+    assert call(local_server, "GET", "/v1/staff/me", token).status_code == 401

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import boto3
 import pytest
 from werkzeug.test import Client
 
+from local.cognito import provision_staff_pool
 from local.gateway import Gateway
 from local.outbox import sent_mail
 from policybound.api.public.app import create_app
@@ -19,6 +21,7 @@ from policybound.api.staff.app import create_staff_app, staff_openapi_json
 from policybound.api.staff.auth import Role
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
+from policybound.policy import AWS_REGION
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
 from tests.conftest import NOW, _web_root, submission
@@ -46,7 +49,9 @@ class InquiriesAws(StaffClient):
 
 @pytest.fixture
 def inquiries(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> InquiriesAws:
-    monkeypatch.setenv("STAFF_USER_POOL_ID", "ap-northeast-2_Test")
+    # The staff gate asks the pool for each caller's current groups.
+    pool = provision_staff_pool(boto3.client("cognito-idp", region_name=AWS_REGION), now=lambda: NOW)
+    monkeypatch.setenv("STAFF_USER_POOL_ID", pool.pool_id)
     settings = settings_from(os.environ)
     clock = FixedClock(NOW)
     wiring = Wiring(settings, clock=clock)

@@ -14,6 +14,7 @@ import boto3
 import pytest
 from werkzeug.test import Client
 
+from local.cognito import provision_staff_pool
 from local.gateway import Gateway
 from local.letter_queue import LetterQueuePoller
 from local.outbox import sent_mail
@@ -62,7 +63,9 @@ class Letters(StaffClient):
 
 @pytest.fixture
 def letters(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Letters:
-    monkeypatch.setenv("STAFF_USER_POOL_ID", "ap-northeast-2_Test")
+    # The staff gate asks the pool for each caller's current groups.
+    pool = provision_staff_pool(boto3.client("cognito-idp", region_name=AWS_REGION), now=lambda: NOW)
+    monkeypatch.setenv("STAFF_USER_POOL_ID", pool.pool_id)
     settings = settings_from(os.environ)
     clock = FixedClock(NOW)
     wiring = Wiring(settings, clock=clock)

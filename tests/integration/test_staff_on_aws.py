@@ -1,6 +1,7 @@
 """Staff access through the real adapters (DynamoDB indexes and ledger, KMS, SES, Cognito) on moto:
 reads go through indexes and never scan, access records land in the ledger table, an edited ledger item
-is caught, group changes reach the user pool, and the sign-in triggers lock and unlock accounts."""
+is caught, group changes reach the user pool, a group removed in the pool itself refuses the token at
+once, and the sign-in triggers lock and unlock accounts."""
 
 from __future__ import annotations
 
@@ -167,6 +168,22 @@ def test_access_records_are_in_the_ledger_table_and_an_edited_item_is_caught(sta
     assert report["verified"] is False
     access = next(chain for chain in report["chains"] if chain["kind"] == "access")
     assert access["first_break"] == {"seq": 2, "problem": "content does not match its hash (edited)"}
+
+
+def test_a_group_removed_in_the_user_pool_itself_refuses_the_token_at_once(staff_aws: StaffAws) -> None:
+    pool_id = staff_aws.pool.pool_id
+    member = staff_aws.as_role(Role.STAFF, username="kim.revoked")
+    assert member.get("/v1/staff/submissions", query_string={"form": "contact-us"}).status_code == 200
+    # As an administrator would in the Cognito console or CLI: not through the staff API.
+    staff_aws.cognito.admin_remove_user_from_group(UserPoolId=pool_id, Username="kim.revoked", GroupName="staff")
+    refused = member.get("/v1/staff/submissions", query_string={"form": "contact-us"})
+    assert refused.status_code == 401, refused.get_data(as_text=True)
+    staff_aws.cognito.admin_add_user_to_group(UserPoolId=pool_id, Username="kim.revoked", GroupName="staff")
+    assert member.get("/v1/staff/me").status_code == 200
+    staff_aws.cognito.admin_disable_user(UserPoolId=pool_id, Username="kim.revoked")
+    assert member.get("/v1/staff/me").status_code == 401
+    staff_aws.cognito.admin_delete_user(UserPoolId=pool_id, Username="kim.revoked")
+    assert member.get("/v1/staff/me").status_code == 401
 
 
 def test_group_changes_reach_the_user_pool_and_the_ledger(staff_aws: StaffAws) -> None:

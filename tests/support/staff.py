@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import boto3
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from werkzeug.test import Client, TestResponse
 
@@ -35,7 +37,8 @@ from policybound.domain.staff.access_records import AccessRecorder
 from policybound.domain.staff.access_rights import AccessRights
 from policybound.domain.staff.reads import StaffReads
 from policybound.domain.staff.sessions import StaffSessions
-from policybound.policy import FORMS, POLICY_VERSION, FormId
+from policybound.policy import AWS_REGION, FORMS, POLICY_VERSION, FormId
+from policybound.settings import environment_name
 from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeLedger, FakeMailer, FakeStore
 from tests.support.rights_fakes import FakeRightsRequestStore
 from tests.support.staff_fakes import FakeCensus, FakeDirectory, FakeFormIndex, FakeIncidentStore, FakeSessionStore
@@ -59,6 +62,18 @@ def claims_for(
         "auth_time": str(auth_time),
         "exp": "Mon Nov 30 06:00:00 UTC 2026",
     }
+
+
+def enrol_in_pool(cognito: Any, pool_id: str, username: str, groups: list[str]) -> None:
+    """A user of the (moto) user pool in these groups, unless the pool has them already."""
+    try:
+        cognito.admin_get_user(UserPoolId=pool_id, Username=username)
+        return
+    except cognito.exceptions.UserNotFoundException:
+        pass
+    cognito.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
+    for group in groups:
+        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
 
 
 @dataclass
@@ -115,9 +130,30 @@ class StaffClient:
     ) -> StaffCaller:
         """A caller in the given groups (none: signed in but in no group), signed in now unless told."""
         name = username or (f"{roles[0]}.user" if roles else "nobody")
+        self.enrol(name, [str(role) for role in roles])
         signed_in = auth_time if auth_time is not None else int(self.clock.now().timestamp())
         token = self.authorizer.issue(claims_for(roles, name, user_id, signed_in))
         return StaffCaller(self.client, {"Authorization": token})
+
+    def enrol(self, username: str, groups: list[str]) -> None:
+        """Make the caller a member of the pool the staff gate asks (the fakes' directory, or moto's user
+        pool), in the token's groups, unless a test put them there already: then the pool's groups are
+        the test's to say, as an administrator's would be."""
+        provider = self.app.dependency_overrides.get(dependencies.staff_directory)
+        if provider is None:
+            return
+        directory = provider()
+        if isinstance(directory, FakeDirectory):
+            if directory.user(username) is None:
+                directory.add(username, *groups)
+            return
+        # A client of its own, so that recording wirings see only the calls the API made.
+        enrol_in_pool(
+            boto3.client("cognito-idp", region_name=AWS_REGION),
+            os.environ[environment_name("staff_user_pool_id")],
+            username,
+            groups,
+        )
 
     @property
     def anonymous(self) -> StaffCaller:
@@ -199,6 +235,7 @@ def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
             dependencies.staff_sessions: lambda: StaffSessions(session_store, clock),
             dependencies.staff_reads: lambda: StaffReads(index, reader, blind_index, recorder, requests),
             dependencies.ledger_reader: lambda: ledger,
+            dependencies.staff_directory: lambda: directory,
             dependencies.access_rights: lambda: AccessRights(
                 directory, ledger, clock, StaffSessions(session_store, clock)
             ),

@@ -1,12 +1,15 @@
-"""Grants, changes and revocations of staff groups: made in the user pool, recorded for three years."""
+"""Grants, changes and revocations of staff groups: made in the user pool, recorded for three years; the
+staff gate asks the pool for each caller's current groups, so a revocation made anywhere holds at once."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
+from policybound.api import dependencies
 from policybound.api.staff.auth import Role
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerDraft, LedgerEntry, LedgerKind
@@ -57,8 +60,8 @@ def test_change_and_revocation_are_recorded(staff_api: StaffApi) -> None:
         ("change", ["auditor"], ["staff"]),
         ("revoke", [], ["auditor"]),
     ]
-    listed = json_of(manager.get("/v1/staff/users"))
-    assert listed["items"] == [{"user_id": "sub-choi", "username": "choi", "groups": [], "enabled": True}]
+    listed = {item["username"]: item for item in json_of(manager.get("/v1/staff/users"))["items"]}
+    assert listed["choi"] == {"user_id": "sub-choi", "username": "choi", "groups": [], "enabled": True}
 
 
 def test_nobody_changes_their_own_rights(staff_api: StaffApi) -> None:
@@ -141,10 +144,11 @@ def test_a_member_who_loses_a_group_is_refused_at_once_with_the_token_they_hold(
     assert error_code(refused) == "unauthorized"
     assert member.get("/v1/staff/me").status_code == 401
     assert ("sign_out", "choi", "") in staff_api.directory.calls
-    # A sign-in after the change works, with the groups the user pool gives now.
+    # A sign-in after the change works, with the groups the user pool gives now (none: no staff route).
     staff_api.clock.at += timedelta(seconds=1)
-    again = staff_api.as_role("auditor" if method == "PUT" else Role.STAFF, username="choi", user_id="sub-choi")
-    assert again.get("/v1/staff/me").status_code == 200
+    now_in = sorted(staff_api.directory.accounts["choi"].groups)
+    again = staff_api.as_role(*now_in, username="choi", user_id="sub-choi")
+    assert again.get("/v1/staff/me").status_code == (200 if now_in else 403)
 
 
 def test_a_grant_ends_no_session(staff_api: StaffApi) -> None:
@@ -153,3 +157,61 @@ def test_a_grant_ends_no_session(staff_api: StaffApi) -> None:
     staff_api.as_role(Role.PI_MANAGER).post("/v1/staff/users/choi/groups", json={"group": "auditor", "reference": "HR"})
     assert member.get("/v1/staff/submissions").status_code == 200
     assert not [call for call in staff_api.directory.calls if call[0] == "sign_out"]
+
+
+def test_a_group_taken_away_in_the_user_pool_itself_is_refused_at_the_next_request(staff_api: StaffApi) -> None:
+    # Removed in the Cognito console or CLI, not through the staff API: no session was ended, no
+    # sign-out made; the token still names the group and has not expired.
+    staff_api.directory.add("choi", "staff", "auditor")
+    member = staff_api.as_role(Role.STAFF, Role.AUDITOR, username="choi", user_id="sub-choi")
+    assert member.get("/v1/staff/submissions").status_code == 200
+    staff_api.directory.accounts["choi"] = replace(staff_api.directory.accounts["choi"], groups=frozenset({"auditor"}))
+    for path in ("/v1/staff/submissions", "/v1/staff/ledger/verify", "/v1/staff/me"):
+        refused = member.get(path)
+        assert refused.status_code == 401, path
+        assert error_code(refused) == "unauthorized"
+        assert "sign in again" in json_of(refused)["error"]["message"]
+    assert staff_api.directory.calls == []
+    # A new sign-in carries the groups the pool gives now: the auditor's routes only.
+    fresh = staff_api.as_role(Role.AUDITOR, username="choi", user_id="sub-choi")
+    assert fresh.get("/v1/staff/ledger/verify").status_code == 200
+    assert fresh.get("/v1/staff/submissions").status_code == 403
+
+
+@pytest.mark.parametrize("change", ["disabled", "deleted"])
+def test_a_disabled_or_deleted_account_is_refused_with_the_token_it_holds(staff_api: StaffApi, change: str) -> None:
+    staff_api.directory.add("choi", "staff")
+    member = staff_api.as_role(Role.STAFF, username="choi", user_id="sub-choi")
+    assert member.get("/v1/staff/me").status_code == 200
+    if change == "disabled":
+        staff_api.directory.accounts["choi"] = replace(staff_api.directory.accounts["choi"], enabled=False)
+    else:
+        del staff_api.directory.accounts["choi"]
+    assert member.get("/v1/staff/me").status_code == 401
+
+
+def test_a_group_added_after_sign_in_opens_nothing_until_the_next_sign_in(staff_api: StaffApi) -> None:
+    staff_api.directory.add("choi", "staff")
+    member = staff_api.as_role(Role.STAFF, username="choi", user_id="sub-choi")
+    staff_api.directory.accounts["choi"] = replace(
+        staff_api.directory.accounts["choi"], groups=frozenset({"staff", "pi_manager"})
+    )
+    # The token is still good for what it names; the new group needs a token that names it.
+    assert member.get("/v1/staff/submissions").status_code == 200
+    refused = member.get("/v1/staff/users")
+    assert refused.status_code == 403
+    assert "your groups are staff" in json_of(refused)["error"]["message"]
+
+
+def test_when_the_user_pool_cannot_be_asked_no_staff_route_answers(staff_api: StaffApi) -> None:
+    staff_api.submit("contact-us", {"name": "Kim", "email": "kim@example.co.kr", "inquiry": "Hello"})
+    member = staff_api.as_role(Role.STAFF, username="choi", user_id="sub-choi")
+
+    class Unreachable:
+        def user(self, username: str) -> None:
+            raise Unavailable("Cognito")
+
+    staff_api.app.dependency_overrides[dependencies.staff_directory] = Unreachable
+    response = member.get("/v1/staff/submissions")
+    assert response.status_code == 503
+    assert "Kim" not in response.get_data(as_text=True)

@@ -56,6 +56,9 @@ def tampered(valid: str, **changes: Any) -> str:
 @pytest.fixture(scope="module")
 def gated() -> tuple[StaffApi, Client]:
     api = build_staff_api(NOW, WEB)
+    # The pool's members, as `token` names them: each role's user in that role's group.
+    for role in Role:
+        api.directory.add(role.value, role.value)
     authorizer = CognitoAuthorizer(POOL, JWKS, now=lambda: NOW.timestamp())
     gateway = Gateway(
         api.app.resolve, lambda: "{}", WEB, local_routes={}, staff_handler=api.app.resolve, staff_authorizer=authorizer

@@ -26,7 +26,7 @@ from policybound.domain.rights.guardians import GuardianConfirmations
 from policybound.domain.rights.requests import RightsRequestService
 from policybound.domain.rights.service import RightsService
 from policybound.domain.staff.access_rights import AccessRights
-from policybound.domain.staff.ports import LedgerReader
+from policybound.domain.staff.ports import LedgerReader, StaffDirectory
 from policybound.domain.staff.reads import StaffReads
 from policybound.domain.staff.sessions import StaffSessions
 
@@ -88,6 +88,11 @@ def evidence_service() -> EvidenceService:
 
 def access_rights() -> AccessRights:
     _not_wired("access_rights")
+
+
+def staff_directory() -> StaffDirectory:
+    """The staff user pool, asked by the staff gate for each caller's current groups."""
+    _not_wired("staff_directory")
 
 
 def incident_service() -> IncidentService:

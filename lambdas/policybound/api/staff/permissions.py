@@ -12,9 +12,10 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 
-from policybound.api.dependencies import staff_sessions
+from policybound.api.dependencies import staff_directory, staff_sessions
 from policybound.api.staff.auth import Role, StaffPrincipal, principal_of, session_of
 from policybound.domain.core.errors import Forbidden, Unauthorized
+from policybound.domain.staff.ports import StaffDirectory
 from policybound.domain.staff.sessions import LiveSession, StaffSessions
 
 RouteKey = tuple[str, str]
@@ -100,6 +101,23 @@ def _sessions(app: Any) -> StaffSessions:
     return sessions
 
 
+def _directory(app: Any) -> StaffDirectory:
+    provider = app.dependency_overrides.get(staff_directory, staff_directory)
+    directory: StaffDirectory = provider()
+    return directory
+
+
+def check_still_granted(principal: StaffPrincipal, directory: StaffDirectory) -> None:
+    """The user pool's word now, not the token's from sign-in: the caller must still exist, be enabled
+    and be in every group the token names. A group taken away anywhere (the staff API, the Cognito
+    console or CLI) or a disabled account is refused at the next request, though the token is valid for
+    up to an hour more; a new sign-in carries the current groups. Asked on every request, uncached: staff
+    are few, and any cache would be a window in which a revoked member still reads PI."""
+    user = directory.user(principal.username)
+    if user is None or not user.enabled or not {role.value for role in principal.groups} <= user.groups:
+        raise Unauthorized("Your access rights changed after you signed in; sign in again.")
+
+
 @dataclass(frozen=True)
 class StaffGate:
     """The whole gate of the staff app, for tokens of these app clients."""
@@ -107,10 +125,11 @@ class StaffGate:
     app_clients: frozenset[str]
 
     def admit(self, app: Any) -> LiveSession:
-        """The route × role table, then the session's idle and day limits. The staff app's middleware runs
-        it before every route, and its validation-error handler before any verdict, since Powertools
-        validates requests before middleware runs. It only reads."""
+        """The route × role table, the pool's current groups, then the session's idle and day limits. The
+        staff app's middleware runs it before every route, and its validation-error handler before any
+        verdict, since Powertools validates requests before middleware runs. It only reads."""
         principal = check_access(app, self.app_clients)
+        check_still_granted(principal, _directory(app))
         auth_time, origin_jti = session_of(app.current_event)
         return _sessions(app).check(principal.user_id, auth_time, origin_jti)
 
