@@ -22,6 +22,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from policybound import tables
+from policybound.api.http import NO_STORE
 from stacks.access_log import access_log_format
 from stacks.data_stack import TABLE_ENCRYPTION_KEY, DataStack
 from stacks.dependency_layer import application_code, dependency_layer
@@ -194,6 +195,9 @@ class ApiStack(Stack):
                 type=response_type,
                 status_code=status,
                 templates={"application/json": _error_body(code, message)},
+                # API Gateway answers these itself, before any function runs: the functions' own header,
+                # as a mapping value (a quoted literal), so no browser or proxy keeps a refusal.
+                response_headers={name: f"'{value}'" for name, value in NO_STORE.items()},
             )
         acknowledge(
             api,

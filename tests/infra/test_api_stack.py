@@ -198,3 +198,15 @@ def test_the_firewall_limits_rights_requests_per_address_before_anything_else(
     assert match["SearchString"] == "/v1/rights/"
     priorities = [rule["Priority"] for rule in acl["Properties"]["Rules"]]
     assert len(priorities) == len(set(priorities))
+
+
+def test_the_gateways_own_refusals_are_never_cached(api: dict[str, Any]) -> None:
+    # 401 and 403 (and API Gateway's other own answers) never reach a function, so its no-store header
+    # must come from the gateway response itself.
+    answers = {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in resources(api, "AWS::ApiGateway::GatewayResponse").values()
+    }
+    assert {"UNAUTHORIZED", "ACCESS_DENIED"} <= set(answers)
+    for kind, answer in answers.items():
+        assert answer["ResponseParameters"]["gatewayresponse.header.Cache-Control"] == "'no-store'", kind
