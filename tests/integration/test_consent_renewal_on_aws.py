@@ -21,6 +21,7 @@ from policybound.adapters.dynamodb import record_from_item
 from policybound.api.public.app import create_app
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.staff.ledger_audit import verify_one
 from policybound.policy import Purpose
 from tests.conftest import VALID_FIELDS, AwsApi, submission
 from tests.integration.test_api_grants_on_aws import Recorder, recording_wiring, spec, ungranted
@@ -99,6 +100,9 @@ def test_a_version_in_force_asks_once_and_the_link_records_consent(
     ledger_text = json.dumps([e.payload for e in renewed])
     for value in VALID_FIELDS["contact-us"].values():
         assert value not in ledger_text
+    # The renewals sit in the consent chain beside the sealed batches of given consents: it still verifies.
+    aws_api.wiring.consent_sealing.run()
+    assert verify_one(aws_api.wiring.ledger, LedgerKind.CONSENT).broken is None
 
 
 def test_the_renewer_and_the_link_use_only_what_their_specs_grant(
