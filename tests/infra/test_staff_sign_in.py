@@ -113,3 +113,15 @@ def test_pool_groups_are_the_roles_of_the_policybound_package(api: dict[str, Any
     from policybound.api.staff import auth
 
     assert auth.Role is Role
+
+
+def test_every_counted_try_is_a_password_check_and_unknown_names_are_counted_too(api: dict[str, Any]) -> None:
+    (client,) = resources(api, "AWS::Cognito::UserPoolClient").values()
+    properties = client["Properties"]
+    # Cognito runs the pre-authentication trigger for a user name that does not exist only when the
+    # client prevents user existence errors; so unknown names are counted and locked like known ones.
+    assert properties["PreventUserExistenceErrors"] == "ENABLED"
+    # No app-side password flow: in SRP or custom auth, pre-authentication runs at the first step, before
+    # any password proof, so a caller could use up a member's tries without ever being checked. Passwords
+    # are typed only into Cognito's managed login pages, which post the user name and password together.
+    assert properties["ExplicitAuthFlows"] == ["ALLOW_REFRESH_TOKEN_AUTH"]
