@@ -78,7 +78,7 @@ for name in ("aws_lambda_powertools", "pydantic", "pydantic_core", "tzdata", "bo
     if module is not None:
         libraries[name] = {"file": module.__file__, "version": getattr(module, "__version__", None)}
 answer({"init_seconds": init_seconds, "python": list(sys.version_info[:3]), "compiled": list(compiled),
-        "libraries": libraries})
+        "libraries": libraries, "modules": len(sys.modules)})
 for line in sys.stdin:
     request = json.loads(line)
     compiled.clear()
@@ -226,6 +226,8 @@ class StartedFunction:
         self.python: list[int] = ready["python"]
         self.compiled_at_start: list[str] = ready["compiled"]
         self.libraries: dict[str, dict[str, Any]] = ready["libraries"]
+        # Modules loaded once init is done (the worker's own few included): a count that load cannot blur.
+        self.modules_at_start: int = ready["modules"]
         self._requests = 0
 
     def _read(self) -> dict[str, Any]:
