@@ -19,7 +19,7 @@ from pathlib import Path
 
 from policybound import tables
 from policybound.catalogue import RESOURCES
-from policybound.domain.purposes.letters import SENDER_CONCURRENCY
+from policybound.domain.core.mail import SENDER_CONCURRENCY
 
 # FunctionSpec has a field named `tables`: inside its body the module's names need importing by name.
 from policybound.tables import QueueSpec

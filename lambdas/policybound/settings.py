@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, HttpUrl, TypeAdapter, ValidationError
 
 from policybound import tables
-from policybound.domain.purposes.letters import SENDS_PER_SECOND_PER_SENDER
+from policybound.domain.core.mail import SENDS_PER_SECOND_PER_SENDER
 
 
 class SettingsError(RuntimeError):

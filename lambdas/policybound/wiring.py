@@ -9,61 +9,57 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import boto3
 
 from policybound.adapters.aws import CLIENT_CONFIG
-from policybound.adapters.cognito import CognitoStaffDirectory
-from policybound.adapters.cookies import VISIT_EXPIRY_SHARDS, DynamoCookieConsentStore, DynamoVisitStore
-from policybound.adapters.disclosures import DynamoDisclosureStore
-from policybound.adapters.dynamodb import EXPIRY_SHARDS, DynamoSubmissionStore
-from policybound.adapters.idempotency import PowertoolsIdempotency
-from policybound.adapters.incidents import DynamoIncidentStore
-from policybound.adapters.inquiries import DynamoInquiryStore
-from policybound.adapters.kms import KmsBlindIndex, KmsKeyedHash, KmsKeyEncryptionKeys
-from policybound.adapters.ledger import DynamoLedger
-from policybound.adapters.legal_holds import DynamoLegalHoldStore
-from policybound.adapters.letters import DynamoLetterStore, SqsLetterQueue
-from policybound.adapters.metrics import count_record_opened
-from policybound.adapters.rights_requests import DynamoRightsRequestStore
-from policybound.adapters.s3 import S3ResourceLinks
-from policybound.adapters.ses import SesMailer
-from policybound.adapters.staff_access import DynamoAttemptStore, DynamoSessionStore
-from policybound.adapters.staff_reads import DynamoFormIndex
-from policybound.adapters.verification import DynamoVerificationStore
-from policybound.api import dependencies
-from policybound.domain.cookies.consents import CookieConsentService
-from policybound.domain.cookies.visits import VisitService, VisitSweeper
 from policybound.domain.core.clock import Clock, SystemClock
-from policybound.domain.core.records import RecordReader
-from policybound.domain.core.sealing import EnvelopeSealer
-from policybound.domain.evidence.consent_ledger import ConsentSealing
-from policybound.domain.evidence.reports import EvidenceService
-from policybound.domain.incidents.service import IncidentService
-from policybound.domain.intake.consent_renewal import ConsentRenewals
-from policybound.domain.intake.service import IntakeService
-from policybound.domain.purposes.inquiries import InquiryService
-from policybound.domain.purposes.letters import Letters, LetterSender
-from policybound.domain.purposes.resource_delivery import ResourceDelivery
-from policybound.domain.retention.destruction import Destroyer
-from policybound.domain.retention.legal_holds import LegalHoldService
-from policybound.domain.retention.sweeper import Sweeper
-from policybound.domain.retention.unsubscribe import UnsubscribeService
-from policybound.domain.rights.corrections import Corrector
-from policybound.domain.rights.disclosures import DisclosureService
-from policybound.domain.rights.guardians import GuardianConfirmations
-from policybound.domain.rights.requests import RightsRequestService
-from policybound.domain.rights.service import SESSION_VALID_FOR, RightsService
-from policybound.domain.rights.verification import OneTimeCodes, Sessions
-from policybound.domain.rights.withdrawal import PurposeWithdrawals
-from policybound.domain.staff.access_records import AccessRecorder
-from policybound.domain.staff.access_rights import AccessRights
-from policybound.domain.staff.reads import StaffReads
-from policybound.domain.staff.sessions import StaffSessions
-from policybound.domain.staff.sign_in import SignInGuard
 from policybound.settings import Settings, SettingsError
+
+# Each service imports its adapters and domain code when it is first built, not at module import: a
+# function loads only what its routes use (the public API never loads the staff domain, the sweeper
+# never loads rights or letters), and a cold start pays for nothing else. Names for annotations only:
+if TYPE_CHECKING:
+    from policybound.adapters.cognito import CognitoStaffDirectory
+    from policybound.adapters.cookies import DynamoCookieConsentStore, DynamoVisitStore
+    from policybound.adapters.dynamodb import DynamoSubmissionStore
+    from policybound.adapters.idempotency import PowertoolsIdempotency
+    from policybound.adapters.kms import KmsBlindIndex, KmsKeyedHash
+    from policybound.adapters.ledger import DynamoLedger
+    from policybound.adapters.letters import DynamoLetterStore
+    from policybound.adapters.rights_requests import DynamoRightsRequestStore
+    from policybound.adapters.ses import SesMailer
+    from policybound.adapters.verification import DynamoVerificationStore
+    from policybound.domain.cookies.consents import CookieConsentService
+    from policybound.domain.cookies.visits import VisitService, VisitSweeper
+    from policybound.domain.core.records import RecordReader
+    from policybound.domain.core.sealing import EnvelopeSealer
+    from policybound.domain.evidence.consent_ledger import ConsentSealing
+    from policybound.domain.evidence.reports import EvidenceService
+    from policybound.domain.incidents.service import IncidentService
+    from policybound.domain.intake.consent_renewal import ConsentRenewals
+    from policybound.domain.intake.service import IntakeService
+    from policybound.domain.purposes.inquiries import InquiryService
+    from policybound.domain.purposes.letters import Letters, LetterSender
+    from policybound.domain.purposes.resource_delivery import ResourceDelivery
+    from policybound.domain.retention.destruction import Destroyer
+    from policybound.domain.retention.legal_holds import LegalHoldService
+    from policybound.domain.retention.sweeper import Sweeper
+    from policybound.domain.retention.unsubscribe import UnsubscribeService
+    from policybound.domain.rights.corrections import Corrector
+    from policybound.domain.rights.disclosures import DisclosureService
+    from policybound.domain.rights.guardians import GuardianConfirmations
+    from policybound.domain.rights.requests import RightsRequestService
+    from policybound.domain.rights.service import RightsService
+    from policybound.domain.rights.verification import OneTimeCodes
+    from policybound.domain.rights.withdrawal import PurposeWithdrawals
+    from policybound.domain.staff.access_records import AccessRecorder
+    from policybound.domain.staff.access_rights import AccessRights
+    from policybound.domain.staff.reads import StaffReads
+    from policybound.domain.staff.sessions import StaffSessions
+    from policybound.domain.staff.sign_in import SignInGuard
 
 # At DEBUG these libraries log whole request bodies and route arguments, and ours carry personal
 # information (form fields, the SES raw message, the blind-index input). Pin them to WARNING whatever
@@ -100,26 +96,40 @@ class Wiring:
 
     @cached_property
     def store(self) -> DynamoSubmissionStore:
+        from policybound.adapters.dynamodb import DynamoSubmissionStore
+
         return DynamoSubmissionStore(self.dynamodb, self.settings.records_table, self.settings.keys_table, self.ledger)
 
     @cached_property
     def ledger(self) -> DynamoLedger:
+        from policybound.adapters.ledger import DynamoLedger
+
         return DynamoLedger(self.dynamodb, self.settings.ledger_table)
 
     @cached_property
     def consent_sealing(self) -> ConsentSealing:
+        from policybound.domain.evidence.consent_ledger import ConsentSealing
+
         return ConsentSealing(self.ledger, self.clock)
 
     @cached_property
     def reader(self) -> RecordReader:
+        from policybound.domain.core.records import RecordReader
+
         return RecordReader(self.store, self.sealer, self.clock)
 
     @cached_property
     def destroyer(self) -> Destroyer:
+        from policybound.domain.retention.destruction import Destroyer
+
         return Destroyer(self.store, self.clock)
 
     @cached_property
     def sealer(self) -> EnvelopeSealer:
+        from policybound.adapters.kms import KmsKeyEncryptionKeys
+        from policybound.adapters.metrics import count_record_opened
+        from policybound.domain.core.sealing import EnvelopeSealer
+
         keks = KmsKeyEncryptionKeys(self.kms, self.settings.data_key_id)
         return EnvelopeSealer(keks, on_open=count_record_opened)
 
@@ -132,6 +142,9 @@ class Wiring:
     @cached_property
     def consent_renewals(self) -> ConsentRenewals:
         """§12: asking the people a new version affects for their consent, and recording it."""
+        from policybound.adapters.staff_reads import DynamoFormIndex
+        from policybound.domain.intake.consent_renewal import ConsentRenewals
+
         return ConsentRenewals(
             self.store,
             DynamoFormIndex(self.dynamodb, self.settings.records_table),
@@ -143,6 +156,10 @@ class Wiring:
 
     @cached_property
     def intake(self) -> IntakeService:
+        from policybound.adapters.kms import KmsBlindIndex
+        from policybound.adapters.ses import SesMailer
+        from policybound.domain.intake.service import IntakeService
+
         return IntakeService(
             store=self.store,
             sealer=self.sealer,
@@ -156,40 +173,62 @@ class Wiring:
 
     @cached_property
     def idempotency(self) -> PowertoolsIdempotency:
+        from policybound.adapters.idempotency import PowertoolsIdempotency
+
         return PowertoolsIdempotency(self.settings.idempotency_table, self.dynamodb)
 
     @cached_property
     def cookie_consent_store(self) -> DynamoCookieConsentStore:
+        from policybound.adapters.cookies import DynamoCookieConsentStore
+
         return DynamoCookieConsentStore(self.dynamodb, self.settings.cookie_consents_table)
 
     @cached_property
     def visit_store(self) -> DynamoVisitStore:
+        from policybound.adapters.cookies import DynamoVisitStore
+
         return DynamoVisitStore(self.dynamodb, self.settings.visits_table, self.settings.cookie_consents_table)
 
     @cached_property
     def cookie_consents(self) -> CookieConsentService:
+        from policybound.domain.cookies.consents import CookieConsentService
+
         return CookieConsentService(self.cookie_consent_store, self.visit_store, self.clock)
 
     @cached_property
     def visits(self) -> VisitService:
+        from policybound.domain.cookies.visits import VisitService
+
         return VisitService(self.cookie_consent_store, self.visit_store, self.clock)
 
     @cached_property
     def visit_sweeper(self) -> VisitSweeper:
+        from policybound.adapters.cookies import VISIT_EXPIRY_SHARDS
+        from policybound.domain.cookies.visits import VisitSweeper
+
         return VisitSweeper(self.visit_store, self.clock, VISIT_EXPIRY_SHARDS)
 
     @cached_property
     def sweeper(self) -> Sweeper:
+        from policybound.adapters.dynamodb import EXPIRY_SHARDS
+        from policybound.domain.retention.sweeper import Sweeper
+
         return Sweeper(self.store, self.destroyer, self.clock, EXPIRY_SHARDS)
 
     @cached_property
     def unsubscribe(self) -> UnsubscribeService:
+        from policybound.domain.retention.unsubscribe import UnsubscribeService
+
         return UnsubscribeService(
             self.store, self.destroyer, self.clock, self.keyed_hash, withdrawals=self.purpose_withdrawals
         )
 
     @cached_property
     def legal_holds(self) -> LegalHoldService:
+        from policybound.adapters.kms import KmsBlindIndex
+        from policybound.adapters.legal_holds import DynamoLegalHoldStore
+        from policybound.domain.retention.legal_holds import LegalHoldService
+
         return LegalHoldService(
             DynamoLegalHoldStore(
                 self.dynamodb, self.settings.legal_holds_table, self.settings.records_table, self.ledger
@@ -203,10 +242,16 @@ class Wiring:
 
     @cached_property
     def access_recorder(self) -> AccessRecorder:
+        from policybound.domain.staff.access_records import AccessRecorder
+
         return AccessRecorder(self.ledger, self.clock)
 
     @cached_property
     def staff_reads(self) -> StaffReads:
+        from policybound.adapters.kms import KmsBlindIndex
+        from policybound.adapters.staff_reads import DynamoFormIndex
+        from policybound.domain.staff.reads import StaffReads
+
         return StaffReads(
             DynamoFormIndex(self.dynamodb, self.settings.records_table),
             self.reader,
@@ -217,14 +262,23 @@ class Wiring:
 
     @cached_property
     def evidence(self) -> EvidenceService:
+        from policybound.adapters.staff_reads import DynamoFormIndex
+        from policybound.domain.evidence.reports import EvidenceService
+
         return EvidenceService(self.ledger, DynamoFormIndex(self.dynamodb, self.settings.records_table))
 
     @cached_property
     def staff_sessions(self) -> StaffSessions:
+        from policybound.adapters.staff_access import DynamoSessionStore
+        from policybound.domain.staff.sessions import StaffSessions
+
         return StaffSessions(DynamoSessionStore(self.dynamodb, self.settings.staff_sessions_table), self.clock)
 
     @cached_property
     def sign_in_guard(self) -> SignInGuard:
+        from policybound.adapters.staff_access import DynamoAttemptStore
+        from policybound.domain.staff.sign_in import SignInGuard
+
         return SignInGuard(DynamoAttemptStore(self.dynamodb, self.settings.staff_sign_ins_table), self.clock)
 
     @cached_property
@@ -233,16 +287,24 @@ class Wiring:
 
     @cached_property
     def staff_directory(self) -> CognitoStaffDirectory:
+        from policybound.adapters.cognito import CognitoStaffDirectory
+
         if self.settings.staff_user_pool_id is None:
             raise SettingsError("invalid Policybound settings: STAFF_USER_POOL_ID is not set")
         return CognitoStaffDirectory(self.cognito, self.settings.staff_user_pool_id)
 
     @cached_property
     def access_rights(self) -> AccessRights:
+        from policybound.domain.staff.access_rights import AccessRights
+
         return AccessRights(self.staff_directory, self.ledger, self.clock, self.staff_sessions)
 
     @cached_property
     def incidents(self) -> IncidentService:
+        from policybound.adapters.incidents import DynamoIncidentStore
+        from policybound.adapters.ses import SesMailer
+        from policybound.domain.incidents.service import IncidentService
+
         return IncidentService(
             DynamoIncidentStore(self.dynamodb, self.settings.incidents_table, self.ledger),
             self.ledger,
@@ -256,18 +318,27 @@ class Wiring:
 
     @cached_property
     def blind_index(self) -> KmsBlindIndex:
+        from policybound.adapters.kms import KmsBlindIndex
+
         return KmsBlindIndex(self.kms, self.settings.blind_index_key_id)
 
     @cached_property
     def mailer(self) -> SesMailer:
+        from policybound.adapters.ses import SesMailer
+
         return SesMailer(self.ses, self.settings.mail_sender)
 
     @cached_property
     def verifications(self) -> DynamoVerificationStore:
+        from policybound.adapters.verification import DynamoVerificationStore
+
         return DynamoVerificationStore(self.dynamodb, self.settings.rights_verifications_table)
 
     @cached_property
     def one_time_codes(self) -> OneTimeCodes:
+        from policybound.adapters.kms import KmsKeyedHash
+        from policybound.domain.rights.verification import OneTimeCodes
+
         return OneTimeCodes(self.verifications, KmsKeyedHash(self.kms, self.settings.blind_index_key_id), self.clock)
 
     def guardian_confirm_url(self, submission_id: str) -> str:
@@ -277,26 +348,38 @@ class Wiring:
 
     @cached_property
     def guardians(self) -> GuardianConfirmations:
+        from policybound.domain.rights.guardians import GuardianConfirmations
+
         return GuardianConfirmations(
             self.store, self.one_time_codes, self.mailer, self.clock, self.guardian_confirm_url, self.reader
         )
 
     @cached_property
     def disclosures(self) -> DisclosureService:
+        from policybound.adapters.disclosures import DynamoDisclosureStore
+        from policybound.domain.rights.disclosures import DisclosureService
+
         store = DynamoDisclosureStore(self.dynamodb, self.settings.disclosures_table, self.ledger)
         return DisclosureService(store, self.reader, self.mailer, self.clock)
 
     @cached_property
     def corrector(self) -> Corrector:
+        from policybound.domain.rights.corrections import Corrector
+
         return Corrector(self.store, self.reader, self.sealer, self.blind_index, self.disclosures, self.clock)
 
     @cached_property
     def purpose_withdrawals(self) -> PurposeWithdrawals:
         """The one way a purpose leaves a record: the subject's rights request and a letter's unsubscribe."""
+        from policybound.domain.rights.withdrawal import PurposeWithdrawals
+
         return PurposeWithdrawals(self.store, self.reader, self.destroyer, self.clock)
 
     @cached_property
     def rights(self) -> RightsService:
+        from policybound.domain.rights.service import SESSION_VALID_FOR, RightsService
+        from policybound.domain.rights.verification import Sessions
+
         return RightsService(
             store=self.store,
             reader=self.reader,
@@ -315,10 +398,14 @@ class Wiring:
 
     @cached_property
     def rights_request_store(self) -> DynamoRightsRequestStore:
+        from policybound.adapters.rights_requests import DynamoRightsRequestStore
+
         return DynamoRightsRequestStore(self.dynamodb, self.settings.rights_requests_table, self.ledger)
 
     @cached_property
     def rights_requests(self) -> RightsRequestService:
+        from policybound.domain.rights.requests import RightsRequestService
+
         return RightsRequestService(
             self.rights_request_store,
             self.store,
@@ -334,18 +421,28 @@ class Wiring:
 
     @cached_property
     def resource_delivery(self) -> ResourceDelivery:
+        from policybound.adapters.s3 import S3ResourceLinks
+        from policybound.domain.purposes.resource_delivery import ResourceDelivery
+
         return ResourceDelivery(S3ResourceLinks(self.client("s3"), self.settings.resources_bucket), self.mailer)
 
     @cached_property
     def keyed_hash(self) -> KmsKeyedHash:
+        from policybound.adapters.kms import KmsKeyedHash
+
         return KmsKeyedHash(self.kms, self.settings.blind_index_key_id)
 
     @cached_property
     def letter_store(self) -> DynamoLetterStore:
+        from policybound.adapters.letters import DynamoLetterStore
+
         return DynamoLetterStore(self.dynamodb, self.settings.letters_table, self.settings.letter_deliveries_table)
 
     @cached_property
     def letters(self) -> Letters:
+        from policybound.adapters.letters import SqsLetterQueue
+        from policybound.domain.purposes.letters import Letters
+
         return Letters(
             self.staff_reads,
             self.letter_store,
@@ -356,6 +453,8 @@ class Wiring:
 
     @cached_property
     def letter_sender(self) -> LetterSender:
+        from policybound.domain.purposes.letters import LetterSender
+
         return LetterSender(
             self.letter_store,
             self.reader,
@@ -368,6 +467,9 @@ class Wiring:
 
     @cached_property
     def inquiries(self) -> InquiryService:
+        from policybound.adapters.inquiries import DynamoInquiryStore
+        from policybound.domain.purposes.inquiries import InquiryService
+
         return InquiryService(
             DynamoInquiryStore(self.dynamodb, self.settings.records_table, self.store),
             self.reader,
@@ -379,6 +481,9 @@ class Wiring:
 
     def providers(self) -> dict[Callable[[], Any], Callable[[], Any]]:
         """Route dependency providers and what replaces them; services are built on first use."""
+        # Only the API functions ask: the background functions never load the API package.
+        from policybound.api import dependencies
+
         return {
             dependencies.clock: lambda: self.clock,
             dependencies.intake_service: lambda: self.intake,

@@ -8,27 +8,31 @@ so routes never build AWS clients themselves and tests swap in fakes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, NoReturn, Protocol
+from typing import TYPE_CHECKING, Any, NoReturn, Protocol
 
-from policybound.domain.cookies.consents import CookieConsentService
-from policybound.domain.cookies.visits import VisitService
-from policybound.domain.core.clock import Clock
-from policybound.domain.evidence.reports import EvidenceService
-from policybound.domain.incidents.service import IncidentService
-from policybound.domain.intake.consent_renewal import ConsentRenewals
-from policybound.domain.intake.service import IntakeService
-from policybound.domain.purposes.inquiries import InquiryService
-from policybound.domain.purposes.letters import Letters
-from policybound.domain.retention.legal_holds import LegalHoldService
-from policybound.domain.retention.unsubscribe import UnsubscribeService
-from policybound.domain.rights.disclosures import DisclosureService
-from policybound.domain.rights.guardians import GuardianConfirmations
-from policybound.domain.rights.requests import RightsRequestService
-from policybound.domain.rights.service import RightsService
-from policybound.domain.staff.access_rights import AccessRights
-from policybound.domain.staff.ports import LedgerReader, StaffDirectory
-from policybound.domain.staff.reads import StaffReads
-from policybound.domain.staff.sessions import StaffSessions
+# Names for the providers' return annotations only (strings here; Powertools reads the routes' own
+# annotations): importing every service would load the staff domain into the public function and the
+# public one into the staff function, at every cold start.
+if TYPE_CHECKING:
+    from policybound.domain.cookies.consents import CookieConsentService
+    from policybound.domain.cookies.visits import VisitService
+    from policybound.domain.core.clock import Clock
+    from policybound.domain.evidence.reports import EvidenceService
+    from policybound.domain.incidents.service import IncidentService
+    from policybound.domain.intake.consent_renewal import ConsentRenewals
+    from policybound.domain.intake.service import IntakeService
+    from policybound.domain.purposes.inquiries import InquiryService
+    from policybound.domain.purposes.letters import Letters
+    from policybound.domain.retention.legal_holds import LegalHoldService
+    from policybound.domain.retention.unsubscribe import UnsubscribeService
+    from policybound.domain.rights.disclosures import DisclosureService
+    from policybound.domain.rights.guardians import GuardianConfirmations
+    from policybound.domain.rights.requests import RightsRequestService
+    from policybound.domain.rights.service import RightsService
+    from policybound.domain.staff.access_rights import AccessRights
+    from policybound.domain.staff.ports import LedgerReader, StaffDirectory
+    from policybound.domain.staff.reads import StaffReads
+    from policybound.domain.staff.sessions import StaffSessions
 
 
 class Idempotency(Protocol):

@@ -24,8 +24,6 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 
 from policybound.api.http import NO_STORE, BodyRejected, check_json_body
 from policybound.api.origins import OriginForbidden, OriginPolicy
-from policybound.api.public.consent_renewal_page import consent_link_error_page
-from policybound.api.public.unsubscribe_page import error_page, wants_html
 from policybound.domain.core.errors import (
     AlreadyCompleted,
     ConsentLinkExpired,
@@ -184,12 +182,18 @@ def register_error_handlers(
     @app.exception_handler([UnsubscribeLinkInvalid, UnsubscribeLinkExpired])
     def unsubscribe_link_refused(error: UnsubscribeLinkInvalid | UnsubscribeLinkExpired) -> Response[str]:
         # The link comes from a mail and opens in a browser: a person reads the answer, not a script.
+        # Only the public unsubscribe route raises these: the staff function never loads the page.
+        from policybound.api.public.unsubscribe_page import error_page, wants_html
+
         if wants_html(app.current_event):
             return error_page(error, _STATUS[type(error)][0].value)
         return domain_error_response(error)
 
     @app.exception_handler([ConsentLinkInvalid, ConsentLinkExpired])
     def consent_link_refused(error: ConsentLinkInvalid | ConsentLinkExpired) -> Response[str]:
+        from policybound.api.public.consent_renewal_page import consent_link_error_page
+        from policybound.api.public.unsubscribe_page import wants_html
+
         if wants_html(app.current_event):
             return consent_link_error_page(error, _STATUS[type(error)][0].value)
         return domain_error_response(error)

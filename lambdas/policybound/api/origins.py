@@ -8,10 +8,23 @@ alone would only hide the answer from the page after the work was done. Requests
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from aws_lambda_powertools.event_handler import CORSConfig
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+
+def cors_config(allowed_origins: Sequence[str]) -> CORSConfig | None:
+    if not allowed_origins:
+        return None
+    first, *others = allowed_origins
+    return CORSConfig(
+        allow_origin=first,
+        extra_origins=others,
+        allow_headers=["Content-Type", "Idempotency-Key", "Authorization"],
+        max_age=600,
+    )
 
 
 class OriginForbidden(Exception):

@@ -4,30 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from policybound.api.errors import register_error_handlers
 from policybound.api.http import strict_json_middleware
-from policybound.api.openapi import PUBLIC_TAGS, in_one_error_shape, openapi_tags, with_policy_version_examples
-from policybound.api.origins import OriginPolicy
+from policybound.api.openapi import (
+    API_VERSION,
+    PUBLIC_TAGS,
+    in_one_error_shape,
+    openapi_tags,
+    with_policy_version_examples,
+)
+from policybound.api.origins import OriginPolicy, cors_config
 from policybound.api.public.routes import consent_renewals, cookies, forms, policy, resources, rights, unsubscribe
 from policybound.domain.core.clock import Clock, SystemClock
 from policybound.policy import RETENTION_MONTHS, in_force_at
 
 API_TITLE = "Policybound"
-API_VERSION = "1.0.0"
-
-
-def cors_config(allowed_origins: Sequence[str]) -> CORSConfig | None:
-    if not allowed_origins:
-        return None
-    first, *others = allowed_origins
-    return CORSConfig(
-        allow_origin=first,
-        extra_origins=others,
-        allow_headers=["Content-Type", "Idempotency-Key", "Authorization"],
-        max_age=600,
-    )
 
 
 def create_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
@@ -59,6 +52,6 @@ def openapi_json(app: APIGatewayRestResolver, clock: Clock | None = None) -> str
             'Every error is {"error": {"code", "message", "details"}}.'
         ),
         tags=openapi_tags(PUBLIC_TAGS),
-        security_schemes=rights.SECURITY_SCHEMES,
+        security_schemes=rights.security_schemes(),
     )
     return with_policy_version_examples(in_one_error_shape(document), in_force)

@@ -10,12 +10,11 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
 
 from policybound.api.errors import register_error_handlers
 from policybound.api.http import no_store_middleware, strict_json_middleware
-from policybound.api.openapi import STAFF_TAGS, in_one_error_shape, openapi_tags
-from policybound.api.public.app import API_VERSION, cors_config
+from policybound.api.openapi import API_VERSION, STAFF_TAGS, in_one_error_shape, openapi_tags
+from policybound.api.origins import cors_config
 from policybound.api.staff.permissions import StaffGate
 from policybound.api.staff.routes import (
     access_rights,
@@ -56,6 +55,9 @@ def create_staff_app(allowed_origins: Sequence[str] = (), app_clients: Collectio
 
 
 def staff_openapi_json(app: APIGatewayRestResolver) -> str:
+    # Powertools' OpenAPI models load when the document is asked for, not at every cold start.
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
     schemes: dict[str, Any] = {
         STAFF_SECURITY: HTTPBearer(
             bearerFormat="JWT", description="An id token of the staff user pool (Cognito), with its groups."

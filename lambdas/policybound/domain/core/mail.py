@@ -8,6 +8,11 @@ from policybound.catalogue import Resource
 from policybound.domain.core.ports import OutgoingMail
 from policybound.policy import COMPANY, CONTACTS, RETENTION_MONTHS, Text
 
+# SES's sending rate is per account (14 mails/s for a new production account in Seoul). The stacks run
+# at most SENDER_CONCURRENCY senders at once, each pacing itself, so the total stays below it.
+SENDER_CONCURRENCY = 2
+SENDS_PER_SECOND_PER_SENDER = 5.0
+
 
 def one_click_unsubscribe(url: str) -> dict[str, str]:
     """RFC 2369 and RFC 8058 headers: mail clients offer a one-click unsubscribe that POSTs to `url`."""

@@ -9,9 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import phonenumbers
-from email_validator import EmailNotValidError, validate_email
-
 from policybound.domain.core.errors import FieldProblem, ValidationFailed
 from policybound.policy import ITEMS, Item
 
@@ -54,7 +51,13 @@ def normalize_text(value: str, item: Item) -> str:
     return value
 
 
+# email-validator and phonenumbers load on the first value they check, not at every cold start: the
+# policy, cookie and visit routes never use them (phonenumbers alone is 58 modules).
+
+
 def normalize_email(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
     value = normalize_text(value, ITEMS["email"])
     try:
         # Deliverability needs DNS, which a form submission must not wait on.
@@ -64,6 +67,8 @@ def normalize_email(value: str) -> str:
 
 
 def normalize_phone(value: str) -> str:
+    import phonenumbers
+
     sent, value = value, normalize_text(value, ITEMS["contact"])
     if not _PHONE.fullmatch(sent):
         raise ValueError("is not a phone number; use digits, e.g. 010-1234-5678 or +82 10-1234-5678")
@@ -107,6 +112,8 @@ def mailbox(email: str) -> str:
     Every comparison of addresses — blind index, rights codes, staff look-ups, legal holds, the
     guardian check — goes through this function.
     """
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         checked = validate_email(email, check_deliverability=False)
     except EmailNotValidError:

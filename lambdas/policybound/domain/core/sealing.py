@@ -13,13 +13,16 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import asdict
-
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING
 
 from policybound.domain.core.model import PersonalData, Representative, RequestOrigin, SealedBlob, WrappedKey
 from policybound.domain.core.ports import KeyEncryptionKeys
 
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
 _NONCE_BYTES = 12
+_DATA_KEY_BYTES = 32  # AES-256
 _FORMAT = b"\x01"  # leading version byte, so the format can change without guessing
 
 
@@ -28,16 +31,23 @@ def _aad(purpose: bytes, submission_id: str) -> bytes:
     return _FORMAT + purpose + b"|" + submission_id.encode()
 
 
+def _cipher(key: bytes) -> AESGCM:
+    # Loaded with the first record sealed or opened: the policy, cookie and visit routes never are.
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    return AESGCM(key)
+
+
 def _encrypt(key: bytes, plaintext: bytes, aad: bytes) -> bytes:
     nonce = os.urandom(_NONCE_BYTES)
-    return _FORMAT + nonce + AESGCM(key).encrypt(nonce, plaintext, aad)
+    return _FORMAT + nonce + _cipher(key).encrypt(nonce, plaintext, aad)
 
 
 def _decrypt(key: bytes, blob: bytes, aad: bytes) -> bytes:
     if blob[:1] != _FORMAT:
         raise ValueError("unknown sealed format")
     nonce, ciphertext = blob[1 : 1 + _NONCE_BYTES], blob[1 + _NONCE_BYTES :]
-    return AESGCM(key).decrypt(nonce, ciphertext, aad)
+    return _cipher(key).decrypt(nonce, ciphertext, aad)
 
 
 def _nothing() -> None:
@@ -52,7 +62,7 @@ class EnvelopeSealer:
         self._on_open = on_open
 
     def seal(self, submission_id: str, plaintext: bytes) -> tuple[SealedBlob, WrappedKey]:
-        data_key = AESGCM.generate_key(bit_length=256)
+        data_key = os.urandom(_DATA_KEY_BYTES)  # what AESGCM.generate_key(256) returns
         kek, kek_ciphertext = self._keks.current()
         wrapped = _encrypt(kek, data_key, _aad(b"key", submission_id))
         sealed = _encrypt(data_key, plaintext, _aad(b"record", submission_id))

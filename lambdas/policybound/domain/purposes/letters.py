@@ -23,7 +23,7 @@ from typing import Protocol
 
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import MailThrottled, NotFound
-from policybound.domain.core.mail import letter_mail
+from policybound.domain.core.mail import SENDS_PER_SECOND_PER_SENDER, letter_mail
 from policybound.domain.core.ports import KeyedHash, Mailer
 from policybound.domain.core.records import RecordReader
 from policybound.domain.retention.unsubscribe import letter_unsubscribe_token
@@ -34,10 +34,6 @@ from policybound.policy import FORMS
 
 # Recipients per queue message: a batch is mailed within one invocation, well inside its timeout.
 BATCH_SIZE = 25
-# SES's sending rate is per account (14 mails/s for a new production account in Seoul). The stacks run
-# at most SENDER_CONCURRENCY senders at once, each pacing itself, so the total stays below it.
-SENDER_CONCURRENCY = 2
-SENDS_PER_SECOND_PER_SENDER = 5.0
 MAX_SUBJECT_LENGTH = 200
 MAX_BODY_LENGTH = 12_000
 

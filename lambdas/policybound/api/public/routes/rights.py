@@ -1,10 +1,9 @@
 """/v1/rights/*: data subjects (and legal representatives) view, correct and erase their data (§6)."""
 
-from typing import Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Literal, Self
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer, SecurityScheme
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
@@ -27,14 +26,24 @@ from policybound.domain.rights.service import CODE_VALID_FOR, SESSION_VALID_FOR,
 from policybound.domain.rights.verification import CODE_DIGITS, MAX_CODES_PER_WINDOW, MAX_WRONG_TRIES, StoredSession
 from policybound.policy import ITEMS, RETENTION_MONTHS
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler.openapi.models import SecurityScheme
+
 router = APIGatewayRouter()
 
-SECURITY_SCHEMES: dict[str, SecurityScheme] = {
-    "rightsSession": HTTPBearer(
-        description="The token from POST /v1/rights/sessions; valid "
-        f"{int(SESSION_VALID_FOR.total_seconds() // 60)} minutes"
-    )
-}
+
+def security_schemes() -> "dict[str, SecurityScheme]":
+    """For the OpenAPI document only: Powertools' OpenAPI models load when the document is asked for."""
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    return {
+        "rightsSession": HTTPBearer(
+            description="The token from POST /v1/rights/sessions; valid "
+            f"{int(SESSION_VALID_FOR.total_seconds() // 60)} minutes"
+        )
+    }
+
+
 _SESSION: list[dict[str, list[str]]] = [{"rightsSession": []}]
 
 _CODE_PATTERN = rf"^[0-9]{{{CODE_DIGITS}}}$"

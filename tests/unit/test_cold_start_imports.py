@@ -1,0 +1,104 @@
+"""What each function loads at its cold start: only what every one of its requests needs.
+
+A library that one route family needs (phonenumbers for a phone item, cryptography for a sealed
+record, Powertools' OpenAPI models for /openapi.json) loads on that family's first request, and a
+function never loads another function's routes or domain. Each entry point is imported in a fresh
+interpreter with the environment its settings need (nothing is contacted: init calls no AWS API).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from local.environment import app_environment, aws_environment
+from policybound import tables
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Loaded on first use by the routes that need them, never at start.
+ON_FIRST_USE = (
+    "phonenumbers",
+    "email_validator",
+    "cryptography",
+    "aws_lambda_powertools.event_handler.openapi.models",
+)
+
+
+def modules_at_start(entry_point: str) -> set[str]:
+    keys = {spec.logical_id: f"test-{spec.logical_id}" for spec in tables.KMS_KEYS}
+    keys |= {spec.logical_id: f"https://sqs.test/{spec.logical_id}" for spec in tables.QUEUES}
+    environment = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": f"{ROOT / 'lambdas'}",
+        **app_environment(keys),
+        **aws_environment("http://127.0.0.1:9"),
+        "STAFF_USER_POOL_ID": "ap-northeast-2_TestPool1",
+        "STAFF_APP_CLIENT_IDS": "test-client",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", f"import json, sys, {entry_point}; print(json.dumps(sorted(sys.modules)))"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return set(json.loads(run.stdout.splitlines()[-1]))
+
+
+def loaded(modules: set[str], package: str) -> list[str]:
+    return sorted(name for name in modules if name == package or name.startswith(f"{package}."))
+
+
+@pytest.mark.parametrize(
+    "entry_point",
+    [
+        "entrypoints.api",
+        "entrypoints.staff_api",
+        "entrypoints.staff_sign_in",
+        "entrypoints.sweeper",
+        "entrypoints.ttl_backstop",
+        "entrypoints.consent_sealer",
+        "entrypoints.letter_sender",
+    ],
+)
+def test_no_function_loads_at_start_what_only_some_requests_need(entry_point: str) -> None:
+    modules = modules_at_start(entry_point)
+    assert [loaded(modules, package) for package in ON_FIRST_USE] == [[] for _ in ON_FIRST_USE]
+
+
+def test_the_public_api_loads_neither_the_staff_routes_nor_the_staff_services() -> None:
+    modules = modules_at_start("entrypoints.api")
+    staff_only = (
+        "policybound.api.staff",
+        "policybound.domain.staff.reads",
+        "policybound.domain.staff.sessions",
+        "policybound.domain.staff.sign_in",
+        "policybound.domain.staff.access_rights",
+        "policybound.domain.staff.access_review",
+        "policybound.domain.incidents",
+        "policybound.domain.evidence.reports",
+        "policybound.domain.purposes.inquiries",
+        "policybound.domain.purposes.letters",
+    )
+    assert [name for package in staff_only for name in loaded(modules, package)] == []
+
+
+def test_the_staff_api_loads_neither_the_public_routes_nor_the_intake() -> None:
+    modules = modules_at_start("entrypoints.staff_api")
+    assert loaded(modules, "policybound.api.public") == []
+    assert loaded(modules, "policybound.domain.intake") == []
+
+
+def test_the_background_functions_load_no_api() -> None:
+    for entry_point in ("entrypoints.sweeper", "entrypoints.ttl_backstop", "entrypoints.consent_sealer"):
+        modules = modules_at_start(entry_point)
+        assert loaded(modules, "policybound.api") == [], entry_point
+        assert loaded(modules, "aws_lambda_powertools.event_handler") == [], entry_point
