@@ -348,8 +348,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         handler="entrypoints.staff_sign_in.lambda_handler",
         description="Policybound staff sign-in triggers: lockout, password age, password-change stamp",
         trigger=StaffSignInTriggers(),
-        # adapters.staff_access.DynamoAttemptStore: claim (conditional UpdateItems), clear (DeleteItem).
-        tables=(TableAccess(tables.STAFF_SIGN_INS, (UPDATE_ITEM, DELETE_ITEM)),),
+        # adapters.staff_access.DynamoAttemptStore: claim (conditional UpdateItems; one whose condition fails
+        # returns the item it found, which reads it: GetItem), clear (DeleteItem).
+        tables=(TableAccess(tables.STAFF_SIGN_INS, (READ_ITEM, UPDATE_ITEM, DELETE_ITEM)),),
         # adapters.cognito.stamp_password_changed, after a password reset.
         staff_pool_actions=("cognito-idp:AdminUpdateUserAttributes",),
         memory_mb=512,

@@ -77,9 +77,10 @@ def test_short_tokens_revocation_strong_passwords_admin_created_users(api: dict[
 
 def test_trigger_touches_only_its_sign_in_items_and_stamps_only_its_pool(api: dict[str, Any]) -> None:
     (spec,) = [s for s in declared_functions() if s.name == "StaffSignIn"]
-    # adapters.staff_access.DynamoAttemptStore: claim (update_item), clear (delete_item); it never reads.
+    # adapters.staff_access.DynamoAttemptStore: claim (update_item, returning the item when its condition
+    # fails), clear (delete_item); nothing else.
     assert {a.table.logical_id: set(a.actions) for a in spec.tables} == {
-        tables.STAFF_SIGN_INS.logical_id: {"dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+        tables.STAFF_SIGN_INS.logical_id: {"dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
     }
     assert spec.keys == ()
     assert not spec.sends_mail
