@@ -24,24 +24,18 @@ from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
 from policybound.policy import AWS_REGION
+from stacks.site_headers import CONSOLE_PREFIX, console_headers
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 LocalRoute = Callable[[Request], Response]
 # Takes the Authorization header; returns the claims API Gateway's Cognito authorizer would pass, or None.
 Authorizer = Callable[[str | None], dict[str, str] | None]
 STAFF_PREFIX = "/v1/staff"
-CONSOLE_PREFIX = "/staff/"
 # The staff console shows personal information: scripts, styles and calls from its own origin only, no
-# framing, nothing cached, no referrer. Its pages are built without inline script or style to allow this.
-CONSOLE_HEADERS = {
-    "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Cross-Origin-Opener-Policy": "same-origin",
-}
+# framing, nothing cached, no referrer — the same headers the deployed site's CloudFront gives it (there
+# its CSP also allows the API's origin and Cognito's sign-in domain). Its pages are built without inline
+# script or style to allow this.
+CONSOLE_HEADERS = console_headers()
 
 
 @dataclass

@@ -11,7 +11,6 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -23,8 +22,9 @@ from local.gateway import Gateway, Handler, Instances
 from local.letter_queue import LetterQueuePoller
 from local.provision import provision
 from local.staff import StaffAccess
+from stacks.paths import WEB_DIR
 
-SITE_ROOT = Path(__file__).resolve().parent.parent / "web"
+SITE_ROOT = WEB_DIR
 
 
 def json_response(payload: Any, status: int = 200) -> Response:

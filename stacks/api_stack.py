@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
@@ -43,6 +45,7 @@ from stacks.functions import (
 from stacks.lambda_functions import PolicyboundFunction
 from stacks.mail_identity import MailIdentity
 from stacks.nag import acknowledge
+from stacks.site_hosting import SignIn, SiteHosting
 from stacks.staff_identity import StaffIdentity
 from stacks.waf import ApiFirewall
 
@@ -86,7 +89,12 @@ class ApiStack(Stack):
         code = application_code()
         layers: list[lambda_.ILayerVersion] = [dependency_layer(self, "Dependencies")]
         self.failures = self._failure_queue()
-        self.staff = StaffIdentity(self, "Staff", deployment)
+        # First the site's distribution: its name is the console's address (the pool's callback) and an origin
+        # the API serves. Its CSP and files follow once the API and the sign-in exist (`publish` below).
+        self.site = SiteHosting(self, "Site", deployment)
+        # The site's pages call the API from the site's origin.
+        deployment = replace(deployment, allowed_origins=(*deployment.allowed_origins, self.site.origin))
+        self.staff = StaffIdentity(self, "Staff", deployment, console_url=self.site.console_url)
         if deployment.provision_mail_identity:
             MailIdentity(self, "Mail", deployment)
         self.firewall = ApiFirewall(
@@ -125,6 +133,11 @@ class ApiStack(Stack):
         self._routes()
         self._schedules_and_streams(data)
         self.firewall.associate(self.api.deployment_stage.stage_arn)
+        # The site's CSP names the API's origin (its custom domain, or the stage's own) and the sign-in domain.
+        api_host = urlsplit(deployment.public_base_url).hostname if deployment.public_base_url else None
+        api_origin = f"https://{api_host or f'{self.api.rest_api_id}.execute-api.{self.region}.{self.url_suffix}'}"
+        self.sign_in = SignIn(domain=self.staff.sign_in_host, client_id=self.staff.client.user_pool_client_id)
+        self.site.connect(api_origin=api_origin, sign_in=self.sign_in)
 
     # --- API --------------------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Composes the stacks: data, audit, API, alarms — all in Seoul, all checked by cdk-nag on every synth."""
+"""Composes the stacks: data, audit, API, alarms, site files — all in Seoul, all checked by cdk-nag on every
+synth."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from stacks.data_stack import DataStack
 from stacks.deployment import Deployment, deployment_from
 from stacks.nag import add_rule_packs
 from stacks.seoul import require_seoul
+from stacks.site_hosting import SiteFilesStack
 
 STACK_PREFIX = "Policybound"
 
@@ -27,10 +29,11 @@ class PolicyboundApp:
     audit: AuditStack
     api: ApiStack
     alarms: AlarmsStack
+    site: SiteFilesStack
 
     @property
     def stacks(self) -> tuple[Stack, ...]:
-        return (self.data, self.audit, self.api, self.alarms)
+        return (self.data, self.audit, self.api, self.alarms, self.site)
 
 
 def build(
@@ -62,7 +65,16 @@ def build(
         env=env,
         description="Policybound: alarms for the Personal Information Manager (Seoul)",
     )
-    built = PolicyboundApp(app, deployment, data, audit, api, alarms)
+    site = SiteFilesStack(
+        app,
+        f"{STACK_PREFIX}Site",
+        site=api.site,
+        api_base=api.public_base_url,
+        sign_in=api.sign_in,
+        env=env,
+        description="Policybound: the sample site's and staff console's files and config.js (Seoul bucket)",
+    )
+    built = PolicyboundApp(app, deployment, data, audit, api, alarms, site)
     for stack in built.stacks:
         require_seoul(stack.region)
         Tags.of(stack).add("policybound:system", "policybound")

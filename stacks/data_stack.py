@@ -6,7 +6,7 @@ encryption, deletion protection, retention on stack delete and PI tags — no ed
 
 from __future__ import annotations
 
-from aws_cdk import DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Tags
+from aws_cdk import Duration, RemovalPolicy, Stack, Tags
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -18,9 +18,10 @@ from constructs import Construct
 from policybound import tables
 from policybound.catalogue import RESOURCE_KEY_PREFIX
 from stacks.functions import key_users
-from stacks.nag import acknowledge
+from stacks.nag import acknowledge, acknowledge_bucket_deployment, bucket_arn_finding
 from stacks.paths import SAMPLE_RESOURCES_DIR
 from stacks.pi_tags import pi_tags
+from stacks.private_bucket import private_bucket
 
 # Tables are encrypted at rest with a key of their own: the data key wraps record keys, and a grant that
 # DynamoDB needs (its callers, its streams) must never also open sealed records.
@@ -130,22 +131,13 @@ class DataStack(Stack):
         )
 
     def _bucket(self, spec: tables.BucketSpec) -> s3.Bucket:
-        bucket = s3.Bucket(
+        bucket = private_bucket(
             self,
             spec.logical_id,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
-            removal_policy=RemovalPolicy.RETAIN,
-        )
-        acknowledge(
-            bucket,
-            "AwsSolutions-S1",
-            f"{spec.logical_id} holds no personal information ({spec.purpose}); its server access logs would "
-            "record every downloader's IP address, a second copy of PI nobody consented to (see the API's access "
-            "log, which leaves IPs out for the same reason). Object reads are signed by the API function's role.",
+            no_access_logs_because=f"{spec.logical_id} holds no personal information ({spec.purpose}); its server "
+            "access logs would record every downloader's IP address, a second copy of PI nobody consented to (see the "
+            "API's access log, which leaves IPs out for the same reason). Object reads are signed by the API "
+            "function's role.",
         )
         if spec.holds_pi:
             for key, value in pi_tags(spec.purpose).items():
@@ -164,46 +156,11 @@ class DataStack(Stack):
             prune=False,
             retain_on_delete=True,
         )
-        self._acknowledge_bucket_deployment(deployment)
-
-    def _acknowledge_bucket_deployment(self, deployment: s3_deployment.BucketDeployment) -> None:
-        handler = next(
-            (c for c in self.node.children if c.node.id.startswith("Custom::CDKBucketDeployment")), deployment
+        acknowledge_bucket_deployment(
+            deployment,
+            bucket_arn_finding(self.bucket(tables.RESOURCE_FILES)),
+            "copies the sample resource files at deploy time only",
         )
-        why = (
-            "CDK's BucketDeployment custom resource (a singleton function CDK owns) copies the sample resource "
-            "files at deploy time only; it handles no personal information and is never invoked by a request."
-        )
-        bucket = self.bucket(tables.RESOURCE_FILES).node.default_child
-        assert isinstance(bucket, s3.CfnBucket)
-        destination = self.resolve(bucket.logical_id)
-        assets = f"arn:aws:s3:::cdk-{DefaultStackSynthesizer.DEFAULT_QUALIFIER}-assets-<AWS::AccountId>-{self.region}/*"
-        wildcards = "CDK grants it wildcard object actions on the asset bucket and the resources bucket only"
-        for rule, detail in (
-            (
-                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
-                "it uses AWSLambdaBasicExecutionRole for its own logs",
-            ),
-            *(
-                (f"AwsSolutions-IAM5[{finding}]", wildcards)
-                for finding in (
-                    "Action::s3:GetObject*",
-                    "Action::s3:GetBucket*",
-                    "Action::s3:List*",
-                    "Action::s3:DeleteObject*",
-                    "Action::s3:Abort*",
-                    f"Resource::{assets}",
-                    f"Resource::<{destination}.Arn>/*",
-                )
-            ),
-            ("AwsSolutions-L1", "CDK pins its runtime"),
-            ("Serverless-LambdaDLQ", "CloudFormation invokes it synchronously and reports failures in the stack"),
-            ("Serverless-LambdaDefaultMemorySize", "CDK sets its memory"),
-            ("Serverless-LambdaLatestVersion", "CDK pins its runtime"),
-            ("Serverless-LambdaTracing", "it runs once per deploy, outside any request path"),
-            ("Serverless-LambdaLogRetention", "CDK owns its log group"),
-        ):
-            acknowledge(handler, rule, f"{why} Here: {detail}.")
 
     def key_policy(self, spec: tables.KmsKeySpec) -> iam.PolicyDocument:
         """Administrators manage the key; only the function roles that declare the key use it, and only

@@ -53,8 +53,13 @@ class Deployment:
     # Alarm when the API functions open more records than this in 5 minutes: a busy day of inquiries and
     # rights requests stays far below it; a bulk export attempt does not.
     records_opened_per_5_minutes_alarm: int
-    # The staff console's URL (the site's /staff/): the only sign-in callback and sign-out URL of the pool.
-    staff_console_url: str
+    # The staff console's URL: the only sign-in callback and sign-out URL of the pool. None: the console the
+    # site distribution serves (stacks/site_hosting.py), at https://<site domain>/staff/.
+    staff_console_url: str | None
+    # The sample site and console under the company's own name: a domain and its ACM certificate, which
+    # CloudFront takes from us-east-1 only. None: the distribution's own *.cloudfront.net name.
+    site_domain_name: str | None
+    site_certificate_arn: str | None
     # Reserve this much concurrency for the sweeper (1 keeps it single). None on a new account: its limit
     # of 10 concurrent executions cannot reserve any (docs/deploy.md).
     sweeper_reserved_concurrency: int | None
@@ -70,7 +75,8 @@ class Deployment:
     def placeholders(self) -> list[str]:
         hosts = {
             "public_base_url": urlsplit(self.public_base_url or "").hostname or "",
-            "staff_console_url": urlsplit(self.staff_console_url).hostname or "",
+            "staff_console_url": urlsplit(self.staff_console_url or "").hostname or "",
+            "site_domain_name": self.site_domain_name or "",
             "mail_sender": self.mail_domain,
             "alarm_email": self.alarm_email.rsplit("@", 1)[-1],
         } | {f"allowed_origins[{i}]": urlsplit(origin).hostname or "" for i, origin in enumerate(self.allowed_origins)}
@@ -145,10 +151,24 @@ def deployment_from(node: Node) -> Deployment:
     if public_base_url is not None and not _is_https_url(public_base_url):
         raise DeploymentSettingsError(f"public_base_url: {public_base_url!r} is not an https URL")
     allowed_origins = _origins(context("allowed_origins"))
-    console = context("staff_console_url") or (f"{allowed_origins[0]}/staff/" if allowed_origins else "")
-    if not _is_https_url(str(console)):
+    console = str(context("staff_console_url", "")) or None
+    if console is not None and not _is_https_url(console):
         raise DeploymentSettingsError(
             f"staff_console_url: {console!r} is not an https URL (the site's /staff/, e.g. https://www.example.com/staff/)"
+        )
+    site_domain = str(context("site_domain_name", "")).strip().lower().rstrip(".") or None
+    site_certificate = str(context("site_certificate_arn", "")).strip() or None
+    if (site_domain is None) != (site_certificate is None):
+        raise DeploymentSettingsError(
+            "site_domain_name and site_certificate_arn go together: CloudFront serves a domain of your own only "
+            "with its certificate (an ACM certificate in us-east-1)"
+        )
+    if site_domain is not None and ("/" in site_domain or ":" in site_domain or "." not in site_domain):
+        raise DeploymentSettingsError(f"site_domain_name: {site_domain!r} is not a host name such as www.example.com")
+    if site_certificate is not None and not site_certificate.startswith("arn:aws:acm:us-east-1:"):
+        raise DeploymentSettingsError(
+            f"site_certificate_arn: {site_certificate!r} is not an ACM certificate ARN in us-east-1 "
+            "(the only region CloudFront takes certificates from)"
         )
     reserved = context("sweeper_reserved_concurrency")
     deployment = Deployment(
@@ -172,7 +192,9 @@ def deployment_from(node: Node) -> Deployment:
         records_opened_per_5_minutes_alarm=_positive(
             "records_opened_per_5_minutes_alarm", context("records_opened_per_5_minutes_alarm", 500)
         ),
-        staff_console_url=str(console),
+        staff_console_url=console,
+        site_domain_name=site_domain,
+        site_certificate_arn=site_certificate,
         sweeper_reserved_concurrency=(
             None if reserved in (None, "") else _positive("sweeper_reserved_concurrency", reserved)
         ),

@@ -11,3 +11,5 @@ LAMBDA_REQUIREMENTS = LAMBDAS_DIR / "requirements.txt"
 CDK_JSON = REPO_ROOT / "cdk.json"
 # Sample files of the downloadable resources (policybound.catalogue), uploaded by the stacks and local mode.
 SAMPLE_RESOURCES_DIR = REPO_ROOT / "stacks" / "sample_resources"
+# The sample site and the staff console (plain files), served by local mode and deployed by the site hosting.
+WEB_DIR = REPO_ROOT / "web"

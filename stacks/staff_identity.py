@@ -42,7 +42,8 @@ CONSOLE_SCOPES = (cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.O
 
 
 class StaffIdentity(Construct):
-    def __init__(self, scope: Construct, construct_id: str, deployment: Deployment) -> None:
+    def __init__(self, scope: Construct, construct_id: str, deployment: Deployment, console_url: str) -> None:
+        """`console_url`: the staff console's address, the app client's only callback and sign-out URL."""
         super().__init__(scope, construct_id)
         self.user_pool = cognito.UserPool(
             self,
@@ -87,8 +88,8 @@ class StaffIdentity(Construct):
             o_auth=cognito.OAuthSettings(
                 flows=cognito.OAuthFlows(authorization_code_grant=True, implicit_code_grant=False),
                 scopes=list(CONSOLE_SCOPES),
-                callback_urls=[deployment.staff_console_url],
-                logout_urls=[deployment.staff_console_url],
+                callback_urls=[console_url],
+                logout_urls=[console_url],
             ),
             supported_identity_providers=[cognito.UserPoolClientIdentityProvider.COGNITO],
             prevent_user_existence_errors=True,
@@ -109,11 +110,14 @@ class StaffIdentity(Construct):
         client_resource.explicit_auth_flows = ["ALLOW_REFRESH_TOKEN_AUTH"]
         # Cognito's managed login pages on a Cognito domain: nothing to own or certify before the first
         # deploy. The prefix is global per region, so it carries the account id.
+        prefix = deployment.staff_sign_in_domain_prefix or f"policybound-staff-{Stack.of(self).account}"
+        # The managed login host the console sends staff to (its config.js `domain`, the CSP's connect-src),
+        # spelled from the prefix rather than read from the domain resource: the site's CSP must not depend on
+        # the pool, whose trigger function depends on the site (its allowed origins).
+        self.sign_in_host = f"{prefix}.auth.{Stack.of(self).region}.amazoncognito.com"
         self.domain = self.user_pool.add_domain(
             "SignIn",
-            cognito_domain=cognito.CognitoDomainOptions(
-                domain_prefix=deployment.staff_sign_in_domain_prefix or f"policybound-staff-{Stack.of(self).account}"
-            ),
+            cognito_domain=cognito.CognitoDomainOptions(domain_prefix=prefix),
             managed_login_version=cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
         )
         # Managed login shows a page only for a client with a style; Cognito's own look is enough.
@@ -137,7 +141,7 @@ class StaffIdentity(Construct):
             value=self.domain.base_url(),
             description="Managed login (hosted UI) base URL of the staff pool",
         )
-        CfnOutput(stack, "StaffConsoleUrl", value=deployment.staff_console_url, description="Sign-in callback URL")
+        CfnOutput(stack, "StaffConsoleUrl", value=console_url, description="The staff console (sign-in callback URL)")
 
     def add_sign_in_triggers(self, function: lambda_.IFunction) -> None:
         """One function as the pool's PreAuthentication, PostAuthentication and PostConfirmation trigger."""

@@ -145,6 +145,11 @@ def test_functions_run_the_tested_python_with_only_our_own_layer(synth: Synth, a
 
 
 def test_functions_get_every_setting_the_code_reads(api: dict[str, Any]) -> None:
+    (distribution,) = resources(api, "AWS::CloudFront::Distribution")
+    # The configured origins, then the site's own (the distribution serving the sample site and console).
+    origins = {
+        "Fn::Join": ["", ["https://www.policybound.example,https://", {"Fn::GetAtt": [distribution, "DomainName"]}]]
+    }
     for function in resources(api, "AWS::Lambda::Function").values():
         variables = function["Properties"]["Environment"]["Variables"]
         required = set(settings.environment_names().values()) - OPTIONAL_ENV_VARS
@@ -153,7 +158,7 @@ def test_functions_get_every_setting_the_code_reads(api: dict[str, Any]) -> None
         assert ("STAFF_USER_POOL_ID" in variables) == ("/StaffSignIn/" not in cdk_path(function)), cdk_path(function)
         assert variables["POWERTOOLS_SERVICE_NAME"].startswith("policybound-")
         assert variables["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"
-        assert variables["ALLOWED_ORIGINS"] == "https://www.policybound.example"
+        assert variables["ALLOWED_ORIGINS"] == origins
 
 
 def test_public_api_function_serves_v1(api: dict[str, Any]) -> None:

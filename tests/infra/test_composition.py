@@ -14,7 +14,13 @@ from tests.infra.conftest import Synth, resources
 
 def test_every_stack_is_pinned_to_seoul(synth: Synth) -> None:
     stacks = {name: a for name, a in synth.manifest["artifacts"].items() if a["type"] == "aws:cloudformation:stack"}
-    assert set(stacks) == {"PolicyboundData", "PolicyboundAudit", "PolicyboundApi", "PolicyboundAlarms"}
+    assert set(stacks) == {
+        "PolicyboundData",
+        "PolicyboundAudit",
+        "PolicyboundApi",
+        "PolicyboundAlarms",
+        "PolicyboundSite",
+    }
     for name, artifact in stacks.items():
         assert artifact["environment"].endswith(f"/{AWS_REGION}"), name
     assert AWS_REGION == "ap-northeast-2"
@@ -29,7 +35,7 @@ def test_synth_refuses_any_other_region_with_a_clear_message(region: str) -> Non
 
 def test_deploy_refuses_placeholder_settings() -> None:
     app = App(context=cdk_json_context() | {"require_deployable_settings": "true"})
-    with pytest.raises(DeploymentSettingsError, match=r"staff_console_url.*mail_sender.*alarm_email"):
+    with pytest.raises(DeploymentSettingsError, match=r"mail_sender.*alarm_email.*allowed_origins"):
         build(app)
 
 
@@ -56,7 +62,11 @@ def test_cors_origins_must_be_exact_https_origins(origin: str) -> None:
 def test_nothing_global_holds_pi(synth: Synth) -> None:
     for name, template in synth.templates.items():
         assert not resources(template, "AWS::DynamoDB::GlobalTable"), name
-        assert not resources(template, "AWS::CloudFront::Distribution"), name
+        # The one distribution serves the static site from its bucket; no API call passes an edge location
+        # (tests/infra/test_site_hosting.py holds it to that).
+        for distribution in resources(template, "AWS::CloudFront::Distribution").values():
+            (origin,) = distribution["Properties"]["DistributionConfig"]["Origins"]
+            assert "S3OriginConfig" in origin, name
         for bucket in resources(template, "AWS::S3::Bucket").values():
             assert "ReplicationConfiguration" not in bucket["Properties"], name
         for table in resources(template, "AWS::DynamoDB::Table").values():

@@ -114,8 +114,10 @@ def test_the_console_client_uses_the_code_flow_to_the_console_url_only(
     synth: Synth, staff_pool: dict[str, Any]
 ) -> None:
     client = staff_pool["client"]
-    console = synth.built.deployment.staff_console_url
-    assert console == "https://www.policybound.example/staff/"
+    # The console the site distribution serves (no URL needed before the first deploy).
+    assert synth.built.deployment.staff_console_url is None
+    (distribution,) = resources(staff_pool["api"], "AWS::CloudFront::Distribution")
+    console = {"Fn::Join": ["", ["https://", {"Fn::GetAtt": [distribution, "DomainName"]}, "/staff/"]]}
     assert client["AllowedOAuthFlows"] == ["code"]
     assert client["CallbackURLs"] == [console]
     assert client["LogoutURLs"] == [console]
