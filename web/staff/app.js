@@ -17,6 +17,7 @@ import {
   markActive,
   signInConfig,
   signInLocally,
+  SignInError,
   signOut,
   startCognitoSignIn,
 } from "./session.js";
@@ -323,7 +324,13 @@ async function boot() {
       document.documentElement.lang = language;
     } catch (error) {
       forget();
-      showSignIn(error.message);
+      if (error instanceof SignInError && error.language) language = error.language;
+      document.documentElement.lang = language;
+      showSignIn(
+        error instanceof SignInError
+          ? t(language, `signin.cognito.${error.kind}`, { detail: error.detail })
+          : t(language, "error.unexpected"),
+      );
       return;
     }
   }

@@ -114,14 +114,30 @@ export async function startCognitoSignIn(config, language) {
   location.assign(`https://${config.domain}/oauth2/authorize?${query}`);
 }
 
+/** Why a Cognito sign-in did not complete: `kind` names the console's message, `detail` Cognito's code. */
+export class SignInError extends Error {
+  constructor(kind, detail = "", language = null) {
+    super(detail ? `${kind}: ${detail}` : kind);
+    this.kind = kind;
+    this.detail = detail;
+    // The language the sign-in began in, so the console says why in it.
+    this.language = language;
+  }
+}
+
 async function tokenEndpoint(config, form) {
-  const response = await fetch(`https://${config.domain}/oauth2/token`, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ client_id: config.clientId, ...form }).toString(),
-  });
+  let response;
+  try {
+    response = await fetch(`https://${config.domain}/oauth2/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ client_id: config.clientId, ...form }).toString(),
+    });
+  } catch {
+    throw new SignInError("exchange", "network");
+  }
   const body = await response.json().catch(() => ({}));
-  if (!response.ok || !body.id_token) throw new Error(body.error || `HTTP ${response.status}`);
+  if (!response.ok || !body.id_token) throw new SignInError("exchange", String(body.error || `HTTP ${response.status}`));
   return body;
 }
 
@@ -139,17 +155,25 @@ export async function finishCognitoSignIn(config) {
   for (const name of ["code", "state", "error", "error_description"]) clean.searchParams.delete(name);
   if (language) clean.searchParams.set("lang", language);
   history.replaceState(null, "", clean.pathname + clean.search + clean.hash);
-  if (!pending || query.get("state") !== pending.state || !query.has("code")) {
-    throw new Error("The sign-in did not come back as it was sent; sign in again.");
+  // A callback this tab did not begin (no verifier kept, another state) is never exchanged: it may be an
+  // attacker's code meant to sign this browser into their account.
+  if (!pending || !pending.state || query.get("state") !== pending.state) throw new SignInError("mismatch", "", language);
+  if (query.has("error") || !query.has("code")) {
+    throw new SignInError("refused", String(query.get("error") || "no code"), language);
   }
-  keep(
-    await tokenEndpoint(config, {
-      grant_type: "authorization_code",
-      code: query.get("code"),
-      redirect_uri: consoleAddress(config),
-      code_verifier: pending.verifier,
-    }),
-  );
+  try {
+    keep(
+      await tokenEndpoint(config, {
+        grant_type: "authorization_code",
+        code: query.get("code"),
+        redirect_uri: consoleAddress(config),
+        code_verifier: pending.verifier,
+      }),
+    );
+  } catch (error) {
+    if (error instanceof SignInError) error.language = language;
+    throw error;
+  }
   return language;
 }
 

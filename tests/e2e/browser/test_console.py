@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import re
 import uuid
@@ -26,6 +27,7 @@ from policybound.api.staff.evidence_schemas import ReconciliationOut
 from policybound.api.staff.permissions import ROUTE_ROLES
 from policybound.domain.evidence.reports import PATHS
 from policybound.domain.retention.destruction import DestructionReason
+from stacks.site_headers import console_headers
 from tests.e2e.browser.conftest import AXE, Site
 from tests.e2e.browser.test_forms import values
 from tests.e2e.browser.test_pages import axe_violations
@@ -297,73 +299,209 @@ def test_an_idle_console_signs_itself_out_after_the_apis_idle_limit(console: Cal
     assert c.storage()["session"] == []
 
 
-def test_deployed_sign_in_goes_through_cognito_managed_login_with_pkce(console: Callable[..., Console]) -> None:
-    # Cognito's managed login is played by the test at its own address; the token it hands out is a real one
-    # of the local pool. The local CSP allows calls to the console's own origin only (a deployment adds its
-    # sign-in domain to connect-src), so this profile bypasses it.
-    c = console(bypass_csp=True)
-    domain = "auth.policybound.example"
-    redirect = f"{c.site.base}/staff/"
-    config = {"mode": "cognito", "domain": domain, "clientId": "console-client", "redirectUri": redirect}
-    c.page.add_init_script(f"window.POLICYBOUND_CONFIG = {{ staffSignIn: {json.dumps(config)} }};")
-    seen: dict[str, Any] = {}
+SIGN_IN_DOMAIN = "auth.policybound.example"
+PKCE_VERIFIER = re.compile(r"^[A-Za-z0-9._~-]{43,128}$")  # RFC 7636 §4.1
 
-    def authorize(route: Any) -> None:
-        query = parse_qs(urlparse(route.request.url).query)
-        seen["authorize"] = {k: v[0] for k, v in query.items()}
-        location = f"{redirect}?code=one-time-code&state={seen['authorize']['state']}"
-        route.fulfill(status=302, headers={"Location": location})
 
-    def token(route: Any) -> None:
-        form = {k: v[0] for k, v in parse_qs(route.request.post_data or "").items()}
-        seen["token"] = form
-        body = {
-            "id_token": staff_token(c.site, "auditor"),
+class ManagedLogin:
+    """The deployed console in a browser: config.js in Cognito mode and the console's deployed headers (its
+    connect-src adds the sign-in domain, stacks/site_headers.py), with Cognito's managed login played by the
+    test at its own address. The tokens it hands out are real ones of the local pool."""
+
+    def __init__(self, c: Console, *, connect: tuple[str, ...] = (f"https://{SIGN_IN_DOMAIN}",)) -> None:
+        self.c = c
+        self.redirect = f"{c.site.base}/staff/"
+        self.config = {
+            "mode": "cognito",
+            "domain": SIGN_IN_DOMAIN,
+            "clientId": "console-client",
+            "redirectUri": self.redirect,
+        }
+        self.seen: dict[str, Any] = {}
+        self.tokens: list[dict[str, str]] = []
+        self.issued: list[str] = []
+        self.username = "auditor"
+        # What the stand-in answers: the callback's query after the login page, and the token endpoint's answer.
+        self.callback: Callable[[dict[str, str]], str] = lambda asked: f"code=one-time-code&state={asked['state']}"
+        self.token_answer: Callable[[dict[str, str]], tuple[int, dict[str, Any]]] = self.issue
+        page = c.page
+        page.add_init_script(f"window.POLICYBOUND_CONFIG = {{ staffSignIn: {json.dumps(self.config)} }};")
+        csp = console_headers(connect)["Content-Security-Policy"]
+        console_page = re.compile(rf"^{re.escape(self.redirect)}(\?.*)?$")
+        page.route(console_page, lambda route: self.deployed_headers(route, csp))
+        page.route(f"https://{SIGN_IN_DOMAIN}/oauth2/authorize*", self.authorize)
+        page.route(f"https://{SIGN_IN_DOMAIN}/oauth2/token", self.token)
+        page.route(f"https://{SIGN_IN_DOMAIN}/oauth2/revoke", self.revoke)
+        page.route(f"https://{SIGN_IN_DOMAIN}/logout*", self.logout)
+
+    @staticmethod
+    def deployed_headers(route: Any, csp: str) -> None:
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": csp})
+
+    def authorize(self, route: Any) -> None:
+        asked = {k: v[0] for k, v in parse_qs(urlparse(route.request.url).query).items()}
+        self.seen["authorize"] = asked
+        self.send_back(route, f"{self.redirect}?{self.callback(asked)}")
+
+    @staticmethod
+    def send_back(route: Any, url: str) -> None:
+        # A page that moves on, rather than a 302: Playwright routes a new navigation but not a redirect, and the
+        # console's page must come through `deployed_headers`.
+        page = f'<!doctype html><meta http-equiv="refresh" content="0;url={html.escape(url)}"><title>Sign-in</title>'
+        route.fulfill(status=200, content_type="text/html", body=page)
+
+    def issue(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        self.issued.append(staff_token(self.c.site, self.username))
+        return 200, {
+            "id_token": self.issued[-1],
             "access_token": "a",
             "refresh_token": "r",
             "token_type": "Bearer",
         }
-        route.fulfill(status=200, json=body, headers={"Access-Control-Allow-Origin": "*"})
 
-    def revoke(route: Any) -> None:
-        seen["revoke"] = route.request.post_data
+    def token(self, route: Any) -> None:
+        form = {k: v[0] for k, v in parse_qs(route.request.post_data or "").items()}
+        self.tokens.append(form)
+        status, body = self.token_answer(form)
+        route.fulfill(status=status, json=body, headers={"Access-Control-Allow-Origin": "*"})
+
+    def revoke(self, route: Any) -> None:
+        self.seen["revoke"] = route.request.post_data
         route.fulfill(status=200, body="", headers={"Access-Control-Allow-Origin": "*"})
 
-    def logout(route: Any) -> None:
-        seen["logout"] = {k: v[0] for k, v in parse_qs(urlparse(route.request.url).query).items()}
-        route.fulfill(status=302, headers={"Location": seen["logout"]["logout_uri"] + "?lang=en"})
+    def logout(self, route: Any) -> None:
+        self.seen["logout"] = {k: v[0] for k, v in parse_qs(urlparse(route.request.url).query).items()}
+        self.send_back(route, self.seen["logout"]["logout_uri"] + "?lang=en")
 
-    c.page.route(f"https://{domain}/oauth2/authorize*", authorize)
-    c.page.route(f"https://{domain}/oauth2/token", token)
-    c.page.route(f"https://{domain}/oauth2/revoke", revoke)
-    c.page.route(f"https://{domain}/logout*", logout)
+    def sign_in(self, lang: str = "en") -> Page:
+        page = self.c.page
+        page.goto(self.c.url(lang))
+        self.c.wait("signin")
+        page.get_by_role("button", name=LABELS[lang]["submit"]).click()
+        page.wait_for_selector("body[data-ready=true]:not([data-screen=signin]), #main .alert.error", timeout=SLOW)
+        return page
+
+
+def test_deployed_sign_in_goes_through_cognito_managed_login_with_pkce(console: Callable[..., Console]) -> None:
+    # No CSP bypass: the console runs under the headers the site distribution gives it.
+    c = console()
+    login = ManagedLogin(c)
     page = c.page
     page.goto(c.url("en"))
     c.wait("signin")
     expect(page.get_by_label("Username", exact=True)).to_have_count(0)  # no password ever reaches this page
-    page.get_by_role("button", name="Sign in").click()
+    login.sign_in()
     c.wait("ledger")
-    asked = seen["authorize"]
+    asked = login.seen["authorize"]
     assert asked["response_type"] == "code"
     assert asked["client_id"] == "console-client"
-    assert asked["redirect_uri"] == redirect
+    assert asked["redirect_uri"] == login.redirect
     assert asked["code_challenge_method"] == "S256"
-    sent = seen["token"]
+    assert len(asked["state"]) >= 22  # at least 128 random bits
+    [sent] = login.tokens
     assert sent["grant_type"] == "authorization_code"
+    assert sent["client_id"] == "console-client"
     assert sent["code"] == "one-time-code"
-    assert sent["redirect_uri"] == redirect
+    assert sent["redirect_uri"] == login.redirect
+    assert PKCE_VERIFIER.match(sent["code_verifier"])
     digest = hashlib.sha256(sent["code_verifier"].encode()).digest()
     assert base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == asked["code_challenge"]
     assert "code=" not in page.url
     assert "state=" not in page.url
     expect(page.locator("[data-signed-in]")).to_contain_text("auditor")
+    # The verifier and state were for this one exchange: only the tokens remain, in this tab.
+    assert c.storage()["local"] == []
+    assert "policybound.staff.pkce" not in c.storage()["session"]
 
     page.get_by_role("button", name="Sign out").click()
     c.wait("signin")
-    assert "token=r" in seen["revoke"]
-    assert seen["logout"]["client_id"] == "console-client"
-    assert seen["logout"]["logout_uri"] == redirect
+    assert "token=r" in login.seen["revoke"]
+    assert login.seen["logout"]["client_id"] == "console-client"
+    assert login.seen["logout"]["logout_uri"] == login.redirect
     assert c.storage() == {"session": [], "local": []}
+    # Signed out at the API too: the session's token is refused from now on.
+    assert len(c.site.api_calls("DELETE", "/v1/staff/session")) == 1
+    [issued] = login.issued
+    after = requests.get(f"{c.site.base}/v1/staff/me", headers={"Authorization": f"Bearer {issued}"}, timeout=30)
+    assert after.status_code == 401
+
+
+def test_the_deployed_console_renews_its_id_token_with_the_refresh_token_before_it_expires(
+    console: Callable[..., Console],
+) -> None:
+    c = console()
+    login = ManagedLogin(c)
+    page = c.page
+    page.clock.install()  # the console's clock, moved on below; the API's stays real
+    login.sign_in()
+    c.wait("ledger")
+    [first] = login.issued
+    expires = datetime.fromtimestamp(int(json.loads(base64.urlsafe_b64decode(first.split(".")[1] + "=="))["exp"]), UTC)
+    # A member who keeps working (never idle for the idle limit) until a minute before the id token expires.
+    left = expires - datetime.now(UTC)
+    steps = 3
+    for _ in range(steps):
+        page.clock.fast_forward(int((left.total_seconds() - 30) / steps * 1000))
+        with page.expect_response(lambda r: r.url.endswith("/v1/staff/ledger/verify")) as answered:
+            page.get_by_role("button", name="Verify again").click()
+        assert answered.value.status == 200
+    refreshed = [form for form in login.tokens if form["grant_type"] == "refresh_token"]
+    assert refreshed == [{"grant_type": "refresh_token", "refresh_token": "r", "client_id": "console-client"}]
+    # The call after the renewal went with the new token.
+    assert answered.value.request.headers["authorization"] == f"Bearer {login.issued[-1]}"
+    assert login.issued[-1] != first
+    expect(page.locator("[data-verified]")).to_have_attribute("data-verified", "true")
+
+
+def test_a_callback_this_tab_did_not_begin_is_never_exchanged(console: Callable[..., Console]) -> None:
+    c = console()
+    login = ManagedLogin(c)
+    page = c.page
+    # A code pushed at the console by someone else (no sign-in begun here): refused, never sent on.
+    page.goto(f"{login.redirect}?code=someone-elses-code&state=forged&lang=en")
+    c.wait("signin")
+    expect(page.locator("#main .alert.error")).to_contain_text("does not match a sign-in begun in this window")
+    assert "code=" not in page.url
+    # A sign-in begun here whose answer comes back with another state: refused the same way.
+    login.callback = lambda asked: "code=one-time-code&state=" + asked["state"][::-1]
+    login.sign_in()
+    expect(page.locator("#main .alert.error")).to_contain_text("does not match a sign-in begun in this window")
+    assert login.tokens == []
+    assert c.storage() == {"session": [], "local": []}
+
+
+def test_a_refused_sign_in_or_a_failed_exchange_says_why_and_keeps_nothing(console: Callable[..., Console]) -> None:
+    c = console()
+    login = ManagedLogin(c)
+    page = c.page
+    login.callback = lambda asked: f"error=access_denied&error_description=denied&state={asked['state']}"
+    login.sign_in("ko")
+    expect(page.locator("#main .alert.error")).to_contain_text("로그인이 완료되지 않았습니다(access_denied)")
+    assert login.tokens == []
+    assert "error=" not in page.url
+
+    c.site.expect_api_refusals(400)
+    login.callback = lambda asked: f"code=used-code&state={asked['state']}"
+    login.token_answer = lambda form: (400, {"error": "invalid_grant"})
+    login.sign_in()
+    expect(page.locator("#main .alert.error")).to_contain_text("The sign-in service gave no tokens (invalid_grant)")
+    assert len(login.tokens) == 1
+    assert c.storage() == {"session": [], "local": []}
+
+
+def test_without_the_sign_in_domain_in_connect_src_the_exchange_is_blocked(console: Callable[..., Console]) -> None:
+    # What the deployed CSP's extra origin is for: under the local console's policy the browser refuses the call.
+    c = console()
+    login = ManagedLogin(c, connect=())
+    page = c.page
+    login.sign_in()
+    expect(page.locator("#main .alert.error")).to_contain_text("The sign-in service gave no tokens (network)")
+    assert login.tokens == []
+    blocked = [text for text in c.site.console_errors if "Content Security Policy" in text]
+    assert blocked
+    assert all(SIGN_IN_DOMAIN in text for text in blocked)
+    c.site.console_errors[:] = [text for text in c.site.console_errors if text not in blocked]
 
 
 # --- What each role does ---------------------------------------------------------------------------
