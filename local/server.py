@@ -17,7 +17,7 @@ from typing import Any
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-from local import consents, environment, outbox, sweep
+from local import consents, environment, moto_transactions, outbox, sweep
 from local.gateway import Gateway, Handler, Instances
 from local.letter_queue import LetterQueuePoller
 from local.provision import provision
@@ -134,6 +134,7 @@ def local_mode(
 ) -> Iterator[LocalMode]:
     from moto.server import ThreadedMotoServer
 
+    moto_transactions.install()
     # werkzeug's access log would print every moto call and every URL, unsubscribe tokens included.
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
