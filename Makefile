@@ -23,7 +23,7 @@ export PYTHONPATH := $(CURDIR)/lambdas:$(CURDIR)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: python-found browser fuzz run test lint typecheck unit integration e2e bench bench-sweeper sweep clean synth deploy
+.PHONY: python-found browser fuzz run test lint typecheck unit integration e2e bench bench-letters bench-sweeper sweep clean synth deploy
 
 python-found:
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) (the Lambda runtime's version) is needed: install it (e.g. apt-get install python$(PYTHON_VERSION) or pyenv install $(PYTHON_VERSION)), or pass PYTHON=/path/to/python$(PYTHON_VERSION)." >&2; exit 1; }
@@ -109,6 +109,10 @@ bench: $(STAMP) $(RUNTIME_STAMP) synth
 ## Run the real sweeper against a running `make run`, as of AS_OF (RFC 3339; default now), with a progress bar.
 sweep: $(STAMP)
 	$(PY) -m local.sweep $(if $(AS_OF),--as-of "$(AS_OF)")
+
+## A letter to 2,000 subscribers in local mode; writes section (h) of bench/results.md (takes minutes).
+bench-letters: $(STAMP)
+	$(PY) -m bench.letters
 
 ## Items the sweeper reads per destroyed record at 10,000 and 100,000 stored records (prints; takes minutes).
 bench-sweeper: $(STAMP)

@@ -92,9 +92,10 @@ class CallCounter:
     def __init__(self, *clients: Any) -> None:
         self.calls: Counter[str] = Counter()
         for client in clients:
-            client.meta.events.register("before-call.*.*", self._count)
+            client.meta.events.register("before-call.*.*", self.count)
 
-    def _count(self, model: Any, **_: Any) -> None:
+    def count(self, model: Any, **_: Any) -> None:
+        """The botocore handler; register it on a session's events to count every client it makes."""
         self.calls[f"{model.service_model.service_name}:{model.name}"] += 1
 
     def take(self) -> Counter[str]:

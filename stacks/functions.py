@@ -30,6 +30,8 @@ RIGHTS_PATH = "/v1/rights/{proxy+}"
 STAFF_PATH = "/v1/staff/{proxy+}"
 
 READ_ITEM = "dynamodb:GetItem"
+# Up to 100 items by key in one call: the marketing audience's pages and a letter batch's records and keys.
+READ_ITEMS = "dynamodb:BatchGetItem"
 QUERY = "dynamodb:Query"
 PUT_ITEM = "dynamodb:PutItem"
 UPDATE_ITEM = "dynamodb:UpdateItem"
@@ -158,7 +160,7 @@ class FunctionSpec:
 
 
 # Item-level actions only: never Scan, BatchWriteItem or any table-management action.
-ITEM_ACTIONS = (READ_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK)
+ITEM_ACTIONS = (READ_ITEM, READ_ITEMS, QUERY, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK)
 
 _API_KEYS = (
     KeyAccess(tables.DATA_KEY, ("kms:GenerateDataKey", "kms:Decrypt")),
@@ -197,10 +199,11 @@ _PUBLIC_API_TABLES = (
     TableAccess(tables.DISCLOSURES, (READ_ITEM, QUERY, UPDATE_ITEM)),
 )
 _STAFF_API_TABLES = (
-    # Listings by form, subject lookups, corrections and erasures of rights requests, legal holds.
+    # Listings by form, subject lookups, corrections and erasures of rights requests, legal holds; the
+    # marketing audience read a page at a time (BatchGetItem).
     TableAccess(
         tables.RECORDS,
-        (READ_ITEM, QUERY, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK),
+        (READ_ITEM, READ_ITEMS, QUERY, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK),
         indexes=("by_form", "by_subject", "by_guardian"),
     ),
     TableAccess(tables.KEYS, (READ_ITEM, PUT_ITEM, DELETE_ITEM, CONDITION_CHECK)),
@@ -221,11 +224,13 @@ _LETTER_SENDER = FunctionSpec(
     description="Policybound letter sender: mails queued batches of a letter's recipients, paced for SES",
     trigger=QueueMessages(tables.LETTER_QUEUE, batch_size=1, max_concurrency=SENDER_CONCURRENCY),
     tables=(
-        # Each recipient is read again (live, still in the audience) and opened just before sending.
-        TableAccess(tables.RECORDS, (READ_ITEM,)),
-        TableAccess(tables.KEYS, (READ_ITEM,)),
+        # A batch's records are read again (live, still in the audience) just before it is mailed, and
+        # their keys opened, each in one BatchGetItem.
+        TableAccess(tables.RECORDS, (READ_ITEMS,)),
+        TableAccess(tables.KEYS, (READ_ITEMS,)),
         TableAccess(tables.LETTERS, (READ_ITEM, UPDATE_ITEM)),
-        # Claim (conditional PutItem), settle (UpdateItem in a transaction with the count), release (DeleteItem).
+        # Claim (conditional PutItems in one transaction with the skipped count), settle (UpdateItems in one
+        # transaction with the counts), release (DeleteItem).
         TableAccess(tables.LETTER_DELIVERIES, (PUT_ITEM, UPDATE_ITEM, DELETE_ITEM)),
     ),
     keys=(

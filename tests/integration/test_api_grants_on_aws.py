@@ -330,3 +330,25 @@ def test_no_function_is_granted_scan() -> None:
         for access in function.tables:
             assert "dynamodb:Scan" not in access.actions, function.name
     assert settings_module.environment_names()
+
+
+def test_the_letter_sender_uses_only_what_its_spec_grants(driven: Apis) -> None:
+    """A letter to a subscriber, drained by the sender with a recording wiring of its own."""
+    from local.letter_queue import LetterQueuePoller
+    from policybound.letter_batches import handle_batches
+
+    post(driven.client, "/v1/forms/blog-subscription", submission("blog-subscription", email="grants@example.co.kr"))
+    staff = driven.as_role(Role.STAFF)
+    ok(staff.post("/v1/staff/letters", json={"subject": "Granted", "body": "One letter."}))
+    calls = Recorder()
+    wiring = recording_wiring(calls, driven.clock)
+    poller = LetterQueuePoller(
+        boto3.client("sqs", region_name=AWS_REGION),
+        wiring.settings.letter_queue_url,
+        lambda event, context: handle_batches(wiring, event, context),
+        wait_seconds=0,
+    )
+    while poller.poll_once():
+        pass
+    assert {c[1] for c in calls.calls if c[0] == "ses"} == {"SendRawEmail"}  # it did mail the letter
+    assert ungranted(spec("LetterSender"), calls.calls) == []

@@ -217,3 +217,96 @@ def test_the_audience_count_is_whom_a_letter_would_reach_and_names_nobody(letter
 def test_the_audience_count_is_for_the_pi_handlers_only(letters: Letters) -> None:
     assert _audience(letters, Role.PI_MANAGER).status_code == 200
     assert _audience(letters, Role.AUDITOR).status_code == 403
+
+
+def _batches(letters: Letters) -> list[tuple[str, list[str]]]:
+    """Every queued batch, taken off the queue (the test hands them to the sender itself)."""
+    from policybound.adapters.letters import parse_batch_message
+
+    taken = []
+    sqs, url = letters.poller.sqs, letters.poller.queue_url
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+        for message in messages:
+            taken.append(parse_batch_message(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return taken
+
+
+def test_a_batch_costs_the_same_few_database_calls_however_many_recipients_it_holds(letters: Letters) -> None:
+    from collections import Counter
+
+    from policybound.domain.purposes.letters import BATCH_SIZE
+
+    for n in range(BATCH_SIZE):
+        letters.submit("blog-subscription", email=f"many{n}@example.co.kr")
+    letters.send("Counted")
+    ((letter_id, ids),) = _batches(letters)
+    assert len(ids) == BATCH_SIZE
+    calls: Counter[str] = Counter()
+
+    def count(model: Any, **_: Any) -> None:
+        calls[f"{model.service_model.service_name}:{model.name}"] += 1
+
+    for client in (letters.wiring.dynamodb, letters.wiring.kms, letters.wiring.ses):
+        client.meta.events.register("before-call.*.*", count)
+    result = letters.wiring.letter_sender.deliver(letter_id, ids)
+    assert result.sent == BATCH_SIZE
+    # The letter, the records, one claim, their keys, one settlement: not one round trip per recipient.
+    assert {k: v for k, v in calls.items() if k.startswith("dynamodb:")} == {
+        "dynamodb:GetItem": 1,
+        "dynamodb:BatchGetItem": 2,
+        "dynamodb:TransactWriteItems": 2,
+    }
+    assert calls["ses:SendRawEmail"] == BATCH_SIZE
+    assert calls["kms:GenerateMac"] == BATCH_SIZE  # each link's keyed hash: its key never leaves KMS
+    assert calls["kms:Decrypt"] <= 1  # the one KEK the records share, unwrapped once
+    assert len({m["to"][0] for m in _mails("Counted")}) == BATCH_SIZE
+
+
+def test_a_batch_partly_delivered_before_mails_only_the_rest(letters: Letters) -> None:
+    for n in range(3):
+        letters.submit("blog-subscription", email=f"part{n}@example.co.kr")
+    queued = letters.send("Partly")
+    ((letter_id, ids),) = _batches(letters)
+    sender = letters.wiring.letter_sender
+    assert sender.deliver(letter_id, ids[:1]).sent == 1
+    again = sender.deliver(letter_id, ids)
+    assert (again.sent, again.already) == (2, 1)
+    assert sorted(m["to"][0] for m in _mails("Partly")) == [f"part{n}@example.co.kr" for n in range(3)]
+    counts = json_of(letters.as_role(Role.STAFF).get(f"/v1/staff/letters/{queued['letter_id']}"))
+    assert counts["deliveries"] == {"sent": 3, "skipped": 0, "failed": 0, "pending": 0}
+
+
+def test_a_throttled_batch_keeps_what_it_sent_and_sends_the_rest_on_redelivery(letters: Letters) -> None:
+    from policybound.domain.core.errors import MailThrottled
+    from policybound.domain.purposes.letters import LetterSender
+
+    for n in range(4):
+        letters.submit("blog-subscription", email=f"slow{n}@example.co.kr")
+    queued = letters.send("Throttled")
+    ((letter_id, ids),) = _batches(letters)
+    wiring = letters.wiring
+
+    class ThrottledAfterTwo:
+        sent = 0
+
+        def send(self, mail: Any) -> None:
+            if self.sent == 2:
+                raise MailThrottled()
+            self.sent += 1
+            wiring.mailer.send(mail)
+
+    def sender(mailer: Any) -> LetterSender:
+        return LetterSender(
+            wiring.letter_store, wiring.reader, wiring.keyed_hash, mailer, wiring.clock, wiring.unsubscribe_url
+        )
+
+    with pytest.raises(MailThrottled):
+        sender(ThrottledAfterTwo()).deliver(letter_id, ids)
+    counts = json_of(letters.as_role(Role.STAFF).get(f"/v1/staff/letters/{queued['letter_id']}"))
+    assert counts["deliveries"] == {"sent": 2, "skipped": 0, "failed": 0, "pending": 2}
+    again = sender(wiring.mailer).deliver(letter_id, ids)  # the batch comes back after its visibility timeout
+    assert (again.sent, again.already) == (2, 2)
+    assert sorted(m["to"][0] for m in _mails("Throttled")) == [f"slow{n}@example.co.kr" for n in range(4)]
+    counts = json_of(letters.as_role(Role.STAFF).get(f"/v1/staff/letters/{queued['letter_id']}"))
+    assert counts["deliveries"] == {"sent": 4, "skipped": 0, "failed": 0, "pending": 0}

@@ -127,6 +127,12 @@ class FakeStore:
     def get_key(self, submission_id: str) -> WrappedKey | None:
         return self.keys.get(submission_id)
 
+    def get_many(self, submission_ids: Sequence[str]) -> dict[str, StoredSubmission]:
+        return {i: self.records[i] for i in submission_ids if i in self.records}
+
+    def get_keys(self, submission_ids: Sequence[str]) -> dict[str, WrappedKey]:
+        return {i: self.keys[i] for i in submission_ids if i in self.keys}
+
     def ids_of_subject(self, subject: str) -> list[str]:
         found = [r for r in self.records.values() if r.subject == subject]
         return [r.submission_id for r in sorted(found, key=lambda r: r.received_at, reverse=True)]

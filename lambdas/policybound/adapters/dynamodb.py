@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from policybound import tables
-from policybound.adapters.aws import error_code, stored_time, translate_errors
+from policybound.adapters.aws import batch_get_items, error_code, stored_time, translate_errors
 from policybound.adapters.ledger import MAX_APPEND_ATTEMPTS, DynamoLedger, pending_position
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable
@@ -228,6 +229,16 @@ class DynamoSubmissionStore:
                 TableName=self._keys, Key={"submission_id": {"S": submission_id}}, ConsistentRead=True
             ).get("Item")
         return key_from_item(item) if item else None
+
+    def get_many(self, submission_ids: Sequence[str]) -> dict[str, StoredSubmission]:
+        keys = [{"submission_id": {"S": i}} for i in dict.fromkeys(submission_ids)]
+        items = batch_get_items(self._db, self._records, keys)
+        return {item["submission_id"]["S"]: record_from_item(item) for item in items}
+
+    def get_keys(self, submission_ids: Sequence[str]) -> dict[str, WrappedKey]:
+        keys = [{"submission_id": {"S": i}} for i in dict.fromkeys(submission_ids)]
+        items = batch_get_items(self._db, self._keys, keys)
+        return {item["submission_id"]["S"]: key_from_item(item) for item in items}
 
     def ids_of_subject(self, subject: str) -> list[str]:
         return self._ids_by("by_subject", "subject", subject)

@@ -4,15 +4,16 @@ conditional item per letter and record), and the queue of recipient batches."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 from dateutil.relativedelta import relativedelta
 
 from policybound import tables
-from policybound.adapters.aws import translate_errors
+from policybound.adapters.aws import stored_time, translate_errors
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.purposes.letters import DeliveryState, Letter
@@ -21,14 +22,20 @@ from policybound.domain.staff.access_records import ACCESS_RECORD_RETENTION
 _COUNTERS = {DeliveryState.SENT: "sent", DeliveryState.SKIPPED: "skipped", DeliveryState.FAILED: "failed"}
 # SQS takes at most 10 messages per SendMessageBatch call.
 _SQS_BATCH = 10
-
-
-def _time(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+# A transaction may lose to a concurrent one on the same items (a batch delivered to two senders at once);
+# it is tried again this many times before the batch is left for redelivery.
+_CONFLICT_ATTEMPTS = 3
+_TRANSACTION_ITEMS = 100
 
 
 def _expires(at: datetime, keep: relativedelta = ACCESS_RECORD_RETENTION) -> dict[str, str]:
     return {"N": str(retention.epoch_seconds(at + keep))}
+
+
+def _fits_a_transaction(deliveries: Mapping[str, DeliveryState]) -> None:
+    # A transaction holds at most 100 items: the deliveries and the letter's counter.
+    if len(deliveries) >= _TRANSACTION_ITEMS:
+        raise ValueError(f"a batch holds fewer than {_TRANSACTION_ITEMS} deliveries")
 
 
 class DynamoLetterStore:
@@ -45,7 +52,7 @@ class DynamoLetterStore:
                     "letter_id": {"S": letter.letter_id},
                     "subject": {"S": letter.subject},
                     "body": {"S": letter.body},
-                    "created_at": {"S": _time(letter.created_at)},
+                    "created_at": {"S": stored_time(letter.created_at)},
                     "created_by": {"S": letter.created_by},
                     "recipients": {"N": str(letter.recipients)},
                     **{name: {"N": "0"} for name in _COUNTERS.values()},
@@ -74,61 +81,94 @@ class DynamoLetterStore:
     def _key(self, letter_id: str, submission_id: str) -> dict[str, Any]:
         return {"letter_id": {"S": letter_id}, "submission_id": {"S": submission_id}}
 
-    def claim(self, letter_id: str, submission_id: str, state: DeliveryState, at: datetime) -> bool:
-        try:
-            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                self._db.put_item(
-                    TableName=self._deliveries,
-                    Item={
-                        **self._key(letter_id, submission_id),
-                        "state": {"S": state.value},
-                        "at": {"S": _time(at)},
-                        tables.LETTER_TTL_ATTRIBUTE: _expires(at),
-                    },
-                    ConditionExpression="attribute_not_exists(submission_id)",
-                )
-        except ClientError:
-            return False
-        return True
+    def _count(self, letter_id: str, states: Iterable[DeliveryState]) -> list[dict[str, Any]]:
+        """The letter's counters raised by these outcomes: one update, or none when nothing counts."""
+        counts = Counter(_COUNTERS[state] for state in states if state in _COUNTERS)
+        if not counts:
+            return []
+        names = {f"#c{n}": counter for n, counter in enumerate(counts)}
+        values = {f":c{n}": {"N": str(counts[counter])} for n, counter in enumerate(counts)}
+        return [
+            {
+                "Update": {
+                    "TableName": self._letters,
+                    "Key": {"letter_id": {"S": letter_id}},
+                    "UpdateExpression": "ADD " + ", ".join(f"{name} {name.replace('#', ':')}" for name in names),
+                    "ExpressionAttributeNames": names,
+                    "ExpressionAttributeValues": values,
+                }
+            }
+        ]
 
-    def settle(self, letter_id: str, submission_id: str, state: DeliveryState, at: datetime) -> None:
-        counter = _COUNTERS[state]
-        with translate_errors("DynamoDB"):
-            self._db.transact_write_items(
-                TransactItems=[
-                    {
-                        "Update": {
-                            "TableName": self._deliveries,
-                            "Key": self._key(letter_id, submission_id),
-                            "UpdateExpression": "SET #s = :s, #at = :at",
-                            "ExpressionAttributeNames": {"#s": "state", "#at": "at"},
-                            "ExpressionAttributeValues": {":s": {"S": state.value}, ":at": {"S": _time(at)}},
-                        }
-                    },
-                    {
-                        "Update": {
-                            "TableName": self._letters,
-                            "Key": {"letter_id": {"S": letter_id}},
-                            "UpdateExpression": "ADD #c :one",
-                            "ExpressionAttributeNames": {"#c": counter},
-                            "ExpressionAttributeValues": {":one": {"N": "1"}},
-                        }
-                    },
-                ]
-            )
+    def claim(self, letter_id: str, claims: Mapping[str, DeliveryState], at: datetime) -> set[str]:
+        """One transaction claims the whole batch (and counts its skips). When some deliveries exist
+        already — a redelivered batch — DynamoDB names them in the cancellation, and the rest is claimed
+        again without them."""
+        _fits_a_transaction(claims)
+        wanted = dict(claims)
+        for _ in range(len(claims) + _CONFLICT_ATTEMPTS):
+            if not wanted:
+                return set()
+            puts = [
+                {
+                    "Put": {
+                        "TableName": self._deliveries,
+                        "Item": {
+                            **self._key(letter_id, submission_id),
+                            "state": {"S": state.value},
+                            "at": {"S": stored_time(at)},
+                            tables.LETTER_TTL_ATTRIBUTE: _expires(at),
+                        },
+                        "ConditionExpression": "attribute_not_exists(submission_id)",
+                    }
+                }
+                for submission_id, state in wanted.items()
+            ]
+            skips = [state for state in wanted.values() if state is DeliveryState.SKIPPED]
+            try:
+                with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
+                    self._db.transact_write_items(TransactItems=puts + self._count(letter_id, skips))
+            except ClientError as error:
+                reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+                taken = {i for i, code in zip(wanted, reasons, strict=False) if code == "ConditionalCheckFailed"}
+                if not taken and "TransactionConflict" not in reasons:
+                    raise Unavailable("DynamoDB") from error
+                wanted = {i: state for i, state in wanted.items() if i not in taken}
+                continue
+            return set(wanted)
+        raise Unavailable("DynamoDB")
 
-    def release(self, letter_id: str, submission_id: str) -> None:
-        try:
-            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                self._db.delete_item(
-                    TableName=self._deliveries,
-                    Key=self._key(letter_id, submission_id),
-                    ConditionExpression="#s = :sending",
-                    ExpressionAttributeNames={"#s": "state"},
-                    ExpressionAttributeValues={":sending": {"S": DeliveryState.SENDING.value}},
-                )
-        except ClientError:
-            pass  # settled meanwhile: nothing to release
+    def settle(self, letter_id: str, outcomes: Mapping[str, DeliveryState], at: datetime) -> None:
+        _fits_a_transaction(outcomes)
+        updates = [
+            {
+                "Update": {
+                    "TableName": self._deliveries,
+                    "Key": self._key(letter_id, submission_id),
+                    "UpdateExpression": "SET #s = :s, #at = :at",
+                    "ExpressionAttributeNames": {"#s": "state", "#at": "at"},
+                    "ExpressionAttributeValues": {":s": {"S": state.value}, ":at": {"S": stored_time(at)}},
+                }
+            }
+            for submission_id, state in outcomes.items()
+        ]
+        if updates:
+            with translate_errors("DynamoDB"):
+                self._db.transact_write_items(TransactItems=updates + self._count(letter_id, outcomes.values()))
+
+    def release(self, letter_id: str, submission_ids: Sequence[str]) -> None:
+        for submission_id in submission_ids:
+            try:
+                with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
+                    self._db.delete_item(
+                        TableName=self._deliveries,
+                        Key=self._key(letter_id, submission_id),
+                        ConditionExpression="#s = :sending",
+                        ExpressionAttributeNames={"#s": "state"},
+                        ExpressionAttributeValues={":sending": {"S": DeliveryState.SENDING.value}},
+                    )
+            except ClientError:
+                pass  # settled meanwhile: nothing to release
 
 
 def batch_message(letter_id: str, submission_ids: Sequence[str]) -> str:

@@ -3,6 +3,7 @@ use the in-memory fakes in `tests/support/fakes.py`."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -43,6 +44,15 @@ class SubmissionStore(Protocol):
         ...
 
     def get_key(self, submission_id: str) -> WrappedKey | None: ...
+
+    def get_many(self, submission_ids: Sequence[str]) -> dict[str, StoredSubmission]:
+        """The stored records among these ids, by id (expired or not), read in batches; absent ids are
+        missing from the answer."""
+        ...
+
+    def get_keys(self, submission_ids: Sequence[str]) -> dict[str, WrappedKey]:
+        """The keys of these records that still exist, by id, read in batches."""
+        ...
 
     def ids_of_subject(self, subject: str) -> list[str]:
         """Every submission id under a blind index, newest first, through the subject index."""

@@ -7,6 +7,7 @@ as already gone (§4: destroyed without delay).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policybound.domain.core import retention
@@ -35,6 +36,10 @@ class RecordReader:
         record = self._store.get(submission_id)
         return record if record is not None and self.is_live(record) else None
 
+    def live_many(self, submission_ids: Sequence[str]) -> dict[str, StoredSubmission]:
+        """The live records among these ids, by id, read in batches rather than one by one."""
+        return {i: r for i, r in self._store.get_many(submission_ids).items() if self.is_live(r)}
+
     def open(self, record: StoredSubmission) -> OpenRecord | None:
         """Decrypt a live record; None when its key is gone (destroyed between the two reads)."""
         key = self._store.get_key(record.submission_id)
@@ -42,6 +47,18 @@ class RecordReader:
             return None
         data = unseal_payload(self._sealer.open(record.submission_id, record.sealed, key))
         return OpenRecord(record, data)
+
+    def open_many(self, records: Sequence[StoredSubmission]) -> dict[str, OpenRecord]:
+        """Decrypt these records, their keys read in batches; those whose key is gone are left out."""
+        keys = self._store.get_keys([record.submission_id for record in records])
+        opened = {}
+        for record in records:
+            key = keys.get(record.submission_id)
+            if key is not None:
+                opened[record.submission_id] = OpenRecord(
+                    record, unseal_payload(self._sealer.open(record.submission_id, record.sealed, key))
+                )
+        return opened
 
     def open_live(self, submission_id: str) -> OpenRecord | None:
         record = self.live(submission_id)

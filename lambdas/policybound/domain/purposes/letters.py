@@ -7,15 +7,19 @@ Sending is split in two, so that no single call loops over thousands of people:
   the recipients in batches. It decrypts nothing: the addresses are opened only by the sender.
 - `LetterSender.deliver` (the queue's consumer) mails one batch, paced for the SES sending rate.
   Each (letter, record) is claimed by a conditional write before its mail goes out, so a redelivered
-  batch or a retried call never mails anyone twice; each recipient is checked again just before
-  sending, so whoever unsubscribed, withdrew consent, was restricted or destroyed meanwhile is skipped.
+  batch or a retried call never mails anyone twice; the batch's records are read again just before it
+  is mailed, so whoever unsubscribed, withdrew consent, was restricted or destroyed meanwhile is skipped.
+  Its DynamoDB work is per batch, not per recipient: one read of the records, one conditional write
+  claiming them, one read of their keys, one write settling the outcomes and the letter's counts.
+  What remains per recipient is the mail itself and the link's keyed hash, computed in KMS because
+  its key never leaves KMS (a copy of the tables forges no link).
 """
 
 from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -24,6 +28,7 @@ from typing import Protocol
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import MailThrottled, NotFound
 from policybound.domain.core.mail import SENDS_PER_SECOND_PER_SENDER, letter_mail
+from policybound.domain.core.model import StoredSubmission
 from policybound.domain.core.ports import KeyedHash, Mailer
 from policybound.domain.core.records import RecordReader
 from policybound.domain.retention.unsubscribe import letter_unsubscribe_token
@@ -70,17 +75,19 @@ class LetterStore(Protocol):
 
     def get(self, letter_id: str) -> Letter | None: ...
 
-    def claim(self, letter_id: str, submission_id: str, state: DeliveryState, at: datetime) -> bool:
-        """Record the (letter, record) delivery in `state` if it has none yet (a conditional write);
-        False when it was claimed before, by this batch's earlier attempt or anyone else."""
+    def claim(self, letter_id: str, claims: Mapping[str, DeliveryState], at: datetime) -> set[str]:
+        """Record each (letter, record) delivery in its state if it has none yet, conditionally, for a
+        whole batch at once; the ids this call claimed (the others were claimed before, by this batch's
+        earlier attempt or anyone else). A SKIPPED claim is final: the letter counts it at once."""
         ...
 
-    def settle(self, letter_id: str, submission_id: str, state: DeliveryState, at: datetime) -> None:
-        """A claimed delivery's outcome, and the letter's count for it."""
+    def settle(self, letter_id: str, outcomes: Mapping[str, DeliveryState], at: datetime) -> None:
+        """Claimed deliveries' outcomes, and the letter's counts for them, in one write."""
         ...
 
-    def release(self, letter_id: str, submission_id: str) -> None:
-        """Undo a claim whose mail certainly did not go out (SES throttled it), so a retry may send it."""
+    def release(self, letter_id: str, submission_ids: Sequence[str]) -> None:
+        """Undo claims whose mail certainly did not go out (SES throttled it, or the batch stopped before
+        it), so a retry may send it."""
         ...
 
 
@@ -183,34 +190,54 @@ class LetterSender:
         self._last_send = self._monotonic()
 
     def deliver(self, letter_id: str, submission_ids: Sequence[str]) -> BatchResult:
-        """Mail one batch. Raises MailThrottled (the rest of the batch untouched, to be retried) when SES
-        says the sending rate is exceeded; anything already sent stays claimed."""
+        """Mail one batch. Raises MailThrottled when SES says the sending rate is exceeded (the unsent
+        rest of the batch released, to be retried); whatever was sent stays claimed and is counted."""
         letter = self._store.get(letter_id)
         if letter is None:
             raise NotFound("No letter has this id.")
-        sent = skipped = failed = already = 0
-        for submission_id in submission_ids:
-            record = self._reader.live(submission_id)
-            covered = marketing_purposes_of(record) if record is not None else ()
-            if record is None or not covered:
-                if self._store.claim(letter_id, submission_id, DeliveryState.SKIPPED, self._clock.now()):
-                    self._store.settle(letter_id, submission_id, DeliveryState.SKIPPED, self._clock.now())
-                    skipped += 1
-                else:
-                    already += 1
+        ids = list(dict.fromkeys(submission_ids))
+        # Read again now, seconds before the batch is mailed: whoever left the audience is skipped.
+        records = self._reader.live_many(ids)
+        wanted = {
+            submission_id: DeliveryState.SENDING
+            if submission_id in records and marketing_purposes_of(records[submission_id])
+            else DeliveryState.SKIPPED
+            for submission_id in ids
+        }
+        claimed = self._store.claim(letter_id, wanted, self._clock.now())
+        skipped = sum(1 for i in claimed if wanted[i] is DeliveryState.SKIPPED)
+        sending = [records[i] for i in ids if i in claimed and wanted[i] is DeliveryState.SENDING]
+        outcomes: dict[str, DeliveryState] = {}
+        try:
+            self._mail_each(letter, sending, outcomes)
+        except BaseException:
+            self._store.release(letter_id, [r.submission_id for r in sending if r.submission_id not in outcomes])
+            raise
+        finally:
+            if outcomes:
+                self._store.settle(letter_id, outcomes, self._clock.now())
+        counted = list(outcomes.values())
+        return BatchResult(
+            sent=counted.count(DeliveryState.SENT),
+            skipped=skipped + counted.count(DeliveryState.SKIPPED),
+            failed=counted.count(DeliveryState.FAILED),
+            already=len(ids) - len(claimed),
+        )
+
+    def _mail_each(
+        self, letter: Letter, records: Sequence[StoredSubmission], outcomes: dict[str, DeliveryState]
+    ) -> None:
+        """Mail the claimed records in turn, noting each outcome as it is known."""
+        opened = self._reader.open_many(records)  # the keys read in one go; one KEK unwrap per KEK
+        for record in records:
+            one = opened.get(record.submission_id)
+            if one is None:  # destroyed since the batch was read
+                outcomes[record.submission_id] = DeliveryState.SKIPPED
                 continue
-            if not self._store.claim(letter_id, submission_id, DeliveryState.SENDING, self._clock.now()):
-                already += 1
-                continue
-            opened = self._reader.open(record)
-            if opened is None:  # destroyed between the two reads
-                self._store.settle(letter_id, submission_id, DeliveryState.SKIPPED, self._clock.now())
-                skipped += 1
-                continue
-            token = letter_unsubscribe_token(submission_id, self._keyed_hash)
+            token = letter_unsubscribe_token(record.submission_id, self._keyed_hash)
             mail = letter_mail(
-                opened.data.fields["email"],
-                opened.data.fields.get("name", ""),
+                one.data.fields["email"],
+                one.data.fields.get("name", ""),
                 letter.subject,
                 letter.body,
                 self._unsubscribe_url(token),
@@ -220,13 +247,9 @@ class LetterSender:
             try:
                 self._mailer.send(mail)
             except MailThrottled:
-                self._store.release(letter_id, submission_id)
                 raise
             except Exception:
                 # Not known to be unsent: counted as failed and never retried, so nobody gets it twice.
-                self._store.settle(letter_id, submission_id, DeliveryState.FAILED, self._clock.now())
-                failed += 1
+                outcomes[record.submission_id] = DeliveryState.FAILED
                 continue
-            self._store.settle(letter_id, submission_id, DeliveryState.SENT, self._clock.now())
-            sent += 1
-        return BatchResult(sent, skipped, failed, already)
+            outcomes[record.submission_id] = DeliveryState.SENT

@@ -288,9 +288,10 @@ class StaffReads:
         wanted = _marketing_wanted(purpose)
         forms = tuple(form for form in MARKETING_FORMS if set(FORMS[form].purposes) & wanted)
         page = merged_page(self._index, forms, limit, cursor)
+        live = self._reader.live_many([listed.position.submission_id for listed in page.items])
         chosen: list[tuple[StoredSubmission, AccessPurpose]] = []
         for listed in page.items:
-            record = self._reader.live(listed.position.submission_id)
+            record = live.get(listed.position.submission_id)
             covered = [p for p in marketing_purposes_of(record) if p in wanted] if record is not None else []
             if record is not None and covered:
                 chosen.append((record, AccessPurpose(covered[0].value)))
