@@ -20,10 +20,12 @@ from policybound.domain.intake.service import ConsentGiven, IntakeService
 from policybound.domain.retention.destruction import Destroyer
 from policybound.domain.retention.legal_holds import LegalHoldService
 from policybound.domain.retention.sweeper import Sweeper
-from policybound.domain.retention.unsubscribe import UnsubscribeService
+from policybound.domain.retention.unsubscribe import UnsubscribeService, letter_unsubscribe_token
+from policybound.domain.rights.withdrawal import PurposeWithdrawals
 from policybound.policy import FORMS, POLICY_VERSION, FormId
 from tests.conftest import NOW, VALID_FIELDS
-from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeLegalHoldStore, FakeMailer, FakeStore
+from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeLegalHoldStore, FakeMailer
+from tests.support.rights_fakes import FakeKeyedHash, FakeRightsStore
 
 ORIGIN = RequestOrigin(source_ip="203.0.113.9", user_agent="pytest")
 STAFF_ID = "0b7e4c1e-staff-manager"
@@ -36,7 +38,7 @@ def every_pi_value() -> list[str]:
 @dataclass
 class World:
     clock: FixedClock = field(default_factory=lambda: FixedClock(NOW))
-    store: FakeStore = field(default_factory=FakeStore)
+    store: FakeRightsStore = field(default_factory=FakeRightsStore)
     mailer: FakeMailer = field(default_factory=FakeMailer)
     blind_index: FakeBlindIndex = field(default_factory=FakeBlindIndex)
 
@@ -53,7 +55,9 @@ class World:
         self.destroyer = Destroyer(self.store, self.clock)
         self.reader = RecordReader(self.store, self.sealer, self.clock)
         self.sweeper = Sweeper(self.store, self.destroyer, self.clock, shards=("0", "1"), batch_size=3)
-        self.unsubscribe = UnsubscribeService(self.store, self.destroyer, self.clock)
+        self.keyed_hash = FakeKeyedHash()
+        withdrawals = PurposeWithdrawals(self.store, self.reader, self.destroyer, self.clock)
+        self.unsubscribe = UnsubscribeService(self.store, self.destroyer, self.clock, self.keyed_hash, withdrawals)
         self.hold_store = FakeLegalHoldStore(self.store)
         self.holds = LegalHoldService(self.hold_store, self.reader, self.blind_index, self.clock)
 
@@ -67,6 +71,13 @@ class World:
         receipt = self.submit("blog-subscription", **overrides)
         link = self.mailer.sent[-1].headers["List-Unsubscribe"].strip("<>")
         return receipt, parse_qs(urlparse(link).query)["token"][0]
+
+    def download(self, marketing: bool = True) -> tuple[Receipt, str]:
+        """A resources download and the token of the unsubscribe link a letter would carry to it."""
+        items = dict(VALID_FIELDS["resources-download"])
+        consent = ConsentGiven(required=True, optional=True, policy_version=POLICY_VERSION, marketing=marketing)
+        receipt = self.intake.submit(FORMS[FormId.RESOURCES_DOWNLOAD], items, consent, ORIGIN)
+        return receipt, letter_unsubscribe_token(receipt.submission_id, self.keyed_hash)
 
     def at(self, moment: datetime) -> World:
         self.clock.at = moment

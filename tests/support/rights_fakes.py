@@ -3,6 +3,7 @@ record store that also takes corrections, restrictions and guardian confirmation
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -124,8 +125,10 @@ class FakeKeyedHash:
         self.calls = 0
 
     def keyed_hash(self, purpose: str, message: bytes) -> str:
+        """The KMS adapter's shape: HMAC-SHA-256 in url-safe base64 without padding (43 characters)."""
         self.calls += 1
-        return hmac.new(self._key, purpose.encode() + b":" + message, hashlib.sha256).hexdigest()
+        digest = hmac.new(self._key, purpose.encode() + b":" + message, hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 @dataclass

@@ -12,6 +12,7 @@ from policybound.domain.retention.destruction import Destroyer
 from policybound.domain.retention.sweeper import SweepCursor, Sweeper, SweepOutcome
 from tests.support.fakes import FakeStore
 from tests.support.retention import STAFF_ID, World, every_pi_value
+from tests.support.rights_fakes import FakeRightsStore
 
 SECOND = timedelta(seconds=1)
 
@@ -115,7 +116,7 @@ def test_progress_hears_every_outcome() -> None:
     assert heard == [SweepOutcome.DESTROYED] * 4
 
 
-class StaleIndexStore(FakeStore):
+class StaleIndexStore(FakeRightsStore):
     """An index that still lists what changed since: an id destroyed meanwhile, and every record
     whether due or held."""
 

@@ -13,7 +13,8 @@ from policybound.api.dependencies import unsubscribe_service
 from policybound.api.public.app import create_app, openapi_json
 from policybound.domain.core.errors import UnsubscribeLinkExpired, UnsubscribeLinkInvalid
 from policybound.domain.core.ledger import LedgerKind
-from policybound.domain.retention.unsubscribe import SubscriptionState
+from policybound.domain.retention.unsubscribe import SubscriptionState, UnsubscribeEffect
+from policybound.policy import Purpose
 from tests.support.retention import STAFF_ID, World, every_pi_value
 
 SECOND = timedelta(seconds=1)
@@ -127,6 +128,46 @@ def test_a_held_subscription_is_cancelled_and_destroyed_once_the_hold_is_release
     assert not world.exists(receipt.submission_id)
 
 
+def test_a_downloaders_letter_link_withdraws_marketing_consent_only_and_says_so() -> None:
+    world = World()
+    receipt, token = world.download()
+    shown = world.unsubscribe.check(token)
+    assert (shown.state, shown.effect) == (SubscriptionState.ACTIVE, UnsubscribeEffect.MARKETING_CONSENT_WITHDRAWN)
+    done = world.unsubscribe.unsubscribe(token)
+    assert (done.state, done.effect) == (SubscriptionState.CANCELLED, UnsubscribeEffect.MARKETING_CONSENT_WITHDRAWN)
+    assert done.retained_until == receipt.retained_until  # the record stays until then, for the resources
+    record = world.store.records[receipt.submission_id]
+    assert record.consent.purposes == (Purpose.RESOURCE_DELIVERY,)
+    assert world.ledger(LedgerKind.DESTRUCTION) == []
+    for again in (world.unsubscribe.unsubscribe(token), world.unsubscribe.check(token)):
+        assert (again.state, again.effect) == (
+            SubscriptionState.ALREADY_CANCELLED,
+            UnsubscribeEffect.MARKETING_CONSENT_WITHDRAWN,
+        )
+        assert again.retained_until == receipt.retained_until
+
+
+def test_a_blog_subscriptions_link_says_it_destroys_and_afterwards_that_nothing_is_left() -> None:
+    world = World()
+    _, token = world.subscribe()
+    assert world.unsubscribe.check(token).effect is UnsubscribeEffect.SUBSCRIPTION_DESTROYED
+    done = world.unsubscribe.unsubscribe(token)
+    assert (done.state, done.effect) == (SubscriptionState.CANCELLED, UnsubscribeEffect.SUBSCRIPTION_DESTROYED)
+    again = world.unsubscribe.unsubscribe(token)
+    assert (again.state, again.effect) == (SubscriptionState.ALREADY_CANCELLED, None)
+
+
+def test_a_downloader_who_never_agreed_to_marketing_has_nothing_to_withdraw() -> None:
+    world = World()
+    receipt, token = world.download(marketing=False)
+    answer = world.unsubscribe.unsubscribe(token)
+    assert (answer.state, answer.effect) == (
+        SubscriptionState.ALREADY_CANCELLED,
+        UnsubscribeEffect.MARKETING_CONSENT_WITHDRAWN,
+    )
+    assert world.exists(receipt.submission_id)
+
+
 # --- HTTP -------------------------------------------------------------------------------------
 
 
@@ -160,7 +201,8 @@ def test_get_shows_a_bilingual_confirmation_page_and_changes_nothing(api) -> Non
     assert "Unsubscribe" in page
     assert 'method="post"' in page
     assert 'name="List-Unsubscribe" value="One-Click"' in page
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    # No referrer to other sites; a same-origin one, so the button's POST carries a real Origin.
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert response.headers["X-Frame-Options"] == "DENY"
     assert response.headers["Cache-Control"] == "no-store"
     assert world.exists(receipt.submission_id)
@@ -236,3 +278,50 @@ def test_both_methods_are_in_the_openapi_document(api) -> None:
     client, _ = api
     paths = client.get("/openapi.json").get_json()["paths"]
     assert {"get", "post"} <= set(paths["/v1/unsubscribe"])
+
+
+def _page(response: Any) -> str:
+    assert response.status_code == 200
+    assert response.mimetype == "text/html"
+    return str(response.get_data(as_text=True))
+
+
+def test_a_downloaders_pages_say_marketing_consent_is_withdrawn_never_destroyed(api) -> None:
+    client, world = api
+    receipt, token = world.download()
+    until = receipt.retained_until.date().isoformat()
+    confirm = _page(client.get("/v1/unsubscribe", query_string={"token": token}, headers=BROWSER))
+    assert "마케팅 이메일 수신 거부" in confirm
+    assert "Stop marketing email" in confirm
+    assert "are not destroyed" in confirm
+    assert "destroyed at once" not in confirm
+    done = _page(client.post("/v1/unsubscribe", query_string={"token": token}, headers=BROWSER, **ONE_CLICK))
+    assert "마케팅 이메일 수신 동의가 철회되었습니다" in done
+    assert "Your consent to marketing email is withdrawn" in done
+    assert "were not destroyed" in done
+    assert "have been destroyed" not in done
+    assert "파기되었습니다" not in done
+    assert until in done
+    again = _page(client.post("/v1/unsubscribe", query_string={"token": token}, headers=BROWSER, **ONE_CLICK))
+    assert "Marketing email already stopped" in again
+    assert "destroyed" not in again
+    answer = client.get("/v1/unsubscribe", query_string={"token": token}, headers={"Accept": "application/json"})
+    assert answer.get_json()["status"] == "already_unsubscribed"
+    assert answer.get_json()["effect"] == "marketing_consent_withdrawn"
+    assert answer.get_json()["retained_until"].startswith(until)
+    assert world.exists(receipt.submission_id)
+
+
+def test_a_blog_subscribers_pages_say_destroyed_then_already_cancelled(api) -> None:
+    client, world = api
+    _, token = world.subscribe()
+    confirm = _page(client.get("/v1/unsubscribe", query_string={"token": token}, headers=BROWSER))
+    assert "destroyed at once" in confirm
+    done = client.post("/v1/unsubscribe", query_string={"token": token}, headers={"Accept": "application/json"})
+    assert done.get_json()["effect"] == "subscription_destroyed"
+    assert "have been destroyed" in done.get_json()["message"]
+    again = _page(client.post("/v1/unsubscribe", query_string={"token": token}, headers=BROWSER, **ONE_CLICK))
+    assert "Already unsubscribed" in again
+    assert "이미 해지된 구독입니다" in again
+    json_again = client.get("/v1/unsubscribe", query_string={"token": token}, headers={"Accept": "application/json"})
+    assert json_again.get_json()["effect"] is None

@@ -233,8 +233,16 @@ const STRINGS = {
     "unsub.done": "구독을 해지했습니다. 구독 정보는 복구할 수 없도록 파기되었습니다.",
     "unsub.held":
       "구독을 해지했습니다. 법령에 따라 보존해야 하는 정보는 그 목적으로만 보관하며, 보존 의무가 끝나면 지체 없이 파기합니다.",
-    "unsub.already": "이미 해지된 구독입니다. 구독 정보는 파기되었습니다.",
+    "unsub.already": "이미 해지된 구독입니다. 더 이상 메일을 보내지 않습니다.",
     "unsub.until": "해지하지 않으면 {until}까지 보관합니다.",
+    "unsub.marketing.title": "마케팅 이메일 수신 거부",
+    "unsub.marketing.lead":
+      "수신을 거부하면 마케팅 이메일 수신 동의가 철회되어 블로그 레터와 마케팅 이메일을 더 이상 보내지 않습니다. 자료 다운로드 신청 정보는 파기되지 않고 자료 제공 목적으로만 보관합니다.",
+    "unsub.marketing.confirm": "마케팅 이메일 수신 거부",
+    "unsub.marketing.done":
+      "마케팅 이메일 수신 동의가 철회되었습니다. 자료 다운로드 신청 정보는 파기되지 않았으며, 자료 제공 목적으로만 보관한 뒤 보유기간이 끝나면 파기합니다.",
+    "unsub.marketing.already": "이미 마케팅 이메일 수신 동의를 철회하셨습니다. 자료 다운로드 신청 정보는 자료 제공 목적으로만 보관합니다.",
+    "unsub.marketing.until": "자료 제공 목적으로 {until}까지 보관한 뒤 파기합니다.",
     "unsub.missing": "해지 링크가 올바르지 않습니다. 받은 메일의 링크를 다시 열어 주세요.",
   },
   en: {
@@ -450,8 +458,17 @@ const STRINGS = {
     "unsub.done": "You are unsubscribed. Your subscription details were destroyed and cannot be restored.",
     "unsub.held":
       "You are unsubscribed. Information the law obliges us to preserve is kept for that purpose only, and destroyed without delay when the obligation ends.",
-    "unsub.already": "This subscription was already cancelled and its details destroyed.",
+    "unsub.already": "This subscription was already cancelled. No more mail will be sent.",
     "unsub.until": "Unless you unsubscribe, your details are kept until {until}.",
+    "unsub.marketing.title": "Stop marketing email",
+    "unsub.marketing.lead":
+      "Unsubscribing withdraws your consent to marketing email: no more blog letters or marketing email will be sent. The details of your resource download are not destroyed; they are kept only to provide the resources.",
+    "unsub.marketing.confirm": "Stop marketing email",
+    "unsub.marketing.done":
+      "Your consent to marketing email is withdrawn. The details of your resource download were not destroyed: they are kept only to provide the resources, and destroyed when their retention period ends.",
+    "unsub.marketing.already":
+      "Your consent to marketing email was already withdrawn. The details of your resource download are kept only to provide the resources.",
+    "unsub.marketing.until": "Kept to provide the resources until {until}, then destroyed.",
     "unsub.missing": "This unsubscribe link is not valid. Please open the link in your email again.",
   },
 };

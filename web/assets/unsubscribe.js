@@ -3,7 +3,7 @@
 // link's state); the button sends the same one-click request a mail client sends (RFC 8058).
 
 import { ApiError, request } from "./api.js";
-import { append, h } from "./dom.js";
+import { append, h, replaceChildren, setText } from "./dom.js";
 import { formatMoment, t } from "./i18n.js";
 import { startPage } from "./layout.js";
 
@@ -12,6 +12,22 @@ const DONE = {
   unsubscribed_pending_legal_hold: "unsub.held",
   already_unsubscribed: "unsub.already",
 };
+// A letter's link to a resources download withdraws its marketing consent only: the record stays for the
+// resources, so these pages never say "destroyed".
+const WITHDRAWN = {
+  unsubscribed: "unsub.marketing.done",
+  already_unsubscribed: "unsub.marketing.already",
+};
+
+function doneText(language, answer) {
+  const keys = answer.effect === "marketing_consent_withdrawn" ? WITHDRAWN : DONE;
+  return t(language, keys[answer.status] || DONE[answer.status] || "unsub.done");
+}
+
+function keepsText(language, answer) {
+  if (!answer.retained_until || answer.effect !== "marketing_consent_withdrawn") return null;
+  return t(language, "unsub.marketing.until", { until: formatMoment(language, answer.retained_until, { time: false }) });
+}
 
 function failure(language, error) {
   return error instanceof ApiError && error.fromApi ? `${t(language, "error.server")} ${error.message}` : t(language, "error.network");
@@ -30,9 +46,10 @@ startPage({
       return;
     }
 
-    const show = (status) => {
+    const show = (answer) => {
       result.className = "alert success";
-      result.textContent = t(language, DONE[status] || "unsub.done");
+      const keeps = keepsText(language, answer);
+      replaceChildren(result, h("p", { text: doneText(language, answer) }), keeps ? h("p", { text: keeps }) : null);
     };
 
     let state;
@@ -42,18 +59,22 @@ startPage({
       append(main, [h("p", { class: "alert error", role: "alert", text: failure(language, error) })]);
       return;
     }
+    const marketing = state.effect === "marketing_consent_withdrawn";
+    const key = (name) => (marketing ? `unsub.marketing.${name}` : `unsub.${name}`);
+    setText(main.querySelector("h1"), t(language, key("title")));
     if (state.status !== "subscribed") {
-      show(state.status);
+      show(state);
       append(main, result);
       return;
     }
 
-    const button = h("button", { type: "submit", class: "button danger", text: t(language, "unsub.confirm") });
+    const button = h("button", { type: "submit", class: "button danger", text: t(language, key("confirm")) });
+    const until = state.retained_until ? formatMoment(language, state.retained_until, { time: false }) : null;
     const form = h(
       "form",
       { id: "unsubscribe" },
-      h("p", { class: "lead", text: t(language, "unsub.lead") }),
-      state.retained_until ? h("p", { text: t(language, "unsub.until", { until: formatMoment(language, state.retained_until, { time: false }) }) }) : null,
+      h("p", { class: "lead", text: t(language, key("lead")) }),
+      until ? h("p", { text: t(language, key("until"), { until }) }) : null,
       h("div", { class: "actions" }, button),
     );
     form.addEventListener("submit", async (event) => {
@@ -66,7 +87,7 @@ startPage({
         url.searchParams.delete("token");
         history.replaceState(null, "", url.pathname + url.search);
         form.remove();
-        show(body.status);
+        show(body);
       } catch (error) {
         button.disabled = false;
         result.className = "alert error";

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 from urllib.parse import parse_qs, urlparse
 
@@ -157,7 +158,7 @@ def test_the_unsubscribe_page_confirms_before_it_destroys(site: Site) -> None:
 
     again = site.open(path, lang="en")
     expect(again.locator("[data-unsubscribe-result]")).to_have_text(
-        "This subscription was already cancelled and its details destroyed."
+        "This subscription was already cancelled. No more mail will be sent."
     )
     expect(again.get_by_role("button", name="Unsubscribe and destroy my details")).to_have_count(0)
 
@@ -169,3 +170,80 @@ def test_a_broken_unsubscribe_link_is_explained_in_the_apis_words(site: Site) ->
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("The server said:")
     expect(page.get_by_role("button", name="Unsubscribe and destroy my details")).to_have_count(0)
+
+
+def _letter_link(site: Site, email: str) -> str:
+    """Send a letter to the marketing audience as staff and return the one-click link it mailed to `email`."""
+    token = requests.post(f"{site.base}/_local/staff-token", json={"username": "staff"}, timeout=30).json()
+    bearer = {"Authorization": f"Bearer {token['id_token']}"}
+    subject = f"Letter {uuid.uuid4().hex[:8]}"
+    queued = requests.post(
+        f"{site.base}/v1/staff/letters", json={"subject": subject, "body": "News."}, headers=bearer, timeout=60
+    )
+    assert queued.status_code == 202, queued.text
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        mails = [m for m in site.outbox(email) if m["subject"] == subject]
+        if mails:
+            return str(mails[0]["headers"]["List-Unsubscribe"]).strip("<>")
+        time.sleep(0.5)
+    raise AssertionError("the letter did not reach the downloader")
+
+
+def _download_with_marketing(site: Site) -> str:
+    fields = values("resources-download")
+    body = {
+        "fields": fields,
+        "consent": {"required": True, "optional": True, "marketing": True, "policy_version": site.policy()["version"]},
+    }
+    response = requests.post(f"{site.base}/v1/forms/resources-download", json=body, timeout=30)
+    assert response.status_code == 201, response.text
+    return fields["email"]
+
+
+@needs_unsubscribe_api
+def test_a_downloaders_letter_link_says_marketing_consent_is_withdrawn_not_destroyed(site: Site) -> None:
+    """The link as the mail carries it (the API's own page), in a real browser: Korean and English."""
+    link = _letter_link(site, _download_with_marketing(site))
+    page = site.page
+    page.goto(link)
+    expect(page.locator("section[lang=ko] h1")).to_have_text("마케팅 이메일 수신 거부")
+    expect(page.locator("section[lang=en] h1")).to_have_text("Stop marketing email")
+    expect(page.locator("section[lang=en]")).to_contain_text("are not destroyed")
+    page.get_by_role("button", name="수신 거부 / Unsubscribe").click()
+    expect(page.locator("section[lang=ko] h1")).to_have_text("마케팅 이메일 수신 동의가 철회되었습니다")
+    expect(page.locator("section[lang=en] h1")).to_have_text("Your consent to marketing email is withdrawn")
+    expect(page.locator("section[lang=en]")).to_contain_text("were not destroyed")
+    expect(page.locator("main")).not_to_contain_text("have been destroyed")
+    site.screenshot("unsubscribe-marketing-withdrawn")
+    page.goto(link)
+    expect(page.locator("section[lang=en] h1")).to_have_text("Marketing email already stopped")
+    expect(page.get_by_role("button")).to_have_count(0)
+
+
+@needs_unsubscribe_api
+def test_a_blog_subscribers_link_says_the_subscription_is_destroyed(site: Site) -> None:
+    email = submit(site, "blog-subscription")["email"]
+    [mail] = site.outbox(email)
+    page = site.page
+    page.goto(str(mail["headers"]["List-Unsubscribe"]).strip("<>"))
+    expect(page.locator("section[lang=en]")).to_contain_text("destroyed at once")
+    page.get_by_role("button", name="구독 해지 / Unsubscribe").click()
+    expect(page.locator("section[lang=ko] h1")).to_have_text("구독이 해지되었습니다")
+    expect(page.locator("section[lang=en]")).to_contain_text("Your subscription details have been destroyed")
+
+
+@needs_unsubscribe_api
+def test_the_sites_unsubscribe_page_tells_a_downloader_their_record_stays(site: Site) -> None:
+    link = _letter_link(site, _download_with_marketing(site))
+    token = parse_qs(urlparse(link).query)["token"][0]
+    page = site.open(f"unsubscribe.html?token={token}", lang="en")
+    page.locator("#pb-cookie-banner").get_by_role("button", name="Block all").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Stop marketing email")
+    expect(page.get_by_text("Kept to provide the resources until")).to_be_visible()
+    page.get_by_role("button", name="Stop marketing email").click()
+    expect(page.locator("[data-unsubscribe-result]")).to_contain_text(
+        "Your consent to marketing email is withdrawn. The details of your resource download were not destroyed"
+    )
+    again = site.open(f"unsubscribe.html?token={token}", lang="ko")
+    expect(again.locator("[data-unsubscribe-result]")).to_contain_text("이미 마케팅 이메일 수신 동의를 철회하셨습니다")

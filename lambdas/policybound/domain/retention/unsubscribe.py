@@ -47,11 +47,30 @@ class SubscriptionState(StrEnum):
     ALREADY_CANCELLED = "already_unsubscribed"
 
 
+class UnsubscribeEffect(StrEnum):
+    """What unsubscribing does to the record behind the link (would do, while it is active)."""
+
+    # A blog subscription is cancelled: its record is destroyed (§4), or kept only under a legal hold.
+    SUBSCRIPTION_DESTROYED = "subscription_destroyed"
+    # A downloader stops marketing email: that consent is withdrawn and the record stays for the purposes
+    # left (providing the resources) until its retention ends.
+    MARKETING_CONSENT_WITHDRAWN = "marketing_consent_withdrawn"
+
+
 @dataclass(frozen=True)
 class Subscription:
     state: SubscriptionState
-    # Until when the details would otherwise be kept; only while the subscription is active.
+    # Until when the record is kept: while a subscription is active (if not cancelled), and after a
+    # marketing consent is withdrawn (for the purposes left).
     retained_until: datetime | None = None
+    # What the link does (ACTIVE) or did (the others); None when no record is left behind it to tell.
+    effect: UnsubscribeEffect | None = None
+
+
+def _effect_of(record: StoredSubmission) -> UnsubscribeEffect:
+    if FORMS[record.form].cancellable_subscription:
+        return UnsubscribeEffect.SUBSCRIPTION_DESTROYED
+    return UnsubscribeEffect.MARKETING_CONSENT_WITHDRAWN
 
 
 _ALTERED = (
@@ -97,16 +116,20 @@ class UnsubscribeService:
         record = self._subscription(token)
         if record is None:
             return Subscription(SubscriptionState.ALREADY_CANCELLED)
-        return Subscription(SubscriptionState.ACTIVE, record.retained_until)
+        if self._marketing_withdrawn(record):
+            withdrawn = UnsubscribeEffect.MARKETING_CONSENT_WITHDRAWN
+            return Subscription(SubscriptionState.ALREADY_CANCELLED, record.retained_until, withdrawn)
+        return Subscription(SubscriptionState.ACTIVE, record.retained_until, _effect_of(record))
 
     def unsubscribe(self, token: str | None) -> Subscription:
         """A blog subscription is cancelled at once: the record is destroyed, or, if a legal hold keeps it,
         its retention ends now. Anyone else (a downloader who agreed to marketing email) withdraws that
         consent only, through the one purpose-withdrawal operation; the rest of the record stays."""
+        destroyed = UnsubscribeEffect.SUBSCRIPTION_DESTROYED
         outcomes = {
-            DestroyOutcome.DESTROYED: SubscriptionState.CANCELLED,
-            DestroyOutcome.ALREADY_GONE: SubscriptionState.ALREADY_CANCELLED,
-            DestroyOutcome.HELD: SubscriptionState.CANCELLED_HELD,
+            DestroyOutcome.DESTROYED: Subscription(SubscriptionState.CANCELLED, effect=destroyed),
+            DestroyOutcome.ALREADY_GONE: Subscription(SubscriptionState.ALREADY_CANCELLED),
+            DestroyOutcome.HELD: Subscription(SubscriptionState.CANCELLED_HELD, effect=destroyed),
         }
         for _ in range(_ATTEMPTS):
             record = self._subscription(token)
@@ -116,21 +139,34 @@ class UnsubscribeService:
                 return self._withdraw_marketing(record)
             outcome = self._destroyer.end_use(record, DestructionReason.UNSUBSCRIBED, record.unsubscribe_hash)
             if outcome is not None:
-                return Subscription(outcomes[outcome])
+                return outcomes[outcome]
             # The hold was released, or another click won, since `destroy` looked: look again.
         return Subscription(SubscriptionState.ALREADY_CANCELLED)
+
+    @staticmethod
+    def _marketing_withdrawn(record: StoredSubmission) -> bool:
+        """A downloader's link whose marketing consent is gone already (or was never given)."""
+        cancellable = FORMS[record.form].cancellable_subscription
+        return not cancellable and Purpose.EMAIL_MARKETING not in record.consent.purposes
 
     def _withdraw_marketing(self, record: StoredSubmission) -> Subscription:
         if self._withdrawals is None:
             raise RuntimeError("UnsubscribeService needs PurposeWithdrawals for letters' links")
+        withdrawn = UnsubscribeEffect.MARKETING_CONSENT_WITHDRAWN
+        if self._marketing_withdrawn(record):
+            return Subscription(SubscriptionState.ALREADY_CANCELLED, record.retained_until, withdrawn)
         outcome = self._withdrawals.withdraw_purpose(record.submission_id, Purpose.EMAIL_MARKETING)
-        return Subscription(
-            {
-                WithdrawalOutcome.WITHDRAWN: SubscriptionState.CANCELLED,
-                WithdrawalOutcome.DESTROYED: SubscriptionState.CANCELLED,
-                WithdrawalOutcome.HELD: SubscriptionState.CANCELLED_HELD,
-            }.get(outcome, SubscriptionState.ALREADY_CANCELLED)
-        )
+        destroyed = UnsubscribeEffect.SUBSCRIPTION_DESTROYED
+        return {
+            WithdrawalOutcome.WITHDRAWN: Subscription(SubscriptionState.CANCELLED, record.retained_until, withdrawn),
+            # Marketing was the record's last purpose: nothing was left to keep it for.
+            WithdrawalOutcome.DESTROYED: Subscription(SubscriptionState.CANCELLED, effect=destroyed),
+            WithdrawalOutcome.HELD: Subscription(SubscriptionState.CANCELLED_HELD, effect=destroyed),
+            # Withdrawn meanwhile by another click or the rights page: the record stays all the same.
+            WithdrawalOutcome.NOT_CONSENTED: Subscription(
+                SubscriptionState.ALREADY_CANCELLED, record.retained_until, withdrawn
+            ),
+        }.get(outcome, Subscription(SubscriptionState.ALREADY_CANCELLED))
 
     def _genuine(self, record: StoredSubmission, secret: str) -> bool:
         if record.unsubscribe_hash and hmac.compare_digest(record.unsubscribe_hash, hash_secret(secret)):
@@ -142,7 +178,8 @@ class UnsubscribeService:
         return hmac.compare_digest(expected, secret)
 
     def _subscription(self, token: str | None) -> StoredSubmission | None:
-        """The record the link may cancel; None when nothing is left to cancel."""
+        """The record behind a genuine, unexpired link; None when nothing is left behind it (gone, or a
+        held subscription whose link was used)."""
         submission_id, secret = parse_token(token)
         record = self._store.get(submission_id)
         if record is None:
@@ -158,6 +195,4 @@ class UnsubscribeService:
                 "This unsubscribe link expired when the subscription's retention period ended "
                 f"({record.retained_until.date().isoformat()}); its details are destroyed. Nothing more is needed."
             )
-        if not cancellable and Purpose.EMAIL_MARKETING not in record.consent.purposes:
-            return None  # marketing consent was withdrawn already (or never given)
         return record

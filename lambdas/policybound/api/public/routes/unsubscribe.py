@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from policybound.api.dependencies import unsubscribe_service
 from policybound.api.openapi import Tag
-from policybound.api.public.unsubscribe_page import STATE_WORDING, subscription_page, wants_html
+from policybound.api.public.unsubscribe_page import subscription_page, wants_html, wording_for
 from policybound.api.schemas import ErrorOut, rfc3339
 from policybound.domain.retention.unsubscribe import Subscription, UnsubscribeService
 
@@ -30,8 +30,12 @@ TokenParam = Annotated[
 
 class UnsubscribeOut(BaseModel):
     status: Literal["subscribed", "unsubscribed", "unsubscribed_pending_legal_hold", "already_unsubscribed"]
+    # What the link does (`subscribed`) or did: a blog subscription's record is destroyed; a resources
+    # download's marketing consent is withdrawn and the record stays. Null when nothing is left to tell.
+    effect: Literal["subscription_destroyed", "marketing_consent_withdrawn"] | None = None
     message: str
-    # Only while subscribed: when the details would otherwise be destroyed.
+    # While subscribed: when the details would otherwise be destroyed; after a marketing consent is
+    # withdrawn: until when the download's record stays.
     retained_until: str | None = None
 
 
@@ -40,7 +44,8 @@ def _answer(subscription: Subscription, token: str | None) -> Response[Any]:
         return subscription_page(subscription, token)
     body = UnsubscribeOut(
         status=subscription.state.value,
-        message=STATE_WORDING[subscription.state].text_en,
+        effect=subscription.effect.value if subscription.effect else None,
+        message=wording_for(subscription).text_en,
         retained_until=rfc3339(subscription.retained_until) if subscription.retained_until else None,
     )
     return Response(status_code=200, content_type="application/json", body=body.model_dump_json())
@@ -82,7 +87,9 @@ def confirm_unsubscribe(
     summary="Unsubscribe at once (RFC 8058 one-click)",
     description=(
         "Cancels the blog letter subscription and destroys its record at once (policy §4), writing a destruction "
-        "ledger entry with reason `unsubscribed`. Body: `List-Unsubscribe=One-Click` (form), JSON, or none. "
+        "ledger entry with reason `unsubscribed` (`effect: subscription_destroyed`); a letter's link to a resources "
+        "download withdraws its marketing consent only and the record stays for the resources "
+        "(`effect: marketing_consent_withdrawn`). Body: `List-Unsubscribe=One-Click` (form), JSON, or none. "
         "A second request with the same link changes nothing and answers `already_unsubscribed`."
     ),
     operation_id="unsubscribe",
