@@ -351,7 +351,13 @@ class Wiring:
         from policybound.domain.rights.guardians import GuardianConfirmations
 
         return GuardianConfirmations(
-            self.store, self.one_time_codes, self.mailer, self.clock, self.guardian_confirm_url, self.reader
+            self.store,
+            self.one_time_codes,
+            self.mailer,
+            self.clock,
+            self.guardian_confirm_url,
+            self.reader,
+            resources=self.resource_delivery,
         )
 
     @cached_property

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from policybound.catalogue import Resource
 from policybound.domain.core.model import Representative, RequestOrigin
 from policybound.domain.core.records import RecordReader
 from policybound.domain.core.sealing import EnvelopeSealer
 from policybound.domain.intake.service import ConsentGiven, IntakeService
+from policybound.domain.purposes.resource_delivery import ResourceDelivery
 from policybound.domain.retention.destruction import Destroyer
 from policybound.domain.rights.corrections import Corrector
 from policybound.domain.rights.disclosures import DisclosureService
@@ -104,6 +106,13 @@ class RightsWorld:
         return self.rights.open_session(email, self.last_code(email)).token
 
 
+class FakeResourceLinks:
+    """Presigned links as S3 makes them, without S3: the file's key and how long the link works."""
+
+    def link(self, resource: Resource, valid_for_seconds: int) -> str:
+        return f"https://files.example.com/{resource.object_key}?X-Amz-Expires={valid_for_seconds}"
+
+
 def build_world(now: datetime = NOW) -> RightsWorld:
     clock = MovableClock(now)
     store, mailer, keks = FakeRightsStore(), FakeMailer(), FakeKeks()
@@ -112,6 +121,7 @@ def build_world(now: datetime = NOW) -> RightsWorld:
     verifications, hasher = FakeVerificationStore(), FakeKeyedHash()
     codes = OneTimeCodes(verifications, hasher, clock)
     reader = RecordReader(store, sealer, clock)
+    resources = ResourceDelivery(FakeResourceLinks(), mailer)
     guardians = GuardianConfirmations(
         store,
         codes,
@@ -119,6 +129,7 @@ def build_world(now: datetime = NOW) -> RightsWorld:
         clock,
         confirm_url=lambda sid: f"https://www.example.com/rights.html?confirm={sid}",
         reader=reader,
+        resources=resources,
     )
     intake = IntakeService(
         store=store,
@@ -128,6 +139,7 @@ def build_world(now: datetime = NOW) -> RightsWorld:
         clock=clock,
         unsubscribe_url=lambda token: f"https://api.example.com/v1/unsubscribe?token={token}",
         guardians=guardians,
+        resources=resources,
     )
     destroyer = Destroyer(store, clock)
     disclosure_store = FakeDisclosureStore()

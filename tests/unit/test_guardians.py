@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from policybound.catalogue import resource
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable, ValidationFailed
 from policybound.domain.core.ledger import LedgerKind
@@ -194,3 +195,45 @@ def test_a_childs_record_cannot_be_corrected_to_the_representatives_mailbox(worl
         world.rights.correct(me, submission_id, {"email": PARENT.email.replace("example.co.kr", "EXAMPLE.CO.KR")})
     assert refused.value.details[0].field == "fields.email"
     assert world.store.records[submission_id].subject == world.blind_index.subject_of(CHILD)
+
+
+def _links(world: RightsWorld, to: str) -> list[str]:
+    return [m.text for m in world.mailer.sent if m.to == (to,) and "files.example.com" in m.text]
+
+
+def test_a_childs_download_is_mailed_its_link_once_the_representative_confirms(world: RightsWorld) -> None:
+    child = VALID_FIELDS["resources-download"]["email"]
+    submission_id = world.submit("resources-download", representative=PARENT)
+    assert _links(world, child) == []  # nothing is used before the consent, the file included
+    world.guardians.confirm(submission_id, world.last_code(PARENT.email))
+    [link] = _links(world, child)
+    wanted = resource(VALID_FIELDS["resources-download"]["resource_id"])
+    assert wanted is not None
+    assert wanted.object_key in link  # the file the child asked for, by the ordinary download's mail
+    assert "X-Amz-Expires=3600" in link
+    assert _links(world, PARENT.email) == []
+
+
+def test_a_link_mail_that_fails_after_confirming_is_sent_when_the_representative_tries_again(
+    world: RightsWorld,
+) -> None:
+    child = VALID_FIELDS["resources-download"]["email"]
+    submission_id = world.submit("resources-download", representative=PARENT)
+    code = world.last_code(PARENT.email)
+    world.mailer.fail = True
+    with pytest.raises(Unavailable):
+        world.guardians.confirm(submission_id, code)
+    assert world.store.records[submission_id].status is RecordStatus.ACTIVE  # the consent is recorded
+    world.mailer.fail = False
+    world.guardians.confirm(submission_id, code)  # the same code finishes what failed
+    assert len(_links(world, child)) == 1
+    with pytest.raises(CodeRejected):  # and is spent now
+        world.guardians.confirm(submission_id, code)
+    assert len(world.store.ledger.chains[LedgerKind.CONSENT]) == 1
+
+
+def test_confirming_a_child_who_asked_for_no_file_mails_no_link(world: RightsWorld) -> None:
+    submission_id = world.submit("contact-us", representative=PARENT)
+    sent = len(world.mailer.sent)
+    world.guardians.confirm(submission_id, world.last_code(PARENT.email))
+    assert len(world.mailer.sent) == sent

@@ -177,7 +177,7 @@ class IntakeService:
         if unsubscribe_secret:
             self._confirm_subscription(record, kept["email"], unsubscribe_secret)
 
-        if self._resources is not None and "resource_id" in kept and not pending:
+        if self._resources is not None and not pending:
             self._deliver_resource(record, kept)
 
         return Receipt(
@@ -213,7 +213,7 @@ class IntakeService:
     def _deliver_resource(self, record: StoredSubmission, kept: dict[str, str]) -> None:
         assert self._resources is not None
         try:
-            self._resources.deliver(kept["email"], kept.get("name", ""), kept["resource_id"])
+            self._resources.deliver_requested(kept)
         except Unavailable:
             # The request was for the file: without the link it is unanswered, so take the record back
             # and let the client's retry (503) start clean.

@@ -3,6 +3,7 @@ time-limited link to the requested file."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Protocol
 
@@ -23,6 +24,13 @@ class ResourceDelivery:
     def __init__(self, links: ResourceLinks, mailer: Mailer) -> None:
         self._links = links
         self._mailer = mailer
+
+    def deliver_requested(self, fields: Mapping[str, str]) -> bool:
+        """Mail the link to the resource a record's kept items ask for; False when they ask for none."""
+        if "resource_id" not in fields:
+            return False
+        self.deliver(fields["email"], fields.get("name", ""), fields["resource_id"])
+        return True
 
     def deliver(self, to: str, name: str, resource_id: str) -> None:
         wanted = resource(resource_id)

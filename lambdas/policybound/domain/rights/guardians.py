@@ -2,7 +2,8 @@
 
 A submission declared under 14 names its legal representative and waits as `pending_guardian`: it is
 not used, and only the PI manager among staff sees it. The representative gets a code by email and
-confirms with it; the record then becomes active and keeps its full 60 months from the submission.
+confirms with it; the record then becomes active and keeps its full 60 months from the submission, and
+a resources download is answered as an adult's is at once: the link to the file is mailed.
 Unconfirmed, its retention ends 7 days after submission, so the ordinary sweep destroys it (the
 ledger names the reason `guardian_unconfirmed`). Once confirmed, the representative can exercise the
 child's rights with a rights session on their own address.
@@ -27,6 +28,7 @@ from policybound.policy import FORMS, POLICY_TIMEZONE
 
 if TYPE_CHECKING:  # records imports intake, which imports this module
     from policybound.domain.core.records import RecordReader
+    from policybound.domain.purposes.resource_delivery import ResourceDelivery
 
 GUARDIAN_WINDOW = timedelta(days=7)
 
@@ -63,8 +65,10 @@ class GuardianConfirmations:
         clock: Clock,
         confirm_url: Callable[[str], str],
         reader: RecordReader,
+        resources: ResourceDelivery | None = None,
     ) -> None:
         self._store = store
+        self._resources = resources
         self._reader = reader
         self._codes = codes
         self._mailer = mailer
@@ -102,14 +106,32 @@ class GuardianConfirmations:
         expired = retention.is_expired(retention.epoch_seconds(record.retained_until), self._clock.now())
         return record.status is RecordStatus.PENDING_GUARDIAN and not expired
 
+    def _confirmed_awaiting_code(self, record: StoredSubmission) -> bool:
+        """Confirmed, but the confirming code is still live: what follows the confirmation (the
+        resource's link) failed, and the representative's retry with the same code finishes it."""
+        return record.status is RecordStatus.ACTIVE and record.consent.guardian_confirmed_at is not None
+
     def confirm(self, submission_id: str, code: str) -> StoredSubmission:
         record = self._store.get(submission_id)
         now = self._clock.now()
-        if record is None or not self._waiting(record):
+        if record is None or not (self._waiting(record) or self._confirmed_awaiting_code(record)):
             # Unknown, confirmed already or too late: one answer with a wrong code, so that ids cannot
             # be probed through this route.
             raise CodeRejected()
+        # A confirmed record's code is retired once its follow-up is done, so this refuses a second use.
         state = self._codes.verify(code_key(submission_id), code, consume=False)
+        if self._waiting(record):
+            self._record_confirmation(record, now)
+        confirmed = self._store.get(submission_id)
+        if confirmed is None:
+            raise NotFound("This submission no longer exists.")
+        # The child asked for a file: now that the consent is given, it is delivered like anyone's. If the
+        # mail fails (503), the code stays live and the representative's retry sends it.
+        self._deliver_resource(confirmed)
+        self._codes.retire(state)
+        return confirmed
+
+    def _record_confirmation(self, record: StoredSubmission, now: datetime) -> None:
         # The representative's confirmation is the consent: the retention counts from it.
         until = retention.retained_until(now, FORMS[record.form].retention_months)
         entry = LedgerDraft(
@@ -117,15 +139,17 @@ class GuardianConfirmations:
             at=now,
             payload={
                 "event": "guardian_confirmed",
-                "submission_id": submission_id,
+                "submission_id": record.submission_id,
                 "form": record.form.value,
                 "retained_until": until.isoformat(),
             },
         )
-        if not self._store.confirm_guardian(submission_id, until, now, entry):
+        if not self._store.confirm_guardian(record.submission_id, until, now, entry):
             raise NotFound("This submission no longer exists.")
-        self._codes.retire(state)
-        confirmed = self._store.get(submission_id)
-        if confirmed is None:
-            raise NotFound("This submission no longer exists.")
-        return confirmed
+
+    def _deliver_resource(self, record: StoredSubmission) -> None:
+        if self._resources is None or "resource_id" not in FORMS[record.form].items:
+            return
+        opened = self._reader.open(record)
+        if opened is not None:
+            self._resources.deliver_requested(opened.data.fields)
