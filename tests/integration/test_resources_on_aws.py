@@ -84,3 +84,43 @@ def test_a_download_whose_mail_fails_is_not_kept(aws_api: AwsApi, monkeypatch: p
     response = _post(aws_api, submission("resources-download"))
     assert response.status_code == 503
     assert aws_api.scan_all()[aws_api.wiring.settings.records_table] == []
+
+
+def _file_links(address: str) -> list[str]:
+    """The file link of each mail to `address` that carries one."""
+    links = []
+    for mail in sent_mail():
+        words = [w for w in mail["text"].split() if w.startswith("http") and "X-Amz-Expires" in w]
+        if mail["to"] == [address] and words:
+            links.append(words[0])
+    return links
+
+
+def test_a_childs_download_gets_its_link_when_the_legal_representative_confirms(aws_api: AwsApi) -> None:
+    import re
+
+    wanted = RESOURCES[0]
+    body = submission("resources-download", resource_id=wanted.resource_id, email="child@example.co.kr")
+    body["consent"]["under_14"] = True
+    body["legal_representative"] = {"name": "Park Parent", "email": "parent@example.co.kr"}
+    response = _post(aws_api, body)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    submission_id = response.get_json()["submission_id"]
+    assert _file_links("child@example.co.kr") == []  # nothing is used before the consent
+
+    code = re.search(
+        r"Consent code: (\d{6})", [m for m in sent_mail() if m["to"] == ["parent@example.co.kr"]][-1]["text"]
+    )
+    assert code
+    confirmed = aws_api.client.post(
+        "/v1/rights/guardian-confirmations",
+        data=json.dumps({"submission_id": submission_id, "code": code[1]}),
+        headers={"Content-Type": "application/json"},
+    )
+    assert confirmed.status_code == 200, confirmed.get_data(as_text=True)
+    [link] = _file_links("child@example.co.kr")
+    assert parse_qs(urlparse(link).query)["X-Amz-Expires"] == [str(int(LINK_VALID_FOR.total_seconds()))]
+    assert _file_links("parent@example.co.kr") == []
+    fetched = requests.get(link, timeout=10)
+    assert fetched.status_code == 200
+    assert fetched.content == (SAMPLE_RESOURCES_DIR / wanted.file_name).read_bytes()
