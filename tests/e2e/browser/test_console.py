@@ -700,6 +700,8 @@ def test_the_pi_manager_opens_an_incident_and_sees_the_72_hour_clock(console: Ca
     submission_id, _ = submit(c.site, "contact-us")
     page = c.sign_in("manager")
     c.open("incidents")
+    # The form says before anything is sent that opening notifies everyone involved.
+    expect(page.locator("form")).to_contain_text("Opening the incident notifies everyone involved at once")
     reference = f"INC-{uuid.uuid4().hex[:6]}"
     page.get_by_label("Category").select_option("leak")
     page.get_by_label("Discovered (Korea time)").fill(datetime.now(UTC).astimezone().strftime("%Y-%m-%dT%H:%M"))

@@ -524,6 +524,7 @@ export async function incidents(ctx, root, params) {
     "form",
     { class: "card", novalidate: true },
     h("h2", { text: ctx.t("inc.new.title") }),
+    h("p", { class: "hint", text: ctx.t("inc.new.lead") }),
     formMessages.element,
     field(ctx.t("inc.category"), select("category", options(ctx, "category", INCIDENT_CATEGORIES))),
     field(ctx.t("inc.discovered"), h("input", { name: "discovered_at", type: "datetime-local", required: true }), ctx.t("inc.discovered.hint")),
