@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from policybound.adapters.idempotency import PowertoolsIdempotency
     from policybound.adapters.kms import KmsBlindIndex, KmsKeyedHash
     from policybound.adapters.ledger import DynamoLedger
+    from policybound.adapters.legal_holds import DynamoLegalHoldStore
     from policybound.adapters.letters import DynamoLetterStore
     from policybound.adapters.rights_requests import DynamoRightsRequestStore
     from policybound.adapters.ses import SesMailer
@@ -224,15 +225,20 @@ class Wiring:
         )
 
     @cached_property
+    def legal_hold_store(self) -> DynamoLegalHoldStore:
+        from policybound.adapters.legal_holds import DynamoLegalHoldStore
+
+        return DynamoLegalHoldStore(
+            self.dynamodb, self.settings.legal_holds_table, self.settings.records_table, self.ledger
+        )
+
+    @cached_property
     def legal_holds(self) -> LegalHoldService:
         from policybound.adapters.kms import KmsBlindIndex
-        from policybound.adapters.legal_holds import DynamoLegalHoldStore
         from policybound.domain.retention.legal_holds import LegalHoldService
 
         return LegalHoldService(
-            DynamoLegalHoldStore(
-                self.dynamodb, self.settings.legal_holds_table, self.settings.records_table, self.ledger
-            ),
+            self.legal_hold_store,
             self.reader,
             KmsBlindIndex(self.kms, self.settings.blind_index_key_id),
             self.clock,
@@ -258,6 +264,7 @@ class Wiring:
             KmsBlindIndex(self.kms, self.settings.blind_index_key_id),
             self.access_recorder,
             self.rights_request_store,
+            self.legal_hold_store,
         )
 
     @cached_property

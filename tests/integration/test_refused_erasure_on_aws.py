@@ -89,6 +89,11 @@ def test_a_refused_erasure_ends_use_at_once_and_the_sweep_after_the_release_dest
     assert {"event": "erasure_deferred_while_held", "submission_id": held} in events
     # A second request finds it out of use already and says the same.
     assert now.destroyer.erase(stored) is DestroyOutcome.HELD
+    # Only the hold's investigation still reads it, naming the hold in the access record.
+    view = now.staff_reads.submission(MANAGER, held, AccessPurpose.LEGAL_HOLD, "test", legal_hold_id=hold.hold_id)
+    assert view.fields["email"] == submission("blog-subscription")["fields"]["email"]
+    [access] = [e for e in now.ledger.entries(LedgerKind.ACCESS) if e.payload.get("legal_hold_id") == hold.hold_id]
+    assert access.payload["submission_ids"] == [held]
 
     later = at(2)
     assert later.sweeper.run().destroyed == 0

@@ -39,7 +39,7 @@ from policybound.domain.staff.reads import StaffReads
 from policybound.domain.staff.sessions import StaffSessions
 from policybound.policy import AWS_REGION, FORMS, POLICY_VERSION, FormId
 from policybound.settings import environment_name
-from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeLedger, FakeMailer, FakeStore
+from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeLedger, FakeLegalHoldStore, FakeMailer, FakeStore
 from tests.support.rights_fakes import FakeRightsRequestStore
 from tests.support.staff_fakes import FakeCensus, FakeDirectory, FakeFormIndex, FakeIncidentStore, FakeSessionStore
 
@@ -174,6 +174,7 @@ class StaffApi(StaffClient):
     intake: IntakeService
     blind_index: FakeBlindIndex
     requests: FakeRightsRequestStore
+    holds: FakeLegalHoldStore
 
     def submit(self, form: str, fields: dict[str, str], optional: bool = True, marketing: bool = False) -> str:
         """Store a submission as the public API would, one microsecond after the previous one."""
@@ -229,11 +230,12 @@ def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
     index = FakeFormIndex(store)
     directory, incident_store, session_store = FakeDirectory(), FakeIncidentStore(ledger), FakeSessionStore()
     requests = FakeRightsRequestStore()
+    holds = FakeLegalHoldStore(store)
     app = create_staff_app(["https://www.example.com"], [TEST_APP_CLIENT])
     app.dependency_overrides.update(
         {
             dependencies.staff_sessions: lambda: StaffSessions(session_store, clock),
-            dependencies.staff_reads: lambda: StaffReads(index, reader, blind_index, recorder, requests),
+            dependencies.staff_reads: lambda: StaffReads(index, reader, blind_index, recorder, requests, holds),
             dependencies.ledger_reader: lambda: ledger,
             dependencies.staff_directory: lambda: directory,
             dependencies.access_rights: lambda: AccessRights(
@@ -269,6 +271,7 @@ def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
         intake=intake,
         blind_index=blind_index,
         requests=requests,
+        holds=holds,
     )
 
 

@@ -13,6 +13,7 @@ from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.staff.access_records import AccessRecorder
 from policybound.domain.staff.reads import StaffReads
 from tests.conftest import NOW, VALID_FIELDS
+from tests.support.fakes import FakeLegalHoldStore
 from tests.support.rights import RightsWorld, build_world
 from tests.support.staff import StaffApi, error_code, json_of
 from tests.support.staff_fakes import FakeFormIndex
@@ -35,6 +36,7 @@ def world(staff_api: StaffApi) -> RightsWorld:
                 world.blind_index,
                 AccessRecorder(world.store.ledger, world.clock),
                 world.request_store,
+                FakeLegalHoldStore(world.store),
             ),
         }
     )

@@ -40,6 +40,12 @@ class RecordReader:
         """The live records among these ids, by id, read in batches rather than one by one."""
         return {i: r for i, r in self._store.get_many(submission_ids).items() if self.is_live(r)}
 
+    def preserved(self, submission_id: str) -> StoredSubmission | None:
+        """The stored record whether or not its use has ended: for a legal hold's investigation only. A
+        held record whose use ended (an erasure or unsubscribe refused under the hold) is past its
+        retention and so gone for every other reader, but kept until the hold is released."""
+        return self._store.get(submission_id)
+
     def open(self, record: StoredSubmission) -> OpenRecord | None:
         """Decrypt a live record; None when its key is gone (destroyed between the two reads)."""
         key = self._store.get_key(record.submission_id)

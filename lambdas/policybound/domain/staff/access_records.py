@@ -44,6 +44,8 @@ class AccessPurpose(StrEnum):
     RIGHTS_REQUEST = "rights_request"
     # §8: telling subjects about a breach of their data.
     INCIDENT_RESPONSE = "incident_response"
+    # §4.2: the investigation a legal hold preserves records for (the hold is named on each read).
+    LEGAL_HOLD = "legal_hold"
 
     @property
     def collection_purpose(self) -> Purpose | None:
@@ -68,8 +70,10 @@ class AccessRecorder:
         submission_ids: Iterable[str],
         route: str,
         rights_request_id: str | None = None,
+        legal_hold_id: str | None = None,
     ) -> LedgerEntry:
-        """`rights_request_id`: the open request a read for rights_request answers (named in the entry)."""
+        """`rights_request_id`: the open request a read for rights_request answers; `legal_hold_id`: the
+        hold whose investigation a read for legal_hold serves. Either is named in the entry."""
         now = self._clock.now()
         ids = list(dict.fromkeys(submission_ids))
         payload: dict[str, LedgerValue] = {
@@ -85,4 +89,6 @@ class AccessRecorder:
         }
         if rights_request_id:
             payload["rights_request_id"] = rights_request_id
+        if legal_hold_id:
+            payload["legal_hold_id"] = legal_hold_id
         return self._ledger.append(LedgerDraft(kind=LedgerKind.ACCESS, at=now, payload=payload))

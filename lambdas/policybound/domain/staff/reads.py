@@ -3,9 +3,12 @@
 A record is handed over only for a purpose it was collected and consented for, or to answer the
 subject's own rights request. That purpose is granted, not declared: it is the PI manager's, and the
 read names an open rights request (`rights_request_id`) and reaches only that request's person and
-records; the access record names the request. Records under correction (restricted) are neither used
-nor provided for any collection purpose (§6); records awaiting a legal representative are for the PI
-manager only. Every read writes an access record first; if that fails, nothing is handed over.
+records; the access record names the request. A legal hold's investigation (§4.2) is granted the same
+way: the PI manager names an active hold (`legal_hold_id`) and reads, one at a time, the records it
+names — also those whose use ended under the hold, which every other read treats as gone. Records
+under correction (restricted) are neither used nor provided for any collection purpose (§6); records
+awaiting a legal representative are for the PI manager only. Every read writes an access record
+first; if that fails, nothing is handed over.
 """
 
 from __future__ import annotations
@@ -14,8 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from policybound.domain.core.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
-from policybound.domain.core.model import RecordStatus, RequestOrigin, StoredSubmission
-from policybound.domain.core.ports import BlindIndex
+from policybound.domain.core.model import LegalHold, RecordStatus, RequestOrigin, StoredSubmission
+from policybound.domain.core.ports import BlindIndex, LegalHoldStore
 from policybound.domain.core.records import OpenRecord, RecordReader
 from policybound.domain.rights.requests import RightsRequest, RightsRequestStatus, RightsRequestStore
 from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
@@ -38,7 +41,8 @@ class RecordView:
     record: StoredSubmission
     purpose: AccessPurpose
     fields: dict[str, str]
-    # The consent proof's request origin (§1.2) is shown only to answer the subject's own request.
+    # The consent proof's request origin (§1.2) is shown only to answer the subject's own request or to
+    # the investigation a legal hold serves.
     origin: RequestOrigin | None
 
 
@@ -54,23 +58,36 @@ class AudienceMember:
 @dataclass(frozen=True)
 class Grant:
     """The purpose a read runs under (None: each record's own first purpose) and, for rights_request,
-    the open request that grants it."""
+    the open request that grants it, or for legal_hold the active hold."""
 
     purpose: AccessPurpose | None
     request: RightsRequest | None = None
+    hold: LegalHold | None = None
 
     def covers(self, record: StoredSubmission) -> bool:
-        """A rights request reaches its person's records and the records it names, nobody else's."""
+        """A rights request reaches its person's records and the records it names, nobody else's; a hold
+        reaches the records it holds."""
+        if self.hold is not None:
+            return record.submission_id in self.hold.submission_ids
         if self.request is None:
-            return self.purpose is not AccessPurpose.RIGHTS_REQUEST
+            return self.purpose not in _GRANTED_PURPOSES
         return record.submission_id in self.request.submission_ids or record.subject == self.request.subject
 
     @property
     def request_id(self) -> str | None:
         return self.request.request_id if self.request else None
 
+    @property
+    def hold_id(self) -> str | None:
+        return self.hold.hold_id if self.hold else None
+
 
 _REQUEST_ID_FIELD = "query.rights_request_id"
+_HOLD_ID_FIELD = "query.legal_hold_id"
+# Purposes that are not asked for but granted, each by a case the PI manager names.
+_GRANTED_PURPOSES = frozenset({AccessPurpose.RIGHTS_REQUEST, AccessPurpose.LEGAL_HOLD})
+# The purposes that may read records that are not active (restricted, awaiting a representative).
+_BEYOND_USE = _GRANTED_PURPOSES
 
 
 def _primary(form: FormId) -> AccessPurpose:
@@ -88,7 +105,7 @@ def purpose_for_status(status: RecordStatus, requested: AccessPurpose | None, ac
         raise Forbidden("Breach notices read records through the incident routes only.")
     if status is not RecordStatus.ACTIVE:
         _forbid_status(status.value, actor)
-        if requested is not AccessPurpose.RIGHTS_REQUEST:
+        if requested not in _BEYOND_USE:
             raise Forbidden(
                 f"Records with status {status.value!r} are neither used nor provided (§6); they may be read only "
                 "to answer the subject's own request: say so with purpose=rights_request."
@@ -113,12 +130,20 @@ def allows(record: StoredSubmission, purpose: AccessPurpose, actor: Actor, grant
     and for a rights request on whether the request reaches it."""
     if record.status.value in MANAGER_ONLY_STATUSES and not actor.manager:
         return False
-    if purpose is AccessPurpose.RIGHTS_REQUEST:
+    if purpose in _GRANTED_PURPOSES:
         return grant.covers(record)
     collected_for = purpose.collection_purpose
     return (
         record.status is RecordStatus.ACTIVE and collected_for is not None and collected_for in record.consent.purposes
     )
+
+
+def _one_at_a_time(grant: Grant) -> None:
+    if grant.hold is not None:
+        raise Forbidden(
+            "A legal hold's investigation reads the records the hold names one at a time "
+            "(GET /v1/staff/submissions/{submission_id}?purpose=legal_hold&legal_hold_id=…)."
+        )
 
 
 def _marketing_wanted(purpose: AccessPurpose | None) -> frozenset[Purpose]:
@@ -144,18 +169,34 @@ class StaffReads:
         blind_index: BlindIndex,
         recorder: AccessRecorder,
         requests: RightsRequestStore,
+        holds: LegalHoldStore,
     ) -> None:
         self._index = index
         self._reader = reader
         self._blind_index = blind_index
         self._recorder = recorder
         self._requests = requests
+        self._holds = holds
 
-    def grant(self, actor: Actor, purpose: AccessPurpose | None, rights_request_id: str | None) -> Grant:
-        """What the caller may read under: a collection purpose as asked, or a rights request that is open,
-        named, and read by the PI manager. Anything else is refused before a record is touched."""
+    def grant(
+        self,
+        actor: Actor,
+        purpose: AccessPurpose | None,
+        rights_request_id: str | None,
+        legal_hold_id: str | None = None,
+    ) -> Grant:
+        """What the caller may read under: a collection purpose as asked, or a rights request that is open
+        (or a legal hold that is active), named, and read by the PI manager. Anything else is refused
+        before a record is touched."""
         if purpose is AccessPurpose.INCIDENT_RESPONSE:
             raise Forbidden("Breach notices read records through the incident routes only.")
+        if purpose is AccessPurpose.LEGAL_HOLD:
+            return self._hold_grant(actor, legal_hold_id, rights_request_id)
+        if legal_hold_id is not None:
+            raise ValidationFailed(
+                "legal_hold_id goes with purpose=legal_hold only.",
+                (FieldProblem(_HOLD_ID_FIELD, "is only for purpose=legal_hold"),),
+            )
         if purpose is not AccessPurpose.RIGHTS_REQUEST:
             if rights_request_id is not None:
                 raise ValidationFailed(
@@ -179,8 +220,29 @@ class StaffReads:
             )
         return Grant(purpose, request)
 
+    def _hold_grant(self, actor: Actor, legal_hold_id: str | None, rights_request_id: str | None) -> Grant:
+        if rights_request_id is not None:
+            raise ValidationFailed(
+                "rights_request_id goes with purpose=rights_request only.",
+                (FieldProblem(_REQUEST_ID_FIELD, "is only for purpose=rights_request"),),
+            )
+        if not actor.manager:
+            raise Forbidden("Reading records for a legal hold's investigation is for the PI manager (§4.2).")
+        if legal_hold_id is None:
+            raise Forbidden(
+                "Name the legal hold whose investigation you serve with legal_hold_id.",
+                (FieldProblem(_HOLD_ID_FIELD, "is required for purpose=legal_hold"),),
+            )
+        hold = self._holds.get(legal_hold_id)
+        if hold is None or not hold.active:
+            raise Forbidden(
+                "legal_hold_id names no active legal hold.",
+                (FieldProblem(_HOLD_ID_FIELD, "names no active legal hold"),),
+            )
+        return Grant(AccessPurpose.LEGAL_HOLD, hold=hold)
+
     def _view(self, opened: OpenRecord, purpose: AccessPurpose) -> RecordView:
-        origin = opened.data.origin if purpose is AccessPurpose.RIGHTS_REQUEST else None
+        origin = opened.data.origin if purpose in _GRANTED_PURPOSES else None
         return RecordView(opened.record, purpose, dict(opened.data.fields), origin)
 
     def _open_all(self, records: Iterable[tuple[StoredSubmission, AccessPurpose]]) -> list[RecordView]:
@@ -202,7 +264,9 @@ class StaffReads:
     ) -> None:
         purposes = {view.purpose for view in views} or set(asked)
         ids = [view.record.submission_id for view in views]
-        self._recorder.record(actor, action, purposes, ids, route, rights_request_id=grant.request_id)
+        self._recorder.record(
+            actor, action, purposes, ids, route, rights_request_id=grant.request_id, legal_hold_id=grant.hold_id
+        )
 
     def submissions(
         self,
@@ -217,6 +281,7 @@ class StaffReads:
         rights_request_id: str | None = None,
     ) -> Page[RecordView]:
         grant = self.grant(actor, purpose, rights_request_id)
+        _one_at_a_time(grant)
         purpose = purpose_for_status(status, purpose, actor)
         forms = forms_for(form, purpose)
         page = merged_page(self._index, forms, limit, cursor)
@@ -240,13 +305,17 @@ class StaffReads:
         purpose: AccessPurpose | None,
         route: str,
         rights_request_id: str | None = None,
+        legal_hold_id: str | None = None,
     ) -> RecordView:
-        grant = self.grant(actor, purpose, rights_request_id)
-        record = self._reader.live(submission_id)
+        grant = self.grant(actor, purpose, rights_request_id, legal_hold_id)
+        # Only the hold's investigation sees a held record whose use has ended; for it that is the point.
+        record = self._reader.preserved(submission_id) if grant.hold else self._reader.live(submission_id)
         if record is None:
             raise NotFound("No live submission has this id.")
         effective = purpose_for_status(record.status, purpose, actor) or _primary(record.form)
         if not allows(record, effective, actor, grant):
+            if grant.hold is not None:
+                raise Forbidden("That legal hold does not hold this record.")
             if grant.request is not None:
                 raise Forbidden("This record is neither named by nor of the person of that rights request.")
             raise Forbidden(f"This {record.form.value} record was not collected or consented for {effective}.")
@@ -267,6 +336,7 @@ class StaffReads:
         """Every live record of one subject that the purpose allows, found through the blind index of the
         address. Without a purpose each record is judged for its own form's first purpose."""
         grant = self.grant(actor, purpose, rights_request_id)
+        _one_at_a_time(grant)
         subject = self._blind_index.subject_of(email)
         if grant.request is not None and grant.request.subject != subject:
             raise Forbidden("That rights request is another person's; look up the address it was made for.")

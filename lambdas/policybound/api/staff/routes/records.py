@@ -37,9 +37,23 @@ PURPOSE_HELP = (
     "rights_request_id naming the open request; only that person's records). Written into the access record. "
     "Records are returned only if their consent covers it; without a purpose, each form's own first purpose."
 )
+HOLD_HELP = (
+    " purpose=legal_hold (PI manager only, one record at a time, with legal_hold_id naming an active hold that "
+    "holds the record) serves the hold's investigation (§4.2): it also reads a held record whose use has ended "
+    "(an erasure or unsubscribe refused under the hold), which every other read answers 404."
+)
 Limit = Annotated[int, Query(ge=1, le=100, description="Records per page (1-100).")]
 Cursor = Annotated[str | None, Query(max_length=4096, description="next_cursor of the previous page.")]
 Purpose = Annotated[AccessPurpose | None, Query(description=PURPOSE_HELP)]
+LegalHoldId = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=64,
+        description="With purpose=legal_hold: the active hold whose investigation the read serves (named in the "
+        "access record).",
+    ),
+]
 RightsRequestId = Annotated[
     str | None,
     Query(
@@ -91,7 +105,7 @@ def list_submissions(
 @router.get(
     "/v1/staff/submissions/<submission_id>",
     summary="Read one submission (staff, pi_manager)",
-    description="The decrypted record, if its consent covers the purpose. " + PURPOSE_HELP,
+    description="The decrypted record, if its consent covers the purpose. " + PURPOSE_HELP + HOLD_HELP,
     operation_id="getSubmission",
     tags=[Tag.STAFF_RECORDS],
     responses=ok(200, StaffRecordOut, "The record")
@@ -104,8 +118,10 @@ def read_submission(
     reads: Annotated[StaffReads, Depends(staff_reads)],
     purpose: Purpose = None,
     rights_request_id: RightsRequestId = None,
+    legal_hold_id: LegalHoldId = None,
 ) -> StaffRecordOut:
-    return StaffRecordOut.of(reads.submission(actor, submission_id, purpose, route_of(request), rights_request_id))
+    view = reads.submission(actor, submission_id, purpose, route_of(request), rights_request_id, legal_hold_id)
+    return StaffRecordOut.of(view)
 
 
 @router.get(
