@@ -10,9 +10,12 @@ from __future__ import annotations
 import pytest
 
 from policybound.api.staff.auth import Role
+from policybound.domain.core.ports import DestroyOutcome
 from policybound.domain.core.records import RecordReader
-from policybound.domain.retention.destruction import Destroyer, DestroyOutcome
+from policybound.domain.core.sealing import EnvelopeSealer
+from policybound.domain.retention.destruction import Destroyer
 from policybound.domain.retention.legal_holds import LegalHoldService
+from tests.support.fakes import FakeKeks
 from tests.support.staff import StaffApi
 
 FIELDS = {"name": "Kim Minji", "email": "minji@example.co.kr"}
@@ -20,15 +23,9 @@ CASE = ("2031고단1234", "Seoul Central District Prosecutors' Office preservati
 
 
 def holds_of(api: StaffApi) -> LegalHoldService:
-    reader = RecordReader(api.store, _NoSealer(), api.clock)
+    # Placing a hold by id opens no record: the reader's sealer is never used here.
+    reader = RecordReader(api.store, EnvelopeSealer(FakeKeks()), api.clock)
     return LegalHoldService(api.holds, reader, api.blind_index, api.clock)
-
-
-class _NoSealer:
-    """Placing a hold by id opens nothing."""
-
-    def open(self, *_: object) -> bytes:
-        raise AssertionError("a hold by id opens no record")
 
 
 def held_and_erased(api: StaffApi) -> tuple[str, str]:
