@@ -133,7 +133,7 @@ def test_restricted_and_pending_records_are_never_provided(world: RightsWorld) -
             world.disclosures.provide(by_consent(free, blocked), MANAGER)
     assert world.disclosure_store.rows == {}
     with pytest.raises(NotFound):
-        world.disclosures.provide(by_consent("no-such-record"), MANAGER)
+        world.disclosures.provide(by_consent("00000000-0000-4000-8000-000000000000"), MANAGER)
 
 
 def test_a_correction_sends_the_recipient_only_the_corrected_items_it_holds(world: RightsWorld) -> None:

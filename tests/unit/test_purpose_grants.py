@@ -108,5 +108,8 @@ def test_a_request_id_without_the_rights_request_purpose_is_refused(staff_api: S
     staff_api.submit("contact-us", INQUIRY)
     query = {"form": "contact-us", "rights_request_id": staff_api.open_rights_request(INQUIRY["email"])}
     response = staff_api.as_role(Role.PI_MANAGER).get("/v1/staff/submissions", query_string=query)
-    assert response.status_code == 422
+    # A rights request grants reading for itself only: naming one under another purpose is not allowed, as
+    # reading for a rights request without naming one is not.
+    assert response.status_code == 403
+    assert response.get_json()["error"]["details"][0]["field"] == "query.rights_request_id"
     assert staff_api.access_records() == []

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, ValidationError, create_model
 
-from policybound.catalogue import resource
+from policybound.catalogue import RESOURCES, resource
 from policybound.domain.core.errors import FieldProblem, ValidationFailed, problem_text
 from policybound.domain.core.normalize import (
     IDENTIFIER_PATTERN,
@@ -34,6 +34,9 @@ def item_schema(item: Item) -> dict[str, Any]:
         schema["format"] = "email"
     else:
         schema["pattern"] = _PATTERNS[item.kind]
+    if item.name == "resource_id":
+        # A closed set: the catalogue's ids, as GET /v1/resources lists them.
+        schema["enum"] = [r.resource_id for r in RESOURCES]
     return schema
 
 

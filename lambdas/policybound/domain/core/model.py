@@ -8,6 +8,10 @@ from enum import StrEnum
 
 from policybound.policy import FormId, Purpose
 
+# Every id this API hands out (submissions, holds, requests, letters, …) is a random UUID in its text
+# form (`str(uuid.uuid4())`); request schemas state it for ids a caller sends.
+ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
 
 class RecordStatus(StrEnum):
     ACTIVE = "active"

@@ -14,15 +14,16 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Annotated, Any, Protocol
 
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
 
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import FieldProblem, NotFound, RecordNotUsable, ValidationFailed
+from policybound.domain.core.forms import item_schema
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
-from policybound.domain.core.model import RecordStatus
+from policybound.domain.core.model import ID_PATTERN, RecordStatus
 from policybound.domain.core.normalize import normalize_email, normalize_text
 from policybound.domain.core.ports import Mailer
 from policybound.domain.core.records import RecordReader
@@ -38,44 +39,89 @@ MAX_RECORDS_PER_PROVISION = 25
 _FREE_TEXT = Item("free_text", ITEMS["organization"].label, "text", 200)
 
 
+# The schema of a free text as `_text` checks it (its length and the text pattern).
+_FREE_TEXT_SCHEMA = item_schema(_FREE_TEXT)
+
+
 def _text(value: str) -> str:
     return normalize_text(value, _FREE_TEXT)
+
+
+def _one_basis(schema: dict[str, Any]) -> None:
+    # What `_basis_details` enforces: each basis with its own evidence and without the other's.
+    schema["oneOf"] = [
+        {
+            "properties": {"legal_basis": {"const": basis}, given: {"type": kind}, other: {"type": "null"}},
+            "required": ["legal_basis", given],
+        }
+        for basis, given, other, kind in (
+            (LegalBasis.CONSENT.value, "consent_reference", "law_enforcement", "string"),
+            (LegalBasis.LAW_ENFORCEMENT.value, "law_enforcement", "consent_reference", "object"),
+        )
+    ]
 
 
 class RecipientIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    name: str = Field(min_length=1, max_length=800, description="Who receives the information (organisation)")
-    email: str = Field(min_length=3, max_length=1000, description="Where correction notices go (§6)")
+    name: str = Field(
+        min_length=1,
+        max_length=800,
+        json_schema_extra=_FREE_TEXT_SCHEMA,
+        description="Who receives the information (organisation)",
+    )
+    email: str = Field(
+        min_length=3,
+        max_length=1000,
+        json_schema_extra={"format": "email"},
+        description="Where correction notices go (§6); checked by email-validator",
+    )
 
 
 class LawEnforcementIn(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    agency: str = Field(min_length=1, max_length=800, examples=["Seoul Metropolitan Police Agency"])
+    agency: str = Field(
+        min_length=1, max_length=800, json_schema_extra=_FREE_TEXT_SCHEMA, examples=["Seoul Metropolitan Police Agency"]
+    )
     legal_provision: str = Field(
         min_length=1,
         max_length=800,
+        json_schema_extra=_FREE_TEXT_SCHEMA,
         examples=["Criminal Procedure Act art. 199(2)"],
         description="The law it relies on",
     )
-    case_number: str = Field(min_length=1, max_length=400, examples=["2026-형제-12345"])
+    case_number: str = Field(
+        min_length=1, max_length=400, json_schema_extra=_FREE_TEXT_SCHEMA, examples=["2026-형제-12345"]
+    )
 
 
 class DisclosureRequest(BaseModel):
     """What the PI manager sends to record (and obtain) a provision to a third party."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_one_basis)
 
-    submission_ids: list[str] = Field(min_length=1, max_length=MAX_RECORDS_PER_PROVISION)
+    submission_ids: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(
+        min_length=1, max_length=MAX_RECORDS_PER_PROVISION
+    )
     recipient: RecipientIn
-    items: list[str] = Field(min_length=1, max_length=len(ITEMS), examples=[["name", "email"]])
+    items: list[str] = Field(
+        min_length=1,
+        max_length=len(ITEMS),
+        examples=[["name", "email"]],
+        # Checked in `provide`, so an unknown one is named in the answer's details.
+        json_schema_extra={"items": {"type": "string", "enum": list(ITEMS)}},
+    )
     legal_basis: LegalBasis = Field(
         description="consent: the subject agreed in advance (give consent_reference); law_enforcement: a lawful "
         "request of an investigative agency (give law_enforcement)"
     )
     consent_reference: str | None = Field(
-        default=None, min_length=1, max_length=800, description="Where the subject's prior consent is kept"
+        default=None,
+        min_length=1,
+        max_length=800,
+        json_schema_extra=_FREE_TEXT_SCHEMA,
+        description="Where the subject's prior consent is kept",
     )
     law_enforcement: LawEnforcementIn | None = None
 

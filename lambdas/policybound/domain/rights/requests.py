@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Protocol
+from typing import Annotated, Protocol
 
 from dateutil.relativedelta import relativedelta
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -23,6 +23,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import AlreadyCompleted, FieldProblem, NotFound, Unavailable, ValidationFailed
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
+from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.core.normalize import normalize_email
 from policybound.domain.core.ports import BlindIndex, DestroyOutcome
 from policybound.domain.core.records import RecordReader
@@ -81,9 +82,11 @@ class RightsRequestIn(BaseModel):
     email: str = Field(
         min_length=3,
         max_length=1000,
+        # Checked by email-validator, as the forms' addresses are.
+        json_schema_extra={"format": "email"},
         description="The person's address, to find their records (or the legal representative's); not stored",
     )
-    submission_ids: list[str] | None = Field(
+    submission_ids: list[Annotated[str, Field(pattern=ID_PATTERN)]] | None = Field(
         default=None,
         max_length=MAX_RECORDS_PER_REQUEST,
         description="Only these of the person's records; all of them when omitted",

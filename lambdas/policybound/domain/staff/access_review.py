@@ -7,6 +7,7 @@ Pure: it takes the month's access entries and returns the report; the route and 
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -67,14 +68,18 @@ class Review:
     flags: list[Flag]
 
 
+# A month a review or a report can be asked for, YYYY-MM: months 01-12 of the years 2000-2999 (no record
+# is older, and the month after any of them is a date). The routes' query schemas state it too.
+MONTH_PATTERN = r"^2[0-9]{3}-(0[1-9]|1[0-2])$"
+
+
 def month_bounds(month: str) -> tuple[datetime, datetime]:
     """A calendar month in Korea time, as [start, end)."""
-    try:
-        first = date.fromisoformat(f"{month}-01")
-    except ValueError as error:
+    if not re.fullmatch(MONTH_PATTERN, month):
         raise ValidationFailed(
             "Name the month as YYYY-MM, e.g. 2026-11.", (FieldProblem("query.month", "must be YYYY-MM"),)
-        ) from error
+        )
+    first = date.fromisoformat(f"{month}-01")
     following = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
     return (
         datetime.combine(first, time(), POLICY_TIMEZONE),

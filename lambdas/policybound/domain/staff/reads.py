@@ -199,7 +199,8 @@ class StaffReads:
             )
         if purpose is not AccessPurpose.RIGHTS_REQUEST:
             if rights_request_id is not None:
-                raise ValidationFailed(
+                # A rights request grants reading for itself only, as purpose=rights_request needs one named.
+                raise Forbidden(
                     "rights_request_id goes with purpose=rights_request only.",
                     (FieldProblem(_REQUEST_ID_FIELD, "is only for purpose=rights_request"),),
                 )

@@ -1,6 +1,6 @@
 """/v1/rights/*: data subjects (and legal representatives) view, correct and erase their data (§6)."""
 
-from typing import TYPE_CHECKING, Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -81,8 +81,13 @@ class ConsentChangeIn(BaseModel):
     )
 
 
+def _fields_or_consent(schema: dict[str, Any]) -> None:
+    # What `_something_to_change` enforces: at least one of the two, and not null.
+    schema["anyOf"] = [{"required": [name], "properties": {name: {"type": "object"}}} for name in ("fields", "consent")]
+
+
 class CorrectionIn(BaseModel):
-    model_config = _STRICT
+    model_config = _STRICT | ConfigDict(json_schema_extra=_fields_or_consent)
 
     fields: dict[str, str | None] | None = Field(
         default=None,

@@ -16,6 +16,7 @@ from policybound.api.openapi import Tag
 from policybound.api.staff.evidence_schemas import DestructionReportOut, ReconciliationOut
 from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
 from policybound.domain.evidence.reports import EvidenceService
+from policybound.domain.staff.access_review import MONTH_PATTERN
 
 router = APIGatewayRouter()
 
@@ -56,6 +57,6 @@ def get_reconciliation(evidence: Annotated[EvidenceService, Depends(evidence_ser
 )
 def get_destruction_report(
     evidence: Annotated[EvidenceService, Depends(evidence_service)],
-    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (Korea time)")],
+    month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM (Korea time)")],
 ) -> DestructionReportOut:
     return DestructionReportOut.of(evidence.destructions(month))

@@ -21,6 +21,7 @@ from policybound.api.openapi import Tag
 from policybound.api.schemas import rfc3339
 from policybound.api.staff.auth import current_actor, route_of
 from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, error_responses, ok
+from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.purposes.inquiries import (
     MAX_REPLY_LENGTH,
     Handling,
@@ -34,8 +35,7 @@ from policybound.domain.staff.actor import Actor
 
 router = APIGatewayRouter()
 
-_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-SubmissionId = Annotated[str, Path(pattern=_UUID, description="The inquiry's submission id (a contact-us record)")]
+SubmissionId = Annotated[str, Path(pattern=ID_PATTERN, description="The inquiry's submission id (a contact-us record)")]
 _GONE = {404: "not_found (unknown, destroyed or expired, or not an inquiry)"}
 _NOT_USABLE = {409: "record_not_usable (restricted or awaiting a legal representative, or answered already)"}
 
@@ -126,7 +126,11 @@ class ReplySentOut(BaseModel):
 class HandlingIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    state: HandlingState = Field(description="open or in_progress; answered comes from sending a reply")
+    state: HandlingState = Field(
+        description="open or in_progress; answered comes from sending a reply",
+        # What the domain accepts here (it refuses `answered` with a message saying how it is reached).
+        json_schema_extra={"enum": [HandlingState.OPEN.value, HandlingState.IN_PROGRESS.value]},
+    )
     # A staff sign-in name, not a person's details.
     assignee: str | None = Field(
         default=None, min_length=1, max_length=128, pattern=r"^[\w.@+-]+$", description="Who handles it"

@@ -21,7 +21,7 @@ from policybound.api.staff.schemas import (
     ok,
 )
 from policybound.domain.core.ledger import LedgerKind
-from policybound.domain.staff.access_review import month_bounds, review
+from policybound.domain.staff.access_review import MONTH_PATTERN, month_bounds, review
 from policybound.domain.staff.ledger_audit import entries_between, entries_page, verify_all
 from policybound.domain.staff.ports import LedgerReader
 
@@ -79,7 +79,7 @@ def verify_ledger(ledger: Annotated[LedgerReader, Depends(ledger_reader)]) -> Le
 )
 def access_review(
     ledger: Annotated[LedgerReader, Depends(ledger_reader)],
-    month: Annotated[str, Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")],
+    month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
 ) -> AccessReviewOut:
     start, end = month_bounds(month)
     return AccessReviewOut.of(review(month, entries_between(ledger, LedgerKind.ACCESS, start, end)))

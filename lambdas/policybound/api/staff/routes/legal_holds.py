@@ -5,7 +5,7 @@ POST /v1/staff/legal-holds · GET and DELETE /v1/staff/legal-holds/{hold_id}
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -18,17 +18,24 @@ from policybound.api.http import json_body_guard
 from policybound.api.openapi import Tag
 from policybound.api.schemas import error_responses, rfc3339
 from policybound.api.staff.auth import StaffPrincipal, current_staff
-from policybound.domain.core.model import LegalHold
+from policybound.domain.core.model import ID_PATTERN, LegalHold
 from policybound.domain.retention.legal_holds import MAX_RECORDS_PER_HOLD, LegalHoldService
 
 router = APIGatewayRouter()
 
-_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-SubmissionId = Annotated[str, Field(pattern=_UUID, description="A submission id (UUID)")]
+SubmissionId = Annotated[str, Field(pattern=ID_PATTERN, description="A submission id (UUID)")]
+
+
+def _one_selector_schema(schema: dict[str, Any]) -> None:
+    # What `_one_selector` enforces: one of the two selectors, the other absent or null.
+    schema["oneOf"] = [
+        {"required": [given], "properties": {given: {"type": kind}, other: {"type": "null"}}}
+        for given, other, kind in (("submission_ids", "email", "array"), ("email", "submission_ids", "string"))
+    ]
 
 
 class LegalHoldIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_one_selector_schema)
 
     submission_ids: list[SubmissionId] | None = Field(
         default=None, min_length=1, max_length=MAX_RECORDS_PER_HOLD, description="The records to hold"
@@ -37,6 +44,7 @@ class LegalHoldIn(BaseModel):
         default=None,
         max_length=254,
         pattern=r"^[^@\s]+@[^@\s]+$",
+        json_schema_extra={"format": "email"},
         description="Hold every record kept for this address (found through the blind index; not stored)",
     )
     # A case number names a case, not a person; no "@", so an address cannot be typed in by mistake.
@@ -90,7 +98,7 @@ class ReleaseOut(LegalHoldOut):
 
 
 _AUTH = {401: "unauthorized", 403: "forbidden (pi_manager only)", 503: "unavailable (retry after Retry-After seconds)"}
-HoldId = Annotated[str, Path(pattern=_UUID, description="The hold's id")]
+HoldId = Annotated[str, Path(pattern=ID_PATTERN, description="The hold's id")]
 
 
 @router.post(

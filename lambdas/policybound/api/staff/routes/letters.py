@@ -20,11 +20,11 @@ from policybound.api.openapi import Tag
 from policybound.api.schemas import rfc3339
 from policybound.api.staff.auth import current_actor, route_of
 from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, error_responses, ok
+from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.purposes.letters import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, Letter, Letters
 from policybound.domain.staff.actor import Actor
 
 router = APIGatewayRouter()
-_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 
 
 class LetterIn(BaseModel):
@@ -141,7 +141,7 @@ def count_letter_audience(service: Annotated[Letters, Depends(letters)]) -> Audi
     responses=ok(200, LetterOut, "The letter and its counts") | error_responses(STAFF_ERRORS | {404: "not_found"}),
 )
 def get_letter(
-    letter_id: Annotated[str, Path(pattern=_UUID, description="The letter's id")],
+    letter_id: Annotated[str, Path(pattern=ID_PATTERN, description="The letter's id")],
     service: Annotated[Letters, Depends(letters)],
 ) -> LetterOut:
     return LetterOut.of(service.get(letter_id))

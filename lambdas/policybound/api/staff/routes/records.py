@@ -140,7 +140,10 @@ def read_submission(
 )
 def find_subject(
     request: Request,
-    email: Annotated[str, Query(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")],
+    email: Annotated[
+        str,
+        Query(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$", json_schema_extra={"format": "email"}),
+    ],
     actor: Annotated[Actor, Depends(current_actor)],
     reads: Annotated[StaffReads, Depends(staff_reads)],
     purpose: Purpose = None,

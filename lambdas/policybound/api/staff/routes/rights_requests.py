@@ -20,6 +20,7 @@ from policybound.api.openapi import Tag
 from policybound.api.rights_schemas import RightsRequestOut, RightsRequestsOut
 from policybound.api.staff.auth import current_actor, route_of
 from policybound.api.staff.schemas import STAFF_ERRORS, error_responses
+from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.rights.requests import (
     CompletionIn,
     RightsRequestIn,
@@ -30,8 +31,7 @@ from policybound.domain.staff.actor import Actor
 
 router = APIGatewayRouter()
 
-_UUID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
-RequestId = Annotated[str, Path(pattern=_UUID, description="The rights request's id")]
+RequestId = Annotated[str, Path(pattern=ID_PATTERN, description="The rights request's id")]
 _BODY = {400: "invalid_json", 415: "unsupported_media_type", 422: "validation_failed"}
 
 
