@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,7 +17,7 @@ from local.gateway import Gateway
 from policybound import policy
 from policybound.api.dependencies import consent_renewals
 from policybound.api.public.app import create_app, openapi_json
-from policybound.domain.core.errors import ConsentLinkExpired, ConsentLinkInvalid
+from policybound.domain.core.errors import ConsentLinkExpired, ConsentLinkInvalid, ConsentLinkUnknown
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.core.model import RecordStatus
 from policybound.domain.intake.consent_renewal import (
@@ -168,14 +169,15 @@ def test_an_altered_or_expired_link_records_nothing(world: World) -> None:
     world.ask()
     token = world.tokens()[0]
     submission_id, secret = token.split(".", 1)
-    for bad in (
-        None,
-        "",
-        "nonsense",
-        f"{submission_id}.{secret[:-1]}A" if secret[-1] != "A" else f"{submission_id}.{'B' * 43}",
-    ):
+    for bad in (None, "", "nonsense", token[:-1]):
         with pytest.raises(ConsentLinkInvalid):
             world.renewals.renew(bad)
+    for unknown in (
+        f"{submission_id}.{secret[:-1]}A" if secret[-1] != "A" else f"{submission_id}.{'B' * 43}",
+        f"{uuid.uuid4()}.{secret}",
+    ):
+        with pytest.raises(ConsentLinkUnknown):
+            world.renewals.renew(unknown)
     world.rights.clock.advance(seconds=CONSENT_LINK_VALID_FOR.total_seconds())
     with pytest.raises(ConsentLinkExpired):
         world.renewals.check(token)
@@ -255,15 +257,24 @@ def test_the_link_over_http_asks_in_a_page_then_records_once(api: Client, world:
     assert "이미 동의하셨습니다" in again.get_data(as_text=True)
 
 
-def test_a_refused_link_over_http_is_400_or_410_in_the_one_error_shape(api: Client, world: World) -> None:
+def test_a_refused_link_over_http_is_400_404_or_410_in_the_one_error_shape(api: Client, world: World) -> None:
     _submit_people(world)
     world.rights.clock.at = AFTER
     world.ask()
     token = world.tokens()[0]
+    # Well formed, but naming no request that is kept: "not found", as an unknown id is.
     altered = api.post("/v1/consent-renewals", query_string={"token": token[:-2] + "zz"}, headers=JSON)
-    assert altered.status_code == 400
-    assert altered.get_json()["error"]["code"] == "consent_link_invalid"
-    assert api.get("/v1/consent-renewals", headers=BROWSER).status_code == 400
+    assert altered.status_code == 404
+    assert altered.get_json()["error"]["code"] == "not_found"
+    unknown = api.get("/v1/consent-renewals", query_string={"token": f"{uuid.uuid4()}.{'A' * 43}"}, headers=BROWSER)
+    assert unknown.status_code == 404
+    assert "링크를 확인할 수 없습니다" in unknown.get_data(as_text=True)
+    # Not a link's token at all (cut short): a bad request; none at all: a required parameter is missing.
+    short = api.post("/v1/consent-renewals", query_string={"token": token[:-1]}, headers=JSON)
+    assert short.status_code == 400
+    assert short.get_json()["error"]["code"] == "consent_link_invalid"
+    assert api.get("/v1/consent-renewals", query_string={"token": token[:-1]}, headers=BROWSER).status_code == 400
+    assert api.get("/v1/consent-renewals", headers=JSON).status_code == 422
     world.rights.clock.advance(days=31)
     expired = api.post("/v1/consent-renewals", query_string={"token": token}, headers=JSON)
     assert expired.status_code == 410

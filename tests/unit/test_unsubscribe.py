@@ -11,7 +11,7 @@ from werkzeug.test import Client
 from local.gateway import Gateway
 from policybound.api.dependencies import unsubscribe_service
 from policybound.api.public.app import create_app, openapi_json
-from policybound.domain.core.errors import UnsubscribeLinkExpired, UnsubscribeLinkInvalid
+from policybound.domain.core.errors import UnsubscribeLinkExpired, UnsubscribeLinkInvalid, UnsubscribeLinkUnknown
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.retention.unsubscribe import SubscriptionState, UnsubscribeEffect
 from policybound.policy import Purpose
@@ -80,7 +80,7 @@ def test_a_malformed_link_is_refused(token: str | None) -> None:
 def test_an_altered_secret_is_refused_and_changes_nothing() -> None:
     world = World()
     receipt, token = world.subscribe()
-    with pytest.raises(UnsubscribeLinkInvalid):
+    with pytest.raises(UnsubscribeLinkUnknown):
         world.unsubscribe.unsubscribe(altered(token))
     assert world.exists(receipt.submission_id)
 
@@ -89,7 +89,7 @@ def test_a_link_cannot_cancel_a_record_that_is_not_a_subscription() -> None:
     world = World()
     _, token = world.subscribe()
     inquiry = world.submit("contact-us")
-    with pytest.raises(UnsubscribeLinkInvalid):
+    with pytest.raises(UnsubscribeLinkUnknown):
         world.unsubscribe.unsubscribe(f"{inquiry.submission_id}.{token.split('.')[1]}")
     assert world.exists(inquiry.submission_id)
 
@@ -247,18 +247,26 @@ def test_json_clients_get_the_state_without_personal_information(api) -> None:
 def test_a_bad_link_gets_a_page_for_browsers_and_the_error_shape_for_json(api) -> None:
     client, world = api
     receipt, token = world.subscribe()
+    # Well formed but with a secret that is not the record's: it names no subscription (as an unknown id).
     page = client.post("/v1/unsubscribe", query_string={"token": altered(token)}, headers=BROWSER, **ONE_CLICK)
-    assert page.status_code == 400
+    assert page.status_code == 404
     assert page.mimetype == "text/html"
     assert "링크가 올바르지 않습니다" in page.get_data(as_text=True)
+    # Cut short, it is not a link's token at all: a bad request, with the same page for a person.
+    short = client.get("/v1/unsubscribe", query_string={"token": token[:-1]}, headers=BROWSER)
+    assert short.status_code == 400
+    assert "링크가 올바르지 않습니다" in short.get_data(as_text=True)
 
-    for query in ({"token": altered(token)}, {}):
+    for query, status, code in (
+        ({"token": altered(token)}, 404, "not_found"),
+        ({"token": token[:-1]}, 400, "unsubscribe_link_invalid"),
+        ({}, 422, "validation_failed"),
+    ):
         answer = client.get("/v1/unsubscribe", query_string=query, headers={"Accept": "application/json"})
-        assert answer.status_code == 400
+        assert answer.status_code == status
         error = answer.get_json()["error"]
-        assert error["code"] == "unsubscribe_link_invalid"
+        assert error["code"] == code
         assert error["message"]
-        assert error["details"] == []
     assert world.exists(receipt.submission_id)
 
 

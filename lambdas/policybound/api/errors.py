@@ -28,6 +28,7 @@ from policybound.domain.core.errors import (
     AlreadyCompleted,
     ConsentLinkExpired,
     ConsentLinkInvalid,
+    ConsentLinkUnknown,
     DomainError,
     FieldProblem,
     Forbidden,
@@ -41,6 +42,7 @@ from policybound.domain.core.errors import (
     Unavailable,
     UnsubscribeLinkExpired,
     UnsubscribeLinkInvalid,
+    UnsubscribeLinkUnknown,
     ValidationFailed,
     problem_text,
 )
@@ -58,8 +60,12 @@ _STATUS: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     Forbidden: (HTTPStatus.FORBIDDEN, "forbidden"),
     Unavailable: (HTTPStatus.SERVICE_UNAVAILABLE, "unavailable"),
     RateLimited: (HTTPStatus.TOO_MANY_REQUESTS, "rate_limited"),
+    # Before their parents: the first mapping the error is an instance of answers. A well-formed link that
+    # names nothing known is "not found", as an unknown id is; only a malformed one is a bad request.
+    UnsubscribeLinkUnknown: (HTTPStatus.NOT_FOUND, "not_found"),
     UnsubscribeLinkInvalid: (HTTPStatus.BAD_REQUEST, "unsubscribe_link_invalid"),
     UnsubscribeLinkExpired: (HTTPStatus.GONE, "unsubscribe_link_expired"),
+    ConsentLinkUnknown: (HTTPStatus.NOT_FOUND, "not_found"),
     ConsentLinkInvalid: (HTTPStatus.BAD_REQUEST, "consent_link_invalid"),
     ConsentLinkExpired: (HTTPStatus.GONE, "consent_link_expired"),
     RecordNotUsable: (HTTPStatus.CONFLICT, "record_not_usable"),

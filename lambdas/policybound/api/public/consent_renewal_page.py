@@ -12,7 +12,7 @@ from urllib.parse import quote
 from aws_lambda_powertools.event_handler import Response
 
 from policybound.api.public.unsubscribe_page import INVALID_WORDING, Wording, html_response
-from policybound.domain.core.errors import ConsentLinkExpired, ConsentLinkInvalid
+from policybound.domain.core.errors import ConsentLinkExpired, ConsentLinkInvalid, ConsentLinkUnknown
 from policybound.domain.intake.consent_renewal import Renewal, RenewalState
 from policybound.policy import ITEMS, POLICY_TIMEZONE, PURPOSE_TEXT
 
@@ -49,6 +49,16 @@ EXPIRED_WORDING = Wording(
 )
 
 
+UNKNOWN_WORDING = Wording(
+    "링크를 확인할 수 없습니다",
+    "This link is not recognised",
+    "이 링크에 해당하는 동의 요청이 없습니다. 링크가 바뀌었거나 해당 정보가 더 이상 보관되지 않습니다. "
+    "가장 최근 메일의 링크를 열어 주세요. 아무것도 변경되지 않았습니다.",
+    "No request for consent matches this link: it was altered, or the details it was for are no longer kept. "
+    "Open the link in the latest mail. Nothing was changed.",
+)
+
+
 def renewal_page(renewal: Renewal, token: str | None) -> Response[str]:
     wording = RENEWAL_WORDING[renewal.state]
     body = ""
@@ -70,4 +80,6 @@ def renewal_page(renewal: Renewal, token: str | None) -> Response[str]:
 
 def consent_link_error_page(error: ConsentLinkInvalid | ConsentLinkExpired, status: int) -> Response[str]:
     """The page for a refused link; its status is the JSON error's (set in `api.errors`)."""
-    return html_response(status, EXPIRED_WORDING if isinstance(error, ConsentLinkExpired) else INVALID_WORDING)
+    if isinstance(error, ConsentLinkExpired):
+        return html_response(status, EXPIRED_WORDING)
+    return html_response(status, UNKNOWN_WORDING if isinstance(error, ConsentLinkUnknown) else INVALID_WORDING)

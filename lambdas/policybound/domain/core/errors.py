@@ -84,7 +84,12 @@ class AlreadyCompleted(DomainError):
 
 
 class UnsubscribeLinkInvalid(DomainError):
-    """The unsubscribe link is incomplete or altered: it names no subscription it could cancel."""
+    """The unsubscribe link is incomplete: its token is missing or not of a link's shape."""
+
+
+class UnsubscribeLinkUnknown(UnsubscribeLinkInvalid):
+    """The unsubscribe link is well formed but names nothing known: its secret is not the record's (altered),
+    or the record is not a subscription it could cancel."""
 
 
 class UnsubscribeLinkExpired(DomainError):
@@ -92,7 +97,12 @@ class UnsubscribeLinkExpired(DomainError):
 
 
 class ConsentLinkInvalid(DomainError):
-    """The consent link is incomplete or altered: it names no request for consent."""
+    """The consent link is incomplete: its token is missing or not of a link's shape."""
+
+
+class ConsentLinkUnknown(ConsentLinkInvalid):
+    """The consent link is well formed but names no request for consent that is kept: altered, superseded, or
+    for details that no longer exist (which cannot be told apart from details that never did)."""
 
 
 class ConsentLinkExpired(DomainError):

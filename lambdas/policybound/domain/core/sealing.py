@@ -15,7 +15,14 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from policybound.domain.core.model import PersonalData, Representative, RequestOrigin, SealedBlob, WrappedKey
+from policybound.domain.core.model import (
+    ID_PATTERN,
+    PersonalData,
+    Representative,
+    RequestOrigin,
+    SealedBlob,
+    WrappedKey,
+)
 from policybound.domain.core.ports import KeyEncryptionKeys
 
 if TYPE_CHECKING:
@@ -98,9 +105,11 @@ def hash_secret(secret: str) -> str:
 
 # A link's token, `<submission_id>.<secrets.token_urlsafe(32)>`: 43 url-safe base64 characters carry the
 # 256 random bits (the unsubscribe and consent request links).
-_LINK_TOKEN = re.compile(
-    r"(?P<id>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(?P<secret>[A-Za-z0-9_-]{43})"
-)
+_SUBMISSION_ID = ID_PATTERN.removeprefix("^").removesuffix("$")
+_LINK_SECRET = r"[A-Za-z0-9_-]{43}"  # noqa: S105 (a pattern, not a secret)
+_LINK_TOKEN = re.compile(rf"(?P<id>{_SUBMISSION_ID})\.(?P<secret>{_LINK_SECRET})")
+# What the links' routes state in their query schemas: the shape checked here.
+LINK_TOKEN_PATTERN = rf"^{_SUBMISSION_ID}\.{_LINK_SECRET}$"
 
 
 def split_link_token(token: str | None) -> tuple[str, str] | None:

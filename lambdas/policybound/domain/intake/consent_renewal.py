@@ -25,7 +25,7 @@ from typing import Protocol
 
 from policybound import policy
 from policybound.domain.core.clock import Clock
-from policybound.domain.core.errors import ConsentLinkExpired, ConsentLinkInvalid, Unavailable
+from policybound.domain.core.errors import ConsentLinkExpired, ConsentLinkInvalid, ConsentLinkUnknown, Unavailable
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.domain.core.mail import consent_renewal_request
 from policybound.domain.core.model import ConsentRequest, RecordStatus, StoredSubmission
@@ -262,14 +262,17 @@ class ConsentRenewals:
     def _request(self, token: str | None) -> tuple[StoredSubmission, ConsentRequest]:
         submission_id, secret = parse_token(token)
         record = self._store.get(submission_id)
-        if record is None or not self._reader.is_live(record):
+        request = record.consent_request if record is not None else None
+        if record is None or request is None or not hmac.compare_digest(request.token_hash, hash_secret(secret)):
+            # Altered, superseded, or for details gone without a trace (never kept ones look the same).
+            raise ConsentLinkUnknown(
+                "This consent link names no request for consent that we keep: it may have been altered, or the "
+                "details it was for are no longer kept. Open the link of the latest mail. Nothing was changed."
+            )
+        if not self._reader.is_live(record):
             raise ConsentLinkExpired(
                 "The details this consent link was for are no longer kept, so there is nothing to consent to."
             )
-        request = record.consent_request
-        if request is None or not hmac.compare_digest(request.token_hash, hash_secret(secret)):
-            parse_token(None)  # raises: altered
-        assert request is not None
         return record, request
 
     def _covered(self, anchor: StoredSubmission, request: ConsentRequest) -> list[StoredSubmission]:

@@ -11,7 +11,8 @@ sha256(secret). Why this is as strong as a signed token, without a signing key:
   for destruction anyway.
 A link for a record that no longer exists is answered "already unsubscribed": nothing is left to
 cancel, whether it was used before, erased, or never existed — and saying so reveals nothing, as
-submission ids are random UUIDs.
+submission ids are random UUIDs. A token not of a link's shape is a bad request (400); a well-formed one
+whose secret is not the record's names nothing known (404, as an unknown id).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from enum import StrEnum
 
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
-from policybound.domain.core.errors import UnsubscribeLinkExpired, UnsubscribeLinkInvalid
+from policybound.domain.core.errors import UnsubscribeLinkExpired, UnsubscribeLinkInvalid, UnsubscribeLinkUnknown
 from policybound.domain.core.model import StoredSubmission
 from policybound.domain.core.ports import DestroyOutcome, KeyedHash, SubmissionStore
 from policybound.domain.core.sealing import hash_secret, split_link_token
@@ -189,7 +190,7 @@ class UnsubscribeService:
             # Retired when its subscriber unsubscribed while a legal hold kept the record.
             return None
         if not self._genuine(record, secret):
-            raise UnsubscribeLinkInvalid(_ALTERED)
+            raise UnsubscribeLinkUnknown(_ALTERED)
         if retention.is_expired(retention.epoch_seconds(record.retained_until), self._clock.now()):
             raise UnsubscribeLinkExpired(
                 "This unsubscribe link expired when the subscription's retention period ended "

@@ -18,13 +18,18 @@ from policybound.api.openapi import Tag
 from policybound.api.public.consent_renewal_page import RENEWAL_WORDING, renewal_page
 from policybound.api.public.unsubscribe_page import wants_html
 from policybound.api.schemas import ErrorOut, rfc3339
+from policybound.domain.core.sealing import LINK_TOKEN_PATTERN
 from policybound.domain.intake.consent_renewal import ConsentRenewals, Renewal
 
 router = APIGatewayRouter()
 
+# As the unsubscribe link's (see routes.unsubscribe): required and of the link's shape, checked by the domain.
 TokenParam = Annotated[
-    str | None,
-    Query(description="The token from the consent request mail's link: `<submission_id>.<secret>`.", max_length=200),
+    str,
+    Query(
+        description="The token from the consent request mail's link: `<submission_id>.<secret>`.",
+        json_schema_extra={"pattern": LINK_TOKEN_PATTERN},
+    ),
 ]
 
 
@@ -65,12 +70,17 @@ def _responses(ok: str) -> dict[int, Any]:
                 "text/html": {"schema": {"type": "string"}},
             },
         },
-        400: {"description": "consent_link_invalid: the token is missing, incomplete or altered", "content": error},
+        400: {"description": "consent_link_invalid: the token is not of a link's shape (incomplete)", "content": error},
+        404: {
+            "description": "not_found: the token names no request for consent that is kept (altered, or its details "
+            "are gone)",
+            "content": error,
+        },
         410: {
             "description": "consent_link_expired: the link's time ran out, or its details are no longer kept",
             "content": error,
         },
-        422: {"description": "validation_failed: the token parameter is too long", "content": error},
+        422: {"description": "validation_failed: no token parameter", "content": error},
         503: {"description": "unavailable (retry after Retry-After seconds)", "content": error},
     }
 
@@ -89,7 +99,7 @@ def _responses(ok: str) -> dict[int, Any]:
 )
 def show_consent_renewal(
     service: Annotated[ConsentRenewals, Depends(consent_renewals)],
-    token: TokenParam = None,
+    token: TokenParam,
 ) -> Response[Any]:
     return _answer(service.check(token), token)
 
@@ -109,6 +119,6 @@ def show_consent_renewal(
 )
 def renew_consent(
     service: Annotated[ConsentRenewals, Depends(consent_renewals)],
-    token: TokenParam = None,
+    token: TokenParam,
 ) -> Response[Any]:
     return _answer(service.renew(token), None)

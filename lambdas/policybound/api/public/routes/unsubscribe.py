@@ -18,13 +18,19 @@ from policybound.api.dependencies import unsubscribe_service
 from policybound.api.openapi import Tag
 from policybound.api.public.unsubscribe_page import subscription_page, wants_html, wording_for
 from policybound.api.schemas import ErrorOut, rfc3339
+from policybound.domain.core.sealing import LINK_TOKEN_PATTERN
 from policybound.domain.retention.unsubscribe import Subscription, UnsubscribeService
 
 router = APIGatewayRouter()
 
+# Required, and of the link's shape: a token that is not is refused as the domain checks it (400, with
+# the link's page for a browser), so the schema says what is checked rather than Powertools checking it.
 TokenParam = Annotated[
-    str | None,
-    Query(description="The token from the subscription mail's link: `<submission_id>.<secret>`."),
+    str,
+    Query(
+        description="The token from the subscription mail's link: `<submission_id>.<secret>`.",
+        json_schema_extra={"pattern": LINK_TOKEN_PATTERN},
+    ),
 ]
 
 
@@ -58,7 +64,14 @@ def _responses(ok: str) -> dict[int, Any]:
             "description": ok,
             "content": {"application/json": {"model": UnsubscribeOut}, "text/html": {"schema": {"type": "string"}}},
         },
-        400: {"description": "unsubscribe_link_invalid: the token is missing, incomplete or altered", "content": error},
+        400: {
+            "description": "unsubscribe_link_invalid: the token is not of a link's shape (incomplete)",
+            "content": error,
+        },
+        404: {
+            "description": "not_found: the token names no subscription (its secret is not the record's: altered)",
+            "content": error,
+        },
         410: {"description": "unsubscribe_link_expired: the subscription's retention ended", "content": error},
         503: {"description": "unavailable (retry after Retry-After seconds)", "content": error},
     }
@@ -77,7 +90,7 @@ def _responses(ok: str) -> dict[int, Any]:
 )
 def confirm_unsubscribe(
     service: Annotated[UnsubscribeService, Depends(unsubscribe_service)],
-    token: TokenParam = None,
+    token: TokenParam,
 ) -> Response[Any]:
     return _answer(service.check(token), token)
 
@@ -98,7 +111,7 @@ def confirm_unsubscribe(
 )
 def unsubscribe(
     service: Annotated[UnsubscribeService, Depends(unsubscribe_service)],
-    token: TokenParam = None,
+    token: TokenParam,
 ) -> Response[Any]:
     # The body is never read: it says nothing the token does not.
     return _answer(service.unsubscribe(token), None)
