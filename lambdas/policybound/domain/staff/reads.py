@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from policybound.domain.core.errors import FieldProblem, Forbidden, NotFound, ValidationFailed
+from policybound.domain.core.errors import FieldProblem, Forbidden, NotFound
 from policybound.domain.core.model import LegalHold, RecordStatus, RequestOrigin, StoredSubmission
 from policybound.domain.core.ports import BlindIndex, LegalHoldStore
 from policybound.domain.core.records import OpenRecord, RecordReader
@@ -193,7 +193,8 @@ class StaffReads:
         if purpose is AccessPurpose.LEGAL_HOLD:
             return self._hold_grant(actor, legal_hold_id, rights_request_id)
         if legal_hold_id is not None:
-            raise ValidationFailed(
+            # As a rights request's: a hold grants reading for itself only.
+            raise Forbidden(
                 "legal_hold_id goes with purpose=legal_hold only.",
                 (FieldProblem(_HOLD_ID_FIELD, "is only for purpose=legal_hold"),),
             )
@@ -223,7 +224,7 @@ class StaffReads:
 
     def _hold_grant(self, actor: Actor, legal_hold_id: str | None, rights_request_id: str | None) -> Grant:
         if rights_request_id is not None:
-            raise ValidationFailed(
+            raise Forbidden(
                 "rights_request_id goes with purpose=rights_request only.",
                 (FieldProblem(_REQUEST_ID_FIELD, "is only for purpose=rights_request"),),
             )
