@@ -112,3 +112,13 @@ def error_responses(statuses: dict[int, str]) -> dict[int, Any]:
         status: {"description": text, "content": {"application/json": {"model": ErrorOut}}}
         for status, text in statuses.items()
     }
+
+
+def mailed_link_responses(ok: str, model: type[BaseModel], refused: dict[int, str]) -> dict[int, Any]:
+    """The answers of a route a mailed link opens: a page for a browser, JSON for a caller that asks,
+    both for its 200 and for each refusal (`refused`: status -> what it means)."""
+    page = {"text/html": {"schema": {"type": "string"}}}
+    error = {"application/json": {"model": ErrorOut}, **page}
+    answers: dict[int, Any] = {200: {"description": ok, "content": {"application/json": {"model": model}, **page}}}
+    answers |= {status: {"description": meaning, "content": error} for status, meaning in refused.items()}
+    return answers

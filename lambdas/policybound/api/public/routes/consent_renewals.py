@@ -17,7 +17,7 @@ from policybound.api.dependencies import consent_renewals
 from policybound.api.openapi import Tag
 from policybound.api.public.consent_renewal_page import RENEWAL_WORDING, renewal_page
 from policybound.api.public.unsubscribe_page import wants_html
-from policybound.api.schemas import ErrorOut, rfc3339
+from policybound.api.schemas import mailed_link_responses, rfc3339
 from policybound.domain.core.sealing import LINK_TOKEN_PATTERN
 from policybound.domain.intake.consent_renewal import ConsentRenewals, Renewal
 
@@ -60,29 +60,16 @@ def _answer(renewal: Renewal, token: str | None) -> Response[Any]:
     return Response(status_code=200, content_type="application/json", body=body.model_dump_json())
 
 
+_REFUSED = {
+    400: "consent_link_invalid: the token is not of a link's shape (incomplete)",
+    404: "not_found: the token names no request for consent that is kept (altered, or its details are gone)",
+    410: "consent_link_expired: the link's time ran out, or its details are no longer kept",
+    503: "unavailable (retry after Retry-After seconds)",
+}
+
+
 def _responses(ok: str) -> dict[int, Any]:
-    error = {"application/json": {"model": ErrorOut}, "text/html": {"schema": {"type": "string"}}}
-    return {
-        200: {
-            "description": ok,
-            "content": {
-                "application/json": {"model": ConsentRenewalOut},
-                "text/html": {"schema": {"type": "string"}},
-            },
-        },
-        400: {"description": "consent_link_invalid: the token is not of a link's shape (incomplete)", "content": error},
-        404: {
-            "description": "not_found: the token names no request for consent that is kept (altered, or its details "
-            "are gone)",
-            "content": error,
-        },
-        410: {
-            "description": "consent_link_expired: the link's time ran out, or its details are no longer kept",
-            "content": error,
-        },
-        422: {"description": "validation_failed: no token parameter", "content": error},
-        503: {"description": "unavailable (retry after Retry-After seconds)", "content": error},
-    }
+    return mailed_link_responses(ok, ConsentRenewalOut, _REFUSED)
 
 
 @router.get(

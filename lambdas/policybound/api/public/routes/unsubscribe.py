@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from policybound.api.dependencies import unsubscribe_service
 from policybound.api.openapi import Tag
 from policybound.api.public.unsubscribe_page import subscription_page, wants_html, wording_for
-from policybound.api.schemas import ErrorOut, rfc3339
+from policybound.api.schemas import mailed_link_responses, rfc3339
 from policybound.domain.core.sealing import LINK_TOKEN_PATTERN
 from policybound.domain.retention.unsubscribe import Subscription, UnsubscribeService
 
@@ -57,24 +57,16 @@ def _answer(subscription: Subscription, token: str | None) -> Response[Any]:
     return Response(status_code=200, content_type="application/json", body=body.model_dump_json())
 
 
+_REFUSED = {
+    400: "unsubscribe_link_invalid: the token is not of a link's shape (incomplete)",
+    404: "not_found: the token names no subscription (its secret is not the record's: altered)",
+    410: "unsubscribe_link_expired: the subscription's retention ended",
+    503: "unavailable (retry after Retry-After seconds)",
+}
+
+
 def _responses(ok: str) -> dict[int, Any]:
-    error = {"application/json": {"model": ErrorOut}, "text/html": {"schema": {"type": "string"}}}
-    return {
-        200: {
-            "description": ok,
-            "content": {"application/json": {"model": UnsubscribeOut}, "text/html": {"schema": {"type": "string"}}},
-        },
-        400: {
-            "description": "unsubscribe_link_invalid: the token is not of a link's shape (incomplete)",
-            "content": error,
-        },
-        404: {
-            "description": "not_found: the token names no subscription (its secret is not the record's: altered)",
-            "content": error,
-        },
-        410: {"description": "unsubscribe_link_expired: the subscription's retention ended", "content": error},
-        503: {"description": "unavailable (retry after Retry-After seconds)", "content": error},
-    }
+    return mailed_link_responses(ok, UnsubscribeOut, _REFUSED)
 
 
 @router.get(
