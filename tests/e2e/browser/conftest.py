@@ -194,7 +194,9 @@ def site_factory(playwright: Playwright, local_server: LocalServer, tmp_path: Pa
 
 def _console(site: Site, message: ConsoleMessage) -> None:
     if message.type == "error":
-        site.console_errors.append(message.text)
+        # Chromium's "Failed to load resource" names no resource; its location does, which a failure needs.
+        where = message.location.get("url") if message.location else None
+        site.console_errors.append(f"{message.text} ({where})" if where else message.text)
 
 
 @pytest.fixture
