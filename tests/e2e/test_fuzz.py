@@ -156,7 +156,7 @@ def test_no_server_error_or_undocumented_status_in_the_coverage_and_fuzzing_phas
     assert "Undocumented status code" not in run.stdout, summary
     # The run reached the staff routes with a live session rather than being turned away at the door
     # (the rights routes answer 401 to it: they take a rights session, which this run does not have).
-    turned_away = re.search(r"401 Unauthorized \(\d+ operations?\):\n(.*?)\n\s*\n", run.stdout, re.S)
+    turned_away = re.search(r"401 Unauthorized \(\d+ operations?\):\n((?:[ \t]+- .*\n)+)", run.stdout)
     assert turned_away is None or "/v1/staff/" not in turned_away.group(1), summary
 
 
