@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -62,14 +63,37 @@ def merge_openapi(public: str, staff: str) -> str:
     return json.dumps(merged)
 
 
+# Modules that hold per-instance state at module level: the API's routers (Powertools points a router
+# at the last resolver that included it, and routes read the current event through it), so each instance
+# imports these afresh. Domain and adapter modules hold none and stay imported once.
+PER_INSTANCE_PACKAGES = ("policybound.api",)
+
+
+# Instances start in the request threads that need them: one start at a time swaps sys.modules.
+_STARTING = threading.Lock()
+
+
+def _per_instance(name: str) -> bool:
+    return any(name == package or name.startswith(f"{package}.") for package in PER_INSTANCE_PACKAGES)
+
+
 def fresh_instance(module_name: str) -> Handler:
     """A new instance of an entry point: its module executed afresh (settings, wiring, clients and
-    caches of its own), as a Lambda cold start; shared library modules stay imported once."""
+    caches of its own), with API modules of its own (so two instances never share a router and the
+    event it reads), as a Lambda cold start; other library modules stay imported once."""
     spec = importlib.util.find_spec(module_name)
     if spec is None or spec.loader is None:
         raise ModuleNotFoundError(module_name)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    with _STARTING:
+        shared = {name: sys.modules.pop(name) for name in [name for name in sys.modules if _per_instance(name)]}
+        try:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+        finally:
+            # The instance keeps its own API modules; every other importer keeps the first ones.
+            for name in [name for name in sys.modules if _per_instance(name)]:
+                del sys.modules[name]
+            sys.modules.update(shared)
     handler: Handler = module.lambda_handler
     return handler
 

@@ -77,3 +77,32 @@ def test_the_local_server_starts_fresh_instances_of_an_entry_module() -> None:
 
     one, other = fresh_instance("tests.unit.instance_module"), fresh_instance("tests.unit.instance_module")
     assert one({}, None)["instance"] != other({}, None)["instance"]
+
+
+def test_two_instances_of_an_api_never_share_a_router(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Powertools points a router at the last resolver that included it, and routes read the current
+    event through it: instances sharing route modules would read each other's requests."""
+    import sys
+
+    from local.environment import app_environment, aws_environment
+    from local.server import fresh_instance
+    from policybound import tables
+
+    keys = {spec.logical_id: f"test-{spec.logical_id}" for spec in tables.KMS_KEYS}
+    keys |= {spec.logical_id: f"https://sqs.test/{spec.logical_id}" for spec in tables.QUEUES}
+    for name, value in (app_environment(keys) | aws_environment("http://127.0.0.1:9")).items():
+        monkeypatch.setenv(name, value)
+    before = sys.modules.get("policybound.api.public.routes.forms")
+
+    import inspect
+
+    one, other = (inspect.unwrap(fresh_instance("entrypoints.api")) for _ in range(2))
+
+    one_app, other_app = one.__globals__["app"], other.__globals__["app"]
+    one_forms = one.__globals__["create_app"].__globals__["forms"]
+    other_forms = other.__globals__["create_app"].__globals__["forms"]
+    assert one_forms is not other_forms
+    assert one_forms.router.api_resolver is one_app
+    assert other_forms.router.api_resolver is other_app
+    # Every other importer still finds the module it had.
+    assert sys.modules.get("policybound.api.public.routes.forms") is before
