@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Protocol
 
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
@@ -45,20 +45,6 @@ _FREE_TEXT_SCHEMA = item_schema(_FREE_TEXT)
 
 def _text(value: str) -> str:
     return normalize_text(value, _FREE_TEXT)
-
-
-def _one_basis(schema: dict[str, Any]) -> None:
-    # What `_basis_details` enforces: each basis with its own evidence and without the other's.
-    schema["oneOf"] = [
-        {
-            "properties": {"legal_basis": {"const": basis}, given: {"type": kind}, other: {"type": "null"}},
-            "required": ["legal_basis", given],
-        }
-        for basis, given, other, kind in (
-            (LegalBasis.CONSENT.value, "consent_reference", "law_enforcement", "string"),
-            (LegalBasis.LAW_ENFORCEMENT.value, "law_enforcement", "consent_reference", "object"),
-        )
-    ]
 
 
 class RecipientIn(BaseModel):
@@ -99,7 +85,9 @@ class LawEnforcementIn(BaseModel):
 class DisclosureRequest(BaseModel):
     """What the PI manager sends to record (and obtain) a provision to a third party."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_one_basis)
+    # "Each basis with its own evidence" stays in the validator: as a oneOf of partial schemas it makes
+    # a well-kept generator (openapi-python-client) emit duplicate models and drop the route.
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     submission_ids: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(
         min_length=1, max_length=MAX_RECORDS_PER_PROVISION

@@ -5,7 +5,7 @@ POST /v1/staff/legal-holds · GET and DELETE /v1/staff/legal-holds/{hold_id}
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -26,16 +26,10 @@ router = APIGatewayRouter()
 SubmissionId = Annotated[str, Field(pattern=ID_PATTERN, description="A submission id (UUID)")]
 
 
-def _one_selector_schema(schema: dict[str, Any]) -> None:
-    # What `_one_selector` enforces: one of the two selectors, the other absent or null.
-    schema["oneOf"] = [
-        {"required": [given], "properties": {given: {"type": kind}, other: {"type": "null"}}}
-        for given, other, kind in (("submission_ids", "email", "array"), ("email", "submission_ids", "string"))
-    ]
-
-
 class LegalHoldIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=_one_selector_schema)
+    # "One of the two selectors" stays in the validator below: as a oneOf of partial schemas it stops
+    # well-kept generators (openapi-python-client) from building a client for the route at all.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     submission_ids: list[SubmissionId] | None = Field(
         default=None, min_length=1, max_length=MAX_RECORDS_PER_HOLD, description="The records to hold"
