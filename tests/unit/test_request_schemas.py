@@ -47,7 +47,8 @@ def accepts(name: str, value: str) -> bool:
 
 
 def schema_accepts(name: str, value: str) -> bool:
-    schema = {"type": "string", **item_schema(ITEMS[name])}
+    schema: dict[str, Any] = {"type": "string"}
+    item_schema(ITEMS[name])(schema)
     return bool(jsonschema_rs.Draft202012Validator(schema, validate_formats=True).is_valid(value))
 
 

@@ -6,7 +6,7 @@ present, optional items may be, anything else is refused. Values are normalised 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 from typing import Annotated, Any
 
@@ -19,6 +19,7 @@ from policybound.domain.core.normalize import (
     LONG_TEXT_PATTERN,
     PHONE_PATTERN,
     TEXT_PATTERN,
+    email_schema,
     normalize_item,
 )
 from policybound.policy import FORMS, ITEMS, POLICY_VERSION, FormId, FormPolicy, Item, ItemKind
@@ -26,18 +27,23 @@ from policybound.policy import FORMS, ITEMS, POLICY_VERSION, FormId, FormPolicy,
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
 
 
-def item_schema(item: Item) -> dict[str, Any]:
+def item_schema(item: Item) -> Callable[[dict[str, Any]], None]:
     """What validation enforces on an item's value as sent, in JSON Schema words: the policy's maximum
-    length (code points, as `maxLength` counts them) and the pattern or format of its kind."""
-    schema: dict[str, Any] = {"maxLength": item.max_length}
-    if item.kind == "email":
-        schema["format"] = "email"
-    else:
-        schema["pattern"] = _PATTERNS[item.kind]
-    if item.name == "resource_id":
-        # A closed set: the catalogue's ids, as GET /v1/resources lists them.
-        schema["enum"] = [r.resource_id for r in RESOURCES]
-    return schema
+    length (code points, as `maxLength` counts them) and the pattern or format of its kind. A function
+    pydantic calls when it writes a document (`json_schema_extra`), so describing an address needs
+    email-validator only then."""
+
+    def describe(schema: dict[str, Any]) -> None:
+        schema["maxLength"] = item.max_length
+        if item.kind == "email":
+            email_schema(schema)
+        else:
+            schema["pattern"] = _PATTERNS[item.kind]
+        if item.name == "resource_id":
+            # A closed set: the catalogue's ids, as GET /v1/resources lists them.
+            schema["enum"] = [r.resource_id for r in RESOURCES]
+
+    return describe
 
 
 _PATTERNS: dict[ItemKind, str] = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from policybound.domain.core.errors import FieldProblem, ValidationFailed
 from policybound.policy import ITEMS, Item
@@ -27,6 +28,24 @@ TEXT_PATTERN = r"^[^\p{C}]*[^\p{C}\s][^\p{C}]*$"
 LONG_TEXT_PATTERN = r"^[\t\n\r\P{C}]*[^\p{C}\s][\t\n\r\P{C}]*$"
 IDENTIFIER_PATTERN = f"^{_IDENTIFIER.pattern}$"
 PHONE_PATTERN = f"^{_PHONE.pattern}$"
+# An address is at most 254 characters (RFC 5321's path limit, which email-validator enforces too).
+EMAIL_MAX_LENGTH = 254
+
+
+def email_schema(schema: dict[str, Any]) -> None:
+    """What `normalize_email` accepts, in JSON Schema words: an address (`format: email`) of at most 254
+    characters whose domain is not one of the special-use names email-validator refuses (`.test`,
+    `.local`, ...). The names are the library's own list, read when a document is written, so the
+    schema cannot drift from validation and a cold start does not load the library."""
+    from email_validator import SPECIAL_USE_DOMAIN_NAMES
+
+    # ECMA-262 patterns have no flags: each letter of a name matches in either case, as domains do.
+    names = "|".join(
+        "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in name) for name in SPECIAL_USE_DOMAIN_NAMES
+    )
+    schema["format"] = "email"
+    schema["maxLength"] = min(schema.get("maxLength", EMAIL_MAX_LENGTH), EMAIL_MAX_LENGTH)
+    schema["pattern"] = rf"^(?![^@]*@(?:[^@]*\.)?(?:{names})\.?$)[^@\s]+@[^@\s]+$"
 
 
 def _has_forbidden_control(value: str, allowed: set[str]) -> bool:

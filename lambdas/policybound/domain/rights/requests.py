@@ -24,7 +24,7 @@ from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import AlreadyCompleted, FieldProblem, NotFound, Unavailable, ValidationFailed
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.domain.core.model import ID_PATTERN
-from policybound.domain.core.normalize import normalize_email
+from policybound.domain.core.normalize import email_schema, normalize_email
 from policybound.domain.core.ports import BlindIndex, DestroyOutcome
 from policybound.domain.core.records import RecordReader
 from policybound.domain.retention.destruction import Destroyer
@@ -83,7 +83,7 @@ class RightsRequestIn(BaseModel):
         min_length=3,
         max_length=1000,
         # Checked by email-validator, as the forms' addresses are.
-        json_schema_extra={"format": "email"},
+        json_schema_extra=email_schema,
         description="The person's address, to find their records (or the legal representative's); not stored",
     )
     submission_ids: list[Annotated[str, Field(pattern=ID_PATTERN)]] | None = Field(

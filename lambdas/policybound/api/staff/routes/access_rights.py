@@ -3,7 +3,7 @@ pool; each change is recorded in the access_rights ledger and kept three years."
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -16,13 +16,20 @@ from policybound.api.http import json_body_guard
 from policybound.api.openapi import Tag
 from policybound.api.staff.auth import current_actor
 from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, StaffUserOut, StaffUsersOut, error_responses, ok
-from policybound.domain.staff.access_rights import AccessRights
-from policybound.domain.staff.actor import Actor
+from policybound.domain.staff.access_rights import REFERENCE_PATTERN, AccessRights
+from policybound.domain.staff.actor import STAFF_GROUPS, Actor
 
 router = APIGatewayRouter()
 
 Username = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[\w.+@-]+$")]
-Reference = Field(min_length=1, max_length=64, description="The approval's ticket or document reference.")
+# The domain checks both (with answers that name the rule); the schema states them for clients.
+Reference = Field(
+    min_length=1,
+    max_length=64,
+    json_schema_extra={"pattern": REFERENCE_PATTERN.pattern},
+    description="The approval's ticket or document reference.",
+)
+_GROUP: dict[str, Any] = {"type": "string", "enum": list(STAFF_GROUPS)}
 _NOT_FOUND = {404: "not_found (no such staff account)"}
 _ERRORS = error_responses(STAFF_ERRORS | _NOT_FOUND | {422: "validation_failed"})
 _BODY_ERRORS = error_responses(STAFF_ERRORS | _NOT_FOUND | BODY_ERRORS)
@@ -30,13 +37,17 @@ _BODY_ERRORS = error_responses(STAFF_ERRORS | _NOT_FOUND | BODY_ERRORS)
 
 class GrantIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    group: str = Field(description="pi_manager, staff or auditor")
+    group: str = Field(json_schema_extra=_GROUP, description="pi_manager, staff or auditor")
     reference: str = Reference
 
 
 class GroupsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    groups: list[str] = Field(max_length=3, description="The account's groups after the change.")
+    groups: list[str] = Field(
+        max_length=len(STAFF_GROUPS),
+        json_schema_extra={"items": _GROUP},
+        description="The account's groups after the change.",
+    )
     reference: str = Reference
 
 
@@ -95,8 +106,16 @@ def change_groups(
 )
 def revoke_group(
     username: Username,
-    group: Annotated[str, Path(min_length=1, max_length=32)],
-    reference: Annotated[str, Query(min_length=1, max_length=64, description="The approval's reference.")],
+    group: Annotated[str, Path(min_length=1, max_length=32, json_schema_extra=_GROUP)],
+    reference: Annotated[
+        str,
+        Query(
+            min_length=1,
+            max_length=64,
+            json_schema_extra={"pattern": REFERENCE_PATTERN.pattern},
+            description="The approval's reference.",
+        ),
+    ],
     actor: Annotated[Actor, Depends(current_actor)],
     rights: Annotated[AccessRights, Depends(access_rights)],
 ) -> StaffUserOut:

@@ -19,6 +19,7 @@ from policybound.api.openapi import Tag
 from policybound.api.schemas import error_responses, rfc3339
 from policybound.api.staff.auth import StaffPrincipal, current_staff
 from policybound.domain.core.model import ID_PATTERN, LegalHold
+from policybound.domain.core.normalize import email_schema
 from policybound.domain.retention.legal_holds import MAX_RECORDS_PER_HOLD, LegalHoldService
 
 router = APIGatewayRouter()
@@ -38,7 +39,7 @@ class LegalHoldIn(BaseModel):
         default=None,
         max_length=254,
         pattern=r"^[^@\s]+@[^@\s]+$",
-        json_schema_extra={"format": "email"},
+        json_schema_extra=email_schema,
         description="Hold every record kept for this address (found through the blind index; not stored)",
     )
     # A case number names a case, not a person; no "@", so an address cannot be typed in by mistake.

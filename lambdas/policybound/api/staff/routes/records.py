@@ -24,6 +24,7 @@ from policybound.api.staff.schemas import (
     ok,
 )
 from policybound.domain.core.model import RecordStatus
+from policybound.domain.core.normalize import email_schema
 from policybound.domain.staff.access_records import AccessPurpose
 from policybound.domain.staff.actor import Actor
 from policybound.domain.staff.reads import StaffReads
@@ -142,7 +143,7 @@ def find_subject(
     request: Request,
     email: Annotated[
         str,
-        Query(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$", json_schema_extra={"format": "email"}),
+        Query(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$", json_schema_extra=email_schema),
     ],
     actor: Annotated[Actor, Depends(current_actor)],
     reads: Annotated[StaffReads, Depends(staff_reads)],

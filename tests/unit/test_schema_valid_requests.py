@@ -1,0 +1,144 @@
+"""A request its schema accepts is never refused as malformed (400/422): what schemathesis calls a
+"schema validation mismatch", judged in process on the operations whose rules go beyond one field
+(closed sets of groups, an approval reference's shape, one legal basis with its own evidence, the
+addresses email-validator refuses). Bodies are drawn by schemathesis from the served document."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from typing import Any
+
+import jsonschema_rs
+import pytest
+import schemathesis
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from schemathesis.core import NOT_SET
+
+from local.server import merge_openapi
+from policybound.api import dependencies
+from policybound.api.public.app import create_app, openapi_json
+from policybound.api.staff.app import create_staff_app, staff_openapi_json
+from policybound.api.staff.auth import Role
+from policybound.domain.core.normalize import email_schema, normalize_email
+from tests.support.rights import RightsWorld, build_world
+from tests.support.staff import StaffApi
+
+DOCUMENT: dict[str, Any] = json.loads(merge_openapi(openapi_json(create_app()), staff_openapi_json(create_staff_app())))
+OPERATIONS = schemathesis.openapi.from_dict(DOCUMENT)
+# The account the group operations change; any other name is rightly 404 before its body is judged.
+TARGET = "choi"
+DRAWS = settings(
+    max_examples=40,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+def strategy(path: str, method: str) -> Any:
+    return OPERATIONS[path][method].as_strategy()
+
+
+def body_is_valid(path: str, method: str, body: Any) -> bool:
+    """The body as JSON Schema judges it (the generator reads some ECMA-262 classes such as `\\p{C}`
+    more loosely than the standard, so its draws are checked again). Unassigned code points are left out:
+    whether one is a control character depends on the Unicode database's version."""
+    if any(unicodedata.category(c) == "Cn" for c in json.dumps(body, ensure_ascii=False)):
+        return False
+    schema = DOCUMENT["paths"][path][method.lower()]["requestBody"]["content"]["application/json"]["schema"]
+    validator = jsonschema_rs.Draft202012Validator(
+        {**schema, "components": DOCUMENT["components"]}, validate_formats=True
+    )
+    return bool(validator.is_valid(body))
+
+
+def call(staff_api: StaffApi, case: Any) -> Any:
+    manager = staff_api.as_role(Role.PI_MANAGER, username="park.manager", user_id="sub-manager")
+    send = getattr(manager, case.method.lower())
+    path = case.path
+    for name, value in (case.path_parameters or {}).items():
+        path = path.replace(f"{{{name}}}", TARGET if name == "username" else str(value))
+    extra: dict[str, Any] = {"query_string": case.query} if case.query else {}
+    if case.body is not None and case.body is not NOT_SET:
+        extra["json"] = case.body
+    return send(path, **extra)
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [
+        ("/v1/staff/users/{username}/groups", "POST"),
+        ("/v1/staff/users/{username}/groups", "PUT"),
+        ("/v1/staff/users/{username}/groups/{group}", "DELETE"),
+    ],
+)
+def test_a_group_change_its_schema_accepts_passes_validation(staff_api: StaffApi, path: str, method: str) -> None:
+    staff_api.directory.add(TARGET, "staff")
+
+    @DRAWS
+    @given(case=strategy(path, method))
+    def judged(case: Any) -> None:
+        assume(case.body is NOT_SET or body_is_valid(path, method, case.body))
+        response = call(staff_api, case)
+        assert response.status_code not in (400, 422), (case.body, case.query, response.get_data(as_text=True))
+
+    judged()
+
+
+@pytest.fixture
+def world(staff_api: StaffApi) -> RightsWorld:
+    world = build_world()
+    staff_api.app.dependency_overrides[dependencies.disclosure_service] = lambda: world.disclosures
+    return world
+
+
+def test_a_provision_its_schema_accepts_passes_validation(staff_api: StaffApi, world: RightsWorld) -> None:
+    @DRAWS
+    @given(case=strategy("/v1/staff/disclosures", "POST"))
+    def judged(case: Any) -> None:
+        assume(body_is_valid("/v1/staff/disclosures", "POST", case.body))
+        response = call(staff_api, case)
+        # The drawn records do not exist: past validation, that is the answer.
+        assert response.status_code == 404, (case.body, response.get_data(as_text=True))
+
+    judged()
+    assert world.disclosure_store.rows == {}
+
+
+def test_each_legal_basis_is_one_complete_shape_with_its_own_evidence() -> None:
+    shapes = DOCUMENT["components"]["schemas"]["DisclosureRequest"]["oneOf"]
+    by_basis = {shape["properties"]["legal_basis"]["enum"][0]: shape for shape in shapes}
+    assert set(by_basis) == {"consent", "law_enforcement"}
+    assert "consent_reference" in by_basis["consent"]["required"]
+    assert "law_enforcement" not in by_basis["consent"]["properties"]
+    assert "law_enforcement" in by_basis["law_enforcement"]["required"]
+    assert "consent_reference" not in by_basis["law_enforcement"]["properties"]
+
+
+def _accepted(address: str) -> bool:
+    try:
+        normalize_email(address)
+    except ValueError:
+        return False
+    return True
+
+
+LABEL = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8)
+SPECIAL_USE = st.sampled_from(SPECIAL_USE_DOMAIN_NAMES).flatmap(lambda n: st.sampled_from([n, n.upper(), n.title()]))
+ADDRESSES = (
+    st.emails()
+    | st.builds("{}@{}.{}".format, LABEL, LABEL, SPECIAL_USE)
+    | st.builds("{}@{}".format, LABEL, SPECIAL_USE)
+)
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(address=ADDRESSES)
+def test_an_address_the_schema_accepts_is_one_validation_accepts(address: str) -> None:
+    schema: dict[str, Any] = {"type": "string"}
+    email_schema(schema)
+    if jsonschema_rs.Draft202012Validator(schema, validate_formats=True).is_valid(address):
+        assert _accepted(address), address
