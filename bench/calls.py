@@ -29,7 +29,7 @@ def _per_operation(counter: CallCounter, samples: int, run: Any) -> tuple[float,
 def measure() -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     with moto_stack() as stack:
-        counter = CallCounter(stack.wiring.dynamodb, stack.wiring.kms, stack.wiring.ses)
+        counter = CallCounter(stack.wiring.ports.dynamodb, stack.wiring.ports.kms, stack.wiring.ports.ses)
         for n in range(WARM_UP):  # a warm function: the KEK is cached after the first call
             stack.client.post("/v1/forms/contact-us", json=body("contact-us", f"warm{n}@example.co.kr"))
 
@@ -53,7 +53,7 @@ def measure() -> list[dict[str, Any]]:
         counter.take()
 
         def destroy(n: int) -> None:
-            record = stack.wiring.store.get(ids[n])
+            record = stack.wiring.ports.store.get(ids[n])
             assert record is not None
             stack.wiring.destroyer.destroy(record, DestructionReason.SUBJECT_ERASURE)
 
@@ -108,7 +108,7 @@ def _sweep_row() -> dict[str, Any]:
     with moto_stack(clock=FixedClock(consented)) as stack:
         for n in range(SAMPLES):
             stack.client.post("/v1/forms/contact-us", json=body("contact-us", f"due{n}@example.co.kr"))
-        counter = CallCounter(stack.wiring.dynamodb, stack.wiring.kms)
+        counter = CallCounter(stack.wiring.ports.dynamodb, stack.wiring.ports.kms)
         stack.wiring.clock.at = consented + timedelta(days=365 * 6)  # type: ignore[attr-defined]
         report = stack.wiring.sweeper.run()
         calls = counter.take()

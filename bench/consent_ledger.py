@@ -29,7 +29,7 @@ def item_bytes(item: dict[str, Any]) -> int:
 
 def measure() -> dict[str, Any]:
     with moto_stack() as stack:
-        counter = CallCounter(stack.wiring.dynamodb, stack.wiring.kms)
+        counter = CallCounter(stack.wiring.ports.dynamodb, stack.wiring.ports.kms)
         for n in range(WARM_UP):  # a warm function: the KEK is cached after the first call
             stack.client.post("/v1/forms/contact-us", json=body("contact-us", f"warm{n}@example.co.kr"))
         counter.take()
@@ -37,7 +37,7 @@ def measure() -> dict[str, Any]:
             response = stack.client.post("/v1/forms/contact-us", json=body("contact-us", f"c{n}@example.co.kr"))
             assert response.status_code == 201
         submit_calls = counter.take()
-        waiting = stack.wiring.dynamodb.query(
+        waiting = stack.wiring.ports.dynamodb.query(
             TableName=stack.env[tables.LEDGER.env_var],
             KeyConditionExpression="#c = :c",
             ExpressionAttributeNames={"#c": "chain"},
@@ -46,7 +46,7 @@ def measure() -> dict[str, Any]:
         entry_bytes = max(item_bytes(item) for item in waiting)
         report = stack.wiring.consent_sealing.run()
         seal_calls = counter.take()
-        chained = stack.wiring.ledger.entries(LedgerKind.CONSENT, limit=1000)
+        chained = stack.wiring.ports.ledger.entries(LedgerKind.CONSENT, limit=1000)
     chain_bytes = max(item_bytes(entry_item(entry)) for entry in chained)
     per_1000 = 1000 / report.sealed
     # Transactional writes cost 2 units per KB of each item: sealing puts each entry into the chain and

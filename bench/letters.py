@@ -66,7 +66,7 @@ def calls_per_recipient(recipients: int) -> dict[str, Any]:
         session.events.register("before-call.*.*", counter.count)
         wiring = Wiring(stack.wiring.settings, session=session)
         poller = LetterQueuePoller(
-            wiring.client("sqs"),
+            wiring.ports.client("sqs"),
             wiring.settings.letter_queue_url,
             lambda e, c: handle_batches(wiring, e, c),
             wait_seconds=0,
@@ -78,7 +78,7 @@ def calls_per_recipient(recipients: int) -> dict[str, Any]:
         while poller.poll_once():
             pass
         delivered = counter.take()
-        assert wiring.letter_store.get(letter.letter_id).sent == recipients  # type: ignore[union-attr]
+        assert wiring.ports.letter_store.get(letter.letter_id).sent == recipients  # type: ignore[union-attr]
     sender = Counter({k: v for k, v in delivered.items() if not k.startswith("sqs:")})
     return {
         "recipients": recipients,

@@ -114,9 +114,9 @@ def measure(total: int, due: int = DUE) -> dict[str, Any]:
     with moto_stack(clock=FixedClock(NOW)) as stack:
         settings = stack.wiring.settings
         started = time.monotonic()
-        populate(stack.wiring.dynamodb, settings.records_table, settings.keys_table, total, due)
+        populate(stack.wiring.ports.dynamodb, settings.records_table, settings.keys_table, total, due)
         filled = time.monotonic() - started
-        reads = count_reads(stack.wiring.dynamodb)
+        reads = count_reads(stack.wiring.ports.dynamodb)
         started = time.monotonic()
         with without_moto_table_snapshots():
             report = stack.wiring.sweeper.run()

@@ -32,7 +32,7 @@ def measure() -> dict[str, float]:
     with moto_stack() as stack:
         from entrypoints import api  # after moto_stack set the environment, as a Lambda's init would
 
-        dynamodb, table = stack.wiring.dynamodb, stack.wiring.settings.records_table
+        dynamodb, table = stack.wiring.ports.dynamodb, stack.wiring.settings.records_table
         events = [_event(body("contact-us", f"w{n}@example.co.kr")) for n in range(SUBMISSIONS)]
         context: Any = LambdaContext("bench", "bench")
 
@@ -53,7 +53,11 @@ def measure() -> dict[str, float]:
         ours()  # warm both paths against moto: KEK cached, models built, clients connected
         bare()
         entry = api._wiring  # the entry point's own clients, as a warm Lambda holds them
-        with Stubber(entry.dynamodb) as db_stub, Stubber(entry.kms) as kms_stub, Stubber(dynamodb) as bare_stub:
+        with (
+            Stubber(entry.ports.dynamodb) as db_stub,
+            Stubber(entry.ports.kms) as kms_stub,
+            Stubber(dynamodb) as bare_stub,
+        ):
             for _ in range(SUBMISSIONS * REPEAT):
                 db_stub.add_response("transact_write_items", {})
                 kms_stub.add_response(

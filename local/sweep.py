@@ -100,7 +100,7 @@ def _count_due(as_of: datetime) -> int:
     from policybound.settings import load_settings
     from policybound.wiring import Wiring
 
-    store = Wiring(load_settings()).store
+    store = Wiring(load_settings()).ports.store
     return sum(store.count_due(shard, epoch_seconds(as_of)) for shard in EXPIRY_SHARDS)
 
 

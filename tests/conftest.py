@@ -13,16 +13,14 @@ from werkzeug.test import Client
 from local.environment import app_environment, aws_environment
 from local.gateway import Gateway
 from local.provision import provision_with
-from policybound.api.dependencies import clock as clock_provider
-from policybound.api.dependencies import idempotency, intake_service
 from policybound.api.public.app import create_app, openapi_json
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.sealing import EnvelopeSealer
-from policybound.domain.intake.service import IntakeService
 from policybound.policy import AWS_REGION, POLICY_VERSION
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
-from tests.support.fakes import FakeBlindIndex, FakeIdempotency, FakeKeks, FakeMailer, FakeStore
+from tests.support.fakes import FakeIdempotency, FakeKeks, FakeMailer, FakeStore
+from tests.support.ports import TEST_SETTINGS, fake_services
 from tests.support.staff import StaffApi, build_staff_api
 
 NOW = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)
@@ -80,25 +78,15 @@ class UnitApi:
 
 @pytest.fixture
 def unit_api() -> UnitApi:
-    """The real resolver and routes over in-memory fakes, driven through local mode's gateway."""
-    store, mailer, keks = FakeStore(), FakeMailer(), FakeKeks()
-    sealer = EnvelopeSealer(keks)
-    intake_clock = FixedClock(NOW)
-    intake = IntakeService(
-        store=store,
-        sealer=sealer,
-        blind_index=FakeBlindIndex(),
-        mailer=mailer,
-        clock=intake_clock,
-        unsubscribe_url=lambda token: f"https://api.example.com/v1/unsubscribe?token={token}",
-    )
-    once = FakeIdempotency()
-    app = create_app(["https://www.example.com"])
-    app.dependency_overrides.update(
-        {intake_service: lambda: intake, idempotency: lambda: once, clock_provider: lambda: intake_clock}
-    )
+    """The real resolver and routes over the services of in-memory ports, driven through local mode's
+    gateway."""
+    clock = FixedClock(NOW)
+    services = fake_services(clock)
+    ports = services.ports
+    app = create_app(TEST_SETTINGS.allowed_origins)
+    app.dependency_overrides.update(services.providers())
     gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=_web_root(), local_routes={})
-    return UnitApi(Client(gateway), store, mailer, keks, sealer, once, intake_clock)
+    return UnitApi(Client(gateway), ports.store, ports.mailer, ports.keks, services.sealer, ports.idempotency, clock)
 
 
 def _web_root() -> Any:
@@ -153,4 +141,4 @@ def aws_api(moto_aws: dict[str, str]) -> AwsApi:
     app.dependency_overrides.update(wiring.providers())
     gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=_web_root(), local_routes={})
     table_names = {key: value for key, value in moto_aws.items() if key.endswith("_TABLE")}
-    return AwsApi(Client(gateway), wiring, wiring.dynamodb, table_names)
+    return AwsApi(Client(gateway), wiring, wiring.ports.dynamodb, table_names)

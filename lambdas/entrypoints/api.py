@@ -41,7 +41,7 @@ app.dependency_overrides.update(_wiring.providers())
 # Events are never logged: their bodies hold personal information.
 @logger.inject_lambda_context(log_event=False, clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    _wiring.idempotency.register_lambda_context(context)
+    _wiring.ports.idempotency.register_lambda_context(context)
     try:
         return app.resolve(event, context)
     finally:

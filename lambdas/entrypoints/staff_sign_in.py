@@ -39,7 +39,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         elif source.startswith("PostAuthentication_"):
             guard.succeeded(username, attributes.get(PASSWORD_CHANGED_ATTRIBUTE))
         elif source == "PostConfirmation_ConfirmForgotPassword":
-            stamp_password_changed(_wiring.cognito, str(event["userPoolId"]), username, _wiring.clock.now())
+            stamp_password_changed(_wiring.ports.cognito, str(event["userPoolId"]), username, _wiring.clock.now())
             guard.password_reset(username)
     except SignInRefused:
         # Cognito refuses the sign-in and shows the error's message ("PreAuthentication failed with error …").

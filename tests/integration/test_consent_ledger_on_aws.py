@@ -46,11 +46,11 @@ def test_submissions_leave_unsealed_consents_that_the_sealer_chains_and_verifica
     consent_sealer.metrics.clear_metrics()
     assert summary == {"sealed": 3, "batches": 1, "complete": True}
     assert ledger_items(aws_api, tables.LEDGER_PENDING_CONSENT_CHAIN) == []
-    entries = aws_api.wiring.ledger.entries(LedgerKind.CONSENT)
+    entries = aws_api.wiring.ports.ledger.entries(LedgerKind.CONSENT)
     assert [e.payload["event"] for e in entries] == ["given", "given", "given", "batch_sealed"]
     assert {e.payload["submission_id"] for e in entries[:3]} == set(ids)
 
-    reports = {r.kind: r for r in verify_all(aws_api.wiring.ledger)}
+    reports = {r.kind: r for r in verify_all(aws_api.wiring.ports.ledger)}
     assert all(r.broken is None for r in reports.values())
     assert reports[LedgerKind.CONSENT].batches == 1
     assert reports[LedgerKind.CONSENT].entries == 4
@@ -70,6 +70,6 @@ def test_a_sealed_consent_edited_in_the_table_fails_verification(aws_api: AwsApi
         UpdateExpression="SET payload = :p",
         ExpressionAttributeValues={":p": {"S": json.dumps(payload, sort_keys=True)}},
     )
-    (report,) = [r for r in verify_all(aws_api.wiring.ledger) if r.kind is LedgerKind.CONSENT]
+    (report,) = [r for r in verify_all(aws_api.wiring.ports.ledger) if r.kind is LedgerKind.CONSENT]
     assert report.broken is not None
     assert report.broken.seq == 1

@@ -93,7 +93,7 @@ def test_a_version_in_force_asks_once_and_the_link_records_consent(
 
     renewed = [
         e
-        for e in aws_api.wiring.ledger.entries(LedgerKind.CONSENT, limit=1000)
+        for e in aws_api.wiring.ports.ledger.entries(LedgerKind.CONSENT, limit=1000)
         if e.payload.get("event") == "consent_renewed"
     ]
     assert sorted(str(e.payload["submission_id"]) for e in renewed) == sorted(ids)
@@ -102,7 +102,7 @@ def test_a_version_in_force_asks_once_and_the_link_records_consent(
         assert value not in ledger_text
     # The renewals sit in the consent chain beside the sealed batches of given consents: it still verifies.
     aws_api.wiring.consent_sealing.run()
-    assert verify_one(aws_api.wiring.ledger, LedgerKind.CONSENT).broken is None
+    assert verify_one(aws_api.wiring.ports.ledger, LedgerKind.CONSENT).broken is None
 
 
 def test_the_renewer_and_the_link_use_only_what_their_specs_grant(

@@ -126,7 +126,7 @@ def test_a_visit_is_not_written_under_a_consent_withdrawn_since_it_was_read(
 ) -> None:
     """The write itself checks the consent: a withdrawal between the read and the write leaves nothing."""
     consent_id = consent(aws_api, "all")
-    store = aws_api.wiring.cookie_consent_store
+    store = aws_api.wiring.ports.cookie_consent_store
     real_get = store.get
 
     def get_then_withdraw(wanted: str) -> CookieConsent | None:

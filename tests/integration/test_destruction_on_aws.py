@@ -26,13 +26,13 @@ def test_destroying_removes_record_and_key_and_chains_a_ledger_entry_without_pi(
     first, second = submit(aws_api), submit(aws_api, "blog-subscription")
     wiring = aws_api.wiring
     for submission_id in (first, second):
-        record = wiring.store.get(submission_id)
+        record = wiring.ports.store.get(submission_id)
         assert record is not None
         assert wiring.destroyer.destroy(record, DestructionReason.SUBJECT_ERASURE) is DestroyOutcome.DESTROYED
-        assert wiring.store.get(submission_id) is None
-        assert wiring.store.get_key(submission_id) is None
+        assert wiring.ports.store.get(submission_id) is None
+        assert wiring.ports.store.get_key(submission_id) is None
 
-    entries = wiring.ledger.entries(LedgerKind.DESTRUCTION)
+    entries = wiring.ports.ledger.entries(LedgerKind.DESTRUCTION)
     assert [e.payload["submission_id"] for e in entries] == [first, second]
     assert entries[0].payload["reason"] == "subject_erasure"
     assert set(entries[0].payload) == {"submission_id", "form", "consented_at", "due_at", "destroyed_at", "reason"}
@@ -45,11 +45,11 @@ def test_destroying_removes_record_and_key_and_chains_a_ledger_entry_without_pi(
 
 def test_destroying_twice_is_a_clear_no_op(aws_api: AwsApi) -> None:
     submission_id = submit(aws_api)
-    record = aws_api.wiring.store.get(submission_id)
+    record = aws_api.wiring.ports.store.get(submission_id)
     assert record is not None
     assert aws_api.wiring.destroyer.destroy(record, DestructionReason.UNSUBSCRIBED) is DestroyOutcome.DESTROYED
     assert aws_api.wiring.destroyer.destroy(record, DestructionReason.UNSUBSCRIBED) is DestroyOutcome.ALREADY_GONE
-    assert len(aws_api.wiring.ledger.entries(LedgerKind.DESTRUCTION)) == 1
+    assert len(aws_api.wiring.ports.ledger.entries(LedgerKind.DESTRUCTION)) == 1
 
 
 def test_a_held_record_is_not_destroyed_and_nothing_is_written(aws_api: AwsApi) -> None:
@@ -61,11 +61,11 @@ def test_a_held_record_is_not_destroyed_and_nothing_is_written(aws_api: AwsApi) 
         ExpressionAttributeNames={"#h": HOLDS_ATTRIBUTE},
         ExpressionAttributeValues={":h": {"SS": ["hold-1"]}},
     )
-    record = aws_api.wiring.store.get(submission_id)
+    record = aws_api.wiring.ports.store.get(submission_id)
     assert record is not None
     assert aws_api.wiring.destroyer.destroy(record, DestructionReason.RETENTION_EXPIRED) is DestroyOutcome.HELD
-    assert aws_api.wiring.store.get_key(submission_id) is not None
-    assert aws_api.wiring.ledger.entries(LedgerKind.DESTRUCTION) == []
+    assert aws_api.wiring.ports.store.get_key(submission_id) is not None
+    assert aws_api.wiring.ports.ledger.entries(LedgerKind.DESTRUCTION) == []
 
 
 def test_a_backup_copy_cannot_be_decrypted_once_the_record_is_destroyed(aws_api: AwsApi) -> None:
@@ -81,11 +81,11 @@ def test_a_backup_copy_cannot_be_decrypted_once_the_record_is_destroyed(aws_api:
     assert wiring.destroyer.destroy(record, DestructionReason.RETENTION_EXPIRED) is DestroyOutcome.DESTROYED
     # Restoring the backup brings the item back, but its key is gone from the unbacked-up keys table.
     aws_api.dynamodb.put_item(TableName=records_table, Item=backup_copy)
-    assert wiring.store.get_key(submission_id) is None
+    assert wiring.ports.store.get_key(submission_id) is None
     assert wiring.reader.open(record) is None
     # Even with every other key in the system at hand, none opens it.
     other = submit(aws_api)
-    other_key = wiring.store.get_key(other)
+    other_key = wiring.ports.store.get_key(other)
     assert isinstance(other_key, WrappedKey)
     with pytest.raises(InvalidTag):
         wiring.sealer.open(submission_id, record.sealed, other_key)

@@ -57,7 +57,7 @@ def test_reconciliation_and_destruction_report_from_tables_and_from_exports(
     held = _submit(aws_api, "blog-subscription", email="held@example.co.kr")
     wiring = aws_api.wiring
     wiring.legal_holds.hold_records([held], "CASE-9", "Investigation", STAFF_ID)
-    record = wiring.store.get(erased)
+    record = wiring.ports.store.get(erased)
     assert record is not None
     wiring.destroyer.erase(record)
     wiring.consent_sealing.run()

@@ -77,7 +77,7 @@ def test_a_failing_call_is_503_with_nothing_stored_and_a_clean_retry(
     aws_api: AwsApi, service: str, operation: str, fault: str
 ) -> None:
     wiring = aws_api.wiring
-    client = {"kms": wiring.kms, "dynamodb": wiring.dynamodb, "ses": wiring.ses}[service]
+    client = {"kms": wiring.ports.kms, "dynamodb": wiring.ports.dynamodb, "ses": wiring.ports.ses}[service]
     event, handler = FAULTS[fault]
     body = submission("blog-subscription")
     headers = {"Idempotency-Key": f"{operation}-{fault}"}
@@ -103,7 +103,7 @@ def test_a_failing_call_is_503_with_nothing_stored_and_a_clean_retry(
 
 
 def test_timeouts_are_retried_by_the_sdk_before_giving_up(aws_api: AwsApi) -> None:
-    with failing(aws_api.wiring.kms, "before-send", "GenerateMac", _timeout) as attempts:
+    with failing(aws_api.wiring.ports.kms, "before-send", "GenerateMac", _timeout) as attempts:
         response = aws_api.client.post("/v1/forms/contact-us", json=submission("contact-us"))
     assert response.status_code == 503
     assert len(attempts) == 3  # CLIENT_CONFIG: standard mode, three attempts
@@ -116,19 +116,19 @@ def test_a_failing_destruction_leaves_record_key_and_ledger_agreeing(
 ) -> None:
     submitted = aws_api.client.post("/v1/forms/contact-us", json=submission("contact-us")).get_json()
     wiring = aws_api.wiring
-    record = wiring.store.get(submitted["submission_id"])
+    record = wiring.ports.store.get(submitted["submission_id"])
     assert record is not None
     event, handler = FAULTS[fault]
-    with failing(wiring.dynamodb, event, operation, handler), pytest.raises(Unavailable):
+    with failing(wiring.ports.dynamodb, event, operation, handler), pytest.raises(Unavailable):
         wiring.destroyer.destroy(record, DestructionReason.RETENTION_EXPIRED)
-    assert wiring.store.get(record.submission_id) is not None
-    assert wiring.store.get_key(record.submission_id) is not None
-    assert wiring.ledger.entries(LedgerKind.DESTRUCTION) == []
+    assert wiring.ports.store.get(record.submission_id) is not None
+    assert wiring.ports.store.get_key(record.submission_id) is not None
+    assert wiring.ports.ledger.entries(LedgerKind.DESTRUCTION) == []
 
     wiring.destroyer.destroy(record, DestructionReason.RETENTION_EXPIRED)
-    assert wiring.store.get(record.submission_id) is None
-    assert wiring.store.get_key(record.submission_id) is None
-    [entry] = wiring.ledger.entries(LedgerKind.DESTRUCTION)
+    assert wiring.ports.store.get(record.submission_id) is None
+    assert wiring.ports.store.get_key(record.submission_id) is None
+    [entry] = wiring.ports.ledger.entries(LedgerKind.DESTRUCTION)
     assert entry.payload["submission_id"] == record.submission_id
 
 
@@ -140,7 +140,7 @@ def test_a_committed_transaction_whose_answer_is_lost_still_gets_its_receipt(aws
     def answer_lost(**_: Any) -> None:
         raise ReadTimeoutError(endpoint_url="https://aws.example/")
 
-    with failing(aws_api.wiring.dynamodb, "after-call", "TransactWriteItems", answer_lost) as attempts:
+    with failing(aws_api.wiring.ports.dynamodb, "after-call", "TransactWriteItems", answer_lost) as attempts:
         response = aws_api.client.post(
             "/v1/forms/contact-us", json=submission("contact-us"), headers={"Idempotency-Key": "lost-answer"}
         )

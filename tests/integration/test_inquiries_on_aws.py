@@ -44,7 +44,7 @@ class InquiriesAws(StaffClient):
         return str(json_of(response)["submission_id"])
 
     def access_records(self) -> list[dict[str, Any]]:
-        return [dict(e.payload) for e in self.wiring.ledger.entries(LedgerKind.ACCESS, limit=1000)]
+        return [dict(e.payload) for e in self.wiring.ports.ledger.entries(LedgerKind.ACCESS, limit=1000)]
 
 
 @pytest.fixture
@@ -116,7 +116,7 @@ def test_a_reply_is_mailed_kept_sealed_and_marks_the_inquiry_answered(inquiries:
     assert "When can you call?" in mail["text"]
     assert "문의" in mail["text"]
     # Kept on the record, and only sealed: the reply's text appears nowhere in clear.
-    item = inquiries.wiring.dynamodb.get_item(
+    item = inquiries.wiring.ports.dynamodb.get_item(
         TableName=inquiries.wiring.settings.records_table, Key={"submission_id": {"S": asked}}
     )["Item"]
     assert b"call you tomorrow" not in json.dumps(item, default=str).encode()
@@ -138,12 +138,12 @@ def test_destroying_the_record_destroys_its_replies(inquiries: InquiriesAws) -> 
     asked = inquiries.submit("contact-us")
     caller = inquiries.as_role(Role.STAFF)
     assert _reply(caller, asked, "Answer").status_code == 201
-    record = inquiries.wiring.store.get(asked)
+    record = inquiries.wiring.ports.store.get(asked)
     assert record is not None
     from policybound.domain.retention.destruction import DestructionReason
 
     inquiries.wiring.destroyer.destroy(record, DestructionReason.SUBJECT_ERASURE)
-    assert inquiries.wiring.store.get_key(asked) is None
+    assert inquiries.wiring.ports.store.get_key(asked) is None
     assert _reply(caller, asked, "Again").status_code == 404
 
 
@@ -159,7 +159,7 @@ def test_replies_only_to_inquiries_collected_for_inquiry_response(inquiries: Inq
 
 def test_a_restricted_inquiry_is_not_answered(inquiries: InquiriesAws) -> None:
     asked = inquiries.submit("contact-us")
-    assert inquiries.wiring.store.restrict(asked, "request-1")
+    assert inquiries.wiring.ports.store.restrict(asked, "request-1")
     before = len(sent_mail())
     response = _reply(inquiries.as_role(Role.STAFF), asked, "Hello")
     assert response.status_code == 409

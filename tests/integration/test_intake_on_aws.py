@@ -97,8 +97,10 @@ def test_idempotency_key_stores_one_record_and_replays_the_receipt(aws_api: AwsA
 
 def test_kms_is_called_once_for_many_submissions_on_a_warm_function(aws_api: AwsApi) -> None:
     calls: list[str] = []
-    aws_api.wiring.kms.meta.events.register("before-call.kms.*", lambda model, **_: calls.append(model.name))
-    aws_api.wiring.dynamodb.meta.events.register("before-call.dynamodb.*", lambda model, **_: calls.append(model.name))
+    aws_api.wiring.ports.kms.meta.events.register("before-call.kms.*", lambda model, **_: calls.append(model.name))
+    aws_api.wiring.ports.dynamodb.meta.events.register(
+        "before-call.dynamodb.*", lambda model, **_: calls.append(model.name)
+    )
     for _ in range(3):
         assert post(aws_api, "contact-us", submission("contact-us")).status_code == 201
     assert calls.count("GenerateDataKey") == 1
@@ -122,7 +124,7 @@ def test_blog_subscription_sends_a_bilingual_mail_with_one_click_unsubscribe(aws
 
 
 def test_mail_failure_is_503_with_retry_after_and_leaves_nothing(aws_api: AwsApi) -> None:
-    aws_api.wiring.client("ses").delete_identity(Identity="no-reply@policybound.local")
+    aws_api.wiring.ports.client("ses").delete_identity(Identity="no-reply@policybound.local")
     response = post(aws_api, "blog-subscription", submission("blog-subscription"))
     assert response.status_code == 503
     assert response.headers["Retry-After"]
@@ -139,7 +141,7 @@ def test_no_log_line_holds_personal_information(
         assert (
             post(aws_api, form, submission(form, email="bad-" + VALID_FIELDS[form]["email"] + "@")).status_code == 422
         )
-    aws_api.wiring.client("ses").delete_identity(Identity="no-reply@policybound.local")
+    aws_api.wiring.ports.client("ses").delete_identity(Identity="no-reply@policybound.local")
     assert post(aws_api, "blog-subscription", submission("blog-subscription")).status_code == 503
     out, err = capfd.readouterr()
     logged = out + err + caplog.text

@@ -118,7 +118,7 @@ def test_a_letter_reaches_the_audience_once_each_with_its_own_one_click_link(let
     assert counts["complete"] is True
     (record,) = [
         e.payload
-        for e in letters.wiring.ledger.entries(LedgerKind.ACCESS, limit=1000)
+        for e in letters.wiring.ports.ledger.entries(LedgerKind.ACCESS, limit=1000)
         if e.payload["route"] == "POST /v1/staff/letters"
     ]
     recipients = record["submission_ids"]
@@ -159,7 +159,7 @@ def test_whoever_unsubscribes_before_their_turn_is_skipped(letters: Letters) -> 
     counts = json_of(letters.as_role(Role.STAFF).get(f"/v1/staff/letters/{queued['letter_id']}"))
     assert counts["deliveries"] == {"sent": 1, "skipped": 1, "failed": 0, "pending": 0}
     # The downloader withdrew marketing only: the record of the download stays, without email_marketing.
-    records = letters.wiring.dynamodb.scan(TableName=letters.wiring.settings.records_table)["Items"]
+    records = letters.wiring.ports.dynamodb.scan(TableName=letters.wiring.settings.records_table)["Items"]
     purposes = [
         [p["S"] for p in r["consent"]["M"]["purposes"]["L"]] for r in records if r["form"]["S"] == "resources-download"
     ]
@@ -186,7 +186,7 @@ def _audience(letters: Letters, role: Role = Role.STAFF) -> Any:
 
 
 def _access_entries(letters: Letters) -> int:
-    return len(letters.wiring.ledger.entries(LedgerKind.ACCESS, limit=1000))
+    return len(letters.wiring.ports.ledger.entries(LedgerKind.ACCESS, limit=1000))
 
 
 def test_the_audience_count_is_whom_a_letter_would_reach_and_names_nobody(letters: Letters) -> None:
@@ -247,7 +247,7 @@ def test_a_batch_costs_the_same_few_database_calls_however_many_recipients_it_ho
     def count(model: Any, **_: Any) -> None:
         calls[f"{model.service_model.service_name}:{model.name}"] += 1
 
-    for client in (letters.wiring.dynamodb, letters.wiring.kms, letters.wiring.ses):
+    for client in (letters.wiring.ports.dynamodb, letters.wiring.ports.kms, letters.wiring.ports.ses):
         client.meta.events.register("before-call.*.*", count)
     result = letters.wiring.letter_sender.deliver(letter_id, ids)
     assert result.sent == BATCH_SIZE
@@ -294,18 +294,23 @@ def test_a_throttled_batch_keeps_what_it_sent_and_sends_the_rest_on_redelivery(l
             if self.sent == 2:
                 raise MailThrottled()
             self.sent += 1
-            wiring.mailer.send(mail)
+            wiring.ports.mailer.send(mail)
 
     def sender(mailer: Any) -> LetterSender:
         return LetterSender(
-            wiring.letter_store, wiring.reader, wiring.keyed_hash, mailer, wiring.clock, wiring.unsubscribe_url
+            wiring.ports.letter_store,
+            wiring.reader,
+            wiring.ports.keyed_hash,
+            mailer,
+            wiring.clock,
+            wiring.unsubscribe_url,
         )
 
     with pytest.raises(MailThrottled):
         sender(ThrottledAfterTwo()).deliver(letter_id, ids)
     counts = json_of(letters.as_role(Role.STAFF).get(f"/v1/staff/letters/{queued['letter_id']}"))
     assert counts["deliveries"] == {"sent": 2, "skipped": 0, "failed": 0, "pending": 2}
-    again = sender(wiring.mailer).deliver(letter_id, ids)  # the batch comes back after its visibility timeout
+    again = sender(wiring.ports.mailer).deliver(letter_id, ids)  # the batch comes back after its visibility timeout
     assert (again.sent, again.already) == (2, 2)
     assert sorted(m["to"][0] for m in _mails("Throttled")) == [f"slow{n}@example.co.kr" for n in range(4)]
     counts = json_of(letters.as_role(Role.STAFF).get(f"/v1/staff/letters/{queued['letter_id']}"))

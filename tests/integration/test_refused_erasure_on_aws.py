@@ -56,7 +56,7 @@ def test_a_refused_erasure_ends_use_at_once_and_the_sweep_after_the_release_dest
     hold = aws_api.wiring.legal_holds.hold_records([held], "2031고단1234", "Preservation order", STAFF_ID)
     now = at(0.5)
     assert held in audience(now)
-    record = now.store.get(held)
+    record = now.ports.store.get(held)
     assert record is not None
 
     assert now.destroyer.erase(record) is DestroyOutcome.HELD
@@ -81,27 +81,29 @@ def test_a_refused_erasure_ends_use_at_once_and_the_sweep_after_the_release_dest
             MANAGER,
         )
     # ... and so does its retention: kept only by the hold, with the reason on the ledger.
-    stored = now.store.get(held)
+    stored = now.ports.store.get(held)
     assert stored is not None
     assert stored.retained_until == (NOW + timedelta(hours=0.5)).astimezone(stored.retained_until.tzinfo)
     assert stored.use_ended_by == "subject_erasure"
-    events = [e.payload for e in now.ledger.entries(LedgerKind.LEGAL_HOLD)]
+    events = [e.payload for e in now.ports.ledger.entries(LedgerKind.LEGAL_HOLD)]
     assert {"event": "erasure_deferred_while_held", "submission_id": held} in events
     # A second request finds it out of use already and says the same.
     assert now.destroyer.erase(stored) is DestroyOutcome.HELD
     # Only the hold's investigation still reads it, naming the hold in the access record.
     view = now.staff_reads.submission(MANAGER, held, AccessPurpose.LEGAL_HOLD, "test", legal_hold_id=hold.hold_id)
     assert view.fields["email"] == submission("blog-subscription")["fields"]["email"]
-    [access] = [e for e in now.ledger.entries(LedgerKind.ACCESS) if e.payload.get("legal_hold_id") == hold.hold_id]
+    [access] = [
+        e for e in now.ports.ledger.entries(LedgerKind.ACCESS) if e.payload.get("legal_hold_id") == hold.hold_id
+    ]
     assert access.payload["submission_ids"] == [held]
 
     later = at(2)
     assert later.sweeper.run().destroyed == 0
     later.legal_holds.release(hold.hold_id, STAFF_ID)
     assert later.sweeper.run().destroyed == 1
-    assert later.store.get(held) is None
-    assert later.store.get_key(held) is None
-    [destroyed] = later.ledger.entries(LedgerKind.DESTRUCTION)
+    assert later.ports.store.get(held) is None
+    assert later.ports.store.get_key(held) is None
+    [destroyed] = later.ports.ledger.entries(LedgerKind.DESTRUCTION)
     assert destroyed.payload["submission_id"] == held
     assert destroyed.payload["reason"] == "subject_erasure"
-    assert later.store.get(other) is not None
+    assert later.ports.store.get(other) is not None

@@ -80,7 +80,7 @@ def test_a_download_whose_mail_fails_is_not_kept(aws_api: AwsApi, monkeypatch: p
     def refuse(*_: object, **__: object) -> None:
         raise Unavailable("SES")
 
-    monkeypatch.setattr(aws_api.wiring.mailer, "send", refuse)
+    monkeypatch.setattr(aws_api.wiring.ports.mailer, "send", refuse)
     response = _post(aws_api, submission("resources-download"))
     assert response.status_code == 503
     assert aws_api.scan_all()[aws_api.wiring.settings.records_table] == []

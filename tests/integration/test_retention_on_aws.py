@@ -60,7 +60,7 @@ def gone(api: AwsApi, submission_id: str) -> bool:
 
 def record_calls(wiring: Wiring) -> list[tuple[str, dict[str, Any]]]:
     calls: list[tuple[str, dict[str, Any]]] = []
-    wiring.dynamodb.meta.events.register(
+    wiring.ports.dynamodb.meta.events.register(
         "provide-client-params.dynamodb.*", lambda params, model, **_: calls.append((model.name, dict(params)))
     )
     return calls
@@ -87,7 +87,7 @@ def test_the_sweeper_destroys_at_due_and_only_queries_the_expiry_index(aws_api: 
     assert len(records_queries) >= tables.RECORD_EXPIRY_SHARDS
     assert all(p["IndexName"] == "by_expiry" for p in records_queries)
 
-    entries = sweeping.ledger.entries(LedgerKind.DESTRUCTION)
+    entries = sweeping.ports.ledger.entries(LedgerKind.DESTRUCTION)
     assert {e.payload["submission_id"] for e in entries} == {r["submission_id"] for r in receipts}
     assert {e.payload["reason"] for e in entries} == {"retention_expired"}
     assert verify_chain(entries) is None
@@ -102,7 +102,7 @@ def test_sweeping_twice_destroys_nothing_more(aws_api: AwsApi) -> None:
     assert wiring.sweeper.run().destroyed == 1
     again = wiring.sweeper.run()
     assert again.listed == 0
-    assert len(wiring.ledger.entries(LedgerKind.DESTRUCTION)) == 1
+    assert len(wiring.ports.ledger.entries(LedgerKind.DESTRUCTION)) == 1
 
 
 def test_a_small_batch_size_pages_through_a_shard(aws_api: AwsApi) -> None:
@@ -110,7 +110,7 @@ def test_a_small_batch_size_pages_through_a_shard(aws_api: AwsApi) -> None:
     wiring = at(due_of(receipts[-1]))
     # The real store and destroyer, in batches of 2 over the shards these records fell in.
     shards = sorted({expiry_shard(r["submission_id"]) for r in receipts})
-    sweeper = Sweeper(wiring.store, wiring.destroyer, wiring.clock, shards, batch_size=2)
+    sweeper = Sweeper(wiring.ports.store, wiring.destroyer, wiring.clock, shards, batch_size=2)
     report = sweeper.run()
     assert report.destroyed == 12
     assert report.batches >= 6
@@ -152,9 +152,9 @@ def test_a_hold_takes_records_out_of_the_index_and_its_release_puts_them_back(aw
     assert late.sweeper.run().destroyed == 1
     assert gone(aws_api, first["submission_id"])
 
-    events = [e.payload["event"] for e in late.ledger.entries(LedgerKind.LEGAL_HOLD)]
+    events = [e.payload["event"] for e in late.ports.ledger.entries(LedgerKind.LEGAL_HOLD)]
     assert events == ["placed", "placed", "released", "released"]
-    assert verify_chain(late.ledger.entries(LedgerKind.LEGAL_HOLD)) is None
+    assert verify_chain(late.ports.ledger.entries(LedgerKind.LEGAL_HOLD)) is None
     hold_item = aws_api.dynamodb.get_item(
         TableName=aws_api.tables[tables.LEGAL_HOLDS.env_var], Key={"hold_id": {"S": one.hold_id}}
     )["Item"]
@@ -209,7 +209,7 @@ def test_unsubscribing_destroys_the_record_and_its_key_at_once(aws_api: AwsApi) 
     )
     assert response.status_code == 200
     assert gone(aws_api, receipt["submission_id"])
-    [entry] = aws_api.wiring.ledger.entries(LedgerKind.DESTRUCTION)
+    [entry] = aws_api.wiring.ports.ledger.entries(LedgerKind.DESTRUCTION)
     assert entry.payload["submission_id"] == receipt["submission_id"]
     assert entry.payload["reason"] == "unsubscribed"
 
@@ -217,7 +217,7 @@ def test_unsubscribing_destroys_the_record_and_its_key_at_once(aws_api: AwsApi) 
         "/v1/unsubscribe", query_string={"token": token}, headers={"Accept": "application/json"}
     )
     assert again.get_json()["status"] == "already_unsubscribed"
-    assert len(aws_api.wiring.ledger.entries(LedgerKind.DESTRUCTION)) == 1
+    assert len(aws_api.wiring.ports.ledger.entries(LedgerKind.DESTRUCTION)) == 1
 
 
 def test_unsubscribing_a_held_subscription_ends_its_retention_for_after_the_release(aws_api: AwsApi) -> None:
@@ -259,14 +259,14 @@ def test_the_ttl_backstop_shreds_the_key_of_a_record_ttl_removed(aws_api: AwsApi
     assert ttl_backstop.process(event, context, later.destroyer) == {"batchItemFailures": []}
 
     assert not key_exists(aws_api, sid)
-    [entry] = later.ledger.entries(LedgerKind.DESTRUCTION)
+    [entry] = later.ports.ledger.entries(LedgerKind.DESTRUCTION)
     assert entry.payload["reason"] == "ttl_backstop"
     assert entry.payload["submission_id"] == sid
     # A point-in-time restore brings the item back, but nothing can open it.
     aws_api.dynamodb.put_item(TableName=records, Item=backup_copy)
-    record = later.store.get(sid)
+    record = later.ports.store.get(sid)
     assert record is not None
     assert later.reader.open(record) is None
     # A second delivery of the same event changes nothing.
     ttl_backstop.process(event, context, later.destroyer)
-    assert len(later.ledger.entries(LedgerKind.DESTRUCTION)) == 1
+    assert len(later.ports.ledger.entries(LedgerKind.DESTRUCTION)) == 1

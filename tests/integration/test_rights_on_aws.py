@@ -20,7 +20,7 @@ from policybound.domain.rights.disclosures import DisclosureRequest
 from policybound.domain.rights.requests import CompletionIn, RightsRequestIn
 from policybound.domain.rights.verification import MAX_WRONG_TRIES
 from policybound.domain.staff.actor import Actor
-from policybound.wiring import SES_MAILBOX_SIMULATOR
+from policybound.services import SES_MAILBOX_SIMULATOR
 from tests.conftest import NOW, VALID_FIELDS, AwsApi, submission
 
 MINJI = VALID_FIELDS["contact-us"]["email"]
@@ -73,23 +73,23 @@ def test_view_correct_and_erase_leave_no_record_and_no_key(aws_api: AwsApi) -> N
     [record] = aws_api.client.get("/v1/rights/records", headers=bearer).get_json()["records"]
     assert record["fields"]["inquiry"] == VALID_FIELDS["contact-us"]["inquiry"]
 
-    old_key = aws_api.wiring.store.get_key(submission_id)
+    old_key = aws_api.wiring.ports.store.get_key(submission_id)
     patched = aws_api.client.patch(
         f"/v1/rights/records/{submission_id}",
         data=json.dumps({"fields": {"job_grade": "Director"}}),
         headers=JSON | bearer,
     )
     assert patched.status_code == 200, patched.get_data(as_text=True)
-    assert aws_api.wiring.store.get_key(submission_id) != old_key  # re-sealed under a fresh data key
+    assert aws_api.wiring.ports.store.get_key(submission_id) != old_key  # re-sealed under a fresh data key
     [record] = aws_api.client.get("/v1/rights/records", headers=bearer).get_json()["records"]
     assert record["fields"]["job_grade"] == "Director"
 
     assert aws_api.client.delete(f"/v1/rights/records/{submission_id}", headers=bearer).status_code == 204
     assert table(aws_api, tables.RECORDS) == []
     assert table(aws_api, tables.KEYS) == []
-    entries = aws_api.wiring.ledger.entries(LedgerKind.DESTRUCTION)
+    entries = aws_api.wiring.ports.ledger.entries(LedgerKind.DESTRUCTION)
     assert [(e.payload["submission_id"], e.payload["reason"]) for e in entries] == [(submission_id, "subject_erasure")]
-    rights_entries = aws_api.wiring.ledger.entries(LedgerKind.RIGHTS_REQUEST)
+    rights_entries = aws_api.wiring.ports.ledger.entries(LedgerKind.RIGHTS_REQUEST)
     assert [e.payload["event"] for e in rights_entries] == ["identity_verified", "record_corrected"]
     assert verify_chain(rights_entries) is None
     ledger_text = json.dumps(table(aws_api, tables.LEDGER))
@@ -180,7 +180,7 @@ def test_a_staff_correction_restricts_the_record_and_its_completion_reaches_the_
     [row] = table(aws_api, tables.DISCLOSURES)
     assert row["notices"]["L"][0]["M"]["items"]["L"] == [{"S": "organization"}]
     assert "pending_items" not in row
-    disclosure_events = [e.payload["event"] for e in aws_api.wiring.ledger.entries(LedgerKind.DISCLOSURE)]
+    disclosure_events = [e.payload["event"] for e in aws_api.wiring.ports.ledger.entries(LedgerKind.DISCLOSURE)]
     assert disclosure_events == ["provided", "correction_notice"]
     [stored_request] = table(aws_api, tables.RIGHTS_REQUESTS)
     assert stored_request["status"]["S"] == "completed"
@@ -204,7 +204,7 @@ def test_a_childs_record_waits_seven_days_in_the_expiry_index_until_confirmed(aw
     seven_days = str(retention.epoch_seconds(NOW + timedelta(days=7)))
     assert item["status"]["S"] == "pending_guardian"
     assert item["retained_until"]["N"] == item[tables.RECORD_TTL_ATTRIBUTE]["N"] == seven_days
-    store = aws_api.wiring.store
+    store = aws_api.wiring.ports.store
     shard = item["expiry_shard"]["S"]
     assert store.due(shard, int(seven_days), 10)[0] == [submission_id]
 
@@ -226,7 +226,7 @@ def test_an_unconfirmed_childs_record_is_swept_as_guardian_unconfirmed(aws_api: 
     clock(aws_api).at = NOW + timedelta(days=7)
     report = aws_api.wiring.sweeper.run()
     assert report.destroyed == 1
-    [entry] = aws_api.wiring.ledger.entries(LedgerKind.DESTRUCTION)
+    [entry] = aws_api.wiring.ports.ledger.entries(LedgerKind.DESTRUCTION)
     assert (entry.payload["submission_id"], entry.payload["reason"]) == (submission_id, "guardian_unconfirmed")
     assert table(aws_api, tables.KEYS) == []
 

@@ -69,7 +69,7 @@ def staff_aws(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Staf
     def no_scans(**_: Any) -> None:
         raise ScanForbidden("a request path scanned a table")
 
-    wiring.dynamodb.meta.events.register("before-call.dynamodb.Scan", no_scans)
+    wiring.ports.dynamodb.meta.events.register("before-call.dynamodb.Scan", no_scans)
     public = create_app(settings.allowed_origins)
     public.dependency_overrides.update(wiring.providers())
     staff = create_staff_app(settings.allowed_origins, [TEST_APP_CLIENT])
@@ -120,12 +120,12 @@ def test_marketing_audience_and_subject_lookup_on_dynamodb(staff_aws: StaffAws) 
     # Withdrawing the marketing consent takes the purpose off the stored record and keeps the record.
     withdrawn = staff_aws.wiring.purpose_withdrawals.withdraw_purpose(marketed, Purpose.EMAIL_MARKETING)
     assert withdrawn is WithdrawalOutcome.WITHDRAWN
-    record = staff_aws.wiring.store.get(marketed)
+    record = staff_aws.wiring.ports.store.get(marketed)
     assert record is not None
     assert record.consent.purposes == (Purpose.RESOURCE_DELIVERY,)
     audience = json_of(caller.get("/v1/staff/marketing-audience"))
     assert [m["submission_id"] for m in audience["items"]] == [subscriber]
-    events = [e.payload for e in staff_aws.wiring.ledger.entries(LedgerKind.CONSENT)]
+    events = [e.payload for e in staff_aws.wiring.ports.ledger.entries(LedgerKind.CONSENT)]
     assert {"event": "purpose_withdrawn", "submission_id": marketed}.items() <= events[-1].items()
     found = json_of(
         caller.get("/v1/staff/subjects", query_string={"email": VALID_FIELDS["blog-subscription"]["email"]})
@@ -134,7 +134,7 @@ def test_marketing_audience_and_subject_lookup_on_dynamodb(staff_aws: StaffAws) 
 
 
 def ledger_items(staff_aws: StaffAws, kind: LedgerKind) -> list[dict[str, Any]]:
-    response = staff_aws.wiring.dynamodb.query(
+    response = staff_aws.wiring.ports.dynamodb.query(
         TableName=staff_aws.wiring.settings.ledger_table,
         KeyConditionExpression="#c = :c",
         ExpressionAttributeNames={"#c": "chain"},
@@ -163,7 +163,7 @@ def test_access_records_are_in_the_ledger_table_and_an_edited_item_is_caught(sta
     # Someone with table access removes a read from the evidence.
     payload["submission_ids"] = []
     items[1]["payload"] = {"S": json.dumps(payload, sort_keys=True)}
-    staff_aws.wiring.dynamodb.put_item(TableName=staff_aws.wiring.settings.ledger_table, Item=items[1])
+    staff_aws.wiring.ports.dynamodb.put_item(TableName=staff_aws.wiring.settings.ledger_table, Item=items[1])
     report = json_of(auditor.get("/v1/staff/ledger/verify"))
     assert report["verified"] is False
     access = next(chain for chain in report["chains"] if chain["kind"] == "access")
@@ -233,7 +233,7 @@ def test_incident_notices_go_out_through_ses(staff_aws: StaffAws) -> None:
     assert sent["sent"] == 0
     mails = sent_mail()[before:]
     assert [m["to"] for m in mails] == [[VALID_FIELDS["blog-subscription"]["email"]]]
-    stored = staff_aws.wiring.dynamodb.get_item(
+    stored = staff_aws.wiring.ports.dynamodb.get_item(
         TableName=staff_aws.wiring.settings.incidents_table, Key={"incident_id": {"S": incident_id}}
     )["Item"]
     assert VALID_FIELDS["blog-subscription"]["email"] not in json.dumps(stored)
@@ -351,7 +351,7 @@ def test_forty_parallel_wrong_passwords_get_at_most_five_password_checks(staff_a
     with ThreadPoolExecutor(GUESSES) as pool:
         checked = sum(pool.map(attempt, range(GUESSES)))
     assert checked == MAX_FAILED, f"{checked} of {GUESSES} parallel attempts reached the password check"
-    store = DynamoAttemptStore(staff_aws.wiring.dynamodb, staff_aws.wiring.settings.staff_sign_ins_table)
+    store = DynamoAttemptStore(staff_aws.wiring.ports.dynamodb, staff_aws.wiring.settings.staff_sign_ins_table)
     assert store.get(attempt_key("staff")).failed == MAX_FAILED
     # Locked at the limit: the next attempt, the right password or not, is refused before any check.
     with pytest.raises(SignInRefused):

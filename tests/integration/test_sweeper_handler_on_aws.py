@@ -60,7 +60,7 @@ def store_due(api: AwsApi, count: int) -> list[str]:
             items_dropped=(),
             sealed=SealedBlob(os.urandom(64)),
         )
-        api.wiring.store.create(record, WrappedKey(os.urandom(32), os.urandom(32)), consent_given(record))
+        api.wiring.ports.store.create(record, WrappedKey(os.urandom(32), os.urandom(32)), consent_given(record))
         ids.append(record.submission_id)
     return ids
 
@@ -88,7 +88,7 @@ def test_the_handler_destroys_what_is_due_and_reports_counts_as_metrics(
     assert summary["destroyed"] == 3
     assert summary["complete"] is True
     assert summary["cursor"] is None
-    assert all(aws_api.wiring.store.get(sid) is None for sid in ids)
+    assert all(aws_api.wiring.ports.store.get(sid) is None for sid in ids)
 
     metrics = emitted_metrics(capsys.readouterr().out)
     assert metrics["RecordsDestroyed"] == 3.0
@@ -105,7 +105,7 @@ def test_a_handler_near_its_timeout_starts_no_batch_and_hands_back_its_cursor(
     summary = handler.lambda_handler({}, almost_out)
     assert summary["complete"] is False
     assert SweepCursor.decode(summary["cursor"]) == SweepCursor(0)
-    assert all(aws_api.wiring.store.get(sid) is not None for sid in ids)
+    assert all(aws_api.wiring.ports.store.get(sid) is not None for sid in ids)
     assert emitted_metrics(capsys.readouterr().out)["SweepIncomplete"] == 1.0
 
     resumed = handler.lambda_handler({"cursor": summary["cursor"]}, Context("policybound-sweeper", "2"))
@@ -131,7 +131,7 @@ def test_the_hourly_sweep_destroys_visits_whose_retention_ended(
     for days, page in ((0, "/old.html"), (365 * 6 - 1, "/recent.html")):
         at = visited + timedelta(days=days)
         visit = Visit(str(uuid.uuid4()), page, "198.51.100.9", at, retained_until(at), consent.consent_id)
-        assert aws_api.wiring.visit_store.put(visit)
+        assert aws_api.wiring.ports.visit_store.put(visit)
     summary = handler.lambda_handler({}, Context("policybound-sweeper", str(uuid.uuid4())))
     assert summary["visits_destroyed"] == 1
     assert summary["complete"] is True

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -14,18 +13,13 @@ from policybound import tables
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerEntry, LedgerKind
 from policybound.domain.core.model import Receipt, RequestOrigin
-from policybound.domain.core.records import RecordReader
-from policybound.domain.core.sealing import EnvelopeSealer
-from policybound.domain.intake.service import ConsentGiven, IntakeService
-from policybound.domain.retention.destruction import Destroyer
-from policybound.domain.retention.legal_holds import LegalHoldService
+from policybound.domain.intake.service import ConsentGiven
 from policybound.domain.retention.sweeper import Sweeper
-from policybound.domain.retention.unsubscribe import UnsubscribeService, letter_unsubscribe_token
-from policybound.domain.rights.withdrawal import PurposeWithdrawals
+from policybound.domain.retention.unsubscribe import letter_unsubscribe_token
 from policybound.policy import FORMS, POLICY_VERSION, FormId
 from tests.conftest import NOW, VALID_FIELDS
-from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeLegalHoldStore, FakeMailer
-from tests.support.rights_fakes import FakeKeyedHash, FakeRightsStore
+from tests.support.ports import FakePorts, fake_services
+from tests.support.rights_fakes import FakeRightsStore
 
 ORIGIN = RequestOrigin(source_ip="203.0.113.9", user_agent="pytest")
 STAFF_ID = "0b7e4c1e-staff-manager"
@@ -35,31 +29,28 @@ def every_pi_value() -> list[str]:
     return [value for fields in VALID_FIELDS.values() for value in fields.values()]
 
 
-@dataclass
 class World:
-    clock: FixedClock = field(default_factory=lambda: FixedClock(NOW))
-    store: FakeRightsStore = field(default_factory=FakeRightsStore)
-    mailer: FakeMailer = field(default_factory=FakeMailer)
-    blind_index: FakeBlindIndex = field(default_factory=FakeBlindIndex)
+    """The production service graph over in-memory ports, at a clock tests move with `at`."""
 
-    def __post_init__(self) -> None:
-        self.sealer = EnvelopeSealer(FakeKeks())
-        self.intake = IntakeService(
-            store=self.store,
-            sealer=self.sealer,
-            blind_index=self.blind_index,
-            mailer=self.mailer,
-            clock=self.clock,
-            unsubscribe_url=lambda token: f"https://api.example.com/v1/unsubscribe?token={token}",
+    def __init__(self, store: FakeRightsStore | None = None) -> None:
+        self.clock = FixedClock(NOW)
+        self.services = fake_services(self.clock, FakePorts(store or FakeRightsStore()))
+        ports = self.services.ports
+        self.store, self.mailer, self.blind_index, self.keyed_hash = (
+            ports.store,
+            ports.mailer,
+            ports.blind_index,
+            ports.keyed_hash,
         )
-        self.destroyer = Destroyer(self.store, self.clock)
-        self.reader = RecordReader(self.store, self.sealer, self.clock)
-        self.sweeper = Sweeper(self.store, self.destroyer, self.clock, shards=("0", "1"), batch_size=3)
-        self.keyed_hash = FakeKeyedHash()
-        withdrawals = PurposeWithdrawals(self.store, self.reader, self.destroyer, self.clock)
-        self.unsubscribe = UnsubscribeService(self.store, self.destroyer, self.clock, self.keyed_hash, withdrawals)
-        self.hold_store = FakeLegalHoldStore(self.store)
-        self.holds = LegalHoldService(self.hold_store, self.reader, self.blind_index, self.clock)
+        self.hold_store = ports.legal_hold_store
+        self.sealer, self.reader, self.destroyer = self.services.sealer, self.services.reader, self.services.destroyer
+        self.intake, self.unsubscribe, self.holds = (
+            self.services.intake,
+            self.services.unsubscribe,
+            self.services.legal_holds,
+        )
+        # Small pages, so that a handful of records already spans several.
+        self.sweeper = Sweeper(self.store, self.destroyer, self.clock, ports.expiry_shards, batch_size=3)
 
     def submit(self, form: str = "contact-us", **overrides: str) -> Receipt:
         items = dict(VALID_FIELDS[form]) | overrides

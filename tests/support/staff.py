@@ -26,22 +26,16 @@ from policybound.api.staff.auth import Role
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerEntry, LedgerKind
 from policybound.domain.core.model import RequestOrigin
-from policybound.domain.core.records import RecordReader
-from policybound.domain.core.sealing import EnvelopeSealer
-from policybound.domain.evidence.reports import EvidenceService
-from policybound.domain.incidents.service import IncidentService
 from policybound.domain.intake.service import ConsentGiven, IntakeService
 from policybound.domain.rights.requests import Channel, IdentityCheck, RightsRequest, due_on
 from policybound.domain.rights.service import RightsKind
-from policybound.domain.staff.access_records import AccessRecorder
-from policybound.domain.staff.access_rights import AccessRights
-from policybound.domain.staff.reads import StaffReads
-from policybound.domain.staff.sessions import StaffSessions
 from policybound.policy import AWS_REGION, FORMS, POLICY_VERSION, FormId
+from policybound.services import Services
 from policybound.settings import environment_name
-from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeLedger, FakeLegalHoldStore, FakeMailer, FakeStore
+from tests.support.fakes import FakeBlindIndex, FakeLedger, FakeLegalHoldStore, FakeMailer, FakeStore
+from tests.support.ports import TEST_SETTINGS, FakePorts, fake_services
 from tests.support.rights_fakes import FakeRightsRequestStore
-from tests.support.staff_fakes import FakeCensus, FakeDirectory, FakeFormIndex, FakeIncidentStore, FakeSessionStore
+from tests.support.staff_fakes import FakeDirectory, FakeFormIndex, FakeIncidentStore, FakeSessionStore
 
 SOURCE_IP = "127.0.0.1"
 # The app client unit tests' tokens are issued to, and the only one their staff app admits.
@@ -175,6 +169,8 @@ class StaffApi(StaffClient):
     blind_index: FakeBlindIndex
     requests: FakeRightsRequestStore
     holds: FakeLegalHoldStore
+    # The services the routes use, built by the production builder over the fakes above.
+    services: Services[FakePorts]
 
     def submit(self, form: str, fields: dict[str, str], optional: bool = True, marketing: bool = False) -> str:
         """Store a submission as the public API would, one microsecond after the previous one."""
@@ -213,40 +209,10 @@ class StaffApi(StaffClient):
 
 def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
     clock = FixedClock(now)
-    store, mailer, keks = FakeStore(), FakeMailer(), FakeKeks()
-    ledger = store.ledger
-    sealer = EnvelopeSealer(keks)
-    blind_index = FakeBlindIndex()
-    intake = IntakeService(
-        store=store,
-        sealer=sealer,
-        blind_index=blind_index,
-        mailer=mailer,
-        clock=clock,
-        unsubscribe_url=lambda token: f"https://api.example.com/v1/unsubscribe?token={token}",
-    )
-    reader = RecordReader(store, sealer, clock)
-    recorder = AccessRecorder(ledger, clock)
-    index = FakeFormIndex(store)
-    directory, incident_store, session_store = FakeDirectory(), FakeIncidentStore(ledger), FakeSessionStore()
-    requests = FakeRightsRequestStore()
-    holds = FakeLegalHoldStore(store)
-    app = create_staff_app(["https://www.example.com"], [TEST_APP_CLIENT])
-    app.dependency_overrides.update(
-        {
-            dependencies.staff_sessions: lambda: StaffSessions(session_store, clock),
-            dependencies.staff_reads: lambda: StaffReads(index, reader, blind_index, recorder, requests, holds),
-            dependencies.ledger_reader: lambda: ledger,
-            dependencies.staff_directory: lambda: directory,
-            dependencies.access_rights: lambda: AccessRights(
-                directory, ledger, clock, StaffSessions(session_store, clock)
-            ),
-            dependencies.incident_service: lambda: IncidentService(
-                incident_store, ledger, reader, recorder, mailer, clock
-            ),
-            dependencies.evidence_service: lambda: EvidenceService(ledger, FakeCensus(store)),
-        }
-    )
+    services = fake_services(clock)
+    ports = services.ports
+    app = create_staff_app(TEST_SETTINGS.allowed_origins, [TEST_APP_CLIENT])
+    app.dependency_overrides.update(services.providers())
     authorizer = FakeAuthorizer()
     gateway = Gateway(
         app.resolve,
@@ -261,17 +227,18 @@ def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
         app,
         authorizer,
         clock,
-        store=store,
-        ledger=ledger,
-        mailer=mailer,
-        directory=directory,
-        incidents=incident_store,
-        sessions=session_store,
-        index=index,
-        intake=intake,
-        blind_index=blind_index,
-        requests=requests,
-        holds=holds,
+        store=ports.store,
+        ledger=ports.ledger,
+        mailer=ports.mailer,
+        directory=ports.staff_directory,
+        incidents=ports.incident_store,
+        sessions=ports.session_store,
+        index=ports.form_index,
+        intake=services.intake,
+        blind_index=ports.blind_index,
+        requests=ports.rights_request_store,
+        holds=ports.legal_hold_store,
+        services=services,
     )
 
 
