@@ -8,7 +8,6 @@ into HTTP. Also serves the sample site, the OpenAPI document and the `/_local/*`
 from __future__ import annotations
 
 import base64
-import json
 import mimetypes
 import threading
 import time
@@ -23,6 +22,9 @@ from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Request, Response
 from werkzeug.wsgi import wrap_file
 
+from policybound.api.errors import GATEWAY_ANSWERS, error_body
+from policybound.api.http import NO_STORE
+from policybound.domain.core.errors import FieldProblem
 from policybound.policy import AWS_REGION
 from stacks.site_headers import CONSOLE_PREFIX, console_headers
 
@@ -192,14 +194,10 @@ class Gateway:
             # DNS rebinding: a page on another name that resolves to this machine sends its own Host.
             # Nothing answers it — not the helpers (tokens, the outbox), not the API's own-origin check.
             return Response(
-                json.dumps(
-                    {
-                        "error": {
-                            "code": "forbidden",
-                            "message": "Local mode answers only on its loopback address.",
-                            "details": [{"field": "header.Host", "problem": "is not local mode's address"}],
-                        }
-                    }
+                error_body(
+                    "forbidden",
+                    "Local mode answers only on its loopback address.",
+                    [FieldProblem("header.Host", "is not local mode's address")],
                 ),
                 status=403,
                 mimetype="application/json",
@@ -219,7 +217,7 @@ class Gateway:
         if request.method in ("GET", "HEAD"):
             return self._static(request, path)
         return Response(
-            json.dumps({"error": {"code": "not_found", "message": "No such local route.", "details": []}}),
+            error_body("not_found", "No such local route."),
             status=404,
             mimetype="application/json",
         )
@@ -230,20 +228,13 @@ class Gateway:
             raise NotFound()
         claims = self._staff_authorizer(request.headers.get("Authorization"))
         if claims is None:
+            # API Gateway's own answer (the stacks' gateway response), before any function runs.
+            status, code, message = GATEWAY_ANSWERS["UNAUTHORIZED"]
             return Response(
-                json.dumps(
-                    {
-                        "error": {
-                            "code": "unauthorized",
-                            "message": "Sign in as staff: send a valid id token of the staff user pool "
-                            "in the Authorization header.",
-                            "details": [],
-                        }
-                    }
-                ),
-                status=401,
+                error_body(code, message),
+                status=status.value,
                 mimetype="application/json",
-                headers={"WWW-Authenticate": "Bearer", "Cache-Control": "no-store"},
+                headers={"WWW-Authenticate": "Bearer", **NO_STORE},
             )
         event = proxy_event(request)
         event["requestContext"]["authorizer"] = {"claims": claims}

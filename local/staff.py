@@ -23,14 +23,15 @@ from local.cognito import (
 )
 from local.gateway import Handler, LambdaContext
 from local.provision import _client
+from policybound.api.errors import error_body
+from policybound.domain.core.errors import FieldProblem
 from policybound.domain.staff.sign_in import SIGN_IN_FAILED
 from policybound.policy import AWS_REGION
 
 
 def _error(status: int, code: str, message: str, field: str | None = None) -> Response:
-    details = [{"field": field, "problem": message}] if field else []
-    body = {"error": {"code": code, "message": message, "details": details}}
-    return Response(json.dumps(body), status=status, mimetype="application/json")
+    details = [FieldProblem(field, message)] if field else []
+    return Response(error_body(code, message, details), status=status, mimetype="application/json")
 
 
 def _fetch_json(url: str) -> dict[str, Any]:

@@ -20,6 +20,8 @@ from dateutil.parser import isoparse
 from werkzeug.wrappers import Request, Response
 
 from local import environment
+from policybound.api.errors import error_body
+from policybound.domain.core.errors import FieldProblem
 from policybound.domain.retention.sweeper import SweepOutcome
 from policybound.policy import POLICY_TIMEZONE
 
@@ -45,7 +47,9 @@ def sweep_as_of(as_of: datetime, on_record: Callable[[SweepOutcome], None] = lam
 
     # Seal what is waiting first, as the 15-minute schedule would have before an hourly sweep.
     seal_now()
-    wiring = Wiring(load_settings(), clock=FixedClock(as_of))
+    # The settings the two entry points validate, and no others.
+    needs = dict.fromkeys((*sweeper.SETTINGS, *consent_renewer.SETTINGS))
+    wiring = Wiring(load_settings(*needs), clock=FixedClock(as_of))
     try:
         summary = sweeper.sweep(wiring, {}, lambda: _NO_DEADLINE_MS, on_record)
         # The hourly consent renewer (§12) runs with the same clock: a version taking effect asks for consent.
@@ -58,10 +62,8 @@ def sweep_as_of(as_of: datetime, on_record: Callable[[SweepOutcome], None] = lam
 
 
 def _refusal(message: str, field: str, problem: str) -> Response:
-    body = {
-        "error": {"code": "validation_failed", "message": message, "details": [{"field": field, "problem": problem}]}
-    }
-    return Response(json.dumps(body), status=422, mimetype="application/json")
+    body = error_body("validation_failed", message, [FieldProblem(field, problem)])
+    return Response(body, status=422, mimetype="application/json")
 
 
 def sweep_route(request: Request) -> Response:

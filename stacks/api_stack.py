@@ -5,10 +5,7 @@ Changes with the application code; holds no data of its own, so it can be replac
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from aws_cdk import Duration, RemovalPolicy, Stack
@@ -24,6 +21,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from policybound import tables
+from policybound.api.errors import GATEWAY_ANSWERS, error_body
 from policybound.api.http import NO_STORE
 from stacks.access_log import access_log_format
 from stacks.data_stack import TABLE_ENCRYPTION_KEY, DataStack
@@ -32,7 +30,6 @@ from stacks.deployment import Deployment
 from stacks.functions import (
     PUBLIC_PATH,
     RIGHTS_PATH,
-    STAFF_PATH,
     FunctionSpec,
     PublicRoutes,
     QueueMessages,
@@ -40,7 +37,7 @@ from stacks.functions import (
     StaffRoutes,
     StaffSignInTriggers,
     TableStream,
-    declared_functions,
+    require_entry_modules,
 )
 from stacks.lambda_functions import PolicyboundFunction
 from stacks.mail_identity import MailIdentity
@@ -57,20 +54,6 @@ TTL_REMOVALS: dict[str, object] = {
     "userIdentity": {name: lambda_.FilterRule.is_equal(value) for name, value in tables.TTL_REMOVAL_IDENTITY.items()},
 }
 API_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
-# Error bodies in API.md's shape for what API Gateway answers itself, before any function runs.
-GATEWAY_ERRORS: dict[apigw.ResponseType, tuple[str, str, str]] = {
-    apigw.ResponseType.UNAUTHORIZED: ("401", "unauthorized", "Sign in again: the token is missing or invalid."),
-    apigw.ResponseType.ACCESS_DENIED: ("403", "forbidden", "Your role may not use this route."),
-    apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: ("404", "not_found", "There is no such route."),
-    apigw.ResponseType.THROTTLED: ("429", "rate_limited", "Too many requests: wait a moment and retry."),
-    apigw.ResponseType.REQUEST_TOO_LARGE: ("413", "payload_too_large", "The body is larger than allowed."),
-    apigw.ResponseType.BAD_REQUEST_PARAMETERS: ("400", "validation_failed", "A required header is missing."),
-    apigw.ResponseType.DEFAULT_5_XX: ("503", "unavailable", "Temporarily unavailable; safe to retry."),
-}
-
-
-def _error_body(code: str, message: str) -> str:
-    return json.dumps({"error": {"code": code, "message": message, "details": []}})
 
 
 class ApiStack(Stack):
@@ -81,11 +64,10 @@ class ApiStack(Stack):
         *,
         data: DataStack,
         deployment: Deployment,
-        module_exists: Callable[[Path], bool] = Path.is_file,
         **kwargs: object,
     ) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
-        self.specs = declared_functions(module_exists)
+        self.specs = require_entry_modules()
         code = application_code()
         layers: list[lambda_.ILayerVersion] = [dependency_layer(self, "Dependencies")]
         self.failures = self._failure_queue()
@@ -202,12 +184,12 @@ class ApiStack(Stack):
             "functions validate every body themselves (one guard against malformed JSON, then the pydantic models "
             "the OpenAPI document is generated from), so an API Gateway model would be a second copy of that schema.",
         )
-        for response_type, (status, code, message) in GATEWAY_ERRORS.items():
+        for response_type, (status, code, message) in GATEWAY_ANSWERS.items():
             api.add_gateway_response(
-                f"Gateway{response_type.response_type}",
-                type=response_type,
-                status_code=status,
-                templates={"application/json": _error_body(code, message)},
+                f"Gateway{response_type}",
+                type=apigw.ResponseType.of(response_type),
+                status_code=str(status.value),
+                templates={"application/json": error_body(code, message)},
                 # API Gateway answers these itself, before any function runs: the functions' own header,
                 # as a mapping value (a quoted literal), so no browser or proxy keeps a refusal.
                 response_headers={name: f"'{value}'" for name, value in NO_STORE.items()},
@@ -240,7 +222,6 @@ class ApiStack(Stack):
             # (the staff function then refuses it against the member's current groups and sessions).
             results_cache_ttl=Duration.seconds(0),
         )
-        staff_paths: set[str] = set()
         for name, function in self.functions.items():
             trigger = function.spec.trigger
             integration = apigw.LambdaIntegration(function.function, proxy=True)
@@ -252,23 +233,7 @@ class ApiStack(Stack):
                     self._acknowledge_public(method, f"{name} serves {path}")
             elif isinstance(trigger, StaffRoutes):
                 for path in trigger.paths:
-                    staff_paths.add(path)
                     self._staff_method(path, integration, staff_authorizer, staff_header)
-        if STAFF_PATH not in staff_paths:
-            # The staff function has not landed yet: keep the route (and its authorizer) with a clear answer.
-            placeholder = apigw.MockIntegration(
-                request_templates={"application/json": '{"statusCode": 501}'},
-                integration_responses=[
-                    apigw.IntegrationResponse(
-                        status_code="501",
-                        response_templates={
-                            "application/json": _error_body("not_implemented", "Staff routes are not deployed yet.")
-                        },
-                    )
-                ],
-                passthrough_behavior=apigw.PassthroughBehavior.NEVER,
-            )
-            self._staff_method(STAFF_PATH, placeholder, staff_authorizer, staff_header, status="501")
         for method in self._options_methods():
             self._acknowledge_public(method, "CORS preflight")
 
@@ -278,7 +243,6 @@ class ApiStack(Stack):
         integration: apigw.Integration,
         authorizer: apigw.IAuthorizer,
         validator: apigw.IRequestValidator,
-        status: str | None = None,
     ) -> None:
         self._resource(path).add_method(
             "ANY",
@@ -288,7 +252,6 @@ class ApiStack(Stack):
             request_validator=validator,
             # Rejected by the validator before the authorizer runs when the header is missing.
             request_parameters={"method.request.header.Authorization": True},
-            method_responses=[apigw.MethodResponse(status_code=status)] if status else None,
         )
 
     def _options_methods(self) -> list[apigw.Method]:

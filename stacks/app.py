@@ -3,9 +3,7 @@ synth."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from aws_cdk import App, Environment, Stack, Tags
 
@@ -36,9 +34,7 @@ class PolicyboundApp:
         return (self.data, self.audit, self.api, self.alarms, self.site)
 
 
-def build(
-    app: App, *, account: str | None = None, module_exists: Callable[[Path], bool] = Path.is_file
-) -> PolicyboundApp:
+def build(app: App, *, account: str | None = None) -> PolicyboundApp:
     deployment = deployment_from(app.node)
     # The region is pinned, never taken from the caller's profile; the account may be (for deploys).
     env = Environment(account=account, region=deployment.region)
@@ -51,7 +47,6 @@ def build(
         f"{STACK_PREFIX}Api",
         data=data,
         deployment=deployment,
-        module_exists=module_exists,
         env=env,
         description="Policybound: API, functions, WAF and staff sign-in (Seoul)",
     )

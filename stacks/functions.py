@@ -1,10 +1,10 @@
 """Every Lambda function, declared once: its entry point, what it may touch, its size and its trigger.
 
 The API stack builds a function, its IAM role (only the actions listed here), its log group and its
-trigger from each spec. A spec whose entry module does not exist yet under lambdas/ is left out, so the
-stacks grow as the entry points land: add the module, and the next synth deploys its function. To give
-a function more access, change its spec here — the role is generated from it and the infra tests check
-that no role gets more than its spec.
+trigger from each spec. A spec whose entry module does not exist under lambdas/ stops the synth
+(`require_entry_modules`): a deployment never goes out without one of its functions. To give a function
+more access, change its spec here — the role is generated from it and the infra tests check that no role
+gets more than its spec.
 
 DynamoDB transactions have no IAM action of their own: `TransactWriteItems` is authorised per item by
 the item's action (PutItem, DeleteItem, UpdateItem, ConditionCheckItem), which is why none is listed.
@@ -13,7 +13,6 @@ the item's action (PutItem, DeleteItem, UpdateItem, ConditionCheckItem), which i
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -371,6 +370,15 @@ def key_users(key: tables.KmsKeySpec, specs: tuple[FunctionSpec, ...] = FUNCTION
     return {spec.role_name: access.actions for spec in specs for access in spec.keys if access.key == key}
 
 
-def declared_functions(exists: Callable[[Path], bool] = Path.is_file) -> tuple[FunctionSpec, ...]:
-    """The functions whose entry module exists; the others join when their module lands."""
-    return tuple(spec for spec in FUNCTIONS if exists(spec.module_path))
+class MissingEntryModule(RuntimeError):
+    """A declared function's entry module is not under lambdas/: deploying without it would drop the function."""
+
+
+def require_entry_modules(specs: tuple[FunctionSpec, ...] | None = None) -> tuple[FunctionSpec, ...]:
+    """`specs` (every declared function by default), once each one's entry module is known to exist;
+    otherwise the synth stops, naming them."""
+    specs = FUNCTIONS if specs is None else specs
+    missing = [f"{spec.name} ({spec.module_path})" for spec in specs if not spec.module_path.is_file()]
+    if missing:
+        raise MissingEntryModule(f"entry modules missing for {', '.join(missing)}")
+    return specs

@@ -33,7 +33,9 @@ def seal(wiring: Wiring, remaining_ms: Callable[[], int]) -> dict[str, Any]:
     return summary
 
 
-_wiring = Wiring(load_settings())
+# Only the ledger: the sealer reads unsealed consent entries and the chain head, and writes the batch.
+SETTINGS = ("ledger_table",)
+_wiring = Wiring(load_settings(*SETTINGS))
 
 
 @metrics.log_metrics

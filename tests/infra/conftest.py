@@ -49,11 +49,10 @@ class Synth:
 def synthesize(
     outdir: Path,
     context: dict[str, Any] | None = None,
-    module_exists: Callable[[Path], bool] = Path.is_file,
     extend: Callable[[PolicyboundApp], None] | None = None,
 ) -> Synth:
     app = App(context=cdk_json_context() | CLI_METADATA | (context or {}), outdir=str(outdir))
-    built = build(app, module_exists=module_exists)
+    built = build(app)
     if extend:
         extend(built)
     app.synth()

@@ -1,32 +1,32 @@
-"""The stacks grow as entry modules land: with every declared module present, each function gets its
-trigger (public or staff routes, hourly schedule, records stream) and the gates still pass."""
+"""Every declared function is built with its trigger (public or staff routes, hourly schedule, records
+stream, queue), and a declared function whose entry module is missing stops the synth instead of being
+left out."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from aws_cdk import App
 
 from policybound import tables
-from stacks.functions import FUNCTIONS, declared_functions
-from tests.infra.conftest import SKIP_BUNDLING, Synth, cdk_path, resources, synthesize
+from stacks import functions
+from stacks.app import build
+from stacks.deployment import cdk_json_context
+from stacks.functions import FUNCTIONS, MissingEntryModule, require_entry_modules
+from tests.infra.conftest import SKIP_BUNDLING, Synth, cdk_path, resources
 
 
 @pytest.fixture(scope="module")
-def everything(tmp_path_factory: pytest.TempPathFactory) -> Synth:
-    return synthesize(tmp_path_factory.mktemp("all-functions"), context=SKIP_BUNDLING, module_exists=lambda _: True)
+def api(synth: Synth) -> dict[str, Any]:
+    return synth.template("PolicyboundApi")
 
 
-@pytest.fixture(scope="module")
-def api(everything: Synth) -> dict[str, Any]:
-    return everything.template("PolicyboundApi")
-
-
-def test_only_functions_whose_module_exists_are_declared() -> None:
-    assert [s.name for s in declared_functions(lambda path: path.name == "api.py")] == ["PublicApi"]
-    assert declared_functions(lambda _: False) == ()
+def test_every_declared_entry_module_exists() -> None:
+    assert require_entry_modules() == FUNCTIONS
     assert {s.module_path.name for s in FUNCTIONS} == {
         "api.py",
         "staff_api.py",
@@ -37,7 +37,18 @@ def test_only_functions_whose_module_exists_are_declared() -> None:
         "consent_sealer.py",
         "consent_renewer.py",
     }
-    assert all(isinstance(s.module_path, Path) for s in FUNCTIONS)
+    assert all(isinstance(s.module_path, Path) and s.module_path.is_file() for s in FUNCTIONS)
+
+
+def test_a_function_whose_entry_module_is_missing_stops_the_synth(monkeypatch: pytest.MonkeyPatch) -> None:
+    staff = next(s for s in FUNCTIONS if s.name == "StaffApi")
+    gone = replace(staff, handler="entrypoints.not_there.lambda_handler")
+    with pytest.raises(MissingEntryModule, match=r"StaffApi \(.*not_there\.py\)"):
+        require_entry_modules((FUNCTIONS[0], gone))
+    # The stacks ask for every declared function: none is dropped, none is answered by a placeholder.
+    monkeypatch.setattr(functions, "FUNCTIONS", tuple(gone if s is staff else s for s in FUNCTIONS))
+    with pytest.raises(MissingEntryModule, match="StaffApi"):
+        build(App(context=cdk_json_context() | SKIP_BUNDLING))
 
 
 def test_every_declared_function_is_built(api: dict[str, Any]) -> None:

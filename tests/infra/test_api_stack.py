@@ -11,7 +11,7 @@ import pytest
 from policybound import settings
 from stacks.access_log import FIELDS, access_log_format
 from stacks.dependency_layer import PIP_ARGUMENTS
-from stacks.functions import RIGHTS_PATH, STAFF_PATH, declared_functions
+from stacks.functions import FUNCTIONS, RIGHTS_PATH, STAFF_PATH
 from stacks.lambda_functions import OPTIONAL_ENV_VARS
 from stacks.staff_identity import STAFF_GROUPS
 from stacks.waf import MANAGED_RULE_GROUPS, RATE_RULE_NAME
@@ -127,7 +127,7 @@ def test_staff_pool_requires_mfa_and_strong_passwords_and_has_the_roles(api: dic
 
 def test_functions_run_the_tested_python_with_only_our_own_layer(synth: Synth, api: dict[str, Any]) -> None:
     functions = resources(api, "AWS::Lambda::Function")
-    assert {cdk_path(f).split("/")[1] for f in functions.values()} == {s.name for s in declared_functions()}
+    assert {cdk_path(f).split("/")[1] for f in functions.values()} == {s.name for s in FUNCTIONS}
     (layer_id,) = resources(api, "AWS::Lambda::LayerVersion")
     running = f"python{sys.version_info.major}.{sys.version_info.minor}"
     for function in functions.values():

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from policybound import settings
-from stacks.functions import FunctionSpec, declared_functions
+from stacks.functions import FUNCTIONS, FunctionSpec
 from tests.infra.conftest import Synth, cdk_path, resources
 
 
@@ -65,7 +65,7 @@ def start(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             setattr(package, name.rsplit(".", 1)[1], module)
 
 
-@pytest.mark.parametrize("spec", declared_functions(), ids=lambda s: s.name)
+@pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda s: s.name)
 def test_each_function_starts_with_the_environment_it_is_deployed_with(
     synth: Synth, start: Any, spec: FunctionSpec
 ) -> None:
@@ -74,7 +74,7 @@ def test_each_function_starts_with_the_environment_it_is_deployed_with(
 
 
 def test_the_staff_api_refuses_to_start_without_its_user_pool(synth: Synth, start: Any) -> None:
-    (staff,) = [s for s in declared_functions() if s.name == "StaffApi"]
+    (staff,) = [s for s in FUNCTIONS if s.name == "StaffApi"]
     environ = deployed_environment(synth, staff)
     del environ["STAFF_USER_POOL_ID"]
     with pytest.raises(settings.SettingsError, match="STAFF_USER_POOL_ID"):
@@ -82,14 +82,14 @@ def test_the_staff_api_refuses_to_start_without_its_user_pool(synth: Synth, star
 
 
 def test_the_staff_api_refuses_to_start_without_the_consoles_app_client(synth: Synth, start: Any) -> None:
-    (staff,) = [s for s in declared_functions() if s.name == "StaffApi"]
+    (staff,) = [s for s in FUNCTIONS if s.name == "StaffApi"]
     environ = deployed_environment(synth, staff)
     del environ["STAFF_APP_CLIENT_IDS"]
     with pytest.raises(settings.SettingsError, match="STAFF_APP_CLIENT_IDS"):
         start(staff, environ)
 
 
-@pytest.mark.parametrize("spec", declared_functions(), ids=lambda s: s.name)
+@pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda s: s.name)
 def test_a_missing_table_stops_every_function_at_start_up(synth: Synth, start: Any, spec: FunctionSpec) -> None:
     # Each function validates the settings it reads: take away a table its spec says it uses.
     table = spec.tables[0].table.env_var
@@ -100,7 +100,7 @@ def test_a_missing_table_stops_every_function_at_start_up(synth: Synth, start: A
 
 
 def test_a_function_does_not_validate_what_it_does_not_read(synth: Synth, start: Any) -> None:
-    (sign_in,) = [s for s in declared_functions() if s.name == "StaffSignIn"]
+    (sign_in,) = [s for s in FUNCTIONS if s.name == "StaffSignIn"]
     environ = deployed_environment(synth, sign_in)
     del environ["RECORDS_TABLE"]
     environ["PUBLIC_BASE_URL"] = "not a url"

@@ -9,7 +9,7 @@ import pytest
 
 from policybound import tables
 from stacks.data_stack import TABLE_ENCRYPTION_KEY
-from stacks.functions import FunctionSpec, TableStream, declared_functions
+from stacks.functions import FUNCTIONS, FunctionSpec, TableStream
 from tests.infra.conftest import Synth, as_list, cdk_path, resources, statements
 
 POLICY_HOLDERS = {
@@ -63,7 +63,7 @@ def table_of(resource: Any) -> str:
     return max(names, key=len)
 
 
-@pytest.mark.parametrize("spec", declared_functions(), ids=lambda s: s.name)
+@pytest.mark.parametrize("spec", FUNCTIONS, ids=lambda s: s.name)
 def test_function_role_holds_only_the_dynamodb_and_kms_actions_of_its_spec(synth: Synth, spec: FunctionSpec) -> None:
     api = synth.template("PolicyboundApi")
     granted: dict[str, set[str]] = {}
@@ -133,7 +133,7 @@ def test_function_role_holds_only_the_dynamodb_and_kms_actions_of_its_spec(synth
 
 def test_index_queries_name_the_index(synth: Synth) -> None:
     api = synth.template("PolicyboundApi")
-    for spec in declared_functions():
+    for spec in FUNCTIONS:
         text = json.dumps(function_policy(api, spec))
         for access in spec.tables:
             for index in access.indexes:
@@ -148,7 +148,7 @@ def test_index_queries_name_the_index(synth: Synth) -> None:
 
 def test_mail_is_sent_only_as_the_configured_sender(synth: Synth) -> None:
     api = synth.template("PolicyboundApi")
-    for spec in declared_functions():
+    for spec in FUNCTIONS:
         mail = [s for s in function_policy(api, spec) if "ses:SendRawEmail" in as_list(s["Action"])]
         if spec.sends_mail:
             (statement,) = mail
@@ -159,14 +159,14 @@ def test_mail_is_sent_only_as_the_configured_sender(synth: Synth) -> None:
 
 def test_no_managed_policies_on_function_roles(synth: Synth) -> None:
     api = synth.template("PolicyboundApi")
-    for spec in declared_functions():
+    for spec in FUNCTIONS:
         (role,) = [r for r in resources(api, "AWS::IAM::Role").values() if f"/{spec.name}/Role/" in cdk_path(r)]
         assert "ManagedPolicyArns" not in role["Properties"], spec.name
 
 
 def test_only_the_staff_function_manages_staff_access_and_only_on_its_pool(synth: Synth) -> None:
     api = synth.template("PolicyboundApi")
-    for spec in declared_functions():
+    for spec in FUNCTIONS:
         cognito = [
             s for s in function_policy(api, spec) if any(a.startswith("cognito-idp:") for a in as_list(s["Action"]))
         ]
@@ -182,7 +182,7 @@ def test_only_the_staff_function_manages_staff_access_and_only_on_its_pool(synth
 def test_bucket_access_is_exactly_the_specs_objects(synth: Synth) -> None:
     """S3 only as a spec lists it: its actions on the named objects, never a bucket-wide or wildcard key."""
     api = synth.template("PolicyboundApi")
-    for spec in declared_functions():
+    for spec in FUNCTIONS:
         granted: set[tuple[str, str]] = set()
         for statement in function_policy(api, spec):
             actions = [a for a in as_list(statement["Action"]) if a.startswith("s3:")]
@@ -199,5 +199,5 @@ def test_bucket_access_is_exactly_the_specs_objects(synth: Synth) -> None:
             for action in access.actions
         }
         assert granted == expected, spec.name
-    public = next(s for s in declared_functions() if s.name == "PublicApi")
+    public = next(s for s in FUNCTIONS if s.name == "PublicApi")
     assert public.buckets, "the public API signs the resources-download links"

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from policybound import tables
-from stacks.functions import FunctionSpec, declared_functions
+from stacks.functions import FUNCTIONS, FunctionSpec
 from tests.infra.conftest import Synth, cdk_path, resources
 
 
@@ -37,7 +37,7 @@ def emitted(spec: FunctionSpec) -> tuple[str, str, set[str]]:
 
 
 def spec(name: str) -> FunctionSpec:
-    (found,) = [s for s in declared_functions() if s.name == name]
+    (found,) = [s for s in FUNCTIONS if s.name == name]
     return found
 
 

@@ -13,7 +13,7 @@ from policybound import tables
 from policybound.adapters.cognito import PASSWORD_CHANGED_ATTRIBUTE
 from policybound.domain.staff.actor import STAFF_GROUPS, Role
 from stacks import staff_identity
-from stacks.functions import declared_functions
+from stacks.functions import FUNCTIONS
 from tests.infra.conftest import Synth, cdk_path, resources, statements
 
 
@@ -76,7 +76,7 @@ def test_short_tokens_revocation_strong_passwords_admin_created_users(api: dict[
 
 
 def test_trigger_touches_only_its_sign_in_items_and_stamps_only_its_pool(api: dict[str, Any]) -> None:
-    (spec,) = [s for s in declared_functions() if s.name == "StaffSignIn"]
+    (spec,) = [s for s in FUNCTIONS if s.name == "StaffSignIn"]
     # adapters.staff_access.DynamoAttemptStore: claim (update_item, returning the item when its condition
     # fails), clear (delete_item); nothing else.
     assert {a.table.logical_id: set(a.actions) for a in spec.tables} == {

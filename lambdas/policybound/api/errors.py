@@ -74,6 +74,33 @@ _STATUS: dict[type[DomainError], tuple[HTTPStatus, str]] = {
 }
 
 
+# What API Gateway answers itself, before any function runs, by its response type: the stacks give each
+# gateway response this status and body, and local mode's gateway emulator answers the same.
+GATEWAY_ANSWERS: dict[str, tuple[HTTPStatus, str, str]] = {
+    "UNAUTHORIZED": (HTTPStatus.UNAUTHORIZED, "unauthorized", "Sign in again: the token is missing or invalid."),
+    "ACCESS_DENIED": (HTTPStatus.FORBIDDEN, "forbidden", "Your role may not use this route."),
+    "MISSING_AUTHENTICATION_TOKEN": (HTTPStatus.NOT_FOUND, "not_found", "There is no such route."),
+    "THROTTLED": (HTTPStatus.TOO_MANY_REQUESTS, "rate_limited", "Too many requests: wait a moment and retry."),
+    "REQUEST_TOO_LARGE": (HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "payload_too_large", "The body is larger than allowed."),
+    "BAD_REQUEST_PARAMETERS": (HTTPStatus.BAD_REQUEST, "validation_failed", "A required header is missing."),
+    "DEFAULT_5XX": (HTTPStatus.SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable; safe to retry."),
+}
+
+
+def error_body(
+    code: str, message: str, details: Iterable[FieldProblem] = (), extra: Mapping[str, Any] | None = None
+) -> str:
+    """API.md's error shape as JSON: the functions' answers, local mode's gateway and helpers, and the
+    bodies API Gateway itself answers with (the stacks' gateway responses) are all written here."""
+    error: dict[str, Any] = {
+        "code": code,
+        "message": message,
+        "details": [{"field": d.field, "problem": d.problem} for d in details],
+    }
+    error |= dict(extra or {})
+    return json.dumps({"error": error}, ensure_ascii=False)
+
+
 def error_response(
     status: HTTPStatus,
     code: str,
@@ -84,16 +111,10 @@ def error_response(
 ) -> Response[str]:
     # Status and code only: what was refused is in the body, and bodies are never logged.
     logger.info("request refused", extra={"status": status.value, "code": code})
-    error: dict[str, Any] = {
-        "code": code,
-        "message": message,
-        "details": [{"field": d.field, "problem": d.problem} for d in details],
-    }
-    error |= dict(extra or {})
     return Response(
         status_code=status.value,
         content_type="application/json",
-        body=json.dumps({"error": error}, ensure_ascii=False),
+        body=error_body(code, message, details, extra),
         # An error can name what was refused; no cache keeps it.
         headers=dict(NO_STORE) | dict(headers or {}),
     )
