@@ -19,8 +19,9 @@ TABLE_PREFIX = "policybound-local-"
 FUNCTION_INSTANCES = 4
 
 
-def table_name(spec: tables.TableSpec | tables.QueueSpec) -> str:
-    return TABLE_PREFIX + spec.logical_id.lower()
+def table_name(spec: tables.TableSpec | tables.QueueSpec, prefix: str = TABLE_PREFIX) -> str:
+    """A table's (or queue's) name; integration tests give each test its own prefix in one moto account."""
+    return prefix + spec.logical_id.lower()
 
 
 def bucket_name(spec: tables.BucketSpec) -> str:
@@ -39,8 +40,10 @@ def aws_environment(moto_url: str = MOTO_URL) -> dict[str, str]:
     }
 
 
-def app_environment(key_ids: dict[str, str], public_base_url: str = API_URL) -> dict[str, str]:
-    env = {spec.env_var: table_name(spec) for spec in tables.TABLES}
+def app_environment(
+    key_ids: dict[str, str], public_base_url: str = API_URL, prefix: str = TABLE_PREFIX
+) -> dict[str, str]:
+    env = {spec.env_var: table_name(spec, prefix) for spec in tables.TABLES}
     env |= {spec.env_var: key_ids[spec.logical_id] for spec in tables.KMS_KEYS}
     env |= {spec.env_var: bucket_name(spec) for spec in tables.BUCKETS}
     env |= {spec.env_var: key_ids[spec.logical_id] for spec in tables.QUEUES}

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
-from local.environment import MAIL_SENDER, bucket_name, table_name
+from local.environment import MAIL_SENDER, TABLE_PREFIX, bucket_name, table_name
 from policybound import tables
 from policybound.catalogue import RESOURCES
 from policybound.policy import AWS_REGION
@@ -25,9 +25,9 @@ def _client(name: str, endpoint_url: str) -> Any:
     )
 
 
-def provision_tables(dynamodb: Any) -> None:
+def provision_tables(dynamodb: Any, prefix: str = TABLE_PREFIX) -> None:
     for spec in tables.TABLES:
-        name = table_name(spec)
+        name = table_name(spec, prefix)
         try:
             dynamodb.create_table(**tables.create_table_request(spec, name))
         except ClientError as error:
@@ -89,11 +89,11 @@ def provision_buckets(s3: Any) -> None:
         )
 
 
-def provision_queues(sqs: Any) -> dict[str, str]:
+def provision_queues(sqs: Any, prefix: str = TABLE_PREFIX) -> dict[str, str]:
     """Queue URLs by logical id, each queue with its dead-letter queue as the stacks make them."""
     urls: dict[str, str] = {}
     for spec in tables.QUEUES:
-        name = table_name(spec)
+        name = table_name(spec, prefix)
         dead = sqs.create_queue(QueueName=f"{name}-dead-letters")["QueueUrl"]
         dead_arn = sqs.get_queue_attributes(QueueUrl=dead, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         redrive = json.dumps({"deadLetterTargetArn": dead_arn, "maxReceiveCount": str(spec.max_receive_count)})
@@ -102,13 +102,18 @@ def provision_queues(sqs: Any) -> dict[str, str]:
     return urls
 
 
+def provision_account(kms: Any, ses: Any, s3: Any) -> dict[str, str]:
+    """What every table set of an account shares: buckets, KMS keys (ids by logical id), the mail identity."""
+    provision_buckets(s3)
+    key_ids = provision_keys(kms)
+    ses.verify_email_identity(EmailAddress=MAIL_SENDER)
+    return key_ids
+
+
 def provision_with(dynamodb: Any, kms: Any, ses: Any, s3: Any, sqs: Any) -> dict[str, str]:
     """Creates everything; returns the ids the functions' environment needs (keys, queue URLs) by logical id."""
     provision_tables(dynamodb)
-    provision_buckets(s3)
-    ids = provision_keys(kms) | provision_queues(sqs)
-    ses.verify_email_identity(EmailAddress=MAIL_SENDER)
-    return ids
+    return provision_account(kms, ses, s3) | provision_queues(sqs)
 
 
 def provision(endpoint_url: str) -> dict[str, str]:

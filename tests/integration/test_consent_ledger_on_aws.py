@@ -10,7 +10,8 @@ from typing import Any
 from policybound import tables
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.staff.ledger_audit import verify_all
-from tests.conftest import VALID_FIELDS, AwsApi, submission
+from tests.conftest import VALID_FIELDS, submission
+from tests.support.aws import AwsApi
 
 
 def ledger_items(api: AwsApi, chain: str) -> list[dict[str, Any]]:

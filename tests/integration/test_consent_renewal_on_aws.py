@@ -23,8 +23,9 @@ from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.staff.ledger_audit import verify_one
 from policybound.policy import Purpose
-from tests.conftest import VALID_FIELDS, AwsApi, submission
+from tests.conftest import VALID_FIELDS, submission
 from tests.integration.test_api_grants_on_aws import Recorder, recording_wiring, spec, ungranted
+from tests.support.aws import AwsApi
 from tests.support.policy_versions import AFTER, FIRST, SECOND
 
 MINJI = VALID_FIELDS["contact-us"]["email"]

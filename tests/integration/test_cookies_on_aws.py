@@ -14,7 +14,7 @@ from policybound.adapters.cookies import consent_from_item
 from policybound.domain.cookies.consents import CookieConsent
 from policybound.domain.core import retention
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, POLICY_VERSION
-from tests.conftest import AwsApi
+from tests.support.aws import AwsApi
 
 VISITOR_IP = "198.51.100.23"
 

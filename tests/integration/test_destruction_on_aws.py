@@ -13,7 +13,8 @@ from policybound.domain.core.ledger import LedgerKind, verify_chain
 from policybound.domain.core.model import WrappedKey
 from policybound.domain.core.ports import DestroyOutcome
 from policybound.domain.retention.destruction import DestructionReason
-from tests.conftest import VALID_FIELDS, AwsApi, submission
+from tests.conftest import VALID_FIELDS, submission
+from tests.support.aws import AwsApi
 
 
 def submit(api: AwsApi, form: str = "contact-us") -> str:

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from policybound import tables
-from tests.conftest import NOW, AwsApi, submission
+from tests.conftest import NOW, submission
+from tests.support.aws import AwsApi
 from tools.audit.__main__ import main
 
 STAFF_ID = "sub-pi-manager"

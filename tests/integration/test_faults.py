@@ -16,7 +16,8 @@ from policybound import tables
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.retention.destruction import DestructionReason
-from tests.conftest import AwsApi, submission
+from tests.conftest import submission
+from tests.support.aws import AwsApi
 
 
 def _timeout(**_: Any) -> None:

@@ -14,7 +14,8 @@ from policybound.adapters.dynamodb import key_from_item, record_from_item
 from policybound.domain.core import retention
 from policybound.domain.core.normalize import normalize_phone
 from policybound.domain.core.sealing import unseal_payload
-from tests.conftest import VALID_FIELDS, AwsApi, submission
+from tests.conftest import VALID_FIELDS, submission
+from tests.support.aws import AwsApi
 
 
 def post(api: AwsApi, form: str, body: Any, **headers: str) -> Any:

@@ -20,7 +20,8 @@ from policybound.domain.staff.access_records import AccessPurpose
 from policybound.domain.staff.actor import Actor
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
-from tests.conftest import NOW, AwsApi, submission
+from tests.conftest import NOW, submission
+from tests.support.aws import AwsApi
 from tests.support.retention import STAFF_ID
 
 STAFF = Actor("sub-staff", "staff", "198.51.100.20")

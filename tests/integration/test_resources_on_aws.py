@@ -18,7 +18,8 @@ from policybound.catalogue import RESOURCES
 from policybound.domain.purposes.resource_delivery import LINK_VALID_FOR
 from policybound.policy import AWS_REGION
 from stacks.paths import SAMPLE_RESOURCES_DIR
-from tests.conftest import AwsApi, submission
+from tests.conftest import submission
+from tests.support.aws import AwsApi
 
 
 def _post(aws_api: AwsApi, body: object) -> TestResponse:

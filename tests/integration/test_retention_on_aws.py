@@ -23,7 +23,8 @@ from policybound.domain.core.ledger import LedgerKind, verify_chain
 from policybound.domain.retention.sweeper import Sweeper
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
-from tests.conftest import NOW, VALID_FIELDS, AwsApi, submission
+from tests.conftest import NOW, VALID_FIELDS, submission
+from tests.support.aws import AwsApi
 from tests.support.retention import STAFF_ID, TTL_IDENTITY, stream_event, stream_record
 
 

@@ -21,7 +21,8 @@ from policybound.domain.rights.requests import CompletionIn, RightsRequestIn
 from policybound.domain.rights.verification import MAX_WRONG_TRIES
 from policybound.domain.staff.actor import Actor
 from policybound.services import SES_MAILBOX_SIMULATOR
-from tests.conftest import NOW, VALID_FIELDS, AwsApi, submission
+from tests.conftest import NOW, VALID_FIELDS, submission
+from tests.support.aws import AwsApi
 
 MINJI = VALID_FIELDS["contact-us"]["email"]
 CODE = re.compile(r"^\s+(\d{6})$", re.MULTILINE)

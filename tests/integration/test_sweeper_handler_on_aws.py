@@ -24,7 +24,7 @@ from policybound.domain.evidence.consent_ledger import consent_given
 from policybound.domain.retention.sweeper import SweepCursor
 from policybound.policy import POLICY_VERSION, FormId, Purpose
 from policybound.settings import load_settings
-from tests.conftest import AwsApi
+from tests.support.aws import AwsApi
 
 
 @dataclass

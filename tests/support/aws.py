@@ -1,0 +1,74 @@
+"""One moto account per test module, and a fresh set of tables and queues in it for every test.
+
+Starting moto and making the KMS keys and buckets once per module, while each test gets its own
+table prefix (tables are cheap in moto) and a fresh mail service and user pools, keeps tests as
+isolated as one account each: no test sees another's items, queue messages, mail or staff users.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+from werkzeug.test import Client
+
+from local.environment import MAIL_SENDER, app_environment, aws_environment
+from local.provision import provision_account, provision_queues, provision_tables
+from policybound.policy import AWS_REGION
+from policybound.wiring import Wiring
+
+_prefixes = itertools.count(1)
+# Services whose state tests change account-wide (mail accepted or an identity deleted, pools and their
+# users): each test starts them afresh.
+RESET_PER_TEST = ("ses", "cognito-idp")
+
+
+@dataclass
+class MotoAccount:
+    """An in-process moto account with local mode's keys, buckets and mail identity."""
+
+    clients: dict[str, Any]
+    key_ids: dict[str, str]
+
+    def environment_for_a_test(self, public_base_url: str) -> dict[str, str]:
+        """Tables and queues of their own for one test (as local mode makes them), mail and user pools
+        afresh; the app environment that points at them."""
+        from moto.backends import get_backend
+        from moto.core.models import DEFAULT_ACCOUNT_ID
+
+        for service in RESET_PER_TEST:
+            get_backend(service)[DEFAULT_ACCOUNT_ID][AWS_REGION].reset()  # type: ignore[call-overload]
+        self.clients["ses"].verify_email_identity(EmailAddress=MAIL_SENDER)
+        prefix = f"policybound-t{next(_prefixes)}-"
+        provision_tables(self.clients["dynamodb"], prefix)
+        queues = provision_queues(self.clients["sqs"], prefix)
+        return app_environment(self.key_ids | queues, public_base_url, prefix)
+
+
+def moto_account() -> Iterator[MotoAccount]:
+    """Body of the module-scoped fixture: AWS environment and moto active for the whole module."""
+    from moto import mock_aws
+
+    with pytest.MonkeyPatch.context() as patch:
+        env = aws_environment()
+        env.pop("AWS_ENDPOINT_URL")
+        for name, value in env.items():
+            patch.setenv(name, value)
+        with mock_aws():
+            clients = {n: boto3.client(n, region_name=AWS_REGION) for n in ("dynamodb", "kms", "ses", "s3", "sqs")}
+            yield MotoAccount(clients, provision_account(clients["kms"], clients["ses"], clients["s3"]))
+
+
+@dataclass
+class AwsApi:
+    client: Client
+    wiring: Wiring
+    dynamodb: Any
+    tables: dict[str, str]
+
+    def scan_all(self) -> dict[str, list[dict[str, Any]]]:
+        return {name: self.dynamodb.scan(TableName=name)["Items"] for name in self.tables.values()}
