@@ -7,7 +7,7 @@ so a unit test exercises the same wiring as production with only the adapters sw
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from policybound.catalogue import Resource
@@ -45,6 +45,13 @@ TEST_SETTINGS: Settings = settings_from(
     {"PUBLIC_BASE_URL": "https://api.example.com", "ALLOWED_ORIGINS": "https://www.example.com"},
     needs=("public_base_url", "allowed_origins"),
 )
+
+
+class MovableClock(FixedClock):
+    """The unit tests' clock: stands still until a test moves it (`at = ...` or `advance(days=...)`)."""
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
 
 
 class FakeResourceLinks:
@@ -114,5 +121,5 @@ class FakePorts:
 
 def fake_services(now: datetime | Clock, ports: FakePorts | None = None) -> Services[FakePorts]:
     """The production builder over in-memory ports, with a clock that stands at `now` (or that clock)."""
-    clock = FixedClock(now) if isinstance(now, datetime) else now
+    clock = MovableClock(now) if isinstance(now, datetime) else now
     return Services(ports or FakePorts(), clock, TEST_SETTINGS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from policybound.domain.core.model import Representative, RequestOrigin
@@ -20,10 +20,10 @@ from policybound.domain.rights.service import RightsService
 from policybound.domain.rights.withdrawal import PurposeWithdrawals
 from policybound.domain.staff.actor import Actor
 from policybound.policy import FORMS, POLICY_VERSION, FormId
-from policybound.services import SES_MAILBOX_SIMULATOR
+from policybound.services import SES_MAILBOX_SIMULATOR, Services
 from tests.conftest import NOW, VALID_FIELDS
 from tests.support.fakes import FakeBlindIndex, FakeMailer
-from tests.support.ports import fake_services
+from tests.support.ports import FakePorts, MovableClock, fake_services
 from tests.support.rights_fakes import (
     FakeDisclosureStore,
     FakeKeyedHash,
@@ -37,17 +37,6 @@ MANAGER = Actor("sub-manager", "manager", "198.51.100.20", manager=True)
 STAFF_ROUTE = "POST /v1/staff/test"
 CODE = re.compile(r"^\s+(\d{6})$", re.MULTILINE)
 GUARDIAN_CODE = re.compile(r"(?:동의 코드|Consent code): (\d{6})")
-
-
-class MovableClock:
-    def __init__(self, at: datetime) -> None:
-        self.at = at
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, **delta: float) -> None:
-        self.at += timedelta(**delta)
 
 
 @dataclass
@@ -106,7 +95,11 @@ class RightsWorld:
 
 def build_world(now: datetime = NOW) -> RightsWorld:
     clock = MovableClock(now)
-    services = fake_services(clock)
+    return world_of(fake_services(clock), clock)
+
+
+def world_of(services: Services[FakePorts], clock: MovableClock) -> RightsWorld:
+    """The rights area of these services (whose clock is `clock`)."""
     ports = services.ports
     return RightsWorld(
         clock=clock,

@@ -33,7 +33,7 @@ from policybound.policy import AWS_REGION, FORMS, POLICY_VERSION, FormId
 from policybound.services import Services
 from policybound.settings import environment_name
 from tests.support.fakes import FakeBlindIndex, FakeLedger, FakeLegalHoldStore, FakeMailer, FakeStore
-from tests.support.ports import TEST_SETTINGS, FakePorts, fake_services
+from tests.support.ports import TEST_SETTINGS, FakePorts, MovableClock, fake_services
 from tests.support.rights_fakes import FakeRightsRequestStore
 from tests.support.staff_fakes import FakeDirectory, FakeFormIndex, FakeIncidentStore, FakeSessionStore
 
@@ -158,6 +158,8 @@ class StaffClient:
 class StaffApi(StaffClient):
     """The staff app over fakes: records go in through the real intake service, sealed as in production."""
 
+    clock: MovableClock
+
     store: FakeStore
     ledger: FakeLedger
     mailer: FakeMailer
@@ -208,7 +210,7 @@ class StaffApi(StaffClient):
 
 
 def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
-    clock = FixedClock(now)
+    clock = MovableClock(now)
     services = fake_services(clock)
     ports = services.ports
     app = create_staff_app(TEST_SETTINGS.allowed_origins, [TEST_APP_CLIENT])

@@ -10,34 +10,25 @@ from datetime import timedelta
 
 import pytest
 
-from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerEntry, LedgerKind, entry_hash
 from policybound.domain.core.model import RequestOrigin
-from policybound.domain.core.sealing import EnvelopeSealer
-from policybound.domain.evidence.consent_ledger import SEAL_BATCH_SIZE, ConsentSealing, merkle_root
-from policybound.domain.intake.service import ConsentGiven, IntakeService
+from policybound.domain.evidence.consent_ledger import SEAL_BATCH_SIZE, merkle_root
+from policybound.domain.intake.service import ConsentGiven
 from policybound.domain.staff.ledger_audit import verify_one
 from policybound.policy import FORMS, POLICY_VERSION, FormId
 from tests.conftest import NOW, VALID_FIELDS
-from tests.support.fakes import FakeBlindIndex, FakeKeks, FakeMailer, FakeStore
+from tests.support.ports import MovableClock, fake_services
 
 ORIGIN = RequestOrigin(source_ip="203.0.113.9", user_agent="pytest-agent")
 
 
 class World:
     def __init__(self) -> None:
-        self.clock = FixedClock(NOW)
-        self.store, self.mailer = FakeStore(), FakeMailer()
-        self.intake = IntakeService(
-            store=self.store,
-            sealer=EnvelopeSealer(FakeKeks()),
-            blind_index=FakeBlindIndex(),
-            mailer=self.mailer,
-            clock=self.clock,
-            unsubscribe_url=lambda token: f"https://api.example.com/v1/unsubscribe?token={token}",
-        )
-        self.sealing = ConsentSealing(self.store.ledger, self.clock)
+        self.clock = MovableClock(NOW)
+        services = fake_services(self.clock)
+        self.store, self.mailer = services.ports.store, services.ports.mailer
+        self.intake, self.sealing = services.intake, services.consent_sealing
 
     def submit(self, form: str = "contact-us") -> str:
         self.clock.at += timedelta(seconds=1)

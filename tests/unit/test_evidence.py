@@ -11,7 +11,7 @@ from policybound.api.staff.auth import Role
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind, chain
 from policybound.domain.evidence.consent_ledger import ConsentSealing
 from policybound.domain.evidence.reports import KeptRecord, reconcile
-from policybound.domain.retention.destruction import Destroyer, DestructionReason
+from policybound.domain.retention.destruction import DestructionReason
 from tests.conftest import NOW, VALID_FIELDS
 from tests.support.staff import StaffApi, json_of
 
@@ -31,7 +31,7 @@ def test_every_collected_record_is_live_held_or_destroyed_and_the_counts_add_up(
     seal(staff_api)
     staff_api.store.held.add(held)
     record = staff_api.store.records[erased]
-    Destroyer(staff_api.store, staff_api.clock).destroy(record, DestructionReason.SUBJECT_ERASURE)
+    staff_api.services.destroyer.destroy(record, DestructionReason.SUBJECT_ERASURE)
     found = reconciliation(staff_api)
     assert found["collected"] == 4
     assert (found["live"], found["held"], found["destroyed"]) == (3, 1, 1)
@@ -66,7 +66,7 @@ def test_the_months_destruction_report_names_each_path_with_backup_times_and_led
     staff_api: StaffApi,
 ) -> None:
     ids = [staff_api.submit(form, VALID_FIELDS[form]) for form in VALID_FIELDS]
-    destroyer = Destroyer(staff_api.store, staff_api.clock)
+    destroyer = staff_api.services.destroyer
     reasons = [DestructionReason.SUBJECT_ERASURE, DestructionReason.UNSUBSCRIBED, DestructionReason.RETENTION_EXPIRED]
     for submission_id, reason in zip(ids, reasons, strict=True):
         destroyer.destroy(staff_api.store.records[submission_id], reason)

@@ -11,11 +11,7 @@ import pytest
 
 from policybound.api.staff.auth import Role
 from policybound.domain.core.ports import DestroyOutcome
-from policybound.domain.core.records import RecordReader
-from policybound.domain.core.sealing import EnvelopeSealer
-from policybound.domain.retention.destruction import Destroyer
 from policybound.domain.retention.legal_holds import LegalHoldService
-from tests.support.fakes import FakeKeks
 from tests.support.staff import StaffApi
 
 FIELDS = {"name": "Kim Minji", "email": "minji@example.co.kr"}
@@ -23,9 +19,7 @@ CASE = ("2031고단1234", "Seoul Central District Prosecutors' Office preservati
 
 
 def holds_of(api: StaffApi) -> LegalHoldService:
-    # Placing a hold by id opens no record: the reader's sealer is never used here.
-    reader = RecordReader(api.store, EnvelopeSealer(FakeKeks()), api.clock)
-    return LegalHoldService(api.holds, reader, api.blind_index, api.clock)
+    return api.services.legal_holds
 
 
 def held_and_erased(api: StaffApi) -> tuple[str, str]:
@@ -33,7 +27,7 @@ def held_and_erased(api: StaffApi) -> tuple[str, str]:
     hold = holds_of(api).hold_records([submission_id], *CASE, "sub-manager")
     record = api.store.get(submission_id)
     assert record is not None
-    assert Destroyer(api.store, api.clock).erase(record) is DestroyOutcome.HELD
+    assert api.services.destroyer.erase(record) is DestroyOutcome.HELD
     return submission_id, hold.hold_id
 
 

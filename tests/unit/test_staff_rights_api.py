@@ -7,16 +7,11 @@ from typing import Any
 
 import pytest
 
-from policybound.api import dependencies
 from policybound.api.staff.auth import Role
 from policybound.domain.core.ledger import LedgerKind
-from policybound.domain.staff.access_records import AccessRecorder
-from policybound.domain.staff.reads import StaffReads
 from tests.conftest import NOW, VALID_FIELDS
-from tests.support.fakes import FakeLegalHoldStore
-from tests.support.rights import RightsWorld, build_world
+from tests.support.rights import RightsWorld, world_of
 from tests.support.staff import StaffApi, error_code, json_of
-from tests.support.staff_fakes import FakeFormIndex
 
 JIHO = VALID_FIELDS["resources-download"]["email"]
 PARTNER = "privacy@partner.example.com"
@@ -24,23 +19,8 @@ PARTNER = "privacy@partner.example.com"
 
 @pytest.fixture
 def world(staff_api: StaffApi) -> RightsWorld:
-    world = build_world()
-    staff_api.app.dependency_overrides.update(
-        {
-            dependencies.rights_request_service: lambda: world.requests,
-            dependencies.disclosure_service: lambda: world.disclosures,
-            # The purpose-limited reads over the same records, so their listings see restrictions.
-            dependencies.staff_reads: lambda: StaffReads(
-                FakeFormIndex(world.store),
-                world.reader,
-                world.blind_index,
-                AccessRecorder(world.store.ledger, world.clock),
-                world.request_store,
-                FakeLegalHoldStore(world.store),
-            ),
-        }
-    )
-    return world
+    """The rights area over the staff API's own services: the routes and the world see the same records."""
+    return world_of(staff_api.services, staff_api.clock)
 
 
 def manager(staff_api: StaffApi) -> Any:
