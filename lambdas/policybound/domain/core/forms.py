@@ -16,11 +16,11 @@ from policybound.catalogue import RESOURCES, resource
 from policybound.domain.core.errors import FieldProblem, ValidationFailed, problem_text
 from policybound.domain.core.normalize import (
     IDENTIFIER_PATTERN,
-    LONG_TEXT_PATTERN,
     PHONE_PATTERN,
-    TEXT_PATTERN,
     email_schema,
+    long_text_pattern,
     normalize_item,
+    text_pattern,
 )
 from policybound.policy import FORMS, ITEMS, POLICY_VERSION, FormId, FormPolicy, Item, ItemKind
 
@@ -38,7 +38,7 @@ def item_schema(item: Item) -> Callable[[dict[str, Any]], None]:
         if item.kind == "email":
             email_schema(schema)
         else:
-            schema["pattern"] = _PATTERNS[item.kind]
+            schema["pattern"] = _PATTERNS[item.kind]()
         if item.name == "resource_id":
             # A closed set: the catalogue's ids, as GET /v1/resources lists them.
             schema["enum"] = [r.resource_id for r in RESOURCES]
@@ -46,15 +46,15 @@ def item_schema(item: Item) -> Callable[[dict[str, Any]], None]:
     return describe
 
 
-_PATTERNS: dict[ItemKind, str] = {
-    "text": TEXT_PATTERN,
-    "long_text": LONG_TEXT_PATTERN,
-    "phone": PHONE_PATTERN,
-    "identifier": IDENTIFIER_PATTERN,
+_PATTERNS: dict[ItemKind, Callable[[], str]] = {
+    "text": text_pattern,
+    "long_text": long_text_pattern,
+    "phone": lambda: PHONE_PATTERN,
+    "identifier": lambda: IDENTIFIER_PATTERN,
 }
 _RULES: dict[ItemKind, str] = {
-    "text": "Trimmed and NFC-normalised; no control characters.",
-    "long_text": "Trimmed and NFC-normalised; newlines and tabs allowed, no other control characters.",
+    "text": "Trimmed and NFC-normalised; no control or format characters (Unicode Cc, Cf).",
+    "long_text": "Trimmed and NFC-normalised; newlines and tabs allowed, no other control or format characters.",
     "email": "An address email-validator accepts (no DNS check); stored as it normalises it.",
     "phone": "A number phonenumbers judges valid (Korean unless it starts with +country); stored in E.164.",
     "identifier": "Letters, digits, '.', '_' and '-', starting with a letter or digit.",

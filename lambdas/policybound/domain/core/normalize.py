@@ -7,25 +7,64 @@ domains) and phonenumbers for Korean and international numbers (stored in E.164)
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
+from functools import cache
 from typing import Any
 
 from policybound.domain.core.errors import FieldProblem, ValidationFailed
 from policybound.policy import ITEMS, Item
 
-# Control characters (Unicode category C*) other than newline and tab in long text are refused:
-# they hide content from the people who read submissions and break logs and CSV exports.
-_ALLOWED_CONTROLS_LONG_TEXT = {"\n", "\t", "\r"}
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # 8 to 15 digits (E.164's range) with the separators people write; phonenumbers then judges the number.
 _PHONE = re.compile(r"\+?\(?(?:[0-9][ ().-]*){8,15}")
 
-# The same rules as JSON Schema patterns (ECMA-262), for the OpenAPI document: a generated client or a
-# fuzzer can check a value before sending it. They describe the value as sent; the functions below
-# enforce exactly that (`\p{C}` is Unicode's "other" category, as unicodedata names it) and then
-# normalise. What no pattern can say (a phone number that does not exist) is left to the functions.
-TEXT_PATTERN = r"^[^\p{C}]*[^\p{C}\s][^\p{C}]*$"
-LONG_TEXT_PATTERN = r"^[\t\n\r\P{C}]*[^\p{C}\s][\t\n\r\P{C}]*$"
+# Control, format and surrogate characters (Unicode categories Cc, Cf, Cs) are refused in text: they
+# hide or reorder content for the people who read submissions (U+202E turns text around) and break logs
+# and CSV exports. Private-use and unassigned code points are kept: they hide nothing, and a character
+# newer than this interpreter's Unicode database (a new emoji) must not make a form fail.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
+_ALLOWED_CONTROLS_LONG_TEXT = {"\n", "\t", "\r"}
+
+
+@cache
+def _refused_class() -> str:
+    """The refused characters as the body of a regular-expression class, read from the same Unicode
+    database that validation asks (so schema and validation cannot disagree), spelled range by range:
+    some generators read `\\p{C}` as the ASCII and Latin-1 controls alone. Lone surrogates are left out
+    (no JSON Schema engine can hold one in a pattern; no UTF-8 body can carry one). Built when a document
+    is written, never at a cold start (it reads all 1.1 million code points)."""
+    ranges: list[tuple[int, int]] = []
+    for code in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(code)) in {"Cc", "Cf"}:
+            if ranges and ranges[-1][1] == code - 1:
+                ranges[-1] = (ranges[-1][0], code)
+            else:
+                ranges.append((code, code))
+
+    def spelled(code: int) -> str:
+        # BMP characters as \\uXXXX escapes (ECMA-262, Python and Rust read them alike); others as
+        # themselves, which every engine reads as one code point.
+        return f"\\u{code:04X}" if code <= 0xFFFF else chr(code)
+
+    return "".join(spelled(low) if low == high else f"{spelled(low)}-{spelled(high)}" for low, high in ranges)
+
+
+def text_pattern() -> str:
+    """The text rule as a JSON Schema pattern (ECMA-262), for the OpenAPI document: no refused
+    character, and something besides whitespace. It describes the value as sent; `normalize_text`
+    enforces exactly that and then normalises."""
+    refused = _refused_class()
+    return f"^[^{refused}]*[^{refused}\\s][^{refused}]*$"
+
+
+def long_text_pattern() -> str:
+    """As `text_pattern`, with newlines and tabs allowed."""
+    refused = _refused_class()
+    kept = "(?:[\\t\\n\\r]|[^" + refused + "])*"
+    return f"^{kept}[^{refused}\\s]{kept}$"
+
+
 IDENTIFIER_PATTERN = f"^{_IDENTIFIER.pattern}$"
 PHONE_PATTERN = f"^{_PHONE.pattern}$"
 # An address is at most 254 characters (RFC 5321's path limit, which email-validator enforces too).
@@ -35,8 +74,8 @@ EMAIL_MAX_LENGTH = 254
 def email_schema(schema: dict[str, Any]) -> None:
     """What `normalize_email` accepts, in JSON Schema words: an address (`format: email`) of at most 254
     characters whose domain is not one of the special-use names email-validator refuses (`.test`,
-    `.local`, ...). The names are the library's own list, read when a document is written, so the
-    schema cannot drift from validation and a cold start does not load the library."""
+    `.local`, ...) nor shaped as it refuses. The names are the library's own list, read when a document
+    is written, so the schema cannot drift from validation and a cold start does not load the library."""
     from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
     # ECMA-262 patterns have no flags: each letter of a name matches in either case, as domains do.
@@ -45,11 +84,13 @@ def email_schema(schema: dict[str, Any]) -> None:
     )
     schema["format"] = "email"
     schema["maxLength"] = min(schema.get("maxLength", EMAIL_MAX_LENGTH), EMAIL_MAX_LENGTH)
-    schema["pattern"] = rf"^(?![^@]*@(?:[^@]*\.)?(?:{names})\.?$)[^@\s]+@[^@\s]+$"
+    # Also what email-validator refuses and `format: email` allows: a quoted local part, a bracketed
+    # IP address, a domain without a period or not ending in a letter.
+    schema["pattern"] = rf"^(?![^@]*@(?:[^@]*\.)?(?:{names})$)[^@\s\"]+@[^@\s\[\]]+\.[^@\s\[\]]*\p{{L}}$"
 
 
 def _has_forbidden_control(value: str, allowed: set[str]) -> bool:
-    return any(unicodedata.category(ch).startswith("C") and ch not in allowed for ch in value)
+    return any(unicodedata.category(ch) in _REFUSED_CATEGORIES and ch not in allowed for ch in value)
 
 
 def normalize_text(value: str, item: Item) -> str:

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Protocol
 
 from dateutil.relativedelta import relativedelta
 from pydantic import BaseModel, ConfigDict, Field
@@ -27,6 +27,7 @@ from policybound.domain.core.model import ID_PATTERN, RecordStatus
 from policybound.domain.core.normalize import email_schema, normalize_email, normalize_text
 from policybound.domain.core.ports import Mailer
 from policybound.domain.core.records import RecordReader
+from policybound.domain.core.shapes import Shape, one_of_shapes
 from policybound.domain.rights.mail import correction_notice
 from policybound.domain.staff.actor import Actor
 from policybound.policy import ITEMS, Item, LegalBasis
@@ -82,42 +83,11 @@ class LawEnforcementIn(BaseModel):
     )
 
 
-_EVIDENCE = {LegalBasis.CONSENT: "consent_reference", LegalBasis.LAW_ENFORCEMENT: "law_enforcement"}
-
-
-def _one_shape_per_basis(schema: dict[str, Any]) -> None:
-    """A request is one of two complete shapes, told apart by `legal_basis`: each names its basis and
-    carries that basis's evidence and not the other's. Complete shapes, not partial `required` lists,
-    so that generated clients get one model per shape and fuzzers generate only requests that can pass."""
-    properties: dict[str, Any] = schema.pop("properties")
-    required: list[str] = schema.pop("required")
-    shared = {
-        name: value for name, value in properties.items() if name != "legal_basis" and name not in _EVIDENCE.values()
-    }
-
-    def given(name: str) -> dict[str, Any]:
-        # The evidence's non-null option, with the limits stated beside it (they are the stricter ones).
-        declared = dict(properties[name])
-        options = [option for option in declared.pop("anyOf", [declared]) if option.get("type") != "null"]
-        declared.pop("default", None)
-        return {**options[0], **declared}
-
-    schema.pop("type", None)
-    schema.pop("additionalProperties", None)
-    schema["oneOf"] = [
-        {
-            "type": "object",
-            "title": f"DisclosureBy{basis.value.title().replace('_', '')}",
-            "properties": {
-                **shared,
-                "legal_basis": {"type": "string", "enum": [basis.value]},
-                evidence: given(evidence),
-            },
-            "required": [*required, evidence],
-            "additionalProperties": False,
-        }
-        for basis, evidence in _EVIDENCE.items()
-    ]
+def _basis(basis: LegalBasis, evidence: str, other: str) -> Shape:
+    title = f"DisclosureBy{basis.value.title().replace('_', '')}"
+    return Shape(
+        title, carries=(evidence,), omits=(other,), fixed={"legal_basis": {"type": "string", "enum": [basis.value]}}
+    )
 
 
 class DisclosureRequest(BaseModel):
@@ -126,7 +96,12 @@ class DisclosureRequest(BaseModel):
     # "Each basis with its own evidence" is checked in `provide` (its answers name the missing part);
     # the schema states it as one complete shape per basis.
     model_config = ConfigDict(
-        extra="forbid", frozen=True, json_schema_extra=lambda schema: _one_shape_per_basis(schema)
+        extra="forbid",
+        frozen=True,
+        json_schema_extra=one_of_shapes(
+            _basis(LegalBasis.CONSENT, "consent_reference", "law_enforcement"),
+            _basis(LegalBasis.LAW_ENFORCEMENT, "law_enforcement", "consent_reference"),
+        ),
     )
 
     submission_ids: list[Annotated[str, Field(pattern=ID_PATTERN)]] = Field(

@@ -21,6 +21,7 @@ from policybound.api.rights_schemas import (
 )
 from policybound.api.schemas import error_responses, rfc3339
 from policybound.domain.core.forms import item_type
+from policybound.domain.core.shapes import at_least_one
 from policybound.domain.rights.guardians import GUARDIAN_WINDOW, GuardianConfirmations
 from policybound.domain.rights.service import CODE_VALID_FOR, SESSION_VALID_FOR, RightsKind, RightsService
 from policybound.domain.rights.verification import CODE_DIGITS, MAX_CODES_PER_WINDOW, MAX_WRONG_TRIES, StoredSession
@@ -82,13 +83,14 @@ class ConsentChangeIn(BaseModel):
 
 
 class CorrectionIn(BaseModel):
-    # "At least one of the two" stays in the validator: as an anyOf of partial schemas it makes a
-    # well-kept generator (openapi-python-client) emit duplicate models and drop the route.
-    model_config = _STRICT
+    # "At least one of the two" is checked by the validator below (its answer says what to send).
+    model_config = _STRICT | ConfigDict(json_schema_extra=at_least_one)
 
     fields: dict[str, str | None] | None = Field(
         default=None,
         max_length=len(ITEMS),
+        # Which of them the record's form has, and each value's rules, are checked against the record.
+        json_schema_extra={"propertyNames": {"enum": list(ITEMS)}},
         description="The items to correct and their new values; null removes an optional item. "
         "Checked by the form's own rules.",
         examples=[{"job_grade": "Director"}],

@@ -20,6 +20,7 @@ from policybound.api.schemas import error_responses, rfc3339
 from policybound.api.staff.auth import StaffPrincipal, current_staff
 from policybound.domain.core.model import ID_PATTERN, LegalHold
 from policybound.domain.core.normalize import email_schema
+from policybound.domain.core.shapes import Shape, one_of_shapes
 from policybound.domain.retention.legal_holds import MAX_RECORDS_PER_HOLD, LegalHoldService
 
 router = APIGatewayRouter()
@@ -28,9 +29,15 @@ SubmissionId = Annotated[str, Field(pattern=ID_PATTERN, description="A submissio
 
 
 class LegalHoldIn(BaseModel):
-    # "One of the two selectors" stays in the validator below: as a oneOf of partial schemas it stops
-    # well-kept generators (openapi-python-client) from building a client for the route at all.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # "One of the two selectors" is checked by the validator below; the schema states it as two shapes.
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra=one_of_shapes(
+            Shape("HoldRecords", carries=("submission_ids",), omits=("email",)),
+            Shape("HoldSubject", carries=("email",), omits=("submission_ids",)),
+        ),
+    )
 
     submission_ids: list[SubmissionId] | None = Field(
         default=None, min_length=1, max_length=MAX_RECORDS_PER_HOLD, description="The records to hold"
