@@ -11,6 +11,7 @@ from typing import Any
 from bench import cost
 from bench.harness import CallCounter, body, moto_stack
 from policybound import tables
+from policybound.adapters import codec
 from policybound.adapters.ledger import entry_item
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.evidence.consent_ledger import SEAL_BATCH_SIZE
@@ -41,7 +42,7 @@ def measure() -> dict[str, Any]:
             TableName=stack.env[tables.LEDGER.env_var],
             KeyConditionExpression="#c = :c",
             ExpressionAttributeNames={"#c": "chain"},
-            ExpressionAttributeValues={":c": {"S": tables.LEDGER_PENDING_CONSENT_CHAIN}},
+            ExpressionAttributeValues=codec.item({":c": tables.LEDGER_PENDING_CONSENT_CHAIN}),
         )["Items"]
         entry_bytes = max(item_bytes(item) for item in waiting)
         report = stack.wiring.consent_sealing.run()

@@ -16,12 +16,12 @@ import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
 
 import requests
 
 from bench.harness import body
 from policybound import tables
+from policybound.adapters import codec
 from tests.e2e.conftest import LocalServer, start_local
 
 RETRY_SHARE = 10  # every tenth submission is sent twice with the same Idempotency-Key
@@ -56,14 +56,8 @@ def _submit(session: requests.Session, base: str, n: int) -> list[Outcome]:
 def _stored_ids(server: LocalServer) -> list[str]:
     dynamodb = server.aws("dynamodb")
     name = next(n for n in dynamodb.list_tables()["TableNames"] if n.endswith(tables.RECORDS.logical_id.lower()))
-    ids: list[str] = []
-    request: dict[str, Any] = {"TableName": name, "ProjectionExpression": "submission_id"}
-    while True:
-        page = dynamodb.scan(**request)
-        ids += [item["submission_id"]["S"] for item in page["Items"]]
-        if "LastEvaluatedKey" not in page:
-            return ids
-        request["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+    pages = dynamodb.get_paginator("scan").paginate(TableName=name, ProjectionExpression="submission_id")
+    return [codec.plain(item)["submission_id"] for page in pages for item in page["Items"]]
 
 
 def run(submissions: int, concurrency: int) -> dict[str, float]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from policybound import tables
+from policybound.adapters import codec
 from policybound.adapters.ledger import entry_from_item, pending_draft
 from policybound.domain.core.ledger import ChainHead, LedgerDraft, LedgerEntry, LedgerKind
 from policybound.domain.evidence.reports import DestructionReport, KeptRecord, Reconciliation
@@ -41,7 +42,7 @@ class ExportedLedger:
         self._chains: dict[str, list[LedgerEntry]] = {}
         self._unsealed: list[LedgerDraft] = []
         for item in exported_items(folder):
-            chain = item["chain"]["S"]
+            chain = codec.plain_value(item["chain"])
             if chain == tables.LEDGER_PENDING_CONSENT_CHAIN:
                 self._unsealed.append(pending_draft(item))
             elif chain in {kind.value for kind in LedgerKind}:
@@ -68,7 +69,7 @@ class ExportedRecords:
 
     def kept(self) -> Iterator[KeptRecord]:
         for item in exported_items(self._folder):
-            yield KeptRecord(item["submission_id"]["S"], tables.RECORD_HOLDS_ATTRIBUTE in item)
+            yield KeptRecord(codec.plain_value(item["submission_id"]), tables.RECORD_HOLDS_ATTRIBUTE in item)
 
 
 def reconciliation_rows(found: Reconciliation) -> list[dict[str, Any]]:

@@ -3,28 +3,40 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from datetime import datetime
 from typing import Any
 
 from botocore.exceptions import ClientError
 
 from policybound import tables
-from policybound.adapters.aws import error_code, stored_time, translate_errors
+from policybound.adapters import codec
+from policybound.adapters.aws import (
+    conditional,
+    error_code,
+    get_item,
+    put_new,
+    put_new_request,
+    query_items,
+    query_page,
+    translate_errors,
+)
+from policybound.adapters.codec import read_time, stored_time
 from policybound.domain.cookies.consents import CookieChoice, CookieConsent
 from policybound.domain.cookies.visits import Visit
 from policybound.domain.core import retention
 
 
 def consent_item(consent: CookieConsent) -> dict[str, Any]:
-    return {
-        "consent_id": {"S": consent.consent_id},
-        "choice": {"S": consent.choice.value},
-        "categories": {"L": [{"S": name} for name in consent.categories]},
-        "policy_version": {"S": consent.policy_version},
-        "recorded_at": {"S": stored_time(consent.recorded_at)},
-        tables.COOKIE_CONSENT_TTL_ATTRIBUTE: {"N": str(retention.epoch_seconds(consent.expires_at))},
-    }
+    return codec.item(
+        {
+            "consent_id": consent.consent_id,
+            "choice": consent.choice.value,
+            "categories": list(consent.categories),
+            "policy_version": consent.policy_version,
+            "recorded_at": stored_time(consent.recorded_at),
+            tables.COOKIE_CONSENT_TTL_ATTRIBUTE: retention.epoch_seconds(consent.expires_at),
+        }
+    )
 
 
 WITHDRAWN_ATTRIBUTE = "withdrawn_at"
@@ -39,31 +51,38 @@ def visit_expiry_shard(visit_id: str) -> str:
 VISIT_EXPIRY_SHARDS: tuple[str, ...] = tuple(str(shard) for shard in range(tables.VISIT_EXPIRY_SHARDS))
 
 
-def consent_from_item(item: dict[str, Any]) -> CookieConsent:
-    withdrawn = item.get(WITHDRAWN_ATTRIBUTE)
+def _consent(values: dict[str, Any]) -> CookieConsent:
     return CookieConsent(
-        consent_id=item["consent_id"]["S"],
-        choice=CookieChoice(item["choice"]["S"]),
-        categories=tuple(value["S"] for value in item["categories"]["L"]),
-        policy_version=item["policy_version"]["S"],
-        recorded_at=datetime.fromisoformat(item["recorded_at"]["S"]),
-        expires_at=retention.from_epoch(int(item[tables.COOKIE_CONSENT_TTL_ATTRIBUTE]["N"])),
-        withdrawn_at=datetime.fromisoformat(withdrawn["S"]) if withdrawn else None,
+        consent_id=values["consent_id"],
+        choice=CookieChoice(values["choice"]),
+        categories=tuple(values["categories"]),
+        policy_version=values["policy_version"],
+        recorded_at=datetime.fromisoformat(values["recorded_at"]),
+        expires_at=retention.from_epoch(values[tables.COOKIE_CONSENT_TTL_ATTRIBUTE]),
+        withdrawn_at=read_time(values.get(WITHDRAWN_ATTRIBUTE)),
     )
 
 
+def consent_from_item(item: dict[str, Any]) -> CookieConsent:
+    return _consent(codec.plain(item))
+
+
 def visit_item(visit: Visit) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "visit_id": {"S": visit.visit_id},
-        "page": {"S": visit.page},
-        "visited_at": {"S": stored_time(visit.visited_at)},
-        tables.VISIT_TTL_ATTRIBUTE: {"N": str(retention.epoch_seconds(visit.expires_at))},
-        "consent_id": {"S": visit.consent_id},
-        "expiry_shard": {"S": visit_expiry_shard(visit.visit_id)},
-    }
-    if visit.source_ip:
-        item["source_ip"] = {"S": visit.source_ip}
-    return item
+    return codec.item(
+        {
+            "visit_id": visit.visit_id,
+            "page": visit.page,
+            "visited_at": stored_time(visit.visited_at),
+            tables.VISIT_TTL_ATTRIBUTE: retention.epoch_seconds(visit.expires_at),
+            "consent_id": visit.consent_id,
+            "expiry_shard": visit_expiry_shard(visit.visit_id),
+            "source_ip": visit.source_ip or None,
+        }
+    )
+
+
+def _consent_key(consent_id: str) -> dict[str, Any]:
+    return codec.item({"consent_id": consent_id})
 
 
 class DynamoCookieConsentStore:
@@ -72,38 +91,28 @@ class DynamoCookieConsentStore:
         self._table = table
 
     def put(self, consent: CookieConsent) -> None:
-        with translate_errors("DynamoDB"):
-            self._db.put_item(
-                TableName=self._table,
-                Item=consent_item(consent),
-                ConditionExpression="attribute_not_exists(consent_id)",
-            )
+        put_new(self._db, self._table, consent_item(consent), "consent_id")
 
     def get(self, consent_id: str) -> CookieConsent | None:
-        with translate_errors("DynamoDB"):
-            response = self._db.get_item(TableName=self._table, Key={"consent_id": {"S": consent_id}})
-        item = response.get("Item")
-        return consent_from_item(item) if item else None
+        found = get_item(self._db, self._table, {"consent_id": consent_id}, consistent=False)
+        return _consent(found) if found else None
 
     def mark_withdrawn(self, consent_id: str, at: datetime) -> bool:
-        try:
-            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                self._db.update_item(
-                    TableName=self._table,
-                    Key={"consent_id": {"S": consent_id}},
-                    # A second withdrawal keeps the first time: it only finishes what the first began.
-                    UpdateExpression="SET #w = if_not_exists(#w, :at)",
-                    ConditionExpression="attribute_exists(consent_id)",
-                    ExpressionAttributeNames={"#w": WITHDRAWN_ATTRIBUTE},
-                    ExpressionAttributeValues={":at": {"S": stored_time(at)}},
-                )
-        except ClientError:
-            return False
-        return True
+        marked = conditional(
+            self._db.update_item,
+            TableName=self._table,
+            Key=_consent_key(consent_id),
+            # A second withdrawal keeps the first time: it only finishes what the first began.
+            UpdateExpression="SET #w = if_not_exists(#w, :at)",
+            ConditionExpression="attribute_exists(consent_id)",
+            ExpressionAttributeNames={"#w": WITHDRAWN_ATTRIBUTE},
+            ExpressionAttributeValues=codec.item({":at": stored_time(at)}),
+        )
+        return marked is not None
 
     def delete(self, consent_id: str) -> None:
         with translate_errors("DynamoDB"):
-            self._db.delete_item(TableName=self._table, Key={"consent_id": {"S": consent_id}})
+            self._db.delete_item(TableName=self._table, Key=_consent_key(consent_id))
 
 
 class DynamoVisitStore:
@@ -122,18 +131,12 @@ class DynamoVisitStore:
                         {
                             "ConditionCheck": {
                                 "TableName": self._consents,
-                                "Key": {"consent_id": {"S": visit.consent_id}},
+                                "Key": _consent_key(visit.consent_id),
                                 "ConditionExpression": "attribute_exists(consent_id) AND attribute_not_exists(#w)",
                                 "ExpressionAttributeNames": {"#w": WITHDRAWN_ATTRIBUTE},
                             }
                         },
-                        {
-                            "Put": {
-                                "TableName": self._table,
-                                "Item": visit_item(visit),
-                                "ConditionExpression": "attribute_not_exists(visit_id)",
-                            }
-                        },
+                        put_new_request(self._table, visit_item(visit), "visit_id"),
                     ]
                 )
         except ClientError as error:
@@ -142,51 +145,36 @@ class DynamoVisitStore:
             return False
         return True
 
-    def _query_ids(self, request: dict[str, Any]) -> list[str]:
-        ids: list[str] = []
-        with translate_errors("DynamoDB"):
-            while True:
-                response = self._db.query(**request)
-                ids += [item["visit_id"]["S"] for item in response.get("Items", [])]
-                if "LastEvaluatedKey" not in response:
-                    return ids
-                request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
     def delete(self, visit_ids: list[str]) -> None:
         for start in range(0, len(visit_ids), _DELETE_BATCH):
             batch = visit_ids[start : start + _DELETE_BATCH]
             with translate_errors("DynamoDB"):
                 self._db.transact_write_items(
                     TransactItems=[
-                        {"Delete": {"TableName": self._table, "Key": {"visit_id": {"S": visit_id}}}}
+                        {"Delete": {"TableName": self._table, "Key": codec.item({"visit_id": visit_id})}}
                         for visit_id in batch
                     ]
                 )
 
     def delete_of_consent(self, consent_id: str) -> int:
-        ids = self._query_ids(
-            {
-                "TableName": self._table,
-                "IndexName": "by_consent",
-                "KeyConditionExpression": "consent_id = :c",
-                "ExpressionAttributeValues": {":c": {"S": consent_id}},
-            }
+        found = query_items(
+            self._db,
+            TableName=self._table,
+            IndexName="by_consent",
+            KeyConditionExpression="consent_id = :c",
+            ExpressionAttributeValues=codec.item({":c": consent_id}),
         )
+        ids = [item["visit_id"] for item in found]
         self.delete(ids)
         return len(ids)
 
     def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
-        request: dict[str, Any] = {
+        request = {
             "TableName": self._table,
             "IndexName": "by_expiry",
             "KeyConditionExpression": "expiry_shard = :s AND #e <= :now",
             "ExpressionAttributeNames": {"#e": tables.VISIT_TTL_ATTRIBUTE},
-            "ExpressionAttributeValues": {":s": {"S": shard}, ":now": {"N": str(now_epoch)}},
-            "Limit": limit,
+            "ExpressionAttributeValues": codec.item({":s": shard, ":now": now_epoch}),
         }
-        if after:
-            request["ExclusiveStartKey"] = json.loads(after)
-        with translate_errors("DynamoDB"):
-            response = self._db.query(**request)
-        last = response.get("LastEvaluatedKey")
-        return [item["visit_id"]["S"] for item in response.get("Items", [])], json.dumps(last) if last else None
+        items, last = query_page(self._db, request, limit, after)
+        return [item["visit_id"] for item in items], last

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from policybound import tables
-from policybound.adapters.aws import stored_time, translate_errors
+from policybound.adapters import codec
+from policybound.adapters.aws import conditional, put_new_request, query_items, update_request
+from policybound.adapters.codec import stored_time
 from policybound.adapters.ledger import DynamoLedger
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable
@@ -18,65 +18,54 @@ from policybound.domain.rights.disclosures import CorrectionNotice, Disclosure, 
 from policybound.policy import LegalBasis
 
 
-def _strings(values: Sequence[str]) -> dict[str, Any]:
-    return {"L": [{"S": value} for value in values]}
-
-
 def _notice(notice: CorrectionNotice) -> dict[str, Any]:
-    return {"M": {"sent_at": {"S": stored_time(notice.sent_at)}, "items": _strings(notice.items)}}
+    return {"sent_at": stored_time(notice.sent_at), "items": list(notice.items)}
 
 
 def disclosure_item(disclosure: Disclosure) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "submission_id": {"S": disclosure.submission_id},
-        "disclosure_id": {"S": disclosure.disclosure_id},
-        "recipient_name": {"S": disclosure.recipient.name},
-        "recipient_email": {"S": disclosure.recipient.email},
-        "items": _strings(disclosure.items),
-        "legal_basis": {"S": disclosure.legal_basis.value},
-        "provided_at": {"S": stored_time(disclosure.provided_at)},
-        "provided_by": {"S": disclosure.provided_by},
-        "notices": {"L": [_notice(n) for n in disclosure.notices]},
-        tables.DISCLOSURE_TTL_ATTRIBUTE: {"N": str(retention.epoch_seconds(disclosure.keep_until))},
-    }
-    if disclosure.consent_reference is not None:
-        item["consent_reference"] = {"S": disclosure.consent_reference}
-    if disclosure.law_enforcement is not None:
-        law = disclosure.law_enforcement
-        item["law_enforcement"] = {
-            "M": {
-                "agency": {"S": law.agency},
-                "legal_provision": {"S": law.legal_provision},
-                "case_number": {"S": law.case_number},
+    law = disclosure.law_enforcement
+    return codec.item(
+        {
+            "submission_id": disclosure.submission_id,
+            "disclosure_id": disclosure.disclosure_id,
+            "recipient_name": disclosure.recipient.name,
+            "recipient_email": disclosure.recipient.email,
+            "items": list(disclosure.items),
+            "legal_basis": disclosure.legal_basis.value,
+            "provided_at": stored_time(disclosure.provided_at),
+            "provided_by": disclosure.provided_by,
+            "notices": [_notice(n) for n in disclosure.notices],
+            tables.DISCLOSURE_TTL_ATTRIBUTE: retention.epoch_seconds(disclosure.keep_until),
+            "consent_reference": disclosure.consent_reference,
+            "law_enforcement": {
+                "agency": law.agency,
+                "legal_provision": law.legal_provision,
+                "case_number": law.case_number,
             }
+            if law is not None
+            else None,
+            "pending_items": set(disclosure.pending_items) or None,
         }
-    if disclosure.pending_items:
-        item["pending_items"] = {"SS": list(disclosure.pending_items)}
-    return item
+    )
 
 
-def disclosure_from_item(item: dict[str, Any]) -> Disclosure:
-    law = item.get("law_enforcement", {}).get("M")
+def _disclosure(values: dict[str, Any]) -> Disclosure:
+    law = values.get("law_enforcement")
     return Disclosure(
-        disclosure_id=item["disclosure_id"]["S"],
-        submission_id=item["submission_id"]["S"],
-        recipient=Recipient(item["recipient_name"]["S"], item["recipient_email"]["S"]),
-        items=tuple(v["S"] for v in item["items"]["L"]),
-        legal_basis=LegalBasis(item["legal_basis"]["S"]),
-        provided_at=datetime.fromisoformat(item["provided_at"]["S"]),
-        provided_by=item["provided_by"]["S"],
-        keep_until=retention.from_epoch(int(item[tables.DISCLOSURE_TTL_ATTRIBUTE]["N"])),
-        consent_reference=item.get("consent_reference", {}).get("S"),
-        law_enforcement=LawEnforcement(law["agency"]["S"], law["legal_provision"]["S"], law["case_number"]["S"])
-        if law
-        else None,
+        disclosure_id=values["disclosure_id"],
+        submission_id=values["submission_id"],
+        recipient=Recipient(values["recipient_name"], values["recipient_email"]),
+        items=tuple(values["items"]),
+        legal_basis=LegalBasis(values["legal_basis"]),
+        provided_at=datetime.fromisoformat(values["provided_at"]),
+        provided_by=values["provided_by"],
+        keep_until=retention.from_epoch(values[tables.DISCLOSURE_TTL_ATTRIBUTE]),
+        consent_reference=values.get("consent_reference"),
+        law_enforcement=LawEnforcement(law["agency"], law["legal_provision"], law["case_number"]) if law else None,
         notices=tuple(
-            CorrectionNotice(
-                datetime.fromisoformat(n["M"]["sent_at"]["S"]), tuple(v["S"] for v in n["M"]["items"]["L"])
-            )
-            for n in item.get("notices", {}).get("L", [])
+            CorrectionNotice(datetime.fromisoformat(n["sent_at"]), tuple(n["items"])) for n in values.get("notices", [])
         ),
-        pending_items=tuple(sorted(item.get("pending_items", {}).get("SS", []))),
+        pending_items=tuple(sorted(values.get("pending_items", ()))),
     )
 
 
@@ -86,66 +75,38 @@ class DynamoDisclosureStore:
         self._table = table
         self._ledger = ledger
 
-    def _key(self, submission_id: str, disclosure_id: str) -> dict[str, Any]:
-        return {"submission_id": {"S": submission_id}, "disclosure_id": {"S": disclosure_id}}
-
     def record(self, disclosures: Sequence[Disclosure], entry: LedgerDraft) -> None:
-        puts = [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": disclosure_item(disclosure),
-                    "ConditionExpression": "attribute_not_exists(disclosure_id)",
-                }
-            }
-            for disclosure in disclosures
-        ]
+        puts = [put_new_request(self._table, disclosure_item(d), "disclosure_id") for d in disclosures]
         if self._ledger.append_with(puts, entry) is not None:
             # Ids are fresh UUIDs: a collision means a retried write already landed, never a real clash.
             raise Unavailable("DynamoDB (provision already recorded)")
 
     def of_record(self, submission_id: str) -> list[Disclosure]:
-        request: dict[str, Any] = {
-            "TableName": self._table,
-            "KeyConditionExpression": "submission_id = :s",
-            "ExpressionAttributeValues": {":s": {"S": submission_id}},
-            "ConsistentRead": True,
-        }
-        found: list[Disclosure] = []
-        with translate_errors("DynamoDB"):
-            while True:
-                response = self._db.query(**request)
-                found += [disclosure_from_item(item) for item in response.get("Items", [])]
-                if "LastEvaluatedKey" not in response:
-                    return sorted(found, key=lambda d: d.provided_at)
-                request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        found = query_items(
+            self._db,
+            TableName=self._table,
+            KeyConditionExpression="submission_id = :s",
+            ExpressionAttributeValues=codec.item({":s": submission_id}),
+            ConsistentRead=True,
+        )
+        return sorted((_disclosure(item) for item in found), key=lambda d: d.provided_at)
 
     def add_pending(self, submission_id: str, disclosure_id: str, items: Sequence[str]) -> None:
-        try:
-            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                self._db.update_item(
-                    TableName=self._table,
-                    Key=self._key(submission_id, disclosure_id),
-                    UpdateExpression="ADD pending_items :items",
-                    # Never create a bare item: a provision TTL removed meanwhile needs no notice.
-                    ConditionExpression="attribute_exists(disclosure_id)",
-                    ExpressionAttributeValues={":items": {"SS": list(items)}},
-                )
-        except ClientError:
-            pass
+        conditional(
+            self._db.update_item,
+            TableName=self._table,
+            Key=codec.item({"submission_id": submission_id, "disclosure_id": disclosure_id}),
+            UpdateExpression="ADD pending_items :items",
+            # Never create a bare item: a provision TTL removed meanwhile needs no notice.
+            ConditionExpression="attribute_exists(disclosure_id)",
+            ExpressionAttributeValues=codec.item({":items": set(items)}),
+        )
 
     def notice_sent(self, disclosure: Disclosure, notice: CorrectionNotice, entry: LedgerDraft) -> None:
-        update = {
-            "Update": {
-                "TableName": self._table,
-                "Key": self._key(disclosure.submission_id, disclosure.disclosure_id),
-                "UpdateExpression": "SET notices = list_append(if_not_exists(notices, :none), :notice) "
-                "DELETE pending_items :sent",
-                "ExpressionAttributeValues": {
-                    ":none": {"L": []},
-                    ":notice": {"L": [_notice(notice)]},
-                    ":sent": {"SS": list(notice.items)},
-                },
-            }
-        }
+        update = update_request(
+            self._table,
+            {"submission_id": disclosure.submission_id, "disclosure_id": disclosure.disclosure_id},
+            "SET notices = list_append(if_not_exists(notices, :none), :notice) DELETE pending_items :sent",
+            values={":none": [], ":notice": [_notice(notice)], ":sent": set(notice.items)},
+        )
         self._ledger.append_with([update], entry)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -11,11 +10,24 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from policybound import tables
-from policybound.adapters.aws import batch_get_items, error_code, stored_time, translate_errors
-from policybound.adapters.ledger import MAX_APPEND_ATTEMPTS, DynamoLedger, pending_position
+from policybound.adapters import codec
+from policybound.adapters.aws import (
+    batch_get_items,
+    conditional,
+    error_code,
+    get_item,
+    put_new_request,
+    query_count,
+    query_items,
+    query_page,
+    translate_errors,
+    update_request,
+)
+from policybound.adapters.codec import read_time, stored_time
+from policybound.adapters.ledger import DynamoLedger, pending_position
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable
-from policybound.domain.core.ledger import LedgerDraft, chain
+from policybound.domain.core.ledger import LedgerDraft
 from policybound.domain.core.model import (
     ConsentProof,
     ConsentRequest,
@@ -46,117 +58,113 @@ def expiry_shard(submission_id: str) -> str:
 EXPIRY_SHARDS: tuple[str, ...] = tuple(str(shard) for shard in range(tables.RECORD_EXPIRY_SHARDS))
 
 
-def _strings(values: tuple[str, ...]) -> dict[str, Any]:
-    return {"L": [{"S": value} for value in values]}
+def record_values(record: StoredSubmission) -> dict[str, Any]:
+    """The record's item as plain values (see `codec`)."""
+    until = retention.epoch_seconds(record.retained_until)
+    consent = record.consent
+    return {
+        "submission_id": record.submission_id,
+        "form": record.form.value,
+        "status": record.status.value,
+        "subject": record.subject,
+        "received_at": stored_time(record.received_at),
+        "retained_until": until,
+        tables.RECORD_TTL_ATTRIBUTE: until,
+        "expiry_shard": expiry_shard(record.submission_id),
+        "consent": {
+            "policy_version": consent.policy_version,
+            "consented_at": stored_time(consent.consented_at),
+            "optional": consent.optional,
+            "items": list(consent.items),
+            "purposes": [p.value for p in consent.purposes],
+            "under_14": consent.under_14 or None,
+            "guardian_confirmed_at": stored_time(consent.guardian_confirmed_at),
+            "renewed_at": stored_time(consent.renewed_at),
+        },
+        "items_dropped": list(record.items_dropped),
+        "sealed": record.sealed.ciphertext,
+        "unsubscribe_hash": record.unsubscribe_hash or None,
+        "guardian": record.guardian or None,
+        USE_ENDED_BY_ATTRIBUTE: record.use_ended_by or None,
+        CONSENT_REQUEST_ATTRIBUTE: consent_request_values(record.consent_request) if record.consent_request else None,
+    }
 
 
 def record_item(record: StoredSubmission) -> dict[str, Any]:
-    until = retention.epoch_seconds(record.retained_until)
-    item: dict[str, Any] = {
-        "submission_id": {"S": record.submission_id},
-        "form": {"S": record.form.value},
-        "status": {"S": record.status.value},
-        "subject": {"S": record.subject},
-        "received_at": {"S": stored_time(record.received_at)},
-        "retained_until": {"N": str(until)},
-        tables.RECORD_TTL_ATTRIBUTE: {"N": str(until)},
-        "expiry_shard": {"S": expiry_shard(record.submission_id)},
-        "consent": {
-            "M": {
-                "policy_version": {"S": record.consent.policy_version},
-                "consented_at": {"S": stored_time(record.consent.consented_at)},
-                "optional": {"BOOL": record.consent.optional},
-                "items": _strings(record.consent.items),
-                "purposes": _strings(tuple(p.value for p in record.consent.purposes)),
-            }
-        },
-        "items_dropped": _strings(record.items_dropped),
-        "sealed": {"B": record.sealed.ciphertext},
+    """The record's item as the client writes it."""
+    return codec.item(record_values(record))
+
+
+def consent_request_values(request: ConsentRequest) -> dict[str, Any]:
+    return {
+        "version": request.version,
+        "token_hash": request.token_hash,
+        "asked_at": stored_time(request.asked_at),
+        "expires_at": stored_time(request.expires_at),
+        "answered_at": stored_time(request.answered_at),
     }
-    if record.unsubscribe_hash:
-        item["unsubscribe_hash"] = {"S": record.unsubscribe_hash}
-    if record.consent.under_14:
-        item["consent"]["M"]["under_14"] = {"BOOL": True}
-    if record.consent.guardian_confirmed_at:
-        item["consent"]["M"]["guardian_confirmed_at"] = {"S": stored_time(record.consent.guardian_confirmed_at)}
-    if record.guardian:
-        item["guardian"] = {"S": record.guardian}
-    if record.use_ended_by:
-        item[USE_ENDED_BY_ATTRIBUTE] = {"S": record.use_ended_by}
-    if record.consent.renewed_at:
-        item["consent"]["M"]["renewed_at"] = {"S": stored_time(record.consent.renewed_at)}
-    if record.consent_request:
-        item[CONSENT_REQUEST_ATTRIBUTE] = consent_request_item(record.consent_request)
-    return item
 
 
-def consent_request_item(request: ConsentRequest) -> dict[str, Any]:
-    fields: dict[str, Any] = {
-        "version": {"S": request.version},
-        "token_hash": {"S": request.token_hash},
-        "asked_at": {"S": stored_time(request.asked_at)},
-        "expires_at": {"S": stored_time(request.expires_at)},
-    }
-    if request.answered_at:
-        fields["answered_at"] = {"S": stored_time(request.answered_at)}
-    return {"M": fields}
-
-
-def _consent_request(value: dict[str, Any] | None) -> ConsentRequest | None:
-    if not value:
+def _consent_request(fields: dict[str, Any] | None) -> ConsentRequest | None:
+    if not fields:
         return None
-    fields = value["M"]
     return ConsentRequest(
-        version=fields["version"]["S"],
-        token_hash=fields["token_hash"]["S"],
-        asked_at=datetime.fromisoformat(fields["asked_at"]["S"]),
-        expires_at=datetime.fromisoformat(fields["expires_at"]["S"]),
-        answered_at=_optional_time(fields.get("answered_at")),
+        version=fields["version"],
+        token_hash=fields["token_hash"],
+        asked_at=datetime.fromisoformat(fields["asked_at"]),
+        expires_at=datetime.fromisoformat(fields["expires_at"]),
+        answered_at=read_time(fields.get("answered_at")),
+    )
+
+
+def record_from_values(values: dict[str, Any]) -> StoredSubmission:
+    """A record from its item as plain values (see `codec`)."""
+    consent = values["consent"]
+    return StoredSubmission(
+        submission_id=values["submission_id"],
+        form=FormId(values["form"]),
+        status=RecordStatus(values["status"]),
+        subject=values["subject"],
+        received_at=datetime.fromisoformat(values["received_at"]),
+        retained_until=retention.from_epoch(values["retained_until"]),
+        consent=ConsentProof(
+            policy_version=consent["policy_version"],
+            consented_at=datetime.fromisoformat(consent["consented_at"]),
+            optional=consent["optional"],
+            items=tuple(consent["items"]),
+            purposes=tuple(Purpose(p) for p in consent["purposes"]),
+            under_14=consent.get("under_14", False),
+            guardian_confirmed_at=read_time(consent.get("guardian_confirmed_at")),
+            renewed_at=read_time(consent.get("renewed_at")),
+        ),
+        items_dropped=tuple(values["items_dropped"]),
+        sealed=SealedBlob(values["sealed"]),
+        unsubscribe_hash=values.get("unsubscribe_hash"),
+        guardian=values.get("guardian"),
+        use_ended_by=values.get(USE_ENDED_BY_ATTRIBUTE),
+        consent_request=_consent_request(values.get(CONSENT_REQUEST_ATTRIBUTE)),
     )
 
 
 def record_from_item(item: dict[str, Any]) -> StoredSubmission:
-    consent = item["consent"]["M"]
-    return StoredSubmission(
-        submission_id=item["submission_id"]["S"],
-        form=FormId(item["form"]["S"]),
-        status=RecordStatus(item["status"]["S"]),
-        subject=item["subject"]["S"],
-        received_at=datetime.fromisoformat(item["received_at"]["S"]),
-        retained_until=retention.from_epoch(int(item["retained_until"]["N"])),
-        consent=ConsentProof(
-            policy_version=consent["policy_version"]["S"],
-            consented_at=datetime.fromisoformat(consent["consented_at"]["S"]),
-            optional=consent["optional"]["BOOL"],
-            items=tuple(v["S"] for v in consent["items"]["L"]),
-            purposes=tuple(Purpose(v["S"]) for v in consent["purposes"]["L"]),
-            under_14=consent.get("under_14", {}).get("BOOL", False),
-            guardian_confirmed_at=_optional_time(consent.get("guardian_confirmed_at")),
-            renewed_at=_optional_time(consent.get("renewed_at")),
-        ),
-        items_dropped=tuple(v["S"] for v in item["items_dropped"]["L"]),
-        sealed=SealedBlob(bytes(item["sealed"]["B"])),
-        unsubscribe_hash=item.get("unsubscribe_hash", {}).get("S"),
-        guardian=item.get("guardian", {}).get("S"),
-        use_ended_by=item.get(USE_ENDED_BY_ATTRIBUTE, {}).get("S"),
-        consent_request=_consent_request(item.get(CONSENT_REQUEST_ATTRIBUTE)),
-    )
+    """A record from its item as the client returns it."""
+    return record_from_values(codec.plain(item))
 
 
-def _optional_time(value: dict[str, Any] | None) -> datetime | None:
-    return datetime.fromisoformat(value["S"]) if value else None
+def _key(submission_id: str) -> dict[str, Any]:
+    return codec.item({"submission_id": submission_id})
 
 
 def key_item(submission_id: str, key: WrappedKey) -> dict[str, Any]:
-    return {
-        "submission_id": {"S": submission_id},
-        "wrapped": {"B": key.wrapped},
-        "kek": {"B": key.kek_ciphertext},
-    }
+    return codec.item({"submission_id": submission_id, "wrapped": key.wrapped, "kek": key.kek_ciphertext})
+
+
+def _wrapped_key(values: dict[str, Any]) -> WrappedKey:
+    return WrappedKey(wrapped=values["wrapped"], kek_ciphertext=values["kek"])
 
 
 def key_from_item(item: dict[str, Any]) -> WrappedKey:
-    return WrappedKey(wrapped=bytes(item["wrapped"]["B"]), kek_ciphertext=bytes(item["kek"]["B"]))
+    return _wrapped_key(codec.plain(item))
 
 
 class DynamoSubmissionStore:
@@ -169,25 +177,12 @@ class DynamoSubmissionStore:
     def create(self, submission: StoredSubmission, key: WrappedKey, consent: LedgerDraft) -> None:
         # One transaction (one call): a key never exists without its record, nor a record without its key,
         # and neither without the (unsealed) consent entry that outlives them.
-        new = "attribute_not_exists(submission_id)"
         try:
             with translate_errors("DynamoDB"):
                 self._db.transact_write_items(
                     TransactItems=[
-                        {
-                            "Put": {
-                                "TableName": self._records,
-                                "Item": record_item(submission),
-                                "ConditionExpression": new,
-                            }
-                        },
-                        {
-                            "Put": {
-                                "TableName": self._keys,
-                                "Item": key_item(submission.submission_id, key),
-                                "ConditionExpression": new,
-                            }
-                        },
+                        put_new_request(self._records, record_item(submission), "submission_id"),
+                        put_new_request(self._keys, key_item(submission.submission_id, key), "submission_id"),
                         self._ledger.pending_put_request(consent),
                     ]
                 )
@@ -200,7 +195,7 @@ class DynamoSubmissionStore:
                 raise
 
     def discard(self, submission_id: str, consent: LedgerDraft) -> bool:
-        key = {"submission_id": {"S": submission_id}}
+        key = _key(submission_id)
         try:
             with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
                 self._db.transact_write_items(
@@ -217,28 +212,22 @@ class DynamoSubmissionStore:
         return True
 
     def get(self, submission_id: str) -> StoredSubmission | None:
-        with translate_errors("DynamoDB"):
-            item = self._db.get_item(
-                TableName=self._records, Key={"submission_id": {"S": submission_id}}, ConsistentRead=True
-            ).get("Item")
-        return record_from_item(item) if item else None
+        found = get_item(self._db, self._records, {"submission_id": submission_id})
+        return record_from_values(found) if found else None
 
     def get_key(self, submission_id: str) -> WrappedKey | None:
-        with translate_errors("DynamoDB"):
-            item = self._db.get_item(
-                TableName=self._keys, Key={"submission_id": {"S": submission_id}}, ConsistentRead=True
-            ).get("Item")
-        return key_from_item(item) if item else None
+        found = get_item(self._db, self._keys, {"submission_id": submission_id})
+        return _wrapped_key(found) if found else None
 
     def get_many(self, submission_ids: Sequence[str]) -> dict[str, StoredSubmission]:
-        keys = [{"submission_id": {"S": i}} for i in dict.fromkeys(submission_ids)]
+        keys = [{"submission_id": i} for i in dict.fromkeys(submission_ids)]
         items = batch_get_items(self._db, self._records, keys)
-        return {item["submission_id"]["S"]: record_from_item(item) for item in items}
+        return {item["submission_id"]: record_from_values(item) for item in items}
 
     def get_keys(self, submission_ids: Sequence[str]) -> dict[str, WrappedKey]:
-        keys = [{"submission_id": {"S": i}} for i in dict.fromkeys(submission_ids)]
+        keys = [{"submission_id": i} for i in dict.fromkeys(submission_ids)]
         items = batch_get_items(self._db, self._keys, keys)
-        return {item["submission_id"]["S"]: key_from_item(item) for item in items}
+        return {item["submission_id"]: _wrapped_key(item) for item in items}
 
     def ids_of_subject(self, subject: str) -> list[str]:
         return self._ids_by("by_subject", "subject", subject)
@@ -247,62 +236,38 @@ class DynamoSubmissionStore:
         return self._ids_by("by_guardian", "guardian", guardian)
 
     def _ids_by(self, index: str, attribute: str, value: str) -> list[str]:
-        ids: list[str] = []
-        request: dict[str, Any] = {
-            "TableName": self._records,
-            "IndexName": index,
-            "KeyConditionExpression": "#a = :v",
-            "ExpressionAttributeNames": {"#a": attribute},
-            "ExpressionAttributeValues": {":v": {"S": value}},
-            "ScanIndexForward": False,
-        }
-        with translate_errors("DynamoDB"):
-            while True:
-                response = self._db.query(**request)
-                ids += [item["submission_id"]["S"] for item in response.get("Items", [])]
-                if "LastEvaluatedKey" not in response:
-                    return ids
-                request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        found = query_items(
+            self._db,
+            TableName=self._records,
+            IndexName=index,
+            KeyConditionExpression="#a = :v",
+            ExpressionAttributeNames={"#a": attribute},
+            ExpressionAttributeValues=codec.item({":v": value}),
+            ScanIndexForward=False,
+        )
+        return [item["submission_id"] for item in found]
 
-    def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
-        request: dict[str, Any] = {
+    def _due_request(self, shard: str, now_epoch: int) -> dict[str, Any]:
+        return {
             "TableName": self._records,
             "IndexName": "by_expiry",
             "KeyConditionExpression": "expiry_shard = :shard AND retained_until <= :now",
-            "ExpressionAttributeValues": {":shard": {"S": shard}, ":now": {"N": str(now_epoch)}},
-            "Limit": limit,
+            "ExpressionAttributeValues": codec.item({":shard": shard, ":now": now_epoch}),
         }
-        if after:
-            request["ExclusiveStartKey"] = json.loads(after)
-        with translate_errors("DynamoDB"):
-            response = self._db.query(**request)
-        ids = [item["submission_id"]["S"] for item in response.get("Items", [])]
-        last = response.get("LastEvaluatedKey")
-        return ids, json.dumps(last) if last else None
+
+    def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
+        items, last = query_page(self._db, self._due_request(shard, now_epoch), limit, after)
+        return [item["submission_id"] for item in items], last
 
     def count_due(self, shard: str, now_epoch: int) -> int:
         """How many records of one shard are due (for progress reports); reads the index, not the table."""
-        request: dict[str, Any] = {
-            "TableName": self._records,
-            "IndexName": "by_expiry",
-            "KeyConditionExpression": "expiry_shard = :shard AND retained_until <= :now",
-            "ExpressionAttributeValues": {":shard": {"S": shard}, ":now": {"N": str(now_epoch)}},
-            "Select": "COUNT",
-        }
-        count = 0
-        with translate_errors("DynamoDB"):
-            while True:
-                response = self._db.query(**request)
-                count += int(response.get("Count", 0))
-                if "LastEvaluatedKey" not in response:
-                    return count
-                request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return query_count(self._db, **self._due_request(shard, now_epoch))
 
     def shred_key(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
         delete_key = {
             "Delete": {
                 "TableName": self._keys,
-                "Key": {"submission_id": {"S": submission_id}},
+                "Key": _key(submission_id),
                 # A stream event can arrive twice; the second finds no key and writes no second entry.
                 "ConditionExpression": "attribute_exists(submission_id)",
             }
@@ -314,27 +279,30 @@ class DynamoSubmissionStore:
         self, submission_id: str, now_epoch: int, reason: str, entry: LedgerDraft, unsubscribe_hash: str | None = None
     ) -> bool:
         condition = "attribute_exists(#h) AND retained_until > :now"
-        values: dict[str, Any] = {":now": {"N": str(now_epoch)}, ":reason": {"S": reason}}
+        values: dict[str, Any] = {":now": now_epoch, ":reason": reason}
         if unsubscribe_hash is not None:
             condition += " AND unsubscribe_hash = :hash"
-            values[":hash"] = {"S": unsubscribe_hash}
-        update = {
-            "Update": {
-                "TableName": self._records,
-                "Key": {"submission_id": {"S": submission_id}},
-                # Held records have no TTL or shard; releasing the last hold restores them from
-                # `retained_until`, which now says "due", so the next sweep destroys the record. Every
-                # reader treats a record past `retained_until` as gone, so its use ends now.
-                "UpdateExpression": "SET retained_until = :now, #e = :reason REMOVE unsubscribe_hash",
-                "ConditionExpression": condition,
-                "ExpressionAttributeNames": {"#h": HOLDS_ATTRIBUTE, "#e": USE_ENDED_BY_ATTRIBUTE},
-                "ExpressionAttributeValues": values,
-            }
-        }
+            values[":hash"] = unsubscribe_hash
+        update = self._update_record(
+            submission_id,
+            # Held records have no TTL or shard; releasing the last hold restores them from
+            # `retained_until`, which now says "due", so the next sweep destroys the record. Every
+            # reader treats a record past `retained_until` as gone, so its use ends now.
+            "SET retained_until = :now, #e = :reason REMOVE unsubscribe_hash",
+            condition,
+            {"#h": HOLDS_ATTRIBUTE, "#e": USE_ENDED_BY_ATTRIBUTE},
+            values,
+        )
         return self._ledger.append_with([update], entry) is None
 
+    def _update_record(
+        self, submission_id: str, update: str, condition: str, names: dict[str, str], values: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The transaction item that updates one record (plain values)."""
+        return update_request(self._records, {"submission_id": submission_id}, update, condition, names, values)
+
     def destroy(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
-        key = {"submission_id": {"S": submission_id}}
+        key = _key(submission_id)
         # A held record is never destroyed, whatever the reason (§4.2 overrides retention and erasure).
         delete_record = {
             "Delete": {
@@ -345,22 +313,9 @@ class DynamoSubmissionStore:
             }
         }
         delete_key = {"Delete": {"TableName": self._keys, "Key": key}}
-        for _ in range(MAX_APPEND_ATTEMPTS):
-            ledger_entry = chain(entry, self._ledger.head(entry.kind))
-            try:
-                with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
-                    self._db.transact_write_items(
-                        TransactItems=[delete_record, delete_key, self._ledger.put_request(ledger_entry)]
-                    )
-                return DestroyOutcome.DESTROYED
-            except ClientError as error:
-                if error_code(error) != "TransactionCanceledException":
-                    raise
-                reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
-                if reasons and reasons[0] == "ConditionalCheckFailed":
-                    return DestroyOutcome.HELD if self.get(submission_id) else DestroyOutcome.ALREADY_GONE
-                # Otherwise another writer took this ledger position: read the new head and retry.
-        raise Unavailable("DynamoDB (ledger contention)")
+        if self._ledger.append_with([delete_record, delete_key], entry) is None:
+            return DestroyOutcome.DESTROYED
+        return DestroyOutcome.HELD if self.get(submission_id) else DestroyOutcome.ALREADY_GONE
 
     # --- changes after intake: corrections, restriction, a guardian's confirmation (§6) ---
 
@@ -368,45 +323,44 @@ class DynamoSubmissionStore:
         self, submission_id: str, sealed: SealedBlob, key: WrappedKey, subject: str, entry: LedgerDraft
     ) -> bool:
         exists = "attribute_exists(submission_id)"
-        update = {
-            "Update": {
-                "TableName": self._records,
-                "Key": {"submission_id": {"S": submission_id}},
-                "UpdateExpression": "SET #sealed = :sealed, #subject = :subject",
-                "ConditionExpression": exists,
-                "ExpressionAttributeNames": {"#sealed": "sealed", "#subject": "subject"},
-                "ExpressionAttributeValues": {":sealed": {"B": sealed.ciphertext}, ":subject": {"S": subject}},
-            }
-        }
+        update = self._update_record(
+            submission_id,
+            "SET #sealed = :sealed, #subject = :subject",
+            exists,
+            {"#sealed": "sealed", "#subject": "subject"},
+            {":sealed": sealed.ciphertext, ":subject": subject},
+        )
         # The new key overwrites the old one: every backup of the uncorrected PI becomes unreadable.
         put_key = {
             "Put": {"TableName": self._keys, "Item": key_item(submission_id, key), "ConditionExpression": exists}
         }
         return self._ledger.append_with([update, put_key], entry) is None
 
+    def _update(self, submission_id: str, **request: Any) -> dict[str, Any] | None:
+        """A conditional update of one record (plain expression values); None when its condition failed."""
+        values = request.pop("ExpressionAttributeValues", None)
+        if values is not None:
+            request["ExpressionAttributeValues"] = codec.item(values)
+        return conditional(self._db.update_item, TableName=self._records, Key=_key(submission_id), **request)
+
     def _open_corrections(self, submission_id: str, operation: str, request_id: str) -> dict[str, Any] | None:
         """ADD or DELETE one request id in the record's set of open corrections; the record as it is
         afterwards, or None when the record is gone."""
-        try:
-            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                item: dict[str, Any] = self._db.update_item(
-                    TableName=self._records,
-                    Key={"submission_id": {"S": submission_id}},
-                    UpdateExpression=f"{operation} #oc :r",
-                    ConditionExpression="attribute_exists(submission_id)",
-                    ExpressionAttributeNames={"#oc": OPEN_CORRECTIONS_ATTRIBUTE},
-                    ExpressionAttributeValues={":r": {"SS": [request_id]}},
-                    ReturnValues="ALL_NEW",
-                )["Attributes"]
-        except ClientError:
-            return None
-        return item
+        response = self._update(
+            submission_id,
+            UpdateExpression=f"{operation} #oc :r",
+            ConditionExpression="attribute_exists(submission_id)",
+            ExpressionAttributeNames={"#oc": OPEN_CORRECTIONS_ATTRIBUTE},
+            ExpressionAttributeValues={":r": {request_id}},
+            ReturnValues="ALL_NEW",
+        )
+        return codec.plain(response["Attributes"]) if response else None
 
     def restrict(self, submission_id: str, request_id: str) -> bool:
         item = self._open_corrections(submission_id, "ADD", request_id)
         if item is None:
             return False
-        if item["status"]["S"] == RecordStatus.ACTIVE.value:
+        if item["status"] == RecordStatus.ACTIVE.value:
             # A record awaiting its representative is unused already and keeps that status.
             self._set_status(submission_id, RecordStatus.RESTRICTED, "#s = :from AND attribute_exists(#oc)")
         return True
@@ -416,48 +370,40 @@ class DynamoSubmissionStore:
         if item is None:
             return  # the record is gone: nothing to lift
         # DynamoDB removes a set that becomes empty; then no correction request is open any more.
-        if OPEN_CORRECTIONS_ATTRIBUTE not in item and item["status"]["S"] == RecordStatus.RESTRICTED.value:
+        if OPEN_CORRECTIONS_ATTRIBUTE not in item and item["status"] == RecordStatus.RESTRICTED.value:
             self._set_status(submission_id, RecordStatus.ACTIVE, "#s = :from AND attribute_not_exists(#oc)")
 
     def _set_status(self, submission_id: str, status: RecordStatus, condition: str) -> None:
         was = RecordStatus.ACTIVE if status is RecordStatus.RESTRICTED else RecordStatus.RESTRICTED
-        try:
-            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                self._db.update_item(
-                    TableName=self._records,
-                    Key={"submission_id": {"S": submission_id}},
-                    UpdateExpression="SET #s = :to",
-                    ConditionExpression=condition,
-                    ExpressionAttributeNames={"#s": "status", "#oc": OPEN_CORRECTIONS_ATTRIBUTE},
-                    ExpressionAttributeValues={":to": {"S": status.value}, ":from": {"S": was.value}},
-                )
-        except ClientError:
-            pass  # another request changed the record meanwhile; its own update decides the status
+        # A failed condition: another request changed the record meanwhile; its own update decides.
+        self._update(
+            submission_id,
+            UpdateExpression="SET #s = :to",
+            ConditionExpression=condition,
+            ExpressionAttributeNames={"#s": "status", "#oc": OPEN_CORRECTIONS_ATTRIBUTE},
+            ExpressionAttributeValues={":to": status.value, ":from": was.value},
+        )
 
     def remove_purpose(self, submission_id: str, position: int, purpose: Purpose, entry: LedgerDraft) -> bool:
         # The condition pins the list element: a concurrent change to the purposes fails it, never
         # removing a different purpose than the one named.
-        update = {
-            "Update": {
-                "TableName": self._records,
-                "Key": {"submission_id": {"S": submission_id}},
-                "UpdateExpression": f"REMOVE #c.purposes[{position:d}]",
-                "ConditionExpression": f"#c.purposes[{position:d}] = :p",
-                "ExpressionAttributeNames": {"#c": "consent"},
-                "ExpressionAttributeValues": {":p": {"S": purpose.value}},
-            }
-        }
+        update = self._update_record(
+            submission_id,
+            f"REMOVE #c.purposes[{position:d}]",
+            f"#c.purposes[{position:d}] = :p",
+            {"#c": "consent"},
+            {":p": purpose.value},
+        )
         return self._ledger.append_with([update], entry) is None
 
     def confirm_guardian(
         self, submission_id: str, retained_until: datetime, confirmed_at: datetime, entry: LedgerDraft
     ) -> bool:
-        until = {"N": str(retention.epoch_seconds(retained_until))}
         values = {
-            ":active": {"S": RecordStatus.ACTIVE.value},
-            ":pending": {"S": RecordStatus.PENDING_GUARDIAN.value},
-            ":until": until,
-            ":at": {"S": stored_time(confirmed_at)},
+            ":active": RecordStatus.ACTIVE.value,
+            ":pending": RecordStatus.PENDING_GUARDIAN.value,
+            ":until": retention.epoch_seconds(retained_until),
+            ":at": stored_time(confirmed_at),
         }
         base = "SET #s = :active, retained_until = :until, #c.guardian_confirmed_at = :at"
         # A held record has no TTL (see legal holds); releasing the hold restores it from retained_until.
@@ -466,16 +412,13 @@ class DynamoSubmissionStore:
             if not held:
                 names["#ttl"] = tables.RECORD_TTL_ATTRIBUTE
             holds = "attribute_exists(#h)" if held else "attribute_not_exists(#h)"
-            update = {
-                "Update": {
-                    "TableName": self._records,
-                    "Key": {"submission_id": {"S": submission_id}},
-                    "UpdateExpression": base if held else f"{base}, #ttl = :until",
-                    "ConditionExpression": f"#s = :pending AND {holds}",
-                    "ExpressionAttributeNames": names,
-                    "ExpressionAttributeValues": values,
-                }
-            }
+            update = self._update_record(
+                submission_id,
+                base if held else f"{base}, #ttl = :until",
+                f"#s = :pending AND {holds}",
+                names,
+                values,
+            )
             if self._ledger.append_with([update], entry) is None:
                 return True
         return False
@@ -483,38 +426,24 @@ class DynamoSubmissionStore:
     # --- §12: asking for consent to a later version, and recording it ---
 
     def ask_consent(self, submission_id: str, request: ConsentRequest) -> bool:
-        try:
-            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                self._db.update_item(
-                    TableName=self._records,
-                    Key={"submission_id": {"S": submission_id}},
-                    UpdateExpression="SET #r = :r",
-                    # One claim per version: whoever writes it first mails; nobody is asked twice.
-                    ConditionExpression="attribute_exists(submission_id) AND "
-                    "(attribute_not_exists(#r) OR #r.version <> :v)",
-                    ExpressionAttributeNames={"#r": CONSENT_REQUEST_ATTRIBUTE},
-                    ExpressionAttributeValues={":r": consent_request_item(request), ":v": {"S": request.version}},
-                )
-            return True
-        except ClientError as error:
-            if error_code(error) == "ConditionalCheckFailedException":
-                return False
-            raise
+        answered = self._update(
+            submission_id,
+            UpdateExpression="SET #r = :r",
+            # One claim per version: whoever writes it first mails; nobody is asked twice.
+            ConditionExpression="attribute_exists(submission_id) AND (attribute_not_exists(#r) OR #r.version <> :v)",
+            ExpressionAttributeNames={"#r": CONSENT_REQUEST_ATTRIBUTE},
+            ExpressionAttributeValues={":r": consent_request_values(request), ":v": request.version},
+        )
+        return answered is not None
 
     def drop_consent_request(self, submission_id: str, token_hash: str) -> None:
-        try:
-            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                self._db.update_item(
-                    TableName=self._records,
-                    Key={"submission_id": {"S": submission_id}},
-                    UpdateExpression="REMOVE #r",
-                    ConditionExpression="#r.token_hash = :h AND attribute_not_exists(#r.answered_at)",
-                    ExpressionAttributeNames={"#r": CONSENT_REQUEST_ATTRIBUTE},
-                    ExpressionAttributeValues={":h": {"S": token_hash}},
-                )
-        except ClientError as error:
-            if error_code(error) != "ConditionalCheckFailedException":
-                raise
+        self._update(
+            submission_id,
+            UpdateExpression="REMOVE #r",
+            ConditionExpression="#r.token_hash = :h AND attribute_not_exists(#r.answered_at)",
+            ExpressionAttributeNames={"#r": CONSENT_REQUEST_ATTRIBUTE},
+            ExpressionAttributeValues={":h": token_hash},
+        )
 
     def renew_consent(
         self,
@@ -526,22 +455,18 @@ class DynamoSubmissionStore:
         at: datetime,
         entry: LedgerDraft,
     ) -> bool:
-        update = {
-            "Update": {
-                "TableName": self._records,
-                "Key": {"submission_id": {"S": submission_id}},
-                "UpdateExpression": "SET #c.policy_version = :v, #c.purposes = :p, #c.renewed_at = :at, "
-                "#r.answered_at = :at",
-                "ConditionExpression": "#r.token_hash = :h AND attribute_not_exists(#r.answered_at) "
-                "AND #r.version = :v AND #c.policy_version = :from",
-                "ExpressionAttributeNames": {"#c": "consent", "#r": CONSENT_REQUEST_ATTRIBUTE},
-                "ExpressionAttributeValues": {
-                    ":v": {"S": version},
-                    ":p": _strings(tuple(p.value for p in purposes)),
-                    ":at": {"S": stored_time(at)},
-                    ":h": {"S": token_hash},
-                    ":from": {"S": from_version},
-                },
-            }
-        }
+        update = self._update_record(
+            submission_id,
+            "SET #c.policy_version = :v, #c.purposes = :p, #c.renewed_at = :at, #r.answered_at = :at",
+            "#r.token_hash = :h AND attribute_not_exists(#r.answered_at) AND #r.version = :v "
+            "AND #c.policy_version = :from",
+            {"#c": "consent", "#r": CONSENT_REQUEST_ATTRIBUTE},
+            {
+                ":v": version,
+                ":p": [p.value for p in purposes],
+                ":at": stored_time(at),
+                ":h": token_hash,
+                ":from": from_version,
+            },
+        )
         return self._ledger.append_with([update], entry) is None

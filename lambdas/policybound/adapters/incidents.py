@@ -5,51 +5,46 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from policybound.adapters.aws import error_code, translate_errors
-from policybound.adapters.ledger import MAX_APPEND_ATTEMPTS, DynamoLedger
+from policybound.adapters import codec
+from policybound.adapters.aws import get_item, put_new_request, update_request
+from policybound.adapters.codec import read_time
+from policybound.adapters.ledger import DynamoLedger
 from policybound.domain.core.errors import Unavailable
-from policybound.domain.core.ledger import LedgerDraft, chain
+from policybound.domain.core.ledger import LedgerDraft
 from policybound.domain.incidents.model import Incident, IncidentCategory
 
 
-def _strings(values: tuple[str, ...]) -> dict[str, Any]:
-    return {"L": [{"S": value} for value in values]}
-
-
 def incident_item(incident: Incident) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "incident_id": {"S": incident.incident_id},
-        "category": {"S": incident.category.value},
-        "discovered_at": {"S": incident.discovered_at.isoformat()},
-        "opened_at": {"S": incident.opened_at.isoformat()},
-        "opened_by": {"S": incident.opened_by},
-        "reference": {"S": incident.reference},
-        "summary": {"S": incident.summary},
-        "measures": {"S": incident.measures},
-        "involved": _strings(incident.involved),
-        "notified": _strings(incident.notified),
-    }
-    if incident.notices_sent_at:
-        item["notices_sent_at"] = {"S": incident.notices_sent_at.isoformat()}
-    return item
+    return codec.item(
+        {
+            "incident_id": incident.incident_id,
+            "category": incident.category.value,
+            "discovered_at": incident.discovered_at.isoformat(),
+            "opened_at": incident.opened_at.isoformat(),
+            "opened_by": incident.opened_by,
+            "reference": incident.reference,
+            "summary": incident.summary,
+            "measures": incident.measures,
+            "involved": list(incident.involved),
+            "notified": list(incident.notified),
+            "notices_sent_at": incident.notices_sent_at.isoformat() if incident.notices_sent_at else None,
+        }
+    )
 
 
-def incident_from_item(item: dict[str, Any]) -> Incident:
-    sent = item.get("notices_sent_at", {}).get("S")
+def _incident(values: dict[str, Any]) -> Incident:
     return Incident(
-        incident_id=item["incident_id"]["S"],
-        category=IncidentCategory(item["category"]["S"]),
-        discovered_at=datetime.fromisoformat(item["discovered_at"]["S"]),
-        opened_at=datetime.fromisoformat(item["opened_at"]["S"]),
-        opened_by=item["opened_by"]["S"],
-        reference=item["reference"]["S"],
-        summary=item["summary"]["S"],
-        measures=item["measures"]["S"],
-        involved=tuple(v["S"] for v in item["involved"]["L"]),
-        notified=tuple(v["S"] for v in item["notified"]["L"]),
-        notices_sent_at=datetime.fromisoformat(sent) if sent else None,
+        incident_id=values["incident_id"],
+        category=IncidentCategory(values["category"]),
+        discovered_at=datetime.fromisoformat(values["discovered_at"]),
+        opened_at=datetime.fromisoformat(values["opened_at"]),
+        opened_by=values["opened_by"],
+        reference=values["reference"],
+        summary=values["summary"],
+        measures=values["measures"],
+        involved=tuple(values["involved"]),
+        notified=tuple(values["notified"]),
+        notices_sent_at=read_time(values.get("notices_sent_at")),
     )
 
 
@@ -62,43 +57,22 @@ class DynamoIncidentStore:
         self._ledger = ledger
 
     def _with_entry(self, write: dict[str, Any], entry: LedgerDraft) -> None:
-        for _ in range(MAX_APPEND_ATTEMPTS):
-            placed = chain(entry, self._ledger.head(entry.kind))
-            try:
-                with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
-                    self._db.transact_write_items(TransactItems=[write, self._ledger.put_request(placed)])
-                return
-            except ClientError as error:
-                reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
-                if error_code(error) != "TransactionCanceledException" or reasons[:1] == ["ConditionalCheckFailed"]:
-                    raise Unavailable("DynamoDB") from error
-                # Another writer took this ledger position: read the new head and try again.
-        raise Unavailable("DynamoDB (ledger contention)")
+        if self._ledger.append_with([write], entry) is not None:
+            # Ids are fresh: a failed condition means a retried write already landed, never a real clash.
+            raise Unavailable("DynamoDB")
 
     def create(self, incident: Incident, entry: LedgerDraft) -> None:
-        put = {
-            "Put": {
-                "TableName": self._table,
-                "Item": incident_item(incident),
-                "ConditionExpression": "attribute_not_exists(incident_id)",
-            }
-        }
-        self._with_entry(put, entry)
+        self._with_entry(put_new_request(self._table, incident_item(incident), "incident_id"), entry)
 
     def get(self, incident_id: str) -> Incident | None:
-        with translate_errors("DynamoDB"):
-            item = self._db.get_item(
-                TableName=self._table, Key={"incident_id": {"S": incident_id}}, ConsistentRead=True
-            ).get("Item")
-        return incident_from_item(item) if item else None
+        found = get_item(self._db, self._table, {"incident_id": incident_id})
+        return _incident(found) if found else None
 
     def save_notified(self, incident_id: str, notified: tuple[str, ...], sent_at: datetime, entry: LedgerDraft) -> None:
-        update = {
-            "Update": {
-                "TableName": self._table,
-                "Key": {"incident_id": {"S": incident_id}},
-                "UpdateExpression": "SET notified = :n, notices_sent_at = if_not_exists(notices_sent_at, :t)",
-                "ExpressionAttributeValues": {":n": _strings(notified), ":t": {"S": sent_at.isoformat()}},
-            }
-        }
+        update = update_request(
+            self._table,
+            {"incident_id": incident_id},
+            "SET notified = :n, notices_sent_at = if_not_exists(notices_sent_at, :t)",
+            values={":n": list(notified), ":t": sent_at.isoformat()},
+        )
         self._with_entry(update, entry)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
-from policybound.adapters.aws import stored_time, translate_errors
-from policybound.adapters.dynamodb import DynamoSubmissionStore, record_from_item
-from policybound.adapters.staff_reads import BY_FORM_INDEX
+from policybound.adapters import codec
+from policybound.adapters.aws import conditional, get_item
+from policybound.adapters.codec import read_time, stored_time
+from policybound.adapters.dynamodb import DynamoSubmissionStore, record_from_values
+from policybound.adapters.staff_reads import by_form_positions
 from policybound.domain.core.model import RecordStatus, SealedBlob, StoredSubmission, WrappedKey
 from policybound.domain.purposes.inquiries import INQUIRY_FORM, Handling, HandlingState, StoredReply
 from policybound.domain.staff.ports import IndexPosition
@@ -22,44 +22,35 @@ HANDLING_ATTRIBUTE = "handling"
 REPLIES_ATTRIBUTE = "replies"
 
 
-def _optional(value: dict[str, Any] | None) -> str | None:
-    return value["S"] if value else None
-
-
-def _optional_time(value: dict[str, Any] | None) -> datetime | None:
-    return datetime.fromisoformat(value["S"]) if value else None
-
-
-def handling_from_item(item: dict[str, Any]) -> Handling:
-    raw = item.get(HANDLING_ATTRIBUTE, {}).get("M", {})
+def _handling(values: dict[str, Any]) -> Handling:
+    raw = values.get(HANDLING_ATTRIBUTE, {})
     replies = tuple(
         StoredReply(
-            reply_id=r["M"]["reply_id"]["S"],
-            replied_at=datetime.fromisoformat(r["M"]["replied_at"]["S"]),
-            replied_by=r["M"]["replied_by"]["S"],
-            sealed=SealedBlob(bytes(r["M"]["sealed"]["B"])),
+            reply_id=r["reply_id"],
+            replied_at=datetime.fromisoformat(r["replied_at"]),
+            replied_by=r["replied_by"],
+            sealed=SealedBlob(r["sealed"]),
         )
-        for r in item.get(REPLIES_ATTRIBUTE, {}).get("L", [])
+        for r in values.get(REPLIES_ATTRIBUTE, [])
     )
     return Handling(
-        state=HandlingState(raw["state"]["S"]) if "state" in raw else HandlingState.OPEN,
-        assignee=_optional(raw.get("assignee")),
-        updated_at=_optional_time(raw.get("updated_at")),
-        updated_by=_optional(raw.get("updated_by")),
-        answered_at=_optional_time(raw.get("answered_at")),
+        state=HandlingState(raw["state"]) if "state" in raw else HandlingState.OPEN,
+        assignee=raw.get("assignee"),
+        updated_at=read_time(raw.get("updated_at")),
+        updated_by=raw.get("updated_by"),
+        answered_at=read_time(raw.get("answered_at")),
         replies=replies,
     )
 
 
-def _handling_item(handling: Handling) -> dict[str, Any]:
-    item: dict[str, Any] = {"state": {"S": handling.state.value}}
-    for name, value in (("assignee", handling.assignee), ("updated_by", handling.updated_by)):
-        if value is not None:
-            item[name] = {"S": value}
-    for name, moment in (("updated_at", handling.updated_at), ("answered_at", handling.answered_at)):
-        if moment is not None:
-            item[name] = {"S": stored_time(moment)}
-    return {"M": item}
+def _handling_values(handling: Handling) -> dict[str, Any]:
+    return {
+        "state": handling.state.value,
+        "assignee": handling.assignee,
+        "updated_by": handling.updated_by,
+        "updated_at": stored_time(handling.updated_at),
+        "answered_at": stored_time(handling.answered_at),
+    }
 
 
 class DynamoInquiryStore:
@@ -69,74 +60,51 @@ class DynamoInquiryStore:
         self._store = store
 
     def oldest(self, limit: int, after: IndexPosition | None) -> list[IndexPosition]:
-        request: dict[str, Any] = {
-            "TableName": self._records,
-            "IndexName": BY_FORM_INDEX,
-            "KeyConditionExpression": "#f = :f",
-            "ExpressionAttributeNames": {"#f": "form"},
-            "ExpressionAttributeValues": {":f": {"S": INQUIRY_FORM.value}},
-            "ScanIndexForward": True,
-            "Limit": limit,
-        }
-        if after is not None:
-            request["ExclusiveStartKey"] = {
-                "form": {"S": INQUIRY_FORM.value},
-                "received_at": {"S": after.received_at},
-                "submission_id": {"S": after.submission_id},
-            }
-        with translate_errors("DynamoDB"):
-            items = self._db.query(**request).get("Items", [])
-        return [IndexPosition(item["received_at"]["S"], item["submission_id"]["S"]) for item in items]
+        return by_form_positions(self._db, self._records, INQUIRY_FORM, limit, after, newest_first=False)
 
     def get(self, submission_id: str) -> tuple[StoredSubmission, Handling] | None:
-        with translate_errors("DynamoDB"):
-            item = self._db.get_item(
-                TableName=self._records, Key={"submission_id": {"S": submission_id}}, ConsistentRead=True
-            ).get("Item")
-        return (record_from_item(item), handling_from_item(item)) if item else None
+        found = get_item(self._db, self._records, {"submission_id": submission_id})
+        return (record_from_values(found), _handling(found)) if found else None
 
     def get_key(self, submission_id: str) -> WrappedKey | None:
         return self._store.get_key(submission_id)
 
-    def _update(self, submission_id: str, **request: Any) -> bool:
-        try:
-            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                self._db.update_item(TableName=self._records, Key={"submission_id": {"S": submission_id}}, **request)
-        except ClientError:
-            return False
-        return True
+    def _update(self, submission_id: str, values: dict[str, Any], **request: Any) -> bool:
+        written = conditional(
+            self._db.update_item,
+            TableName=self._records,
+            Key=codec.item({"submission_id": submission_id}),
+            ExpressionAttributeValues=codec.item(values),
+            **request,
+        )
+        return written is not None
 
     def set_handling(self, submission_id: str, handling: Handling) -> bool:
         return self._update(
             submission_id,
+            {":h": _handling_values(handling), ":answered": HandlingState.ANSWERED.value},
             UpdateExpression="SET #h = :h",
             # Answered is final: a late "in progress" note must not reopen an answered inquiry.
             ConditionExpression="attribute_exists(submission_id) AND (attribute_not_exists(#h) OR #h.#st <> :answered)",
             ExpressionAttributeNames={"#h": HANDLING_ATTRIBUTE, "#st": "state"},
-            ExpressionAttributeValues={
-                ":h": _handling_item(handling),
-                ":answered": {"S": HandlingState.ANSWERED.value},
-            },
         )
 
     def add_reply(self, submission_id: str, reply: StoredReply, handling: Handling) -> bool:
         stored = {
-            "M": {
-                "reply_id": {"S": reply.reply_id},
-                "replied_at": {"S": stored_time(reply.replied_at)},
-                "replied_by": {"S": reply.replied_by},
-                "sealed": {"B": reply.sealed.ciphertext},
-            }
+            "reply_id": reply.reply_id,
+            "replied_at": stored_time(reply.replied_at),
+            "replied_by": reply.replied_by,
+            "sealed": reply.sealed.ciphertext,
         }
         return self._update(
             submission_id,
+            {
+                ":empty": [],
+                ":reply": [stored],
+                ":h": _handling_values(handling),
+                ":active": RecordStatus.ACTIVE.value,
+            },
             UpdateExpression="SET #r = list_append(if_not_exists(#r, :empty), :reply), #h = :h",
             ConditionExpression="attribute_exists(submission_id) AND #status = :active",
             ExpressionAttributeNames={"#r": REPLIES_ATTRIBUTE, "#h": HANDLING_ATTRIBUTE, "#status": "status"},
-            ExpressionAttributeValues={
-                ":empty": {"L": []},
-                ":reply": {"L": [stored]},
-                ":h": _handling_item(handling),
-                ":active": {"S": RecordStatus.ACTIVE.value},
-            },
         )

@@ -1,8 +1,9 @@
 """DynamoDB ledger: one partition per chain (kind), entries sorted by sequence number.
 
 Appending reads the chain's head and puts the next entry on condition that its sequence number is
-still free; a writer that loses the race reads the new head and tries again. Destruction puts its
-entry in the same transaction as the deletes (see `DynamoSubmissionStore.destroy`).
+still free; a writer that loses the race reads the new head and tries again. Every change that needs
+its ledger entry (destruction, incidents, holds, corrections...) is written in the same transaction as
+the entry, through the one retry loop here (`append_with`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from policybound import tables
-from policybound.adapters.aws import error_code, translate_errors
+from policybound.adapters import codec
+from policybound.adapters.aws import cancellation_codes, error_code, query_items, translate_errors
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import ChainHead, LedgerDraft, LedgerEntry, LedgerKind, chain
 from policybound.domain.evidence.consent_ledger import PendingConsent, sealed_batch
@@ -28,6 +30,8 @@ MAX_APPEND_ATTEMPTS = 8
 # the consent time and the submission id, so writing one needs no read.
 PENDING_CONSENT_CHAIN = tables.LEDGER_PENDING_CONSENT_CHAIN
 _POSITION_SPREAD = 1_000_000
+# The cancellation code of a transaction item whose own condition failed.
+CONDITION_FAILED = "ConditionalCheckFailed"
 
 
 def pending_position(draft: LedgerDraft) -> int:
@@ -39,8 +43,13 @@ def pending_position(draft: LedgerDraft) -> int:
     return micros * _POSITION_SPREAD + spread
 
 
+def _pending_draft(values: dict[str, Any]) -> LedgerDraft:
+    return LedgerDraft(LedgerKind.CONSENT, datetime.fromisoformat(values["at"]), json.loads(values["payload"]))
+
+
 def pending_draft(item: dict[str, Any]) -> LedgerDraft:
-    return LedgerDraft(LedgerKind.CONSENT, datetime.fromisoformat(item["at"]["S"]), json.loads(item["payload"]["S"]))
+    """An unsealed consent entry from its stored item (as the client or an export gives it)."""
+    return _pending_draft(codec.plain(item))
 
 
 def _payload_text(payload: Any) -> str:
@@ -49,25 +58,36 @@ def _payload_text(payload: Any) -> str:
 
 
 def entry_item(entry: LedgerEntry) -> dict[str, Any]:
-    return {
-        "chain": {"S": entry.kind.value},
-        "seq": {"N": str(entry.seq)},
-        "at": {"S": entry.at.isoformat()},
-        "payload": {"S": _payload_text(entry.payload)},
-        "prev_hash": {"S": entry.prev_hash},
-        "hash": {"S": entry.hash},
-    }
+    return codec.item(
+        {
+            "chain": entry.kind.value,
+            "seq": entry.seq,
+            "at": entry.at.isoformat(),
+            "payload": _payload_text(entry.payload),
+            "prev_hash": entry.prev_hash,
+            "hash": entry.hash,
+        }
+    )
+
+
+def _entry(values: dict[str, Any]) -> LedgerEntry:
+    return LedgerEntry(
+        kind=LedgerKind(values["chain"]),
+        seq=values["seq"],
+        at=datetime.fromisoformat(values["at"]),
+        payload=json.loads(values["payload"]),
+        prev_hash=values["prev_hash"],
+        hash=values["hash"],
+    )
 
 
 def entry_from_item(item: dict[str, Any]) -> LedgerEntry:
-    return LedgerEntry(
-        kind=LedgerKind(item["chain"]["S"]),
-        seq=int(item["seq"]["N"]),
-        at=datetime.fromisoformat(item["at"]["S"]),
-        payload=json.loads(item["payload"]["S"]),
-        prev_hash=item["prev_hash"]["S"],
-        hash=item["hash"]["S"],
-    )
+    """A chained entry from its stored item (as the client or an export gives it)."""
+    return _entry(codec.plain(item))
+
+
+def _chain_position(chain_name: str, seq: int) -> dict[str, Any]:
+    return codec.item({"chain": chain_name, "seq": seq})
 
 
 class DynamoLedger:
@@ -75,27 +95,44 @@ class DynamoLedger:
         self._db = dynamodb
         self.table = table
 
-    def head(self, kind: LedgerKind) -> ChainHead | None:
+    def _query(self, chain_name: str, limit: int, after_seq: int | None = None, **request: Any) -> list[dict[str, Any]]:
+        """One page of a chain, oldest first unless `request` says otherwise."""
+        condition, names = "#c = :c", {"#c": "chain"}
+        values: dict[str, Any] = {":c": chain_name}
+        if after_seq is not None:
+            condition += " AND #s > :after"
+            names, values = names | {"#s": "seq"}, values | {":after": after_seq}
         with translate_errors("DynamoDB"):
             response = self._db.query(
                 TableName=self.table,
-                KeyConditionExpression="#c = :c",
-                ExpressionAttributeNames={"#c": "chain", "#s": "seq", "#h": "hash"},
-                ExpressionAttributeValues={":c": {"S": kind.value}},
-                ProjectionExpression="#s, #h",
-                ScanIndexForward=False,
-                Limit=1,
+                KeyConditionExpression=condition,
+                ExpressionAttributeNames=names | request.pop("ExpressionAttributeNames", {}),
+                ExpressionAttributeValues=codec.item(values),
+                Limit=limit,
                 ConsistentRead=True,
+                **request,
             )
-        items = response.get("Items", [])
-        return ChainHead(int(items[0]["seq"]["N"]), items[0]["hash"]["S"]) if items else None
+        return [codec.plain(found) for found in response.get("Items", [])]
+
+    def head(self, kind: LedgerKind) -> ChainHead | None:
+        items = self._query(
+            kind.value,
+            1,
+            ExpressionAttributeNames={"#s": "seq", "#h": "hash"},
+            ProjectionExpression="#s, #h",
+            ScanIndexForward=False,
+        )
+        return ChainHead(items[0]["seq"], items[0]["hash"]) if items else None
 
     def put_request(self, entry: LedgerEntry) -> dict[str, Any]:
         """The transaction item that appends `entry` if its place in the chain is still free."""
+        return self._put_new(entry_item(entry))
+
+    def _put_new(self, item: dict[str, Any]) -> dict[str, Any]:
         return {
             "Put": {
                 "TableName": self.table,
-                "Item": entry_item(entry),
+                "Item": item,
                 "ConditionExpression": "attribute_not_exists(#s)",
                 "ExpressionAttributeNames": {"#s": "seq"},
             }
@@ -103,19 +140,16 @@ class DynamoLedger:
 
     def pending_put_request(self, draft: LedgerDraft) -> dict[str, Any]:
         """The transaction item that writes an unsealed consent entry (with its record, no read)."""
-        return {
-            "Put": {
-                "TableName": self.table,
-                "Item": {
-                    "chain": {"S": PENDING_CONSENT_CHAIN},
-                    "seq": {"N": str(pending_position(draft))},
-                    "at": {"S": draft.at.isoformat()},
-                    "payload": {"S": _payload_text(draft.payload)},
-                },
-                "ConditionExpression": "attribute_not_exists(#s)",
-                "ExpressionAttributeNames": {"#s": "seq"},
-            }
-        }
+        return self._put_new(
+            codec.item(
+                {
+                    "chain": PENDING_CONSENT_CHAIN,
+                    "seq": pending_position(draft),
+                    "at": draft.at.isoformat(),
+                    "payload": _payload_text(draft.payload),
+                }
+            )
+        )
 
     def pending_delete_request(self, position: int) -> dict[str, Any]:
         """The transaction item that takes an unsealed consent entry away, on condition that it is still
@@ -123,40 +157,25 @@ class DynamoLedger:
         return {
             "Delete": {
                 "TableName": self.table,
-                "Key": {"chain": {"S": PENDING_CONSENT_CHAIN}, "seq": {"N": str(position)}},
+                "Key": _chain_position(PENDING_CONSENT_CHAIN, position),
                 "ConditionExpression": "attribute_exists(#s)",
                 "ExpressionAttributeNames": {"#s": "seq"},
             }
         }
 
     def pending(self, limit: int) -> list[PendingConsent]:
-        with translate_errors("DynamoDB"):
-            response = self._db.query(
-                TableName=self.table,
-                KeyConditionExpression="#c = :c",
-                ExpressionAttributeNames={"#c": "chain"},
-                ExpressionAttributeValues={":c": {"S": PENDING_CONSENT_CHAIN}},
-                Limit=limit,
-                ConsistentRead=True,
-            )
-        return [PendingConsent(int(item["seq"]["N"]), pending_draft(item)) for item in response.get("Items", [])]
+        return [PendingConsent(item["seq"], _pending_draft(item)) for item in self._query(PENDING_CONSENT_CHAIN, limit)]
 
     def unsealed(self) -> Iterator[LedgerDraft]:
-        request: dict[str, Any] = {
-            "TableName": self.table,
-            "KeyConditionExpression": "#c = :c",
-            "ExpressionAttributeNames": {"#c": "chain"},
-            "ExpressionAttributeValues": {":c": {"S": PENDING_CONSENT_CHAIN}},
-            "ConsistentRead": True,
-        }
-        while True:
-            with translate_errors("DynamoDB"):
-                response = self._db.query(**request)
-            for item in response.get("Items", []):
-                yield pending_draft(item)
-            if "LastEvaluatedKey" not in response:
-                return
-            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        for item in query_items(
+            self._db,
+            TableName=self.table,
+            KeyConditionExpression="#c = :c",
+            ExpressionAttributeNames={"#c": "chain"},
+            ExpressionAttributeValues=codec.item({":c": PENDING_CONSENT_CHAIN}),
+            ConsistentRead=True,
+        ):
+            yield _pending_draft(item)
 
     def seal(self, batch: Sequence[PendingConsent], at: datetime) -> bool:
         removals = [self.pending_delete_request(pending.position) for pending in batch]
@@ -165,24 +184,21 @@ class DynamoLedger:
         return refused is None
 
     def append(self, draft: LedgerDraft) -> LedgerEntry:
-        for _ in range(MAX_APPEND_ATTEMPTS):
-            entry = chain(draft, self.head(draft.kind))
-            put = self.put_request(entry)["Put"]
-            try:
-                with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                    self._db.put_item(**put)
-                return entry
-            except ClientError as error:
-                if error_code(error) != "ConditionalCheckFailedException":
-                    raise
-        raise Unavailable("DynamoDB (ledger contention)")
+        written: list[LedgerEntry] = []
+
+        def build(head: ChainHead | None) -> list[LedgerEntry]:
+            written[:] = [chain(draft, head)]
+            return written
+
+        self.append_entries_with([], draft.kind, build)
+        return written[0]
 
     def append_with(self, items: list[dict[str, Any]], draft: LedgerDraft) -> list[str] | None:
         """Write `items` and append `draft` in one transaction.
 
         None when written. When a condition of `items` failed, nothing was written and the answer is
         each item's cancellation code ("None" for the items that were fine). Losing the ledger position
-        to another writer is retried here, as in `append`.
+        to another writer is retried here.
         """
         return self.append_entries_with(items, draft.kind, lambda head: [chain(draft, head)])
 
@@ -194,26 +210,26 @@ class DynamoLedger:
         for _ in range(MAX_APPEND_ATTEMPTS):
             entries = build(self.head(kind))
             try:
-                with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
-                    self._db.transact_write_items(TransactItems=[*items, *(self.put_request(e) for e in entries)])
+                self._write(items, entries)
                 return None
             except ClientError as error:
-                if error_code(error) != "TransactionCanceledException":
-                    raise
-                reasons = error.response.get("CancellationReasons", [])
-                codes = [str(reason.get("Code", "None")) for reason in reasons][: len(items)]
-                if "ConditionalCheckFailed" in codes:
-                    return codes
+                if error_code(error) == "TransactionCanceledException":
+                    codes = cancellation_codes(error)[: len(items)]
+                    if CONDITION_FAILED in codes:
+                        return codes
+                # Otherwise another writer took this ledger position: read the new head and try again.
         raise Unavailable("DynamoDB (ledger contention)")
 
+    def _write(self, items: list[dict[str, Any]], entries: list[LedgerEntry]) -> None:
+        """One write of `items` and `entries`; a ClientError only for a failed condition."""
+        puts = [self.put_request(entry) for entry in entries]
+        conditions = ("TransactionCanceledException", "ConditionalCheckFailedException")
+        with translate_errors("DynamoDB", passthrough=conditions):
+            if len(puts) == 1 and not items:
+                # A lone entry needs no transaction (which would cost twice the writes).
+                self._db.put_item(**puts[0]["Put"])
+            else:
+                self._db.transact_write_items(TransactItems=[*items, *puts])
+
     def entries(self, kind: LedgerKind, after_seq: int = 0, limit: int = 100) -> list[LedgerEntry]:
-        with translate_errors("DynamoDB"):
-            response = self._db.query(
-                TableName=self.table,
-                KeyConditionExpression="#c = :c AND #s > :after",
-                ExpressionAttributeNames={"#c": "chain", "#s": "seq"},
-                ExpressionAttributeValues={":c": {"S": kind.value}, ":after": {"N": str(after_seq)}},
-                Limit=limit,
-                ConsistentRead=True,
-            )
-        return [entry_from_item(item) for item in response.get("Items", [])]
+        return [_entry(item) for item in self._query(kind.value, limit, after_seq=after_seq)]

@@ -13,7 +13,9 @@ from datetime import datetime
 from typing import Any
 
 from policybound import tables
-from policybound.adapters.aws import translate_errors
+from policybound.adapters import codec
+from policybound.adapters.aws import get_item, put_new_request, update_request
+from policybound.adapters.codec import read_time
 from policybound.adapters.dynamodb import HOLDS_ATTRIBUTE, expiry_shard
 from policybound.adapters.ledger import DynamoLedger
 from policybound.domain.core.errors import Unavailable
@@ -26,31 +28,32 @@ _RELEASE_ATTEMPTS = 5
 
 
 def hold_item(hold: LegalHold) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "hold_id": {"S": hold.hold_id},
-        "case_reference": {"S": hold.case_reference},
-        "reason": {"S": hold.reason},
-        "submission_ids": {"L": [{"S": submission_id} for submission_id in hold.submission_ids]},
-        "placed_by": {"S": hold.placed_by},
-        "placed_at": {"S": hold.placed_at.isoformat()},
-        "status": {"S": _ACTIVE if hold.active else _RELEASED},
-    }
-    if hold.released_at is not None and hold.released_by is not None:
-        item |= {"released_by": {"S": hold.released_by}, "released_at": {"S": hold.released_at.isoformat()}}
-    return item
+    released = hold.released_at is not None and hold.released_by is not None
+    return codec.item(
+        {
+            "hold_id": hold.hold_id,
+            "case_reference": hold.case_reference,
+            "reason": hold.reason,
+            "submission_ids": list(hold.submission_ids),
+            "placed_by": hold.placed_by,
+            "placed_at": hold.placed_at.isoformat(),
+            "status": _ACTIVE if hold.active else _RELEASED,
+            "released_by": hold.released_by if released else None,
+            "released_at": hold.released_at.isoformat() if released and hold.released_at else None,
+        }
+    )
 
 
-def hold_from_item(item: dict[str, Any]) -> LegalHold:
-    released_at = item.get("released_at", {}).get("S")
+def _hold(values: dict[str, Any]) -> LegalHold:
     return LegalHold(
-        hold_id=item["hold_id"]["S"],
-        case_reference=item["case_reference"]["S"],
-        reason=item["reason"]["S"],
-        submission_ids=tuple(value["S"] for value in item["submission_ids"]["L"]),
-        placed_by=item["placed_by"]["S"],
-        placed_at=datetime.fromisoformat(item["placed_at"]["S"]),
-        released_by=item.get("released_by", {}).get("S"),
-        released_at=datetime.fromisoformat(released_at) if released_at else None,
+        hold_id=values["hold_id"],
+        case_reference=values["case_reference"],
+        reason=values["reason"],
+        submission_ids=tuple(values["submission_ids"]),
+        placed_by=values["placed_by"],
+        placed_at=datetime.fromisoformat(values["placed_at"]),
+        released_by=values.get("released_by"),
+        released_at=read_time(values.get("released_at")),
     )
 
 
@@ -62,28 +65,18 @@ class DynamoLegalHoldStore:
         self._ledger = ledger
 
     def place(self, hold: LegalHold, entry: LedgerDraft, now_epoch: int) -> tuple[str, ...]:
-        put_hold = {
-            "Put": {
-                "TableName": self._holds,
-                "Item": hold_item(hold),
-                "ConditionExpression": "attribute_not_exists(hold_id)",
-            }
-        }
+        put_hold = put_new_request(self._holds, hold_item(hold), "hold_id")
         mark_records = [
-            {
-                "Update": {
-                    "TableName": self._records,
-                    "Key": {"submission_id": {"S": submission_id}},
-                    "UpdateExpression": "ADD #h :hold REMOVE #ttl, expiry_shard",
-                    # Only what is still kept can be held: a record past its retention is already gone
-                    # for every reader, unless another hold keeps it.
-                    "ConditionExpression": (
-                        "attribute_exists(submission_id) AND (retained_until > :now OR attribute_exists(#h))"
-                    ),
-                    "ExpressionAttributeNames": {"#h": HOLDS_ATTRIBUTE, "#ttl": tables.RECORD_TTL_ATTRIBUTE},
-                    "ExpressionAttributeValues": {":hold": {"SS": [hold.hold_id]}, ":now": {"N": str(now_epoch)}},
-                }
-            }
+            update_request(
+                self._records,
+                {"submission_id": submission_id},
+                "ADD #h :hold REMOVE #ttl, expiry_shard",
+                # Only what is still kept can be held: a record past its retention is already gone
+                # for every reader, unless another hold keeps it.
+                "attribute_exists(submission_id) AND (retained_until > :now OR attribute_exists(#h))",
+                {"#h": HOLDS_ATTRIBUTE, "#ttl": tables.RECORD_TTL_ATTRIBUTE},
+                {":hold": {hold.hold_id}, ":now": now_epoch},
+            )
             for submission_id in hold.submission_ids
         ]
         codes = self._ledger.append_with([put_hold, *mark_records], entry)
@@ -96,30 +89,20 @@ class DynamoLegalHoldStore:
         )
 
     def get(self, hold_id: str) -> LegalHold | None:
-        with translate_errors("DynamoDB"):
-            item = self._db.get_item(TableName=self._holds, Key={"hold_id": {"S": hold_id}}, ConsistentRead=True).get(
-                "Item"
-            )
-        return hold_from_item(item) if item else None
+        found = get_item(self._db, self._holds, {"hold_id": hold_id})
+        return _hold(found) if found else None
 
     def release(self, hold: LegalHold, entry: LedgerDraft) -> bool:
         assert hold.released_at is not None
         assert hold.released_by is not None
-        mark_released = {
-            "Update": {
-                "TableName": self._holds,
-                "Key": {"hold_id": {"S": hold.hold_id}},
-                "UpdateExpression": "SET #s = :released, released_by = :by, released_at = :at",
-                "ConditionExpression": "#s = :active",
-                "ExpressionAttributeNames": {"#s": "status"},
-                "ExpressionAttributeValues": {
-                    ":released": {"S": _RELEASED},
-                    ":active": {"S": _ACTIVE},
-                    ":by": {"S": hold.released_by},
-                    ":at": {"S": hold.released_at.isoformat()},
-                },
-            }
-        }
+        mark_released = update_request(
+            self._holds,
+            {"hold_id": hold.hold_id},
+            "SET #s = :released, released_by = :by, released_at = :at",
+            "#s = :active",
+            {"#s": "status"},
+            {":released": _RELEASED, ":active": _ACTIVE, ":by": hold.released_by, ":at": hold.released_at.isoformat()},
+        )
         for _ in range(_RELEASE_ATTEMPTS):
             unmark = [self._unmark(submission_id, holds, hold.hold_id) for submission_id, holds in self._marks(hold)]
             codes = self._ledger.append_with([mark_released, *unmark], entry)
@@ -133,40 +116,30 @@ class DynamoLegalHoldStore:
     def _marks(self, hold: LegalHold) -> list[tuple[str, frozenset[str]]]:
         """The current hold ids of each record of `hold` that still carries it."""
         marks = []
-        with translate_errors("DynamoDB"):
-            for submission_id in hold.submission_ids:
-                item = self._db.get_item(
-                    TableName=self._records,
-                    Key={"submission_id": {"S": submission_id}},
-                    ProjectionExpression="#h",
-                    ExpressionAttributeNames={"#h": HOLDS_ATTRIBUTE},
-                    ConsistentRead=True,
-                ).get("Item")
-                holds = frozenset(item.get(HOLDS_ATTRIBUTE, {}).get("SS", [])) if item else frozenset()
-                if hold.hold_id in holds:
-                    marks.append((submission_id, holds))
+        for submission_id in hold.submission_ids:
+            found = get_item(
+                self._db,
+                self._records,
+                {"submission_id": submission_id},
+                ProjectionExpression="#h",
+                ExpressionAttributeNames={"#h": HOLDS_ATTRIBUTE},
+            )
+            holds = frozenset(found.get(HOLDS_ATTRIBUTE, ())) if found else frozenset()
+            if hold.hold_id in holds:
+                marks.append((submission_id, holds))
         return marks
 
     def _unmark(self, submission_id: str, holds: frozenset[str], hold_id: str) -> dict[str, Any]:
         names = {"#h": HOLDS_ATTRIBUTE}
-        values: dict[str, Any] = {":hold": {"S": hold_id}, ":one": {"N": "1"}}
+        values: dict[str, Any] = {":hold": hold_id, ":one": 1}
         if holds == {hold_id}:
             # The last hold: the record's expiry comes back, from its own `retained_until`.
             update = "REMOVE #h SET #ttl = retained_until, expiry_shard = :shard"
             condition = "size(#h) = :one AND contains(#h, :hold)"
             names["#ttl"] = tables.RECORD_TTL_ATTRIBUTE
-            values[":shard"] = {"S": expiry_shard(submission_id)}
+            values[":shard"] = expiry_shard(submission_id)
         else:
             update = "DELETE #h :holds"
             condition = "size(#h) > :one AND contains(#h, :hold)"
-            values[":holds"] = {"SS": [hold_id]}
-        return {
-            "Update": {
-                "TableName": self._records,
-                "Key": {"submission_id": {"S": submission_id}},
-                "UpdateExpression": update,
-                "ConditionExpression": condition,
-                "ExpressionAttributeNames": names,
-                "ExpressionAttributeValues": values,
-            }
-        }
+            values[":holds"] = {hold_id}
+        return update_request(self._records, {"submission_id": submission_id}, update, condition, names, values)

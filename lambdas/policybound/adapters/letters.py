@@ -13,7 +13,17 @@ from botocore.exceptions import ClientError
 from dateutil.relativedelta import relativedelta
 
 from policybound import tables
-from policybound.adapters.aws import stored_time, translate_errors
+from policybound.adapters import codec
+from policybound.adapters.aws import (
+    cancellation_codes,
+    conditional,
+    get_item,
+    put_new,
+    put_new_request,
+    translate_errors,
+    update_request,
+)
+from policybound.adapters.codec import stored_time
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.purposes.letters import DeliveryState, Letter
@@ -28,8 +38,8 @@ _CONFLICT_ATTEMPTS = 3
 _TRANSACTION_ITEMS = 100
 
 
-def _expires(at: datetime, keep: relativedelta = ACCESS_RECORD_RETENTION) -> dict[str, str]:
-    return {"N": str(retention.epoch_seconds(at + keep))}
+def _expires(at: datetime, keep: relativedelta = ACCESS_RECORD_RETENTION) -> int:
+    return retention.epoch_seconds(at + keep)
 
 
 def _fits_a_transaction(deliveries: Mapping[str, DeliveryState]) -> None:
@@ -45,41 +55,34 @@ class DynamoLetterStore:
         self._deliveries = deliveries_table
 
     def create(self, letter: Letter) -> None:
-        with translate_errors("DynamoDB"):
-            self._db.put_item(
-                TableName=self._letters,
-                Item={
-                    "letter_id": {"S": letter.letter_id},
-                    "subject": {"S": letter.subject},
-                    "body": {"S": letter.body},
-                    "created_at": {"S": stored_time(letter.created_at)},
-                    "created_by": {"S": letter.created_by},
-                    "recipients": {"N": str(letter.recipients)},
-                    **{name: {"N": "0"} for name in _COUNTERS.values()},
-                    tables.LETTER_TTL_ATTRIBUTE: _expires(letter.created_at),
-                },
-                ConditionExpression="attribute_not_exists(letter_id)",
-            )
+        item = {
+            "letter_id": letter.letter_id,
+            "subject": letter.subject,
+            "body": letter.body,
+            "created_at": stored_time(letter.created_at),
+            "created_by": letter.created_by,
+            "recipients": letter.recipients,
+            **dict.fromkeys(_COUNTERS.values(), 0),
+            tables.LETTER_TTL_ATTRIBUTE: _expires(letter.created_at),
+        }
+        put_new(self._db, self._letters, codec.item(item), "letter_id")
 
     def get(self, letter_id: str) -> Letter | None:
-        with translate_errors("DynamoDB"):
-            item = self._db.get_item(
-                TableName=self._letters, Key={"letter_id": {"S": letter_id}}, ConsistentRead=True
-            ).get("Item")
-        if not item:
+        found = get_item(self._db, self._letters, {"letter_id": letter_id})
+        if not found:
             return None
         return Letter(
-            letter_id=item["letter_id"]["S"],
-            subject=item["subject"]["S"],
-            body=item["body"]["S"],
-            created_at=datetime.fromisoformat(item["created_at"]["S"]),
-            created_by=item["created_by"]["S"],
-            recipients=int(item["recipients"]["N"]),
-            **{name: int(item.get(name, {"N": "0"})["N"]) for name in _COUNTERS.values()},
+            letter_id=found["letter_id"],
+            subject=found["subject"],
+            body=found["body"],
+            created_at=datetime.fromisoformat(found["created_at"]),
+            created_by=found["created_by"],
+            recipients=found["recipients"],
+            **{name: found.get(name, 0) for name in _COUNTERS.values()},
         )
 
     def _key(self, letter_id: str, submission_id: str) -> dict[str, Any]:
-        return {"letter_id": {"S": letter_id}, "submission_id": {"S": submission_id}}
+        return codec.item({"letter_id": letter_id, "submission_id": submission_id})
 
     def _count(self, letter_id: str, states: Iterable[DeliveryState]) -> list[dict[str, Any]]:
         """The letter's counters raised by these outcomes: one update, or none when nothing counts."""
@@ -87,17 +90,15 @@ class DynamoLetterStore:
         if not counts:
             return []
         names = {f"#c{n}": counter for n, counter in enumerate(counts)}
-        values = {f":c{n}": {"N": str(counts[counter])} for n, counter in enumerate(counts)}
+        values = {f":c{n}": counts[counter] for n, counter in enumerate(counts)}
         return [
-            {
-                "Update": {
-                    "TableName": self._letters,
-                    "Key": {"letter_id": {"S": letter_id}},
-                    "UpdateExpression": "ADD " + ", ".join(f"{name} {name.replace('#', ':')}" for name in names),
-                    "ExpressionAttributeNames": names,
-                    "ExpressionAttributeValues": values,
-                }
-            }
+            update_request(
+                self._letters,
+                {"letter_id": letter_id},
+                "ADD " + ", ".join(f"{name} {name.replace('#', ':')}" for name in names),
+                names=names,
+                values=values,
+            )
         ]
 
     def claim(self, letter_id: str, claims: Mapping[str, DeliveryState], at: datetime) -> set[str]:
@@ -110,18 +111,19 @@ class DynamoLetterStore:
             if not wanted:
                 return set()
             puts = [
-                {
-                    "Put": {
-                        "TableName": self._deliveries,
-                        "Item": {
-                            **self._key(letter_id, submission_id),
-                            "state": {"S": state.value},
-                            "at": {"S": stored_time(at)},
+                put_new_request(
+                    self._deliveries,
+                    codec.item(
+                        {
+                            "letter_id": letter_id,
+                            "submission_id": submission_id,
+                            "state": state.value,
+                            "at": stored_time(at),
                             tables.LETTER_TTL_ATTRIBUTE: _expires(at),
-                        },
-                        "ConditionExpression": "attribute_not_exists(submission_id)",
-                    }
-                }
+                        }
+                    ),
+                    "submission_id",
+                )
                 for submission_id, state in wanted.items()
             ]
             skips = [state for state in wanted.values() if state is DeliveryState.SKIPPED]
@@ -129,7 +131,7 @@ class DynamoLetterStore:
                 with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
                     self._db.transact_write_items(TransactItems=puts + self._count(letter_id, skips))
             except ClientError as error:
-                reasons = [r.get("Code") for r in error.response.get("CancellationReasons", [])]
+                reasons = cancellation_codes(error)
                 taken = {i for i, code in zip(wanted, reasons, strict=False) if code == "ConditionalCheckFailed"}
                 if not taken and "TransactionConflict" not in reasons:
                     raise Unavailable("DynamoDB") from error
@@ -141,15 +143,13 @@ class DynamoLetterStore:
     def settle(self, letter_id: str, outcomes: Mapping[str, DeliveryState], at: datetime) -> None:
         _fits_a_transaction(outcomes)
         updates = [
-            {
-                "Update": {
-                    "TableName": self._deliveries,
-                    "Key": self._key(letter_id, submission_id),
-                    "UpdateExpression": "SET #s = :s, #at = :at",
-                    "ExpressionAttributeNames": {"#s": "state", "#at": "at"},
-                    "ExpressionAttributeValues": {":s": {"S": state.value}, ":at": {"S": stored_time(at)}},
-                }
-            }
+            update_request(
+                self._deliveries,
+                {"letter_id": letter_id, "submission_id": submission_id},
+                "SET #s = :s, #at = :at",
+                names={"#s": "state", "#at": "at"},
+                values={":s": state.value, ":at": stored_time(at)},
+            )
             for submission_id, state in outcomes.items()
         ]
         if updates:
@@ -158,17 +158,15 @@ class DynamoLetterStore:
 
     def release(self, letter_id: str, submission_ids: Sequence[str]) -> None:
         for submission_id in submission_ids:
-            try:
-                with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                    self._db.delete_item(
-                        TableName=self._deliveries,
-                        Key=self._key(letter_id, submission_id),
-                        ConditionExpression="#s = :sending",
-                        ExpressionAttributeNames={"#s": "state"},
-                        ExpressionAttributeValues={":sending": {"S": DeliveryState.SENDING.value}},
-                    )
-            except ClientError:
-                pass  # settled meanwhile: nothing to release
+            # A failed condition: settled meanwhile, nothing to release.
+            conditional(
+                self._db.delete_item,
+                TableName=self._deliveries,
+                Key=self._key(letter_id, submission_id),
+                ConditionExpression="#s = :sending",
+                ExpressionAttributeNames={"#s": "state"},
+                ExpressionAttributeValues=codec.item({":sending": DeliveryState.SENDING.value}),
+            )
 
 
 def batch_message(letter_id: str, submission_ids: Sequence[str]) -> str:

@@ -7,13 +7,18 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from policybound.adapters.aws import error_code, translate_errors
+from policybound.adapters import codec
+from policybound.adapters.aws import conditional, get_item, translate_errors
 from policybound.domain.staff.sessions import Activity
 from policybound.domain.staff.sign_in import Attempts
 
 
-def _epoch(moment: datetime) -> str:
-    return str(int(moment.timestamp()))
+def _epoch(moment: datetime) -> int:
+    return int(moment.timestamp())
+
+
+def _moment(epoch: int) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
 
 
 class DynamoSessionStore:
@@ -21,58 +26,54 @@ class DynamoSessionStore:
         self._db = dynamodb
         self._table = table
 
-    def activity(self, session_id: str) -> Activity:
+    def _key(self, session_id: str) -> dict[str, Any]:
+        return codec.item({"session_id": session_id})
+
+    def _set(self, session_id: str, expression: str, values: dict[str, Any]) -> None:
         with translate_errors("DynamoDB"):
-            item = self._db.get_item(
-                TableName=self._table, Key={"session_id": {"S": session_id}}, ConsistentRead=True
-            ).get("Item")
-        if not item:
+            self._db.update_item(
+                TableName=self._table,
+                Key=self._key(session_id),
+                UpdateExpression=expression,
+                ExpressionAttributeValues=codec.item(values),
+            )
+
+    def activity(self, session_id: str) -> Activity:
+        found = get_item(self._db, self._table, {"session_id": session_id})
+        if not found:
             return Activity(None)
-        last_seen = datetime.fromtimestamp(int(item["last_seen"]["N"]), UTC) if "last_seen" in item else None
-        return Activity(last_seen, ended="ended_at" in item)
+        last_seen = _moment(found["last_seen"]) if "last_seen" in found else None
+        return Activity(last_seen, ended="ended_at" in found)
 
     def seen(self, session_id: str, now: datetime, ends_at: datetime) -> None:
         # Never moves activity backwards (a slow request finishing after a newer one), never revives a
-        # session that was signed out meanwhile.
-        try:
-            with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                self._db.update_item(
-                    TableName=self._table,
-                    Key={"session_id": {"S": session_id}},
-                    UpdateExpression="SET last_seen = :now, expires_at = :ends",
-                    ConditionExpression="attribute_not_exists(ended_at) AND "
-                    "(attribute_not_exists(last_seen) OR last_seen <= :now)",
-                    ExpressionAttributeValues={":now": {"N": _epoch(now)}, ":ends": {"N": _epoch(ends_at)}},
-                )
-        except ClientError as error:
-            if error_code(error) != "ConditionalCheckFailedException":
-                raise
+        # session that was signed out meanwhile; a failed condition leaves the item as it is.
+        conditional(
+            self._db.update_item,
+            TableName=self._table,
+            Key=self._key(session_id),
+            UpdateExpression="SET last_seen = :now, expires_at = :ends",
+            ConditionExpression="attribute_not_exists(ended_at) AND "
+            "(attribute_not_exists(last_seen) OR last_seen <= :now)",
+            ExpressionAttributeValues=codec.item({":now": _epoch(now), ":ends": _epoch(ends_at)}),
+        )
 
     def end(self, session_id: str, now: datetime, ends_at: datetime) -> None:
         # Kept until the session would have ended anyway (TTL on expires_at): its tokens die before that.
-        with translate_errors("DynamoDB"):
-            self._db.update_item(
-                TableName=self._table,
-                Key={"session_id": {"S": session_id}},
-                UpdateExpression="SET ended_at = :now, expires_at = :ends",
-                ExpressionAttributeValues={":now": {"N": _epoch(now)}, ":ends": {"N": _epoch(ends_at)}},
-            )
+        self._set(
+            session_id, "SET ended_at = :now, expires_at = :ends", {":now": _epoch(now), ":ends": _epoch(ends_at)}
+        )
 
     def ended_before(self, user_id: str) -> datetime | None:
-        with translate_errors("DynamoDB"):
-            item = self._db.get_item(
-                TableName=self._table, Key={"session_id": {"S": _ended_key(user_id)}}, ConsistentRead=True
-            ).get("Item")
-        return datetime.fromtimestamp(int(item["ended_at"]["N"]), UTC) if item else None
+        found = get_item(self._db, self._table, {"session_id": _ended_key(user_id)})
+        return _moment(found["ended_at"]) if found else None
 
     def end_sessions(self, user_id: str, at: datetime, kept_until: datetime) -> None:
-        with translate_errors("DynamoDB"):
-            self._db.update_item(
-                TableName=self._table,
-                Key={"session_id": {"S": _ended_key(user_id)}},
-                UpdateExpression="SET ended_at = :at, expires_at = :until",
-                ExpressionAttributeValues={":at": {"N": _epoch(at)}, ":until": {"N": _epoch(kept_until)}},
-            )
+        self._set(
+            _ended_key(user_id),
+            "SET ended_at = :at, expires_at = :until",
+            {":at": _epoch(at), ":until": _epoch(kept_until)},
+        )
 
 
 def _ended_key(user_id: str) -> str:
@@ -86,13 +87,10 @@ class DynamoAttemptStore:
         self._table = table
 
     def get(self, key: str) -> Attempts:
-        with translate_errors("DynamoDB"):
-            item = self._db.get_item(TableName=self._table, Key={"username": {"S": key}}, ConsistentRead=True).get(
-                "Item"
-            )
-        if not item:
+        found = get_item(self._db, self._table, {"username": key})
+        if not found:
             return Attempts(0, None)
-        return Attempts(int(item["failed"]["N"]), datetime.fromtimestamp(int(item["last_at"]["N"]), UTC))
+        return Attempts(found["failed"], _moment(found["last_at"]))
 
     def _counted(self, key: str, update: str, condition: str, values: dict[str, Any]) -> dict[str, Any] | None:
         """None when the try was counted; else the item as the failed condition found it ({}: none)."""
@@ -100,24 +98,18 @@ class DynamoAttemptStore:
             with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
                 self._db.update_item(
                     TableName=self._table,
-                    Key={"username": {"S": key}},
+                    Key=codec.item({"username": key}),
                     UpdateExpression=f"{update} last_at = :now, expires_at = :expires",
                     ConditionExpression=condition,
-                    ExpressionAttributeValues=values,
+                    ExpressionAttributeValues=codec.item(values),
                     ReturnValuesOnConditionCheckFailure="ALL_OLD",
                 )
         except ClientError as error:
-            found: dict[str, Any] = error.response.get("Item", {})
-            return found
+            return codec.plain(error.response.get("Item", {}))
         return None
 
     def claim(self, key: str, now: datetime, max_tries: int, lock_over: datetime, expires_at: datetime) -> bool:
-        values = {
-            ":one": {"N": "1"},
-            ":max": {"N": str(max_tries)},
-            ":now": {"N": _epoch(now)},
-            ":expires": {"N": _epoch(expires_at)},
-        }
+        values = {":one": 1, ":max": max_tries, ":now": _epoch(now), ":expires": _epoch(expires_at)}
         # Two conditional writes, each atomic: add a try below the limit, or start again after a lock
         # is over. Between them another attempt may start the count again or a success clear it; then
         # the first applies again, so a few rounds decide.
@@ -129,14 +121,14 @@ class DynamoAttemptStore:
                 key,
                 "SET failed = :one,",
                 "failed >= :max AND last_at <= :lock_over",
-                values | {":lock_over": {"N": _epoch(lock_over)}},
+                values | {":lock_over": _epoch(lock_over)},
             )
             if found is None:
                 return True
-            if found and int(found["failed"]["N"]) >= max_tries:
+            if found and found["failed"] >= max_tries:
                 return False  # locked: the limit reached and its last try within the lockout
         return False
 
     def clear(self, key: str) -> None:
         with translate_errors("DynamoDB"):
-            self._db.delete_item(TableName=self._table, Key={"username": {"S": key}})
+            self._db.delete_item(TableName=self._table, Key=codec.item({"username": key}))

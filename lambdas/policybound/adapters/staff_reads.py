@@ -6,12 +6,35 @@ from collections.abc import Iterator
 from typing import Any
 
 from policybound import tables
-from policybound.adapters.aws import translate_errors
+from policybound.adapters import codec
+from policybound.adapters.aws import query_items, translate_errors
 from policybound.domain.evidence.reports import KeptRecord
 from policybound.domain.staff.ports import IndexPosition
 from policybound.policy import FormId
 
 BY_FORM_INDEX = "by_form"
+
+
+def by_form_positions(
+    dynamodb: Any, records_table: str, form: FormId, limit: int, after: IndexPosition | None, newest_first: bool
+) -> list[IndexPosition]:
+    """One page of a form's records in the order they were received, from just past `after`."""
+    request: dict[str, Any] = {
+        "TableName": records_table,
+        "IndexName": BY_FORM_INDEX,
+        "KeyConditionExpression": "#f = :f",
+        "ExpressionAttributeNames": {"#f": "form"},
+        "ExpressionAttributeValues": codec.item({":f": form.value}),
+        "ScanIndexForward": not newest_first,
+        "Limit": limit,
+    }
+    if after is not None:
+        request["ExclusiveStartKey"] = codec.item(
+            {"form": form.value, "received_at": after.received_at, "submission_id": after.submission_id}
+        )
+    with translate_errors("DynamoDB"):
+        items = dynamodb.query(**request).get("Items", [])
+    return [IndexPosition(found["received_at"], found["submission_id"]) for found in map(codec.plain, items)]
 
 
 class DynamoFormIndex:
@@ -20,42 +43,19 @@ class DynamoFormIndex:
         self._records = records_table
 
     def newest(self, form: FormId, limit: int, after: IndexPosition | None) -> list[IndexPosition]:
-        request: dict[str, Any] = {
-            "TableName": self._records,
-            "IndexName": BY_FORM_INDEX,
-            "KeyConditionExpression": "#f = :f",
-            "ExpressionAttributeNames": {"#f": "form"},
-            "ExpressionAttributeValues": {":f": {"S": form.value}},
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        if after is not None:
-            request["ExclusiveStartKey"] = {
-                "form": {"S": form.value},
-                "received_at": {"S": after.received_at},
-                "submission_id": {"S": after.submission_id},
-            }
-        with translate_errors("DynamoDB"):
-            items = self._db.query(**request).get("Items", [])
-        return [IndexPosition(item["received_at"]["S"], item["submission_id"]["S"]) for item in items]
+        return by_form_positions(self._db, self._records, form, limit, after, newest_first=True)
 
     def kept(self) -> Iterator[KeptRecord]:
         """Every record of every form, by id and whether a legal hold keeps it (the index carries the
         hold ids), page by page."""
         for form in FormId:
-            request: dict[str, Any] = {
-                "TableName": self._records,
-                "IndexName": BY_FORM_INDEX,
-                "KeyConditionExpression": "#f = :f",
-                "ExpressionAttributeNames": {"#f": "form", "#id": "submission_id", "#h": tables.RECORD_HOLDS_ATTRIBUTE},
-                "ExpressionAttributeValues": {":f": {"S": form.value}},
-                "ProjectionExpression": "#id, #h",
-            }
-            while True:
-                with translate_errors("DynamoDB"):
-                    response = self._db.query(**request)
-                for item in response.get("Items", []):
-                    yield KeptRecord(item["submission_id"]["S"], tables.RECORD_HOLDS_ATTRIBUTE in item)
-                if "LastEvaluatedKey" not in response:
-                    break
-                request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+            for found in query_items(
+                self._db,
+                TableName=self._records,
+                IndexName=BY_FORM_INDEX,
+                KeyConditionExpression="#f = :f",
+                ExpressionAttributeNames={"#f": "form", "#id": "submission_id", "#h": tables.RECORD_HOLDS_ATTRIBUTE},
+                ExpressionAttributeValues=codec.item({":f": form.value}),
+                ProjectionExpression="#id, #h",
+            ):
+                yield KeptRecord(found["submission_id"], tables.RECORD_HOLDS_ATTRIBUTE in found)

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-from typing import Any
-
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecord,
     DynamoDBRecordEventName,
 )
 
 from policybound import tables
-from policybound.adapters.dynamodb import record_from_item
+from policybound.adapters import codec
+from policybound.adapters.dynamodb import record_from_values
 from policybound.domain.core.model import StoredSubmission
 
 
@@ -22,22 +20,10 @@ def removed_by_ttl(record: DynamoDBRecord) -> bool:
     )
 
 
-def _from_json(value: dict[str, Any]) -> dict[str, Any]:
-    # Stream events are JSON, so binary attributes arrive base64-encoded where boto3 would give bytes.
-    (kind, inner), *_ = value.items()
-    if kind == "B":
-        return {"B": base64.b64decode(inner)}
-    if kind == "M":
-        return {"M": {name: _from_json(member) for name, member in inner.items()}}
-    if kind == "L":
-        return {"L": [_from_json(member) for member in inner]}
-    return value
-
-
 def old_record(record: DynamoDBRecord) -> StoredSubmission | None:
     """The record as it was before the change (the stream's OLD_IMAGE), or None when the image is missing."""
     stream = record.dynamodb
     image = stream.raw_event.get("OldImage") if stream else None
     if not image:
         return None
-    return record_from_item({name: _from_json(value) for name, value in image.items()})
+    return record_from_values(codec.plain_from_stream(image))
