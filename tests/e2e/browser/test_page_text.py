@@ -1,18 +1,21 @@
 """No page shows a missing or unformatted value (`null`, `undefined`, `NaN`, `[object Object]`), in
 either language. Every browser test is watched for them (conftest.py); this one walks every page and
 the states a visitor reaches without filling a form: first load, a failed policy load, the cookie
-dialog, a legal representative's link, a broken unsubscribe link."""
+dialog, a legal representative's link, a broken unsubscribe link; and the pages the API itself serves
+for the links it mails (unsubscribe, consent renewal), where a value Python left out would read "None"."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.browser.conftest import Site
 from tests.e2e.browser.test_cookies import PAGES
+from tests.e2e.browser.test_rights import download_with_marketing, letter_link, submit
 
 pytestmark = pytest.mark.e2e
 
@@ -101,3 +104,40 @@ def test_the_helper_refuses_objects_and_numbers_that_are_not_finite(site: Site) 
     )
     assert refused == ["refused"] * 5
     assert site.stray_text_now() == []
+
+
+def test_the_pages_the_api_serves_for_its_mailed_links_show_no_missing_value(site: Site) -> None:
+    site.expect_api_refusals(400, 404)
+    subscriber = submit(site, "blog-subscription")["email"]
+    [welcome] = site.outbox(subscriber)
+    link = re.search(r"https?://\S+/v1/unsubscribe\?token=\S+", welcome["text"])
+    assert link
+    downloader = letter_link(site, download_with_marketing(site))
+    token = parse_qs(urlparse(link.group(0)).query)["token"][0]
+    # Well formed, but no record has it: the secret's last character changed.
+    unknown = token[:-1] + ("A" if token[-1] != "A" else "B")
+    page = site.page
+    found: dict[str, list[str]] = {}
+
+    def read(where: str) -> None:
+        assert page.locator("body").inner_text().strip(), f"{where} shows nothing"
+        text = page.locator("body").inner_text()
+        found[where] = site.stray_text_now() + re.findall(r"\bNone\b", text)
+
+    for where, url in [
+        ("subscription", link.group(0)),
+        ("downloader", downloader),
+        ("unknown unsubscribe link", f"{site.base}/v1/unsubscribe?token={unknown}"),
+        ("broken unsubscribe link", f"{site.base}/v1/unsubscribe?token={uuid.uuid4()}.not-the-secret"),
+        ("unknown consent link", f"{site.base}/v1/consent-renewals?token={unknown}"),
+        ("broken consent link", f"{site.base}/v1/consent-renewals?token={uuid.uuid4()}.not-the-secret"),
+    ]:
+        page.goto(url)
+        read(where)
+        if where in ("subscription", "downloader"):
+            with page.expect_navigation():
+                page.get_by_role("button").click()
+            read(f"{where}, after the button")
+            page.goto(url)
+            read(f"{where}, opened again")
+    assert {where: texts for where, texts in found.items() if texts} == {}

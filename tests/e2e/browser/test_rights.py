@@ -172,7 +172,7 @@ def test_a_broken_unsubscribe_link_is_explained_in_the_apis_words(site: Site) ->
     expect(page.get_by_role("button", name="Unsubscribe and destroy my details")).to_have_count(0)
 
 
-def _letter_link(site: Site, email: str) -> str:
+def letter_link(site: Site, email: str) -> str:
     """Send a letter to the marketing audience as staff and return the one-click link it mailed to `email`."""
     token = requests.post(f"{site.base}/_local/staff-token", json={"username": "staff"}, timeout=30).json()
     bearer = {"Authorization": f"Bearer {token['id_token']}"}
@@ -190,7 +190,7 @@ def _letter_link(site: Site, email: str) -> str:
     raise AssertionError("the letter did not reach the downloader")
 
 
-def _download_with_marketing(site: Site) -> str:
+def download_with_marketing(site: Site) -> str:
     fields = values("resources-download")
     body = {
         "fields": fields,
@@ -204,7 +204,7 @@ def _download_with_marketing(site: Site) -> str:
 @needs_unsubscribe_api
 def test_a_downloaders_letter_link_says_marketing_consent_is_withdrawn_not_destroyed(site: Site) -> None:
     """The link as the mail carries it (the API's own page), in a real browser: Korean and English."""
-    link = _letter_link(site, _download_with_marketing(site))
+    link = letter_link(site, download_with_marketing(site))
     page = site.page
     page.goto(link)
     expect(page.locator("section[lang=ko] h1")).to_have_text("마케팅 이메일 수신 거부")
@@ -235,7 +235,7 @@ def test_a_blog_subscribers_link_says_the_subscription_is_destroyed(site: Site) 
 
 @needs_unsubscribe_api
 def test_the_sites_unsubscribe_page_tells_a_downloader_their_record_stays(site: Site) -> None:
-    link = _letter_link(site, _download_with_marketing(site))
+    link = letter_link(site, download_with_marketing(site))
     token = parse_qs(urlparse(link).query)["token"][0]
     page = site.open(f"unsubscribe.html?token={token}", lang="en")
     page.locator("#pb-cookie-banner").get_by_role("button", name="Block all").click()
