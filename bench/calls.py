@@ -107,7 +107,7 @@ def _sweep_row() -> dict[str, Any]:
     consented = datetime(2021, 1, 1, tzinfo=UTC)
     with moto_stack(clock=FixedClock(consented)) as stack:
         for n in range(SAMPLES):
-            stack.client.post("/v1/forms/contact-us", json=body("contact-us", f"due{n}@example.co.kr"))
+            stack.client.post("/v1/forms/contact-us", json=body("contact-us", f"due{n}@example.co.kr", at=consented))
         counter = CallCounter(stack.wiring.ports.dynamodb, stack.wiring.ports.kms)
         stack.wiring.clock.at = consented + timedelta(days=365 * 6)  # type: ignore[attr-defined]
         report = stack.wiring.sweeper.run()

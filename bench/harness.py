@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -19,7 +20,7 @@ from local.environment import app_environment, aws_environment
 from local.gateway import Gateway
 from local.provision import provision_with
 from policybound.api.public.app import create_app, openapi_json
-from policybound.policy import AWS_REGION, POLICY_VERSION
+from policybound.policy import AWS_REGION, in_force_at
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
 
@@ -43,11 +44,13 @@ SAMPLE_FIELDS: dict[str, dict[str, str]] = {
 }
 
 
-def body(form: str, email: str | None = None) -> dict[str, Any]:
+def body(form: str, email: str | None = None, at: datetime | None = None) -> dict[str, Any]:
+    """A submission consenting to the version in force `at` (now unless a benchmark runs on a clock)."""
     fields = dict(SAMPLE_FIELDS[form])
     if email:
         fields["email"] = email
-    return {"fields": fields, "consent": {"required": True, "optional": True, "policy_version": POLICY_VERSION}}
+    version = in_force_at(at or datetime.now(UTC))
+    return {"fields": fields, "consent": {"required": True, "optional": True, "policy_version": version}}
 
 
 @dataclass

@@ -11,7 +11,7 @@ from local.gateway import Gateway
 from policybound.api.public.app import create_app, openapi_json
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.sealing import EnvelopeSealer
-from policybound.policy import POLICY_VERSION
+from policybound.policy import in_force_at
 from tests.support.fakes import FakeIdempotency, FakeKeks, FakeMailer, FakeStore
 from tests.support.ports import TEST_SETTINGS, fake_services
 from tests.support.staff import StaffApi, build_staff_api
@@ -47,11 +47,18 @@ VALID_FIELDS: dict[str, dict[str, str]] = {
 
 
 def submission(
-    form: str, *, optional: bool = True, required: Any = True, marketing: bool | None = None, **overrides: Any
+    form: str,
+    *,
+    optional: bool = True,
+    required: Any = True,
+    marketing: bool | None = None,
+    at: datetime = NOW,
+    **overrides: Any,
 ) -> dict[str, Any]:
+    """A valid body of `form`, consenting to the version in force `at` (the unit API's clock by default)."""
     fields = dict(VALID_FIELDS[form])
     fields.update(overrides)
-    consent: dict[str, Any] = {"required": required, "optional": optional, "policy_version": POLICY_VERSION}
+    consent: dict[str, Any] = {"required": required, "optional": optional, "policy_version": in_force_at(at)}
     if marketing is not None:
         consent["marketing"] = marketing
     return {"fields": {k: v for k, v in fields.items() if v is not None}, "consent": consent}

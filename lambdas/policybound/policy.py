@@ -213,6 +213,10 @@ def forms_of(version: str) -> dict[FormId, FormPolicy]:
     raise KeyError(version)
 
 
+def is_declared(version: str) -> bool:
+    return any(published.version == version for published in VERSIONS)
+
+
 def additions(consented: str, current: str, form: FormId) -> tuple[tuple[str, ...], tuple[Purpose, ...]]:
     """The items and purposes `current` has for `form` that the version a person consented to did not:
     what they must consent to anew (§12) before the record is used under `current`."""

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from policybound import policy
+from policybound.api.public.app import create_app, openapi_json
 from policybound.domain.core.errors import NotFound
 from policybound.domain.core.policy_document import policy_document
 from policybound.policy import ChangeKind, FormChange, FormId, PublishedVersion, Text, VersionRefused, check_versions
@@ -192,3 +193,101 @@ def test_intake_keeps_what_the_version_in_force_says(unit_api: UnitApi, monkeypa
     assert receipt.status_code == 201, receipt.get_json()
     assert receipt.get_json()["purposes"] == ["inquiry_response", "resource_delivery"]
     assert receipt.get_json()["policy_version"] == change.version
+
+
+def _in_force_with_a_new_required_item() -> PublishedVersion:
+    """In force on the unit API's clock (2026-11-30): resources download asks for the contact number too,
+    and for interests as an optional item."""
+    return replace(
+        _with_interests(),
+        version="2026-11-01",
+        announced_on=date(2026, 10, 1),
+        effective_date=date(2026, 11, 1),
+        form_changes=(
+            FormChange(
+                FormId.RESOURCES_DOWNLOAD,
+                required_items=("name", "email", "contact", "company", "job_grade", "resource_id"),
+                optional_items=("department", "interests"),
+            ),
+        ),
+    )
+
+
+def test_a_later_version_collects_the_items_it_adds_by_its_data_alone(
+    unit_api: UnitApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    change = _in_force_with_a_new_required_item()
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
+    body = submission("resources-download", contact="010-2345-6789", interests="Cloud")
+    assert body["consent"]["policy_version"] == change.version
+    response = unit_api.client.post("/v1/forms/resources-download", json=body)
+    assert response.status_code == 201, response.get_json()
+    receipt = response.get_json()
+    assert receipt["items_collected"] == [
+        "name",
+        "email",
+        "contact",
+        "company",
+        "job_grade",
+        "resource_id",
+        "department",
+        "interests",
+    ]
+    assert unit_api.store.records[receipt["submission_id"]].consent.policy_version == change.version
+    # The new required item is required, and validated as its kind is.
+    for missing_or_bad in (None, "call me"):
+        refused = unit_api.client.post(
+            "/v1/forms/resources-download", json=submission("resources-download", contact=missing_or_bad)
+        )
+        assert refused.status_code == 422
+        assert [d["field"] for d in refused.get_json()["error"]["details"]] == ["fields.contact"]
+    assert len(unit_api.store.records) == 1
+
+
+def test_before_the_version_takes_effect_its_items_are_not_collected(
+    unit_api: UnitApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    change = _in_force_with_a_new_required_item()
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
+    unit_api.clock.at = datetime.fromisoformat("2026-10-20T05:00:00+00:00")
+    early = submission("resources-download", interests="Cloud", at=unit_api.clock.at)
+    refused = unit_api.client.post("/v1/forms/resources-download", json=early)
+    assert refused.status_code == 422
+    assert refused.get_json()["error"]["details"] == [
+        {"field": "fields.interests", "problem": "is not a field of this form"}
+    ]
+    # A page shown before the switch and sent after it is told that the version changed, not that its
+    # items are wrong: the body is read against the version it names.
+    unit_api.clock.at = datetime.fromisoformat("2026-11-30T05:00:00+00:00")
+    stale = submission("resources-download", at=datetime.fromisoformat("2026-10-20T05:00:00+00:00"))
+    outdated = unit_api.client.post("/v1/forms/resources-download", json=stale)
+    assert outdated.status_code == 409
+    assert outdated.get_json()["error"]["current_version"] == change.version
+    assert unit_api.store.records == {}
+
+
+def test_the_openapi_document_states_each_form_as_the_version_in_force_does(
+    unit_api: UnitApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    change = _in_force_with_a_new_required_item()
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
+
+    def download_form(at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+        unit_api.clock.at = at
+        document = json.loads(openapi_json(create_app(), unit_api.clock))
+        operation = document["paths"]["/v1/forms/resources-download"]["post"]
+        ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        submission_schema = document["components"]["schemas"][ref]
+        fields_ref = submission_schema["properties"]["fields"]["$ref"].rsplit("/", 1)[-1]
+        return operation, document["components"]["schemas"][fields_ref] | {"examples": submission_schema["examples"]}
+
+    operation, fields = download_form(datetime.fromisoformat("2026-10-20T05:00:00+00:00"))
+    assert "contact" not in fields["properties"]
+    assert "interests" not in fields["properties"]
+    assert "contact" not in operation["description"]
+    operation, fields = download_form(datetime.fromisoformat("2026-11-30T05:00:00+00:00"))
+    assert "contact" in fields["required"]
+    assert "interests" in fields["properties"]
+    assert "Required items: name, email, contact," in operation["description"]
+    assert set(fields["examples"][0]["fields"]) >= {"contact", "interests"}
+    assert fields["examples"][0]["consent"]["policy_version"] == change.version

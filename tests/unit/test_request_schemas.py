@@ -21,8 +21,12 @@ from policybound.api.public.app import create_app, openapi_json
 from policybound.api.staff.app import create_staff_app, staff_openapi_json
 from policybound.catalogue import RESOURCES
 from policybound.domain.cookies.consents import CookieConsentRequest
+from policybound.domain.core.clock import SystemClock
 from policybound.domain.core.forms import example_submission, item_schema, item_type, submission_model
-from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, FORMS, ITEMS, FormId
+from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, ITEMS, FormId, forms_of, in_force_at
+
+# What the document (made as of now) documents.
+IN_FORCE = in_force_at(SystemClock().now())
 
 # Unassigned code points are left out of generation: the two Unicode databases (Python's and the
 # schema engine's) may be of different versions; lone surrogates cannot be encoded for the engine.
@@ -78,7 +82,7 @@ def component(document: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any
 def test_each_item_states_the_policys_limit_and_its_kinds_rule(document: dict[str, Any], form: FormId) -> None:
     submission = component(document, body_schema(document, f"/v1/forms/{form.value}"))
     fields = component(document, submission["properties"]["fields"])
-    for name in FORMS[form].items:
+    for name in forms_of(IN_FORCE)[form].items:
         item = ITEMS[name]
         field = fields["properties"][name]
         field = next((option for option in field.get("anyOf", [field]) if option.get("type") == "string"), field)
@@ -87,7 +91,7 @@ def test_each_item_states_the_policys_limit_and_its_kinds_rule(document: dict[st
             assert field["format"] == "email"
         else:
             assert field["pattern"], name
-    assert set(fields["required"]) == set(FORMS[form].required_items)
+    assert set(fields["required"]) == set(forms_of(IN_FORCE)[form].required_items)
     assert fields["additionalProperties"] is False
 
 
@@ -122,10 +126,10 @@ def test_the_limit_is_the_policys_measured_on_the_value_as_sent(name: str) -> No
 def test_each_forms_example_passes_its_schema_and_validation(document: dict[str, Any], form: FormId) -> None:
     schema = body_schema(document, f"/v1/forms/{form.value}")
     examples = component(document, schema)["examples"]
-    assert examples == [example_submission(form)]
+    assert examples == [example_submission(form, IN_FORCE)]
     for example in examples:
         assert resolved(document, schema).is_valid(example)
-        submission_model(form).model_validate(example)
+        submission_model(form, IN_FORCE).model_validate(example)
 
 
 def test_required_consent_is_stated_as_true_and_required(document: dict[str, Any]) -> None:
@@ -133,7 +137,7 @@ def test_required_consent_is_stated_as_true_and_required(document: dict[str, Any
     assert consent["properties"]["required"]["const"] is True
     assert "required" in consent["required"]
     schema = body_schema(document, "/v1/forms/contact-us")
-    example = example_submission(FormId.CONTACT_US)
+    example = example_submission(FormId.CONTACT_US, IN_FORCE)
     for withheld in (False, None):
         assert not resolved(document, schema).is_valid(
             example | {"consent": example["consent"] | {"required": withheld}}
@@ -142,7 +146,7 @@ def test_required_consent_is_stated_as_true_and_required(document: dict[str, Any
 
 def test_only_a_child_under_14_names_a_legal_representative(document: dict[str, Any]) -> None:
     schema = resolved(document, body_schema(document, "/v1/forms/contact-us"))
-    example = example_submission(FormId.CONTACT_US)
+    example = example_submission(FormId.CONTACT_US, IN_FORCE)
     representative = {"name": "Kim Jisoo", "email": "jisoo@example.co.kr"}
     under_14 = example["consent"] | {"under_14": True}
     assert schema.is_valid(example | {"consent": under_14, "legal_representative": representative})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -54,4 +55,6 @@ def openapi_json(app: APIGatewayRestResolver, clock: Clock | None = None) -> str
         tags=openapi_tags(PUBLIC_TAGS),
         security_schemes=rights.security_schemes(),
     )
-    return with_policy_version_examples(in_one_error_shape(document), in_force)
+    parsed = json.loads(in_one_error_shape(document))
+    forms.document_forms(parsed, in_force)
+    return with_policy_version_examples(json.dumps(parsed), in_force)

@@ -1,7 +1,9 @@
-"""Request shapes for the three forms, generated from the policy module.
+"""Request shapes for the three forms, generated from the policy's data for each published version.
 
-Each form's `fields` model has exactly the items the policy lists for it: required items must be
-present, optional items may be, anything else is refused. Values are normalised on the way in.
+Each form's `fields` model has exactly the items its version lists for it: required items must be
+present, optional items may be, anything else is refused. Values are normalised on the way in. A later
+version that adds an item is collected by its own model, made from its data on first use and kept for
+the life of the process: no code changes with the policy.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from policybound.domain.core.normalize import (
     normalize_item,
     text_pattern,
 )
-from policybound.policy import FORMS, ITEMS, POLICY_VERSION, FormId, FormPolicy, Item, ItemKind
+from policybound.policy import ITEMS, POLICY_VERSION, FormId, FormPolicy, Item, ItemKind, forms_of, is_declared
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
 
@@ -157,21 +159,29 @@ def _class_name(form: FormId) -> str:
     return "".join(part.capitalize() for part in form.value.split("-"))
 
 
+def fields_model(form: FormId, version: str) -> type[BaseModel]:
+    """The model of a form's items as `version` states them."""
+    return _fields_model(forms_of(version)[form])
+
+
 @cache
-def fields_model(form: FormId) -> type[BaseModel]:
-    policy = FORMS[form]
+def _fields_model(policy: FormPolicy) -> type[BaseModel]:
+    # Cached on the form's facts, not the version's name: versions that leave a form alone share its model.
     definitions: dict[str, Any] = {name: (item_type(name), ...) for name in policy.required_items}
     definitions |= {name: (item_type(name) | None, None) for name in policy.optional_items}
-    return create_model(f"{_class_name(form)}Fields", __config__=_STRICT, **definitions)
+    return create_model(f"{_class_name(policy.form)}Fields", __config__=_STRICT, **definitions)
 
 
-def example_submission(form: FormId) -> dict[str, Any]:
-    """A submission of the form that validation accepts, for the OpenAPI document and its readers."""
-    policy = FORMS[form]
+def example_submission(form: FormId, version: str) -> dict[str, Any]:
+    """A submission of the form under `version` that validation accepts, for the OpenAPI document."""
+    return _example_submission(forms_of(version)[form], version)
+
+
+def _example_submission(policy: FormPolicy, version: str) -> dict[str, Any]:
     consent: dict[str, Any] = {
         "required": True,
         "optional": bool(policy.optional_items),
-        "policy_version": POLICY_VERSION,
+        "policy_version": version,
     }
     if policy.marketing_consent:
         consent["marketing"] = False
@@ -188,40 +198,69 @@ def _requires_a_representative_only_under_14(schema: dict[str, Any]) -> None:
     schema["else"] = {"properties": {"legal_representative": {"type": "null"}}}
 
 
+def submission_model(form: FormId, version: str) -> type[BaseModel]:
+    """The model of a whole submission of the form under `version`: its items, its consents (with
+    `marketing` where the version gives the form a marketing purpose) and a child's representative."""
+    return _submission_model(forms_of(version)[form], version)
+
+
 @cache
-def submission_model(form: FormId) -> type[BaseModel]:
+def _submission_model(policy: FormPolicy, version: str) -> type[BaseModel]:
     def extra(schema: dict[str, Any]) -> None:
         _requires_a_representative_only_under_14(schema)
-        schema["examples"] = [example_submission(form)]
+        schema["examples"] = [_example_submission(policy, version)]
 
     return create_model(
-        f"{_class_name(form)}Submission",
+        f"{_class_name(policy.form)}Submission",
         __config__=_STRICT | ConfigDict(json_schema_extra=extra),
-        fields=(fields_model(form), ...),
-        consent=(MarketingConsent if FORMS[form].marketing_consent else Consent, ...),
+        fields=(_fields_model(policy), ...),
+        consent=(MarketingConsent if policy.marketing_consent else Consent, ...),
         legal_representative=(LegalRepresentative | None, None),
     )
 
 
-def present_items(policy: FormPolicy, fields: BaseModel) -> dict[str, str]:
-    values = fields.model_dump()
-    return {name: values[name] for name in policy.items if values.get(name) is not None}
+def version_read_against(body: Mapping[str, Any], in_force: str) -> str:
+    """The version whose form a submission is read against: the published one its consent names (a page
+    shown before a change is then told the version changed, 409, rather than that its items are wrong),
+    else the one in force."""
+    consent = body.get("consent")
+    named = consent.get("policy_version") if isinstance(consent, Mapping) else None
+    return named if isinstance(named, str) and is_declared(named) else in_force
 
 
-def _problem(error: Mapping[str, Any], prefix: str) -> FieldProblem:
-    location = ".".join(str(part) for part in error.get("loc", ()))
-    problem = problem_text(error, unknown="is not a field of this form")
-    return FieldProblem(f"{prefix}.{location}" if location else prefix, problem)
-
-
-def validate_fields(form: FormId, values: Mapping[str, str], prefix: str = "fields") -> dict[str, str]:
-    """A form's items checked and normalised by the form's own model, as a submission is; for
-    corrections, which must meet the same rules as the form."""
+def validate_submission(form: FormId, version: str, body: Mapping[str, Any]) -> BaseModel:
+    """A submission checked and normalised by the model of `form` under `version`."""
     try:
-        model = fields_model(form).model_validate(dict(values))
+        return submission_model(form, version).model_validate(dict(body))
+    except ValidationError as error:
+        raise ValidationFailed(
+            "Some fields are missing or not valid; see details.",
+            tuple(_problem(e) for e in error.errors(include_input=False)),
+        ) from None
+
+
+def present_items(fields: BaseModel) -> dict[str, str]:
+    """The items given, in the form's order (required, then optional)."""
+    return {name: value for name, value in fields.model_dump().items() if value is not None}
+
+
+def _problem(error: Mapping[str, Any], prefix: str | None = None) -> FieldProblem:
+    location = ".".join(str(part) for part in error.get("loc", ()))
+    of_the_form = prefix is not None or location.startswith("fields.")
+    unknown = "is not a field of this form" if of_the_form else "is not a field of this request"
+    problem = problem_text(error, unknown=unknown)
+    field = f"{prefix}.{location}" if prefix and location else (prefix or location)
+    return FieldProblem(field, problem)
+
+
+def validate_fields(form: FormId, version: str, values: Mapping[str, str], prefix: str = "fields") -> dict[str, str]:
+    """A form's items checked and normalised by the form's model under `version`, as a submission is; for
+    corrections, which must meet the same rules as the form the record was collected by."""
+    try:
+        model = fields_model(form, version).model_validate(dict(values))
     except ValidationError as error:
         raise ValidationFailed(
             "Some fields are missing or not valid; see details.",
             tuple(_problem(e, prefix) for e in error.errors(include_input=False)),
         ) from None
-    return present_items(FORMS[form], model)
+    return present_items(model)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
+
+from pydantic import BaseModel
 
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
@@ -17,6 +20,7 @@ from policybound.domain.core.errors import (
     Unavailable,
     ValidationFailed,
 )
+from policybound.domain.core.forms import validate_submission, version_read_against
 from policybound.domain.core.mail import subscription_confirmation
 from policybound.domain.core.model import (
     ConsentProof,
@@ -37,7 +41,7 @@ from policybound.domain.rights.guardians import (
     check_representative_differs,
     confirmation_deadline,
 )
-from policybound.policy import FORMS, FormPolicy, forms_of, in_force_at
+from policybound.policy import FORMS, FormId, FormPolicy, forms_of, in_force_at
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,12 @@ class IntakeService:
         self._new_id = new_id
         self._guardians = guardians
         self._resources = resources
+
+    def read(self, form: FormId, body: Mapping[str, Any]) -> BaseModel:
+        """A submission's body checked and normalised against the form as the version it names states it
+        (the one in force when it names no other published one): a later version's items are collected
+        by that version's model, made from its data."""
+        return validate_submission(form, version_read_against(body, in_force_at(self._clock.now())), body)
 
     def submit(
         self,

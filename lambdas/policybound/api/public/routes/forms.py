@@ -1,4 +1,9 @@
-"""POST /v1/forms/{form}: the three forms of §1.1, one route each so each has its own schema."""
+"""POST /v1/forms/{form}: the three forms of §1.1, one route each so each has its own schema.
+
+What a form collects is the policy version's data, and the version in force changes by the clock: the
+route reads its body against the model of that version (`IntakeService.read`), and the OpenAPI document,
+made when it is asked for, documents the form as the version then in force states it (`document_forms`).
+"""
 
 import hashlib
 import json
@@ -18,7 +23,7 @@ from policybound.api.schemas import ReceiptOut, error_responses
 from policybound.domain.core.forms import present_items, submission_model
 from policybound.domain.core.model import Representative, RequestOrigin
 from policybound.domain.intake.service import ConsentGiven, IntakeService
-from policybound.policy import FORMS, FormId
+from policybound.policy import FORMS, FormId, FormPolicy, forms_of
 
 router = APIGatewayRouter()
 logger = Logger(child=True)
@@ -56,28 +61,62 @@ def operation_id(form: FormId) -> str:
     return "submit" + "".join(part.capitalize() for part in form.value.split("-"))
 
 
+def path(form: FormId) -> str:
+    return f"/v1/forms/{form.value}"
+
+
+def description(policy: FormPolicy) -> str:
+    return (
+        f"Required items: {', '.join(policy.required_items)}. "
+        f"Optional items (kept only with optional consent): {', '.join(policy.optional_items) or 'none'}. "
+        f"Purposes: {', '.join(p.value for p in policy.purposes)}. Retained {policy.retention_months} months."
+        + (
+            " Email marketing only with `consent.marketing: true`; the receipt's `purposes` says which."
+            if policy.marketing_consent
+            else ""
+        )
+    )
+
+
+def document_forms(document: dict[str, Any], version: str) -> None:
+    """Each form's operation in `document` as `version` states the form: its body's schema (with the
+    models it refers to) and its description."""
+    schemas = document.setdefault("components", {}).setdefault("schemas", {})
+    for form in FormId:
+        model = submission_model(form, version)
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+        operation = document["paths"][path(form)]["post"]
+        operation["requestBody"]["content"]["application/json"]["schema"] = {
+            "$ref": f"#/components/schemas/{model.__name__}"
+        }
+        operation["description"] = description(forms_of(version)[form])
+
+
 def _register(form: FormId) -> None:
     policy = FORMS[form]
-    model = submission_model(form)
 
     def submit(
-        body: Any,
+        # Any JSON object here; its shape is the version's, checked by `intake.read` (see the module's doc).
+        body: Annotated[dict[str, Any], Body()],
         intake: Annotated[IntakeService, Depends(intake_service)],
         once: Annotated[Idempotency, Depends(idempotency)],
         idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", min_length=1, max_length=255)] = None,
     ) -> Response[ReceiptOut]:
+        submission: Any = intake.read(form, body)
         consent = ConsentGiven(
-            required=body.consent.required,
-            optional=body.consent.optional,
-            policy_version=body.consent.policy_version,
-            under_14=body.consent.under_14,
-            marketing=getattr(body.consent, "marketing", False),
+            required=submission.consent.required,
+            optional=submission.consent.optional,
+            policy_version=submission.consent.policy_version,
+            under_14=submission.consent.under_14,
+            marketing=getattr(submission.consent, "marketing", False),
         )
-        guardian = body.legal_representative
+        guardian = submission.legal_representative
         representative = Representative(guardian.name, guardian.email, guardian.contact) if guardian else None
 
         def accept() -> dict[str, Any]:
-            receipt = intake.submit(policy, present_items(policy, body.fields), consent, _origin(), representative)
+            receipt = intake.submit(policy, present_items(submission.fields), consent, _origin(), representative)
             logger.info(
                 "submission stored",
                 extra={
@@ -89,27 +128,16 @@ def _register(form: FormId) -> None:
             return ReceiptOut.of(receipt).model_dump()
 
         if idempotency_key:
-            result = once.run(f"{form.value}:{idempotency_key}", _fingerprint(body), accept)
+            result = once.run(f"{form.value}:{idempotency_key}", _fingerprint(submission), accept)
         else:
             result = accept()
         return Response(status_code=201, content_type="application/json", body=ReceiptOut.model_validate(result))
 
-    # The body's model is made per form at run time; mypy cannot see such a type, Powertools can.
-    submit.__annotations__["body"] = Annotated[model, Body()]
     submit.__name__ = f"submit_{form.name.lower()}"
     router.post(
-        f"/v1/forms/{form.value}",
+        path(form),
         summary=f"Submit the {policy.title.en} form",
-        description=(
-            f"Required items: {', '.join(policy.required_items)}. "
-            f"Optional items (kept only with optional consent): {', '.join(policy.optional_items) or 'none'}. "
-            f"Purposes: {', '.join(p.value for p in policy.purposes)}. Retained {policy.retention_months} months."
-            + (
-                " Email marketing only with `consent.marketing: true`; the receipt's `purposes` says which."
-                if policy.marketing_consent
-                else ""
-            )
-        ),
+        description=description(policy),
         operation_id=operation_id(form),
         tags=[Tag.FORMS],
         middlewares=[json_body_guard],
