@@ -69,6 +69,18 @@ class FormChange:
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """A third party given personal information with the person's consent (§3, PIPA art. 17): who, why,
+    which items, for how long, and from the records of which forms."""
+
+    name: Text
+    purpose: Text
+    items: tuple[str, ...]
+    retention: Text
+    forms: tuple[FormId, ...]
+
+
+@dataclass(frozen=True)
 class PublishedVersion:
     version: str
     announced_on: date
@@ -78,6 +90,9 @@ class PublishedVersion:
     text_file: str
     # The forms' facts as this version changes them from the one before (the first version's are `FORMS`).
     form_changes: tuple[FormChange, ...] = ()
+    # The recipients this version names, all of them, when it changes them (None: the ones before it; the
+    # first version names none: §3 provides to nobody without consent).
+    recipients: tuple[Recipient, ...] | None = None
 
 
 def _form_change(form: str, raw: dict[str, Any]) -> FormChange:
@@ -97,6 +112,19 @@ def _form_change(form: str, raw: dict[str, Any]) -> FormChange:
     )
 
 
+def _recipient(raw: dict[str, Any]) -> Recipient:
+    unknown = set(raw) - {"name", "purpose", "items", "retention", "forms"}
+    if unknown:
+        raise VersionRefused(f"a policy version states unknown facts of a recipient: {sorted(unknown)}")
+    return Recipient(
+        Text(**raw["name"]),
+        Text(**raw["purpose"]),
+        tuple(raw["items"]),
+        Text(**raw["retention"]),
+        tuple(FormId(form) for form in raw["forms"]),
+    )
+
+
 def _load_versions() -> tuple[PublishedVersion, ...]:
     # A few hundred bytes, read once at import; the texts themselves are read on first use.
     raw = json.loads((POLICY_DATA / "versions.json").read_text(encoding="utf-8"))
@@ -109,6 +137,7 @@ def _load_versions() -> tuple[PublishedVersion, ...]:
             summary=Text(**entry["summary"]),
             text_file=entry["text"],
             form_changes=tuple(_form_change(form, change) for form, change in entry.get("forms", {}).items()),
+            recipients=tuple(_recipient(r) for r in entry["recipients"]) if "recipients" in entry else None,
         )
         for entry in raw["versions"]
     )
@@ -159,12 +188,15 @@ def check_versions(versions: tuple[PublishedVersion, ...]) -> None:
 
 
 def _check_form_changes(versions: tuple[PublishedVersion, ...]) -> None:
-    """Each version's forms name only declared items, and a version that adds an item or a purpose to a
-    form says so in `adds` — that is what sets its notice period and asks the affected for consent."""
+    """Each version's forms name only declared items, its recipients only items of the forms they name,
+    and a version that adds an item, a purpose or a recipient to a form says so in `adds` — that is what
+    sets its notice period and asks the affected for consent."""
     forms = dict(FORMS)
+    recipients: tuple[Recipient, ...] = ()
     for version in versions:
-        before = forms
+        before, recipients_before = forms, recipients
         forms = _apply(forms, version.form_changes)
+        recipients = version.recipients if version.recipients is not None else recipients
         for policy in forms.values():
             unknown = sorted(set(policy.items) - set(ITEMS))
             if unknown or not policy.purposes or set(policy.required_items) & set(policy.optional_items):
@@ -172,12 +204,22 @@ def _check_form_changes(versions: tuple[PublishedVersion, ...]) -> None:
                     f"policy version {version.version} gives form {policy.form} unknown or overlapping items "
                     f"{unknown} or no purpose"
                 )
+        for recipient in recipients:
+            if not recipient.forms or any(set(recipient.items) - set(forms[form].items) for form in recipient.forms):
+                raise VersionRefused(
+                    f"policy version {version.version} names recipient {recipient.name.en!r} with items the forms "
+                    "it names do not collect, or no form"
+                )
         for form in forms:
-            added_items, added_purposes = _added(before[form], forms[form])
-            for kind, added in ((ChangeKind.ITEM, added_items), (ChangeKind.PURPOSE, added_purposes)):
-                if added and kind not in version.adds:
+            added = _added(before[form], forms[form], recipients_before, recipients)
+            for kind, what in (
+                (ChangeKind.ITEM, added.items),
+                (ChangeKind.PURPOSE, added.purposes),
+                (ChangeKind.RECIPIENT, tuple(r.name.en for r in added.recipients)),
+            ):
+                if what and kind not in version.adds:
                     raise VersionRefused(
-                        f"policy version {version.version} adds {sorted(added)} to form {form} "
+                        f"policy version {version.version} adds {sorted(what)} to form {form} "
                         f"but does not declare that it adds a {kind}"
                     )
 
@@ -195,10 +237,53 @@ def _apply(forms: dict[FormId, FormPolicy], changes: tuple[FormChange, ...]) -> 
     return out
 
 
-def _added(before: FormPolicy, after: FormPolicy) -> tuple[tuple[str, ...], tuple[Purpose, ...]]:
-    return (
+@dataclass(frozen=True)
+class Additions:
+    """What a version has for a form that an earlier one did not: what a person who consented under the
+    earlier one must consent to anew (§12) before their record is used for it."""
+
+    items: tuple[str, ...] = ()
+    purposes: tuple[Purpose, ...] = ()
+    recipients: tuple[Recipient, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.items or self.purposes or self.recipients)
+
+    @property
+    def purposes_asked_apart(self) -> tuple[Purpose, ...]:
+        """Added purposes that need their own consent (email marketing, PIPA art. 22): each is asked on its
+        own, never on the same answer as the rest, and refusing it refuses nothing else."""
+        return tuple(p for p in self.purposes if p in SEPARATELY_CONSENTED_PURPOSES)
+
+    @property
+    def purposes_asked_together(self) -> tuple[Purpose, ...]:
+        return tuple(p for p in self.purposes if p not in SEPARATELY_CONSENTED_PURPOSES)
+
+    def __or__(self, other: Additions) -> Additions:
+        return Additions(
+            self.items + tuple(i for i in other.items if i not in self.items),
+            self.purposes + tuple(p for p in other.purposes if p not in self.purposes),
+            self.recipients + tuple(r for r in other.recipients if r not in self.recipients),
+        )
+
+
+def _added(
+    before: FormPolicy,
+    after: FormPolicy,
+    recipients_before: tuple[Recipient, ...] = (),
+    recipients_after: tuple[Recipient, ...] = (),
+) -> Additions:
+    def known(recipient: Recipient) -> bool:
+        # The same recipient given more items, or the records of this form for the first time, is added too.
+        return any(
+            was.name == recipient.name and before.form in was.forms and set(recipient.items) <= set(was.items)
+            for was in recipients_before
+        )
+
+    return Additions(
         tuple(item for item in after.items if item not in before.items),
         tuple(purpose for purpose in after.purposes if purpose not in before.purposes),
+        tuple(r for r in recipients_after if after.form in r.forms and not known(r)),
     )
 
 
@@ -217,10 +302,35 @@ def is_declared(version: str) -> bool:
     return any(published.version == version for published in VERSIONS)
 
 
-def additions(consented: str, current: str, form: FormId) -> tuple[tuple[str, ...], tuple[Purpose, ...]]:
-    """The items and purposes `current` has for `form` that the version a person consented to did not:
-    what they must consent to anew (§12) before the record is used under `current`."""
-    return _added(forms_of(consented)[form], forms_of(current)[form])
+def form_as_consented(version: str, form: FormId) -> FormPolicy:
+    """A form's facts as the version a record consented to states them: what the record may be used for
+    and corrected by (the first version's, for a version no longer declared)."""
+    return forms_of(version)[form] if is_declared(version) else FORMS[form]
+
+
+def forms_kept_for(purposes: frozenset[Purpose]) -> tuple[FormId, ...]:
+    """The forms that some declared version keeps records of for one of `purposes`: a later version may
+    add a purpose to a form, and the records consented to it are then kept for it too."""
+    kept: set[FormId] = set()
+    for published in VERSIONS:
+        kept |= {form for form, facts in forms_of(published.version).items() if set(facts.purposes) & purposes}
+    return tuple(form for form in FormId if form in kept)
+
+
+def recipients_of(version: str) -> tuple[Recipient, ...]:
+    """The recipients (§3) a published version names: each later one states them all when it changes them."""
+    recipients: tuple[Recipient, ...] = ()
+    for published in VERSIONS:
+        recipients = published.recipients if published.recipients is not None else recipients
+        if published.version == version:
+            return recipients
+    raise KeyError(version)
+
+
+def additions(consented: str, current: str, form: FormId) -> Additions:
+    """The items, purposes and recipients `current` has for `form` that the version a person consented to
+    did not: what they must consent to anew (§12) before the record is used under `current`."""
+    return _added(forms_of(consented)[form], forms_of(current)[form], recipients_of(consented), recipients_of(current))
 
 
 def version_in_force(today: date) -> PublishedVersion:

@@ -83,9 +83,14 @@ def test_a_version_in_force_mails_a_link_that_records_the_new_consent(server: Lo
         assert "부서 (Department)" in page.text
         action = re.search(r'<form method="post" action="([^"]+)">', page.text)
         assert action is not None
-        # The page's button: a plain form POST to the same path.
+        # Email marketing, which the change adds, is its own unticked checkbox in the form.
+        assert re.search(r'<input type="checkbox" name="marketing" value="true">', page.text)
+        # The page's button with the box ticked: a plain form POST to the same path.
         given = http.post(
-            link.group(1).split("?", 1)[0] + action.group(1).replace("&amp;", "&"), headers=BROWSER, timeout=30
+            link.group(1).split("?", 1)[0] + action.group(1).replace("&amp;", "&"),
+            data={"marketing": "true"},
+            headers=BROWSER,
+            timeout=30,
         )
         assert given.status_code == 200
         assert "동의가 완료되었습니다" in given.text

@@ -80,9 +80,16 @@ def test_a_version_in_force_asks_once_and_the_link_records_consent(
     shown = aws_api.client.get("/v1/consent-renewals", query_string={"token": token.group(1)}, headers=JSON)
     assert shown.status_code == 200
     assert shown.get_json()["status"] == "asked"
-    given = aws_api.client.post("/v1/consent-renewals", query_string={"token": token.group(1)}, headers=JSON)
+    # Email marketing, which the change adds, is given with its own consent (the page's checkbox).
+    given = aws_api.client.post(
+        "/v1/consent-renewals",
+        query_string={"token": token.group(1)},
+        data={"marketing": "true"},
+        headers={"Accept": "application/json"},
+    )
     assert given.status_code == 200, given.get_data(as_text=True)
     assert given.get_json()["status"] == "renewed"
+    assert given.get_json()["purposes_given_apart"] == ["email_marketing"]
     stored = records(aws_api)
     for submission_id in ids:
         record = record_from_item(stored[submission_id])

@@ -26,7 +26,17 @@ from policybound.domain.intake.consent_renewal import (
     ConsentRenewals,
     RenewalState,
 )
-from policybound.policy import Purpose
+from policybound.policy import (
+    Additions,
+    ChangeKind,
+    FormChange,
+    FormId,
+    Purpose,
+    Recipient,
+    Text,
+    VersionRefused,
+    check_versions,
+)
 from tests.conftest import VALID_FIELDS
 from tests.support.policy_versions import AFTER, BEFORE, FIRST, SECOND
 from tests.support.rights import RightsWorld, build_world
@@ -46,7 +56,8 @@ class World:
         return len(self.rights.mailer.sent) - sent
 
     def tokens(self) -> list[str]:
-        return [m for mail in self.rights.mailer.sent for m in LINK.findall(mail.text)]
+        """One per mail (each language's part carries the same link)."""
+        return list(dict.fromkeys(m for mail in self.rights.mailer.sent for m in LINK.findall(mail.text)))
 
 
 @pytest.fixture
@@ -91,9 +102,12 @@ def test_each_affected_person_gets_one_mail_and_keeps_their_consent(world: World
     mail = next(m for m in world.rights.mailer.sent if m.to == (kim_email,))
     assert "개인정보처리방침 변경에 따른 동의 요청" in mail.subject
     assert "추가되는 수집 항목: 부서" in mail.text
-    assert "추가되는 수집·이용 목적: 이메일 마케팅 활용" in mail.text
+    # Marketing is asked apart, as the optional consent it is (PIPA art. 22), not among the additions.
+    assert "추가되는 수집·이용 목적: 없음" in mail.text
+    assert "별도 동의(선택): 이메일 마케팅 활용" in mail.text
     assert "Items added: Department" in mail.text
-    assert "Purposes added: Use in email marketing" in mail.text
+    assert "Purposes added: none" in mail.text
+    assert "Asked apart (optional): Use in email marketing." in mail.text
     for submission_id in (kim_1, kim_2, lee):
         record = world.rights.store.records[submission_id]
         # Asked, not assumed: the record keeps its version and purposes.
@@ -119,15 +133,17 @@ def test_the_link_shows_then_records_the_new_consent_once(world: World) -> None:
     assert secret not in repr(world.rights.store.records[kim_1])
 
     shown = world.renewals.check(token.group(1))
-    assert (shown.state, shown.items_added, shown.purposes_added) == (
+    assert (shown.state, shown.items_added, shown.purposes_added, shown.purposes_asked_apart) == (
         RenewalState.ASKED,
         ("department",),
+        (),
         (Purpose.EMAIL_MARKETING,),
     )
     assert world.rights.store.records[kim_1].consent.policy_version == FIRST.version  # looking changes nothing
 
     world.rights.clock.advance(minutes=5)
-    assert world.renewals.renew(token.group(1)).state is RenewalState.RENEWED
+    renewed = world.renewals.renew(token.group(1), frozenset({Purpose.EMAIL_MARKETING}))
+    assert (renewed.state, renewed.purposes_given_apart) == (RenewalState.RENEWED, (Purpose.EMAIL_MARKETING,))
     for submission_id in (kim_1, kim_2):
         consent = world.rights.store.records[submission_id].consent
         assert consent.policy_version == SECOND.version
@@ -145,6 +161,7 @@ def test_the_link_shows_then_records_the_new_consent_once(world: World) -> None:
     assert entries[0].payload["from_version"] == FIRST.version
     assert entries[0].payload["policy_version"] == SECOND.version
     assert entries[0].payload["purposes_added"] == ["email_marketing"]
+    assert entries[0].payload["purposes_refused"] == []
     text = json.dumps([e.payload for e in entries])
     assert kim_email not in text
     assert VALID_FIELDS["contact-us"]["name"] not in text
@@ -245,7 +262,11 @@ def test_the_link_over_http_asks_in_a_page_then_records_once(api: Client, world:
     assert page.headers["Cache-Control"] == "no-store"
     shown = api.get("/v1/consent-renewals", query_string={"token": token}, headers=JSON).get_json()
     assert shown["status"] == "asked"
-    assert (shown["items_added"], shown["purposes_added"]) == (["department"], ["email_marketing"])
+    assert (shown["items_added"], shown["purposes_added"], shown["purposes_asked_apart"]) == (
+        ["department"],
+        [],
+        ["email_marketing"],
+    )
     assert world.rights.store.records[anchor].consent.policy_version == FIRST.version
 
     given = api.post("/v1/consent-renewals", query_string={"token": token}, headers=JSON)
@@ -291,3 +312,145 @@ def test_people_are_looked_for_only_during_the_asking_period(world: World) -> No
     assert all(r.consent_request is None for r in world.rights.store.records.values())
     world.rights.clock.at = AFTER + ASKING_PERIOD - timedelta(days=1)
     assert world.ask() == 2
+
+
+# --- What needs its own consent is asked apart (PIPA art. 22) ----------------------------------
+
+
+def test_marketing_added_by_a_change_is_refused_unless_given_apart(world: World) -> None:
+    kim_1, kim_2, _lee, _ = _submit_people(world)
+    world.rights.clock.at = AFTER
+    world.ask()
+    kim_email = VALID_FIELDS["contact-us"]["email"]
+    token = next(m for mail in world.rights.mailer.sent if mail.to == (kim_email,) for m in LINK.findall(mail.text))
+    renewed = world.renewals.renew(token)
+    assert (renewed.state, renewed.purposes_given_apart) == (RenewalState.RENEWED, ())
+    for submission_id in (kim_1, kim_2):
+        consent = world.rights.store.records[submission_id].consent
+        # The rest of the change is consented to (its version, so its added item); marketing is not.
+        assert consent.policy_version == SECOND.version
+        assert consent.purposes == (Purpose.INQUIRY_RESPONSE,)
+    entry = next(
+        e.payload
+        for e in world.rights.store.ledger.chains[LedgerKind.CONSENT]
+        if e.payload["event"] == "consent_renewed" and e.payload["submission_id"] == kim_1
+    )
+    assert (entry["purposes_added"], entry["purposes_refused"]) == ([], ["email_marketing"])
+    # Answered: a later answer cannot add marketing on the same link.
+    assert world.renewals.renew(token, frozenset({Purpose.EMAIL_MARKETING})).state is RenewalState.ALREADY_RENEWED
+    assert world.rights.store.records[kim_1].consent.purposes == (Purpose.INQUIRY_RESPONSE,)
+
+
+def test_a_change_that_adds_a_purpose_and_marketing_asks_them_on_separate_answers(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    both = replace(
+        SECOND,
+        form_changes=(
+            FormChange(
+                FormId.CONTACT_US,
+                purposes=(Purpose.INQUIRY_RESPONSE, Purpose.RESOURCE_DELIVERY, Purpose.EMAIL_MARKETING),
+            ),
+        ),
+        adds=frozenset({ChangeKind.PURPOSE}),
+    )
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, both))
+    _submit_people(world)
+    world.rights.clock.at = AFTER
+    world.ask()
+    token = world.tokens()[0]
+    shown = world.renewals.check(token)
+    assert (shown.purposes_added, shown.purposes_asked_apart) == (
+        (Purpose.RESOURCE_DELIVERY,),
+        (Purpose.EMAIL_MARKETING,),
+    )
+    world.renewals.renew(token)
+    owner = token.split(".", 1)[0]
+    assert world.rights.store.records[owner].consent.purposes == (Purpose.INQUIRY_RESPONSE, Purpose.RESOURCE_DELIVERY)
+
+
+def test_the_page_asks_marketing_with_its_own_unticked_checkbox_and_the_form_field_gives_it(
+    api: Client, world: World
+) -> None:
+    _submit_people(world)
+    world.rights.clock.at = AFTER
+    world.ask()
+    tokens = world.tokens()
+    page = api.get("/v1/consent-renewals", query_string={"token": tokens[0]}, headers=BROWSER).get_data(as_text=True)
+    box = re.search(r'<input type="checkbox" name="marketing" value="true"[^>]*>', page)
+    assert box is not None
+    assert "checked" not in box.group(0)
+    assert "[선택] 이메일 마케팅 활용에 동의합니다" in page
+    # The button's own text names no marketing: the checkbox is the only way to it.
+    button = re.search(r"<button[^>]*>([^<]*)</button>", page)
+    assert button is not None
+    assert "마케팅" not in button.group(1)
+    assert "marketing" not in button.group(1).lower()
+
+    form = {"Content-Type": "application/x-www-form-urlencoded", **JSON}
+    without = api.post("/v1/consent-renewals", query_string={"token": tokens[0]}, data="", headers=form)
+    assert without.status_code == 200, without.get_json()
+    assert (without.get_json()["purposes_asked_apart"], without.get_json()["purposes_given_apart"]) == (
+        ["email_marketing"],
+        [],
+    )
+    given = api.post("/v1/consent-renewals", query_string={"token": tokens[1]}, data="marketing=true", headers=form)
+    assert given.status_code == 200, given.get_json()
+    assert given.get_json()["purposes_given_apart"] == ["email_marketing"], given.get_json()
+    purposes = {token: world.rights.store.records[token.split(".", 1)[0]].consent.purposes for token in tokens[:2]}
+    assert purposes == {
+        tokens[0]: (Purpose.INQUIRY_RESPONSE,),
+        tokens[1]: (Purpose.INQUIRY_RESPONSE, Purpose.EMAIL_MARKETING),
+    }
+
+
+# --- A recipient added is asked for like an item or a purpose ----------------------------------
+
+PARTNER = Recipient(
+    name=Text("Example Partner Co.", "예시파트너 주식회사"),
+    purpose=Text("Joint seminar invitations", "공동 세미나 초청"),
+    items=("name", "email"),
+    retention=Text("Until the seminar ends", "세미나 종료 시까지"),
+    forms=(FormId.CONTACT_US,),
+)
+WITH_PARTNER = replace(SECOND, adds=frozenset({ChangeKind.RECIPIENT}), form_changes=(), recipients=(PARTNER,))
+
+
+def test_a_version_that_adds_a_recipient_must_say_so_and_name_collected_items(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    check_versions((FIRST, WITH_PARTNER))
+    with pytest.raises(VersionRefused, match=r"Example Partner Co\."):
+        check_versions((FIRST, replace(WITH_PARTNER, adds=frozenset())))
+    with pytest.raises(VersionRefused, match="do not collect"):
+        check_versions((FIRST, replace(WITH_PARTNER, recipients=(replace(PARTNER, items=("inquiry", "interests")),))))
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, WITH_PARTNER))
+    assert policy.additions(FIRST.version, WITH_PARTNER.version, FormId.CONTACT_US) == Additions(recipients=(PARTNER,))
+    assert not policy.additions(FIRST.version, WITH_PARTNER.version, FormId.BLOG_SUBSCRIPTION)
+
+
+def test_a_version_that_adds_a_recipient_asks_the_affected_for_consent(
+    world: World, api: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, WITH_PARTNER))
+    *_, blog = _submit_people(world)
+    world.rights.clock.at = AFTER
+    assert world.ask() == 2  # the contact-us people; the subscriber's form gives nothing to the partner
+    mail = world.rights.mailer.sent[0]
+    assert "추가되는 개인정보를 제공받는 자: 예시파트너 주식회사" in mail.text
+    assert "Recipients added: Example Partner Co." in mail.text
+    assert world.rights.store.records[blog].consent_request is None
+    token = world.tokens()[0]
+    page = api.get("/v1/consent-renewals", query_string={"token": token}, headers=BROWSER).get_data(as_text=True)
+    assert "예시파트너 주식회사 (Example Partner Co.) — 목적: 공동 세미나 초청; 항목: 이름, 이메일" in page
+    shown = api.get("/v1/consent-renewals", query_string={"token": token}, headers=JSON).get_json()
+    assert shown["recipients_added"] == ["Example Partner Co."]
+    assert api.post("/v1/consent-renewals", query_string={"token": token}, headers=JSON).status_code == 200
+    owner = token.split(".", 1)[0]
+    assert world.rights.store.records[owner].consent.policy_version == WITH_PARTNER.version
+    entry = next(
+        e.payload
+        for e in world.rights.store.ledger.chains[LedgerKind.CONSENT]
+        if e.payload["event"] == "consent_renewed" and e.payload["submission_id"] == owner
+    )
+    assert entry["recipients_added"] == ["Example Partner Co."]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +15,16 @@ from policybound import policy
 from policybound.api.public.app import create_app, openapi_json
 from policybound.domain.core.errors import NotFound
 from policybound.domain.core.policy_document import policy_document
-from policybound.policy import ChangeKind, FormChange, FormId, PublishedVersion, Text, VersionRefused, check_versions
+from policybound.policy import (
+    Additions,
+    ChangeKind,
+    FormChange,
+    FormId,
+    PublishedVersion,
+    Text,
+    VersionRefused,
+    check_versions,
+)
 from tests.conftest import UnitApi, submission
 
 FIRST = policy.VERSIONS[0]
@@ -138,8 +148,8 @@ def test_a_version_that_adds_an_item_without_saying_so_is_refused() -> None:
 def test_each_version_serves_its_own_form_facts(monkeypatch: pytest.MonkeyPatch) -> None:
     change = _with_interests()
     monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
-    assert policy.additions(FIRST.version, change.version, FormId.RESOURCES_DOWNLOAD) == (("interests",), ())
-    assert policy.additions(FIRST.version, change.version, FormId.CONTACT_US) == ((), ())
+    assert policy.additions(FIRST.version, change.version, FormId.RESOURCES_DOWNLOAD) == Additions(items=("interests",))
+    assert not policy.additions(FIRST.version, change.version, FormId.CONTACT_US)
     today = date(2027, 2, 1)
     old = _download_form(policy_document("en", today, version=FIRST.version))
     new = _download_form(policy_document("en", today, version=change.version))
@@ -291,3 +301,43 @@ def test_the_openapi_document_states_each_form_as_the_version_in_force_does(
     assert "Required items: name, email, contact," in operation["description"]
     assert set(fields["examples"][0]["fields"]) >= {"contact", "interests"}
     assert fields["examples"][0]["consent"]["policy_version"] == change.version
+
+
+def test_a_companys_versions_file_states_forms_and_recipients_as_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another policy, or a later version, is files, not code: what a version adds is read from them."""
+    later = {
+        "version": "2027-03-01",
+        "text": FIRST.text_file,
+        "announced_on": "2027-01-15",
+        "effective_date": "2027-03-01",
+        "adds": ["item", "recipient"],
+        "summary": {"en": "A partner", "ko": "제휴사"},
+        "forms": {"contact-us": {"optional_items": ["department"]}},
+        "recipients": [
+            {
+                "name": {"en": "Example Partner Co.", "ko": "예시파트너 주식회사"},
+                "purpose": {"en": "Joint seminars", "ko": "공동 세미나"},
+                "items": ["name", "email"],
+                "retention": {"en": "Until the seminar ends", "ko": "세미나 종료 시까지"},
+                "forms": ["contact-us"],
+            }
+        ],
+    }
+    shipped = json.loads((policy.POLICY_DATA / "versions.json").read_text(encoding="utf-8"))
+    (tmp_path / "versions.json").write_text(json.dumps({"versions": [*shipped["versions"], later]}), encoding="utf-8")
+    monkeypatch.setattr(policy, "POLICY_DATA", tmp_path)
+    versions = policy._load_versions()
+    check_versions(versions)
+    monkeypatch.setattr(policy, "VERSIONS", versions)
+    added = policy.additions(FIRST.version, "2027-03-01", FormId.CONTACT_US)
+    assert added.items == ("department",)
+    assert [(r.name.ko, r.items, r.forms) for r in added.recipients] == [
+        ("예시파트너 주식회사", ("name", "email"), (FormId.CONTACT_US,))
+    ]
+    assert not policy.additions(FIRST.version, "2027-03-01", FormId.BLOG_SUBSCRIPTION)
+    later["recipients"][0]["shoe_size"] = 42  # type: ignore[index]
+    (tmp_path / "versions.json").write_text(json.dumps({"versions": [*shipped["versions"], later]}), encoding="utf-8")
+    with pytest.raises(VersionRefused, match="shoe_size"):
+        policy._load_versions()

@@ -253,11 +253,11 @@ def _problem(error: Mapping[str, Any], prefix: str | None = None) -> FieldProble
     return FieldProblem(field, problem)
 
 
-def validate_fields(form: FormId, version: str, values: Mapping[str, str], prefix: str = "fields") -> dict[str, str]:
-    """A form's items checked and normalised by the form's model under `version`, as a submission is; for
-    corrections, which must meet the same rules as the form the record was collected by."""
+def validate_fields(policy: FormPolicy, values: Mapping[str, str], prefix: str = "fields") -> dict[str, str]:
+    """A form's items checked and normalised by the model of its facts (a version's), as a submission is;
+    for corrections, which must meet the same rules as the form the record was collected by."""
     try:
-        model = fields_model(form, version).model_validate(dict(values))
+        model = _fields_model(policy).model_validate(dict(values))
     except ValidationError as error:
         raise ValidationFailed(
             "Some fields are missing or not valid; see details.",

@@ -135,20 +135,38 @@ def consent_renewal_request(
     items: tuple[Text, ...],
     purposes: tuple[Text, ...],
     valid_until: str,
+    recipients: tuple[Text, ...] = (),
+    asked_apart: tuple[Text, ...] = (),
 ) -> OutgoingMail:
-    """§12: a changed policy adds items or purposes to what the person consented to; their consent is
-    asked for, never assumed, and without it their details stay within what they agreed to."""
+    """§12: a changed policy adds items, purposes or recipients to what the person consented to; their
+    consent is asked for, never assumed, and without it their details stay within what they agreed to. A
+    purpose that needs its own consent (email marketing) is named apart, as the optional consent it is."""
     contact = CONTACTS[0].email
 
     def listed(texts: tuple[Text, ...], language: str) -> str:
         return ", ".join(t.ko if language == "ko" else t.en for t in texts) or ("없음" if language == "ko" else "none")
+
+    apart_ko = (
+        f"별도 동의(선택): {listed(asked_apart, 'ko')} — 동의하지 않으셔도 다른 항목에 대한 동의 및 서비스 이용에는 "
+        "영향이 없습니다.\n"
+        if asked_apart
+        else ""
+    )
+    apart_en = (
+        f"Asked apart (optional): {listed(asked_apart, 'en')}. Refusing it changes nothing else.\n"
+        if asked_apart
+        else ""
+    )
+    recipients_ko = f"추가되는 개인정보를 제공받는 자: {listed(recipients, 'ko')}\n" if recipients else ""
+    recipients_en = f"Recipients added: {listed(recipients, 'en')}\n" if recipients else ""
 
     text = (
         f"{name}님, 안녕하십니까.\n\n"
         f"{COMPANY.ko} 개인정보처리방침이 {effective}부터 변경되어 시행됨에 따라, 아래와 같이 추가되는 "
         "개인정보의 수집·이용에 대하여 동의를 요청드립니다.\n\n"
         f"추가되는 수집 항목: {listed(items, 'ko')}\n"
-        f"추가되는 수집·이용 목적: {listed(purposes, 'ko')}\n\n"
+        f"추가되는 수집·이용 목적: {listed(purposes, 'ko')}\n"
+        f"{recipients_ko}{apart_ko}\n"
         f"아래 링크에서 변경 내용을 확인하신 후 동의하여 주시기 바랍니다(링크 유효기간: {valid_until}까지).\n"
         f"{url}\n\n"
         "동의하지 않으시더라도 회사는 귀하께서 이미 동의하신 범위에서만 개인정보를 처리하며, 추가되는 항목 및 "
@@ -159,7 +177,8 @@ def consent_renewal_request(
         f"The {COMPANY.en} Privacy Policy changes from {effective}. It adds the following to what you consented to, "
         "and we ask for your consent to it.\n\n"
         f"Items added: {listed(items, 'en')}\n"
-        f"Purposes added: {listed(purposes, 'en')}\n\n"
+        f"Purposes added: {listed(purposes, 'en')}\n"
+        f"{recipients_en}{apart_en}\n"
         f"Read the change and give your consent here (the link works until {valid_until}):\n{url}\n\n"
         "If you do not consent, we keep using your details only as you agreed before, never for what is added.\n"
         f"Questions about your personal information: {contact}\n"

@@ -1,10 +1,12 @@
-"""Asking for consent again when the policy adds items or purposes (§12).
+"""Asking for consent again when the policy adds items, purposes or recipients (§12).
 
-A version that adds an item or a purpose to a form takes effect on its date, by the clock. Records of
-that form consented under an earlier version keep that version and its purposes: the addition is not
-assumed. Each affected person gets one mail (Korean and English) with a link; following it shows what
-is added, and confirming records the new version and purposes on each of their affected records, with a
-consent ledger entry. Nobody is mailed twice for the same version: the request is claimed on the record
+A version that adds an item, a purpose or a recipient to a form takes effect on its date, by the clock.
+Records of that form consented under an earlier version keep that version and its purposes: the addition
+is not assumed. Each affected person gets one mail (Korean and English) with a link; following it shows
+what is added, and confirming records the new version and purposes on each of their affected records,
+with a consent ledger entry. An added purpose that needs its own consent (email marketing, PIPA art. 22)
+is asked apart: it is added only when the person gives that consent itself, and confirming the rest
+without it adds everything else. Nobody is mailed twice for the same version: the request is claimed on the record
 (by one conditional write) before the mail goes, and a person's records share one request.
 
 The link carries `<submission_id>.<secret>`, like the unsubscribe link (see `domain.retention.unsubscribe`
@@ -33,7 +35,7 @@ from policybound.domain.core.ports import Mailer, SubmissionStore
 from policybound.domain.core.records import RecordReader
 from policybound.domain.core.sealing import hash_secret, split_link_token
 from policybound.domain.staff.ports import FormIndex, IndexPosition
-from policybound.policy import ITEMS, POLICY_TIMEZONE, PURPOSE_TEXT, FormId, Purpose
+from policybound.policy import ITEMS, POLICY_TIMEZONE, PURPOSE_TEXT, Additions, FormId, Purpose, Recipient
 
 # Long enough to read a mail after a holiday; after it the person keeps what they agreed to before.
 CONSENT_LINK_VALID_FOR = timedelta(days=30)
@@ -87,8 +89,13 @@ class Renewal:
     version: str
     effective_date: str
     items_added: tuple[str, ...]
+    # Consented to together with the items and recipients (one answer).
     purposes_added: tuple[Purpose, ...]
     valid_until: datetime
+    # Each asked on its own answer; once renewed, the ones the person gave.
+    purposes_asked_apart: tuple[Purpose, ...] = ()
+    recipients_added: tuple[Recipient, ...] = ()
+    purposes_given_apart: tuple[Purpose, ...] = ()
 
 
 @dataclass
@@ -115,22 +122,18 @@ def parse_token(token: str | None) -> tuple[str, str]:
     return parts
 
 
-def _added(record: StoredSubmission, version: str) -> tuple[tuple[str, ...], tuple[Purpose, ...]]:
-    published = {v.version for v in policy.VERSIONS}
-    if record.consent.policy_version not in published or version not in published:
-        return (), ()
+def _added(record: StoredSubmission, version: str) -> Additions:
+    if not policy.is_declared(record.consent.policy_version) or not policy.is_declared(version):
+        return Additions()
     return policy.additions(record.consent.policy_version, version, record.form)
 
 
-def _added_to_any(records: list[StoredSubmission], version: str) -> tuple[tuple[str, ...], tuple[Purpose, ...]]:
+def _added_to_any(records: list[StoredSubmission], version: str) -> Additions:
     """What `version` adds to any of a person's records: what their one mail and page name."""
-    items: set[str] = set()
-    purposes: set[Purpose] = set()
+    added = Additions()
     for record in records:
-        added_items, added_purposes = _added(record, version)
-        items |= set(added_items)
-        purposes |= set(added_purposes)
-    return tuple(sorted(items)), tuple(sorted(purposes))
+        added |= _added(record, version)
+    return added
 
 
 class ConsentRenewals:
@@ -164,7 +167,7 @@ class ConsentRenewals:
         if today - current.effective_date > ASKING_PERIOD:
             return report
         for form in FormId:
-            if not any(any(policy.additions(v, current.version, form)) for v in earlier):
+            if not any(policy.additions(v, current.version, form) for v in earlier):
                 continue
             after: IndexPosition | None = None
             while True:
@@ -184,7 +187,7 @@ class ConsentRenewals:
             return False
         if record.consent_request is not None and record.consent_request.version == version:
             return False  # asked already: never twice for the same version
-        return any(_added(record, version))
+        return bool(_added(record, version))
 
     def _person(self, record: StoredSubmission) -> _Person:
         """The records one person consented to: a child's are their legal representative's to answer."""
@@ -232,16 +235,18 @@ class ConsentRenewals:
         fields = opened.data.fields
         to = opened.data.representative.email if opened.data.representative else fields["email"]
         name = opened.data.representative.name if opened.data.representative else fields.get("name", "")
-        items, purposes = _added_to_any(claimed, version)
+        added = _added_to_any(claimed, version)
         published = next(v for v in policy.VERSIONS if v.version == version)
         mail = consent_renewal_request(
             to,
             name,
             self._renewal_url(f"{anchor.submission_id}.{secret}"),
             published.effective_date.isoformat(),
-            tuple(ITEMS[i].label for i in items),
-            tuple(PURPOSE_TEXT[p] for p in purposes),
+            tuple(ITEMS[i].label for i in added.items),
+            tuple(PURPOSE_TEXT[p] for p in added.purposes_asked_together),
             request.expires_at.astimezone(POLICY_TIMEZONE).date().isoformat(),
+            recipients=tuple(r.name for r in added.recipients),
+            asked_apart=tuple(PURPOSE_TEXT[p] for p in added.purposes_asked_apart),
         )
         try:
             self._mailer.send(mail)
@@ -282,11 +287,25 @@ class ConsentRenewals:
             if r.consent_request is not None and hmac.compare_digest(r.consent_request.token_hash, request.token_hash)
         ]
 
-    def _renewal(self, state: RenewalState, records: list[StoredSubmission], request: ConsentRequest) -> Renewal:
-        items, purposes = _added_to_any(records, request.version)
+    def _renewal(
+        self,
+        state: RenewalState,
+        records: list[StoredSubmission],
+        request: ConsentRequest,
+        given_apart: frozenset[Purpose] = frozenset(),
+    ) -> Renewal:
+        added = _added_to_any(records, request.version)
         published = next(v for v in policy.VERSIONS if v.version == request.version)
         return Renewal(
-            state, request.version, published.effective_date.isoformat(), items, purposes, request.expires_at
+            state,
+            request.version,
+            published.effective_date.isoformat(),
+            added.items,
+            added.purposes_asked_together,
+            request.expires_at,
+            purposes_asked_apart=added.purposes_asked_apart,
+            recipients_added=added.recipients,
+            purposes_given_apart=tuple(p for p in added.purposes_asked_apart if p in given_apart),
         )
 
     def check(self, token: str | None) -> Renewal:
@@ -304,8 +323,10 @@ class ConsentRenewals:
             "This consent link has expired. Your details are still used only as you agreed before; nothing was changed."
         )
 
-    def renew(self, token: str | None) -> Renewal:
-        """Record the consent on each of the person's records the request covers."""
+    def renew(self, token: str | None, given_apart: frozenset[Purpose] = frozenset()) -> Renewal:
+        """Record the consent on each of the person's records the request covers: to what is added, and to
+        each purpose asked apart that is in `given_apart` (the person's own answer to it); the others are
+        refused, and refusing them refuses nothing else."""
         anchor, request = self._request(token)
         now = self._clock.now()
         if request.answered_at is not None:
@@ -313,9 +334,13 @@ class ConsentRenewals:
         if now >= request.expires_at:
             raise self._expired()
         covered = [r for r in self._covered(anchor, request) if r.consent_request and not r.consent_request.answered_at]
-        shown = self._renewal(RenewalState.RENEWED, covered, request)
+        shown = self._renewal(RenewalState.RENEWED, covered, request, given_apart)
         for record in covered:
-            added_items, added_purposes = _added(record, request.version)
+            added = _added(record, request.version)
+            added_purposes = added.purposes_asked_together + tuple(
+                p for p in added.purposes_asked_apart if p in given_apart
+            )
+            refused = [p.value for p in added.purposes_asked_apart if p not in given_apart]
             purposes = record.consent.purposes + tuple(p for p in added_purposes if p not in record.consent.purposes)
             entry = LedgerDraft(
                 kind=LedgerKind.CONSENT,
@@ -326,8 +351,10 @@ class ConsentRenewals:
                     "form": record.form.value,
                     "from_version": record.consent.policy_version,
                     "policy_version": request.version,
-                    "items_added": list(added_items),
+                    "items_added": list(added.items),
                     "purposes_added": [p.value for p in added_purposes],
+                    "purposes_refused": refused,
+                    "recipients_added": [r.name.en for r in added.recipients],
                     "purposes": [p.value for p in purposes],
                 },
             )

@@ -30,7 +30,7 @@ from policybound.domain.core.ports import DestroyOutcome, KeyedHash, SubmissionS
 from policybound.domain.core.sealing import hash_secret, split_link_token
 from policybound.domain.retention.destruction import Destroyer, DestructionReason
 from policybound.domain.rights.withdrawal import PurposeWithdrawals, WithdrawalOutcome
-from policybound.policy import FORMS, MARKETING_PURPOSES, Purpose
+from policybound.policy import FORMS, MARKETING_PURPOSES, Purpose, forms_kept_for
 
 # A concurrent hold or release can change a record between reading and acting; a few rounds settle it.
 _ATTEMPTS = 3
@@ -173,7 +173,7 @@ class UnsubscribeService:
         if record.unsubscribe_hash and hmac.compare_digest(record.unsubscribe_hash, hash_secret(secret)):
             return True
         # Only forms whose records get letters have letter links.
-        if self._keyed_hash is None or not set(FORMS[record.form].purposes) & MARKETING_PURPOSES:
+        if self._keyed_hash is None or record.form not in forms_kept_for(MARKETING_PURPOSES):
             return False
         expected = letter_unsubscribe_token(record.submission_id, self._keyed_hash).split(".", 1)[1]
         return hmac.compare_digest(expected, secret)

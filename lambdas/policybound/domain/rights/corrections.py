@@ -24,7 +24,7 @@ from policybound.domain.core.records import OpenRecord, RecordReader
 from policybound.domain.core.sealing import seal_payload
 from policybound.domain.rights.disclosures import DisclosureService
 from policybound.domain.rights.guardians import check_representative_differs
-from policybound.policy import POLICY_VERSION, forms_of, is_declared
+from policybound.policy import form_as_consented
 
 Patch = Mapping[str, str | None]
 
@@ -70,8 +70,7 @@ class Corrector:
         if opened is None:
             raise NotFound("This record no longer exists.")
         # The record is corrected by the rules of the form it was collected by: its version's.
-        version = record.consent.policy_version if is_declared(record.consent.policy_version) else POLICY_VERSION
-        policy = forms_of(version)[record.form]
+        policy = form_as_consented(record.consent.policy_version, record.form)
         if not patch:
             raise ValidationFailed("Name at least one item to correct.", (FieldProblem(prefix, "names no item"),))
         problems = []
@@ -89,7 +88,7 @@ class Corrector:
         current = opened.data.fields
         merged = {name: value for name, value in current.items() if name not in patch}
         merged |= {name: value for name, value in patch.items() if value is not None}
-        fields = validate_fields(record.form, version, merged, prefix)
+        fields = validate_fields(policy, merged, prefix)
         check_representative_differs(fields["email"], opened.data.representative, f"{prefix}.email")
         changed = {
             name: fields.get(name)

@@ -35,7 +35,7 @@ from policybound.domain.rights.disclosures import Disclosure, DisclosureService
 from policybound.domain.rights.mail import rights_code
 from policybound.domain.rights.verification import IssuedSession, OneTimeCodes, Sessions, StoredSession
 from policybound.domain.rights.withdrawal import PurposeWithdrawals
-from policybound.policy import FORMS, SEPARATELY_CONSENTED_PURPOSES
+from policybound.policy import SEPARATELY_CONSENTED_PURPOSES, form_as_consented
 
 CODE_VALID_FOR = timedelta(minutes=10)
 SESSION_VALID_FOR = timedelta(minutes=15)
@@ -190,7 +190,8 @@ class RightsService:
         """The subject withdraws their separate marketing consent: the record stops being used for
         marketing and is kept for its other purposes (PIPA art. 37)."""
         record, _ = self._owned(session, submission_id)
-        withdrawn = [p for p in FORMS[record.form].purposes if p in SEPARATELY_CONSENTED_PURPOSES]
+        purposes = form_as_consented(record.consent.policy_version, record.form).purposes
+        withdrawn = [p for p in purposes if p in SEPARATELY_CONSENTED_PURPOSES]
         if not withdrawn:
             raise ValidationFailed(
                 "This record was never kept for marketing, so there is no marketing consent to withdraw.",

@@ -25,13 +25,10 @@ from policybound.domain.staff.access_records import AccessAction, AccessPurpose,
 from policybound.domain.staff.actor import Actor
 from policybound.domain.staff.pagination import Page, merged_page
 from policybound.domain.staff.ports import FormIndex
-from policybound.policy import FORMS, MARKETING_PURPOSES, FormId, Purpose
+from policybound.policy import FORMS, MARKETING_PURPOSES, FormId, Purpose, forms_kept_for
 
 # Awaiting the legal representative of a child under 14: only the PI manager sees these.
 MANAGER_ONLY_STATUSES = frozenset({"pending_guardian"})
-MARKETING_FORMS: tuple[FormId, ...] = tuple(
-    form for form, policy in FORMS.items() if set(policy.purposes) & MARKETING_PURPOSES
-)
 
 
 @dataclass(frozen=True)
@@ -117,12 +114,12 @@ def purpose_for_status(status: RecordStatus, requested: AccessPurpose | None, ac
 def forms_for(form: FormId | None, purpose: AccessPurpose | None) -> tuple[FormId, ...]:
     collected_for = purpose.collection_purpose if purpose else None
     if form is not None:
-        if collected_for is not None and collected_for not in FORMS[form].purposes:
+        if collected_for is not None and form not in forms_kept_for(frozenset({collected_for})):
             raise Forbidden(f"{form.value} records were not collected for {purpose}; choose one of its purposes.")
         return (form,)
     if collected_for is None:
         return tuple(FormId)
-    return tuple(f for f, policy in FORMS.items() if collected_for in policy.purposes)
+    return forms_kept_for(frozenset({collected_for}))
 
 
 def allows(record: StoredSubmission, purpose: AccessPurpose, actor: Actor, grant: Grant) -> bool:
@@ -358,7 +355,8 @@ class StaffReads:
         """The marketing audience, one page of records (nothing opened, nothing recorded): the one
         definition the audience export and the letters both use."""
         wanted = _marketing_wanted(purpose)
-        forms = tuple(form for form in MARKETING_FORMS if set(FORMS[form].purposes) & wanted)
+        # Every form some version keeps for marketing: whether a record may be used is its own consent's say.
+        forms = forms_kept_for(wanted)
         page = merged_page(self._index, forms, limit, cursor)
         live = self._reader.live_many([listed.position.submission_id for listed in page.items])
         chosen: list[tuple[StoredSubmission, AccessPurpose]] = []

@@ -2,14 +2,16 @@
 
 GET only shows what is added and asks: mail scanners and link previews follow links, and consent is a
 person's act. POST (the page's button, or a script) records the consent. Both answer a page to a
-browser and JSON to a caller that asks for it.
+browser and JSON to a caller that asks for it. A purpose that needs its own consent (email marketing,
+PIPA art. 22) is the page's own checkbox, unticked: the form field `marketing=true` gives it, and the
+button without it consents to the rest only.
 """
 
 from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.params import Form, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
@@ -20,6 +22,7 @@ from policybound.api.public.unsubscribe_page import wants_html
 from policybound.api.schemas import mailed_link_responses, rfc3339
 from policybound.domain.core.sealing import LINK_TOKEN_PATTERN
 from policybound.domain.intake.consent_renewal import ConsentRenewals, Renewal
+from policybound.policy import Purpose
 
 router = APIGatewayRouter()
 
@@ -40,7 +43,14 @@ class ConsentRenewalOut(BaseModel):
     policy_version: str
     effective_date: str
     items_added: list[str]
+    # Consented to by the request itself, with the items and recipients.
     purposes_added: list[str]
+    # Each needs its own consent (`marketing=true` for email marketing); refusing it refuses nothing else.
+    purposes_asked_apart: list[str]
+    # Once renewed: the ones asked apart that were given.
+    purposes_given_apart: list[str]
+    # Third parties (§3) the records would be provided to, by their English name.
+    recipients_added: list[str]
     # Until when the link can be used.
     valid_until: str
 
@@ -55,6 +65,9 @@ def _answer(renewal: Renewal, token: str | None) -> Response[Any]:
         effective_date=renewal.effective_date,
         items_added=list(renewal.items_added),
         purposes_added=[p.value for p in renewal.purposes_added],
+        purposes_asked_apart=[p.value for p in renewal.purposes_asked_apart],
+        purposes_given_apart=[p.value for p in renewal.purposes_given_apart],
+        recipients_added=[r.name.en for r in renewal.recipients_added],
         valid_until=rfc3339(renewal.valid_until),
     )
     return Response(status_code=200, content_type="application/json", body=body.model_dump_json())
@@ -76,9 +89,10 @@ def _responses(ok: str) -> dict[int, Any]:
     "/v1/consent-renewals",
     summary="Show what a changed policy adds and asks consent to (changes nothing)",
     description=(
-        "The link in the mail sent when a version in force adds items or purposes to a form (policy §12): a page "
-        "(Korean and English) naming what is added, with a button that consents; JSON when the request asks for it "
-        "(`Accept: application/json`). Opening the link never consents to anything."
+        "The link in the mail sent when a version in force adds items, purposes or recipients to a form (policy §12): "
+        "a page (Korean and English) naming what is added, with a button that consents and, apart from it, an "
+        "unticked checkbox for each purpose that needs its own consent (email marketing); JSON when the request asks "
+        "for it (`Accept: application/json`). Opening the link never consents to anything."
     ),
     operation_id="getConsentRenewal",
     tags=[Tag.POLICY],
@@ -97,8 +111,10 @@ def show_consent_renewal(
     description=(
         "Records the consent on each of the person's records the mail was about: their `policy_version` becomes the "
         "version asked for and the added purposes join their purposes, each with a consent ledger entry (no personal "
-        "information). Until then the records keep the version and purposes consented to before. A second request "
-        "with the same link changes nothing and answers `already_renewed`. The body is not read."
+        "information). Email marketing, when added, joins only with its own consent, the form field `marketing=true` "
+        "(`application/x-www-form-urlencoded`, as the page's checkbox sends it); without it everything else is "
+        "consented to and marketing is refused. Until then the records keep the version and purposes consented to "
+        "before. A second request with the same link changes nothing and answers `already_renewed`."
     ),
     operation_id="renewConsent",
     tags=[Tag.POLICY],
@@ -107,5 +123,10 @@ def show_consent_renewal(
 def renew_consent(
     service: Annotated[ConsentRenewals, Depends(consent_renewals)],
     token: TokenParam,
+    marketing: Annotated[
+        bool,
+        Form(description="Its own consent to use in email marketing, where the change adds it (PIPA art. 22)"),
+    ] = False,
 ) -> Response[Any]:
-    return _answer(service.renew(token), None)
+    given = frozenset({Purpose.EMAIL_MARKETING}) if marketing else frozenset()
+    return _answer(service.renew(token, given), None)
