@@ -417,7 +417,7 @@ ITEMS: dict[str, Item] = {
         Item("contact", Text("Contact information", "연락처"), "phone", 32),
         Item("email", Text("Email", "이메일"), "email", 254),
         Item("organization", Text("Organization", "소속"), "text", 200),
-        Item("company", Text("Company", "회사"), "text", 200),
+        Item("company", Text("Company", "회사명"), "text", 200),
         Item("job_grade", Text("Job grade", "직급"), "text", 100),
         Item("job", Text("Job", "직무"), "text", 100),
         Item("department", Text("Department", "부서"), "text", 200),
@@ -527,7 +527,7 @@ CONSIGNEES: tuple[Consignee, ...] = (
         ),
         transfer_time=Text(
             "When required information is entered for service use",
-            "서비스 이용을 위해 필수 정보를 입력할 때",
+            "서비스 이용을 위하여 필수 정보를 입력하는 시점",
         ),
         transfer_method=Text(
             "Storing personal information in the AWS cloud computing environment",
@@ -576,7 +576,8 @@ class Contact:
 CONTACTS: tuple[Contact, ...] = (
     Contact(
         Text("Personal Information Manager", "개인정보 보호책임자"),
-        Text("Person in charge of Jeon-do Management", "전도경영 담당"),
+        # "Jeon-do" is the published English text's romanisation of 정도(正道)경영, the company's ethics office.
+        Text("Person in charge of Jeon-do Management", "정도경영 담당"),
         "infosec01@lgcns.com",
     ),
     Contact(
@@ -613,7 +614,7 @@ COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
         "strictly_necessary",
         Text(
             "Needed for the site to work, such as remembering your cookie choice",
-            "쿠키 선택 기억 등 사이트 동작에 꼭 필요한 쿠키",
+            "쿠키 설정 저장 등 웹사이트 운영에 반드시 필요한 쿠키",
         ),
         requires_consent=False,
     ),

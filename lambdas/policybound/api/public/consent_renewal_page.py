@@ -55,7 +55,7 @@ UNKNOWN_WORDING = Wording(
     "링크를 확인할 수 없습니다",
     "This link is not recognised",
     "이 링크에 해당하는 동의 요청이 없습니다. 링크가 바뀌었거나 해당 정보가 더 이상 보관되지 않습니다. "
-    "가장 최근 메일의 링크를 열어 주세요. 아무것도 변경되지 않았습니다.",
+    "가장 최근 메일의 링크를 열어 주시기 바랍니다. 아무것도 변경되지 않았습니다.",
     "No request for consent matches this link: it was altered, or the details it was for are no longer kept. "
     "Open the link in the latest mail. Nothing was changed.",
 )

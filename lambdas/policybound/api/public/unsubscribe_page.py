@@ -113,7 +113,7 @@ def wording_for(subscription: Subscription) -> Wording:
 INVALID_WORDING = Wording(
     "링크가 올바르지 않습니다",
     "This link is not valid",
-    "링크가 잘렸거나 바뀌었습니다. 메일의 링크를 다시 열거나, 주소 전체를 브라우저에 붙여 넣어 주세요. "
+    "링크가 잘렸거나 바뀌었습니다. 메일의 링크를 다시 열거나, 주소 전체를 브라우저에 붙여 넣어 주시기 바랍니다. "
     "아무것도 변경되지 않았습니다.",
     "The link is incomplete or has been altered. Open the link in the mail again, or paste the whole "
     "address into the browser. Nothing was changed.",

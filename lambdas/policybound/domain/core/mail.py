@@ -87,7 +87,7 @@ def resource_link(to: str, name: str, resource: Resource, url: str, valid_for: t
     text = (
         f"{name}님, 요청하신 자료 \u300c{resource.title.ko}\u300d를 보내 드립니다.\n\n"
         f"다운로드: {url}\n"
-        f"이 링크는 {minutes}분 동안 유효합니다. 만료되면 자료 다운로드 양식으로 다시 요청해 주세요.\n"
+        f"이 링크는 {minutes}분 동안 유효합니다. 만료된 경우 자료 다운로드 양식으로 다시 신청하여 주시기 바랍니다.\n"
         f"개인정보 관련 문의: {contact}\n\n"
         "----\n\n"
         f"Dear {name}, here is the resource you asked for: {resource.title.en}.\n\n"

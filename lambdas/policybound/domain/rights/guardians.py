@@ -2,7 +2,8 @@
 
 A submission declared under 14 names its legal representative and waits as `pending_guardian`: it is
 not used, and only the PI manager among staff sees it. The representative gets a code by email and
-confirms with it; the record then becomes active and keeps its full 60 months from the submission, and
+confirms with it; the record then becomes active and keeps its full retention counted from the
+confirmation (the representative's consent is the consent that counts), and
 a resources download is answered as an adult's is at once: the link to the file is mailed.
 Unconfirmed, its retention ends 7 days after submission, so the ordinary sweep destroys it (the
 ledger names the reason `guardian_unconfirmed`). Once confirmed, the representative can exercise the

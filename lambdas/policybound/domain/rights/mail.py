@@ -25,7 +25,7 @@ def rights_code(to: str, code: str, kind: str, minutes: int) -> OutgoingMail:
         f"{COMPANY.ko} 개인정보 {ko_kind} 요청의 본인 확인 코드입니다.\n\n"
         f"    {code}\n\n"
         f"이 코드는 {minutes}분 동안 한 번만 쓸 수 있으며, 5번 틀리면 잠깁니다.\n"
-        "요청하지 않으셨다면 이 메일을 무시하세요. 아무것도 바뀌지 않습니다.\n"
+        "요청하지 않으셨다면 이 메일을 무시하셔도 됩니다. 아무것도 변경되지 않습니다.\n"
         f"문의: {contact}\n\n"
         "----\n\n"
         f"Your code to {en_kind} the personal information {COMPANY.en} holds about you:\n\n"
