@@ -10,8 +10,9 @@ section in English and Korean). The text states the facts declared here through 
 §1.1 items, §3 exceptions, §5 consignee, §10 contacts), so a fact is never written twice; a company
 publishes another policy by replacing those files. A later version states what it changes in a form
 (`"forms": {"resources-download": {"optional_items": [...], "purposes": [...]}}`, from the declared
-items and purposes); `forms_of(version)` gives each version's forms, and a version that adds an item or
-a purpose must declare it in `adds`.
+items and purposes) and the recipients it names (`"recipients": [...]`, §3); `forms_of(version)` and
+`recipients_of(version)` give each version's, and a version that adds an item, a purpose or a recipient
+must declare it in `adds`. The file's `notice_days` sets §12's notice periods.
 Source: privacy policy effective 2019-09-20 (``shared/policy/privacy-policy-2019-09-20.txt``).
 """
 
@@ -154,21 +155,51 @@ def policy_text(version: str) -> dict[str, Any]:
     return text
 
 
-# §12: a version is announced at least this many days before it takes effect, and longer when it adds
-# an item, a purpose or a recipient (the people it affects are then asked for their consent again).
-NOTICE_DAYS = 7
-NOTICE_DAYS_FOR_ADDITIONS = 30
-
-
 class VersionRefused(ValueError):
     """The declared versions break §12: the synth, the tests and the functions refuse them."""
 
 
-def required_notice_days(version: PublishedVersion) -> int:
-    return NOTICE_DAYS_FOR_ADDITIONS if version.adds else NOTICE_DAYS
+@dataclass(frozen=True)
+class NoticePeriods:
+    """§12: a version is announced at least `days` before it takes effect, and at least
+    `days_for_additions` when it adds an item, a purpose or a recipient (the people it affects are then
+    asked for their consent again). Settings of the policy's data (`versions.json`'s `notice_days`), so a
+    company that promises longer notice says so without a code change."""
+
+    days: int = 7
+    days_for_additions: int = 30
+
+    def required(self, version: PublishedVersion) -> int:
+        return self.days_for_additions if version.adds else self.days
 
 
-def check_versions(versions: tuple[PublishedVersion, ...]) -> None:
+def _load_notice() -> NoticePeriods:
+    raw = json.loads((POLICY_DATA / "versions.json").read_text(encoding="utf-8")).get("notice_days", {})
+    unknown = set(raw) - {"any_change", "additions"}
+    notice = NoticePeriods(
+        raw.get("any_change", NoticePeriods.days), raw.get("additions", NoticePeriods.days_for_additions)
+    )
+    valid = all(
+        isinstance(d, int) and not isinstance(d, bool) and d >= 1 for d in (notice.days, notice.days_for_additions)
+    )
+    if unknown or not valid or notice.days_for_additions < notice.days:
+        raise VersionRefused(
+            "versions.json's notice_days names any_change and additions, whole days of at least 1, additions "
+            f"no fewer than any_change (unknown: {sorted(unknown)})"
+        )
+    return notice
+
+
+NOTICE = _load_notice()
+NOTICE_DAYS = NOTICE.days
+NOTICE_DAYS_FOR_ADDITIONS = NOTICE.days_for_additions
+
+
+def required_notice_days(version: PublishedVersion, notice: NoticePeriods | None = None) -> int:
+    return (notice or NOTICE).required(version)
+
+
+def check_versions(versions: tuple[PublishedVersion, ...], notice: NoticePeriods | None = None) -> None:
     if not versions:
         raise VersionRefused("no policy version is declared")
     if len({v.version for v in versions}) != len(versions) or len({v.effective_date for v in versions}) != len(
@@ -177,12 +208,13 @@ def check_versions(versions: tuple[PublishedVersion, ...]) -> None:
         raise VersionRefused("two policy versions share a name or an effective date")
     # The first version replaces nothing, so there was nothing to announce it against.
     for version in versions[1:]:
-        notice = (version.effective_date - version.announced_on).days
-        if notice < required_notice_days(version):
+        given = (version.effective_date - version.announced_on).days
+        needed = required_notice_days(version, notice)
+        if given < needed:
             adds = f" (it adds: {', '.join(sorted(version.adds))})" if version.adds else ""
             raise VersionRefused(
-                f"policy version {version.version} is announced {notice} days before it takes effect; "
-                f"§12 needs at least {required_notice_days(version)}{adds}"
+                f"policy version {version.version} is announced {given} days before it takes effect; "
+                f"§12 needs at least {needed}{adds}"
             )
     _check_form_changes(versions)
 

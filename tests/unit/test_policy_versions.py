@@ -341,3 +341,32 @@ def test_a_companys_versions_file_states_forms_and_recipients_as_data(
     (tmp_path / "versions.json").write_text(json.dumps({"versions": [*shipped["versions"], later]}), encoding="utf-8")
     with pytest.raises(VersionRefused, match="shoe_size"):
         policy._load_versions()
+
+
+def test_the_notice_periods_are_settings_of_the_policys_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A company that promises longer notice says so in versions.json, and the check holds it to that."""
+    shipped = json.loads((policy.POLICY_DATA / "versions.json").read_text(encoding="utf-8"))
+    assert shipped["notice_days"] == {"any_change": 7, "additions": 30}
+    monkeypatch.setattr(policy, "POLICY_DATA", tmp_path)
+
+    def notice(days: Any) -> policy.NoticePeriods:
+        (tmp_path / "versions.json").write_text(json.dumps(shipped | {"notice_days": days}), encoding="utf-8")
+        return policy._load_notice()
+
+    longer = notice({"any_change": 14, "additions": 45})
+    effective = date(2027, 3, 1)
+    for days, adds, refused in (
+        (13, (), True),
+        (14, (), False),
+        (44, (ChangeKind.ITEM,), True),
+        (45, (ChangeKind.ITEM,), False),
+    ):
+        versions = (FIRST, version("2027-03-01", effective - timedelta(days=days), effective, *adds))
+        if refused:
+            with pytest.raises(VersionRefused, match=f"needs at least {longer.required(versions[1])}"):
+                check_versions(versions, longer)
+        else:
+            check_versions(versions, longer)
+    for bad in ({"any_change": 0}, {"any_change": 10, "additions": 5}, {"any_change": "7"}, {"weeks": 1}):
+        with pytest.raises(VersionRefused, match="notice_days"):
+            notice(bad)
