@@ -388,6 +388,7 @@ class Services(Generic[P]):
             self.ports.blind_index,
             self.access_recorder,
             self.clock,
+            withdrawals=self.purpose_withdrawals,
         )
 
     # --- serving the collection purposes: inquiries, resources, letters ---

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.core.model import RecordStatus
 from policybound.domain.rights.disclosures import DisclosureRequest
 from policybound.domain.rights.requests import CompletionIn, RightsRequest, RightsRequestIn, RightsRequestStatus
+from policybound.policy import Purpose
 from tests.conftest import NOW, VALID_FIELDS
 from tests.support.rights import MANAGER, STAFF_ROUTE, RightsWorld, build_world
 
@@ -193,3 +195,30 @@ def test_finding_and_changing_a_persons_records_writes_access_records(world: Rig
         assert entry.payload["user_id"] == "sub-manager"
         assert entry.payload["purposes"] == ["rights_request"]
         assert MINJI not in str(entry.payload)
+
+
+def test_a_marketing_withdrawal_by_phone_takes_marketing_off_and_keeps_the_rest(world: RightsWorld) -> None:
+    """Withdrawing the separate marketing consent through a rights request removes that purpose only."""
+    download = world.submit("resources-download", marketing=True, email=MINJI)
+    inquiry = world.submit("contact-us")
+    request = receive(world, "marketing_withdrawal", channel="phone", identity_verification="phone_callback")
+    assert set(request.submission_ids) == {download, inquiry}
+    complete(world, request, outcome="fulfilled")
+    assert world.store.records[download].consent.purposes == (Purpose.RESOURCE_DELIVERY,)
+    assert world.store.keys[download]  # kept for delivering the resource
+    assert world.store.records[inquiry].consent.purposes == (Purpose.INQUIRY_RESPONSE,)
+    completed = world.request_store.ledger[-1].payload
+    assert (completed["event"], completed["marketing_withdrawn"]) == ("completed", [download])
+    withdrawn = [
+        e.payload for e in world.store.ledger.chains[LedgerKind.CONSENT] if e.payload["event"] == "purpose_withdrawn"
+    ]
+    assert [(e["submission_id"], e["purpose"]) for e in withdrawn] == [(download, "email_marketing")]
+    changes = [e.payload for e in world.store.ledger.chains[LedgerKind.ACCESS] if e.payload["action"] == "change"]
+    assert [sorted(json.loads(json.dumps(c["submission_ids"]))) for c in changes] == [sorted([download, inquiry])]
+
+
+def test_a_refused_marketing_withdrawal_changes_nothing(world: RightsWorld) -> None:
+    download = world.submit("resources-download", marketing=True, email=MINJI)
+    request = receive(world, "marketing_withdrawal")
+    complete(world, request, outcome="refused", refusal_basis="identity_not_verified")
+    assert world.store.records[download].consent.purposes == (Purpose.RESOURCE_DELIVERY, Purpose.EMAIL_MARKETING)

@@ -15,6 +15,7 @@ _KIND_TEXT = {
     "access": ("열람", "view"),
     "rectification": ("정정", "correct"),
     "erasure": ("삭제", "delete"),
+    "marketing_withdrawal": ("마케팅 활용 동의 철회", "withdraw your marketing consent for"),
 }
 
 

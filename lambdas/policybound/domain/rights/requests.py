@@ -30,9 +30,10 @@ from policybound.domain.core.records import RecordReader
 from policybound.domain.retention.destruction import Destroyer
 from policybound.domain.rights.corrections import CorrectedBy, CorrectionPlan, Corrector
 from policybound.domain.rights.service import RightsKind, RightsRecords, records_in_scope
+from policybound.domain.rights.withdrawal import PurposeWithdrawals, WithdrawalOutcome
 from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
 from policybound.domain.staff.actor import Actor
-from policybound.policy import ITEMS, POLICY_TIMEZONE
+from policybound.policy import ITEMS, POLICY_TIMEZONE, SEPARATELY_CONSENTED_PURPOSES
 
 DUE_AFTER_DAYS = 10
 KEEP_YEARS = 3
@@ -168,8 +169,10 @@ class RightsRequestService:
         access: AccessRecorder,
         clock: Clock,
         new_id: Callable[[], str] = new_request_id,
+        withdrawals: PurposeWithdrawals | None = None,
     ) -> None:
         self._store = store
+        self._withdrawals = withdrawals
         self._records = records
         self._reader = reader
         self._destroyer = destroyer
@@ -270,7 +273,10 @@ class RightsRequestService:
         _check_completion(request, body)
         plans = self._plans(request, body) if body.corrections else []
         changing = [plan.opened.record.submission_id for plan in plans]
-        if request.kind is RightsKind.ERASURE and body.outcome is Outcome.FULFILLED:
+        withdrawing = request.kind is RightsKind.MARKETING_WITHDRAWAL and body.outcome is Outcome.FULFILLED
+        if withdrawing and self._withdrawals is None:
+            raise RuntimeError("RightsRequestService needs PurposeWithdrawals to withdraw marketing consents")
+        if (request.kind is RightsKind.ERASURE and body.outcome is Outcome.FULFILLED) or withdrawing:
             changing = list(request.submission_ids)
         if changing:
             # Written before anything changes: no correction or erasure by staff goes unrecorded.
@@ -299,6 +305,17 @@ class RightsRequestService:
         if request.kind is RightsKind.RECTIFICATION:
             for submission_id in request.submission_ids:
                 self._records.lift_restriction(submission_id, request.request_id)
+        withdrawn: list[str] = []
+        if withdrawing:
+            assert self._withdrawals is not None
+            # The separate consent only (PIPA art. 22, 37): every other purpose of the records stays.
+            for submission_id in request.submission_ids:
+                outcomes = [
+                    self._withdrawals.withdraw_purpose(submission_id, purpose)
+                    for purpose in sorted(SEPARATELY_CONSENTED_PURPOSES)
+                ]
+                if WithdrawalOutcome.WITHDRAWN in outcomes:
+                    withdrawn.append(submission_id)
 
         now = self._clock.now()
         done = replace(
@@ -325,6 +342,7 @@ class RightsRequestService:
                 "corrected_items": list(done.corrected_items),
                 "erased": list(done.erased),
                 "retained": list(done.retained),
+                "marketing_withdrawn": withdrawn,
                 "on_time": done.days_left(self.today()) >= 0,
                 "completed_by": actor.user_id,
             },

@@ -45,6 +45,8 @@ class RightsKind(StrEnum):
     ACCESS = "access"
     RECTIFICATION = "rectification"
     ERASURE = "erasure"
+    # PIPA art. 37: the separate marketing consent withdrawn; the records stay for their other purposes.
+    MARKETING_WITHDRAWAL = "marketing_withdrawal"
 
 
 class Relationship(StrEnum):
