@@ -10,6 +10,7 @@ import requests
 
 from local.environment import table_name
 from policybound import tables
+from policybound.adapters import codec
 from policybound.policy import POLICY_VERSION
 from tests.e2e.conftest import LocalServer
 
@@ -50,7 +51,7 @@ def test_visits_recorded_under_a_consent_are_gone_after_its_withdrawal(
     assert visits_of(local_server, withdrawn) == []
     assert len(visits_of(local_server, kept)) == 1
     consents = local_server.aws("dynamodb").get_item(
-        TableName=table_name(tables.COOKIE_CONSENTS), Key={"consent_id": {"S": withdrawn}}
+        TableName=table_name(tables.COOKIE_CONSENTS), Key=codec.item({"consent_id": withdrawn})
     )
     assert "Item" not in consents
 

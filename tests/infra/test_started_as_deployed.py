@@ -32,6 +32,7 @@ from local.cognito import (
 from local.environment import aws_environment
 from local.gateway import proxy_event
 from local.provision import provision
+from policybound.adapters import codec
 from policybound.policy import AWS_REGION, POLICY_VERSION
 from stacks.paths import LAMBDA_REQUIREMENTS
 from tests.conftest import VALID_FIELDS
@@ -209,7 +210,7 @@ def test_background_functions_run_their_events(
             "eventName": "REMOVE",
             "eventSource": "aws:dynamodb",
             "awsRegion": AWS_REGION,
-            "dynamodb": {"Keys": {"pk": {"S": "x"}}, "SequenceNumber": "1", "StreamViewType": "OLD_IMAGE"},
+            "dynamodb": {"Keys": codec.item({"pk": "x"}), "SequenceNumber": "1", "StreamViewType": "OLD_IMAGE"},
         }
         outcome = backstop.invoke({"Records": [removal]})
         assert outcome.get("result") == {"batchItemFailures": []}, outcome

@@ -12,6 +12,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from policybound.adapters import codec
 from policybound.adapters.ledger import DynamoLedger
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.policy import AWS_REGION
@@ -61,11 +62,11 @@ def test_ledger_verify_passes_then_names_an_edited_entry(
     assert "broken" not in out
 
     dynamodb = boto3.client("dynamodb", region_name=AWS_REGION)
-    key = {"chain": {"S": "access"}, "seq": {"N": "6"}}
+    key = codec.item({"chain": "access", "seq": 6})
     item = dynamodb.get_item(TableName=ledger.table, Key=key)["Item"]
     payload = json.loads(item["payload"]["S"])
     payload["submission_ids"] = payload["submission_ids"][:1]  # hide a bulk export
-    item["payload"] = {"S": json.dumps(payload, sort_keys=True)}
+    item |= codec.item({"payload": json.dumps(payload, sort_keys=True)})
     dynamodb.put_item(TableName=ledger.table, Item=item)
 
     assert main(["ledger-verify", "--table", ledger.table, "--format", "csv"]) == 1

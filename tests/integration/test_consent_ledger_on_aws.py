@@ -8,6 +8,7 @@ import json
 from typing import Any
 
 from policybound import tables
+from policybound.adapters import codec
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.staff.ledger_audit import verify_all
 from tests.conftest import VALID_FIELDS, submission
@@ -19,7 +20,7 @@ def ledger_items(api: AwsApi, chain: str) -> list[dict[str, Any]]:
         TableName=api.tables[tables.LEDGER.env_var],
         KeyConditionExpression="#c = :c",
         ExpressionAttributeNames={"#c": "chain"},
-        ExpressionAttributeValues={":c": {"S": chain}},
+        ExpressionAttributeValues=codec.item({":c": chain}),
     )
     return list(response["Items"])
 
@@ -62,14 +63,14 @@ def test_a_sealed_consent_edited_in_the_table_fails_verification(aws_api: AwsApi
         assert aws_api.client.post(f"/v1/forms/{form}", json=submission(form)).status_code == 201
     aws_api.wiring.consent_sealing.run()
     table = aws_api.tables[tables.LEDGER.env_var]
-    key = {"chain": {"S": "consent"}, "seq": {"N": "1"}}
+    key = codec.item({"chain": "consent", "seq": 1})
     item = aws_api.dynamodb.get_item(TableName=table, Key=key)["Item"]
     payload = json.loads(item["payload"]["S"]) | {"purposes": ["email_marketing"]}
     aws_api.dynamodb.update_item(
         TableName=table,
         Key=key,
         UpdateExpression="SET payload = :p",
-        ExpressionAttributeValues={":p": {"S": json.dumps(payload, sort_keys=True)}},
+        ExpressionAttributeValues=codec.item({":p": json.dumps(payload, sort_keys=True)}),
     )
     (report,) = [r for r in verify_all(aws_api.wiring.ports.ledger) if r.kind is LedgerKind.CONSENT]
     assert report.broken is not None

@@ -8,6 +8,7 @@ import pytest
 from cryptography.exceptions import InvalidTag
 
 from policybound import tables
+from policybound.adapters import codec
 from policybound.adapters.dynamodb import HOLDS_ATTRIBUTE, record_from_item
 from policybound.domain.core.ledger import LedgerKind, verify_chain
 from policybound.domain.core.model import WrappedKey
@@ -57,10 +58,10 @@ def test_a_held_record_is_not_destroyed_and_nothing_is_written(aws_api: AwsApi) 
     submission_id = submit(aws_api)
     aws_api.dynamodb.update_item(
         TableName=aws_api.tables[tables.RECORDS.env_var],
-        Key={"submission_id": {"S": submission_id}},
+        Key=codec.item({"submission_id": submission_id}),
         UpdateExpression="ADD #h :h",
         ExpressionAttributeNames={"#h": HOLDS_ATTRIBUTE},
-        ExpressionAttributeValues={":h": {"SS": ["hold-1"]}},
+        ExpressionAttributeValues=codec.item({":h": {"hold-1"}}),
     )
     record = aws_api.wiring.ports.store.get(submission_id)
     assert record is not None
@@ -73,7 +74,7 @@ def test_a_backup_copy_cannot_be_decrypted_once_the_record_is_destroyed(aws_api:
     """Crypto-shredding: a point-in-time backup keeps the record item, never the key."""
     submission_id = submit(aws_api)
     records_table = aws_api.tables[tables.RECORDS.env_var]
-    key = {"submission_id": {"S": submission_id}}
+    key = codec.item({"submission_id": submission_id})
     backup_copy = aws_api.dynamodb.get_item(TableName=records_table, Key=key)["Item"]
     wiring = aws_api.wiring
     record = record_from_item(backup_copy)

@@ -16,6 +16,7 @@ from werkzeug.test import Client
 from local.cognito import provision_staff_pool
 from local.gateway import Gateway
 from local.outbox import sent_mail
+from policybound.adapters import codec
 from policybound.api.public.app import create_app
 from policybound.api.staff.app import create_staff_app, staff_openapi_json
 from policybound.api.staff.auth import Role
@@ -117,7 +118,7 @@ def test_a_reply_is_mailed_kept_sealed_and_marks_the_inquiry_answered(inquiries:
     assert "문의" in mail["text"]
     # Kept on the record, and only sealed: the reply's text appears nowhere in clear.
     item = inquiries.wiring.ports.dynamodb.get_item(
-        TableName=inquiries.wiring.settings.records_table, Key={"submission_id": {"S": asked}}
+        TableName=inquiries.wiring.settings.records_table, Key=codec.item({"submission_id": asked})
     )["Item"]
     assert b"call you tomorrow" not in json.dumps(item, default=str).encode()
     assert len(item["replies"]["L"]) == 1

@@ -13,6 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from local import moto_transactions
+from policybound.adapters import codec
 from policybound.policy import AWS_REGION
 
 
@@ -58,74 +59,80 @@ def _stream_records(client: Any) -> int:
     return len(_table("plain").stream_shard.items)
 
 
+def counter(db: Any) -> int:
+    return int(codec.plain(db.get_item(TableName="plain", Key=codec.item({"k": "counter"}))["Item"])["n"])
+
+
 def _add(key: str, amount: int) -> dict[str, Any]:
     return {
         "Update": {
             "TableName": "plain",
-            "Key": {"k": {"S": key}},
+            "Key": codec.item({"k": key}),
             "UpdateExpression": "ADD n :n",
-            "ExpressionAttributeValues": {":n": {"N": str(amount)}},
+            "ExpressionAttributeValues": codec.item({":n": amount}),
         }
     }
 
 
 def test_a_cancelled_transaction_leaves_everything_it_named_as_it_was(db: Any) -> None:
-    db.put_item(TableName="plain", Item={"k": {"S": "counter"}, "n": {"N": "1"}})
-    db.put_item(TableName="plain", Item={"k": {"S": "taken"}})
-    db.put_item(TableName="plain", Item={"k": {"S": "kept"}})
-    db.put_item(TableName="ranged", Item={"k": {"S": "a"}, "s": {"S": "1"}, "v": {"N": "1"}})
+    db.put_item(TableName="plain", Item=codec.item({"k": "counter", "n": 1}))
+    db.put_item(TableName="plain", Item=codec.item({"k": "taken"}))
+    db.put_item(TableName="plain", Item=codec.item({"k": "kept"}))
+    db.put_item(TableName="ranged", Item=codec.item({"k": "a", "s": "1", "v": 1}))
     streamed = _stream_records(db)
     with pytest.raises(ClientError) as refused:
         db.transact_write_items(
             TransactItems=[
                 _add("counter", 5),
-                {"Put": {"TableName": "plain", "Item": {"k": {"S": "new"}}}},
-                {"Put": {"TableName": "ranged", "Item": {"k": {"S": "a"}, "s": {"S": "2"}}}},
+                {"Put": {"TableName": "plain", "Item": codec.item({"k": "new"})}},
+                {"Put": {"TableName": "ranged", "Item": codec.item({"k": "a", "s": "2"})}},
                 {
                     "Update": {
                         "TableName": "ranged",
-                        "Key": {"k": {"S": "a"}, "s": {"S": "1"}},
+                        "Key": codec.item({"k": "a", "s": "1"}),
                         "UpdateExpression": "SET v = :v",
-                        "ExpressionAttributeValues": {":v": {"N": "9"}},
+                        "ExpressionAttributeValues": codec.item({":v": 9}),
                     }
                 },
-                {"Delete": {"TableName": "plain", "Key": {"k": {"S": "kept"}}}},
+                {"Delete": {"TableName": "plain", "Key": codec.item({"k": "kept"})}},
                 {
                     "Put": {
                         "TableName": "plain",
-                        "Item": {"k": {"S": "taken"}},
+                        "Item": codec.item({"k": "taken"}),
                         "ConditionExpression": "attribute_not_exists(k)",
                     }
                 },
             ]
         )
     assert refused.value.response["Error"]["Code"] == "TransactionCanceledException"
-    assert db.get_item(TableName="plain", Key={"k": {"S": "counter"}})["Item"]["n"] == {"N": "1"}
-    assert "Item" not in db.get_item(TableName="plain", Key={"k": {"S": "new"}})
-    assert "Item" in db.get_item(TableName="plain", Key={"k": {"S": "kept"}})
-    ranged = db.query(TableName="ranged", KeyConditionExpression="k = :a", ExpressionAttributeValues={":a": {"S": "a"}})
-    assert ranged["Items"] == [{"k": {"S": "a"}, "s": {"S": "1"}, "v": {"N": "1"}}]
+    assert counter(db) == 1
+    assert "Item" not in db.get_item(TableName="plain", Key=codec.item({"k": "new"}))
+    assert "Item" in db.get_item(TableName="plain", Key=codec.item({"k": "kept"}))
+    ranged = db.query(
+        TableName="ranged", KeyConditionExpression="k = :a", ExpressionAttributeValues=codec.item({":a": "a"})
+    )
+    assert ranged["Items"] == [codec.item({"k": "a", "s": "1", "v": 1})]
     assert _stream_records(db) == streamed
 
 
 def test_a_committed_transaction_applies_every_write(db: Any) -> None:
-    db.put_item(TableName="plain", Item={"k": {"S": "counter"}, "n": {"N": "1"}})
+    db.put_item(TableName="plain", Item=codec.item({"k": "counter", "n": 1}))
     db.transact_write_items(
-        TransactItems=[_add("counter", 5), {"Put": {"TableName": "ranged", "Item": {"k": {"S": "b"}, "s": {"S": "1"}}}}]
+        TransactItems=[_add("counter", 5), {"Put": {"TableName": "ranged", "Item": codec.item({"k": "b", "s": "1"})}}]
     )
-    assert db.get_item(TableName="plain", Key={"k": {"S": "counter"}})["Item"]["n"] == {"N": "6"}
-    assert "Item" in db.get_item(TableName="ranged", Key={"k": {"S": "b"}, "s": {"S": "1"}})
+    assert counter(db) == 6
+    assert "Item" in db.get_item(TableName="ranged", Key=codec.item({"k": "b", "s": "1"}))
 
 
 def test_a_transaction_naming_one_item_twice_is_refused_and_undone(db: Any) -> None:
-    db.put_item(TableName="plain", Item={"k": {"S": "counter"}, "n": {"N": "1"}})
+    db.put_item(TableName="plain", Item=codec.item({"k": "counter", "n": 1}))
     with pytest.raises(ClientError):
         db.transact_write_items(TransactItems=[_add("counter", 5), _add("counter", 7)])
-    assert db.get_item(TableName="plain", Key={"k": {"S": "counter"}})["Item"]["n"] == {"N": "1"}
+    assert counter(db) == 1
 
 
 def test_tables_are_still_copied_outside_transactions(db: Any) -> None:
-    db.put_item(TableName="plain", Item={"k": {"S": "x"}})
+    db.put_item(TableName="plain", Item=codec.item({"k": "x"}))
     table = _table("plain")
     copied = copy.deepcopy(table)
     assert copied is not table

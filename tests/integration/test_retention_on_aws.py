@@ -16,6 +16,7 @@ import pytest
 from local.gateway import LambdaContext
 from local.outbox import sent_mail
 from policybound import tables
+from policybound.adapters import codec
 from policybound.adapters.dynamodb import HOLDS_ATTRIBUTE, expiry_shard
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.errors import NotFound
@@ -45,13 +46,13 @@ def at(moment: datetime) -> Wiring:
 
 def item(api: AwsApi, submission_id: str) -> dict[str, Any] | None:
     return api.dynamodb.get_item(
-        TableName=api.tables[tables.RECORDS.env_var], Key={"submission_id": {"S": submission_id}}
+        TableName=api.tables[tables.RECORDS.env_var], Key=codec.item({"submission_id": submission_id})
     ).get("Item")
 
 
 def key_exists(api: AwsApi, submission_id: str) -> bool:
     return "Item" in api.dynamodb.get_item(
-        TableName=api.tables[tables.KEYS.env_var], Key={"submission_id": {"S": submission_id}}
+        TableName=api.tables[tables.KEYS.env_var], Key=codec.item({"submission_id": submission_id})
     )
 
 
@@ -157,7 +158,7 @@ def test_a_hold_takes_records_out_of_the_index_and_its_release_puts_them_back(aw
     assert events == ["placed", "placed", "released", "released"]
     assert verify_chain(late.ports.ledger.entries(LedgerKind.LEGAL_HOLD)) is None
     hold_item = aws_api.dynamodb.get_item(
-        TableName=aws_api.tables[tables.LEGAL_HOLDS.env_var], Key={"hold_id": {"S": one.hold_id}}
+        TableName=aws_api.tables[tables.LEGAL_HOLDS.env_var], Key=codec.item({"hold_id": one.hold_id})
     )["Item"]
     assert hold_item["status"]["S"] == "released"
     assert hold_item["released_by"]["S"] == STAFF_ID
@@ -250,7 +251,7 @@ def test_the_ttl_backstop_shreds_the_key_of_a_record_ttl_removed(aws_api: AwsApi
     records = aws_api.tables[tables.RECORDS.env_var]
     # What DynamoDB's TTL does: the item goes, and the stream carries its old image.
     removed = aws_api.dynamodb.delete_item(
-        TableName=records, Key={"submission_id": {"S": sid}}, ReturnValues="ALL_OLD"
+        TableName=records, Key=codec.item({"submission_id": sid}), ReturnValues="ALL_OLD"
     )["Attributes"]
     backup_copy = dict(removed)
 

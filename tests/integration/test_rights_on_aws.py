@@ -11,6 +11,7 @@ import pytest
 
 from local import outbox
 from policybound import tables
+from policybound.adapters import codec
 from policybound.adapters.dynamodb import record_from_item
 from policybound.domain.core import retention
 from policybound.domain.core.clock import FixedClock
@@ -179,7 +180,7 @@ def test_a_staff_correction_restricts_the_record_and_its_completion_reaches_the_
     [notice] = mails_to("privacy@partner.example.com")
     assert "New" in notice["text"]
     [row] = table(aws_api, tables.DISCLOSURES)
-    assert row["notices"]["L"][0]["M"]["items"]["L"] == [{"S": "organization"}]
+    assert codec.plain(row)["notices"][0]["items"] == ["organization"]
     assert "pending_items" not in row
     disclosure_events = [e.payload["event"] for e in aws_api.wiring.ports.ledger.entries(LedgerKind.DISCLOSURE)]
     assert disclosure_events == ["provided", "correction_notice"]
@@ -238,9 +239,9 @@ def test_confirming_a_held_childs_record_keeps_it_out_of_the_expiry_index(aws_ap
     if held:
         aws_api.dynamodb.update_item(
             TableName=aws_api.tables[tables.RECORDS.env_var],
-            Key={"submission_id": {"S": submission_id}},
+            Key=codec.item({"submission_id": submission_id}),
             UpdateExpression="ADD legal_holds :h REMOVE expires_at, expiry_shard",
-            ExpressionAttributeValues={":h": {"SS": ["hold-1"]}},
+            ExpressionAttributeValues=codec.item({":h": {"hold-1"}}),
         )
     code = re.search(r"Consent code: (\d{6})", mails_to("parent@example.co.kr")[-1]["text"])
     assert code

@@ -21,6 +21,7 @@ from werkzeug.test import Client
 
 from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, SEEDED_USERS, StaffPool, provision_staff_pool
 from local.gateway import Gateway
+from policybound.adapters import codec
 from policybound.adapters.staff_access import DynamoAttemptStore
 from policybound.api.public.app import create_app
 from policybound.api.staff.app import create_staff_app, staff_openapi_json
@@ -138,7 +139,7 @@ def ledger_items(staff_aws: StaffAws, kind: LedgerKind) -> list[dict[str, Any]]:
         TableName=staff_aws.wiring.settings.ledger_table,
         KeyConditionExpression="#c = :c",
         ExpressionAttributeNames={"#c": "chain"},
-        ExpressionAttributeValues={":c": {"S": kind.value}},
+        ExpressionAttributeValues=codec.item({":c": kind.value}),
     )
     items: list[dict[str, Any]] = response["Items"]
     return items
@@ -162,7 +163,7 @@ def test_access_records_are_in_the_ledger_table_and_an_edited_item_is_caught(sta
     assert json_of(auditor.get("/v1/staff/ledger/verify"))["verified"] is True
     # Someone with table access removes a read from the evidence.
     payload["submission_ids"] = []
-    items[1]["payload"] = {"S": json.dumps(payload, sort_keys=True)}
+    items[1] |= codec.item({"payload": json.dumps(payload, sort_keys=True)})
     staff_aws.wiring.ports.dynamodb.put_item(TableName=staff_aws.wiring.settings.ledger_table, Item=items[1])
     report = json_of(auditor.get("/v1/staff/ledger/verify"))
     assert report["verified"] is False
@@ -234,7 +235,7 @@ def test_incident_notices_go_out_through_ses(staff_aws: StaffAws) -> None:
     mails = sent_mail()[before:]
     assert [m["to"] for m in mails] == [[VALID_FIELDS["blog-subscription"]["email"]]]
     stored = staff_aws.wiring.ports.dynamodb.get_item(
-        TableName=staff_aws.wiring.settings.incidents_table, Key={"incident_id": {"S": incident_id}}
+        TableName=staff_aws.wiring.settings.incidents_table, Key=codec.item({"incident_id": incident_id})
     )["Item"]
     assert VALID_FIELDS["blog-subscription"]["email"] not in json.dumps(stored)
     assert json_of(manager.get(f"/v1/staff/incidents/{incident_id}"))["subjects"][0]["notified"] is True

@@ -3,13 +3,13 @@ same fakes and one movable clock."""
 
 from __future__ import annotations
 
-import base64
 import json
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from policybound import tables
+from policybound.adapters import codec
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerEntry, LedgerKind
 from policybound.domain.core.model import Receipt, RequestOrigin
@@ -95,23 +95,11 @@ STREAM_ARN = (
 )
 
 
-def as_stream_json(value: Any) -> Any:
-    """A boto3 attribute value as a stream event carries it: JSON, binary in base64."""
-    if isinstance(value, dict):
-        return {
-            name: base64.b64encode(bytes(inner)).decode() if name == "B" else as_stream_json(inner)
-            for name, inner in value.items()
-        }
-    if isinstance(value, list):
-        return [as_stream_json(member) for member in value]
-    return value
-
-
 def stream_record(
     event_name: str, item: dict[str, Any], sequence: int, identity: dict[str, str] | None = None
 ) -> dict[str, Any]:
     # An OLD_IMAGE stream carries the item as it was before the change; an insert has no "before".
-    image = {} if event_name == "INSERT" else {"OldImage": as_stream_json(item)}
+    image = {} if event_name == "INSERT" else {"OldImage": codec.stream_image(item)}
     record: dict[str, Any] = {
         "eventID": f"event-{sequence}",
         "eventName": event_name,

@@ -66,3 +66,10 @@ def test_a_value_dynamodb_cannot_hold_is_refused_before_any_call() -> None:
         codec.item({"moment": datetime(2026, 3, 2, tzinfo=UTC)})
     with pytest.raises(TypeError):
         codec.item({"ratio": 0.5})
+
+
+def test_an_item_goes_into_a_stream_image_and_back_unchanged() -> None:
+    values = {"sealed": b"\x00\xff", "holds": {"h-1", "h-2"}, "consent": {"items": ["name"], "under_14": True}, "n": 9}
+    image = codec.stream_image(codec.item(values))
+    assert image["sealed"] == {"B": base64.b64encode(b"\x00\xff").decode()}
+    assert codec.plain_from_stream(image) == values

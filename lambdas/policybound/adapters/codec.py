@@ -26,7 +26,13 @@ class _StreamDeserializer(TypeDeserializer):  # type: ignore[misc]  # boto3 ship
         return base64.b64decode(value)
 
 
+class _StreamSerializer(TypeSerializer):  # type: ignore[misc]  # boto3 ships no type hints
+    def _serialize_b(self, value: bytes) -> str:
+        return base64.b64encode(bytes(value)).decode()
+
+
 _stream_deserializer = _StreamDeserializer()
+_stream_serializer = _StreamSerializer()
 
 
 def _without_absent(value: Any) -> Any:
@@ -76,6 +82,11 @@ def plain_value(value: Mapping[str, Any]) -> Any:
 def plain_from_stream(image: Mapping[str, Any]) -> dict[str, Any]:
     """An item as a DynamoDB stream event carries it (JSON, binary in base64), as plain values."""
     return {name: _plain(_stream_deserializer.deserialize(value)) for name, value in image.items()}
+
+
+def stream_image(typed_item: Mapping[str, Any]) -> dict[str, Any]:
+    """An item as a DynamoDB stream event carries it (the inverse of `plain_from_stream`)."""
+    return {name: _stream_serializer.serialize(_deserializer.deserialize(value)) for name, value in typed_item.items()}
 
 
 @overload

@@ -23,6 +23,7 @@ from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, POOL_NAME, SEED_PASSWORD
 from local.environment import table_name
 from local.gateway import CONSOLE_HEADERS
 from policybound import tables
+from policybound.adapters import codec
 from policybound.api.staff.evidence_schemas import ReconciliationOut
 from policybound.api.staff.permissions import ROUTE_ROLES
 from policybound.domain.evidence.reports import PATHS
@@ -813,15 +814,17 @@ def tampered_records(site: Site) -> Iterator[dict[str, str]]:
     lost, _ = submit(site, "contact-us")
     copied, _ = submit(site, "contact-us")
     assert requests.post(f"{site.base}/_local/seal-consents", timeout=60).ok
-    lost_item = dynamodb.get_item(TableName=records, Key={key: {"S": lost}})["Item"]
+    lost_item = dynamodb.get_item(TableName=records, Key=codec.item({key: lost}))["Item"]
     orphan = str(uuid.uuid4())
-    orphan_item = dynamodb.get_item(TableName=records, Key={key: {"S": copied}})["Item"] | {key: {"S": orphan}}
-    dynamodb.delete_item(TableName=records, Key={key: {"S": lost}})
+    orphan_item = dynamodb.get_item(TableName=records, Key=codec.item({key: copied}))["Item"] | codec.item(
+        {key: orphan}
+    )
+    dynamodb.delete_item(TableName=records, Key=codec.item({key: lost}))
     dynamodb.put_item(TableName=records, Item=orphan_item)
     try:
         yield {"unaccounted": lost, "without_consent_entry": orphan}
     finally:
-        dynamodb.delete_item(TableName=records, Key={key: {"S": orphan}})
+        dynamodb.delete_item(TableName=records, Key=codec.item({key: orphan}))
         dynamodb.put_item(TableName=records, Item=lost_item)
 
 
