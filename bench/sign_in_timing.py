@@ -17,7 +17,7 @@ from collections.abc import Callable
 import requests
 
 from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, POOL_NAME
-from policybound.domain.staff.sign_in import MAX_FAILED
+from policybound.obligations import MAX_FAILED_SIGN_INS
 from tests.e2e.conftest import LocalServer, start_local
 
 PASSWORD = "Correct-Horse-9-Battery!"  # noqa: S105 - a bench account's, in local mode's pool only
@@ -68,7 +68,7 @@ def measure(server: LocalServer, samples: int) -> int:
     def locked(name: Callable[[], str]) -> Callable[[], float]:
         def attempt() -> float:
             username = name()
-            for _ in range(MAX_FAILED):
+            for _ in range(MAX_FAILED_SIGN_INS):
                 sign_in(username, WRONG)
             return sign_in(username, PASSWORD)  # the right password for a known name: refused by the lock
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 
-from policybound import tables
+from policybound import settings, tables
 from policybound.policy import AWS_REGION
 
 MOTO_HOST, MOTO_PORT = "127.0.0.1", 5000
@@ -47,13 +47,14 @@ def app_environment(
     env |= {spec.env_var: key_ids[spec.logical_id] for spec in tables.KMS_KEYS}
     env |= {spec.env_var: bucket_name(spec) for spec in tables.BUCKETS}
     env |= {spec.env_var: key_ids[spec.logical_id] for spec in tables.QUEUES}
+    name = settings.environment_name
     env |= {
-        "MAIL_SENDER": MAIL_SENDER,
+        name("mail_sender"): MAIL_SENDER,
         # moto accepts mail as fast as it comes; SES's rate is kept by the deployed default.
-        "LETTER_SENDS_PER_SECOND": os.environ.get("LETTER_SENDS_PER_SECOND", "200"),
-        "PUBLIC_BASE_URL": public_base_url,
+        name("letter_sends_per_second"): os.environ.get(name("letter_sends_per_second"), "200"),
+        name("public_base_url"): public_base_url,
         # The sample site is served by the same server, under either loopback name.
-        "ALLOWED_ORIGINS": f"{public_base_url},{public_base_url.replace('127.0.0.1', 'localhost')}",
+        name("allowed_origins"): f"{public_base_url},{public_base_url.replace('127.0.0.1', 'localhost')}",
         # One process hosts every function locally, so they share one service name (and logger).
         "POWERTOOLS_SERVICE_NAME": "policybound-local",
         # A level already set by whoever started local mode wins (the e2e tests run it at DEBUG).

@@ -23,6 +23,7 @@ from local.gateway import Gateway, Handler, Instances
 from local.letter_queue import LetterQueuePoller
 from local.provision import provision
 from local.staff import StaffAccess
+from policybound import settings
 from stacks.paths import WEB_DIR
 
 SITE_ROOT = WEB_DIR
@@ -177,8 +178,8 @@ def local_mode(
         staff = StaffAccess.provision(moto_url)
         server = make_server(api_host, api_port, lambda e, s: gateway(e, s), threaded=True)
         os.environ.update(environment.app_environment(key_ids, f"http://{api_host}:{server.port}"))
-        os.environ["STAFF_USER_POOL_ID"] = staff.pool.pool_id
-        os.environ["STAFF_APP_CLIENT_IDS"] = staff.pool.client_id
+        os.environ[settings.environment_name("staff_user_pool_id")] = staff.pool.pool_id
+        os.environ[settings.environment_name("staff_app_client_ids")] = staff.pool.client_id
         gateway = build_gateway(staff, server.port)
         schedule = consents.Schedule()
         schedule.start()

@@ -17,12 +17,14 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from policybound import tables
+from policybound.obligations import ACCESS_RIGHTS_YEARS, longest_days
 from stacks.data_stack import DataStack
 from stacks.nag import acknowledge
 
 TRAIL_NAME = "policybound-audit"
-# Three years and a leap day: the longest period the policy's administrative measures need.
-RETENTION_DAYS = 1096
+# The longest period the policy's administrative measures need (access rights' records), in days with
+# every leap day they can span.
+RETENTION_DAYS = longest_days(ACCESS_RIGHTS_YEARS)
 TRAIL_LOG_RETENTION = logs.RetentionDays.THREE_YEARS
 
 

@@ -182,7 +182,7 @@ _PUBLIC_API_TABLES = (
     TableAccess(
         tables.RECORDS,
         (READ_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK),
-        indexes=("by_subject", "by_guardian"),
+        indexes=(tables.RECORDS_BY_SUBJECT.name, tables.RECORDS_BY_GUARDIAN.name),
     ),
     TableAccess(tables.KEYS, (READ_ITEM, PUT_ITEM, DELETE_ITEM, CONDITION_CHECK)),
     _LEDGER_APPEND,
@@ -191,7 +191,7 @@ _PUBLIC_API_TABLES = (
     TableAccess(tables.IDEMPOTENCY, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM)),
     # Cookie consents: recorded, checked by each visit's write, withdrawn and deleted with their visits.
     TableAccess(tables.COOKIE_CONSENTS, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK)),
-    TableAccess(tables.VISITS, (PUT_ITEM, QUERY, DELETE_ITEM), indexes=("by_consent",)),
+    TableAccess(tables.VISITS, (PUT_ITEM, QUERY, DELETE_ITEM), indexes=(tables.VISITS_BY_CONSENT.name,)),
     # One-time codes and rights sessions (wrong tries counted, used codes deleted).
     TableAccess(tables.RIGHTS_VERIFICATIONS, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, DELETE_ITEM)),
     # A subject's correction notifies the recipients it was provided to (§ provision to third parties).
@@ -203,13 +203,17 @@ _STAFF_API_TABLES = (
     TableAccess(
         tables.RECORDS,
         (READ_ITEM, READ_ITEMS, QUERY, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK),
-        indexes=("by_form", "by_subject", "by_guardian"),
+        indexes=(tables.RECORDS_BY_FORM.name, tables.RECORDS_BY_SUBJECT.name, tables.RECORDS_BY_GUARDIAN.name),
     ),
     TableAccess(tables.KEYS, (READ_ITEM, PUT_ITEM, DELETE_ITEM, CONDITION_CHECK)),
     _LEDGER_APPEND,
     TableAccess(tables.DISCLOSURES, (READ_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM)),
     TableAccess(tables.LEGAL_HOLDS, (READ_ITEM, PUT_ITEM, UPDATE_ITEM, CONDITION_CHECK)),
-    TableAccess(tables.RIGHTS_REQUESTS, (READ_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM), indexes=("by_status",)),
+    TableAccess(
+        tables.RIGHTS_REQUESTS,
+        (READ_ITEM, QUERY, PUT_ITEM, UPDATE_ITEM),
+        indexes=(tables.RIGHTS_REQUESTS_BY_STATUS.name,),
+    ),
     TableAccess(tables.INCIDENTS, (READ_ITEM, PUT_ITEM, UPDATE_ITEM)),
     # Idle timeout of staff sessions.
     TableAccess(tables.STAFF_SESSIONS, (READ_ITEM, UPDATE_ITEM)),
@@ -289,12 +293,14 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
         trigger=HourlySchedule(),
         tables=(
             TableAccess(
-                tables.RECORDS, (QUERY, READ_ITEM, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK), indexes=("by_expiry",)
+                tables.RECORDS,
+                (QUERY, READ_ITEM, UPDATE_ITEM, DELETE_ITEM, CONDITION_CHECK),
+                indexes=(tables.RECORDS_BY_EXPIRY.name,),
             ),
             TableAccess(tables.KEYS, (DELETE_ITEM, CONDITION_CHECK)),
             _LEDGER_APPEND,
             # Visits whose retention ended (§4), through their expiry index.
-            TableAccess(tables.VISITS, (QUERY, DELETE_ITEM), indexes=("by_expiry",)),
+            TableAccess(tables.VISITS, (QUERY, DELETE_ITEM), indexes=(tables.VISITS_BY_EXPIRY.name,)),
         ),
         memory_mb=512,
         timeout_seconds=300,
@@ -311,7 +317,9 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
             # The affected forms' records (by_form), each person's records (by_subject, by_guardian); the
             # request is claimed and released by conditional UpdateItem.
             TableAccess(
-                tables.RECORDS, (QUERY, READ_ITEM, UPDATE_ITEM), indexes=("by_form", "by_subject", "by_guardian")
+                tables.RECORDS,
+                (QUERY, READ_ITEM, UPDATE_ITEM),
+                indexes=(tables.RECORDS_BY_FORM.name, tables.RECORDS_BY_SUBJECT.name, tables.RECORDS_BY_GUARDIAN.name),
             ),
             # The key of the one record a person's mail is addressed from.
             TableAccess(tables.KEYS, (READ_ITEM,)),

@@ -51,7 +51,7 @@ class UnknownSettingError(ValueError):
 
 
 # Settings a function may go without (`policybound.settings.Settings` gives them a default).
-OPTIONAL_ENV_VARS = frozenset({"STAFF_USER_POOL_ID", "STAFF_APP_CLIENT_IDS", "LETTER_SENDS_PER_SECOND"})
+OPTIONAL_ENV_VARS = settings.optional_environment_names()
 
 
 def environment(
@@ -70,15 +70,16 @@ def environment(
     known |= {spec.env_var: data.key(spec).key_arn for spec in tables.KMS_KEYS}
     known |= {spec.env_var: data.bucket(spec).bucket_name for spec in tables.BUCKETS}
     known |= {spec.env_var: data.queue(spec).queue_url for spec in tables.QUEUES}
+    name = settings.environment_name
     known |= {
-        "MAIL_SENDER": deployment.mail_sender,
-        "PUBLIC_BASE_URL": public_base_url,
-        "ALLOWED_ORIGINS": ",".join(deployment.allowed_origins),
+        name("mail_sender"): deployment.mail_sender,
+        name("public_base_url"): public_base_url,
+        name("allowed_origins"): ",".join(deployment.allowed_origins),
     }
     if staff_user_pool_id is not None:
-        known["STAFF_USER_POOL_ID"] = staff_user_pool_id
+        known[name("staff_user_pool_id")] = staff_user_pool_id
     if staff_app_client_id is not None:
-        known["STAFF_APP_CLIENT_IDS"] = staff_app_client_id
+        known[name("staff_app_client_ids")] = staff_app_client_id
     missing = sorted(set(settings.environment_names().values()) - known.keys() - OPTIONAL_ENV_VARS)
     if missing:
         raise UnknownSettingError(

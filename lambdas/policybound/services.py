@@ -356,8 +356,9 @@ class Services(Generic[P]):
 
     @cached_property
     def rights(self) -> RightsService:
-        from policybound.domain.rights.service import SESSION_VALID_FOR, RightsService
+        from policybound.domain.rights.service import RightsService
         from policybound.domain.rights.verification import Sessions
+        from policybound.obligations import RIGHTS_SESSION_VALID_FOR
 
         return RightsService(
             store=self.ports.store,
@@ -367,7 +368,7 @@ class Services(Generic[P]):
             withdrawals=self.purpose_withdrawals,
             disclosures=self.disclosures,
             codes=self.one_time_codes,
-            sessions=Sessions(self.ports.verifications, self.clock, SESSION_VALID_FOR),
+            sessions=Sessions(self.ports.verifications, self.clock, RIGHTS_SESSION_VALID_FOR),
             blind_index=self.ports.blind_index,
             mailer=self.ports.mailer,
             ledger=self.ports.ledger,

@@ -98,6 +98,11 @@ def environment_names() -> dict[str, str]:
     return {field: environment_name(field) for field in Settings.model_fields}
 
 
+def optional_environment_names() -> frozenset[str]:
+    """The variables a function may go without: their fields have a default."""
+    return frozenset(environment_name(f) for f, info in Settings.model_fields.items() if not info.is_required())
+
+
 @cache
 def _validator(field: str) -> TypeAdapter[Any]:
     info = Settings.model_fields[field]

@@ -9,6 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from policybound.obligations import (
+    CODE_VALID_FOR,
+    GUARDIAN_WINDOW,
+    RIGHTS_SESSION_VALID_FOR,
+    STAFF_SESSION_LIMIT,
+    whole_hours,
+    whole_minutes,
+)
+from policybound.policy import RETENTION_MONTHS
+
 AttributeType = Literal["S", "N", "B"]
 
 
@@ -56,29 +66,36 @@ RECORD_TTL_ATTRIBUTE = "expires_at"
 RECORD_EXPIRY_SHARDS = 16
 # A set of legal hold ids (no PI); while it exists the record is out of the expiry index and has no TTL.
 RECORD_HOLDS_ATTRIBUTE = "legal_holds"
+# The ids of the open rectification requests that restrict the record (§6); gone when none is open.
+RECORD_OPEN_CORRECTIONS_ATTRIBUTE = "open_corrections"
+RECORD_ID = Attribute("submission_id", "S")
+RECORD_RECEIVED_AT = Attribute("received_at", "S")
+# The end of retention in epoch seconds, and the record's shard of the expiry index.
+RECORD_RETAINED_UNTIL = Attribute("retained_until", "N")
+RECORD_EXPIRY_SHARD = Attribute("expiry_shard", "S")
+
+# Sweeper: per shard, every record whose retention ended. Sparse: a held record has no shard.
+RECORDS_BY_EXPIRY = Index("by_expiry", RECORD_EXPIRY_SHARD, RECORD_RETAINED_UNTIL)
+# Rights and staff lookups by the keyed blind index of the email address.
+RECORDS_BY_SUBJECT = Index("by_subject", Attribute("subject", "S"), RECORD_RECEIVED_AT)
+# Staff listings per form, newest first; with the hold ids, so that the auditors' census of every record
+# (kept, and held or not) reads this index alone.
+RECORDS_BY_FORM = Index(
+    "by_form",
+    Attribute("form", "S"),
+    RECORD_RECEIVED_AT,
+    projection="INCLUDE",
+    non_key_attributes=(RECORD_HOLDS_ATTRIBUTE,),
+)
+# A legal representative's lookups (§6): the blind index of their address on a child's record.
+# Sparse: only records of children under 14 carry it.
+RECORDS_BY_GUARDIAN = Index("by_guardian", Attribute("guardian", "S"), RECORD_RECEIVED_AT)
 
 RECORDS = TableSpec(
     logical_id="Records",
     env_var="RECORDS_TABLE",
-    partition=Attribute("submission_id", "S"),
-    indexes=(
-        # Sweeper: per shard, every record whose retention ended. Sparse: a held record has no shard.
-        Index("by_expiry", Attribute("expiry_shard", "S"), Attribute("retained_until", "N")),
-        # Rights and staff lookups by the keyed blind index of the email address.
-        Index("by_subject", Attribute("subject", "S"), Attribute("received_at", "S")),
-        # Staff listings per form, newest first; with the hold ids, so that the auditors' census of
-        # every record (kept, and held or not) reads this index alone.
-        Index(
-            "by_form",
-            Attribute("form", "S"),
-            Attribute("received_at", "S"),
-            projection="INCLUDE",
-            non_key_attributes=(RECORD_HOLDS_ATTRIBUTE,),
-        ),
-        # A legal representative's lookups (§6): the blind index of their address on a child's record.
-        # Sparse: only records of children under 14 carry it.
-        Index("by_guardian", Attribute("guardian", "S"), Attribute("received_at", "S")),
-    ),
+    partition=RECORD_ID,
+    indexes=(RECORDS_BY_EXPIRY, RECORDS_BY_SUBJECT, RECORDS_BY_FORM, RECORDS_BY_GUARDIAN),
     ttl_attribute=RECORD_TTL_ATTRIBUTE,
     point_in_time_recovery=True,
     holds_pi=True,
@@ -144,21 +161,20 @@ COOKIE_CONSENTS = TableSpec(
 # No backups: what is destroyed must not come back from a restore.
 VISIT_TTL_ATTRIBUTE = "expires_at"
 VISIT_EXPIRY_SHARDS = 16
+# Withdrawing a cookie consent deletes every visit recorded under it (§7).
+VISITS_BY_CONSENT = Index("by_consent", Attribute("consent_id", "S"), Attribute("visited_at", "S"))
+# The hourly sweep: per shard, every visit whose retention ended (TTL is only a backstop).
+VISITS_BY_EXPIRY = Index("by_expiry", Attribute("expiry_shard", "S"), Attribute(VISIT_TTL_ATTRIBUTE, "N"))
 VISITS = TableSpec(
     logical_id="Visits",
     env_var="VISITS_TABLE",
     partition=Attribute("visit_id", "S"),
-    indexes=(
-        # Withdrawing a cookie consent deletes every visit recorded under it (§7).
-        Index("by_consent", Attribute("consent_id", "S"), Attribute("visited_at", "S")),
-        # The hourly sweep: per shard, every visit whose retention ended (TTL is only a backstop).
-        Index("by_expiry", Attribute("expiry_shard", "S"), Attribute(VISIT_TTL_ATTRIBUTE, "N")),
-    ),
+    indexes=(VISITS_BY_CONSENT, VISITS_BY_EXPIRY),
     ttl_attribute=VISIT_TTL_ATTRIBUTE,
     point_in_time_recovery=False,
     holds_pi=True,
     purpose="Visit records (time, page, IP address) with analytics consent",
-    no_backup_reason="What TTL removes after 60 months must not come back from a restore (policy §4).",
+    no_backup_reason=f"What TTL removes after {RETENTION_MONTHS} months must not come back from a restore (policy §4).",
 )
 
 # Data-subject rights (§6): one-time codes and sessions. Hashes and blind indexes only: a code is kept
@@ -173,22 +189,22 @@ RIGHTS_VERIFICATIONS = TableSpec(
     holds_pi=False,
     purpose="One-time codes and sessions of data-subject rights requests (hashes only)",
     no_backup_reason=(
-        "Codes live 10 minutes (a representative's 7 days) and sessions 15 minutes; a restored code or "
-        "session would only reopen what already expired."
+        f"Codes live {whole_minutes(CODE_VALID_FOR)} minutes (a representative's {GUARDIAN_WINDOW.days} days) and "
+        f"sessions {whole_minutes(RIGHTS_SESSION_VALID_FOR)} minutes; a restored code or session would only reopen "
+        "what already expired."
     ),
 )
 
 # Rights requests received in writing, by phone or by email (§6): channel, kind, how identity was
 # verified, due date and outcome, by id and blind index only. Kept 3 years (TTL).
 RIGHTS_REQUEST_TTL_ATTRIBUTE = "expires_at"
+# Open requests by due date (overdue first); the items hold no PI, so the index keeps them whole.
+RIGHTS_REQUESTS_BY_STATUS = Index("by_status", Attribute("status", "S"), Attribute("due_on", "S"), projection="ALL")
 RIGHTS_REQUESTS = TableSpec(
     logical_id="RightsRequests",
     env_var="RIGHTS_REQUESTS_TABLE",
     partition=Attribute("request_id", "S"),
-    indexes=(
-        # Open requests by due date (overdue first); the items hold no PI, so the index keeps them whole.
-        Index("by_status", Attribute("status", "S"), Attribute("due_on", "S"), projection="ALL"),
-    ),
+    indexes=(RIGHTS_REQUESTS_BY_STATUS,),
     ttl_attribute=RIGHTS_REQUEST_TTL_ATTRIBUTE,
     point_in_time_recovery=True,
     holds_pi=False,
@@ -231,7 +247,10 @@ STAFF_SESSIONS = TableSpec(
     point_in_time_recovery=False,
     holds_pi=False,
     purpose="Last activity of staff sessions (idle timeout); no personal information of subjects",
-    no_backup_reason="Items live at most 12 hours; a restored session would only reopen one that expired.",
+    no_backup_reason=(
+        f"Items live at most {whole_hours(STAFF_SESSION_LIMIT)} hours; a restored session would only reopen one "
+        "that expired."
+    ),
 )
 
 # Staff sign-in attempts: tries since the last successful sign-in, per typed user name (its hash; known

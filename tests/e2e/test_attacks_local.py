@@ -11,8 +11,8 @@ from concurrent.futures import ThreadPoolExecutor
 import requests
 
 from policybound import tables
-from policybound.domain.rights.verification import MAX_WRONG_TRIES
-from policybound.domain.staff.sign_in import MAX_FAILED, attempt_key
+from policybound.domain.staff.sign_in import attempt_key
+from policybound.obligations import MAX_FAILED_SIGN_INS, MAX_WRONG_TRIES
 from tests.e2e.conftest import LocalServer
 from tests.e2e.test_rights_local import CODE, outbox_to, submit, table_items, unique_email
 from tests.e2e.test_staff_local import E2E_PASSWORD, new_staff_user, staff_sign_in
@@ -66,7 +66,7 @@ def test_forty_parallel_wrong_passwords_get_at_most_five_password_checks(local_s
     # number of passwords checked.
     key = tables.STAFF_SIGN_INS.partition.name
     [counted] = [item for item in table_items(local_server, tables.STAFF_SIGN_INS) if item[key] == attempt_key(user)]
-    assert int(str(counted["failed"])) <= MAX_FAILED, f"{counted['failed']} passwords were checked"
+    assert int(str(counted["failed"])) <= MAX_FAILED_SIGN_INS, f"{counted['failed']} passwords were checked"
     # The lock holds at the limit: the right password is refused too.
     assert staff_sign_in(local_server, user, E2E_PASSWORD).status_code == 401
 

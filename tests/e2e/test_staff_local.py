@@ -23,7 +23,8 @@ from joserfc.jwk import RSAKey
 from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, POOL_NAME
 from policybound.api.staff.auth import Role
 from policybound.api.staff.permissions import ROUTE_ROLES
-from policybound.domain.staff.sign_in import MAX_FAILED, SIGN_IN_FAILED
+from policybound.domain.staff.sign_in import SIGN_IN_FAILED
+from policybound.obligations import MAX_FAILED_SIGN_INS
 from policybound.policy import AWS_REGION
 from tests.conftest import VALID_FIELDS, submission
 from tests.e2e.conftest import LocalServer
@@ -224,11 +225,11 @@ def test_sign_in_answers_unknown_names_and_locked_accounts_as_wrong_passwords(lo
     assert staff_sign_in(local_server, user, E2E_PASSWORD).status_code == 200
     answers = {}
     for name in (user, unknown):
-        # MAX_FAILED wrong passwords, then the right one (for the known name): refused by the lock.
-        tries = [staff_sign_in(local_server, name, "wrong-password") for _ in range(MAX_FAILED)]
+        # MAX_FAILED_SIGN_INS wrong passwords, then the right one (for the known name): refused by the lock.
+        tries = [staff_sign_in(local_server, name, "wrong-password") for _ in range(MAX_FAILED_SIGN_INS)]
         answers[name] = [answer(r) for r in [*tries, staff_sign_in(local_server, name, E2E_PASSWORD)]]
     failed = (401, "application/json", {"error": {"code": "unauthorized", "message": SIGN_IN_FAILED, "details": []}})
-    assert answers[user] == answers[unknown] == [failed] * (MAX_FAILED + 1)
+    assert answers[user] == answers[unknown] == [failed] * (MAX_FAILED_SIGN_INS + 1)
 
     # A password's age is told to the one who typed it right, never to a wrong guess.
     old = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 100 * 86400))

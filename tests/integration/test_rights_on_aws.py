@@ -19,8 +19,8 @@ from policybound.domain.core.ledger import LedgerKind, verify_chain
 from policybound.domain.core.model import RecordStatus
 from policybound.domain.rights.disclosures import DisclosureRequest
 from policybound.domain.rights.requests import CompletionIn, RightsRequestIn
-from policybound.domain.rights.verification import MAX_WRONG_TRIES
 from policybound.domain.staff.actor import Actor
+from policybound.obligations import MAX_WRONG_TRIES
 from policybound.services import SES_MAILBOX_SIMULATOR
 from tests.conftest import NOW, VALID_FIELDS, submission
 from tests.support.aws import AwsApi

@@ -29,7 +29,8 @@ from policybound.api.staff.auth import Role
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.rights.withdrawal import WithdrawalOutcome
-from policybound.domain.staff.sign_in import MAX_FAILED, SIGN_IN_FAILED, SignInRefused, attempt_key
+from policybound.domain.staff.sign_in import SIGN_IN_FAILED, SignInRefused, attempt_key
+from policybound.obligations import MAX_FAILED_SIGN_INS
 from policybound.policy import AWS_REGION, Purpose
 from policybound.settings import load_settings, settings_from
 from policybound.wiring import Wiring
@@ -292,7 +293,7 @@ def test_sign_in_triggers_lock_after_failures_and_stamp_a_reset_password(staff_a
     trigger = sign_in_trigger()
     fresh = NOW.isoformat()
     pre, post = "PreAuthentication_Authentication", "PostAuthentication_Authentication"
-    for _ in range(MAX_FAILED):
+    for _ in range(MAX_FAILED_SIGN_INS):
         trigger.lambda_handler(trigger_event(pre, staff_aws.pool, "staff", fresh), Context())
     with pytest.raises(SignInRefused, match=f"^{re.escape(SIGN_IN_FAILED)}$"):
         trigger.lambda_handler(trigger_event(pre, staff_aws.pool, "staff", fresh), Context())
@@ -351,9 +352,9 @@ def test_forty_parallel_wrong_passwords_get_at_most_five_password_checks(staff_a
 
     with ThreadPoolExecutor(GUESSES) as pool:
         checked = sum(pool.map(attempt, range(GUESSES)))
-    assert checked == MAX_FAILED, f"{checked} of {GUESSES} parallel attempts reached the password check"
+    assert checked == MAX_FAILED_SIGN_INS, f"{checked} of {GUESSES} parallel attempts reached the password check"
     store = DynamoAttemptStore(staff_aws.wiring.ports.dynamodb, staff_aws.wiring.settings.staff_sign_ins_table)
-    assert store.get(attempt_key("staff")).failed == MAX_FAILED
+    assert store.get(attempt_key("staff")).failed == MAX_FAILED_SIGN_INS
     # Locked at the limit: the next attempt, the right password or not, is refused before any check.
     with pytest.raises(SignInRefused):
         trigger.lambda_handler(dict(event), Context())

@@ -13,15 +13,8 @@ from policybound.api.errors import domain_error_response
 from policybound.domain.core.errors import Unauthorized
 from policybound.domain.core.model import Representative
 from policybound.domain.rights.service import RightsKind
-from policybound.domain.rights.verification import (
-    CODE_WINDOW,
-    MAX_CODES_PER_WINDOW,
-    MAX_WRONG_TRIES,
-    CodeLocked,
-    CodeRejected,
-    CodesExhausted,
-    CodeState,
-)
+from policybound.domain.rights.verification import CodeLocked, CodeRejected, CodesExhausted, CodeState
+from policybound.obligations import CODE_WINDOW, MAX_CODES_PER_WINDOW, MAX_WRONG_TRIES
 from tests.conftest import VALID_FIELDS
 from tests.support.rights import DECOY, RightsWorld, build_world
 from tests.support.rights_fakes import FakeVerificationStore

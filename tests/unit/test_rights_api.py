@@ -12,7 +12,7 @@ from werkzeug.test import Client, TestResponse
 from local.gateway import Gateway
 from policybound.api.dependencies import guardian_confirmations, idempotency, intake_service, rights_service
 from policybound.api.public.app import create_app, openapi_json
-from policybound.domain.rights.verification import MAX_WRONG_TRIES
+from policybound.obligations import MAX_WRONG_TRIES
 from policybound.policy import Purpose
 from tests.conftest import VALID_FIELDS, _web_root, submission
 from tests.support.fakes import FakeIdempotency

@@ -11,7 +11,8 @@ import pytest
 from policybound.domain.core.errors import Unauthorized
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.rights.service import RightsKind, code_key
-from policybound.domain.rights.verification import MAX_WRONG_TRIES, CodeLocked, CodeRejected
+from policybound.domain.rights.verification import CodeLocked, CodeRejected
+from policybound.obligations import MAX_WRONG_TRIES
 from tests.conftest import VALID_FIELDS
 from tests.support.rights import DECOY, RightsWorld, build_world
 

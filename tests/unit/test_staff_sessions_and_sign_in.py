@@ -10,16 +10,9 @@ import pytest
 from policybound.api.staff.auth import Role
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.errors import Unauthorized
-from policybound.domain.staff.sessions import IDLE_LIMIT, StaffSessions
-from policybound.domain.staff.sign_in import (
-    LOCKOUT,
-    MAX_FAILED,
-    SIGN_IN_FAILED,
-    SignInGuard,
-    SignInRefused,
-    attempt_key,
-    password_refusal,
-)
+from policybound.domain.staff.sessions import StaffSessions
+from policybound.domain.staff.sign_in import SIGN_IN_FAILED, SignInGuard, SignInRefused, attempt_key, password_refusal
+from policybound.obligations import MAX_FAILED_SIGN_INS, SIGN_IN_LOCKOUT, STAFF_IDLE_LIMIT
 from tests.support.staff import StaffApi, error_code
 from tests.support.staff_fakes import FakeAttemptStore, FakeSessionStore
 
@@ -37,7 +30,7 @@ def test_activity_keeps_a_session_alive_and_idleness_ends_it() -> None:
     for _ in range(4):  # two hours of work, a request every 25 minutes
         sessions.seen(sessions.check("u-1", signed_in, "jti-1"))
         clock.at += timedelta(minutes=25)
-    clock.at += IDLE_LIMIT
+    clock.at += STAFF_IDLE_LIMIT
     with pytest.raises(Unauthorized, match="idle"):
         sessions.check("u-1", signed_in, "jti-1")
     clock.at += timedelta(minutes=1)
@@ -106,25 +99,25 @@ FRESH = (T0 - timedelta(days=10)).isoformat()
 def test_five_failed_sign_ins_lock_the_account_for_thirty_minutes() -> None:
     clock = FixedClock(T0)
     guard, _ = guard_at(clock)
-    for _ in range(MAX_FAILED):  # each attempt fails: no post-authentication call
+    for _ in range(MAX_FAILED_SIGN_INS):  # each attempt fails: no post-authentication call
         guard.before("kim")
         clock.at += timedelta(minutes=1)
     with pytest.raises(SignInRefused):
         guard.before("kim")
-    clock.at += LOCKOUT - timedelta(minutes=2)
+    clock.at += SIGN_IN_LOCKOUT - timedelta(minutes=2)
     with pytest.raises(SignInRefused):
         guard.before("kim")
     clock.at += timedelta(minutes=2)
     guard.before("kim")  # the lock is over; this attempt counts again from one
     guard.succeeded("kim", FRESH)
-    for _ in range(MAX_FAILED - 1):
+    for _ in range(MAX_FAILED_SIGN_INS - 1):
         guard.before("kim")
     guard.before("kim")
 
 
 def test_a_locked_account_is_refused_with_the_answer_of_a_wrong_password_and_names_nothing() -> None:
     guard, _ = guard_at(FixedClock(T0))
-    for _ in range(MAX_FAILED):
+    for _ in range(MAX_FAILED_SIGN_INS):
         guard.before("kim")
     with pytest.raises(SignInRefused) as refused:
         guard.before("kim")
@@ -135,7 +128,7 @@ def test_an_unknown_user_name_is_counted_and_locked_as_a_known_one() -> None:
     guard, store = guard_at(FixedClock(T0))
     answers = {}
     for name in ("kim", "nobody-by-this-name"):
-        for _ in range(MAX_FAILED):
+        for _ in range(MAX_FAILED_SIGN_INS):
             guard.before(name)
         with pytest.raises(SignInRefused) as refused:
             guard.before(name)
@@ -143,13 +136,13 @@ def test_an_unknown_user_name_is_counted_and_locked_as_a_known_one() -> None:
     assert answers["kim"] == answers["nobody-by-this-name"]
     # A typed name may be anyone's address: the counts are kept under its hash only.
     assert "kim" not in store.attempts
-    assert store.get(attempt_key("kim")).failed == MAX_FAILED
+    assert store.get(attempt_key("kim")).failed == MAX_FAILED_SIGN_INS
 
 
 def test_a_successful_sign_in_gives_its_tries_back() -> None:
     clock = FixedClock(T0)
     guard, store = guard_at(clock)
-    for _ in range(MAX_FAILED - 1):
+    for _ in range(MAX_FAILED_SIGN_INS - 1):
         guard.before("kim")
     guard.before("kim")  # the fifth try, claimed before its password is checked: the right one
     guard.succeeded("kim", FRESH)

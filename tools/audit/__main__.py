@@ -111,11 +111,12 @@ def check_digests(args: argparse.Namespace) -> int:
 
 
 def _ledger(args: argparse.Namespace) -> Any:
+    from policybound import tables
     from policybound.adapters.ledger import DynamoLedger
 
-    table = args.table or os.environ.get("LEDGER_TABLE")
+    table = args.table or os.environ.get(tables.LEDGER.env_var)
     if not table:
-        raise SystemExit("Name the ledger table with --table or LEDGER_TABLE.")
+        raise SystemExit(f"Name the ledger table with --table or {tables.LEDGER.env_var}.")
     return DynamoLedger(_client("dynamodb"), table)
 
 
@@ -184,11 +185,12 @@ def _evidence(args: argparse.Namespace) -> Any:
         from tools.audit.evidence import ExportedLedger, ExportedRecords
 
         return EvidenceService(ExportedLedger(Path(args.ledger_export)), ExportedRecords(Path(args.records_export)))
+    from policybound import tables
     from policybound.adapters.staff_reads import DynamoFormIndex
 
-    records = args.records_table or os.environ.get("RECORDS_TABLE")
+    records = args.records_table or os.environ.get(tables.RECORDS.env_var)
     if not records:
-        raise SystemExit("Name the records table with --records-table or RECORDS_TABLE (or give exports).")
+        raise SystemExit(f"Name the records table with --records-table or {tables.RECORDS.env_var} (or give exports).")
     return EvidenceService(_ledger(args), DynamoFormIndex(_client("dynamodb"), records))
 
 

@@ -27,7 +27,7 @@ from policybound.adapters.codec import stored_time
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.purposes.letters import DeliveryState, Letter
-from policybound.domain.staff.access_records import ACCESS_RECORD_RETENTION
+from policybound.obligations import ACCESS_RECORD_RETENTION
 
 _COUNTERS = {DeliveryState.SENT: "sent", DeliveryState.SKIPPED: "skipped", DeliveryState.FAILED: "failed"}
 # SQS takes at most 10 messages per SendMessageBatch call.

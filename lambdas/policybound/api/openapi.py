@@ -11,6 +11,8 @@ import json
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
+from policybound.obligations import BREACH_NOTICE_DEADLINE, RIGHTS_REQUEST_DUE_DAYS, whole_hours
+
 if TYPE_CHECKING:
     from aws_lambda_powertools.event_handler.openapi.models import Tag as OpenAPITag
 
@@ -38,6 +40,7 @@ class Tag(StrEnum):
     STAFF_DISCLOSURES = "Staff disclosures"
 
 
+_BREACH_HOURS = whole_hours(BREACH_NOTICE_DEADLINE)
 _DESCRIPTIONS: dict[Tag, str] = {
     Tag.POLICY: "The privacy policy in force, in English or Korean (the source of every label a page shows).",
     Tag.FORMS: "The website's three forms (§1.1): validated, checked against consent, sealed and stored.",
@@ -52,9 +55,11 @@ _DESCRIPTIONS: dict[Tag, str] = {
     Tag.STAFF_LEDGER: "The tamper-evident ledger, its verification and the monthly access review.",
     Tag.STAFF_EVIDENCE: "For auditors: reconciliation of collected and destroyed records, destruction reports.",
     Tag.STAFF_ACCESS_RIGHTS: "Granting and revoking staff groups, each change recorded.",
-    Tag.STAFF_INCIDENTS: "Breach response (§8): involved subjects, the 72-hour clock, notices.",
+    Tag.STAFF_INCIDENTS: f"Breach response (§8): involved subjects, the {_BREACH_HOURS}-hour clock, notices.",
     Tag.STAFF_LEGAL_HOLDS: "Records kept past their retention because a law requires it.",
-    Tag.STAFF_RIGHTS_REQUESTS: "Rights requests received in writing, by phone or by email, due in 10 days.",
+    Tag.STAFF_RIGHTS_REQUESTS: (
+        f"Rights requests received in writing, by phone or by email, due in {RIGHTS_REQUEST_DUE_DAYS} days."
+    ),
     Tag.STAFF_DISCLOSURES: "Provision to third parties on a basis §3 names.",
 }
 

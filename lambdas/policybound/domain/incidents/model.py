@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from enum import StrEnum
 
-# PIPA art. 34 and its decree: subjects are told without delay, within 72 hours of learning of it.
-NOTICE_DEADLINE = timedelta(hours=72)
+from policybound.obligations import BREACH_NOTICE_DEADLINE
 
 
 class IncidentCategory(StrEnum):
@@ -45,4 +44,4 @@ class Incident:
 
     @property
     def notify_by(self) -> datetime:
-        return self.discovered_at + NOTICE_DEADLINE
+        return self.discovered_at + BREACH_NOTICE_DEADLINE

@@ -30,11 +30,9 @@ from policybound.domain.core.records import RecordReader
 from policybound.domain.core.shapes import Shape, one_of_shapes
 from policybound.domain.rights.mail import correction_notice
 from policybound.domain.staff.actor import Actor
+from policybound.obligations import PROVISION_RECORD_YEARS
 from policybound.policy import ITEMS, Item, LegalBasis
 
-# A provision stays on record as long as the record lives, and at least this long (the rights
-# requests' 3 years), so that a subject or auditor can still see it after the record is gone.
-PROVISION_RECORD_YEARS = 3
 MAX_RECORDS_PER_PROVISION = 25
 
 _FREE_TEXT = Item("free_text", ITEMS["organization"].label, "text", 200)

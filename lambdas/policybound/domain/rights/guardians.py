@@ -13,7 +13,7 @@ child's rights with a rights session on their own address.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
 from policybound.domain.core import retention
@@ -25,13 +25,12 @@ from policybound.domain.core.normalize import same_mailbox
 from policybound.domain.core.ports import Mailer, RecordChanges, SubmissionStore
 from policybound.domain.rights.mail import guardian_code
 from policybound.domain.rights.verification import CodeRejected, OneTimeCodes
+from policybound.obligations import GUARDIAN_WINDOW
 from policybound.policy import FORMS, POLICY_TIMEZONE
 
 if TYPE_CHECKING:  # records imports intake, which imports this module
     from policybound.domain.core.records import RecordReader
     from policybound.domain.purposes.resource_delivery import ResourceDelivery
-
-GUARDIAN_WINDOW = timedelta(days=7)
 
 
 def confirmation_deadline(received_at: datetime) -> datetime:

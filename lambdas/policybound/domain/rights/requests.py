@@ -33,10 +33,9 @@ from policybound.domain.rights.service import RightsKind, RightsRecords, records
 from policybound.domain.rights.withdrawal import PurposeWithdrawals, WithdrawalOutcome
 from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
 from policybound.domain.staff.actor import Actor
+from policybound.obligations import RIGHTS_REQUEST_DUE_DAYS, RIGHTS_REQUEST_YEARS
 from policybound.policy import ITEMS, POLICY_TIMEZONE, SEPARATELY_CONSENTED_PURPOSES
 
-DUE_AFTER_DAYS = 10
-KEEP_YEARS = 3
 MAX_RECORDS_PER_REQUEST = 50
 
 
@@ -150,7 +149,7 @@ class RightsRequestStore(Protocol):
 
 
 def due_on(received_at: datetime) -> date:
-    return received_at.astimezone(POLICY_TIMEZONE).date() + timedelta(days=DUE_AFTER_DAYS)
+    return received_at.astimezone(POLICY_TIMEZONE).date() + timedelta(days=RIGHTS_REQUEST_DUE_DAYS)
 
 
 def new_request_id() -> str:
@@ -221,7 +220,7 @@ class RightsRequestService:
             received_at=received_at,
             due_on=due_on(received_at),
             recorded_by=actor.user_id,
-            keep_until=received_at + relativedelta(years=KEEP_YEARS),
+            keep_until=received_at + relativedelta(years=RIGHTS_REQUEST_YEARS),
         )
         entry = LedgerDraft(
             kind=LedgerKind.RIGHTS_REQUEST,
@@ -328,7 +327,7 @@ class RightsRequestService:
             corrected_items=tuple(name for name in ITEMS if name in corrected),
             erased=tuple(erased),
             retained=tuple(retained),
-            keep_until=now + relativedelta(years=KEEP_YEARS),
+            keep_until=now + relativedelta(years=RIGHTS_REQUEST_YEARS),
         )
         entry = LedgerDraft(
             kind=LedgerKind.RIGHTS_REQUEST,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -35,10 +34,8 @@ from policybound.domain.rights.disclosures import Disclosure, DisclosureService
 from policybound.domain.rights.mail import rights_code
 from policybound.domain.rights.verification import IssuedSession, OneTimeCodes, Sessions, StoredSession
 from policybound.domain.rights.withdrawal import PurposeWithdrawals
+from policybound.obligations import CODE_VALID_FOR, RIGHTS_SESSION_VALID_FOR
 from policybound.policy import SEPARATELY_CONSENTED_PURPOSES, form_as_consented
-
-CODE_VALID_FOR = timedelta(minutes=10)
-SESSION_VALID_FOR = timedelta(minutes=15)
 
 
 class RightsKind(StrEnum):
@@ -155,7 +152,8 @@ class RightsService:
         if session is None:
             raise Unauthorized(
                 "Send the token from POST /v1/rights/sessions as 'Authorization: Bearer <token>'. "
-                f"A session lasts {int(SESSION_VALID_FOR.total_seconds() // 60)} minutes; verify again when it ends."
+                f"A session lasts {int(RIGHTS_SESSION_VALID_FOR.total_seconds() // 60)} minutes; "
+                "verify again when it ends."
             )
         return session
 

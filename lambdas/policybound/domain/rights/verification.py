@@ -26,14 +26,14 @@ from typing import Protocol
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import FieldProblem, RateLimited, Unauthorized
 from policybound.domain.core.ports import KeyedHash
+from policybound.obligations import (
+    CODE_DIGITS,
+    CODE_WINDOW,
+    MAX_CODE_MAILS_PER_HOUR,
+    MAX_CODES_PER_WINDOW,
+    MAX_WRONG_TRIES,
+)
 
-CODE_DIGITS = 6
-MAX_WRONG_TRIES = 5
-CODE_WINDOW = timedelta(hours=1)
-MAX_CODES_PER_WINDOW = 5
-# All code mails together, per hour: far above any real use, far below what would flood mailboxes or
-# hurt the sender's reputation.
-MAX_CODE_MAILS_PER_HOUR = 1000
 CODE_HASH_PURPOSE = "rights-code"
 
 

@@ -17,11 +17,8 @@ from policybound.domain.core.clock import Clock
 from policybound.domain.core.ledger import LedgerDraft, LedgerEntry, LedgerKind, LedgerValue
 from policybound.domain.core.ports import LedgerStore
 from policybound.domain.staff.actor import Actor
+from policybound.obligations import ACCESS_RECORD_RETENTION
 from policybound.policy import Purpose
-
-# PIPA safety standard art. 8(1): access records are kept at least two years (ledger entries are never
-# deleted; the date is written into each entry so an auditor sees the promise per record).
-ACCESS_RECORD_RETENTION = relativedelta(years=2)
 
 
 class AccessAction(StrEnum):

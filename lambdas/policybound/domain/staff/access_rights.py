@@ -13,8 +13,6 @@ import re
 from collections.abc import Iterable
 from enum import StrEnum
 
-from dateutil.relativedelta import relativedelta
-
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import DomainError, FieldProblem, Forbidden, NotFound, ValidationFailed
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
@@ -23,8 +21,8 @@ from policybound.domain.staff.access_records import retain_until
 from policybound.domain.staff.actor import STAFF_GROUPS, Actor
 from policybound.domain.staff.ports import StaffDirectory, StaffUser
 from policybound.domain.staff.sessions import StaffSessions
+from policybound.obligations import ACCESS_RIGHTS_RETENTION
 
-ACCESS_RIGHTS_RETENTION = relativedelta(years=3)
 # The approval behind a change (a ticket or document number), never free text that could hold PI.
 REFERENCE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 

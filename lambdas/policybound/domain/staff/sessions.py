@@ -19,9 +19,7 @@ from typing import Protocol
 
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import Unauthorized
-
-IDLE_LIMIT = timedelta(minutes=30)
-MAX_SESSION = timedelta(hours=12)
+from policybound.obligations import STAFF_IDLE_LIMIT, STAFF_SESSION_LIMIT
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,11 @@ class StaffSessions:
     refused request neither keeps a session alive nor stores anything."""
 
     def __init__(
-        self, store: SessionStore, clock: Clock, idle: timedelta = IDLE_LIMIT, longest: timedelta = MAX_SESSION
+        self,
+        store: SessionStore,
+        clock: Clock,
+        idle: timedelta = STAFF_IDLE_LIMIT,
+        longest: timedelta = STAFF_SESSION_LIMIT,
     ) -> None:
         self._store = store
         self._clock = clock

@@ -5,9 +5,9 @@ Cognito calls the pre-authentication trigger before it checks a password (also f
 does not exist, as the app client prevents user existence errors) and the post-authentication trigger
 only once the password and the second factor were right. It tells no trigger of a wrong password. So
 each attempt claims a try before its password is checked, in one conditional write that also refuses it
-once MAX_FAILED tries are claimed: parallel guesses (Cognito runs the trigger many times side by side)
-get at most MAX_FAILED password checks. A sign-in that succeeds gives its try back (all of them), so the
-tries still counted are the attempts that failed. The lock lasts LOCKOUT from the last counted try.
+once MAX_FAILED_SIGN_INS tries are claimed: parallel guesses (Cognito runs the trigger many times side by side)
+get at most MAX_FAILED_SIGN_INS password checks. A sign-in that succeeds gives its try back (all of them), so the
+tries still counted are the attempts that failed. The lock lasts SIGN_IN_LOCKOUT from the last counted try.
 
 Nothing a sign-in answers tells whether a user name exists: an unknown name is counted and locked
 exactly like a known one, and a locked account is refused with the answer of a wrong password. What
@@ -23,10 +23,8 @@ from typing import Protocol
 
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import DomainError
+from policybound.obligations import MAX_FAILED_SIGN_INS, PASSWORD_MAX_AGE, SIGN_IN_LOCKOUT
 
-MAX_FAILED = 5
-LOCKOUT = timedelta(minutes=30)
-PASSWORD_MAX_AGE = timedelta(days=90)
 # Counters outlive any lockout; after a day without attempts the count starts again.
 ATTEMPTS_KEPT = timedelta(days=1)
 # Cognito's own answer to a wrong password or an unknown user name; a locked account gets it too.
@@ -82,7 +80,9 @@ class SignInGuard:
         """The pre-authentication trigger, for known and unknown user names alike: claim a try, or
         refuse a locked account with the answer of a wrong password."""
         now = self._clock.now()
-        if not self._attempts.claim(attempt_key(username), now, MAX_FAILED, now - LOCKOUT, now + ATTEMPTS_KEPT):
+        if not self._attempts.claim(
+            attempt_key(username), now, MAX_FAILED_SIGN_INS, now - SIGN_IN_LOCKOUT, now + ATTEMPTS_KEPT
+        ):
             raise SignInRefused(SIGN_IN_FAILED)
 
     def succeeded(self, username: str, password_changed_at: str | None) -> None:

@@ -22,9 +22,17 @@ from policybound.api.rights_schemas import (
 from policybound.api.schemas import error_responses, rfc3339
 from policybound.domain.core.forms import item_type
 from policybound.domain.core.shapes import at_least_one
-from policybound.domain.rights.guardians import GUARDIAN_WINDOW, GuardianConfirmations
-from policybound.domain.rights.service import CODE_VALID_FOR, SESSION_VALID_FOR, RightsKind, RightsService
-from policybound.domain.rights.verification import CODE_DIGITS, MAX_CODES_PER_WINDOW, MAX_WRONG_TRIES, StoredSession
+from policybound.domain.rights.guardians import GuardianConfirmations
+from policybound.domain.rights.service import RightsKind, RightsService
+from policybound.domain.rights.verification import StoredSession
+from policybound.obligations import (
+    CODE_DIGITS,
+    CODE_VALID_FOR,
+    GUARDIAN_WINDOW,
+    MAX_CODES_PER_WINDOW,
+    MAX_WRONG_TRIES,
+    RIGHTS_SESSION_VALID_FOR,
+)
 from policybound.policy import ITEMS, RETENTION_MONTHS
 
 if TYPE_CHECKING:
@@ -40,7 +48,7 @@ def security_schemes() -> "dict[str, SecurityScheme]":
     return {
         "rightsSession": HTTPBearer(
             description="The token from POST /v1/rights/sessions; valid "
-            f"{int(SESSION_VALID_FOR.total_seconds() // 60)} minutes"
+            f"{int(RIGHTS_SESSION_VALID_FOR.total_seconds() // 60)} minutes"
         )
     }
 
@@ -174,7 +182,7 @@ def request_code(
     "/v1/rights/sessions",
     summary="Exchange the code for a session token",
     description=(
-        f"The right code gives a token for {int(SESSION_VALID_FOR.total_seconds() // 60)} minutes, bound to "
+        f"The right code gives a token for {int(RIGHTS_SESSION_VALID_FOR.total_seconds() // 60)} minutes, bound to "
         "the verified address. A wrong, expired or used code is 401, as is a locked one."
     ),
     operation_id="openRightsSession",

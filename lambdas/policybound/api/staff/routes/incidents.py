@@ -20,6 +20,7 @@ from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, IncidentOut
 from policybound.domain.incidents.model import IncidentCategory, SuspectAccess
 from policybound.domain.incidents.service import IncidentService, NewIncident
 from policybound.domain.staff.actor import Actor
+from policybound.obligations import BREACH_NOTICE_DEADLINE, whole_hours
 
 router = APIGatewayRouter()
 
@@ -53,8 +54,9 @@ class IncidentIn(BaseModel):
         "Involved records are those named in `submission_ids` plus every record the accounts in `suspect_access` "
         "read, exported or changed in its window (from the access records). Opening is the incident's "
         'confirmation: the notices go to every involved subject at once (policy §8, "immediately"), each address '
-        "read an access record (purpose incident_response); the 72-hour clock from `discovered_at` is the outer "
-        "limit. A notice that could not go out stays owed (`subjects[].notified`), for the notices route."
+        f"read an access record (purpose incident_response); the {whole_hours(BREACH_NOTICE_DEADLINE)}-hour clock "
+        "from `discovered_at` is the outer limit. A notice that could not go out stays owed "
+        "(`subjects[].notified`), for the notices route."
     ),
     operation_id="openIncident",
     tags=[Tag.STAFF_INCIDENTS],
@@ -88,7 +90,7 @@ def open_incident(
 
 @router.get(
     "/v1/staff/incidents/<incident_id>",
-    summary="An incident: involved subjects and the 72-hour clock (pi_manager)",
+    summary=f"An incident: involved subjects and the {whole_hours(BREACH_NOTICE_DEADLINE)}-hour clock (pi_manager)",
     operation_id="getIncident",
     tags=[Tag.STAFF_INCIDENTS],
     responses=ok(200, IncidentOut, "The incident") | error_responses(STAFF_ERRORS | {404: "not_found"}),

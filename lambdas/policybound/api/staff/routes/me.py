@@ -17,7 +17,8 @@ from policybound.api.schemas import rfc3339
 from policybound.api.staff.auth import StaffPrincipal, current_staff, session_of
 from policybound.api.staff.permissions import ROUTE_ROLES
 from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
-from policybound.domain.staff.sessions import IDLE_LIMIT, MAX_SESSION, StaffSessions
+from policybound.domain.staff.sessions import StaffSessions
+from policybound.obligations import STAFF_IDLE_LIMIT, STAFF_SESSION_LIMIT
 
 router = APIGatewayRouter()
 
@@ -50,13 +51,13 @@ def routes_for(staff: StaffPrincipal) -> list[str]:
 )
 def who_am_i(request: Request, staff: Annotated[StaffPrincipal, Depends(current_staff)]) -> StaffMeOut:
     auth_time, _ = session_of(request.resolved_event)  # type: ignore[arg-type]
-    ends = datetime.fromtimestamp(auth_time, UTC) + MAX_SESSION if auth_time is not None else None
+    ends = datetime.fromtimestamp(auth_time, UTC) + STAFF_SESSION_LIMIT if auth_time is not None else None
     return StaffMeOut(
         user_id=staff.user_id,
         username=staff.username,
         groups=sorted(staff.groups),
         routes=routes_for(staff),
-        idle_limit_seconds=int(IDLE_LIMIT.total_seconds()),
+        idle_limit_seconds=int(STAFF_IDLE_LIMIT.total_seconds()),
         session_ends_at=rfc3339(ends) if ends else None,
     )
 

@@ -28,6 +28,7 @@ from policybound.domain.rights.requests import (
     RightsRequestStatus,
 )
 from policybound.domain.staff.actor import Actor
+from policybound.obligations import RIGHTS_REQUEST_DUE_DAYS, RIGHTS_REQUEST_YEARS
 
 router = APIGatewayRouter()
 
@@ -41,8 +42,9 @@ _BODY = {400: "invalid_json", 415: "unsupported_media_type", 422: "validation_fa
     description=(
         "Records the channel, the kind (access, rectification, erasure), how the person's identity was verified "
         "and the records concerned (found through the blind index of the given address, which is not stored). "
-        "Due 10 days after receipt. While a rectification request is open its records are restricted: not used, "
-        "not provided, left out of the marketing audience (§6). Kept 3 years."
+        f"Due {RIGHTS_REQUEST_DUE_DAYS} days after receipt. While a rectification request is open its records are "
+        "restricted: not used, not provided, left out of the marketing audience (§6). "
+        f"Kept {RIGHTS_REQUEST_YEARS} years."
     ),
     operation_id="receiveRightsRequest",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
