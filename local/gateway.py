@@ -24,6 +24,7 @@ from werkzeug.wsgi import wrap_file
 
 from policybound.api.errors import GATEWAY_ANSWERS, error_body
 from policybound.api.http import NO_STORE
+from policybound.api.paths import API_PREFIX, STAFF_PREFIX
 from policybound.domain.core.errors import FieldProblem
 from policybound.policy import AWS_REGION
 from stacks.site_headers import CONSOLE_PREFIX, console_headers
@@ -32,7 +33,6 @@ Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 LocalRoute = Callable[[Request], Response]
 # Takes the Authorization header; returns the claims API Gateway's Cognito authorizer would pass, or None.
 Authorizer = Callable[[str | None], dict[str, str] | None]
-STAFF_PREFIX = "/v1/staff"
 # The staff console shows personal information: scripts, styles and calls from its own origin only, no
 # framing, nothing cached, no referrer — the same headers the deployed site's CloudFront gives it (there
 # its CSP also allows the API's origin and Cognito's sign-in domain). Its pages are built without inline
@@ -204,7 +204,7 @@ class Gateway:
             )
         if path == STAFF_PREFIX or path.startswith(STAFF_PREFIX + "/"):
             return self._staff(request)
-        if path.startswith("/v1/"):
+        if path.startswith(f"{API_PREFIX}/"):
             context = LambdaContext("policybound-api", str(uuid.uuid4()))
             event = proxy_event(request)
             result = self._api_handler(event, context)

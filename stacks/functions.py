@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policybound import tables
+from policybound.api.paths import API_PREFIX, RIGHTS_PREFIX, STAFF_PREFIX
 from policybound.catalogue import RESOURCES
 from policybound.domain.core.mail import SENDER_CONCURRENCY
 
@@ -24,9 +25,9 @@ from policybound.domain.core.mail import SENDER_CONCURRENCY
 from policybound.tables import QueueSpec
 from stacks.paths import LAMBDAS_DIR
 
-PUBLIC_PATH = "/v1/{proxy+}"
-RIGHTS_PATH = "/v1/rights/{proxy+}"
-STAFF_PATH = "/v1/staff/{proxy+}"
+PUBLIC_PATH = f"{API_PREFIX}/{{proxy+}}"
+RIGHTS_PATH = f"{RIGHTS_PREFIX}/{{proxy+}}"
+STAFF_PATH = f"{STAFF_PREFIX}/{{proxy+}}"
 
 READ_ITEM = "dynamodb:GetItem"
 # Up to 100 items by key in one call: the marketing audience's pages and a letter batch's records and keys.

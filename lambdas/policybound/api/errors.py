@@ -136,11 +136,20 @@ def _forbidden(error: OriginForbidden) -> Response[str]:
     )
 
 
-def domain_error_response(error: DomainError) -> Response[str]:
-    status, code = next(
+def _status_and_code(error: DomainError) -> tuple[HTTPStatus, str]:
+    return next(
         (mapping for kind, mapping in _STATUS.items() if isinstance(error, kind)),
         (HTTPStatus.BAD_REQUEST, "bad_request"),
     )
+
+
+def status_of(error: DomainError) -> HTTPStatus:
+    """The status the error is answered with (a page answering instead of the JSON body keeps it)."""
+    return _status_and_code(error)[0]
+
+
+def domain_error_response(error: DomainError) -> Response[str]:
+    status, code = _status_and_code(error)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)} if isinstance(error, Unavailable) else None
     if isinstance(error, RateLimited):
         headers = {"Retry-After": str(max(1, int(error.retry_after.total_seconds())))}
@@ -205,25 +214,6 @@ def register_error_handlers(
         )
 
     app.exception_handler(DomainError)(domain_error_response)
-
-    @app.exception_handler([UnsubscribeLinkInvalid, UnsubscribeLinkExpired])
-    def unsubscribe_link_refused(error: UnsubscribeLinkInvalid | UnsubscribeLinkExpired) -> Response[str]:
-        # The link comes from a mail and opens in a browser: a person reads the answer, not a script.
-        # Only the public unsubscribe route raises these: the staff function never loads the page.
-        from policybound.api.public.unsubscribe_page import error_page, wants_html
-
-        if wants_html(app.current_event):
-            return error_page(error, _STATUS[type(error)][0].value)
-        return domain_error_response(error)
-
-    @app.exception_handler([ConsentLinkInvalid, ConsentLinkExpired])
-    def consent_link_refused(error: ConsentLinkInvalid | ConsentLinkExpired) -> Response[str]:
-        from policybound.api.public.consent_renewal_page import consent_link_error_page
-        from policybound.api.public.unsubscribe_page import wants_html
-
-        if wants_html(app.current_event):
-            return consent_link_error_page(error, _STATUS[type(error)][0].value)
-        return domain_error_response(error)
 
     @app.exception_handler(IdempotencyAlreadyInProgressError)
     def in_progress(_: IdempotencyAlreadyInProgressError) -> Response[str]:

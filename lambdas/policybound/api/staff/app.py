@@ -15,6 +15,7 @@ from policybound.api.errors import register_error_handlers
 from policybound.api.http import no_store_middleware, strict_json_middleware
 from policybound.api.openapi import API_VERSION, STAFF_TAGS, in_one_error_shape, openapi_tags
 from policybound.api.origins import cors_config
+from policybound.api.paths import STAFF_PREFIX
 from policybound.api.staff.permissions import StaffGate
 from policybound.api.staff.routes import (
     access_rights,
@@ -37,17 +38,21 @@ STAFF_SECURITY = "staffIdToken"
 def create_staff_app(allowed_origins: Sequence[str] = (), app_clients: Collection[str] = ()) -> APIGatewayRestResolver:
     """The staff app; it admits only id tokens issued to `app_clients` (none: nobody is admitted)."""
     app = APIGatewayRestResolver(enable_validation=True, cors=cors_config(allowed_origins))
-    app.include_router(me.router)
-    app.include_router(legal_holds.router)
-    app.include_router(records.router)
-    app.include_router(ledger.router)
-    app.include_router(evidence.router)
-    app.include_router(access_rights.router)
-    app.include_router(incidents.router)
-    app.include_router(rights_requests.router)
-    app.include_router(disclosures.router)
-    app.include_router(inquiries.router)
-    app.include_router(letters.router)
+    for area in (
+        me,
+        legal_holds,
+        records,
+        ledger,
+        evidence,
+        access_rights,
+        incidents,
+        rights_requests,
+        disclosures,
+        inquiries,
+        letters,
+    ):
+        # The routers' paths are under the staff prefix, which API Gateway routes to this function.
+        app.include_router(area.router, prefix=STAFF_PREFIX)
     gate = StaffGate(frozenset(app_clients))
     app.use(middlewares=[gate.middleware, strict_json_middleware, no_store_middleware])
     register_error_handlers(app, gate=gate.admit)

@@ -13,12 +13,19 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 
 from policybound.api.dependencies import staff_directory, staff_sessions
+from policybound.api.paths import STAFF_PREFIX
 from policybound.api.staff.auth import Role, StaffPrincipal, principal_of, session_of
 from policybound.domain.core.errors import Forbidden, Unauthorized
 from policybound.domain.staff.ports import StaffDirectory
 from policybound.domain.staff.sessions import LiveSession, StaffSessions
 
 RouteKey = tuple[str, str]
+
+
+def staff_route(method: str, path: str) -> RouteKey:
+    """A row's key: the method and the route's path as registered, under the staff prefix."""
+    return method, f"{STAFF_PREFIX}{path}"
+
 
 ANY_STAFF = frozenset(Role)
 PI_HANDLERS = frozenset({Role.STAFF, Role.PI_MANAGER})
@@ -28,48 +35,48 @@ AUDITOR = frozenset({Role.AUDITOR})
 
 ROUTE_ROLES: dict[RouteKey, frozenset[Role]] = {
     # --- who am I -------------------------------------------------------------------
-    ("GET", "/v1/staff/me"): ANY_STAFF,
-    ("DELETE", "/v1/staff/session"): ANY_STAFF,
+    staff_route("GET", "/me"): ANY_STAFF,
+    staff_route("DELETE", "/session"): ANY_STAFF,
     # --- purpose-limited reads of PI -------------------------------------------------
-    ("GET", "/v1/staff/submissions"): PI_HANDLERS,
-    ("GET", "/v1/staff/submissions/<submission_id>"): PI_HANDLERS,
-    ("GET", "/v1/staff/subjects"): PI_HANDLERS,
-    ("GET", "/v1/staff/marketing-audience"): PI_HANDLERS,
+    staff_route("GET", "/submissions"): PI_HANDLERS,
+    staff_route("GET", "/submissions/<submission_id>"): PI_HANDLERS,
+    staff_route("GET", "/subjects"): PI_HANDLERS,
+    staff_route("GET", "/marketing-audience"): PI_HANDLERS,
     # --- ledger and access review ----------------------------------------------------
-    ("GET", "/v1/staff/ledger"): AUDIT,
-    ("GET", "/v1/staff/ledger/verify"): AUDITOR,
-    ("GET", "/v1/staff/access-review"): AUDIT,
+    staff_route("GET", "/ledger"): AUDIT,
+    staff_route("GET", "/ledger/verify"): AUDITOR,
+    staff_route("GET", "/access-review"): AUDIT,
     # --- evidence: reconciliation and destruction reports ---------------------------------------
-    ("GET", "/v1/staff/evidence/reconciliation"): AUDIT,
-    ("GET", "/v1/staff/evidence/destructions"): AUDIT,
+    staff_route("GET", "/evidence/reconciliation"): AUDIT,
+    staff_route("GET", "/evidence/destructions"): AUDIT,
     # --- access rights ---------------------------------------------------------------
-    ("GET", "/v1/staff/users"): MANAGER,
-    ("POST", "/v1/staff/users/<username>/groups"): MANAGER,
-    ("PUT", "/v1/staff/users/<username>/groups"): MANAGER,
-    ("DELETE", "/v1/staff/users/<username>/groups/<group>"): MANAGER,
+    staff_route("GET", "/users"): MANAGER,
+    staff_route("POST", "/users/<username>/groups"): MANAGER,
+    staff_route("PUT", "/users/<username>/groups"): MANAGER,
+    staff_route("DELETE", "/users/<username>/groups/<group>"): MANAGER,
     # --- breach response -------------------------------------------------------------
-    ("POST", "/v1/staff/incidents"): MANAGER,
-    ("GET", "/v1/staff/incidents/<incident_id>"): MANAGER,
-    ("POST", "/v1/staff/incidents/<incident_id>/notices"): MANAGER,
+    staff_route("POST", "/incidents"): MANAGER,
+    staff_route("GET", "/incidents/<incident_id>"): MANAGER,
+    staff_route("POST", "/incidents/<incident_id>/notices"): MANAGER,
     # --- legal holds ------------------------------------------------------------------
-    ("POST", "/v1/staff/legal-holds"): MANAGER,
-    ("GET", "/v1/staff/legal-holds/<hold_id>"): MANAGER,
-    ("DELETE", "/v1/staff/legal-holds/<hold_id>"): MANAGER,
+    staff_route("POST", "/legal-holds"): MANAGER,
+    staff_route("GET", "/legal-holds/<hold_id>"): MANAGER,
+    staff_route("DELETE", "/legal-holds/<hold_id>"): MANAGER,
     # --- rights requests and third-party provision -----------------------------------
-    ("POST", "/v1/staff/rights-requests"): MANAGER,
-    ("GET", "/v1/staff/rights-requests"): MANAGER,
-    ("GET", "/v1/staff/rights-requests/<request_id>"): MANAGER,
-    ("POST", "/v1/staff/rights-requests/<request_id>/complete"): MANAGER,
-    ("POST", "/v1/staff/disclosures"): MANAGER,
+    staff_route("POST", "/rights-requests"): MANAGER,
+    staff_route("GET", "/rights-requests"): MANAGER,
+    staff_route("GET", "/rights-requests/<request_id>"): MANAGER,
+    staff_route("POST", "/rights-requests/<request_id>/complete"): MANAGER,
+    staff_route("POST", "/disclosures"): MANAGER,
     # --- inquiries: answers and status management (§2) ------------------------------------------
-    ("GET", "/v1/staff/inquiries"): PI_HANDLERS,
-    ("GET", "/v1/staff/inquiries/<submission_id>"): PI_HANDLERS,
-    ("POST", "/v1/staff/inquiries/<submission_id>/replies"): PI_HANDLERS,
-    ("PATCH", "/v1/staff/inquiries/<submission_id>"): PI_HANDLERS,
+    staff_route("GET", "/inquiries"): PI_HANDLERS,
+    staff_route("GET", "/inquiries/<submission_id>"): PI_HANDLERS,
+    staff_route("POST", "/inquiries/<submission_id>/replies"): PI_HANDLERS,
+    staff_route("PATCH", "/inquiries/<submission_id>"): PI_HANDLERS,
     # --- letters to the marketing audience (§2) -------------------------------------------------
-    ("POST", "/v1/staff/letters"): PI_HANDLERS,
-    ("GET", "/v1/staff/letters/audience"): PI_HANDLERS,
-    ("GET", "/v1/staff/letters/<letter_id>"): PI_HANDLERS,
+    staff_route("POST", "/letters"): PI_HANDLERS,
+    staff_route("GET", "/letters/audience"): PI_HANDLERS,
+    staff_route("GET", "/letters/<letter_id>"): PI_HANDLERS,
 }
 
 

@@ -52,7 +52,7 @@ class GroupsIn(BaseModel):
 
 
 @router.get(
-    "/v1/staff/users",
+    "/users",
     summary="Staff accounts and their groups (pi_manager)",
     operation_id="listStaffUsers",
     tags=[Tag.STAFF_ACCESS_RIGHTS],
@@ -63,7 +63,7 @@ def list_users(rights: Annotated[AccessRights, Depends(access_rights)]) -> Staff
 
 
 @router.post(
-    "/v1/staff/users/<username>/groups",
+    "/users/<username>/groups",
     summary="Grant a staff group (pi_manager)",
     operation_id="grantGroup",
     tags=[Tag.STAFF_ACCESS_RIGHTS],
@@ -81,7 +81,7 @@ def grant_group(
 
 
 @router.put(
-    "/v1/staff/users/<username>/groups",
+    "/users/<username>/groups",
     summary="Change a staff account's groups (pi_manager)",
     operation_id="setGroups",
     tags=[Tag.STAFF_ACCESS_RIGHTS],
@@ -98,7 +98,7 @@ def change_groups(
 
 
 @router.delete(
-    "/v1/staff/users/<username>/groups/<group>",
+    "/users/<username>/groups/<group>",
     summary="Revoke a staff group (pi_manager)",
     operation_id="revokeGroup",
     tags=[Tag.STAFF_ACCESS_RIGHTS],

@@ -22,7 +22,7 @@ router = APIGatewayRouter()
 
 
 @router.post(
-    "/v1/staff/disclosures",
+    "/disclosures",
     summary="Provide records to a third party (pi_manager)",
     description=(
         "Only on a basis §3 names: legal_basis `consent` (the subject agreed in advance; give consent_reference) "

@@ -22,7 +22,7 @@ router = APIGatewayRouter()
 
 
 @router.get(
-    "/v1/staff/evidence/reconciliation",
+    "/evidence/reconciliation",
     summary="Every record collected, accounted for (auditor, pi_manager)",
     description=(
         "Every submission id the consent ledger names (sealed, or still waiting for the 15-minute sealing job) "
@@ -40,7 +40,7 @@ def get_reconciliation(evidence: Annotated[EvidenceService, Depends(evidence_ser
 
 
 @router.get(
-    "/v1/staff/evidence/destructions",
+    "/evidence/destructions",
     summary="One month's destructions (auditor, pi_manager)",
     description=(
         "Each destruction whose time falls in the month (Korea time): submission id, form, reason, how it "

@@ -48,7 +48,7 @@ class IncidentIn(BaseModel):
 
 
 @router.post(
-    "/v1/staff/incidents",
+    "/incidents",
     summary="Open a breach incident (pi_manager)",
     description=(
         "Involved records are those named in `submission_ids` plus every record the accounts in `suspect_access` "
@@ -89,7 +89,7 @@ def open_incident(
 
 
 @router.get(
-    "/v1/staff/incidents/<incident_id>",
+    "/incidents/<incident_id>",
     summary=f"An incident: involved subjects and the {whole_hours(BREACH_NOTICE_DEADLINE)}-hour clock (pi_manager)",
     operation_id="getIncident",
     tags=[Tag.STAFF_INCIDENTS],
@@ -102,7 +102,7 @@ def read_incident(
 
 
 @router.post(
-    "/v1/staff/incidents/<incident_id>/notices",
+    "/incidents/<incident_id>/notices",
     summary="Send the breach notice to every involved subject not told yet (pi_manager)",
     description=(
         "Opening an incident sends its notices already; this sends what is still owed (a notice that could not go "

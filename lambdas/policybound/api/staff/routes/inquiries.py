@@ -138,7 +138,7 @@ class HandlingIn(BaseModel):
 
 
 @router.get(
-    "/v1/staff/inquiries",
+    "/inquiries",
     summary="Inquiries by handling state, oldest first (staff, pi_manager)",
     description=(
         "Contact-us records collected for inquiry_response, with their handling state, assignee, replies and "
@@ -164,7 +164,7 @@ def list_inquiries(
 
 
 @router.get(
-    "/v1/staff/inquiries/<submission_id>",
+    "/inquiries/<submission_id>",
     summary="One inquiry, to answer it (staff, pi_manager)",
     description=(
         "The inquiry's items, handling state, waiting time and replies. Only live, active records collected for "
@@ -184,7 +184,7 @@ def get_inquiry(
 
 
 @router.post(
-    "/v1/staff/inquiries/<submission_id>/replies",
+    "/inquiries/<submission_id>/replies",
     summary="Answer an inquiry by mail (staff, pi_manager)",
     description=(
         "Mails the reply to the person who asked (from MAIL_SENDER, in the Korean and English reply template, "
@@ -216,7 +216,7 @@ def reply_to_inquiry(
 
 
 @router.patch(
-    "/v1/staff/inquiries/<submission_id>",
+    "/inquiries/<submission_id>",
     summary="Note an inquiry's internal handling (staff, pi_manager)",
     description=(
         "Marks an inquiry in progress (and who handles it) or back to open. Internal only: nothing is mailed. "

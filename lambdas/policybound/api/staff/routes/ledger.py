@@ -29,7 +29,7 @@ router = APIGatewayRouter()
 
 
 @router.get(
-    "/v1/staff/ledger",
+    "/ledger",
     summary="Ledger entries of one kind, oldest first (auditor, pi_manager)",
     description=(
         "The hash-chained ledger: destruction, access (access records), disclosure, access_rights, consent and "
@@ -53,7 +53,7 @@ def ledger_entries(
 
 
 @router.get(
-    "/v1/staff/ledger/verify",
+    "/ledger/verify",
     summary="Verify every ledger chain (auditor)",
     description="Recomputes every entry's hash and link, chain by chain, and names the first break of each.",
     operation_id="verifyLedger",
@@ -66,7 +66,7 @@ def verify_ledger(ledger: Annotated[LedgerReader, Depends(ledger_reader)]) -> Le
 
 
 @router.get(
-    "/v1/staff/access-review",
+    "/access-review",
     summary="Monthly review of access records (auditor, pi_manager)",
     description=(
         "Per member of staff: accesses, records touched, exports, look-ups, after-hours work and source addresses "

@@ -104,7 +104,7 @@ HoldId = Annotated[str, Path(pattern=ID_PATTERN, description="The hold's id")]
 
 
 @router.post(
-    "/v1/staff/legal-holds",
+    "/legal-holds",
     summary="Place a legal hold",
     description=(
         "Suspends destruction of the named records (or of every record kept for an email address) while an "
@@ -137,7 +137,7 @@ def place_legal_hold(
 
 
 @router.get(
-    "/v1/staff/legal-holds/<hold_id>",
+    "/legal-holds/<hold_id>",
     summary="A legal hold",
     description="The hold's case, records and state. The reason is not returned: it stays in the holds table.",
     operation_id="getLegalHold",
@@ -155,7 +155,7 @@ def get_legal_hold(
 
 
 @router.delete(
-    "/v1/staff/legal-holds/<hold_id>",
+    "/legal-holds/<hold_id>",
     summary="Release a legal hold",
     description=(
         "Takes the hold off its records. A record left without any hold gets its expiry back, and one already "

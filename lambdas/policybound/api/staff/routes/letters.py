@@ -90,7 +90,7 @@ class LetterOut(BaseModel):
 
 
 @router.post(
-    "/v1/staff/letters",
+    "/letters",
     summary="Send a letter to the marketing audience (staff, pi_manager)",
     description=(
         "Sends to the marketing audience — the same set GET /v1/staff/marketing-audience lists: active blog "
@@ -116,7 +116,7 @@ def send_letter(
 
 
 @router.get(
-    "/v1/staff/letters/audience",
+    "/letters/audience",
     summary="How many people a letter would reach now (staff, pi_manager)",
     description=(
         "The size of the marketing audience a letter sent now would go to — the same selection POST "
@@ -133,7 +133,7 @@ def count_letter_audience(service: Annotated[Letters, Depends(letters)]) -> Audi
 
 
 @router.get(
-    "/v1/staff/letters/<letter_id>",
+    "/letters/<letter_id>",
     summary="A letter's delivery counts (staff, pi_manager)",
     description="Sent, skipped (unsubscribed, withdrew or destroyed before their turn), failed and pending.",
     tags=[Tag.STAFF_LETTERS],

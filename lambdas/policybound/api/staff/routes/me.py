@@ -39,7 +39,7 @@ def routes_for(staff: StaffPrincipal) -> list[str]:
 
 
 @router.get(
-    "/v1/staff/me",
+    "/me",
     summary="The signed-in staff member",
     description=(
         "The user pool identity and groups this API sees for the caller's token, the routes those groups open, "
@@ -63,7 +63,7 @@ def who_am_i(request: Request, staff: Annotated[StaffPrincipal, Depends(current_
 
 
 @router.delete(
-    "/v1/staff/session",
+    "/session",
     operation_id="signOut",
     summary="Sign out: end this session",
     description=(

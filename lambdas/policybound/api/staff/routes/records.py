@@ -66,7 +66,7 @@ RightsRequestId = Annotated[
 
 
 @router.get(
-    "/v1/staff/submissions",
+    "/submissions",
     summary="List submissions, newest first (staff, pi_manager)",
     description=(
         "Decrypted records of one form (or all forms), read through the form index (no scans). `status` "
@@ -104,7 +104,7 @@ def list_submissions(
 
 
 @router.get(
-    "/v1/staff/submissions/<submission_id>",
+    "/submissions/<submission_id>",
     summary="Read one submission (staff, pi_manager)",
     description="The decrypted record, if its consent covers the purpose. " + PURPOSE_HELP + HOLD_HELP,
     operation_id="getSubmission",
@@ -126,7 +126,7 @@ def read_submission(
 
 
 @router.get(
-    "/v1/staff/subjects",
+    "/subjects",
     summary="Every live record of one person, by email address (staff, pi_manager)",
     description=(
         "Found through the keyed blind index of the address; the address itself is never stored or logged. "
@@ -155,7 +155,7 @@ def find_subject(
 
 
 @router.get(
-    "/v1/staff/marketing-audience",
+    "/marketing-audience",
     summary="Who may be sent marketing email or blog letters (staff, pi_manager)",
     description=(
         "Name and address of every active, unexpired record whose purposes and consent cover email_marketing "

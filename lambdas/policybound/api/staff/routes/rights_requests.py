@@ -37,7 +37,7 @@ _BODY = {400: "invalid_json", 415: "unsupported_media_type", 422: "validation_fa
 
 
 @router.post(
-    "/v1/staff/rights-requests",
+    "/rights-requests",
     summary="Record a rights request received in writing, by phone or by email (pi_manager)",
     description=(
         "Records the channel, the kind (access, rectification, erasure), how the person's identity was verified "
@@ -65,7 +65,7 @@ def receive_rights_request(
 
 
 @router.get(
-    "/v1/staff/rights-requests",
+    "/rights-requests",
     summary="Rights requests by status, overdue first (pi_manager)",
     description="Each with its due date and the days left (negative when overdue), earliest due first.",
     operation_id="listRightsRequests",
@@ -81,7 +81,7 @@ def list_rights_requests(
 
 
 @router.get(
-    "/v1/staff/rights-requests/<request_id>",
+    "/rights-requests/<request_id>",
     summary="One rights request (pi_manager)",
     operation_id="getRightsRequest",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
@@ -95,7 +95,7 @@ def get_rights_request(
 
 
 @router.post(
-    "/v1/staff/rights-requests/<request_id>/complete",
+    "/rights-requests/<request_id>/complete",
     summary="Record the outcome of a rights request (pi_manager)",
     description=(
         "`fulfilled` or `refused` (with a refusal_basis). Fulfilling a rectification applies `corrections` "
