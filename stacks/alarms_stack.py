@@ -13,7 +13,6 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from policybound import tables
@@ -21,9 +20,10 @@ from policybound.adapters.metrics import RECORDS_OPENED
 from stacks.api_stack import ApiStack
 from stacks.audit_stack import AuditStack
 from stacks.data_stack import DataStack
+from stacks.dead_letters import dead_letter_queue
 from stacks.deployment import Deployment
 from stacks.functions import STAFF_PATH, PublicRoutes, StaffRoutes
-from stacks.nag import acknowledge
+from stacks.lambda_functions import PolicyboundFunction
 
 NAMESPACE = tables.METRICS_NAMESPACE
 # KMS calls that change who may use a key, or whether it can be used at all.
@@ -32,6 +32,17 @@ FIVE_MINUTES = Duration.minutes(5)
 WAF_BLOCKS_PER_5_MINUTES = 100
 API_5XX_PER_5_MINUTES = 5
 STAFF_AUTH_FAILURES_PER_5_MINUTES = 10
+
+
+def _hourly(function: PolicyboundFunction, metric_name: str, statistic: str) -> cloudwatch.Metric:
+    """A function's EMF metric per hour (Powertools adds the `service` dimension)."""
+    return cloudwatch.Metric(
+        namespace=NAMESPACE,
+        metric_name=metric_name,
+        dimensions_map={"service": function.spec.service_name},
+        statistic=statistic,
+        period=Duration.hours(1),
+    )
 
 
 class AlarmsStack(Stack):
@@ -173,40 +184,24 @@ class AlarmsStack(Stack):
 
     def _retention_alarms(self, api: ApiStack, action: cloudwatch.IAlarmAction) -> None:
         """EMF metrics of the sweeper and the TTL backstop (Powertools adds the `service` dimension)."""
-        sweeper = api.functions.get("Sweeper")
-        if sweeper is not None:
-            self._alarm(
-                "SweepIncomplete",
-                cloudwatch.Metric(
-                    namespace=NAMESPACE,
-                    metric_name="SweepIncomplete",
-                    dimensions_map={"service": sweeper.spec.service_name},
-                    statistic="Maximum",
-                    period=Duration.hours(1),
-                ),
-                1,
-                "Two hourly sweeps in a row stopped before destroying everything due: destruction is falling "
-                "behind (§4); check the sweeper's summary and its duration.",
-                action,
-                evaluation_periods=2,
-            )
-        backstop = api.functions.get("TtlBackstop")
-        if backstop is not None:
-            self._alarm(
-                "KeysShreddedAfterTtl",
-                cloudwatch.Metric(
-                    namespace=NAMESPACE,
-                    metric_name="KeysShreddedAfterTtl",
-                    dimensions_map={"service": backstop.spec.service_name},
-                    statistic="Sum",
-                    period=Duration.hours(1),
-                ),
-                0,
-                "DynamoDB TTL removed a record before the sweeper destroyed it: the sweeper missed a record "
-                "that was due (§4). The backstop shredded its key; find out why the sweep missed it.",
-                action,
-                comparison=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            )
+        self._alarm(
+            tables.SWEEP_INCOMPLETE_METRIC,
+            _hourly(api.functions["Sweeper"], tables.SWEEP_INCOMPLETE_METRIC, "Maximum"),
+            1,
+            "Two hourly sweeps in a row stopped before destroying everything due: destruction is falling "
+            "behind (§4); check the sweeper's summary and its duration.",
+            action,
+            evaluation_periods=2,
+        )
+        self._alarm(
+            tables.KEYS_SHREDDED_AFTER_TTL_METRIC,
+            _hourly(api.functions["TtlBackstop"], tables.KEYS_SHREDDED_AFTER_TTL_METRIC, "Sum"),
+            0,
+            "DynamoDB TTL removed a record before the sweeper destroyed it: the sweeper missed a record "
+            "that was due (§4). The backstop shredded its key; find out why the sweep missed it.",
+            action,
+            comparison=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        )
 
     def _topic(self, deployment: Deployment) -> sns.Topic:
         key = kms.Key(
@@ -233,24 +228,13 @@ class AlarmsStack(Stack):
             master_key=key,
             enforce_ssl=True,
         )
-        undeliverable = sqs.Queue(
+        undeliverable = dead_letter_queue(
             self,
             "UndeliverableAlarms",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
-        acknowledge(
-            undeliverable,
-            "AwsSolutions-SQS3",
-            "This queue is the dead-letter queue of the alarm email subscription; a dead-letter queue of a "
-            "dead-letter queue would add nothing an operator reads.",
-        )
-        acknowledge(
-            undeliverable,
-            "Serverless-SQSRedrivePolicy",
-            "This queue is itself a dead-letter queue (alarm emails SNS could not deliver); nothing consumes it "
-            "automatically, so there is nothing to redrive to.",
+            no_dead_letters_because="This queue is the dead-letter queue of the alarm email subscription; a "
+            "dead-letter queue of a dead-letter queue would add nothing an operator reads.",
+            no_redrive_because="This queue is itself a dead-letter queue (alarm emails SNS could not deliver); "
+            "nothing consumes it automatically, so there is nothing to redrive to.",
         )
         topic.add_subscription(subscriptions.EmailSubscription(deployment.alarm_email, dead_letter_queue=undeliverable))
         return topic

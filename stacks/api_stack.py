@@ -25,6 +25,7 @@ from policybound.api.errors import GATEWAY_ANSWERS, error_body
 from policybound.api.http import NO_STORE
 from stacks.access_log import access_log_format
 from stacks.data_stack import TABLE_ENCRYPTION_KEY, DataStack
+from stacks.dead_letters import dead_letter_queue
 from stacks.dependency_layer import application_code, dependency_layer
 from stacks.deployment import Deployment
 from stacks.functions import (
@@ -274,26 +275,15 @@ class ApiStack(Stack):
     # --- Schedules and streams -----------------------------------------------------------------------
 
     def _failure_queue(self) -> sqs.Queue:
-        queue = sqs.Queue(
+        return dead_letter_queue(
             self,
             "AsyncFailures",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
+            no_dead_letters_because="This queue is itself the dead-letter queue of the sweeper schedule and the "
+            "TTL backstop stream; its messages (event ids, stream positions, no PI) are investigated by hand from "
+            "the alarm.",
+            no_redrive_because="This queue is itself a dead-letter queue; an alarm fires on its first message and "
+            "an operator replays the failed sweep or batch, so it has nothing to redrive to.",
         )
-        acknowledge(
-            queue,
-            "AwsSolutions-SQS3",
-            "This queue is itself the dead-letter queue of the sweeper schedule and the TTL backstop stream; "
-            "its messages (event ids, stream positions, no PI) are investigated by hand from the alarm.",
-        )
-        acknowledge(
-            queue,
-            "Serverless-SQSRedrivePolicy",
-            "This queue is itself a dead-letter queue; an alarm fires on its first message and an operator "
-            "replays the failed sweep or batch, so it has nothing to redrive to.",
-        )
-        return queue
 
     def _schedules_and_streams(self, data: DataStack) -> None:
         for function in self.functions.values():

@@ -17,6 +17,7 @@ from constructs import Construct
 
 from policybound import tables
 from policybound.catalogue import RESOURCE_KEY_PREFIX
+from stacks.dead_letters import dead_letter_queue
 from stacks.functions import key_users
 from stacks.nag import acknowledge, acknowledge_bucket_deployment, bucket_arn_finding
 from stacks.paths import SAMPLE_RESOURCES_DIR
@@ -107,19 +108,13 @@ class DataStack(Stack):
         return self.queues[spec.logical_id]
 
     def _queue(self, spec: tables.QueueSpec) -> sqs.Queue:
-        dead_letters = sqs.Queue(
-            self,
-            f"{spec.logical_id}DeadLetters",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
         why = (
             f"This queue is itself the dead-letter queue of {spec.logical_id} ({spec.purpose}); what lands here "
             "is inspected and redriven by hand, so it has no dead-letter queue of its own."
         )
-        acknowledge(dead_letters, "AwsSolutions-SQS3", why)
-        acknowledge(dead_letters, "Serverless-SQSRedrivePolicy", why)
+        dead_letters = dead_letter_queue(
+            self, f"{spec.logical_id}DeadLetters", no_dead_letters_because=why, no_redrive_because=why
+        )
         return sqs.Queue(
             self,
             spec.logical_id,

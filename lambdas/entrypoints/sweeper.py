@@ -61,7 +61,7 @@ def sweep(
         metrics.add_metric(name=METRIC_NAMES[outcome], unit=MetricUnit.Count, value=count)
     metrics.add_metric(name="VisitsDestroyed", unit=MetricUnit.Count, value=visits_destroyed)
     metrics.add_metric(name="SweepBatches", unit=MetricUnit.Count, value=report.batches)
-    metrics.add_metric(name="SweepIncomplete", unit=MetricUnit.Count, value=0 if complete else 1)
+    metrics.add_metric(name=tables.SWEEP_INCOMPLETE_METRIC, unit=MetricUnit.Count, value=0 if complete else 1)
     summary: dict[str, Any] = {
         "as_of": report.as_of.isoformat(),
         **{outcome.value: count for outcome, count in report.counts.items()},

@@ -47,7 +47,9 @@ def shred(record: DynamoDBRecord, destroyer: Destroyer) -> DestroyOutcome | None
         raise MissingOldImage("a TTL removal without the removed item; set the stream's view type to OLD_IMAGE")
     outcome = destroyer.shred_after_ttl(removed)
     metrics.add_metric(
-        name="KeysShreddedAfterTtl" if outcome is DestroyOutcome.DESTROYED else "TtlRemovalsAlreadyShredded",
+        name=tables.KEYS_SHREDDED_AFTER_TTL_METRIC
+        if outcome is DestroyOutcome.DESTROYED
+        else "TtlRemovalsAlreadyShredded",
         unit=MetricUnit.Count,
         value=1,
     )

@@ -467,5 +467,8 @@ def create_table_request(spec: TableSpec, table_name: str) -> dict[str, Any]:
 # backstop's event filter (stacks) and its check of each record (adapters.streams) both read this.
 TTL_REMOVAL_IDENTITY: dict[str, str] = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
 
-# The CloudWatch namespace of the functions' EMF metrics, which the alarms read.
+# The CloudWatch namespace of the functions' EMF metrics, which the alarms read, and the metrics alarmed on
+# that the entry points report.
 METRICS_NAMESPACE = "Policybound"
+SWEEP_INCOMPLETE_METRIC = "SweepIncomplete"
+KEYS_SHREDDED_AFTER_TTL_METRIC = "KeysShreddedAfterTtl"

@@ -33,6 +33,13 @@ def emitted(spec: FunctionSpec) -> tuple[str, str, set[str]]:
     (metrics,) = [c for c in calls if isinstance(c.func, ast.Name) and c.func.id == "Metrics"]
     options = {k.arg: _value(k.value) for k in metrics.keywords}
     names = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    # Metric names the module reads from their declaration in `policybound.tables`.
+    names |= {
+        value
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name) and n.value.id == "tables"
+        if isinstance(value := getattr(tables, n.attr), str)
+    }
     return options["namespace"], options["service"], names
 
 
