@@ -25,9 +25,14 @@ class CognitoStaffDirectory:
         self._pool = user_pool_id
 
     def _groups_of(self, username: str) -> frozenset[str]:
+        paginator = self._cognito.get_paginator("admin_list_groups_for_user")
         with translate_errors("Cognito"):
-            groups = self._cognito.admin_list_groups_for_user(UserPoolId=self._pool, Username=username, Limit=60)
-        return frozenset(g["GroupName"] for g in groups["Groups"] if g["GroupName"] in STAFF_GROUPS)
+            names = {
+                g["GroupName"]
+                for page in paginator.paginate(UserPoolId=self._pool, Username=username)
+                for g in page["Groups"]
+            }
+        return frozenset(name for name in names if name in STAFF_GROUPS)
 
     def user(self, username: str) -> StaffUser | None:
         try:

@@ -9,12 +9,9 @@ from botocore.exceptions import ClientError
 
 from policybound.adapters import codec
 from policybound.adapters.aws import conditional, get_item, translate_errors
+from policybound.domain.core.retention import epoch_seconds
 from policybound.domain.staff.sessions import Activity
 from policybound.domain.staff.sign_in import Attempts
-
-
-def _epoch(moment: datetime) -> int:
-    return int(moment.timestamp())
 
 
 def _moment(epoch: int) -> datetime:
@@ -55,13 +52,15 @@ class DynamoSessionStore:
             UpdateExpression="SET last_seen = :now, expires_at = :ends",
             ConditionExpression="attribute_not_exists(ended_at) AND "
             "(attribute_not_exists(last_seen) OR last_seen <= :now)",
-            ExpressionAttributeValues=codec.item({":now": _epoch(now), ":ends": _epoch(ends_at)}),
+            ExpressionAttributeValues=codec.item({":now": epoch_seconds(now), ":ends": epoch_seconds(ends_at)}),
         )
 
     def end(self, session_id: str, now: datetime, ends_at: datetime) -> None:
         # Kept until the session would have ended anyway (TTL on expires_at): its tokens die before that.
         self._set(
-            session_id, "SET ended_at = :now, expires_at = :ends", {":now": _epoch(now), ":ends": _epoch(ends_at)}
+            session_id,
+            "SET ended_at = :now, expires_at = :ends",
+            {":now": epoch_seconds(now), ":ends": epoch_seconds(ends_at)},
         )
 
     def ended_before(self, user_id: str) -> datetime | None:
@@ -72,7 +71,7 @@ class DynamoSessionStore:
         self._set(
             _ended_key(user_id),
             "SET ended_at = :at, expires_at = :until",
-            {":at": _epoch(at), ":until": _epoch(kept_until)},
+            {":at": epoch_seconds(at), ":until": epoch_seconds(kept_until)},
         )
 
 
@@ -109,7 +108,7 @@ class DynamoAttemptStore:
         return None
 
     def claim(self, key: str, now: datetime, max_tries: int, lock_over: datetime, expires_at: datetime) -> bool:
-        values = {":one": 1, ":max": max_tries, ":now": _epoch(now), ":expires": _epoch(expires_at)}
+        values = {":one": 1, ":max": max_tries, ":now": epoch_seconds(now), ":expires": epoch_seconds(expires_at)}
         # Two conditional writes, each atomic: add a try below the limit, or start again after a lock
         # is over. Between them another attempt may start the count again or a success clear it; then
         # the first applies again, so a few rounds decide.
@@ -121,7 +120,7 @@ class DynamoAttemptStore:
                 key,
                 "SET failed = :one,",
                 "failed >= :max AND last_at <= :lock_over",
-                values | {":lock_over": _epoch(lock_over)},
+                values | {":lock_over": epoch_seconds(lock_over)},
             )
             if found is None:
                 return True
