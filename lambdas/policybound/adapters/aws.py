@@ -128,8 +128,13 @@ def get_item(
     return codec.plain(found) if found else None
 
 
-def conditional(call: Callable[..., dict[str, Any]], **request: Any) -> dict[str, Any] | None:
-    """A conditional write's response, or None when its condition did not hold (nothing written)."""
+def conditional(
+    call: Callable[..., dict[str, Any]], values: Mapping[str, Any] | None = None, **request: Any
+) -> dict[str, Any] | None:
+    """A conditional write's response, or None when its condition did not hold (nothing written).
+    `values` are the expression's attribute values, as plain values."""
+    if values is not None:
+        request["ExpressionAttributeValues"] = codec.item(values)
     try:
         with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
             return call(**request)

@@ -100,13 +100,13 @@ class DynamoCookieConsentStore:
     def mark_withdrawn(self, consent_id: str, at: datetime) -> bool:
         marked = conditional(
             self._db.update_item,
+            {":at": stored_time(at)},
             TableName=self._table,
             Key=_consent_key(consent_id),
             # A second withdrawal keeps the first time: it only finishes what the first began.
             UpdateExpression="SET #w = if_not_exists(#w, :at)",
             ConditionExpression="attribute_exists(consent_id)",
             ExpressionAttributeNames={"#w": WITHDRAWN_ATTRIBUTE},
-            ExpressionAttributeValues=codec.item({":at": stored_time(at)}),
         )
         return marked is not None
 

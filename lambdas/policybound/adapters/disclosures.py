@@ -94,12 +94,12 @@ class DynamoDisclosureStore:
     def add_pending(self, submission_id: str, disclosure_id: str, items: Sequence[str]) -> None:
         conditional(
             self._db.update_item,
+            {":items": set(items)},
             TableName=self._table,
             Key=codec.item({"submission_id": submission_id, "disclosure_id": disclosure_id}),
             UpdateExpression="ADD pending_items :items",
             # Never create a bare item: a provision TTL removed meanwhile needs no notice.
             ConditionExpression="attribute_exists(disclosure_id)",
-            ExpressionAttributeValues=codec.item({":items": set(items)}),
         )
 
     def notice_sent(self, disclosure: Disclosure, notice: CorrectionNotice, entry: LedgerDraft) -> None:

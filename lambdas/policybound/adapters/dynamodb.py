@@ -336,22 +336,19 @@ class DynamoSubmissionStore:
         }
         return self._ledger.append_with([update, put_key], entry) is None
 
-    def _update(self, submission_id: str, **request: Any) -> dict[str, Any] | None:
+    def _update(self, submission_id: str, values: dict[str, Any], **request: Any) -> dict[str, Any] | None:
         """A conditional update of one record (plain expression values); None when its condition failed."""
-        values = request.pop("ExpressionAttributeValues", None)
-        if values is not None:
-            request["ExpressionAttributeValues"] = codec.item(values)
-        return conditional(self._db.update_item, TableName=self._records, Key=_key(submission_id), **request)
+        return conditional(self._db.update_item, values, TableName=self._records, Key=_key(submission_id), **request)
 
     def _open_corrections(self, submission_id: str, operation: str, request_id: str) -> dict[str, Any] | None:
         """ADD or DELETE one request id in the record's set of open corrections; the record as it is
         afterwards, or None when the record is gone."""
         response = self._update(
             submission_id,
+            {":r": {request_id}},
             UpdateExpression=f"{operation} #oc :r",
             ConditionExpression="attribute_exists(submission_id)",
             ExpressionAttributeNames={"#oc": OPEN_CORRECTIONS_ATTRIBUTE},
-            ExpressionAttributeValues={":r": {request_id}},
             ReturnValues="ALL_NEW",
         )
         return codec.plain(response["Attributes"]) if response else None
@@ -378,10 +375,10 @@ class DynamoSubmissionStore:
         # A failed condition: another request changed the record meanwhile; its own update decides.
         self._update(
             submission_id,
+            {":to": status.value, ":from": was.value},
             UpdateExpression="SET #s = :to",
             ConditionExpression=condition,
             ExpressionAttributeNames={"#s": "status", "#oc": OPEN_CORRECTIONS_ATTRIBUTE},
-            ExpressionAttributeValues={":to": status.value, ":from": was.value},
         )
 
     def remove_purpose(self, submission_id: str, position: int, purpose: Purpose, entry: LedgerDraft) -> bool:
@@ -428,21 +425,21 @@ class DynamoSubmissionStore:
     def ask_consent(self, submission_id: str, request: ConsentRequest) -> bool:
         answered = self._update(
             submission_id,
+            {":r": consent_request_values(request), ":v": request.version},
             UpdateExpression="SET #r = :r",
             # One claim per version: whoever writes it first mails; nobody is asked twice.
             ConditionExpression="attribute_exists(submission_id) AND (attribute_not_exists(#r) OR #r.version <> :v)",
             ExpressionAttributeNames={"#r": CONSENT_REQUEST_ATTRIBUTE},
-            ExpressionAttributeValues={":r": consent_request_values(request), ":v": request.version},
         )
         return answered is not None
 
     def drop_consent_request(self, submission_id: str, token_hash: str) -> None:
         self._update(
             submission_id,
+            {":h": token_hash},
             UpdateExpression="REMOVE #r",
             ConditionExpression="#r.token_hash = :h AND attribute_not_exists(#r.answered_at)",
             ExpressionAttributeNames={"#r": CONSENT_REQUEST_ATTRIBUTE},
-            ExpressionAttributeValues={":h": token_hash},
         )
 
     def renew_consent(

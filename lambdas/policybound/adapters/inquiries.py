@@ -72,9 +72,9 @@ class DynamoInquiryStore:
     def _update(self, submission_id: str, values: dict[str, Any], **request: Any) -> bool:
         written = conditional(
             self._db.update_item,
+            values,
             TableName=self._records,
             Key=codec.item({"submission_id": submission_id}),
-            ExpressionAttributeValues=codec.item(values),
             **request,
         )
         return written is not None

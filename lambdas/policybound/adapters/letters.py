@@ -161,11 +161,11 @@ class DynamoLetterStore:
             # A failed condition: settled meanwhile, nothing to release.
             conditional(
                 self._db.delete_item,
+                {":sending": DeliveryState.SENDING.value},
                 TableName=self._deliveries,
                 Key=self._key(letter_id, submission_id),
                 ConditionExpression="#s = :sending",
                 ExpressionAttributeNames={"#s": "state"},
-                ExpressionAttributeValues=codec.item({":sending": DeliveryState.SENDING.value}),
             )
 
 

@@ -47,12 +47,12 @@ class DynamoSessionStore:
         # session that was signed out meanwhile; a failed condition leaves the item as it is.
         conditional(
             self._db.update_item,
+            {":now": epoch_seconds(now), ":ends": epoch_seconds(ends_at)},
             TableName=self._table,
             Key=self._key(session_id),
             UpdateExpression="SET last_seen = :now, expires_at = :ends",
             ConditionExpression="attribute_not_exists(ended_at) AND "
             "(attribute_not_exists(last_seen) OR last_seen <= :now)",
-            ExpressionAttributeValues=codec.item({":now": epoch_seconds(now), ":ends": epoch_seconds(ends_at)}),
         )
 
     def end(self, session_id: str, now: datetime, ends_at: datetime) -> None:

@@ -66,9 +66,7 @@ class DynamoVerificationStore:
 
     def _conditional(self, call: Any, values: dict[str, Any] | None = None, **request: Any) -> dict[str, Any] | None:
         """The call's response, or None when its condition did not hold (plain expression values)."""
-        if values is not None:
-            request["ExpressionAttributeValues"] = codec.item(values)
-        return conditional(call, TableName=self._table, **request)
+        return conditional(call, values, TableName=self._table, **request)
 
     def _key(self, key: str) -> dict[str, Any]:
         return codec.item({_KEY: key})
