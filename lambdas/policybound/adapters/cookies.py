@@ -75,7 +75,7 @@ def visit_item(visit: Visit) -> dict[str, Any]:
             "visited_at": stored_time(visit.visited_at),
             tables.VISIT_TTL_ATTRIBUTE: retention.epoch_seconds(visit.expires_at),
             "consent_id": visit.consent_id,
-            "expiry_shard": visit_expiry_shard(visit.visit_id),
+            tables.VISITS_BY_EXPIRY.partition.name: visit_expiry_shard(visit.visit_id),
             "source_ip": visit.source_ip or None,
         }
     )
@@ -160,8 +160,8 @@ class DynamoVisitStore:
         found = query_items(
             self._db,
             TableName=self._table,
-            IndexName="by_consent",
-            KeyConditionExpression="consent_id = :c",
+            IndexName=tables.VISITS_BY_CONSENT.name,
+            KeyConditionExpression=f"{tables.VISITS_BY_CONSENT.partition.name} = :c",
             ExpressionAttributeValues=codec.item({":c": consent_id}),
         )
         ids = [item["visit_id"] for item in found]
@@ -171,8 +171,8 @@ class DynamoVisitStore:
     def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
         request = {
             "TableName": self._table,
-            "IndexName": "by_expiry",
-            "KeyConditionExpression": "expiry_shard = :s AND #e <= :now",
+            "IndexName": tables.VISITS_BY_EXPIRY.name,
+            "KeyConditionExpression": f"{tables.VISITS_BY_EXPIRY.partition.name} = :s AND #e <= :now",
             "ExpressionAttributeNames": {"#e": tables.VISIT_TTL_ATTRIBUTE},
             "ExpressionAttributeValues": codec.item({":s": shard, ":now": now_epoch}),
         }

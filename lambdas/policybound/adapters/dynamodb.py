@@ -42,7 +42,7 @@ from policybound.policy import FormId, Purpose
 # A set of hold ids; while it exists the record is out of the expiry index and has no TTL (§4.2).
 HOLDS_ATTRIBUTE = tables.RECORD_HOLDS_ATTRIBUTE
 # A set of open correction request ids; while it exists the record stays `restricted` (§6).
-OPEN_CORRECTIONS_ATTRIBUTE = "open_corrections"
+OPEN_CORRECTIONS_ATTRIBUTE = tables.RECORD_OPEN_CORRECTIONS_ATTRIBUTE
 # Why a held record's use ended early (an unsubscribe or an erasure the hold refused).
 USE_ENDED_BY_ATTRIBUTE = "use_ended_by"
 # §12: the request for consent to a later version (version, hash of the link's secret, times; no PI).
@@ -68,9 +68,9 @@ def record_values(record: StoredSubmission) -> dict[str, Any]:
         "status": record.status.value,
         "subject": record.subject,
         "received_at": stored_time(record.received_at),
-        "retained_until": until,
+        tables.RECORD_RETAINED_UNTIL.name: until,
         tables.RECORD_TTL_ATTRIBUTE: until,
-        "expiry_shard": expiry_shard(record.submission_id),
+        tables.RECORD_EXPIRY_SHARD.name: expiry_shard(record.submission_id),
         "consent": {
             "policy_version": consent.policy_version,
             "consented_at": stored_time(consent.consented_at),
@@ -230,18 +230,18 @@ class DynamoSubmissionStore:
         return {item["submission_id"]: _wrapped_key(item) for item in items}
 
     def ids_of_subject(self, subject: str) -> list[str]:
-        return self._ids_by("by_subject", "subject", subject)
+        return self._ids_by(tables.RECORDS_BY_SUBJECT, subject)
 
     def ids_of_guardian(self, guardian: str) -> list[str]:
-        return self._ids_by("by_guardian", "guardian", guardian)
+        return self._ids_by(tables.RECORDS_BY_GUARDIAN, guardian)
 
-    def _ids_by(self, index: str, attribute: str, value: str) -> list[str]:
+    def _ids_by(self, index: tables.Index, value: str) -> list[str]:
         found = query_items(
             self._db,
             TableName=self._records,
-            IndexName=index,
+            IndexName=index.name,
             KeyConditionExpression="#a = :v",
-            ExpressionAttributeNames={"#a": attribute},
+            ExpressionAttributeNames={"#a": index.partition.name},
             ExpressionAttributeValues=codec.item({":v": value}),
             ScanIndexForward=False,
         )
@@ -250,8 +250,12 @@ class DynamoSubmissionStore:
     def _due_request(self, shard: str, now_epoch: int) -> dict[str, Any]:
         return {
             "TableName": self._records,
-            "IndexName": "by_expiry",
-            "KeyConditionExpression": "expiry_shard = :shard AND retained_until <= :now",
+            "IndexName": tables.RECORDS_BY_EXPIRY.name,
+            "KeyConditionExpression": "#shard = :shard AND #until <= :now",
+            "ExpressionAttributeNames": {
+                "#shard": tables.RECORD_EXPIRY_SHARD.name,
+                "#until": tables.RECORD_RETAINED_UNTIL.name,
+            },
             "ExpressionAttributeValues": codec.item({":shard": shard, ":now": now_epoch}),
         }
 

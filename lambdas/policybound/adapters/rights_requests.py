@@ -23,7 +23,7 @@ from policybound.domain.rights.requests import (
 )
 from policybound.domain.rights.service import RightsKind
 
-_STATUS_INDEX = tables.RIGHTS_REQUESTS.indexes[0].name
+_STATUS_INDEX = tables.RIGHTS_REQUESTS_BY_STATUS.name
 
 
 def request_item(request: RightsRequest) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from policybound.domain.evidence.reports import KeptRecord
 from policybound.domain.staff.ports import IndexPosition
 from policybound.policy import FormId
 
-BY_FORM_INDEX = "by_form"
+BY_FORM_INDEX = tables.RECORDS_BY_FORM.name
 
 
 def by_form_positions(
