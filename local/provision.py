@@ -15,7 +15,8 @@ from policybound.policy import AWS_REGION
 from stacks.paths import SAMPLE_RESOURCES_DIR
 
 
-def _client(name: str, endpoint_url: str) -> Any:
+def moto_client(name: str, endpoint_url: str) -> Any:
+    """A boto3 client of the local moto server (any credentials do)."""
     return boto3.client(
         name,
         region_name=AWS_REGION,
@@ -117,4 +118,4 @@ def provision_with(dynamodb: Any, kms: Any, ses: Any, s3: Any, sqs: Any) -> dict
 
 
 def provision(endpoint_url: str) -> dict[str, str]:
-    return provision_with(*(_client(name, endpoint_url) for name in ("dynamodb", "kms", "ses", "s3", "sqs")))
+    return provision_with(*(moto_client(name, endpoint_url) for name in ("dynamodb", "kms", "ses", "s3", "sqs")))

@@ -22,7 +22,7 @@ from local.cognito import (
     sign_in,
 )
 from local.gateway import Handler, LambdaContext
-from local.provision import _client
+from local.provision import moto_client
 from policybound.api.errors import error_body
 from policybound.domain.core.errors import FieldProblem
 from policybound.domain.staff.sign_in import SIGN_IN_FAILED
@@ -72,7 +72,7 @@ class StaffAccess:
 
     @classmethod
     def provision(cls, moto_url: str) -> StaffAccess:
-        cognito = _client("cognito-idp", moto_url)
+        cognito = moto_client("cognito-idp", moto_url)
         pool = provision_staff_pool(cognito)
         return cls(cognito, pool, CognitoAuthorizer(pool, jwks_of(moto_url, pool, _fetch_json)))
 

@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 import requests
 from werkzeug.test import EnvironBuilder
@@ -31,7 +30,7 @@ from local.cognito import (
 )
 from local.environment import aws_environment
 from local.gateway import proxy_event
-from local.provision import provision
+from local.provision import moto_client, provision
 from policybound.adapters import codec
 from policybound.policy import AWS_REGION, POLICY_VERSION
 from stacks.paths import LAMBDA_REQUIREMENTS
@@ -60,16 +59,6 @@ def functions(synth: Synth) -> dict[str, DeployedFunction]:
     return deployed_functions(synth.outdir)
 
 
-def _client(name: str, moto_url: str) -> Any:
-    return boto3.client(
-        name,
-        region_name=AWS_REGION,
-        endpoint_url=moto_url,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-
-
 @pytest.fixture(scope="module")
 def account(moto_url: str, functions: dict[str, DeployedFunction]) -> dict[str, Any]:
     """Tables, keys, the sender identity and the staff pool in moto; the values the template references."""
@@ -79,8 +68,8 @@ def account(moto_url: str, functions: dict[str, DeployedFunction]) -> dict[str, 
     senders = {f.environment.get("MAIL_SENDER") for f in functions.values()} - {None}
     for sender in senders:
         assert isinstance(sender, str)
-        _client("ses", moto_url).verify_email_identity(EmailAddress=sender)
-    cognito = _client("cognito-idp", moto_url)
+        moto_client("ses", moto_url).verify_email_identity(EmailAddress=sender)
+    cognito = moto_client("cognito-idp", moto_url)
     pool = provision_staff_pool(cognito)
     references = app_environment(key_ids) | {"STAFF_USER_POOL_ID": pool.pool_id, "STAFF_APP_CLIENT_IDS": pool.client_id}
     return {"references": references, "cognito": cognito, "pool": pool}
