@@ -10,7 +10,7 @@ from typing import Any
 from policybound import tables
 from policybound.adapters import codec
 from policybound.domain.core.ledger import LedgerKind
-from policybound.domain.staff.ledger_audit import verify_all
+from policybound.domain.evidence.ledger_audit import verify_all
 from tests.conftest import VALID_FIELDS, submission
 from tests.support.aws import AwsApi
 

@@ -21,7 +21,7 @@ from policybound.adapters.dynamodb import record_from_item
 from policybound.api.public.app import create_app
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
-from policybound.domain.staff.ledger_audit import verify_one
+from policybound.domain.evidence.ledger_audit import verify_one
 from policybound.policy import Purpose
 from tests.conftest import VALID_FIELDS, submission
 from tests.integration.test_api_grants_on_aws import Recorder, recording_wiring, spec, ungranted

@@ -14,8 +14,8 @@ from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerEntry, LedgerKind, entry_hash
 from policybound.domain.core.model import RequestOrigin
 from policybound.domain.evidence.consent_ledger import SEAL_BATCH_SIZE, merkle_root
+from policybound.domain.evidence.ledger_audit import verify_one
 from policybound.domain.intake.service import ConsentGiven
-from policybound.domain.staff.ledger_audit import verify_one
 from policybound.policy import FORMS, POLICY_VERSION, FormId
 from tests.conftest import NOW, VALID_FIELDS
 from tests.support.ports import MovableClock, fake_services

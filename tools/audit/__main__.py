@@ -121,7 +121,7 @@ def _ledger(args: argparse.Namespace) -> Any:
 
 
 def ledger_verify(args: argparse.Namespace) -> int:
-    from policybound.domain.staff.ledger_audit import verify_all
+    from policybound.domain.evidence.ledger_audit import verify_all
 
     reports = verify_all(_ledger(args))
     rows = [
@@ -144,8 +144,8 @@ def ledger_verify(args: argparse.Namespace) -> int:
 
 def access_review(args: argparse.Namespace) -> int:
     from policybound.domain.core.ledger import LedgerKind
+    from policybound.domain.evidence.ledger_audit import entries_between
     from policybound.domain.staff.access_review import month_bounds, previous_month, review
-    from policybound.domain.staff.ledger_audit import entries_between
 
     month = args.month or previous_month(datetime.now(UTC))
     start, end = month_bounds(month)

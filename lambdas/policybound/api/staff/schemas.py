@@ -12,9 +12,9 @@ from policybound.api.schemas import ConsentOut, rfc3339
 from policybound.api.schemas import error_responses as error_responses
 from policybound.api.schemas import ok as ok
 from policybound.domain.core.ledger import LedgerEntry
+from policybound.domain.evidence.ledger_audit import ChainReport
 from policybound.domain.incidents.service import IncidentView, NoticeResult
 from policybound.domain.staff.access_review import Review
-from policybound.domain.staff.ledger_audit import ChainReport
 from policybound.domain.staff.ports import StaffUser
 from policybound.domain.staff.reads import AudienceMember, RecordView
 

@@ -25,9 +25,9 @@ from typing import Protocol
 from policybound import tables
 from policybound.domain.core.ledger import ChainHead, LedgerDraft, LedgerEntry, LedgerKind
 from policybound.domain.evidence.consent_ledger import GIVEN
+from policybound.domain.evidence.ledger_audit import all_entries
 from policybound.domain.retention.destruction import DestructionReason
 from policybound.domain.staff.access_review import month_bounds
-from policybound.domain.staff.ledger_audit import all_entries
 from policybound.domain.staff.ports import LedgerReader
 
 # How each destruction came about, as the report names it.

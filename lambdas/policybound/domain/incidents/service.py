@@ -26,11 +26,11 @@ from policybound.domain.core.errors import FieldProblem, NotFound, RateLimited, 
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.domain.core.ports import Mailer
 from policybound.domain.core.records import RecordReader
+from policybound.domain.evidence.ledger_audit import entries_between
 from policybound.domain.incidents.mail import breach_notice
 from policybound.domain.incidents.model import Incident, IncidentCategory, SuspectAccess
 from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
 from policybound.domain.staff.actor import Actor
-from policybound.domain.staff.ledger_audit import entries_between
 from policybound.domain.staff.ports import LedgerReader
 
 MAX_NAMED_RECORDS = 1000

@@ -21,8 +21,8 @@ from policybound.api.staff.schemas import (
     ok,
 )
 from policybound.domain.core.ledger import LedgerKind
+from policybound.domain.evidence.ledger_audit import entries_between, entries_page, verify_all
 from policybound.domain.staff.access_review import MONTH_PATTERN, month_bounds, review
-from policybound.domain.staff.ledger_audit import entries_between, entries_page, verify_all
 from policybound.domain.staff.ports import LedgerReader
 
 router = APIGatewayRouter()
