@@ -7,13 +7,12 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
-from local.gateway import Gateway
-from policybound.api.public.app import create_app, openapi_json
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.sealing import EnvelopeSealer
 from policybound.policy import in_force_at
 from tests.support.fakes import FakeIdempotency, FakeKeks, FakeMailer, FakeStore
-from tests.support.ports import TEST_SETTINGS, fake_services
+from tests.support.gateways import public_client
+from tests.support.ports import MovableClock, fake_services
 from tests.support.staff import StaffApi, build_staff_api
 
 NOW = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)
@@ -80,19 +79,11 @@ class UnitApi:
 def unit_api() -> UnitApi:
     """The real resolver and routes over the services of in-memory ports, driven through local mode's
     gateway."""
-    clock = FixedClock(NOW)
+    clock = MovableClock(NOW)
     services = fake_services(clock)
     ports = services.ports
-    app = create_app(TEST_SETTINGS.allowed_origins)
-    app.dependency_overrides.update(services.providers())
-    gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=_web_root(), local_routes={})
-    return UnitApi(Client(gateway), ports.store, ports.mailer, ports.keks, services.sealer, ports.idempotency, clock)
-
-
-def _web_root() -> Any:
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent.parent / "web"
+    client = public_client(services)
+    return UnitApi(client, ports.store, ports.mailer, ports.keks, services.sealer, ports.idempotency, clock)
 
 
 @pytest.fixture
@@ -100,4 +91,4 @@ def staff_api() -> StaffApi:
     """The real staff resolver and routes over fakes, behind a stand-in for the Cognito authorizer; send
     requests with `staff_api.as_role(Role.STAFF).get(...)`. Areas override their own providers in
     `staff_api.app.dependency_overrides`."""
-    return build_staff_api(NOW, _web_root())
+    return build_staff_api(NOW)

@@ -4,15 +4,13 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from werkzeug.test import Client
 
-from local.gateway import Gateway
-from policybound.api.public.app import create_app, openapi_json
 from policybound.domain.core.clock import FixedClock
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
-from tests.conftest import NOW, _web_root
+from tests.conftest import NOW
 from tests.support.aws import AwsApi, MotoAccount, moto_account
+from tests.support.gateways import public_client
 
 
 @pytest.fixture(scope="module", name="moto_account")
@@ -34,10 +32,6 @@ def moto_aws(moto_account: MotoAccount, monkeypatch: pytest.MonkeyPatch) -> dict
 @pytest.fixture
 def aws_api(moto_aws: dict[str, str]) -> AwsApi:
     """The real wiring (boto3 adapters, Powertools idempotency) against moto, with a fixed clock."""
-    settings = settings_from(os.environ)
-    wiring = Wiring(settings, clock=FixedClock(NOW))
-    app = create_app(settings.allowed_origins)
-    app.dependency_overrides.update(wiring.providers())
-    gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=_web_root(), local_routes={})
+    wiring = Wiring(settings_from(os.environ), clock=FixedClock(NOW))
     table_names = {key: value for key, value in moto_aws.items() if key.endswith("_TABLE")}
-    return AwsApi(Client(gateway), wiring, wiring.ports.dynamodb, table_names)
+    return AwsApi(public_client(wiring), wiring, wiring.ports.dynamodb, table_names)

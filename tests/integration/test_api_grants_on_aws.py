@@ -16,12 +16,8 @@ import pytest
 from werkzeug.test import Client
 
 from local import outbox
-from local.cognito import provision_staff_pool
-from local.gateway import Gateway
 from policybound import settings as settings_module
 from policybound import tables
-from policybound.api.public.app import create_app
-from policybound.api.staff.app import create_staff_app, staff_openapi_json
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.staff.actor import Role
@@ -29,8 +25,10 @@ from policybound.policy import AWS_REGION, POLICY_VERSION
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
 from stacks.functions import FUNCTIONS, FunctionSpec
-from tests.conftest import NOW, VALID_FIELDS, _web_root, submission
-from tests.support.staff import TEST_APP_CLIENT, FakeAuthorizer, StaffClient
+from tests.conftest import NOW, VALID_FIELDS, submission
+from tests.support.aws import staff_pool
+from tests.support.gateways import public_app, staff_app, staff_gateway
+from tests.support.staff import FakeAuthorizer, StaffClient
 
 # A transaction is authorised per item, by the item's own action (there is no TransactWriteItems grant).
 _TRANSACT_ACTIONS = {
@@ -92,25 +90,12 @@ def apis(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Apis:
 
 def build_apis(monkeypatch: pytest.MonkeyPatch) -> Apis:
     """Both APIs over moto (the `moto_aws` fixture must be active), each with its own recording wiring."""
-    pool = provision_staff_pool(boto3.client("cognito-idp", region_name=AWS_REGION), now=lambda: NOW)
-    monkeypatch.setenv("STAFF_USER_POOL_ID", pool.pool_id)
+    staff_pool(monkeypatch)
     clock = FixedClock(NOW)
     public_calls, staff_calls = Recorder(), Recorder()
     public_wiring, staff_wiring = recording_wiring(public_calls, clock), recording_wiring(staff_calls, clock)
-    allowed = public_wiring.settings.allowed_origins
-    public = create_app(allowed)
-    public.dependency_overrides.update(public_wiring.providers())
-    staff = create_staff_app(allowed, [TEST_APP_CLIENT])
-    staff.dependency_overrides.update(staff_wiring.providers())
-    authorizer = FakeAuthorizer()
-    gateway = Gateway(
-        public.resolve,
-        lambda: staff_openapi_json(staff),
-        site_root=_web_root(),
-        local_routes={},
-        staff_handler=staff.resolve,
-        staff_authorizer=authorizer,
-    )
+    staff, authorizer = staff_app(staff_wiring), FakeAuthorizer()
+    gateway = staff_gateway(staff, authorizer, public_app(public_wiring))
     return Apis(Client(gateway), staff, authorizer, clock, public_calls, staff_calls, public_wiring, staff_wiring)
 
 

@@ -14,13 +14,9 @@ import boto3
 import pytest
 from werkzeug.test import Client
 
-from local.cognito import provision_staff_pool
-from local.gateway import Gateway
 from local.letter_queue import LetterQueuePoller
 from local.outbox import sent_mail
 from policybound import tables
-from policybound.api.public.app import create_app
-from policybound.api.staff.app import create_staff_app, staff_openapi_json
 from policybound.api.staff.auth import Role
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
@@ -28,8 +24,10 @@ from policybound.letter_batches import handle_batches
 from policybound.policy import AWS_REGION
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
-from tests.conftest import NOW, _web_root, submission
-from tests.support.staff import TEST_APP_CLIENT, FakeAuthorizer, StaffClient, json_of
+from tests.conftest import NOW, submission
+from tests.support.aws import staff_pool
+from tests.support.gateways import public_app, staff_app, staff_gateway
+from tests.support.staff import FakeAuthorizer, StaffClient, json_of
 
 
 class Letters(StaffClient):
@@ -63,25 +61,11 @@ class Letters(StaffClient):
 
 @pytest.fixture
 def letters(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Letters:
-    # The staff gate asks the pool for each caller's current groups.
-    pool = provision_staff_pool(boto3.client("cognito-idp", region_name=AWS_REGION), now=lambda: NOW)
-    monkeypatch.setenv("STAFF_USER_POOL_ID", pool.pool_id)
-    settings = settings_from(os.environ)
+    staff_pool(monkeypatch)
     clock = FixedClock(NOW)
-    wiring = Wiring(settings, clock=clock)
-    public = create_app(settings.allowed_origins)
-    public.dependency_overrides.update(wiring.providers())
-    staff = create_staff_app(settings.allowed_origins, [TEST_APP_CLIENT])
-    staff.dependency_overrides.update(wiring.providers())
-    authorizer = FakeAuthorizer()
-    gateway = Gateway(
-        public.resolve,
-        lambda: staff_openapi_json(staff),
-        site_root=_web_root(),
-        local_routes={},
-        staff_handler=staff.resolve,
-        staff_authorizer=authorizer,
-    )
+    wiring = Wiring(settings_from(os.environ), clock=clock)
+    staff, authorizer = staff_app(wiring), FakeAuthorizer()
+    gateway = staff_gateway(staff, authorizer, public_app(wiring))
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return handle_batches(wiring, event, context)

@@ -19,12 +19,9 @@ import boto3
 import pytest
 from werkzeug.test import Client
 
-from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, SEEDED_USERS, StaffPool, provision_staff_pool
-from local.gateway import Gateway
+from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, SEEDED_USERS, StaffPool
 from policybound.adapters import codec
 from policybound.adapters.staff_access import DynamoAttemptStore
-from policybound.api.public.app import create_app
-from policybound.api.staff.app import create_staff_app, staff_openapi_json
 from policybound.api.staff.auth import Role
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
@@ -34,8 +31,10 @@ from policybound.obligations import MAX_FAILED_SIGN_INS
 from policybound.policy import AWS_REGION, Purpose
 from policybound.settings import load_settings, settings_from
 from policybound.wiring import Wiring
-from tests.conftest import NOW, VALID_FIELDS, _web_root, submission
-from tests.support.staff import TEST_APP_CLIENT, FakeAuthorizer, StaffClient, json_of
+from tests.conftest import NOW, VALID_FIELDS, submission
+from tests.support.aws import staff_pool
+from tests.support.gateways import public_app, staff_app, staff_gateway
+from tests.support.staff import FakeAuthorizer, StaffClient, json_of
 
 
 class ScanForbidden(AssertionError):
@@ -61,30 +60,17 @@ class StaffAws(StaffClient):
 
 @pytest.fixture
 def staff_aws(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> StaffAws:
-    cognito = boto3.client("cognito-idp", region_name=AWS_REGION)
-    pool = provision_staff_pool(cognito, now=lambda: NOW)
-    monkeypatch.setenv("STAFF_USER_POOL_ID", pool.pool_id)
-    settings = settings_from(os.environ)
+    pool = staff_pool(monkeypatch)
     clock = FixedClock(NOW)
-    wiring = Wiring(settings, clock=clock)
+    wiring = Wiring(settings_from(os.environ), clock=clock)
 
     def no_scans(**_: Any) -> None:
         raise ScanForbidden("a request path scanned a table")
 
     wiring.ports.dynamodb.meta.events.register("before-call.dynamodb.Scan", no_scans)
-    public = create_app(settings.allowed_origins)
-    public.dependency_overrides.update(wiring.providers())
-    staff = create_staff_app(settings.allowed_origins, [TEST_APP_CLIENT])
-    staff.dependency_overrides.update(wiring.providers())
-    authorizer = FakeAuthorizer()
-    gateway = Gateway(
-        public.resolve,
-        lambda: staff_openapi_json(staff),
-        site_root=_web_root(),
-        local_routes={},
-        staff_handler=staff.resolve,
-        staff_authorizer=authorizer,
-    )
+    staff, authorizer = staff_app(wiring), FakeAuthorizer()
+    gateway = staff_gateway(staff, authorizer, public_app(wiring))
+    cognito = boto3.client("cognito-idp", region_name=AWS_REGION)
     return StaffAws(Client(gateway), staff, authorizer, clock, Client(gateway), wiring, pool, cognito)
 
 

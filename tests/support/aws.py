@@ -16,10 +16,13 @@ import boto3
 import pytest
 from werkzeug.test import Client
 
+from local.cognito import StaffPool, provision_staff_pool
 from local.environment import MAIL_SENDER, app_environment, aws_environment
 from local.provision import provision_account, provision_queues, provision_tables
 from policybound.policy import AWS_REGION
+from policybound.settings import environment_name
 from policybound.wiring import Wiring
+from tests.conftest import NOW
 
 _prefixes = itertools.count(1)
 # Services whose state tests change account-wide (mail accepted or an identity deleted, pools and their
@@ -61,6 +64,14 @@ def moto_account() -> Iterator[MotoAccount]:
         with mock_aws():
             clients = {n: boto3.client(n, region_name=AWS_REGION) for n in ("dynamodb", "kms", "ses", "s3", "sqs")}
             yield MotoAccount(clients, provision_account(clients["kms"], clients["ses"], clients["s3"]))
+
+
+def staff_pool(monkeypatch: pytest.MonkeyPatch) -> StaffPool:
+    """Local mode's staff user pool in this test's account, named to the staff gate, which asks it for
+    each caller's current groups."""
+    pool = provision_staff_pool(boto3.client("cognito-idp", region_name=AWS_REGION), now=lambda: NOW)
+    monkeypatch.setenv(environment_name("staff_user_pool_id"), pool.pool_id)
+    return pool
 
 
 @dataclass

@@ -59,6 +59,7 @@ class RightsWorld:
     rights: RightsService
     requests: RightsRequestService
     sealer: EnvelopeSealer
+    services: Services[FakePorts]
     submitted: list[str] = field(default_factory=list)
 
     def submit(
@@ -120,4 +121,5 @@ def world_of(services: Services[FakePorts], clock: MovableClock) -> RightsWorld:
         rights=services.rights,
         requests=services.rights_requests,
         sealer=services.sealer,
+        services=services,
     )

@@ -12,16 +12,13 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import boto3
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from werkzeug.test import Client, TestResponse
 
-from local.gateway import Gateway
 from policybound.api import dependencies
-from policybound.api.staff.app import create_staff_app, staff_openapi_json
 from policybound.api.staff.auth import Role
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerEntry, LedgerKind
@@ -33,13 +30,12 @@ from policybound.policy import AWS_REGION, FORMS, POLICY_VERSION, FormId
 from policybound.services import Services
 from policybound.settings import environment_name
 from tests.support.fakes import FakeBlindIndex, FakeLedger, FakeLegalHoldStore, FakeMailer, FakeStore
-from tests.support.ports import TEST_SETTINGS, FakePorts, MovableClock, fake_services
+from tests.support.gateways import TEST_APP_CLIENT, staff_app, staff_gateway
+from tests.support.ports import FakePorts, MovableClock, fake_services
 from tests.support.rights_fakes import FakeRightsRequestStore
 from tests.support.staff_fakes import FakeDirectory, FakeFormIndex, FakeIncidentStore, FakeSessionStore
 
 SOURCE_IP = "127.0.0.1"
-# The app client unit tests' tokens are issued to, and the only one their staff app admits.
-TEST_APP_CLIENT = "test-client"
 
 
 def claims_for(
@@ -209,23 +205,15 @@ class StaffApi(StaffClient):
         return list(self.ledger.chains.get(LedgerKind.ACCESS, []))
 
 
-def build_staff_api(now: datetime, web_root: Path) -> StaffApi:
+def build_staff_api(now: datetime) -> StaffApi:
     clock = MovableClock(now)
     services = fake_services(clock)
     ports = services.ports
-    app = create_staff_app(TEST_SETTINGS.allowed_origins, [TEST_APP_CLIENT])
-    app.dependency_overrides.update(services.providers())
+    app = staff_app(services)
     authorizer = FakeAuthorizer()
-    gateway = Gateway(
-        app.resolve,
-        lambda: staff_openapi_json(app),
-        site_root=web_root,
-        local_routes={},
-        staff_handler=app.resolve,
-        staff_authorizer=authorizer,
-    )
+    client = Client(staff_gateway(app, authorizer))
     return StaffApi(
-        Client(gateway),
+        client,
         app,
         authorizer,
         clock,

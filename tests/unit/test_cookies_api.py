@@ -5,21 +5,20 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 from werkzeug.test import Client
 
-from local.gateway import Gateway
-from policybound.api.dependencies import cookie_consent_service, idempotency, intake_service, visit_service
-from policybound.api.public.app import create_app, openapi_json
+from policybound.api.dependencies import intake_service
 from policybound.domain.cookies.consents import CookieChoice, CookieConsent, CookieConsentRequest, CookieConsentService
 from policybound.domain.cookies.visits import VisitRequest, VisitService, VisitSweeper
 from policybound.domain.core.clock import FixedClock
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, POLICY_VERSION
 from tests.conftest import NOW, UnitApi, submission
-from tests.support.fakes import FakeCookieConsentStore, FakeIdempotency, FakeVisitStore
+from tests.support.fakes import FakeCookieConsentStore, FakeVisitStore
+from tests.support.gateways import public_client
+from tests.support.ports import MovableClock, fake_services
 from tests.unit.test_forms_api import assert_error
 
 SITE = "https://www.example.com"
@@ -45,21 +44,10 @@ class CookieApi:
 
 @pytest.fixture
 def cookie_api(unit_api: UnitApi) -> CookieApi:
-    consents = FakeCookieConsentStore()
-    visits = FakeVisitStore(consents)
-    clock = FixedClock(NOW)
-    app = create_app([SITE])
-    app.dependency_overrides.update(
-        {
-            cookie_consent_service: lambda: CookieConsentService(consents, visits, clock),
-            visit_service: lambda: VisitService(consents, visits, clock),
-            intake_service: lambda: pytest.fail("intake must not run"),
-            idempotency: lambda: FakeIdempotency(),
-        }
-    )
-    web = Path(__file__).resolve().parents[2] / "web"
-    gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=web, local_routes={})
-    return CookieApi(Client(gateway), consents, visits, clock)
+    clock = MovableClock(NOW)
+    services = fake_services(clock)
+    client = public_client(services, {intake_service: lambda: pytest.fail("intake must not run")})
+    return CookieApi(client, services.ports.cookie_consent_store, services.ports.visit_store, clock)
 
 
 # --- POST /v1/cookie-consents --------------------------------------------------------------------

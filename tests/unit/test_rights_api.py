@@ -9,13 +9,10 @@ from typing import Any
 import pytest
 from werkzeug.test import Client, TestResponse
 
-from local.gateway import Gateway
-from policybound.api.dependencies import guardian_confirmations, idempotency, intake_service, rights_service
-from policybound.api.public.app import create_app, openapi_json
 from policybound.obligations import MAX_WRONG_TRIES
 from policybound.policy import Purpose
-from tests.conftest import VALID_FIELDS, _web_root, submission
-from tests.support.fakes import FakeIdempotency
+from tests.conftest import VALID_FIELDS, submission
+from tests.support.gateways import public_client
 from tests.support.rights import DECOY, RightsWorld, build_world
 
 MINJI = VALID_FIELDS["contact-us"]["email"]
@@ -48,18 +45,7 @@ class RightsApi:
 @pytest.fixture
 def api() -> RightsApi:
     world = build_world()
-    app = create_app([ORIGIN])
-    once = FakeIdempotency()
-    app.dependency_overrides.update(
-        {
-            intake_service: lambda: world.intake,
-            idempotency: lambda: once,
-            rights_service: lambda: world.rights,
-            guardian_confirmations: lambda: world.guardians,
-        }
-    )
-    gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=_web_root(), local_routes={})
-    return RightsApi(Client(gateway), world)
+    return RightsApi(public_client(world.services), world)
 
 
 def submit(api: RightsApi, form: str = "contact-us", **overrides: Any) -> str:

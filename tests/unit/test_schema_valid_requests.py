@@ -16,16 +16,14 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.core import NOT_SET
-from werkzeug.test import Client
 
-from local.gateway import Gateway
 from local.server import merge_openapi
 from policybound.api import dependencies
 from policybound.api.public.app import create_app, openapi_json
 from policybound.api.staff.app import create_staff_app, staff_openapi_json
 from policybound.api.staff.auth import Role
 from policybound.domain.core.normalize import email_schema, normalize_email
-from tests.conftest import _web_root
+from tests.support.gateways import public_client
 from tests.support.retention import World
 from tests.support.rights import RightsWorld, build_world
 from tests.support.staff import StaffApi
@@ -112,9 +110,7 @@ def test_a_legal_hold_its_schema_accepts_passes_validation(staff_api: StaffApi) 
 
 
 def test_a_correction_its_schema_accepts_passes_validation() -> None:
-    app = create_app()
-    app.dependency_overrides[dependencies.rights_service] = lambda: build_world().rights
-    client = Client(Gateway(app.resolve, lambda: openapi_json(app), site_root=_web_root(), local_routes={}))
+    client = public_client(build_world().services)
 
     @DRAWS
     @given(case=strategy("/v1/rights/records/{submission_id}", "PATCH"))

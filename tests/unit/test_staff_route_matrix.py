@@ -8,7 +8,6 @@ import base64
 import json
 import re
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,17 +16,16 @@ from joserfc.jwk import KeySet, RSAKey
 from werkzeug.test import Client
 
 from local.cognito import CognitoAuthorizer, StaffPool
-from local.gateway import Gateway
 from policybound.api.staff.auth import Role
 from policybound.api.staff.permissions import ROUTE_ROLES
 from tests.conftest import NOW
-from tests.support.staff import TEST_APP_CLIENT, StaffApi, build_staff_api, claims_for, error_code
+from tests.support.gateways import TEST_APP_CLIENT, staff_gateway
+from tests.support.staff import StaffApi, build_staff_api, claims_for, error_code
 
 POOL = StaffPool("ap-northeast-2_Local1", TEST_APP_CLIENT)
 KEY = RSAKey.generate_key(2048, parameters={"kid": "pool-key"}, private=True)
 OTHER_KEY = RSAKey.generate_key(2048, parameters={"kid": "pool-key"}, private=True)
 JWKS: dict[str, Any] = dict(KeySet([KEY]).as_dict(private=False))
-WEB = Path(__file__).resolve().parents[2] / "web"
 
 
 def token(groups: list[str], *, expires_in: int = 3600, key: RSAKey = KEY, **claims: Any) -> str:
@@ -55,14 +53,12 @@ def tampered(valid: str, **changes: Any) -> str:
 
 @pytest.fixture(scope="module")
 def gated() -> tuple[StaffApi, Client]:
-    api = build_staff_api(NOW, WEB)
+    api = build_staff_api(NOW)
     # The pool's members, as `token` names them: each role's user in that role's group.
     for role in Role:
         api.directory.add(role.value, role.value)
     authorizer = CognitoAuthorizer(POOL, JWKS, now=lambda: NOW.timestamp())
-    gateway = Gateway(
-        api.app.resolve, lambda: "{}", WEB, local_routes={}, staff_handler=api.app.resolve, staff_authorizer=authorizer
-    )
+    gateway = staff_gateway(api.app, authorizer)
     return api, Client(gateway)
 
 

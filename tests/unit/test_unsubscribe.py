@@ -8,13 +8,11 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
-from local.gateway import Gateway
-from policybound.api.dependencies import unsubscribe_service
-from policybound.api.public.app import create_app, openapi_json
 from policybound.domain.core.errors import UnsubscribeLinkExpired, UnsubscribeLinkInvalid, UnsubscribeLinkUnknown
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.retention.unsubscribe import SubscriptionState, UnsubscribeEffect
 from policybound.policy import Purpose
+from tests.support.gateways import public_client
 from tests.support.retention import STAFF_ID, World, every_pi_value
 
 SECOND = timedelta(seconds=1)
@@ -174,10 +172,7 @@ def test_a_downloader_who_never_agreed_to_marketing_has_nothing_to_withdraw() ->
 @pytest.fixture
 def api() -> tuple[Client, World]:
     world = World()
-    app = create_app(["https://www.example.com"])
-    app.dependency_overrides.update({unsubscribe_service: lambda: world.unsubscribe})
-    gateway = Gateway(app.resolve, lambda: openapi_json(app), site_root=_nowhere(), local_routes={})
-    return Client(gateway), world
+    return public_client(world.services, site_root=_nowhere()), world
 
 
 def _nowhere() -> Any:
