@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request
 
 from bench.harness import body, median_seconds, moto_stack
 from local.gateway import LambdaContext, proxy_event
+from policybound.adapters import codec
 
 SUBMISSIONS = 200
 REPEAT = 5
@@ -38,7 +39,7 @@ def measure() -> dict[str, float]:
 
         def bare_handler(event: dict[str, Any]) -> dict[str, Any]:
             data = json.loads(event["body"])
-            item = {"submission_id": {"S": str(uuid.uuid4())}, "raw": {"S": json.dumps(data)}}
+            item = codec.item({"submission_id": str(uuid.uuid4()), "raw": json.dumps(data)})
             dynamodb.put_item(TableName=table, Item=item)
             return {"statusCode": 201, "body": "{}"}
 
