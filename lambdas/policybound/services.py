@@ -44,13 +44,13 @@ if TYPE_CHECKING:
     from policybound.domain.retention.legal_holds import LegalHoldService
     from policybound.domain.retention.sweeper import Sweeper
     from policybound.domain.retention.unsubscribe import UnsubscribeService
+    from policybound.domain.retention.withdrawal import PurposeStore, PurposeWithdrawals
     from policybound.domain.rights.corrections import CorrectionRecords, Corrector
     from policybound.domain.rights.disclosures import DisclosureService, DisclosureStore
     from policybound.domain.rights.guardians import GuardianConfirmations, GuardianRecords
     from policybound.domain.rights.requests import RightsRequestService, RightsRequestStore
     from policybound.domain.rights.service import RightsRecords, RightsService
     from policybound.domain.rights.verification import OneTimeCodes, VerificationStore
-    from policybound.domain.rights.withdrawal import PurposeStore, PurposeWithdrawals
     from policybound.domain.staff.access_records import AccessRecorder
     from policybound.domain.staff.access_rights import AccessRights
     from policybound.domain.staff.ports import FormIndex, StaffDirectory
@@ -350,7 +350,7 @@ class Services(Generic[P]):
     @cached_property
     def purpose_withdrawals(self) -> PurposeWithdrawals:
         """The one way a purpose leaves a record: the subject's rights request and a letter's unsubscribe."""
-        from policybound.domain.rights.withdrawal import PurposeWithdrawals
+        from policybound.domain.retention.withdrawal import PurposeWithdrawals
 
         return PurposeWithdrawals(self.ports.store, self.reader, self.destroyer, self.clock)
 

@@ -25,7 +25,7 @@ from policybound.adapters.staff_access import DynamoAttemptStore
 from policybound.api.staff.auth import Role
 from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
-from policybound.domain.rights.withdrawal import WithdrawalOutcome
+from policybound.domain.retention.withdrawal import WithdrawalOutcome
 from policybound.domain.staff.sign_in import SIGN_IN_FAILED, SignInRefused, attempt_key
 from policybound.obligations import MAX_FAILED_SIGN_INS
 from policybound.policy import AWS_REGION, Purpose

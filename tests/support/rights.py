@@ -12,12 +12,12 @@ from policybound.domain.core.records import RecordReader
 from policybound.domain.core.sealing import EnvelopeSealer
 from policybound.domain.intake.service import ConsentGiven, IntakeService
 from policybound.domain.retention.destruction import Destroyer
+from policybound.domain.retention.withdrawal import PurposeWithdrawals
 from policybound.domain.rights.corrections import Corrector
 from policybound.domain.rights.disclosures import DisclosureService
 from policybound.domain.rights.guardians import GuardianConfirmations
 from policybound.domain.rights.requests import RightsRequestService
 from policybound.domain.rights.service import RightsService
-from policybound.domain.rights.withdrawal import PurposeWithdrawals
 from policybound.domain.staff.actor import Actor
 from policybound.policy import FORMS, POLICY_VERSION, FormId
 from policybound.services import SES_MAILBOX_SIMULATOR, Services

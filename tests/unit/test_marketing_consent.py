@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from policybound.domain.core.ledger import LedgerKind
-from policybound.domain.rights.withdrawal import WithdrawalOutcome
+from policybound.domain.retention.withdrawal import WithdrawalOutcome
 from policybound.policy import Purpose
 from tests.conftest import UnitApi, submission
 from tests.support.rights import build_world

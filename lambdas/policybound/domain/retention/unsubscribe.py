@@ -29,7 +29,7 @@ from policybound.domain.core.model import StoredSubmission
 from policybound.domain.core.ports import DestroyOutcome, KeyedHash, SubmissionStore
 from policybound.domain.core.sealing import hash_secret, split_link_token
 from policybound.domain.retention.destruction import Destroyer, DestructionReason
-from policybound.domain.rights.withdrawal import PurposeWithdrawals, WithdrawalOutcome
+from policybound.domain.retention.withdrawal import PurposeWithdrawals, WithdrawalOutcome
 from policybound.policy import FORMS, MARKETING_PURPOSES, Purpose, forms_kept_for
 
 # A concurrent hold or release can change a record between reading and acting; a few rounds settle it.

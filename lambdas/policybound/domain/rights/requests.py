@@ -28,9 +28,9 @@ from policybound.domain.core.normalize import email_schema, normalize_email
 from policybound.domain.core.ports import BlindIndex, DestroyOutcome
 from policybound.domain.core.records import RecordReader
 from policybound.domain.retention.destruction import Destroyer
+from policybound.domain.retention.withdrawal import PurposeWithdrawals, WithdrawalOutcome
 from policybound.domain.rights.corrections import CorrectedBy, CorrectionPlan, Corrector
 from policybound.domain.rights.service import RightsKind, RightsRecords, records_in_scope
-from policybound.domain.rights.withdrawal import PurposeWithdrawals, WithdrawalOutcome
 from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
 from policybound.domain.staff.actor import Actor
 from policybound.obligations import RIGHTS_REQUEST_DUE_DAYS, RIGHTS_REQUEST_YEARS

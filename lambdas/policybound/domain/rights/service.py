@@ -29,11 +29,11 @@ from policybound.domain.core.ports import (
 )
 from policybound.domain.core.records import OpenRecord, RecordReader
 from policybound.domain.retention.destruction import Destroyer
+from policybound.domain.retention.withdrawal import PurposeWithdrawals
 from policybound.domain.rights.corrections import CorrectedBy, Corrector, Patch
 from policybound.domain.rights.disclosures import Disclosure, DisclosureService
 from policybound.domain.rights.mail import rights_code
 from policybound.domain.rights.verification import IssuedSession, OneTimeCodes, Sessions, StoredSession
-from policybound.domain.rights.withdrawal import PurposeWithdrawals
 from policybound.obligations import CODE_VALID_FOR, RIGHTS_SESSION_VALID_FOR
 from policybound.policy import SEPARATELY_CONSENTED_PURPOSES, form_as_consented
 
