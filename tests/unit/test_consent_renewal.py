@@ -40,7 +40,6 @@ from policybound.policy import (
 from tests.conftest import VALID_FIELDS
 from tests.support.policy_versions import AFTER, BEFORE, FIRST, SECOND
 from tests.support.rights import RightsWorld, build_world
-from tests.support.staff_fakes import FakeFormIndex
 
 LINK = re.compile(r"https://api\.example\.com/v1/consent-renewals\?token=(\S+)")
 
@@ -64,13 +63,15 @@ class World:
 def world(monkeypatch: pytest.MonkeyPatch) -> World:
     monkeypatch.setattr(policy, "VERSIONS", (FIRST, SECOND))
     rights = build_world(datetime.fromisoformat("2026-12-01T01:00:00+00:00"))
+    services = rights.services
+    # The builder's renewals, on pages of two, so that a handful of records already spans several.
     renewals = ConsentRenewals(
-        rights.store,
-        FakeFormIndex(rights.store),
-        rights.reader,
-        rights.mailer,
-        rights.clock,
-        lambda token: f"https://api.example.com/v1/consent-renewals?token={token}",
+        services.ports.store,
+        services.ports.form_index,
+        services.reader,
+        services.ports.mailer,
+        services.clock,
+        services.consent_renewal_url,
         page_size=2,
     )
     return World(rights, renewals)
