@@ -80,6 +80,24 @@ _ERROR_SCHEMA = "#/components/schemas/ErrorOut"
 _FRAMEWORK_ERROR = "#/components/schemas/HTTPValidationError"
 
 
+def named_shapes(document: str) -> str:
+    """The document with each shape of a one-of body (`domain.core.shapes`) moved to the components under
+    its title and referred to there: openapi-python-client names an object property inside an inline
+    oneOf member twice and drops it, while a named component is one model."""
+    parsed: dict[str, Any] = json.loads(document)
+    schemas: dict[str, Any] = parsed.get("components", {}).get("schemas", {})
+    for schema in list(schemas.values()):
+        for index, shape in enumerate(schema.get("oneOf", [])):
+            title = shape.get("title") if isinstance(shape, dict) and shape.get("type") == "object" else None
+            if title is None:
+                continue
+            if title in schemas:
+                raise ValueError(f"two schemas are named {title}")
+            schemas[title] = shape
+            schema["oneOf"][index] = {"$ref": f"#/components/schemas/{title}"}
+    return json.dumps(parsed)
+
+
 def in_one_error_shape(document: str) -> str:
     """The document with Powertools' default 422 answer (FastAPI's `HTTPValidationError`, which this API
     never sends) replaced by the one error shape, or left out where an operation takes no input; and

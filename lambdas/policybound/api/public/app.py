@@ -13,6 +13,7 @@ from policybound.api.openapi import (
     API_VERSION,
     PUBLIC_TAGS,
     in_one_error_shape,
+    named_shapes,
     openapi_tags,
     with_policy_version_examples,
 )
@@ -81,6 +82,6 @@ def openapi_json(app: APIGatewayRestResolver, clock: Clock | None = None) -> str
         tags=openapi_tags(PUBLIC_TAGS),
         security_schemes=rights.security_schemes(),
     )
-    parsed = json.loads(in_one_error_shape(document))
+    parsed = json.loads(named_shapes(in_one_error_shape(document)))
     forms.document_forms(parsed, in_force)
     return with_policy_version_examples(json.dumps(parsed), in_force)

@@ -13,7 +13,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
 from policybound.api.errors import register_error_handlers
 from policybound.api.http import no_store_middleware, strict_json_middleware
-from policybound.api.openapi import API_VERSION, STAFF_TAGS, in_one_error_shape, openapi_tags
+from policybound.api.openapi import API_VERSION, STAFF_TAGS, in_one_error_shape, named_shapes, openapi_tags
 from policybound.api.origins import cors_config
 from policybound.api.paths import STAFF_PREFIX
 from policybound.api.staff.permissions import StaffGate
@@ -80,4 +80,4 @@ def staff_openapi_json(app: APIGatewayRestResolver) -> str:
             "personal information writes an access record."
         ),
     )
-    return in_one_error_shape(document)
+    return named_shapes(in_one_error_shape(document))

@@ -27,6 +27,7 @@ from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.core.normalize import email_schema, normalize_email
 from policybound.domain.core.ports import BlindIndex, DestroyOutcome
 from policybound.domain.core.records import RecordReader
+from policybound.domain.core.shapes import Shape, one_of_shapes
 from policybound.domain.retention.destruction import Destroyer
 from policybound.domain.retention.withdrawal import PurposeWithdrawals, WithdrawalOutcome
 from policybound.domain.rights.corrections import CorrectedBy, CorrectionPlan, Corrector
@@ -94,8 +95,26 @@ class RightsRequestIn(BaseModel):
     received_at: AwareDatetime | None = Field(default=None, description="When the request arrived; now when omitted")
 
 
+def _outcome(outcome: Outcome, carries: tuple[str, ...], omits: tuple[str, ...]) -> Shape:
+    return Shape(
+        f"{outcome.value.title()}Completion",
+        carries=carries,
+        omits=omits,
+        fixed={"outcome": {"type": "string", "enum": [outcome.value]}},
+    )
+
+
 class CompletionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # What fits the outcome is checked by `_check_completion` (its answers name the misfit); the schema
+    # states it as one shape per outcome. Whether corrections fit depends on the request's kind.
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra=one_of_shapes(
+            _outcome(Outcome.REFUSED, carries=("refusal_basis",), omits=("corrections",)),
+            _outcome(Outcome.FULFILLED, carries=(), omits=("refusal_basis",)),
+        ),
+    )
 
     outcome: Outcome
     refusal_basis: RefusalBasis | None = None
