@@ -370,3 +370,30 @@ def test_the_notice_periods_are_settings_of_the_policys_data(tmp_path: Path, mon
     for bad in ({"any_change": 0}, {"any_change": 10, "additions": 5}, {"any_change": "7"}, {"weeks": 1}):
         with pytest.raises(VersionRefused, match="notice_days"):
             notice(bad)
+
+
+def test_a_version_that_names_a_recipient_publishes_it_and_the_earlier_text_does_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    partner = policy.Recipient(
+        Text("Example Partner Co.", "예시파트너 주식회사"),
+        Text("Joint seminars", "공동 세미나"),
+        ("name", "email"),
+        Text("Until the seminar ends", "세미나 종료 시까지"),
+        (FormId.CONTACT_US,),
+    )
+    change = replace(
+        version("2027-03-01", date(2027, 1, 15), date(2027, 3, 1), ChangeKind.RECIPIENT), recipients=(partner,)
+    )
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
+    shown = policy_document("ko", date(2027, 2, 1), version=change.version)["third_party_provision"]["recipients"]
+    assert shown == [
+        {
+            "name": "예시파트너 주식회사",
+            "purpose": "공동 세미나",
+            "items": ["이름", "이메일"],
+            "retention": "세미나 종료 시까지",
+            "forms": ["contact-us"],
+        }
+    ]
+    assert policy_document("en", date(2027, 2, 1))["third_party_provision"]["recipients"] == []

@@ -31,6 +31,7 @@ from policybound.policy import (
     announced_versions,
     forms_of,
     policy_text,
+    recipients_of,
     upcoming_versions,
     version_in_force,
 )
@@ -280,6 +281,18 @@ def policy_document(language: Language, today: date, version: str | None = None)
             "exceptions": [
                 {"legal_basis": basis.value, "description": text.in_(language)}
                 for basis, text in THIRD_PARTY_PROVISION.items()
+            ],
+            # The third parties this version provides to with the person's consent (PIPA art. 17(2)):
+            # who, why, which items, for how long, from which forms' records.
+            "recipients": [
+                {
+                    "name": recipient.name.in_(language),
+                    "purpose": recipient.purpose.in_(language),
+                    "items": [ITEMS[name].label.in_(language) for name in recipient.items],
+                    "retention": recipient.retention.in_(language),
+                    "forms": [form.value for form in recipient.forms],
+                }
+                for recipient in recipients_of(shown.version)
             ],
         },
         "contacts": [
