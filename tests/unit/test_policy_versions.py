@@ -397,3 +397,48 @@ def test_a_version_that_names_a_recipient_publishes_it_and_the_earlier_text_does
         }
     ]
     assert policy_document("en", date(2027, 2, 1))["third_party_provision"]["recipients"] == []
+
+
+def test_a_versions_text_can_state_its_recipients_from_the_facts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page reads the text: a version's §3 lists its recipients through a `recipients` block."""
+    text = json.loads((policy.POLICY_DATA / FIRST.text_file).read_text(encoding="utf-8"))
+    third = next(s for s in text["sections"] if s["number"] == "3")
+    third["blocks"].append(
+        {
+            "facts": "recipients",
+            "header": [
+                {"en": "Recipient", "ko": "제공받는 자"},
+                {"en": "Purpose", "ko": "이용 목적"},
+                {"en": "Items", "ko": "제공 항목"},
+                {"en": "Retention", "ko": "보유 및 이용 기간"},
+            ],
+        }
+    )
+    (tmp_path / "2027-03-01.json").write_text(json.dumps(text), encoding="utf-8")
+    partner = policy.Recipient(
+        Text("Example Partner Co.", "예시파트너 주식회사"),
+        Text("Joint seminars", "공동 세미나"),
+        ("name", "email"),
+        Text("Until the seminar ends", "세미나 종료 시까지"),
+        (FormId.CONTACT_US,),
+    )
+    change = replace(
+        version("2027-03-01", date(2027, 1, 15), date(2027, 3, 1), ChangeKind.RECIPIENT),
+        recipients=(partner,),
+        text_file="2027-03-01.json",
+    )
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
+    monkeypatch.setattr(policy, "POLICY_DATA", tmp_path)
+    policy.policy_text.cache_clear()
+    try:
+        sections = policy_document("ko", date(2027, 2, 1), version=change.version)["sections"]
+    finally:
+        policy.policy_text.cache_clear()
+    table = next(s for s in sections if s["number"] == "3")["blocks"][-1]
+    assert table == {
+        "type": "table",
+        "header": ["제공받는 자", "이용 목적", "제공 항목", "보유 및 이용 기간"],
+        "rows": [["예시파트너 주식회사", "공동 세미나", "이름, 이메일", "세미나 종료 시까지"]],
+    }

@@ -27,6 +27,7 @@ from policybound.policy import (
     FormId,
     FormPolicy,
     Language,
+    Recipient,
     Text,
     announced_versions,
     forms_of,
@@ -115,7 +116,23 @@ def _consignees(block: Mapping[str, Any], language: Language) -> list[Block]:
     return out
 
 
-def _facts(block: Mapping[str, Any], language: Language, forms: Forms) -> list[Block]:
+def _recipients(block: Mapping[str, Any], language: Language, recipients: tuple[Recipient, ...]) -> list[Block]:
+    # A version that provides to third parties with consent names each one (PIPA art. 17(2)).
+    rows = [
+        [
+            r.name.in_(language),
+            r.purpose.in_(language),
+            _enumerate((ITEMS[name].label.in_(language) for name in r.items), language),
+            r.retention.in_(language),
+        ]
+        for r in recipients
+    ]
+    return [{"type": "table", "header": [_say(cell, language) for cell in block["header"]], "rows": rows}]
+
+
+def _facts(
+    block: Mapping[str, Any], language: Language, forms: Forms, recipients: tuple[Recipient, ...] = ()
+) -> list[Block]:
     match block["facts"]:
         case "form_items":
             return _form_items(block, language, forms)
@@ -125,6 +142,8 @@ def _facts(block: Mapping[str, Any], language: Language, forms: Forms) -> list[B
             return [{"type": "list", "items": [text.in_(language) for text in THIRD_PARTY_PROVISION.values()]}]
         case "consignees":
             return _consignees(block, language)
+        case "recipients":
+            return _recipients(block, language, recipients)
         case "contacts":
             return [
                 {
@@ -136,7 +155,9 @@ def _facts(block: Mapping[str, Any], language: Language, forms: Forms) -> list[B
     raise ValueError(f"the policy text refers to unknown facts {block['facts']!r}")
 
 
-def _blocks(raw: Iterable[Mapping[str, Any]], language: Language, forms: Forms) -> list[Block]:
+def _blocks(
+    raw: Iterable[Mapping[str, Any]], language: Language, forms: Forms, recipients: tuple[Recipient, ...] = ()
+) -> list[Block]:
     out: list[Block] = []
     for block in raw:
         if "p" in block:
@@ -155,7 +176,7 @@ def _blocks(raw: Iterable[Mapping[str, Any]], language: Language, forms: Forms) 
                 }
             )
         elif "facts" in block:
-            out += _facts(block, language, forms)
+            out += _facts(block, language, forms, recipients)
         else:
             raise ValueError(f"unknown block in the policy text: {sorted(block)}")
     return out
@@ -169,20 +190,21 @@ def published_text(version: str, effective: date, language: Language) -> dict[st
     """Every section of one version's text, in its order and words."""
     raw = policy_text(version)
     forms = forms_of(version)
+    recipients = recipients_of(version)
     return {
         "title": _say(raw["title"], language),
-        "preamble": _blocks(raw.get("preamble", ()), language, forms),
+        "preamble": _blocks(raw.get("preamble", ()), language, forms, recipients),
         "sections": [
             {
                 "number": section["number"],
                 "anchor": section["anchor"],
                 "title": _title(section, language),
-                "blocks": _blocks(section.get("blocks", ()), language, forms),
+                "blocks": _blocks(section.get("blocks", ()), language, forms, recipients),
                 "subsections": [
                     {
                         "number": sub["number"],
                         "title": _title(sub, language),
-                        "blocks": _blocks(sub.get("blocks", ()), language, forms),
+                        "blocks": _blocks(sub.get("blocks", ()), language, forms, recipients),
                     }
                     for sub in section.get("subsections", ())
                 ],
