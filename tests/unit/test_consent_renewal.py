@@ -455,3 +455,21 @@ def test_a_version_that_adds_a_recipient_asks_the_affected_for_consent(
         if e.payload["event"] == "consent_renewed" and e.payload["submission_id"] == owner
     )
     assert entry["recipients_added"] == ["Example Partner Co."]
+
+
+def test_a_form_body_is_judged_as_the_form_it_is_where_a_route_takes_one(api: Client) -> None:
+    """The renewal takes a form (the page's checkbox): without a token it is told the token is missing
+    (422), not that its body should have been JSON (415); a JSON-only route still refuses a form body."""
+    form = {"Content-Type": "application/x-www-form-urlencoded", **JSON}
+    missing = api.post("/v1/consent-renewals", data="marketing=false", headers=form)
+    assert missing.status_code == 422, missing.get_json()
+    assert [d["field"] for d in missing.get_json()["error"]["details"]] == ["query.token"]
+    not_a_bool = api.post(
+        "/v1/consent-renewals",
+        query_string={"token": f"{uuid.uuid4()}.{'A' * 43}"},
+        data="marketing=maybe",
+        headers=form,
+    )
+    assert not_a_bool.status_code == 422
+    assert [d["field"] for d in not_a_bool.get_json()["error"]["details"]] == ["marketing"]
+    assert api.post("/v1/forms/contact-us", data="fields=1", headers=form).status_code == 415

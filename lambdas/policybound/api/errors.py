@@ -17,6 +17,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
     ValidationException,
 )
+from aws_lambda_powertools.event_handler.openapi.params import Form
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
     IdempotencyAlreadyInProgressError,
     IdempotencyValidationError,
@@ -162,6 +163,14 @@ def domain_error_response(error: DomainError) -> Response[str]:
     return error_response(status, code, error.message, error.details, headers, extra)
 
 
+def _takes_a_form(app: APIGatewayRestResolver) -> bool:
+    """The route being called declares form fields (a page's plain POST sends them): a form body is then
+    judged by validation, not refused as a body that is not JSON."""
+    route = app.context.get("_route")
+    body_params = route.dependant.body_params if route is not None else []
+    return any(isinstance(field.field_info, Form) for field in body_params)
+
+
 def _has_body(event: Any) -> bool:
     # Only these methods take bodies here; a body sent with GET or DELETE is ignored, as by the routes.
     return event.http_method in ("POST", "PUT", "PATCH") and bool(event.body)
@@ -194,7 +203,8 @@ def register_error_handlers(
                 gate(app)
             except DomainError as denied:
                 return domain_error_response(denied)
-        rejected = check_json_body(app.current_event) if _has_body(app.current_event) else None
+        event = app.current_event
+        rejected = check_json_body(event, form_allowed=_takes_a_form(app)) if _has_body(event) else None
         return error_response(rejected.status, rejected.code, rejected.message) if rejected else None
 
     # RequestUnsupportedContentType is a sibling of RequestValidationError; both are judged here.

@@ -123,8 +123,12 @@ def parse_strict_json(body: bytes) -> Any:
     return value
 
 
-def check_json_body(event: APIGatewayProxyEvent) -> BodyRejected | None:
-    """The first problem with a request's JSON body, or None. Bodiless requests pass."""
+FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
+
+
+def check_json_body(event: APIGatewayProxyEvent, form_allowed: bool = False) -> BodyRejected | None:
+    """The first problem with a request's JSON body, or None. Bodiless requests pass, and so does a form
+    body (a page's plain POST) within the size limit where the route takes one (`form_allowed`)."""
     body = _raw_body(event)
     if len(body) > MAX_BODY_BYTES:
         return BodyRejected(
@@ -136,6 +140,8 @@ def check_json_body(event: APIGatewayProxyEvent) -> BodyRejected | None:
         return None
     content_type = (event.headers.get("content-type") or event.headers.get("Content-Type") or "").lower()
     media_type = content_type.split(";")[0].strip()
+    if form_allowed and media_type == FORM_MEDIA_TYPE:
+        return None
     if media_type != "application/json":
         return BodyRejected(
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
