@@ -37,6 +37,9 @@ MANAGER = Actor("sub-manager", "manager", "198.51.100.20", manager=True)
 STAFF_ROUTE = "POST /v1/staff/test"
 CODE = re.compile(r"^\s+(\d{6})$", re.MULTILINE)
 GUARDIAN_CODE = re.compile(r"(?:동의 코드|Consent code): (\d{6})")
+# An address with a record, and one without.
+KNOWN = VALID_FIELDS["contact-us"]["email"]
+UNKNOWN = "nobody-here@example.co.kr"
 
 
 @dataclass
@@ -123,3 +126,16 @@ def world_of(services: Services[FakePorts], clock: MovableClock) -> RightsWorld:
         sealer=services.sealer,
         services=services,
     )
+
+
+def world_with_an_inquiry() -> RightsWorld:
+    """A world holding one inquiry of KNOWN, its receipt mail already read."""
+    world = build_world()
+    world.submit("contact-us")
+    world.mailer.sent.clear()
+    return world
+
+
+def wrong(code: str) -> str:
+    """Another six-digit code than `code`."""
+    return f"{(int(code) + 1) % 1_000_000:06d}"

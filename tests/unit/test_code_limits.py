@@ -15,26 +15,16 @@ from policybound.domain.core.model import Representative
 from policybound.domain.rights.service import RightsKind
 from policybound.domain.rights.verification import CodeLocked, CodeRejected, CodesExhausted, CodeState
 from policybound.obligations import CODE_WINDOW, MAX_CODES_PER_WINDOW, MAX_WRONG_TRIES
-from tests.conftest import VALID_FIELDS
-from tests.support.rights import DECOY, RightsWorld, build_world
+from tests.support.rights import DECOY, KNOWN, UNKNOWN, RightsWorld, build_world, world_with_an_inquiry, wrong
 from tests.support.rights_fakes import FakeVerificationStore
 
-KNOWN = VALID_FIELDS["contact-us"]["email"]
-UNKNOWN = "nobody-here@example.co.kr"
 PARENT = Representative("Kim Parent", "parent@example.co.kr", None)
 GUESSES = 40
 
 
 @pytest.fixture
 def world() -> RightsWorld:
-    world = build_world()
-    world.submit("contact-us")
-    world.mailer.sent.clear()
-    return world
-
-
-def wrong(code: str) -> str:
-    return f"{(int(code) + 1) % 1_000_000:06d}"
+    return world_with_an_inquiry()
 
 
 class ReadersMeet(FakeVerificationStore):

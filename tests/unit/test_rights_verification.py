@@ -13,23 +13,12 @@ from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.rights.service import RightsKind, code_key
 from policybound.domain.rights.verification import CodeLocked, CodeRejected
 from policybound.obligations import MAX_WRONG_TRIES
-from tests.conftest import VALID_FIELDS
-from tests.support.rights import DECOY, RightsWorld, build_world
-
-KNOWN = VALID_FIELDS["contact-us"]["email"]
-UNKNOWN = "nobody-here@example.co.kr"
+from tests.support.rights import DECOY, KNOWN, UNKNOWN, RightsWorld, build_world, world_with_an_inquiry, wrong
 
 
 @pytest.fixture
 def world() -> RightsWorld:
-    world = build_world()
-    world.submit("contact-us")
-    world.mailer.sent.clear()
-    return world
-
-
-def wrong(code: str) -> str:
-    return f"{(int(code) + 1) % 1_000_000:06d}"
+    return world_with_an_inquiry()
 
 
 def test_a_known_address_gets_a_six_digit_code_in_korean_and_english(world: RightsWorld) -> None:
