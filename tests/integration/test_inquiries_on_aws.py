@@ -4,41 +4,26 @@ and kept sealed under the record's own key, handling notes, and the purpose and 
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import pytest
-from werkzeug.test import Client
 
 from local.outbox import sent_mail
 from policybound.adapters import codec
 from policybound.api.staff.auth import Role
-from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
-from policybound.settings import settings_from
-from policybound.wiring import Wiring
-from tests.conftest import NOW, submission
-from tests.support.aws import staff_pool
-from tests.support.gateways import public_app, staff_app, staff_gateway
-from tests.support.staff import FakeAuthorizer, StaffClient, error_code, json_of
+from tests.conftest import submission
+from tests.support.aws import StaffOnAws, staff_on_aws
+from tests.support.staff import error_code, json_of
 
 
 @dataclass
-class InquiriesAws(StaffClient):
-    public: Client
-    wiring: Wiring
-
+class InquiriesAws(StaffOnAws):
     def submit(self, form: str, **overrides: Any) -> str:
         self.clock.at += timedelta(minutes=1)
-        response = self.public.post(
-            f"/v1/forms/{form}",
-            data=json.dumps(submission(form, **overrides)),
-            headers={"Content-Type": "application/json"},
-        )
-        assert response.status_code == 201, response.get_data(as_text=True)
-        return str(json_of(response)["submission_id"])
+        return self.post_form(form, submission(form, **overrides))
 
     def access_records(self) -> list[dict[str, Any]]:
         return [dict(e.payload) for e in self.wiring.ports.ledger.entries(LedgerKind.ACCESS, limit=1000)]
@@ -46,12 +31,7 @@ class InquiriesAws(StaffClient):
 
 @pytest.fixture
 def inquiries(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> InquiriesAws:
-    staff_pool(monkeypatch)
-    clock = FixedClock(NOW)
-    wiring = Wiring(settings_from(os.environ), clock=clock)
-    staff, authorizer = staff_app(wiring), FakeAuthorizer()
-    gateway = staff_gateway(staff, authorizer, public_app(wiring))
-    return InquiriesAws(Client(gateway), staff, authorizer, clock, Client(gateway), wiring)
+    return staff_on_aws(monkeypatch, InquiriesAws)
 
 
 def _reply(caller: Any, submission_id: str, body: str) -> Any:

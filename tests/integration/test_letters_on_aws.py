@@ -12,38 +12,27 @@ from urllib.parse import urlparse
 
 import boto3
 import pytest
-from werkzeug.test import Client
 
 from local.letter_queue import LetterQueuePoller
 from local.outbox import sent_mail
 from policybound import tables
 from policybound.api.staff.auth import Role
-from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerKind
 from policybound.letter_batches import handle_batches
 from policybound.policy import AWS_REGION
-from policybound.settings import settings_from
-from policybound.wiring import Wiring
-from tests.conftest import NOW, submission
-from tests.support.aws import staff_pool
-from tests.support.gateways import public_app, staff_app, staff_gateway
-from tests.support.staff import FakeAuthorizer, StaffClient, json_of
+from tests.conftest import submission
+from tests.support.aws import StaffOnAws, staff_on_aws
+from tests.support.staff import json_of
 
 
-class Letters(StaffClient):
-    public: Client
-    wiring: Wiring
+class Letters(StaffOnAws):
     poller: LetterQueuePoller
 
     def submit(self, form: str, **fields: Any) -> str:
         body = submission(form, **fields)
         if form == "resources-download":
             body["consent"]["marketing"] = fields.pop("marketing", True) if "marketing" in fields else True
-        response = self.public.post(
-            f"/v1/forms/{form}", data=json.dumps(body), headers={"Content-Type": "application/json"}
-        )
-        assert response.status_code == 201, response.get_data(as_text=True)
-        return str(json_of(response)["submission_id"])
+        return self.post_form(form, body)
 
     def send(self, subject: str) -> dict[str, Any]:
         response = self.as_role(Role.STAFF).post(
@@ -61,18 +50,12 @@ class Letters(StaffClient):
 
 @pytest.fixture
 def letters(moto_aws: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Letters:
-    staff_pool(monkeypatch)
-    clock = FixedClock(NOW)
-    wiring = Wiring(settings_from(os.environ), clock=clock)
-    staff, authorizer = staff_app(wiring), FakeAuthorizer()
-    gateway = staff_gateway(staff, authorizer, public_app(wiring))
+    result = staff_on_aws(monkeypatch, Letters)
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-        return handle_batches(wiring, event, context)
+        return handle_batches(result.wiring, event, context)
 
     sqs = boto3.client("sqs", region_name=AWS_REGION)
-    result = Letters(Client(gateway), staff, authorizer, clock)
-    result.public, result.wiring = Client(gateway), wiring
     result.poller = LetterQueuePoller(sqs, os.environ[tables.LETTER_QUEUE.env_var], handler, wait_seconds=0)
     return result
 

@@ -32,9 +32,9 @@ from policybound.policy import AWS_REGION, Purpose
 from policybound.settings import load_settings, settings_from
 from policybound.wiring import Wiring
 from tests.conftest import NOW, VALID_FIELDS, submission
-from tests.support.aws import staff_pool
+from tests.support.aws import StaffOnAws, staff_pool
 from tests.support.gateways import public_app, staff_app, staff_gateway
-from tests.support.staff import FakeAuthorizer, StaffClient, json_of
+from tests.support.staff import FakeAuthorizer, json_of
 
 
 class ScanForbidden(AssertionError):
@@ -42,20 +42,12 @@ class ScanForbidden(AssertionError):
 
 
 @dataclass
-class StaffAws(StaffClient):
-    public: Client
-    wiring: Wiring
+class StaffAws(StaffOnAws):
     pool: StaffPool
     cognito: Any
 
     def submit(self, form: str, **overrides: Any) -> str:
-        response = self.public.post(
-            f"/v1/forms/{form}",
-            data=json.dumps(submission(form, **overrides)),
-            headers={"Content-Type": "application/json"},
-        )
-        assert response.status_code == 201, response.get_data(as_text=True)
-        return str(json_of(response)["submission_id"])
+        return self.post_form(form, submission(form, **overrides))
 
 
 @pytest.fixture

@@ -8,9 +8,11 @@ isolated as one account each: no test sees another's items, queue messages, mail
 from __future__ import annotations
 
 import itertools
+import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 import pytest
@@ -19,10 +21,13 @@ from werkzeug.test import Client
 from local.cognito import StaffPool, provision_staff_pool
 from local.environment import MAIL_SENDER, app_environment, aws_environment
 from local.provision import provision_account, provision_queues, provision_tables
+from policybound.domain.core.clock import FixedClock
 from policybound.policy import AWS_REGION
-from policybound.settings import environment_name
+from policybound.settings import environment_name, settings_from
 from policybound.wiring import Wiring
 from tests.conftest import NOW
+from tests.support.gateways import public_app, staff_app, staff_gateway
+from tests.support.staff import FakeAuthorizer, StaffClient
 
 _prefixes = itertools.count(1)
 # Services whose state tests change account-wide (mail accepted or an identity deleted, pools and their
@@ -83,3 +88,32 @@ class AwsApi:
 
     def scan_all(self) -> dict[str, list[dict[str, Any]]]:
         return {name: self.dynamodb.scan(TableName=name)["Items"] for name in self.tables.values()}
+
+
+@dataclass
+class StaffOnAws(StaffClient):
+    """Both APIs over one wiring on moto; staff calls go through a stand-in for the Cognito authorizer."""
+
+    public: Client
+    wiring: Wiring
+
+    def post_form(self, form: str, body: dict[str, Any]) -> str:
+        """Submit `body` to the form as a visitor would; the stored submission's id."""
+        response = self.public.post(
+            f"/v1/forms/{form}", data=json.dumps(body), headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 201, response.get_data(as_text=True)
+        return str(json.loads(response.get_data(as_text=True))["submission_id"])
+
+
+T = TypeVar("T", bound=StaffOnAws)
+
+
+def staff_on_aws(monkeypatch: pytest.MonkeyPatch, kind: type[T], **extra: Any) -> T:
+    """`kind` over this test's tables, local mode's staff pool, and a clock standing at NOW."""
+    staff_pool(monkeypatch)
+    clock = FixedClock(NOW)
+    wiring = Wiring(settings_from(os.environ), clock=clock)
+    staff, authorizer = staff_app(wiring), FakeAuthorizer()
+    gateway = staff_gateway(staff, authorizer, public_app(wiring))
+    return kind(Client(gateway), staff, authorizer, clock, Client(gateway), wiring, **extra)
