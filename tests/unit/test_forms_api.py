@@ -74,6 +74,15 @@ def test_outdated_policy_version_is_409_naming_the_current(unit_api: UnitApi) ->
     assert unit_api.store.records == {}
 
 
+def test_an_other_version_is_told_before_the_items_are_judged(unit_api: UnitApi) -> None:
+    # The items asked may differ under the version in force: judging them first would answer the wrong
+    # question, and the page must show the text in force and ask again either way.
+    body = submission("contact-us", email="not-an-email")
+    body["consent"]["policy_version"] = "not-a-version"
+    assert_error(post(unit_api, "contact-us", body), 409, "policy_version_outdated")
+    assert unit_api.store.records == {}
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [

@@ -24,7 +24,7 @@ from policybound.domain.core.normalize import (
     normalize_item,
     text_pattern,
 )
-from policybound.policy import ITEMS, POLICY_VERSION, FormId, FormPolicy, Item, ItemKind, forms_of, is_declared
+from policybound.policy import ITEMS, POLICY_VERSION, FormId, FormPolicy, Item, ItemKind, forms_of
 
 _STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
 
@@ -219,13 +219,11 @@ def _submission_model(policy: FormPolicy, version: str) -> type[BaseModel]:
     )
 
 
-def version_read_against(body: Mapping[str, Any], in_force: str) -> str:
-    """The version whose form a submission is read against: the published one its consent names (a page
-    shown before a change is then told the version changed, 409, rather than that its items are wrong),
-    else the one in force."""
+def named_version(body: Mapping[str, Any]) -> str | None:
+    """The policy version a submission's consent names, if it names one as text."""
     consent = body.get("consent")
     named = consent.get("policy_version") if isinstance(consent, Mapping) else None
-    return named if isinstance(named, str) and is_declared(named) else in_force
+    return named if isinstance(named, str) else None
 
 
 def validate_submission(form: FormId, version: str, body: Mapping[str, Any]) -> BaseModel:

@@ -20,7 +20,7 @@ from policybound.domain.core.errors import (
     Unavailable,
     ValidationFailed,
 )
-from policybound.domain.core.forms import validate_submission, version_read_against
+from policybound.domain.core.forms import named_version, validate_submission
 from policybound.domain.core.mail import subscription_confirmation
 from policybound.domain.core.model import (
     ConsentProof,
@@ -98,10 +98,17 @@ class IntakeService:
         self._resources = resources
 
     def read(self, form: FormId, body: Mapping[str, Any]) -> BaseModel:
-        """A submission's body checked and normalised against the form as the version it names states it
-        (the one in force when it names no other published one): a later version's items are collected
-        by that version's model, made from its data."""
-        return validate_submission(form, version_read_against(body, in_force_at(self._clock.now())), body)
+        """A submission's body checked and normalised against the form as the version in force states it:
+        a later version's items are collected by that version's model, made from its data.
+
+        A consent to any other version is refused first (409), as `submit` would refuse it: the page must
+        show the text in force and ask again, and the items it asks for may differ under it, so judging
+        them against another version's form would answer the wrong question."""
+        in_force = in_force_at(self._clock.now())
+        named = named_version(body)
+        if named is not None and named != in_force:
+            raise PolicyVersionOutdated(sent=named, current=in_force)
+        return validate_submission(form, in_force, body)
 
     def submit(
         self,
