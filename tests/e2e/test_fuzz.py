@@ -3,6 +3,7 @@ schema, and no refused request that leaves something stored."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
@@ -33,7 +34,11 @@ def local_server() -> Iterator[LocalServer]:
     try:
         yield server
     finally:
-        server.stop()
+        # After a fuzzing run of every operation, local mode can take minutes to stop on a loaded machine
+        # (a known, separate problem); how fast it stops is not what this module checks, and test_local_mode
+        # checks a clean stop. `stop` kills it once the wait is over.
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            server.stop()
 
 
 # `make fuzz` raises this for a long run; `make test` keeps a bounded one.
@@ -154,6 +159,9 @@ def test_no_server_error_or_undocumented_status_in_the_coverage_and_fuzzing_phas
     assert run.returncode == 0, summary
     assert "Server error" not in run.stdout, summary
     assert "Undocumented status code" not in run.stdout, summary
+    # Schemathesis' verdict on its coverage and fuzzing phases: no operation refused every schema-valid
+    # request, mostly as malformed (400/422): no request schema is looser than what the API enforces.
+    assert "Schema validation mismatch" not in run.stdout, summary
     # The run reached the staff routes with a live session rather than being turned away at the door
     # (the rights routes answer 401 to it: they take a rights session, which this run does not have).
     turned_away = re.search(r"401 Unauthorized \(\d+ operations?\):\n((?:[ \t]+- .*\n)+)", run.stdout)
