@@ -372,18 +372,21 @@ def test_the_notice_periods_are_settings_of_the_policys_data(tmp_path: Path, mon
             notice(bad)
 
 
+# A recipient a later version names (§3), for the contact-us form's name and email.
+PARTNER = policy.Recipient(
+    Text("Example Partner Co.", "예시파트너 주식회사"),
+    Text("Joint seminars", "공동 세미나"),
+    ("name", "email"),
+    Text("Until the seminar ends", "세미나 종료 시까지"),
+    (FormId.CONTACT_US,),
+)
+
+
 def test_a_version_that_names_a_recipient_publishes_it_and_the_earlier_text_does_not(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    partner = policy.Recipient(
-        Text("Example Partner Co.", "예시파트너 주식회사"),
-        Text("Joint seminars", "공동 세미나"),
-        ("name", "email"),
-        Text("Until the seminar ends", "세미나 종료 시까지"),
-        (FormId.CONTACT_US,),
-    )
     change = replace(
-        version("2027-03-01", date(2027, 1, 15), date(2027, 3, 1), ChangeKind.RECIPIENT), recipients=(partner,)
+        version("2027-03-01", date(2027, 1, 15), date(2027, 3, 1), ChangeKind.RECIPIENT), recipients=(PARTNER,)
     )
     monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
     shown = policy_document("ko", date(2027, 2, 1), version=change.version)["third_party_provision"]["recipients"]
@@ -417,16 +420,9 @@ def test_a_versions_text_can_state_its_recipients_from_the_facts(
         }
     )
     (tmp_path / "2027-03-01.json").write_text(json.dumps(text), encoding="utf-8")
-    partner = policy.Recipient(
-        Text("Example Partner Co.", "예시파트너 주식회사"),
-        Text("Joint seminars", "공동 세미나"),
-        ("name", "email"),
-        Text("Until the seminar ends", "세미나 종료 시까지"),
-        (FormId.CONTACT_US,),
-    )
     change = replace(
         version("2027-03-01", date(2027, 1, 15), date(2027, 3, 1), ChangeKind.RECIPIENT),
-        recipients=(partner,),
+        recipients=(PARTNER,),
         text_file="2027-03-01.json",
     )
     monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))

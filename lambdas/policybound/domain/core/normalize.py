@@ -34,9 +34,10 @@ def _refused_class() -> str:
     some generators read `\\p{C}` as the ASCII and Latin-1 controls alone. Lone surrogates are left out
     (no JSON Schema engine can hold one in a pattern; no UTF-8 body can carry one). Built when a document
     is written, never at a cold start (it reads all 1.1 million code points)."""
+    spelled_out = _REFUSED_CATEGORIES - {"Cs"}
     ranges: list[tuple[int, int]] = []
     for code in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(code)) in {"Cc", "Cf"}:
+        if unicodedata.category(chr(code)) in spelled_out:
             if ranges and ranges[-1][1] == code - 1:
                 ranges[-1] = (ranges[-1][0], code)
             else:
