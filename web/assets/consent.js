@@ -153,6 +153,9 @@ export async function startCookieConsent({ language, policy } = {}) {
 
   async function choose(choice, categories, messageTarget) {
     const previous = storedConsent();
+    // The dialog is modal: one open now is where this choice was made. One opened while the choice
+    // is saving is a new question from the person, and saving must not close it under them.
+    const origin = dialog && dialog.open ? dialog : null;
     try {
       const { body } = await request("POST", "/v1/cookie-consents", {
         json: { choice, categories, policy_version: current.version },
@@ -166,7 +169,7 @@ export async function startCookieConsent({ language, policy } = {}) {
       enforce(consent.categories);
       useAllowed(consent);
       closeBanner();
-      if (dialog && dialog.open) dialog.close();
+      if (origin && origin.open) origin.close();
       announce(t(lang, "cookie.saved"));
       document.dispatchEvent(new CustomEvent("policybound:cookie-consent", { detail: consent }));
     } catch (error) {

@@ -192,6 +192,24 @@ def test_every_page_has_cookie_settings_and_explains_how_to_refuse_cookies_in_th
     expect(policy.locator("#cookies")).to_contain_text("How to refuse cookies in your browser")
 
 
+def test_settings_opened_while_a_banner_choice_is_saving_stay_open_when_it_is_saved(site: Site) -> None:
+    page = site.open("index.html", lang="en")
+    held: list[Any] = []
+    page.route("**/v1/cookie-consents", lambda route: held.append(route))
+    banner(page).get_by_role("button", name="Block all").click()
+    while not held:
+        page.wait_for_timeout(20)
+    page.get_by_role("contentinfo").get_by_role("button", name="Cookie settings").click()
+    dialog = page.get_by_role("dialog", name="Cookie settings")
+    expect(dialog).to_be_visible()
+    with page.expect_response(lambda r: r.url.endswith("/v1/cookie-consents")):
+        held[0].continue_()
+    expect(page.get_by_role("contentinfo").get_by_role("status")).to_have_text("Your cookie choice is saved.")
+    # The banner's choice closes the banner; the dialog opened since is the person's, and stays.
+    expect(banner(page)).to_have_count(0)
+    expect(dialog).to_be_visible()
+
+
 def test_the_banner_works_with_the_keyboard_alone(site: Site) -> None:
     page = site.open("contact-us.html")
     page.keyboard.press("Tab")
