@@ -22,6 +22,7 @@ from local import consents, environment, moto_transactions, outbox, sweep
 from local.gateway import Gateway, Handler, Instances
 from local.letter_queue import LetterQueuePoller
 from local.provision import provision
+from local.router_state import make_router_state_per_thread
 from local.staff import StaffAccess
 from policybound import settings
 from stacks.paths import WEB_DIR
@@ -65,8 +66,9 @@ def merge_openapi(public: str, staff: str) -> str:
 
 
 # Modules that hold per-instance state at module level: the API's routers (Powertools points a router
-# at the last resolver that included it, and routes read the current event through it), so each instance
-# imports these afresh. Domain and adapter modules hold none and stay imported once.
+# at the last resolver that included it, and routes read that resolver's context and dependency
+# overrides through it), so each instance imports these afresh. Domain and adapter modules hold none and
+# stay imported once. The event itself Powertools keeps per process: see local.router_state.
 PER_INSTANCE_PACKAGES = ("policybound.api",)
 
 
@@ -101,6 +103,8 @@ def fresh_instance(module_name: str) -> Handler:
 
 def instances(first: ModuleType, size: int = environment.FUNCTION_INSTANCES) -> Instances:
     """Up to `size` instances of an entry point; the first is the module already imported."""
+    # Instances are threads here, not processes: what Powertools keeps per process is kept per thread.
+    make_router_state_per_thread()
     started = [first.lambda_handler]
     return Instances(lambda: started.pop() if started else fresh_instance(first.__name__), size)
 

@@ -106,3 +106,39 @@ def test_two_instances_of_an_api_never_share_a_router(monkeypatch: pytest.Monkey
     assert other_forms.router.api_resolver is other_app
     # Every other importer still finds the module it had.
     assert sys.modules.get("policybound.api.public.routes.forms") is before
+
+
+def test_two_instances_resolving_at_once_each_read_their_own_event() -> None:
+    """Powertools keeps the current event on its router class, one per process as in Lambda; local
+    mode's instances are threads of one process, and each must still read only its own event."""
+    import json
+
+    from local.server import instances
+    from tests.unit import resolver_module
+
+    both = instances(resolver_module, size=2)
+
+    def call(said: str) -> dict[str, Any]:
+        event = {
+            "httpMethod": "GET",
+            "path": "/echo",
+            "resource": "/echo",
+            "queryStringParameters": {"said": said},
+            "multiValueQueryStringParameters": {"said": [said]},
+            "headers": {},
+            "requestContext": {"stage": "test", "requestId": said},
+            "body": None,
+            "isBase64Encoded": False,
+        }
+        answer = both(event, None)
+        assert answer["statusCode"] == 200, answer
+        body: dict[str, Any] = json.loads(answer["body"])
+        return body
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(call, ["first", "second"]))
+    assert both.started == 2
+    assert answers == [
+        {"validated": "first", "read": "first"},
+        {"validated": "second", "read": "second"},
+    ]

@@ -1,0 +1,5 @@
+"""Imported once, by every instance of tests.unit.resolver_module: what lets their events overlap."""
+
+import threading
+
+BOTH_RESOLVING = threading.Barrier(2)
