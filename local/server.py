@@ -7,6 +7,7 @@ import importlib.util
 import json
 import logging
 import os
+import signal
 import sys
 import threading
 from collections.abc import Iterator
@@ -203,6 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--api-port", type=int, default=environment.API_PORT)
     parser.add_argument("--moto-port", type=int, default=environment.MOTO_PORT)
     args = parser.parse_args(argv)
+    # Python leaves SIGINT alone when it starts ignored, as a script's background job (`make run &`)
+    # or a CI step starts it: Ctrl-C would then do nothing. SIGTERM (what `kill` and CI send) stops it
+    # the same orderly way.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     with local_mode(api_port=args.api_port, moto_port=args.moto_port) as mode:
         # Ctrl-C can arrive as soon as the banner is out (a script waits for it), even before print returns.
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 from datetime import datetime
 
 import requests
@@ -92,3 +93,15 @@ def test_stopping_with_ctrl_c_and_starting_again_works() -> None:
         assert response.status_code == 201
     finally:
         assert second.stop() == 0
+
+
+def test_ctrl_c_stops_it_even_when_it_was_started_with_sigint_ignored() -> None:
+    """A script or CI job that starts `make run` in the background hands it SIGINT ignored; the
+    server still stops on Ctrl-C (and on SIGTERM) rather than running until it is killed."""
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        started = start_local(sigint_ignored=True)
+        started.process.send_signal(stop)
+        try:
+            assert started.process.wait(timeout=60) == 0
+        finally:
+            started.process.kill()
