@@ -14,6 +14,7 @@ from constructs import Construct
 
 from policybound.adapters.cognito import PASSWORD_CHANGED_ATTRIBUTE
 from policybound.domain.staff.actor import Role
+from policybound.obligations import STAFF_SESSION_LIMIT, whole_minutes
 from stacks.deployment import Deployment
 from stacks.pi_tags import tag_value
 
@@ -96,8 +97,9 @@ class StaffIdentity(Construct):
             enable_token_revocation=True,
             id_token_validity=Duration.hours(1),
             access_token_validity=Duration.hours(1),
-            # At most a working day: a refresh token older than 12 hours never renews a session.
-            refresh_token_validity=Duration.hours(8),
+            # A refresh token lives as long as a staff session may: it never renews one past its limit,
+            # and never ends one before it.
+            refresh_token_validity=Duration.minutes(whole_minutes(STAFF_SESSION_LIMIT)),
             read_attributes=cognito.ClientAttributes()
             .with_standard_attributes(email=True, email_verified=True, fullname=True)
             .with_custom_attributes(PASSWORD_CHANGED),

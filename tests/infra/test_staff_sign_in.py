@@ -12,6 +12,7 @@ import pytest
 from policybound import tables
 from policybound.adapters.cognito import PASSWORD_CHANGED_ATTRIBUTE
 from policybound.domain.staff.actor import STAFF_GROUPS, Role
+from policybound.obligations import STAFF_SESSION_LIMIT, whole_minutes
 from stacks import staff_identity
 from stacks.functions import FUNCTIONS
 from tests.infra.conftest import Synth, cdk_path, resources, statements
@@ -66,7 +67,7 @@ def test_short_tokens_revocation_strong_passwords_admin_created_users(api: dict[
     units = properties["TokenValidityUnits"]
     assert (properties["IdTokenValidity"], units["IdToken"]) == (60, "minutes")
     assert units["RefreshToken"] == "minutes"
-    assert properties["RefreshTokenValidity"] <= 12 * 60
+    assert properties["RefreshTokenValidity"] == whole_minutes(STAFF_SESSION_LIMIT)
     assert properties["EnableTokenRevocation"] is True
     (pool,) = resources(api, "AWS::Cognito::UserPool").values()
     password = pool["Properties"]["Policies"]["PasswordPolicy"]
