@@ -7,33 +7,26 @@ PIPA art. 22) is the page's own checkbox, unticked: the form field `marketing=tr
 button without it consents to the rest only.
 """
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Form, Query
+from aws_lambda_powertools.event_handler.openapi.params import Form
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
 from policybound.api.dependencies import consent_renewals
 from policybound.api.openapi import Tag
 from policybound.api.public.consent_renewal_page import RENEWAL_WORDING, renewal_page
-from policybound.api.public.unsubscribe_page import wants_html
+from policybound.api.public.mailed_link import MailedLink, token_query
 from policybound.api.schemas import mailed_link_responses, rfc3339
-from policybound.domain.core.sealing import LINK_TOKEN_PATTERN
 from policybound.domain.intake.consent_renewal import ConsentRenewals, Renewal
 from policybound.policy import Purpose
 
 router = APIGatewayRouter()
 
-# As the unsubscribe link's (see routes.unsubscribe): required and of the link's shape, checked by the domain.
-TokenParam = Annotated[
-    str,
-    Query(
-        description="The token from the consent request mail's link: `<submission_id>.<secret>`.",
-        json_schema_extra={"pattern": LINK_TOKEN_PATTERN},
-    ),
-]
+TokenParam = Annotated[str, token_query("The token from the consent request mail's link: `<submission_id>.<secret>`.")]
+Service = Annotated[ConsentRenewals, Depends(consent_renewals)]
 
 
 class ConsentRenewalOut(BaseModel):
@@ -54,24 +47,23 @@ class ConsentRenewalOut(BaseModel):
     # Until when the link can be used.
     valid_until: str
 
+    @classmethod
+    def of(cls, renewal: Renewal) -> Self:
+        return cls(
+            status=renewal.state.value,
+            message=RENEWAL_WORDING[renewal.state].text_en,
+            policy_version=renewal.version,
+            effective_date=renewal.effective_date,
+            items_added=list(renewal.items_added),
+            purposes_added=[p.value for p in renewal.purposes_added],
+            purposes_asked_apart=[p.value for p in renewal.purposes_asked_apart],
+            purposes_given_apart=[p.value for p in renewal.purposes_given_apart],
+            recipients_added=[r.name.en for r in renewal.recipients_added],
+            valid_until=rfc3339(renewal.valid_until),
+        )
 
-def _answer(renewal: Renewal, token: str | None) -> Response[Any]:
-    if wants_html(router.current_event):
-        return renewal_page(renewal, token)
-    body = ConsentRenewalOut(
-        status=renewal.state.value,
-        message=RENEWAL_WORDING[renewal.state].text_en,
-        policy_version=renewal.version,
-        effective_date=renewal.effective_date,
-        items_added=list(renewal.items_added),
-        purposes_added=[p.value for p in renewal.purposes_added],
-        purposes_asked_apart=[p.value for p in renewal.purposes_asked_apart],
-        purposes_given_apart=[p.value for p in renewal.purposes_given_apart],
-        recipients_added=[r.name.en for r in renewal.recipients_added],
-        valid_until=rfc3339(renewal.valid_until),
-    )
-    return Response(status_code=200, content_type="application/json", body=body.model_dump_json())
 
+_LINK = MailedLink(router, renewal_page, ConsentRenewalOut.of)
 
 _REFUSED = {
     400: "consent_link_invalid: the token is not of a link's shape (incomplete)",
@@ -79,10 +71,6 @@ _REFUSED = {
     410: "consent_link_expired: the link's time ran out, or its details are no longer kept",
     503: "unavailable (retry after Retry-After seconds)",
 }
-
-
-def _responses(ok: str) -> dict[int, Any]:
-    return mailed_link_responses(ok, ConsentRenewalOut, _REFUSED)
 
 
 @router.get(
@@ -96,13 +84,10 @@ def _responses(ok: str) -> dict[int, Any]:
     ),
     operation_id="getConsentRenewal",
     tags=[Tag.POLICY],
-    responses=_responses("`asked` (with what is added), or `already_renewed`"),
+    responses=mailed_link_responses("`asked` (with what is added), or `already_renewed`", ConsentRenewalOut, _REFUSED),
 )
-def show_consent_renewal(
-    service: Annotated[ConsentRenewals, Depends(consent_renewals)],
-    token: TokenParam,
-) -> Response[Any]:
-    return _answer(service.check(token), token)
+def show_consent_renewal(service: Service, token: TokenParam) -> Response[Any]:
+    return _LINK.answer(service.check(token), token)
 
 
 @router.post(
@@ -118,10 +103,10 @@ def show_consent_renewal(
     ),
     operation_id="renewConsent",
     tags=[Tag.POLICY],
-    responses=_responses("`renewed`, or `already_renewed`"),
+    responses=mailed_link_responses("`renewed`, or `already_renewed`", ConsentRenewalOut, _REFUSED),
 )
 def renew_consent(
-    service: Annotated[ConsentRenewals, Depends(consent_renewals)],
+    service: Service,
     token: TokenParam,
     marketing: Annotated[
         bool,
@@ -129,4 +114,4 @@ def renew_consent(
     ] = False,
 ) -> Response[Any]:
     given = frozenset({Purpose.EMAIL_MARKETING}) if marketing else frozenset()
-    return _answer(service.renew(token, given), None)
+    return _LINK.answer(service.renew(token, given))

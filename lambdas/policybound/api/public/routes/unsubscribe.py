@@ -6,32 +6,24 @@ cancel anything. POST cancels at once. Mail clients' one-click POST carries the 
 JSON or nothing — the token in the query string is all that is needed.
 """
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
-from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
 from policybound.api.dependencies import unsubscribe_service
 from policybound.api.openapi import Tag
-from policybound.api.public.unsubscribe_page import subscription_page, wants_html, wording_for
+from policybound.api.public.mailed_link import MailedLink, token_query
+from policybound.api.public.unsubscribe_page import subscription_page, wording_for
 from policybound.api.schemas import mailed_link_responses, rfc3339
-from policybound.domain.core.sealing import LINK_TOKEN_PATTERN
 from policybound.domain.retention.unsubscribe import Subscription, UnsubscribeService
 
 router = APIGatewayRouter()
 
-# Required, and of the link's shape: a token that is not is refused as the domain checks it (400, with
-# the link's page for a browser), so the schema says what is checked rather than Powertools checking it.
-TokenParam = Annotated[
-    str,
-    Query(
-        description="The token from the subscription mail's link: `<submission_id>.<secret>`.",
-        json_schema_extra={"pattern": LINK_TOKEN_PATTERN},
-    ),
-]
+TokenParam = Annotated[str, token_query("The token from the subscription mail's link: `<submission_id>.<secret>`.")]
+Service = Annotated[UnsubscribeService, Depends(unsubscribe_service)]
 
 
 class UnsubscribeOut(BaseModel):
@@ -44,18 +36,17 @@ class UnsubscribeOut(BaseModel):
     # withdrawn: until when the download's record stays.
     retained_until: str | None = None
 
+    @classmethod
+    def of(cls, subscription: Subscription) -> Self:
+        return cls(
+            status=subscription.state.value,
+            effect=subscription.effect.value if subscription.effect else None,
+            message=wording_for(subscription).text_en,
+            retained_until=rfc3339(subscription.retained_until) if subscription.retained_until else None,
+        )
 
-def _answer(subscription: Subscription, token: str | None) -> Response[Any]:
-    if wants_html(router.current_event):
-        return subscription_page(subscription, token)
-    body = UnsubscribeOut(
-        status=subscription.state.value,
-        effect=subscription.effect.value if subscription.effect else None,
-        message=wording_for(subscription).text_en,
-        retained_until=rfc3339(subscription.retained_until) if subscription.retained_until else None,
-    )
-    return Response(status_code=200, content_type="application/json", body=body.model_dump_json())
 
+_LINK = MailedLink(router, subscription_page, UnsubscribeOut.of)
 
 _REFUSED = {
     400: "unsubscribe_link_invalid: the token is not of a link's shape (incomplete)",
@@ -63,10 +54,6 @@ _REFUSED = {
     410: "unsubscribe_link_expired: the subscription's retention ended",
     503: "unavailable (retry after Retry-After seconds)",
 }
-
-
-def _responses(ok: str) -> dict[int, Any]:
-    return mailed_link_responses(ok, UnsubscribeOut, _REFUSED)
 
 
 @router.get(
@@ -78,13 +65,12 @@ def _responses(ok: str) -> dict[int, Any]:
     ),
     operation_id="getUnsubscribeConfirmation",
     tags=[Tag.UNSUBSCRIBE],
-    responses=_responses("The subscription's state: `subscribed`, or `already_unsubscribed`"),
+    responses=mailed_link_responses(
+        "The subscription's state: `subscribed`, or `already_unsubscribed`", UnsubscribeOut, _REFUSED
+    ),
 )
-def confirm_unsubscribe(
-    service: Annotated[UnsubscribeService, Depends(unsubscribe_service)],
-    token: TokenParam,
-) -> Response[Any]:
-    return _answer(service.check(token), token)
+def confirm_unsubscribe(service: Service, token: TokenParam) -> Response[Any]:
+    return _LINK.answer(service.check(token), token)
 
 
 @router.post(
@@ -99,11 +85,10 @@ def confirm_unsubscribe(
     ),
     operation_id="unsubscribe",
     tags=[Tag.UNSUBSCRIBE],
-    responses=_responses("`unsubscribed`, `unsubscribed_pending_legal_hold` or `already_unsubscribed`"),
+    responses=mailed_link_responses(
+        "`unsubscribed`, `unsubscribed_pending_legal_hold` or `already_unsubscribed`", UnsubscribeOut, _REFUSED
+    ),
 )
-def unsubscribe(
-    service: Annotated[UnsubscribeService, Depends(unsubscribe_service)],
-    token: TokenParam,
-) -> Response[Any]:
+def unsubscribe(service: Service, token: TokenParam) -> Response[Any]:
     # The body is never read: it says nothing the token does not.
-    return _answer(service.unsubscribe(token), None)
+    return _LINK.answer(service.unsubscribe(token))
