@@ -47,6 +47,7 @@ class TableSpec:
     sort: Attribute | None = None
     indexes: tuple[Index, ...] = ()
     ttl_attribute: str | None = None
+    # A spec states only where its table differs: backed up, and without personal information.
     point_in_time_recovery: bool = True
     holds_pi: bool = False
     stream: Literal["OLD_IMAGE", "NEW_AND_OLD_IMAGES"] | None = None
@@ -97,7 +98,6 @@ RECORDS = TableSpec(
     partition=RECORD_ID,
     indexes=(RECORDS_BY_EXPIRY, RECORDS_BY_SUBJECT, RECORDS_BY_FORM, RECORDS_BY_GUARDIAN),
     ttl_attribute=RECORD_TTL_ATTRIBUTE,
-    point_in_time_recovery=True,
     holds_pi=True,
     stream="OLD_IMAGE",
     purpose="Form submissions (sealed personal information and proof of consent)",
@@ -128,7 +128,6 @@ LEDGER = TableSpec(
     env_var="LEDGER_TABLE",
     partition=Attribute("chain", "S"),
     sort=Attribute("seq", "N"),
-    point_in_time_recovery=True,
     purpose="Audit ledger without personal information",
 )
 
@@ -139,7 +138,6 @@ IDEMPOTENCY = TableSpec(
     partition=Attribute("id", "S"),
     ttl_attribute="expiration",
     point_in_time_recovery=False,
-    holds_pi=False,
     purpose="Idempotency receipts (no personal information)",
     no_backup_reason="Receipts live one hour and hold no PI; restoring them would only replay stale receipts.",
 )
@@ -152,8 +150,6 @@ COOKIE_CONSENTS = TableSpec(
     env_var="COOKIE_CONSENTS_TABLE",
     partition=Attribute("consent_id", "S"),
     ttl_attribute=COOKIE_CONSENT_TTL_ATTRIBUTE,
-    point_in_time_recovery=True,
-    holds_pi=False,
     purpose="Cookie consent choices (no personal information)",
 )
 
@@ -186,7 +182,6 @@ RIGHTS_VERIFICATIONS = TableSpec(
     partition=Attribute("verification_key", "S"),
     ttl_attribute=RIGHTS_VERIFICATION_TTL_ATTRIBUTE,
     point_in_time_recovery=False,
-    holds_pi=False,
     purpose="One-time codes and sessions of data-subject rights requests (hashes only)",
     no_backup_reason=(
         f"Codes live {whole_minutes(CODE_VALID_FOR)} minutes (a representative's {GUARDIAN_WINDOW.days} days) and "
@@ -206,8 +201,6 @@ RIGHTS_REQUESTS = TableSpec(
     partition=Attribute("request_id", "S"),
     indexes=(RIGHTS_REQUESTS_BY_STATUS,),
     ttl_attribute=RIGHTS_REQUEST_TTL_ATTRIBUTE,
-    point_in_time_recovery=True,
-    holds_pi=False,
     purpose="Data-subject rights requests received by staff (ids and blind indexes, no PI)",
 )
 
@@ -220,7 +213,6 @@ DISCLOSURES = TableSpec(
     partition=Attribute("submission_id", "S"),
     sort=Attribute("disclosure_id", "S"),
     ttl_attribute=DISCLOSURE_TTL_ATTRIBUTE,
-    point_in_time_recovery=True,
     holds_pi=True,
     purpose="Provisions of personal information to third parties (recipient contact, items, legal basis)",
 )
@@ -231,8 +223,6 @@ LEGAL_HOLDS = TableSpec(
     logical_id="LegalHolds",
     env_var="LEGAL_HOLDS_TABLE",
     partition=Attribute("hold_id", "S"),
-    point_in_time_recovery=True,
-    holds_pi=False,
     purpose="Legal holds suspending destruction (case reference, reason, submission ids; no PI)",
 )
 
@@ -245,7 +235,6 @@ STAFF_SESSIONS = TableSpec(
     partition=Attribute("session_id", "S"),
     ttl_attribute=STAFF_SESSION_TTL_ATTRIBUTE,
     point_in_time_recovery=False,
-    holds_pi=False,
     purpose="Last activity of staff sessions (idle timeout); no personal information of subjects",
     no_backup_reason=(
         f"Items live at most {whole_hours(STAFF_SESSION_LIMIT)} hours; a restored session would only reopen one "
@@ -262,7 +251,6 @@ STAFF_SIGN_INS = TableSpec(
     partition=Attribute("username", "S"),
     ttl_attribute=STAFF_SIGN_IN_TTL_ATTRIBUTE,
     point_in_time_recovery=False,
-    holds_pi=False,
     purpose="Failed staff sign-in counts (account lockout); no personal information of subjects",
     no_backup_reason="Counters live one day; restoring one would only re-lock or unlock an account wrongly.",
 )
@@ -273,8 +261,6 @@ INCIDENTS = TableSpec(
     logical_id="Incidents",
     env_var="INCIDENTS_TABLE",
     partition=Attribute("incident_id", "S"),
-    point_in_time_recovery=True,
-    holds_pi=False,
     purpose="Personal information breach cases and the notices sent (ids and counts, no PI)",
 )
 
@@ -286,8 +272,6 @@ LETTERS = TableSpec(
     env_var="LETTERS_TABLE",
     partition=Attribute("letter_id", "S"),
     ttl_attribute=LETTER_TTL_ATTRIBUTE,
-    point_in_time_recovery=True,
-    holds_pi=False,
     purpose="Letters sent to the marketing audience and their delivery counts (no personal information)",
 )
 
@@ -300,7 +284,6 @@ LETTER_DELIVERIES = TableSpec(
     sort=Attribute("submission_id", "S"),
     ttl_attribute=LETTER_TTL_ATTRIBUTE,
     point_in_time_recovery=False,
-    holds_pi=False,
     purpose="Per-recipient delivery state of letters (ids and states, no personal information)",
     no_backup_reason=(
         "A restored delivery state could only mark a sent mail unsent and send it twice; the letter's counts "

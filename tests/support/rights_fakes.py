@@ -14,6 +14,7 @@ from datetime import datetime
 
 from policybound.domain.core.ledger import LedgerDraft
 from policybound.domain.core.model import ConsentRequest, RecordStatus, SealedBlob, WrappedKey
+from policybound.domain.intake.consent_renewal import ConsentRenewal
 from policybound.domain.rights.disclosures import CorrectionNotice, Disclosure
 from policybound.domain.rights.requests import RightsRequest, RightsRequestStatus
 from policybound.domain.rights.verification import CodeState, StoredSession
@@ -92,30 +93,24 @@ class FakeRightsStore(FakeStore):
         if record is not None and asked is not None and asked.token_hash == token_hash and not asked.answered_at:
             self.records[submission_id] = replace(record, consent_request=None)
 
-    def renew_consent(
-        self,
-        submission_id: str,
-        token_hash: str,
-        from_version: str,
-        version: str,
-        purposes: tuple[Purpose, ...],
-        at: datetime,
-        entry: LedgerDraft,
-    ) -> bool:
-        record = self.records.get(submission_id)
+    def renew_consent(self, renewal: ConsentRenewal) -> bool:
+        record = self.records.get(renewal.submission_id)
         asked = record.consent_request if record else None
         if (
             record is None
             or asked is None
-            or asked.token_hash != token_hash
+            or asked.token_hash != renewal.token_hash
             or asked.answered_at is not None
-            or asked.version != version
-            or record.consent.policy_version != from_version
+            or asked.version != renewal.version
+            or record.consent.policy_version != renewal.from_version
         ):
             return False
-        consent = replace(record.consent, policy_version=version, purposes=purposes, renewed_at=at)
-        self.records[submission_id] = replace(record, consent=consent, consent_request=replace(asked, answered_at=at))
-        self.ledger.append(entry)
+        at = renewal.at
+        consent = replace(record.consent, policy_version=renewal.version, purposes=renewal.purposes, renewed_at=at)
+        self.records[renewal.submission_id] = replace(
+            record, consent=consent, consent_request=replace(asked, answered_at=at)
+        )
+        self.ledger.append(renewal.entry)
         return True
 
 

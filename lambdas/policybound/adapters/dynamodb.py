@@ -37,6 +37,7 @@ from policybound.domain.core.model import (
     WrappedKey,
 )
 from policybound.domain.core.ports import DestroyOutcome
+from policybound.domain.intake.consent_renewal import ConsentRenewal
 from policybound.policy import FormId, Purpose
 
 # A set of hold ids; while it exists the record is out of the expiry index and has no TTL (§4.2).
@@ -446,28 +447,19 @@ class DynamoSubmissionStore:
             ExpressionAttributeNames={"#r": CONSENT_REQUEST_ATTRIBUTE},
         )
 
-    def renew_consent(
-        self,
-        submission_id: str,
-        token_hash: str,
-        from_version: str,
-        version: str,
-        purposes: tuple[Purpose, ...],
-        at: datetime,
-        entry: LedgerDraft,
-    ) -> bool:
+    def renew_consent(self, renewal: ConsentRenewal) -> bool:
         update = self._update_record(
-            submission_id,
+            renewal.submission_id,
             "SET #c.policy_version = :v, #c.purposes = :p, #c.renewed_at = :at, #r.answered_at = :at",
             "#r.token_hash = :h AND attribute_not_exists(#r.answered_at) AND #r.version = :v "
             "AND #c.policy_version = :from",
             {"#c": "consent", "#r": CONSENT_REQUEST_ATTRIBUTE},
             {
-                ":v": version,
-                ":p": [p.value for p in purposes],
-                ":at": stored_time(at),
-                ":h": token_hash,
-                ":from": from_version,
+                ":v": renewal.version,
+                ":p": [p.value for p in renewal.purposes],
+                ":at": stored_time(renewal.at),
+                ":h": renewal.token_hash,
+                ":from": renewal.from_version,
             },
         )
-        return self._ledger.append_with([update], entry) is None
+        return self._ledger.append_with([update], renewal.entry) is None

@@ -46,6 +46,20 @@ ASKING_PERIOD = timedelta(days=30)
 PAGE_SIZE = 100
 
 
+@dataclass(frozen=True)
+class ConsentRenewal:
+    """A person's consent to the version they were asked about, for one record: what the store checks
+    (the request's token hash and version, the record's version before) and what it writes."""
+
+    submission_id: str
+    token_hash: str
+    from_version: str
+    version: str
+    purposes: tuple[Purpose, ...]
+    at: datetime
+    entry: LedgerDraft
+
+
 class ConsentRequestStore(SubmissionStore, Protocol):
     def ids_of_guardian(self, guardian: str) -> list[str]: ...
 
@@ -58,16 +72,7 @@ class ConsentRequestStore(SubmissionStore, Protocol):
         """Take back a request whose mail could not be sent (only that request), so a later run asks again."""
         ...
 
-    def renew_consent(
-        self,
-        submission_id: str,
-        token_hash: str,
-        from_version: str,
-        version: str,
-        purposes: tuple[Purpose, ...],
-        at: datetime,
-        entry: LedgerDraft,
-    ) -> bool:
+    def renew_consent(self, renewal: ConsentRenewal) -> bool:
         """Record the consent to the request's version: the record's version and purposes become the new
         ones and the request is answered, with the ledger entry, in one transaction. False when the record
         is gone, its request is another, it was answered, or its version is no longer `from_version`."""
@@ -360,12 +365,14 @@ class ConsentRenewals:
             )
             # False: answered meanwhile by another click, or the record changed; either way nothing is owed.
             self._store.renew_consent(
-                record.submission_id,
-                request.token_hash,
-                record.consent.policy_version,
-                request.version,
-                purposes,
-                now,
-                entry,
+                ConsentRenewal(
+                    record.submission_id,
+                    request.token_hash,
+                    record.consent.policy_version,
+                    request.version,
+                    purposes,
+                    now,
+                    entry,
+                )
             )
         return shown
