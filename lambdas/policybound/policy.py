@@ -4,6 +4,12 @@ Everything the system promises — what each form collects, why, for how long, w
 who to contact — is declared here once. The API (`GET /v1/policy`), the intake rules, the stacks'
 tags and region, and the docs all read these facts; nothing else repeats them.
 
+The facts themselves are data: `policy_data/facts.json` names the company, the retention and region,
+the purposes' and legal bases' texts, the items, the forms, the automatically collected items, the
+consignees, the contacts and the cookie categories. It is read once at import and checked field by
+field (`PolicyDataInvalid` names the file and the field). What code branches on (`Purpose`, `FormId`,
+`LegalBasis`) stays here; the data must say each member's text.
+
 The published text itself, every version of it and its announcement (§12) are data beside this
 module, in `policy_data/`: `versions.json` lists the versions, each names its text file (every
 section in English and Korean). The text states the facts declared here through references (the
@@ -25,7 +31,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn, TypeVar, cast, get_args
 from zoneinfo import ZoneInfo
 
 Language = Literal["en", "ko"]
@@ -48,6 +54,114 @@ class Text:
 # POLICYBOUND_POLICY_DATA names another directory of the same shape (another company's policy, or local
 # mode publishing a later version to try §12 out).
 POLICY_DATA = Path(os.environ.get("POLICYBOUND_POLICY_DATA") or Path(__file__).with_name("policy_data"))
+
+
+_E = TypeVar("_E", bound=StrEnum)
+
+
+class PolicyDataInvalid(ValueError):
+    """A policy data file is malformed: the import fails (and with it the synth, the tests and every
+    function), naming the file and the field, rather than publishing a policy nobody wrote."""
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One value of a policy data file and where it sits in it, so a refusal names the field."""
+
+    file: Path
+    value: Any
+    path: str = ""
+
+    def fail(self, problem: str) -> NoReturn:
+        raise PolicyDataInvalid(f"{self.file}: {self.path or 'the file'} {problem}")
+
+    def fields(self, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict[str, _Field]:
+        if not isinstance(self.value, dict):
+            self.fail("must be an object")
+        unknown = sorted(set(self.value) - set(required) - set(optional))
+        if unknown:
+            self.at(unknown[0]).fail("is not a field this file may hold")
+        missing = [key for key in required if key not in self.value]
+        if missing:
+            self.at(missing[0]).fail("is required")
+        return {key: self.at(key) for key in self.value}
+
+    def at(self, key: str | int) -> _Field:
+        value = self.value.get(key) if isinstance(self.value, dict) else self.value[key]
+        return _Field(self.file, value, f"{self.path}.{key}" if self.path else str(key))
+
+    def entries(self) -> dict[str, _Field]:
+        if not isinstance(self.value, dict) or not self.value:
+            self.fail("must be a non-empty object")
+        return {key: self.at(key) for key in self.value}
+
+    def list(self, *, empty: bool = False) -> tuple[_Field, ...]:
+        if not isinstance(self.value, list) or not (self.value or empty):
+            self.fail("must be a list" if empty else "must be a non-empty list")
+        return tuple(self.at(index) for index in range(len(self.value)))
+
+    def str(self) -> str:
+        if not isinstance(self.value, str) or not self.value.strip():
+            self.fail("must be a non-empty string")
+        return self.value
+
+    def whole(self) -> int:
+        if not isinstance(self.value, int) or isinstance(self.value, bool) or self.value < 1:
+            self.fail("must be a whole number of at least 1")
+        return self.value
+
+    def flag(self) -> bool:
+        if not isinstance(self.value, bool):
+            self.fail("must be true or false")
+        return self.value
+
+    def text(self) -> Text:
+        fields = self.fields(("en", "ko"))
+        return Text(fields["en"].str(), fields["ko"].str())
+
+    def one_of(self, kind: type[_E]) -> _E:
+        try:
+            return kind(self.str())
+        except ValueError:
+            self.fail(f"must be one of {[member.value for member in kind]}")
+
+    def keyed_by(self, kind: type[_E]) -> dict[_E, _Field]:
+        """An object with one entry for each member of `kind`: code branches on the members, the data says them."""
+        entries = self.entries()
+        for key in entries:
+            if key not in {member.value for member in kind}:
+                entries[key].fail(f"is not one of {[member.value for member in kind]}")
+        missing = [member.value for member in kind if member.value not in entries]
+        if missing:
+            self.at(missing[0]).fail("is required")
+        return {member: entries[member.value] for member in kind}
+
+
+def _read_facts() -> _Field:
+    file = POLICY_DATA / "facts.json"
+    try:
+        return _Field(file, json.loads(file.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as error:
+        raise PolicyDataInvalid(f"{file}: cannot be read as JSON: {error}") from None
+
+
+# The company's facts (who it is, what its forms collect, who holds the records, whom to contact): read
+# once at import, like the versions, and checked field by field.
+_FACTS = _read_facts().fields(
+    (
+        "company",
+        "retention_months",
+        "region",
+        "purposes",
+        "items",
+        "forms",
+        "auto_collected",
+        "consignees",
+        "third_party_provision",
+        "contacts",
+        "cookie_categories",
+    )
+)
 
 
 class ChangeKind(StrEnum):
@@ -386,15 +500,15 @@ def upcoming_versions(today: date) -> tuple[PublishedVersion, ...]:
     return tuple(v for v in announced_versions(today) if v.effective_date > today)
 
 
-COMPANY = Text(en="LG CNS", ko="LG CNS")
+COMPANY = _FACTS["company"].text()
 
 # §4: "retained for 60 months after consenting ... then destroyed without delay". Months are calendar
 # months counted in Korea time, because the policy is a Korean one and its reader's calendar is Seoul's.
-RETENTION_MONTHS = 60
+RETENTION_MONTHS = _FACTS["retention_months"].whole()
 POLICY_TIMEZONE = ZoneInfo("Asia/Seoul")
 
 # §5: the consignee keeps PI in the AWS Seoul region and nowhere else.
-AWS_REGION = "ap-northeast-2"
+AWS_REGION = _FACTS["region"].str()
 
 
 class Purpose(StrEnum):
@@ -405,16 +519,7 @@ class Purpose(StrEnum):
 
 
 PURPOSE_TEXT: dict[Purpose, Text] = {
-    Purpose.INQUIRY_RESPONSE: Text(
-        en="Provision of information and guides (responses) on customer inquiries and status management",
-        ko="고객 문의에 대한 정보 및 안내(답변) 제공 및 현황 관리",
-    ),
-    Purpose.RESOURCE_DELIVERY: Text(
-        en="Provision of resource materials (brochures, white papers, etc.)",
-        ko="자료(브로슈어, 백서 등) 제공",
-    ),
-    Purpose.EMAIL_MARKETING: Text(en="Use in email marketing", ko="이메일 마케팅 활용"),
-    Purpose.BLOG_LETTER: Text(en="Sending blog letters", ko="블로그 레터 발송"),
+    purpose: text.text() for purpose, text in _FACTS["purposes"].keyed_by(Purpose).items()
 }
 
 # Purposes for which the subject may be sent marketing or newsletter email (the marketing audience).
@@ -442,22 +547,34 @@ class Item:
     is_request: bool = False
 
 
-ITEMS: dict[str, Item] = {
-    item.name: item
-    for item in (
-        Item("name", Text("Name", "이름"), "text", 100),
-        Item("contact", Text("Contact information", "연락처"), "phone", 32),
-        Item("email", Text("Email", "이메일"), "email", 254),
-        Item("organization", Text("Organization", "소속"), "text", 200),
-        Item("company", Text("Company", "회사명"), "text", 200),
-        Item("job_grade", Text("Job grade", "직급"), "text", 100),
-        Item("job", Text("Job", "직무"), "text", 100),
-        Item("department", Text("Department", "부서"), "text", 200),
-        Item("interests", Text("Interests", "관심 분야"), "text", 500),
-        Item("inquiry", Text("Inquiry", "문의 내용"), "long_text", 4000, is_request=True),
-        Item("resource_id", Text("Requested resource", "요청 자료"), "identifier", 100, is_request=True),
+ITEM_KINDS: tuple[str, ...] = get_args(ItemKind)
+
+
+def _item(raw: _Field) -> Item:
+    fields = raw.fields(("name", "label", "kind", "max_length"), ("is_request",))
+    kind = fields["kind"].str()
+    if kind not in ITEM_KINDS:
+        fields["kind"].fail(f"must be one of {list(ITEM_KINDS)}")
+    return Item(
+        fields["name"].str(),
+        fields["label"].text(),
+        cast(ItemKind, kind),
+        fields["max_length"].whole(),
+        fields["is_request"].flag() if "is_request" in fields else False,
     )
-}
+
+
+def _items(raw: _Field) -> dict[str, Item]:
+    items: dict[str, Item] = {}
+    for entry in raw.list():
+        item = _item(entry)
+        if item.name in items:
+            entry.at("name").fail(f"names {item.name!r} a second time")
+        items[item.name] = item
+    return items
+
+
+ITEMS: dict[str, Item] = _items(_FACTS["items"])
 
 
 # --- Forms (§1.1, §2, §4.1) ---------------------------------------------------------------------
@@ -495,38 +612,35 @@ class FormPolicy:
         return tuple(p for p in self.purposes if marketing or p not in SEPARATELY_CONSENTED_PURPOSES)
 
 
-FORMS: dict[FormId, FormPolicy] = {
-    FormId.CONTACT_US: FormPolicy(
-        form=FormId.CONTACT_US,
-        title=Text("Contact Us", "문의하기"),
-        required_items=("name", "contact", "email", "organization", "job_grade", "inquiry"),
-        optional_items=(),
-        purposes=(Purpose.INQUIRY_RESPONSE,),
-    ),
-    FormId.RESOURCES_DOWNLOAD: FormPolicy(
-        form=FormId.RESOURCES_DOWNLOAD,
-        title=Text("Resources Download", "자료 다운로드"),
-        required_items=("name", "email", "company", "job_grade", "resource_id"),
-        optional_items=("department",),
-        purposes=(Purpose.RESOURCE_DELIVERY, Purpose.EMAIL_MARKETING),
-    ),
-    FormId.BLOG_SUBSCRIPTION: FormPolicy(
-        form=FormId.BLOG_SUBSCRIPTION,
-        title=Text("Blog Letter Subscription", "블로그 레터 구독"),
-        required_items=("name", "email", "job", "company", "job_grade"),
-        optional_items=("interests",),
-        purposes=(Purpose.BLOG_LETTER,),
-        cancellable_subscription=True,
-    ),
-}
+def _form(form: FormId, raw: _Field) -> FormPolicy:
+    fields = raw.fields(
+        ("title", "required_items", "optional_items", "purposes"), ("retention_months", "cancellable_subscription")
+    )
+
+    def names(key: str) -> tuple[str, ...]:
+        entries = fields[key].list(empty=key == "optional_items")
+        for entry in entries:
+            if entry.str() not in ITEMS:
+                entry.fail(f"names {entry.value!r}, which is not one of the items")
+        return tuple(entry.str() for entry in entries)
+
+    return FormPolicy(
+        form=form,
+        title=fields["title"].text(),
+        required_items=names("required_items"),
+        optional_items=names("optional_items"),
+        purposes=tuple(entry.one_of(Purpose) for entry in fields["purposes"].list()),
+        retention_months=fields["retention_months"].whole() if "retention_months" in fields else RETENTION_MONTHS,
+        cancellable_subscription=(
+            fields["cancellable_subscription"].flag() if "cancellable_subscription" in fields else False
+        ),
+    )
+
+
+FORMS: dict[FormId, FormPolicy] = {form: _form(form, raw) for form, raw in _FACTS["forms"].keyed_by(FormId).items()}
 
 # §1.2: generated and collected automatically while the service is used.
-AUTO_COLLECTED: tuple[Text, ...] = (
-    Text("IP address", "IP 주소"),
-    Text("Cookies", "쿠키"),
-    Text("Date and time of visit", "방문 일시"),
-    Text("Service usage records", "서비스 이용 기록"),
-)
+AUTO_COLLECTED: tuple[Text, ...] = tuple(entry.text() for entry in _FACTS["auto_collected"].list())
 
 
 # --- Consignment (§5) ---------------------------------------------------------------------------
@@ -546,32 +660,20 @@ class Consignee:
     retention: Text
 
 
-CONSIGNEES: tuple[Consignee, ...] = (
-    Consignee(
-        company="Amazon Web Services",
-        published_name="Amazon Web Service",
-        duties=Text("Data storage and system operation", "데이터 보관 및 시스템 운영"),
-        country=Text("Seoul, Korea (AWS Seoul Region)", "대한민국 서울 (AWS 서울 리전)"),
+def _consignee(raw: _Field) -> Consignee:
+    texts = ("duties", "country", "items", "transfer_time", "transfer_method", "retention")
+    fields = raw.fields(("company", *texts), ("published_name",))
+    published = fields.get("published_name")
+    return Consignee(
+        company=fields["company"].str(),
+        published_name=published.str() if published is not None and published.value is not None else None,
+        # §5: the consignee keeps the records in the one region the facts name, and nowhere else.
         region=AWS_REGION,
-        items=Text(
-            "All personal information collected in the process of providing services",
-            "서비스 제공 과정에서 수집된 모든 개인정보",
-        ),
-        transfer_time=Text(
-            "When required information is entered for service use",
-            "서비스 이용을 위하여 필수 정보를 입력하는 시점",
-        ),
-        transfer_method=Text(
-            "Storing personal information in the AWS cloud computing environment",
-            "AWS 클라우드 컴퓨팅 환경에 개인정보 저장",
-        ),
-        # The policy's own words; the period itself is §4's (RETENTION_MONTHS).
-        retention=Text(
-            "Retention until membership withdrawal or expiration of personal information",
-            "회원 탈퇴 또는 개인정보 보유기간 만료 시까지",
-        ),
-    ),
-)
+        **{key: fields[key].text() for key in texts},
+    )
+
+
+CONSIGNEES: tuple[Consignee, ...] = tuple(_consignee(entry) for entry in _FACTS["consignees"].list())
 
 
 # --- Third-party provision (§3) -----------------------------------------------------------------
@@ -583,15 +685,7 @@ class LegalBasis(StrEnum):
 
 
 THIRD_PARTY_PROVISION: dict[LegalBasis, Text] = {
-    LegalBasis.CONSENT: Text(
-        "When the user has agreed to the disclosure in advance",
-        "이용자가 사전에 공개에 동의한 경우",
-    ),
-    LegalBasis.LAW_ENFORCEMENT: Text(
-        "When there is a request from the investigative agency in accordance with the provisions of the law or in "
-        "accordance with the procedures and methods set forth in the law for the purpose of investigation",
-        "법령의 규정에 의거하거나, 수사 목적으로 법령에 정해진 절차와 방법에 따라 수사기관의 요구가 있는 경우",
-    ),
+    basis: text.text() for basis, text in _FACTS["third_party_provision"].keyed_by(LegalBasis).items()
 }
 
 
@@ -605,29 +699,14 @@ class Contact:
     email: str
 
 
-CONTACTS: tuple[Contact, ...] = (
-    Contact(
-        Text("Personal Information Manager", "개인정보 보호책임자"),
-        # "Jeon-do" is the published English text's romanisation of 정도(正道)경영, the company's ethics office.
-        Text("Person in charge of Jeon-do Management", "정도경영 담당"),
-        "infosec01@lgcns.com",
-    ),
-    Contact(
-        Text("Person in charge of personal information", "개인정보 보호담당자"),
-        Text("Information Security Team", "정보보안팀"),
-        "infosec01@lgcns.com",
-    ),
-    Contact(
-        Text("Website Personal Information Manager", "웹사이트 개인정보 관리책임자"),
-        Text("PR Team Leader", "홍보팀장"),
-        "mediapr@lgcns.com",
-    ),
-    Contact(
-        Text("Person in charge of website personal information", "웹사이트 개인정보 관리담당자"),
-        Text("PR Team", "홍보팀"),
-        "mediapr@lgcns.com",
-    ),
-)
+def _contact(raw: _Field) -> Contact:
+    fields = raw.fields(("role", "department", "email"))
+    if "@" not in fields["email"].str():
+        fields["email"].fail("must be an email address")
+    return Contact(fields["role"].text(), fields["department"].text(), fields["email"].str())
+
+
+CONTACTS: tuple[Contact, ...] = tuple(_contact(entry) for entry in _FACTS["contacts"].list())
 
 
 # --- Cookies (§7) -------------------------------------------------------------------------------
@@ -641,29 +720,14 @@ class CookieCategory:
     requires_consent: bool = True
 
 
-COOKIE_CATEGORIES: tuple[CookieCategory, ...] = (
-    CookieCategory(
-        "strictly_necessary",
-        Text(
-            "Needed for the site to work, such as remembering your cookie choice",
-            "쿠키 설정 저장 등 웹사이트 운영에 반드시 필요한 쿠키",
-        ),
-        requires_consent=False,
-    ),
-    CookieCategory(
-        "analytics",
-        Text(
-            "Analysis of access frequency and visit time, and counting visits",
-            "접속 빈도 및 방문 시간 분석, 방문 횟수 파악",
-        ),
-    ),
-    CookieCategory(
-        "marketing",
-        Text(
-            "Targeted marketing and personalised service based on your tastes and areas of interest",
-            "이용자의 취향 및 관심 분야 파악을 통한 타겟 마케팅 및 개인 맞춤 서비스 제공",
-        ),
-    ),
+def _cookie_category(raw: _Field) -> CookieCategory:
+    fields = raw.fields(("name", "description"), ("requires_consent",))
+    requires_consent = fields["requires_consent"].flag() if "requires_consent" in fields else True
+    return CookieCategory(fields["name"].str(), fields["description"].text(), requires_consent)
+
+
+COOKIE_CATEGORIES: tuple[CookieCategory, ...] = tuple(
+    _cookie_category(entry) for entry in _FACTS["cookie_categories"].list()
 )
 CONSENTABLE_COOKIE_CATEGORIES: tuple[str, ...] = tuple(
     category.name for category in COOKIE_CATEGORIES if category.requires_consent

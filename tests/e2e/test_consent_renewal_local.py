@@ -31,6 +31,7 @@ EMAIL = VALID_FIELDS["contact-us"]["email"]
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
     data = tmp_path_factory.mktemp("policy_data")
     shutil.copy(policy.POLICY_DATA / FIRST.text_file, data / FIRST.text_file)
+    shutil.copy(policy.POLICY_DATA / "facts.json", data / "facts.json")
     shipped = json.loads((policy.POLICY_DATA / "versions.json").read_text(encoding="utf-8"))
     later = {
         "version": "2027-03-01",
