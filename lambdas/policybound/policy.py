@@ -331,6 +331,33 @@ def check_versions(versions: tuple[PublishedVersion, ...], notice: NoticePeriods
                 f"§12 needs at least {needed}{adds}"
             )
     _check_form_changes(versions)
+    _check_recipients_stated(versions)
+
+
+def _lists_recipients(blocks: Any) -> bool:
+    """Whether a text (or any part of it) holds the block that lists the version's recipients."""
+    if isinstance(blocks, dict):
+        return blocks.get("facts") == "recipients" or any(_lists_recipients(v) for v in blocks.values())
+    if isinstance(blocks, list):
+        return any(_lists_recipients(v) for v in blocks)
+    return False
+
+
+def _check_recipients_stated(versions: tuple[PublishedVersion, ...]) -> None:
+    """A version that provides to third parties says so in the text people read and consent to (§3,
+    PIPA art. 17(2)), not only in the facts beside it."""
+    recipients: tuple[Recipient, ...] = ()
+    for version in versions:
+        recipients = version.recipients if version.recipients is not None else recipients
+        if not recipients:
+            continue
+        text = json.loads((POLICY_DATA / version.text_file).read_text(encoding="utf-8"))
+        if not _lists_recipients(text):
+            raise VersionRefused(
+                f"policy version {version.version} names recipients "
+                f"({', '.join(repr(r.name.en) for r in recipients)}) but its text {version.text_file} lists "
+                'none: §3 needs a {"facts": "recipients"} block'
+            )
 
 
 def _check_form_changes(versions: tuple[PublishedVersion, ...]) -> None:

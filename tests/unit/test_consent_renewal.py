@@ -38,7 +38,14 @@ from policybound.policy import (
     check_versions,
 )
 from tests.conftest import VALID_FIELDS
-from tests.support.policy_versions import AFTER, BEFORE, FIRST, SECOND
+from tests.support.policy_versions import (
+    AFTER,
+    BEFORE,
+    FIRST,
+    SECOND,
+    WITH_RECIPIENTS_TEXT,
+    policy_data_with_recipients_text,
+)
 from tests.support.rights import RightsWorld, build_world
 
 LINK = re.compile(r"https://api\.example\.com/v1/consent-renewals\?token=(\S+)")
@@ -418,13 +425,16 @@ WITH_PARTNER = replace(SECOND, adds=frozenset({ChangeKind.RECIPIENT}), form_chan
 
 
 def test_a_version_that_adds_a_recipient_must_say_so_and_name_collected_items(
-    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    check_versions((FIRST, WITH_PARTNER))
+    # Its text lists the recipients, as a version naming any must (see test_policy_versions).
+    monkeypatch.setattr(policy, "POLICY_DATA", policy_data_with_recipients_text(tmp_path))
+    listed = replace(WITH_PARTNER, text_file=WITH_RECIPIENTS_TEXT)
+    check_versions((FIRST, listed))
     with pytest.raises(VersionRefused, match=r"Example Partner Co\."):
-        check_versions((FIRST, replace(WITH_PARTNER, adds=frozenset())))
+        check_versions((FIRST, replace(listed, adds=frozenset())))
     with pytest.raises(VersionRefused, match="do not collect"):
-        check_versions((FIRST, replace(WITH_PARTNER, recipients=(replace(PARTNER, items=("inquiry", "interests")),))))
+        check_versions((FIRST, replace(listed, recipients=(replace(PARTNER, items=("inquiry", "interests")),))))
     monkeypatch.setattr(policy, "VERSIONS", (FIRST, WITH_PARTNER))
     assert policy.additions(FIRST.version, WITH_PARTNER.version, FormId.CONTACT_US) == Additions(recipients=(PARTNER,))
     assert not policy.additions(FIRST.version, WITH_PARTNER.version, FormId.BLOG_SUBSCRIPTION)

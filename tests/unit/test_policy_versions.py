@@ -26,6 +26,7 @@ from policybound.policy import (
     check_versions,
 )
 from tests.conftest import UnitApi, submission
+from tests.support.policy_versions import WITH_RECIPIENTS_TEXT, policy_data_with_recipients_text
 
 FIRST = policy.VERSIONS[0]
 
@@ -309,7 +310,7 @@ def test_a_companys_versions_file_states_forms_and_recipients_as_data(
     """Another policy, or a later version, is files, not code: what a version adds is read from them."""
     later = {
         "version": "2027-03-01",
-        "text": FIRST.text_file,
+        "text": WITH_RECIPIENTS_TEXT,
         "announced_on": "2027-01-15",
         "effective_date": "2027-03-01",
         "adds": ["item", "recipient"],
@@ -326,6 +327,7 @@ def test_a_companys_versions_file_states_forms_and_recipients_as_data(
         ],
     }
     shipped = json.loads((policy.POLICY_DATA / "versions.json").read_text(encoding="utf-8"))
+    policy_data_with_recipients_text(tmp_path)
     (tmp_path / "versions.json").write_text(json.dumps({"versions": [*shipped["versions"], later]}), encoding="utf-8")
     monkeypatch.setattr(policy, "POLICY_DATA", tmp_path)
     versions = policy._load_versions()
@@ -406,27 +408,14 @@ def test_a_versions_text_can_state_its_recipients_from_the_facts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The page reads the text: a version's §3 lists its recipients through a `recipients` block."""
-    text = json.loads((policy.POLICY_DATA / FIRST.text_file).read_text(encoding="utf-8"))
-    third = next(s for s in text["sections"] if s["number"] == "3")
-    third["blocks"].append(
-        {
-            "facts": "recipients",
-            "header": [
-                {"en": "Recipient", "ko": "제공받는 자"},
-                {"en": "Purpose", "ko": "이용 목적"},
-                {"en": "Items", "ko": "제공 항목"},
-                {"en": "Retention", "ko": "보유 및 이용 기간"},
-            ],
-        }
-    )
-    (tmp_path / "2027-03-01.json").write_text(json.dumps(text), encoding="utf-8")
     change = replace(
         version("2027-03-01", date(2027, 1, 15), date(2027, 3, 1), ChangeKind.RECIPIENT),
         recipients=(PARTNER,),
-        text_file="2027-03-01.json",
+        text_file=WITH_RECIPIENTS_TEXT,
     )
+    monkeypatch.setattr(policy, "POLICY_DATA", policy_data_with_recipients_text(tmp_path))
+    check_versions((FIRST, change))
     monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
-    monkeypatch.setattr(policy, "POLICY_DATA", tmp_path)
     policy.policy_text.cache_clear()
     try:
         sections = policy_document("ko", date(2027, 2, 1), version=change.version)["sections"]
@@ -438,3 +427,22 @@ def test_a_versions_text_can_state_its_recipients_from_the_facts(
         "header": ["제공받는 자", "이용 목적", "제공 항목", "보유 및 이용 기간"],
         "rows": [["예시파트너 주식회사", "공동 세미나", "이름, 이메일", "세미나 종료 시까지"]],
     }
+
+
+def test_a_version_that_names_recipients_must_list_them_in_its_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """People consent to the text they read: recipients only in the facts beside it are refused."""
+    change = replace(
+        version("2027-03-01", date(2027, 1, 15), date(2027, 3, 1), ChangeKind.RECIPIENT), recipients=(PARTNER,)
+    )
+    with pytest.raises(VersionRefused, match=r"names recipients \('Example Partner Co\.'\) but its text"):
+        check_versions((FIRST, change))
+    # A later version that keeps the recipients (states none anew) must list them too.
+    monkeypatch.setattr(policy, "POLICY_DATA", policy_data_with_recipients_text(tmp_path))
+    listed = replace(change, text_file=WITH_RECIPIENTS_TEXT)
+    kept = version("2027-05-01", date(2027, 4, 1), date(2027, 5, 1))
+    check_versions((FIRST, listed))
+    with pytest.raises(VersionRefused, match="policy version 2027-05-01 names recipients"):
+        check_versions((FIRST, listed, kept))
+    check_versions((FIRST, listed, replace(kept, text_file=WITH_RECIPIENTS_TEXT)))
