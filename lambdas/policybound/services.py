@@ -48,7 +48,8 @@ if TYPE_CHECKING:
     from policybound.domain.rights.corrections import CorrectionRecords, Corrector
     from policybound.domain.rights.disclosures import DisclosureService, DisclosureStore
     from policybound.domain.rights.guardians import GuardianConfirmations, GuardianRecords
-    from policybound.domain.rights.requests import RightsRequestService, RightsRequestStore
+    from policybound.domain.rights.request_model import RightsRequestStore
+    from policybound.domain.rights.requests import RightsRequestService
     from policybound.domain.rights.service import RightsRecords, RightsService
     from policybound.domain.rights.verification import OneTimeCodes, VerificationStore
     from policybound.domain.staff.access_records import AccessRecorder

@@ -16,7 +16,7 @@ from policybound.domain.core.ledger import LedgerDraft
 from policybound.domain.core.model import ConsentRequest, RecordStatus, SealedBlob, WrappedKey
 from policybound.domain.intake.consent_renewal import ConsentRenewal
 from policybound.domain.rights.disclosures import CorrectionNotice, Disclosure
-from policybound.domain.rights.requests import RightsRequest, RightsRequestStatus
+from policybound.domain.rights.request_model import RightsRequest, RightsRequestStatus
 from policybound.domain.rights.verification import CodeState, StoredSession
 from policybound.policy import Purpose
 from tests.support.fakes import FakeStore

@@ -24,7 +24,7 @@ from policybound.domain.core.clock import FixedClock
 from policybound.domain.core.ledger import LedgerEntry, LedgerKind
 from policybound.domain.core.model import RequestOrigin
 from policybound.domain.intake.service import ConsentGiven, IntakeService
-from policybound.domain.rights.requests import Channel, IdentityCheck, RightsRequest, due_on
+from policybound.domain.rights.request_model import Channel, IdentityCheck, RightsRequest, due_on
 from policybound.domain.rights.service import RightsKind
 from policybound.policy import AWS_REGION, FORMS, POLICY_VERSION, FormId
 from policybound.services import Services

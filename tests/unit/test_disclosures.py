@@ -11,7 +11,8 @@ from policybound.domain.core.errors import NotFound, RecordNotUsable, Unavailabl
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.core.model import Representative
 from policybound.domain.rights.disclosures import DisclosureRequest
-from policybound.domain.rights.requests import Channel, IdentityCheck, RightsRequestIn
+from policybound.domain.rights.request_model import Channel, IdentityCheck
+from policybound.domain.rights.requests import RightsRequestIn
 from policybound.policy import LegalBasis
 from tests.conftest import VALID_FIELDS
 from tests.support.rights import MANAGER, STAFF_ROUTE, RightsWorld, build_world

@@ -9,7 +9,7 @@ import pytest
 
 from policybound.api.staff.auth import Role
 from policybound.domain.core.model import RecordStatus
-from policybound.domain.rights.requests import RightsRequestStatus
+from policybound.domain.rights.request_model import RightsRequestStatus
 from tests.conftest import VALID_FIELDS
 from tests.support.staff import StaffApi, error_code, json_of
 

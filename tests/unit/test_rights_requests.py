@@ -12,7 +12,8 @@ from policybound.domain.core.errors import AlreadyCompleted, Unavailable, Valida
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.core.model import RecordStatus
 from policybound.domain.rights.disclosures import DisclosureRequest
-from policybound.domain.rights.requests import CompletionIn, RightsRequest, RightsRequestIn, RightsRequestStatus
+from policybound.domain.rights.request_model import RightsRequest, RightsRequestStatus
+from policybound.domain.rights.requests import CompletionIn, RightsRequestIn
 from policybound.policy import Purpose
 from tests.conftest import NOW, VALID_FIELDS
 from tests.support.rights import MANAGER, STAFF_ROUTE, RightsWorld, build_world

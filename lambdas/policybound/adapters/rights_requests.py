@@ -13,7 +13,7 @@ from policybound.adapters.ledger import DynamoLedger
 from policybound.domain.core import retention
 from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerDraft
-from policybound.domain.rights.requests import (
+from policybound.domain.rights.request_model import (
     Channel,
     IdentityCheck,
     Outcome,

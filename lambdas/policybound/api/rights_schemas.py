@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from policybound.api.schemas import ConsentOut, rfc3339
 from policybound.domain.rights.disclosures import Disclosure, Provision
-from policybound.domain.rights.requests import RightsRequest
+from policybound.domain.rights.request_model import RightsRequest
 from policybound.domain.rights.service import SubjectRecord
 
 

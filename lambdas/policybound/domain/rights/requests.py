@@ -10,12 +10,10 @@ recipient the record was provided to. Requests are kept 3 years.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from enum import StrEnum
-from typing import Annotated, Protocol
+from dataclasses import replace
+from datetime import date
+from typing import Annotated
 
 from dateutil.relativedelta import relativedelta
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
@@ -31,47 +29,24 @@ from policybound.domain.core.shapes import Shape, one_of_shapes
 from policybound.domain.retention.destruction import Destroyer
 from policybound.domain.retention.withdrawal import PurposeWithdrawals, WithdrawalOutcome
 from policybound.domain.rights.corrections import CorrectedBy, CorrectionPlan, Corrector
+from policybound.domain.rights.request_model import (
+    Channel,
+    IdentityCheck,
+    Outcome,
+    RefusalBasis,
+    RightsRequest,
+    RightsRequestStatus,
+    RightsRequestStore,
+    due_on,
+    new_request_id,
+)
 from policybound.domain.rights.service import RightsKind, RightsRecords, records_in_scope
 from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
 from policybound.domain.staff.actor import Actor
-from policybound.obligations import RIGHTS_REQUEST_DUE_DAYS, RIGHTS_REQUEST_YEARS
+from policybound.obligations import RIGHTS_REQUEST_YEARS
 from policybound.policy import ITEMS, POLICY_TIMEZONE, SEPARATELY_CONSENTED_PURPOSES
 
 MAX_RECORDS_PER_REQUEST = 50
-
-
-class Channel(StrEnum):
-    WRITING = "writing"
-    PHONE = "phone"
-    EMAIL = "email"
-
-
-class IdentityCheck(StrEnum):
-    """How staff verified that the requester is the person (or their legal representative)."""
-
-    ID_DOCUMENT = "id_document"
-    REGISTERED_EMAIL = "registered_email"
-    PHONE_CALLBACK = "phone_callback"
-    REPRESENTATIVE_DOCUMENT = "representative_document"
-
-
-class RightsRequestStatus(StrEnum):
-    OPEN = "open"
-    COMPLETED = "completed"
-
-
-class Outcome(StrEnum):
-    FULFILLED = "fulfilled"
-    REFUSED = "refused"
-
-
-class RefusalBasis(StrEnum):
-    """Grounds to refuse or limit a request (PIPA art. 35(4), 36(1), 37(2)); no free text, no PI."""
-
-    IDENTITY_NOT_VERIFIED = "identity_not_verified"
-    NO_RECORDS = "no_records"
-    REQUIRED_BY_LAW = "required_by_law"
-    HARM_TO_OTHERS = "harm_to_others"
 
 
 class RightsRequestIn(BaseModel):
@@ -124,55 +99,6 @@ class CompletionIn(BaseModel):
         description="For a fulfilled rectification: per submission id, the corrected items (null removes one)",
         examples=[{"9f1c...": {"job_grade": "Director"}}],
     )
-
-
-@dataclass(frozen=True)
-class RightsRequest:
-    request_id: str
-    channel: Channel
-    kind: RightsKind
-    identity_verification: IdentityCheck
-    subject: str
-    submission_ids: tuple[str, ...]
-    received_at: datetime
-    due_on: date
-    recorded_by: str
-    keep_until: datetime
-    status: RightsRequestStatus = RightsRequestStatus.OPEN
-    outcome: Outcome | None = None
-    refusal_basis: RefusalBasis | None = None
-    completed_at: datetime | None = None
-    completed_by: str | None = None
-    corrected_items: tuple[str, ...] = ()
-    erased: tuple[str, ...] = ()
-    retained: tuple[str, ...] = ()
-
-    def days_left(self, today: date) -> int:
-        return (self.due_on - today).days
-
-
-class RightsRequestStore(Protocol):
-    def put(self, request: RightsRequest, entry: LedgerDraft) -> None:
-        """A new request with its ledger entry, in one transaction."""
-        ...
-
-    def get(self, request_id: str) -> RightsRequest | None: ...
-
-    def complete(self, request: RightsRequest, entry: LedgerDraft) -> bool:
-        """Store the completed request with its ledger entry, in one transaction, if it is still open."""
-        ...
-
-    def with_status(self, status: RightsRequestStatus) -> list[RightsRequest]:
-        """Requests in that status, earliest due first."""
-        ...
-
-
-def due_on(received_at: datetime) -> date:
-    return received_at.astimezone(POLICY_TIMEZONE).date() + timedelta(days=RIGHTS_REQUEST_DUE_DAYS)
-
-
-def new_request_id() -> str:
-    return str(uuid.uuid4())
 
 
 class RightsRequestService:

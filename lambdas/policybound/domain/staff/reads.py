@@ -20,7 +20,7 @@ from policybound.domain.core.errors import FieldProblem, Forbidden, NotFound
 from policybound.domain.core.model import LegalHold, RecordStatus, RequestOrigin, StoredSubmission
 from policybound.domain.core.ports import BlindIndex, LegalHoldStore
 from policybound.domain.core.records import OpenRecord, RecordReader
-from policybound.domain.rights.requests import RightsRequest, RightsRequestStatus, RightsRequestStore
+from policybound.domain.rights.request_model import RightsRequest, RightsRequestStatus, RightsRequestStore
 from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
 from policybound.domain.staff.actor import Actor
 from policybound.domain.staff.pagination import Page, merged_page

@@ -21,12 +21,8 @@ from policybound.api.rights_schemas import RightsRequestOut, RightsRequestsOut
 from policybound.api.staff.auth import current_actor, route_of
 from policybound.api.staff.schemas import STAFF_ERRORS, error_responses
 from policybound.domain.core.model import ID_PATTERN
-from policybound.domain.rights.requests import (
-    CompletionIn,
-    RightsRequestIn,
-    RightsRequestService,
-    RightsRequestStatus,
-)
+from policybound.domain.rights.request_model import RightsRequestStatus
+from policybound.domain.rights.requests import CompletionIn, RightsRequestIn, RightsRequestService
 from policybound.domain.staff.actor import Actor
 from policybound.obligations import RIGHTS_REQUEST_DUE_DAYS, RIGHTS_REQUEST_YEARS
 
