@@ -265,7 +265,11 @@ def policy_text(version: str) -> dict[str, Any]:
     published = next((v for v in VERSIONS if v.version == version), None)
     if published is None:
         raise KeyError(version)
-    text: dict[str, Any] = json.loads((POLICY_DATA / published.text_file).read_text(encoding="utf-8"))
+    return _read_text(published.text_file)
+
+
+def _read_text(text_file: str) -> dict[str, Any]:
+    text: dict[str, Any] = json.loads((POLICY_DATA / text_file).read_text(encoding="utf-8"))
     return text
 
 
@@ -351,8 +355,7 @@ def _check_recipients_stated(versions: tuple[PublishedVersion, ...]) -> None:
         recipients = version.recipients if version.recipients is not None else recipients
         if not recipients:
             continue
-        text = json.loads((POLICY_DATA / version.text_file).read_text(encoding="utf-8"))
-        if not _lists_recipients(text):
+        if not _lists_recipients(_read_text(version.text_file)):
             raise VersionRefused(
                 f"policy version {version.version} names recipients "
                 f"({', '.join(repr(r.name.en) for r in recipients)}) but its text {version.text_file} lists "
