@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, Field
 
-from policybound.api.schemas import ConsentOut, rfc3339
+from policybound.api.schemas import ConsentOut, from_domain, wire
 from policybound.domain.rights.disclosures import Disclosure, Provision
 from policybound.domain.rights.request_model import RightsRequest
 from policybound.domain.rights.service import SubjectRecord
@@ -51,22 +51,13 @@ class ProvisionOut(BaseModel):
     @classmethod
     def of(cls, disclosure: Disclosure) -> ProvisionOut:
         law = disclosure.law_enforcement
-        return cls(
-            disclosure_id=disclosure.disclosure_id,
+        return from_domain(
+            cls,
+            disclosure,
             recipient=disclosure.recipient.name,
             recipient_contact=disclosure.recipient.email,
-            items=list(disclosure.items),
-            legal_basis=disclosure.legal_basis.value,
-            provided_at=rfc3339(disclosure.provided_at),
-            consent_reference=disclosure.consent_reference,
-            law_enforcement=LawEnforcementOut(
-                agency=law.agency, legal_provision=law.legal_provision, case_number=law.case_number
-            )
-            if law
-            else None,
-            correction_notices=[
-                CorrectionNoticeOut(sent_at=rfc3339(n.sent_at), items=list(n.items)) for n in disclosure.notices
-            ],
+            law_enforcement=from_domain(LawEnforcementOut, law) if law else None,
+            correction_notices=[from_domain(CorrectionNoticeOut, n) for n in disclosure.notices],
             correction_pending=list(disclosure.pending_items),
         )
 
@@ -106,28 +97,16 @@ class SubjectRecordOut(BaseModel):
         record, data = view.opened.record, view.opened.data
         consent = record.consent
         representative = data.representative
-        return cls(
-            submission_id=record.submission_id,
-            form=record.form.value,
-            status=record.status.value,
+        return from_domain(
+            cls,
+            record,
             relationship=view.relationship.value,
-            received_at=rfc3339(record.received_at),
-            retained_until=rfc3339(record.retained_until),
-            purposes=[p.value for p in consent.purposes],
+            purposes=wire(consent.purposes),
             fields=dict(data.fields),
-            items_dropped=list(record.items_dropped),
-            consent=SubjectConsentOut(
-                **ConsentOut.fields_of(consent),
-                under_14=consent.under_14,
-                guardian_confirmed_at=rfc3339(consent.guardian_confirmed_at) if consent.guardian_confirmed_at else None,
-                source_ip=data.origin.source_ip,
-                user_agent=data.origin.user_agent,
+            consent=from_domain(
+                SubjectConsentOut, consent, source_ip=data.origin.source_ip, user_agent=data.origin.user_agent
             ),
-            legal_representative=RepresentativeOut(
-                name=representative.name, email=representative.email, contact=representative.contact
-            )
-            if representative
-            else None,
+            legal_representative=from_domain(RepresentativeOut, representative) if representative else None,
             provisions=[ProvisionOut.of(d) for d in view.provisions],
         )
 
@@ -157,9 +136,9 @@ class DisclosureOut(BaseModel):
     @classmethod
     def of(cls, provision: Provision) -> DisclosureOut:
         first = provision.disclosures[0]
-        return cls(
-            disclosure_id=provision.disclosure_id,
-            provided_at=rfc3339(provision.provided_at),
+        return from_domain(
+            cls,
+            provision,
             legal_basis=first.legal_basis.value,
             recipient=first.recipient.name,
             records=[ProvidedRecordOut(submission_id=sid, items=items) for sid, items in provision.values.items()],
@@ -189,24 +168,11 @@ class RightsRequestOut(BaseModel):
     @classmethod
     def of(cls, request: RightsRequest, today: date) -> RightsRequestOut:
         days_left = request.days_left(today)
-        return cls(
-            request_id=request.request_id,
-            channel=request.channel.value,
-            kind=request.kind.value,
-            identity_verification=request.identity_verification.value,
-            submission_ids=list(request.submission_ids),
-            received_at=rfc3339(request.received_at),
-            due_on=request.due_on.isoformat(),
+        return from_domain(
+            cls,
+            request,
             days_left=days_left,
             overdue=request.completed_at is None and days_left < 0,
-            status=request.status.value,
-            recorded_by=request.recorded_by,
-            outcome=request.outcome.value if request.outcome else None,
-            refusal_basis=request.refusal_basis.value if request.refusal_basis else None,
-            completed_at=rfc3339(request.completed_at) if request.completed_at else None,
-            completed_by=request.completed_by,
-            corrected_items=list(request.corrected_items),
-            erased=list(request.erased),
             retained_by_law=list(request.retained),
         )
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from collections.abc import Mapping
+from datetime import date, datetime
+from enum import Enum
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -15,6 +17,40 @@ from policybound.policy import POLICY_TIMEZONE
 def rfc3339(moment: datetime) -> str:
     # Seoul's offset: the site's visitors and staff read these times in Korea.
     return moment.astimezone(POLICY_TIMEZONE).isoformat(timespec="seconds")
+
+
+def wire(value: object) -> Any:
+    """A domain value as a response carries it: an enum as its value, a moment in RFC 3339 (Seoul), a
+    day in ISO 8601, a tuple or list as a list of such values, a mapping as a plain dict."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return rfc3339(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (tuple, list)):
+        return [wire(item) for item in value]
+    if isinstance(value, (set, frozenset)):
+        # A set has no order of its own: the shape must say which one (e.g. sorted) in `computed`.
+        raise TypeError("a set has no stable order: give the field's value explicitly")
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value
+
+
+Shape = TypeVar("Shape", bound=BaseModel)
+
+
+def from_domain(shape: type[Shape], source: object, **computed: Any) -> Shape:
+    """`shape` with each field read, in wire form, from the attribute of the same name on `source`; the
+    fields in `computed` (named otherwise in the domain, or worked out) are taken as given instead."""
+    unknown = computed.keys() - shape.model_fields.keys()
+    if unknown:
+        # Pydantic would drop an unknown name silently and read the misspelt field from `source`.
+        raise TypeError(f"{shape.__name__} has no fields {sorted(unknown)}")
+    return shape(
+        **{name: computed[name] if name in computed else wire(getattr(source, name)) for name in shape.model_fields}
+    )
 
 
 class ReceiptOut(BaseModel):
@@ -31,17 +67,7 @@ class ReceiptOut(BaseModel):
 
     @classmethod
     def of(cls, receipt: Receipt) -> ReceiptOut:
-        return cls(
-            submission_id=receipt.submission_id,
-            form=receipt.form.value,
-            received_at=rfc3339(receipt.received_at),
-            retained_until=rfc3339(receipt.retained_until),
-            purposes=[p.value for p in receipt.purposes],
-            items_collected=list(receipt.items_collected),
-            items_dropped=list(receipt.items_dropped),
-            policy_version=receipt.policy_version,
-            status=receipt.status.value,
-        )
+        return from_domain(cls, receipt)
 
 
 class ConsentOut(BaseModel):
@@ -54,18 +80,8 @@ class ConsentOut(BaseModel):
     purposes: list[str]
 
     @classmethod
-    def fields_of(cls, consent: ConsentProof) -> dict[str, Any]:
-        return {
-            "policy_version": consent.policy_version,
-            "consented_at": rfc3339(consent.consented_at),
-            "optional": consent.optional,
-            "items": list(consent.items),
-            "purposes": [p.value for p in consent.purposes],
-        }
-
-    @classmethod
     def of(cls, consent: ConsentProof) -> ConsentOut:
-        return cls(**cls.fields_of(consent))
+        return from_domain(cls, consent)
 
 
 class FieldProblemOut(BaseModel):
@@ -92,13 +108,7 @@ class CookieConsentOut(BaseModel):
 
     @classmethod
     def of(cls, consent: CookieConsent) -> CookieConsentOut:
-        return cls(
-            consent_id=consent.consent_id,
-            choice=consent.choice.value,
-            categories=list(consent.categories),
-            policy_version=consent.policy_version,
-            recorded_at=rfc3339(consent.recorded_at),
-        )
+        return from_domain(cls, consent)
 
 
 def ok(status: int, model: type[BaseModel], description: str) -> dict[int, Any]:

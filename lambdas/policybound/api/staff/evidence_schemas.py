@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from policybound.api.schemas import from_domain
 from policybound.domain.core.ledger import ChainHead
 from policybound.domain.evidence.reports import DestructionReport, DestructionRow, Reconciliation
 
@@ -14,7 +15,7 @@ class ChainHeadOut(BaseModel):
 
     @classmethod
     def of(cls, head: ChainHead | None) -> ChainHeadOut | None:
-        return cls(seq=head.seq, hash=head.hash) if head else None
+        return from_domain(cls, head) if head else None
 
 
 class ReconciliationOut(BaseModel):
@@ -30,14 +31,9 @@ class ReconciliationOut(BaseModel):
 
     @classmethod
     def of(cls, found: Reconciliation) -> ReconciliationOut:
-        return cls(
-            collected=found.collected,
-            live=found.live,
-            held=found.held,
-            destroyed=found.destroyed,
-            unaccounted=list(found.unaccounted),
-            unsealed=found.unsealed,
-            without_consent_entry=list(found.without_consent_entry),
+        return from_domain(
+            cls,
+            found,
             consent_head=ChainHeadOut.of(found.consent_head),
             destruction_head=ChainHeadOut.of(found.destruction_head),
         )
@@ -57,7 +53,7 @@ class DestructionOut(BaseModel):
 
     @classmethod
     def of(cls, row: DestructionRow) -> DestructionOut:
-        return cls(**vars(row))
+        return from_domain(cls, row)
 
 
 class DestructionReportOut(BaseModel):
@@ -68,9 +64,9 @@ class DestructionReportOut(BaseModel):
 
     @classmethod
     def of(cls, report: DestructionReport) -> DestructionReportOut:
-        return cls(
-            month=report.month,
+        return from_domain(
+            cls,
+            report,
             destructions=[DestructionOut.of(row) for row in report.rows],
-            by_path=dict(report.by_path),
             chain_head=ChainHeadOut.of(report.chain_head),
         )

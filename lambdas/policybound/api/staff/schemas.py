@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from policybound.api.schemas import ConsentOut, rfc3339
+from policybound.api.schemas import ConsentOut, from_domain
 
 # Re-exported: staff routes import them from here together with the staff error sets.
 from policybound.api.schemas import error_responses as error_responses
@@ -52,20 +52,13 @@ class StaffRecordOut(BaseModel):
 
     @classmethod
     def of(cls, view: RecordView) -> StaffRecordOut:
-        record = view.record
-        return cls(
-            submission_id=record.submission_id,
-            form=record.form.value,
-            status=record.status.value,
+        return from_domain(
+            cls,
+            view.record,
             purpose=view.purpose.value,
-            received_at=rfc3339(record.received_at),
-            retained_until=rfc3339(record.retained_until),
             fields=view.fields,
-            consent=ConsentOut.of(record.consent),
-            items_dropped=list(record.items_dropped),
-            origin=OriginOut(source_ip=view.origin.source_ip, user_agent=view.origin.user_agent)
-            if view.origin
-            else None,
+            consent=ConsentOut.of(view.record.consent),
+            origin=from_domain(OriginOut, view.origin) if view.origin else None,
         )
 
 
@@ -88,13 +81,7 @@ class AudienceMemberOut(BaseModel):
 
     @classmethod
     def of(cls, member: AudienceMember) -> AudienceMemberOut:
-        return cls(
-            submission_id=member.submission_id,
-            form=member.form.value,
-            purposes=[p.value for p in member.purposes],
-            name=member.name,
-            email=member.email,
-        )
+        return from_domain(cls, member)
 
 
 class AudiencePageOut(BaseModel):
@@ -112,15 +99,9 @@ class LedgerEntryOut(BaseModel):
 
     @classmethod
     def of(cls, entry: LedgerEntry) -> LedgerEntryOut:
-        # `at` exactly as hashed, so an auditor can recompute every hash from this output alone.
-        return cls(
-            kind=entry.kind.value,
-            seq=entry.seq,
-            at=entry.at.isoformat(),
-            payload=dict(entry.payload),
-            prev_hash=entry.prev_hash,
-            hash=entry.hash,
-        )
+        # `at` exactly as hashed (not in Seoul's offset), so an auditor can recompute every hash from
+        # this output alone.
+        return from_domain(cls, entry, at=entry.at.isoformat())
 
 
 class LedgerPageOut(BaseModel):
@@ -147,13 +128,11 @@ class ChainReportOut(BaseModel):
     @classmethod
     def of(cls, report: ChainReport) -> ChainReportOut:
         broken = report.broken
-        return cls(
-            kind=report.kind.value,
-            entries=report.entries,
-            head_hash=report.head_hash,
+        return from_domain(
+            cls,
+            report,
             verified=broken is None,
-            first_break=ChainBreakOut(seq=broken.seq, problem=broken.problem) if broken else None,
-            batches=report.batches,
+            first_break=from_domain(ChainBreakOut, broken) if broken else None,
         )
 
 
@@ -194,29 +173,16 @@ class AccessReviewOut(BaseModel):
 
     @classmethod
     def of(cls, review: Review) -> AccessReviewOut:
-        return cls(
-            month=review.month,
-            start=rfc3339(review.start),
-            end=rfc3339(review.end),
-            entries=review.entries,
+        return from_domain(
+            cls,
+            review,
             actors=[
-                ActorReviewOut(
-                    user_id=a.user_id,
-                    username=a.username,
-                    accesses=a.accesses,
-                    records=a.records,
-                    distinct_submissions=len(a.distinct_submissions),
-                    exports=a.exports,
-                    exported_records=a.exported_records,
-                    largest_access=a.largest_access,
-                    lookups=a.lookups,
-                    after_hours=a.after_hours,
-                    source_ips=len(a.source_ips),
-                    actions=dict(a.actions),
+                from_domain(
+                    ActorReviewOut, a, distinct_submissions=len(a.distinct_submissions), source_ips=len(a.source_ips)
                 )
                 for a in review.actors
             ],
-            flags=[FlagOut(user_id=f.user_id, username=f.username, flag=f.flag, detail=f.detail) for f in review.flags],
+            flags=[from_domain(FlagOut, f) for f in review.flags],
         )
 
 
@@ -228,7 +194,7 @@ class StaffUserOut(BaseModel):
 
     @classmethod
     def of(cls, user: StaffUser) -> StaffUserOut:
-        return cls(user_id=user.user_id, username=user.username, groups=sorted(user.groups), enabled=user.enabled)
+        return from_domain(cls, user, groups=sorted(user.groups))
 
 
 class StaffUsersOut(BaseModel):
@@ -265,30 +231,12 @@ class IncidentOut(BaseModel):
 
     @classmethod
     def of(cls, view: IncidentView) -> IncidentOut:
-        incident, clock = view.incident, view.clock
-        return cls(
-            incident_id=incident.incident_id,
-            category=incident.category.value,
-            reference=incident.reference,
-            summary=incident.summary,
-            measures=incident.measures,
-            opened_at=rfc3339(incident.opened_at),
-            opened_by=incident.opened_by,
-            clock=NoticeClockOut(
-                discovered_at=rfc3339(clock.discovered_at),
-                notify_by=rfc3339(clock.notify_by),
-                hours_remaining=clock.hours_remaining,
-                overdue=clock.overdue,
-                notices_sent_at=rfc3339(clock.notices_sent_at) if clock.notices_sent_at else None,
-                notified_in_time=clock.notified_in_time,
-            ),
-            involved_submissions=len(incident.involved),
-            subjects=[
-                InvolvedSubjectOut(
-                    subject_ref=s.subject_ref, submission_ids=list(s.submission_ids), notified=s.notified
-                )
-                for s in view.subjects
-            ],
+        return from_domain(
+            cls,
+            view.incident,
+            clock=from_domain(NoticeClockOut, view.clock),
+            involved_submissions=len(view.incident.involved),
+            subjects=[from_domain(InvolvedSubjectOut, s) for s in view.subjects],
             no_longer_held=list(view.no_longer_held),
         )
 
@@ -300,4 +248,4 @@ class NoticesOut(BaseModel):
 
     @classmethod
     def of(cls, result: NoticeResult) -> NoticesOut:
-        return cls(sent=result.sent, already_notified=result.already_notified, incident=IncidentOut.of(result.view))
+        return from_domain(cls, result, incident=IncidentOut.of(result.view))
