@@ -166,26 +166,28 @@ class SealReport:
     complete: bool = True
 
 
+@dataclass(eq=False)
 class ConsentSealing:
-    def __init__(self, store: ConsentLedgerStore, clock: Clock, batch_size: int = SEAL_BATCH_SIZE) -> None:
-        if not 1 <= batch_size <= SEAL_BATCH_SIZE:
+    store: ConsentLedgerStore
+    clock: Clock
+    batch_size: int = SEAL_BATCH_SIZE
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.batch_size <= SEAL_BATCH_SIZE:
             raise ValueError(f"a batch holds 1 to {SEAL_BATCH_SIZE} consents")
-        self._store = store
-        self._clock = clock
-        self._batch_size = batch_size
 
     def run(self, keep_going: Callable[[], bool] = lambda: True) -> SealReport:
         """Seal everything waiting, a batch per transaction; `keep_going` is asked before each batch."""
         report = SealReport()
         lost = 0
         while True:
-            batch = self._store.pending(self._batch_size)
+            batch = self.store.pending(self.batch_size)
             if not batch:
                 return report
             if not keep_going():
                 report.complete = False
                 return report
-            if self._store.seal(batch, self._clock.now()):
+            if self.store.seal(batch, self.clock.now()):
                 report.sealed += len(batch)
                 report.batches += 1
                 lost = 0
