@@ -43,11 +43,7 @@ _ENDED_WHILE_HELD = {
 
 
 def ended_while_held_entry(submission_id: str, reason: DestructionReason, at: datetime) -> LedgerDraft:
-    return LedgerDraft(
-        kind=LedgerKind.LEGAL_HOLD,
-        at=at,
-        payload={"event": _ENDED_WHILE_HELD[reason], "submission_id": submission_id},
-    )
+    return LedgerDraft.event(LedgerKind.LEGAL_HOLD, at, _ENDED_WHILE_HELD[reason], submission_id=submission_id)
 
 
 def destruction_entry(record: StoredSubmission, reason: DestructionReason, clock: Clock) -> LedgerDraft:

@@ -13,11 +13,12 @@ import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import FieldProblem, NotFound, ValidationFailed
-from policybound.domain.core.ledger import LedgerDraft, LedgerKind
+from policybound.domain.core.ledger import LedgerDraft, LedgerKind, LedgerValue
 from policybound.domain.core.model import LegalHold
 from policybound.domain.core.ports import BlindIndex, LegalHoldStore
 from policybound.domain.core.records import RecordReader
@@ -33,35 +34,33 @@ def new_hold_id() -> str:
     return str(uuid.uuid4())
 
 
+def _hold_entry(hold: LegalHold, event: str, at: datetime, **fields: LedgerValue) -> LedgerDraft:
+    """A hold's entry: both events name the hold, its case and every record it holds."""
+    return LedgerDraft.event(
+        LedgerKind.LEGAL_HOLD,
+        at,
+        event,
+        hold_id=hold.hold_id,
+        case_reference=hold.case_reference,
+        submission_ids=list(hold.submission_ids),
+        **fields,
+    )
+
+
 def placed_entry(hold: LegalHold, selected_by: str) -> LedgerDraft:
-    return LedgerDraft(
-        kind=LedgerKind.LEGAL_HOLD,
-        at=hold.placed_at,
-        payload={
-            "event": "placed",
-            "hold_id": hold.hold_id,
-            "case_reference": hold.case_reference,
-            "submission_ids": list(hold.submission_ids),
-            "selected_by": selected_by,
-            "placed_by": hold.placed_by,
-            "reason_sha256": hashlib.sha256(hold.reason.encode()).hexdigest(),
-        },
+    return _hold_entry(
+        hold,
+        "placed",
+        hold.placed_at,
+        selected_by=selected_by,
+        placed_by=hold.placed_by,
+        reason_sha256=hashlib.sha256(hold.reason.encode()).hexdigest(),
     )
 
 
 def released_entry(hold: LegalHold) -> LedgerDraft:
     assert hold.released_at is not None
-    return LedgerDraft(
-        kind=LedgerKind.LEGAL_HOLD,
-        at=hold.released_at,
-        payload={
-            "event": "released",
-            "hold_id": hold.hold_id,
-            "case_reference": hold.case_reference,
-            "submission_ids": list(hold.submission_ids),
-            "released_by": hold.released_by,
-        },
-    )
+    return _hold_entry(hold, "released", hold.released_at, released_by=hold.released_by)
 
 
 @dataclass(frozen=True)

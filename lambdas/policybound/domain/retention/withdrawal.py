@@ -59,16 +59,14 @@ class PurposeWithdrawals:
             if purpose not in purposes:
                 return WithdrawalOutcome.NOT_CONSENTED
             left = tuple(p for p in purposes if p is not purpose)
-            entry = LedgerDraft(
-                kind=LedgerKind.CONSENT,
-                at=self.clock.now(),
-                payload={
-                    "event": "purpose_withdrawn",
-                    "submission_id": submission_id,
-                    "form": record.form.value,
-                    "purpose": purpose.value,
-                    "purposes_left": [p.value for p in left],
-                },
+            entry = LedgerDraft.event(
+                LedgerKind.CONSENT,
+                self.clock.now(),
+                "purpose_withdrawn",
+                submission_id=submission_id,
+                form=record.form.value,
+                purpose=purpose.value,
+                purposes_left=[p.value for p in left],
             )
             if not self.store.remove_purpose(submission_id, purposes.index(purpose), purpose, entry):
                 continue  # the record changed meanwhile (or is gone): look again
