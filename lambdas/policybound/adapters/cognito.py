@@ -22,6 +22,8 @@ def _attribute(attributes: list[dict[str, str]], name: str) -> str | None:
 
 @dataclass(eq=False)
 class CognitoStaffDirectory:
+    """The staff directory over the staff user pool: users, their groups, global sign-out."""
+
     cognito: Any
     user_pool_id: str
 

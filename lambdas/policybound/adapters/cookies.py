@@ -86,6 +86,8 @@ def _consent_key(consent_id: str) -> dict[str, Any]:
 
 @dataclass(eq=False)
 class DynamoCookieConsentStore:
+    """Cookie consents, one item each, read and marked withdrawn by consent id."""
+
     dynamodb: Any
     table: str
 
@@ -116,6 +118,8 @@ class DynamoCookieConsentStore:
 
 @dataclass(eq=False)
 class DynamoVisitStore:
+    """Visits, written only while their consent stands, and swept through the sparse expiry index."""
+
     dynamodb: Any
     table: str
     consents_table: str

@@ -72,6 +72,8 @@ def _disclosure(values: dict[str, Any]) -> Disclosure:
 
 @dataclass(eq=False)
 class DynamoDisclosureStore:
+    """Provisions to third parties, each written with its ledger entry in one transaction."""
+
     dynamodb: Any
     table: str
     ledger: DynamoLedger

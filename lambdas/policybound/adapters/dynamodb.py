@@ -169,6 +169,8 @@ def key_from_item(item: dict[str, Any]) -> WrappedKey:
 
 @dataclass(eq=False)
 class DynamoSubmissionStore:
+    """Records and their wrapped keys, in two tables, changed together with their ledger entries."""
+
     dynamodb: Any
     records_table: str
     keys_table: str

@@ -56,6 +56,8 @@ def _handling_values(handling: Handling) -> dict[str, Any]:
 
 @dataclass(eq=False)
 class DynamoInquiryStore:
+    """An inquiry's handling and replies, on its record's item; records themselves come from `store`."""
+
     dynamodb: Any
     records_table: str
     store: DynamoSubmissionStore

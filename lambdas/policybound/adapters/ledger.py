@@ -93,6 +93,8 @@ def _chain_position(chain_name: str, seq: int) -> dict[str, Any]:
 
 @dataclass(eq=False)
 class DynamoLedger:
+    """The hash-chained ledger and the unsealed consent entries waiting for their batch."""
+
     dynamodb: Any
     table: str
 

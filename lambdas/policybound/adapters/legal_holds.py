@@ -60,6 +60,8 @@ def _hold(values: dict[str, Any]) -> LegalHold:
 
 @dataclass(eq=False)
 class DynamoLegalHoldStore:
+    """Legal holds, placed and released together with the hold marks on their records."""
+
     dynamodb: Any
     holds_table: str
     records_table: str

@@ -51,6 +51,8 @@ def _fits_a_transaction(deliveries: Mapping[str, DeliveryState]) -> None:
 
 @dataclass(eq=False)
 class DynamoLetterStore:
+    """Letters and their deliveries: one conditional delivery item per letter and record."""
+
     dynamodb: Any
     letters_table: str
     deliveries_table: str
@@ -181,6 +183,8 @@ def parse_batch_message(body: str) -> tuple[str, list[str]]:
 
 @dataclass(eq=False)
 class SqsLetterQueue:
+    """The queue of recipient batches a letter is sent in."""
+
     sqs: Any
     queue_url: str
 

@@ -78,6 +78,8 @@ def _request(values: dict[str, Any]) -> RightsRequest:
 
 @dataclass(eq=False)
 class DynamoRightsRequestStore:
+    """Rights requests, each change written with its ledger entry."""
+
     dynamodb: Any
     table: str
     ledger: DynamoLedger

@@ -15,6 +15,8 @@ from policybound.domain.core.errors import Unavailable
 
 @dataclass(eq=False)
 class S3ResourceLinks:
+    """Presigned links to the resources bucket's files."""
+
     s3: Any
     bucket: str
 

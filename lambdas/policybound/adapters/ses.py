@@ -19,6 +19,8 @@ _THROTTLED = ("Throttling", "MaxSendingRateExceeded", "DailyQuotaExceeded")
 
 @dataclass(eq=False)
 class SesMailer:
+    """Sends mail through SES from the configured sender."""
+
     ses: Any
     sender: str
 

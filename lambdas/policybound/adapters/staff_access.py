@@ -21,6 +21,8 @@ def _moment(epoch: int) -> datetime:
 
 @dataclass(eq=False)
 class DynamoSessionStore:
+    """Staff session activity and the times a user's sessions were ended."""
+
     dynamodb: Any
     table: str
 
@@ -83,6 +85,8 @@ def _ended_key(user_id: str) -> str:
 
 @dataclass(eq=False)
 class DynamoAttemptStore:
+    """Failed sign-in attempts per user, for the lockout."""
+
     dynamodb: Any
     table: str
 

@@ -40,6 +40,8 @@ def by_form_positions(
 
 @dataclass(eq=False)
 class DynamoFormIndex:
+    """The records table's by_form index: listings by form, and the census of kept records."""
+
     dynamodb: Any
     records_table: str
 

@@ -58,6 +58,8 @@ def _code(values: dict[str, Any]) -> CodeState:
 
 @dataclass(eq=False)
 class DynamoVerificationStore:
+    """One-time codes, their mail counts and rights sessions."""
+
     dynamodb: Any
     table: str
 

@@ -144,6 +144,8 @@ def new_consent_id() -> str:
 
 @dataclass(eq=False)
 class CookieConsentService:
+    """Records a visitor's cookie choice, and withdraws it with everything collected under it."""
+
     store: CookieConsentStore
     visits: WithdrawnVisits
     clock: Clock

@@ -137,6 +137,8 @@ def new_visit_id() -> str:
 
 @dataclass(eq=False)
 class VisitService:
+    """Records a visit when, and only when, the visitor's consent allows analytics."""
+
     consents: CookieConsentStore
     visits: VisitStore
     clock: Clock

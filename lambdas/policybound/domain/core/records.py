@@ -25,6 +25,8 @@ class OpenRecord:
 
 @dataclass(eq=False)
 class RecordReader:
+    """Reads records that are live (retention not ended) and opens their sealed PI on request."""
+
     store: SubmissionStore
     sealer: Sealer
     clock: Clock

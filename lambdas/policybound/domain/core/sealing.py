@@ -63,6 +63,8 @@ def _nothing() -> None:
 
 @dataclass(eq=False)
 class EnvelopeSealer:
+    """Seals and opens records' PI, each under its own data key wrapped by a KMS key-encryption key."""
+
     keks: KeyEncryptionKeys
     # Called once per record opened: the bulk-read alarm counts records, since one KMS call unwraps
     # a cached KEK that opens thousands of them.

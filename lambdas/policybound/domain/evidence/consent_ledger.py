@@ -164,6 +164,8 @@ class SealReport:
 
 @dataclass(eq=False)
 class ConsentSealing:
+    """Seals waiting consent entries into the consent chain, a batch at a time."""
+
     store: ConsentLedgerStore
     clock: Clock
     batch_size: int = SEAL_BATCH_SIZE

@@ -191,6 +191,8 @@ def destruction_report(month: str, destructions: Iterable[LedgerEntry]) -> Destr
 
 @dataclass(eq=False)
 class EvidenceService:
+    """The auditors' reports: the reconciliation of records against the ledger, and destructions by month."""
+
     ledger: EvidenceLedger
     census: RecordCensus
 

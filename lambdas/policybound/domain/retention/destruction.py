@@ -72,6 +72,8 @@ def destruction_entry(record: StoredSubmission, reason: DestructionReason, clock
 
 @dataclass(eq=False)
 class Destroyer:
+    """Destroys records (record and key together) with a ledger entry naming why."""
+
     store: SubmissionStore
     clock: Clock
 

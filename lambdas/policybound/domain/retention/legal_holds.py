@@ -72,6 +72,8 @@ class Release:
 
 @dataclass(eq=False)
 class LegalHoldService:
+    """Places and releases legal holds on records, each with its ledger entry."""
+
     holds: LegalHoldStore
     reader: RecordReader
     blind_index: BlindIndex

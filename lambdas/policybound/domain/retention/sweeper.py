@@ -78,6 +78,8 @@ class SweepReport:
 
 @dataclass(eq=False)
 class Sweeper:
+    """Destroys records whose retention ended, shard by shard through the expiry index."""
+
     store: SubmissionStore
     destroyer: Destroyer
     clock: Clock

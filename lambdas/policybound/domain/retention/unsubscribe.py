@@ -99,6 +99,8 @@ def letter_unsubscribe_token(submission_id: str, keyed: KeyedHash) -> str:
 
 @dataclass(eq=False)
 class UnsubscribeService:
+    """Checks an unsubscribe link and cancels the subscription (or the marketing consent) behind it."""
+
     store: SubmissionStore
     destroyer: Destroyer
     clock: Clock

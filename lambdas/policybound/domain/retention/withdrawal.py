@@ -45,6 +45,8 @@ class PurposeStore(SubmissionStore, RecordChanges, Protocol):
 
 @dataclass(eq=False)
 class PurposeWithdrawals:
+    """Withdraws one purpose's consent from a record, destroying the record when none is left."""
+
     store: PurposeStore
     reader: RecordReader
     destroyer: Destroyer

@@ -57,6 +57,8 @@ def retain_until(at: datetime, retention: relativedelta) -> str:
 
 @dataclass(eq=False)
 class AccessRecorder:
+    """Writes the access record of each staff read, export or change of PI."""
+
     ledger: LedgerStore
     clock: Clock
 

@@ -56,6 +56,8 @@ def _check_reference(reference: str) -> str:
 
 @dataclass(eq=False)
 class AccessRights:
+    """Grants, changes and revokes staff groups, each change recorded in the ledger."""
+
     directory: StaffDirectory
     ledger: LedgerStore
     clock: Clock

@@ -160,6 +160,8 @@ def marketing_purposes_of(record: StoredSubmission) -> tuple[Purpose, ...]:
 
 @dataclass(eq=False)
 class StaffReads:
+    """Staff reads of records: who may read what, for which purpose, each read recorded first."""
+
     index: FormIndex
     reader: RecordReader
     blind_index: BlindIndex

@@ -73,6 +73,8 @@ def password_refusal(changed_at: str | None, now: datetime, max_age: timedelta =
 
 @dataclass(eq=False)
 class SignInGuard:
+    """Applies the sign-in rules: a lockout after repeated failures, and no sign-in on a password too old."""
+
     attempts: AttemptStore
     clock: Clock
 
