@@ -142,6 +142,18 @@ def conditional(
         return None
 
 
+def transact(dynamodb: Any, items: list[dict[str, Any]]) -> list[str] | None:
+    """Write `items` in one transaction: None when written; when DynamoDB cancelled it (a condition
+    failed, or a conflicting write), nothing was written and the answer is each item's cancellation
+    code (`cancellation_codes`)."""
+    try:
+        with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
+            dynamodb.transact_write_items(TransactItems=items)
+    except ClientError as error:
+        return cancellation_codes(error)
+    return None
+
+
 def put_new_request(table: str, item: dict[str, Any], key_attribute: str) -> dict[str, Any]:
     """The transaction item that puts `item` (as `codec.item` makes it) on condition that no item has
     its key yet: a fresh id written twice is a retry that landed, never a second item."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -19,17 +20,19 @@ def _attribute(attributes: list[dict[str, str]], name: str) -> str | None:
     return next((a["Value"] for a in attributes if a["Name"] == name), None)
 
 
+@dataclass(eq=False)
 class CognitoStaffDirectory:
-    def __init__(self, cognito: Any, user_pool_id: str) -> None:
-        self._cognito = cognito
-        self._pool = user_pool_id
+    """The staff directory over the staff user pool: users, their groups, global sign-out."""
+
+    cognito: Any
+    user_pool_id: str
 
     def _groups_of(self, username: str) -> frozenset[str]:
-        paginator = self._cognito.get_paginator("admin_list_groups_for_user")
+        paginator = self.cognito.get_paginator("admin_list_groups_for_user")
         with translate_errors("Cognito"):
             names = {
                 g["GroupName"]
-                for page in paginator.paginate(UserPoolId=self._pool, Username=username)
+                for page in paginator.paginate(UserPoolId=self.user_pool_id, Username=username)
                 for g in page["Groups"]
             }
         return frozenset(name for name in names if name in STAFF_GROUPS)
@@ -37,7 +40,7 @@ class CognitoStaffDirectory:
     def user(self, username: str) -> StaffUser | None:
         try:
             with translate_errors("Cognito", passthrough=("UserNotFoundException",)):
-                found = self._cognito.admin_get_user(UserPoolId=self._pool, Username=username)
+                found = self.cognito.admin_get_user(UserPoolId=self.user_pool_id, Username=username)
         except ClientError as error:
             if error_code(error) == "UserNotFoundException":
                 return None
@@ -55,12 +58,12 @@ class CognitoStaffDirectory:
         listed: list[dict[str, Any]] = []
         with translate_errors("Cognito"):
             for group in STAFF_GROUPS:
-                for page in self._cognito.get_paginator("list_users_in_group").paginate(
-                    UserPoolId=self._pool, GroupName=group
+                for page in self.cognito.get_paginator("list_users_in_group").paginate(
+                    UserPoolId=self.user_pool_id, GroupName=group
                 ):
                     for user in page["Users"]:
                         members.setdefault(user["Username"], set()).add(group)
-            for page in self._cognito.get_paginator("list_users").paginate(UserPoolId=self._pool):
+            for page in self.cognito.get_paginator("list_users").paginate(UserPoolId=self.user_pool_id):
                 listed += page["Users"]
         return [
             StaffUser(
@@ -75,15 +78,15 @@ class CognitoStaffDirectory:
 
     def add_to_group(self, username: str, group: str) -> None:
         with translate_errors("Cognito"):
-            self._cognito.admin_add_user_to_group(UserPoolId=self._pool, Username=username, GroupName=group)
+            self.cognito.admin_add_user_to_group(UserPoolId=self.user_pool_id, Username=username, GroupName=group)
 
     def remove_from_group(self, username: str, group: str) -> None:
         with translate_errors("Cognito"):
-            self._cognito.admin_remove_user_from_group(UserPoolId=self._pool, Username=username, GroupName=group)
+            self.cognito.admin_remove_user_from_group(UserPoolId=self.user_pool_id, Username=username, GroupName=group)
 
     def sign_out(self, username: str) -> None:
         with translate_errors("Cognito"):
-            self._cognito.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
+            self.cognito.admin_user_global_sign_out(UserPoolId=self.user_pool_id, Username=username)
 
 
 def stamp_password_changed(cognito: Any, user_pool_id: str, username: str, at: datetime) -> None:

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from botocore.exceptions import ClientError
 
 from policybound import tables
 from policybound.adapters import codec
 from policybound.adapters.aws import (
     conditional,
-    error_code,
     get_item,
     put_new,
     put_new_request,
     query_items,
     query_page,
+    transact,
     translate_errors,
 )
 from policybound.adapters.codec import read_time, stored_time
@@ -85,23 +84,25 @@ def _consent_key(consent_id: str) -> dict[str, Any]:
     return codec.item({"consent_id": consent_id})
 
 
+@dataclass(eq=False)
 class DynamoCookieConsentStore:
-    def __init__(self, dynamodb: Any, table: str) -> None:
-        self._db = dynamodb
-        self._table = table
+    """Cookie consents, one item each, read and marked withdrawn by consent id."""
+
+    dynamodb: Any
+    table: str
 
     def put(self, consent: CookieConsent) -> None:
-        put_new(self._db, self._table, consent_item(consent), "consent_id")
+        put_new(self.dynamodb, self.table, consent_item(consent), "consent_id")
 
     def get(self, consent_id: str) -> CookieConsent | None:
-        found = get_item(self._db, self._table, {"consent_id": consent_id}, consistent=False)
+        found = get_item(self.dynamodb, self.table, {"consent_id": consent_id}, consistent=False)
         return _consent(found) if found else None
 
     def mark_withdrawn(self, consent_id: str, at: datetime) -> bool:
         marked = conditional(
-            self._db.update_item,
+            self.dynamodb.update_item,
             {":at": stored_time(at)},
-            TableName=self._table,
+            TableName=self.table,
             Key=_consent_key(consent_id),
             # A second withdrawal keeps the first time: it only finishes what the first began.
             UpdateExpression="SET #w = if_not_exists(#w, :at)",
@@ -112,54 +113,46 @@ class DynamoCookieConsentStore:
 
     def delete(self, consent_id: str) -> None:
         with translate_errors("DynamoDB"):
-            self._db.delete_item(TableName=self._table, Key=_consent_key(consent_id))
+            self.dynamodb.delete_item(TableName=self.table, Key=_consent_key(consent_id))
 
 
+@dataclass(eq=False)
 class DynamoVisitStore:
-    def __init__(self, dynamodb: Any, table: str, consents_table: str) -> None:
-        self._db = dynamodb
-        self._table = table
-        self._consents = consents_table
+    """Visits, written only while their consent stands, and swept through the sparse expiry index."""
+
+    dynamodb: Any
+    table: str
+    consents_table: str
 
     def put(self, visit: Visit) -> bool:
         # The consent is checked in the same transaction: a visit never outlives a withdrawal that
         # was under way when it arrived.
-        try:
-            with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
-                self._db.transact_write_items(
-                    TransactItems=[
-                        {
-                            "ConditionCheck": {
-                                "TableName": self._consents,
-                                "Key": _consent_key(visit.consent_id),
-                                "ConditionExpression": "attribute_exists(consent_id) AND attribute_not_exists(#w)",
-                                "ExpressionAttributeNames": {"#w": WITHDRAWN_ATTRIBUTE},
-                            }
-                        },
-                        put_new_request(self._table, visit_item(visit), "visit_id"),
-                    ]
-                )
-        except ClientError as error:
-            if error_code(error) != "TransactionCanceledException":
-                raise
-            return False
-        return True
+        consent_stands = {
+            "ConditionCheck": {
+                "TableName": self.consents_table,
+                "Key": _consent_key(visit.consent_id),
+                "ConditionExpression": "attribute_exists(consent_id) AND attribute_not_exists(#w)",
+                "ExpressionAttributeNames": {"#w": WITHDRAWN_ATTRIBUTE},
+            }
+        }
+        put = put_new_request(self.table, visit_item(visit), "visit_id")
+        return transact(self.dynamodb, [consent_stands, put]) is None
 
     def delete(self, visit_ids: list[str]) -> None:
         for start in range(0, len(visit_ids), _DELETE_BATCH):
             batch = visit_ids[start : start + _DELETE_BATCH]
             with translate_errors("DynamoDB"):
-                self._db.transact_write_items(
+                self.dynamodb.transact_write_items(
                     TransactItems=[
-                        {"Delete": {"TableName": self._table, "Key": codec.item({"visit_id": visit_id})}}
+                        {"Delete": {"TableName": self.table, "Key": codec.item({"visit_id": visit_id})}}
                         for visit_id in batch
                     ]
                 )
 
     def delete_of_consent(self, consent_id: str) -> int:
         found = query_items(
-            self._db,
-            TableName=self._table,
+            self.dynamodb,
+            TableName=self.table,
             IndexName=tables.VISITS_BY_CONSENT.name,
             KeyConditionExpression=f"{tables.VISITS_BY_CONSENT.partition.name} = :c",
             ExpressionAttributeValues=codec.item({":c": consent_id}),
@@ -170,11 +163,11 @@ class DynamoVisitStore:
 
     def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
         request = {
-            "TableName": self._table,
+            "TableName": self.table,
             "IndexName": tables.VISITS_BY_EXPIRY.name,
             "KeyConditionExpression": f"{tables.VISITS_BY_EXPIRY.partition.name} = :s AND #e <= :now",
             "ExpressionAttributeNames": {"#e": tables.VISIT_TTL_ATTRIBUTE},
             "ExpressionAttributeValues": codec.item({":s": shard, ":now": now_epoch}),
         }
-        items, last = query_page(self._db, request, limit, after)
+        items, last = query_page(self.dynamodb, request, limit, after)
         return [item["visit_id"] for item in items], last

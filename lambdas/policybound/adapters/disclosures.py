@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -69,22 +70,24 @@ def _disclosure(values: dict[str, Any]) -> Disclosure:
     )
 
 
+@dataclass(eq=False)
 class DynamoDisclosureStore:
-    def __init__(self, dynamodb: Any, table: str, ledger: DynamoLedger) -> None:
-        self._db = dynamodb
-        self._table = table
-        self._ledger = ledger
+    """Provisions to third parties, each written with its ledger entry in one transaction."""
+
+    dynamodb: Any
+    table: str
+    ledger: DynamoLedger
 
     def record(self, disclosures: Sequence[Disclosure], entry: LedgerDraft) -> None:
-        puts = [put_new_request(self._table, disclosure_item(d), "disclosure_id") for d in disclosures]
-        if self._ledger.append_with(puts, entry) is not None:
+        puts = [put_new_request(self.table, disclosure_item(d), "disclosure_id") for d in disclosures]
+        if self.ledger.append_with(puts, entry) is not None:
             # Ids are fresh UUIDs: a collision means a retried write already landed, never a real clash.
             raise Unavailable("DynamoDB (provision already recorded)")
 
     def of_record(self, submission_id: str) -> list[Disclosure]:
         found = query_items(
-            self._db,
-            TableName=self._table,
+            self.dynamodb,
+            TableName=self.table,
             KeyConditionExpression="submission_id = :s",
             ExpressionAttributeValues=codec.item({":s": submission_id}),
             ConsistentRead=True,
@@ -93,9 +96,9 @@ class DynamoDisclosureStore:
 
     def add_pending(self, submission_id: str, disclosure_id: str, items: Sequence[str]) -> None:
         conditional(
-            self._db.update_item,
+            self.dynamodb.update_item,
             {":items": set(items)},
-            TableName=self._table,
+            TableName=self.table,
             Key=codec.item({"submission_id": submission_id, "disclosure_id": disclosure_id}),
             UpdateExpression="ADD pending_items :items",
             # Never create a bare item: a provision TTL removed meanwhile needs no notice.
@@ -104,9 +107,9 @@ class DynamoDisclosureStore:
 
     def notice_sent(self, disclosure: Disclosure, notice: CorrectionNotice, entry: LedgerDraft) -> None:
         update = update_request(
-            self._table,
+            self.table,
             {"submission_id": disclosure.submission_id, "disclosure_id": disclosure.disclosure_id},
             "SET notices = list_append(if_not_exists(notices, :none), :notice) DELETE pending_items :sent",
             values={":none": [], ":notice": [_notice(notice)], ":sent": set(notice.items)},
         )
-        self._ledger.append_with([update], entry)
+        self.ledger.append_with([update], entry)

@@ -4,22 +4,21 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-from botocore.exceptions import ClientError
 
 from policybound import tables
 from policybound.adapters import codec
 from policybound.adapters.aws import (
     batch_get_items,
     conditional,
-    error_code,
     get_item,
     put_new_request,
     query_count,
     query_items,
     query_page,
+    transact,
     translate_errors,
     update_request,
 )
@@ -168,23 +167,25 @@ def key_from_item(item: dict[str, Any]) -> WrappedKey:
     return _wrapped_key(codec.plain(item))
 
 
+@dataclass(eq=False)
 class DynamoSubmissionStore:
-    def __init__(self, dynamodb: Any, records_table: str, keys_table: str, ledger: DynamoLedger) -> None:
-        self._db = dynamodb
-        self._records = records_table
-        self._keys = keys_table
-        self._ledger = ledger
+    """Records and their wrapped keys, in two tables, changed together with their ledger entries."""
+
+    dynamodb: Any
+    records_table: str
+    keys_table: str
+    ledger: DynamoLedger
 
     def create(self, submission: StoredSubmission, key: WrappedKey, consent: LedgerDraft) -> None:
         # One transaction (one call): a key never exists without its record, nor a record without its key,
         # and neither without the (unsealed) consent entry that outlives them.
         try:
             with translate_errors("DynamoDB"):
-                self._db.transact_write_items(
+                self.dynamodb.transact_write_items(
                     TransactItems=[
-                        put_new_request(self._records, record_item(submission), "submission_id"),
-                        put_new_request(self._keys, key_item(submission.submission_id, key), "submission_id"),
-                        self._ledger.pending_put_request(consent),
+                        put_new_request(self.records_table, record_item(submission), "submission_id"),
+                        put_new_request(self.keys_table, key_item(submission.submission_id, key), "submission_id"),
+                        self.ledger.pending_put_request(consent),
                     ]
                 )
         except Unavailable:
@@ -197,37 +198,30 @@ class DynamoSubmissionStore:
 
     def discard(self, submission_id: str, consent: LedgerDraft) -> bool:
         key = _key(submission_id)
-        try:
-            with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
-                self._db.transact_write_items(
-                    TransactItems=[
-                        {"Delete": {"TableName": self._records, "Key": key}},
-                        {"Delete": {"TableName": self._keys, "Key": key}},
-                        self._ledger.pending_delete_request(pending_position(consent)),
-                    ]
-                )
-        except ClientError as error:
-            if error_code(error) != "TransactionCanceledException":
-                raise
-            return False  # its consent entry was sealed meanwhile
-        return True
+        deletes = [
+            {"Delete": {"TableName": self.records_table, "Key": key}},
+            {"Delete": {"TableName": self.keys_table, "Key": key}},
+            self.ledger.pending_delete_request(pending_position(consent)),
+        ]
+        # Cancelled: its consent entry was sealed meanwhile.
+        return transact(self.dynamodb, deletes) is None
 
     def get(self, submission_id: str) -> StoredSubmission | None:
-        found = get_item(self._db, self._records, {"submission_id": submission_id})
+        found = get_item(self.dynamodb, self.records_table, {"submission_id": submission_id})
         return record_from_values(found) if found else None
 
     def get_key(self, submission_id: str) -> WrappedKey | None:
-        found = get_item(self._db, self._keys, {"submission_id": submission_id})
+        found = get_item(self.dynamodb, self.keys_table, {"submission_id": submission_id})
         return _wrapped_key(found) if found else None
 
     def get_many(self, submission_ids: Sequence[str]) -> dict[str, StoredSubmission]:
         keys = [{"submission_id": i} for i in dict.fromkeys(submission_ids)]
-        items = batch_get_items(self._db, self._records, keys)
+        items = batch_get_items(self.dynamodb, self.records_table, keys)
         return {item["submission_id"]: record_from_values(item) for item in items}
 
     def get_keys(self, submission_ids: Sequence[str]) -> dict[str, WrappedKey]:
         keys = [{"submission_id": i} for i in dict.fromkeys(submission_ids)]
-        items = batch_get_items(self._db, self._keys, keys)
+        items = batch_get_items(self.dynamodb, self.keys_table, keys)
         return {item["submission_id"]: _wrapped_key(item) for item in items}
 
     def ids_of_subject(self, subject: str) -> list[str]:
@@ -238,8 +232,8 @@ class DynamoSubmissionStore:
 
     def _ids_by(self, index: tables.Index, value: str) -> list[str]:
         found = query_items(
-            self._db,
-            TableName=self._records,
+            self.dynamodb,
+            TableName=self.records_table,
             IndexName=index.name,
             KeyConditionExpression="#a = :v",
             ExpressionAttributeNames={"#a": index.partition.name},
@@ -250,7 +244,7 @@ class DynamoSubmissionStore:
 
     def _due_request(self, shard: str, now_epoch: int) -> dict[str, Any]:
         return {
-            "TableName": self._records,
+            "TableName": self.records_table,
             "IndexName": tables.RECORDS_BY_EXPIRY.name,
             "KeyConditionExpression": "#shard = :shard AND #until <= :now",
             "ExpressionAttributeNames": {
@@ -261,23 +255,23 @@ class DynamoSubmissionStore:
         }
 
     def due(self, shard: str, now_epoch: int, limit: int, after: str | None = None) -> tuple[list[str], str | None]:
-        items, last = query_page(self._db, self._due_request(shard, now_epoch), limit, after)
+        items, last = query_page(self.dynamodb, self._due_request(shard, now_epoch), limit, after)
         return [item["submission_id"] for item in items], last
 
     def count_due(self, shard: str, now_epoch: int) -> int:
         """How many records of one shard are due (for progress reports); reads the index, not the table."""
-        return query_count(self._db, **self._due_request(shard, now_epoch))
+        return query_count(self.dynamodb, **self._due_request(shard, now_epoch))
 
     def shred_key(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
         delete_key = {
             "Delete": {
-                "TableName": self._keys,
+                "TableName": self.keys_table,
                 "Key": _key(submission_id),
                 # A stream event can arrive twice; the second finds no key and writes no second entry.
                 "ConditionExpression": "attribute_exists(submission_id)",
             }
         }
-        refused = self._ledger.append_with([delete_key], entry)
+        refused = self.ledger.append_with([delete_key], entry)
         return DestroyOutcome.DESTROYED if refused is None else DestroyOutcome.ALREADY_GONE
 
     def end_held_use(
@@ -298,27 +292,27 @@ class DynamoSubmissionStore:
             {"#h": HOLDS_ATTRIBUTE, "#e": USE_ENDED_BY_ATTRIBUTE},
             values,
         )
-        return self._ledger.append_with([update], entry) is None
+        return self.ledger.append_with([update], entry) is None
 
     def _update_record(
         self, submission_id: str, update: str, condition: str, names: dict[str, str], values: dict[str, Any]
     ) -> dict[str, Any]:
         """The transaction item that updates one record (plain values)."""
-        return update_request(self._records, {"submission_id": submission_id}, update, condition, names, values)
+        return update_request(self.records_table, {"submission_id": submission_id}, update, condition, names, values)
 
     def destroy(self, submission_id: str, entry: LedgerDraft) -> DestroyOutcome:
         key = _key(submission_id)
         # A held record is never destroyed, whatever the reason (§4.2 overrides retention and erasure).
         delete_record = {
             "Delete": {
-                "TableName": self._records,
+                "TableName": self.records_table,
                 "Key": key,
                 "ConditionExpression": "attribute_exists(submission_id) AND attribute_not_exists(#h)",
                 "ExpressionAttributeNames": {"#h": HOLDS_ATTRIBUTE},
             }
         }
-        delete_key = {"Delete": {"TableName": self._keys, "Key": key}}
-        if self._ledger.append_with([delete_record, delete_key], entry) is None:
+        delete_key = {"Delete": {"TableName": self.keys_table, "Key": key}}
+        if self.ledger.append_with([delete_record, delete_key], entry) is None:
             return DestroyOutcome.DESTROYED
         return DestroyOutcome.HELD if self.get(submission_id) else DestroyOutcome.ALREADY_GONE
 
@@ -337,13 +331,15 @@ class DynamoSubmissionStore:
         )
         # The new key overwrites the old one: every backup of the uncorrected PI becomes unreadable.
         put_key = {
-            "Put": {"TableName": self._keys, "Item": key_item(submission_id, key), "ConditionExpression": exists}
+            "Put": {"TableName": self.keys_table, "Item": key_item(submission_id, key), "ConditionExpression": exists}
         }
-        return self._ledger.append_with([update, put_key], entry) is None
+        return self.ledger.append_with([update, put_key], entry) is None
 
     def _update(self, submission_id: str, values: dict[str, Any], **request: Any) -> dict[str, Any] | None:
         """A conditional update of one record (plain expression values); None when its condition failed."""
-        return conditional(self._db.update_item, values, TableName=self._records, Key=_key(submission_id), **request)
+        return conditional(
+            self.dynamodb.update_item, values, TableName=self.records_table, Key=_key(submission_id), **request
+        )
 
     def _open_corrections(self, submission_id: str, operation: str, request_id: str) -> dict[str, Any] | None:
         """ADD or DELETE one request id in the record's set of open corrections; the record as it is
@@ -396,7 +392,7 @@ class DynamoSubmissionStore:
             {"#c": "consent"},
             {":p": purpose.value},
         )
-        return self._ledger.append_with([update], entry) is None
+        return self.ledger.append_with([update], entry) is None
 
     def confirm_guardian(
         self, submission_id: str, retained_until: datetime, confirmed_at: datetime, entry: LedgerDraft
@@ -421,7 +417,7 @@ class DynamoSubmissionStore:
                 names,
                 values,
             )
-            if self._ledger.append_with([update], entry) is None:
+            if self.ledger.append_with([update], entry) is None:
                 return True
         return False
 
@@ -462,4 +458,4 @@ class DynamoSubmissionStore:
                 ":from": renewal.from_version,
             },
         )
-        return self._ledger.append_with([update], renewal.entry) is None
+        return self.ledger.append_with([update], renewal.entry) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -48,29 +49,29 @@ def _incident(values: dict[str, Any]) -> Incident:
     )
 
 
+@dataclass(eq=False)
 class DynamoIncidentStore:
     """Each change to an incident is written in one transaction with its ledger entry: both or neither."""
 
-    def __init__(self, dynamodb: Any, table: str, ledger: DynamoLedger) -> None:
-        self._db = dynamodb
-        self._table = table
-        self._ledger = ledger
+    dynamodb: Any
+    table: str
+    ledger: DynamoLedger
 
     def _with_entry(self, write: dict[str, Any], entry: LedgerDraft) -> None:
-        if self._ledger.append_with([write], entry) is not None:
+        if self.ledger.append_with([write], entry) is not None:
             # Ids are fresh: a failed condition means a retried write already landed, never a real clash.
             raise Unavailable("DynamoDB")
 
     def create(self, incident: Incident, entry: LedgerDraft) -> None:
-        self._with_entry(put_new_request(self._table, incident_item(incident), "incident_id"), entry)
+        self._with_entry(put_new_request(self.table, incident_item(incident), "incident_id"), entry)
 
     def get(self, incident_id: str) -> Incident | None:
-        found = get_item(self._db, self._table, {"incident_id": incident_id})
+        found = get_item(self.dynamodb, self.table, {"incident_id": incident_id})
         return _incident(found) if found else None
 
     def save_notified(self, incident_id: str, notified: tuple[str, ...], sent_at: datetime, entry: LedgerDraft) -> None:
         update = update_request(
-            self._table,
+            self.table,
             {"incident_id": incident_id},
             "SET notified = :n, notices_sent_at = if_not_exists(notices_sent_at, :t)",
             values={":n": list(notified), ":t": sent_at.isoformat()},

@@ -6,6 +6,7 @@ with it, and the replies are sealed under the record's data key, which the destr
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -53,27 +54,29 @@ def _handling_values(handling: Handling) -> dict[str, Any]:
     }
 
 
+@dataclass(eq=False)
 class DynamoInquiryStore:
-    def __init__(self, dynamodb: Any, records_table: str, store: DynamoSubmissionStore) -> None:
-        self._db = dynamodb
-        self._records = records_table
-        self._store = store
+    """An inquiry's handling and replies, on its record's item; records themselves come from `store`."""
+
+    dynamodb: Any
+    records_table: str
+    store: DynamoSubmissionStore
 
     def oldest(self, limit: int, after: IndexPosition | None) -> list[IndexPosition]:
-        return by_form_positions(self._db, self._records, INQUIRY_FORM, limit, after, newest_first=False)
+        return by_form_positions(self.dynamodb, self.records_table, INQUIRY_FORM, limit, after, newest_first=False)
 
     def get(self, submission_id: str) -> tuple[StoredSubmission, Handling] | None:
-        found = get_item(self._db, self._records, {"submission_id": submission_id})
+        found = get_item(self.dynamodb, self.records_table, {"submission_id": submission_id})
         return (record_from_values(found), _handling(found)) if found else None
 
     def get_key(self, submission_id: str) -> WrappedKey | None:
-        return self._store.get_key(submission_id)
+        return self.store.get_key(submission_id)
 
     def _update(self, submission_id: str, values: dict[str, Any], **request: Any) -> bool:
         written = conditional(
-            self._db.update_item,
+            self.dynamodb.update_item,
             values,
-            TableName=self._records,
+            TableName=self.records_table,
             Key=codec.item({"submission_id": submission_id}),
             **request,
         )

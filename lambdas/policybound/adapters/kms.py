@@ -6,6 +6,7 @@ import base64
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from policybound import tables
@@ -77,20 +78,21 @@ class KmsKeyEncryptionKeys:
             self._unwrapped.popitem(last=False)
 
 
+@dataclass(eq=False)
 class KmsBlindIndex:
     """HMAC-SHA-256 of the mailbox identity (`normalize.mailbox`) with a key that never leaves KMS."""
 
-    def __init__(self, kms: Any, key_id: str) -> None:
-        self._kms = kms
-        self._key_id = key_id
+    kms: Any
+    key_id: str
 
     def subject_of(self, email: str) -> str:
         message = _BLIND_INDEX_PREFIX + subject_key(email)
         with translate_errors("KMS"):
-            response = self._kms.generate_mac(KeyId=self._key_id, MacAlgorithm="HMAC_SHA_256", Message=message)
+            response = self.kms.generate_mac(KeyId=self.key_id, MacAlgorithm="HMAC_SHA_256", Message=message)
         return base64.urlsafe_b64encode(response["Mac"]).decode().rstrip("=")
 
 
+@dataclass(eq=False)
 class KmsKeyedHash:
     """HMAC-SHA-256 in KMS for small secrets (one-time codes), under the blind index's key.
 
@@ -99,14 +101,13 @@ class KmsKeyedHash:
     nothing to search offline without KMS.
     """
 
-    def __init__(self, kms: Any, key_id: str) -> None:
-        self._kms = kms
-        self._key_id = key_id
+    kms: Any
+    key_id: str
 
     def keyed_hash(self, purpose: str, message: bytes) -> str:
         prefix = f"policybound/{purpose}/v1:".encode()
         if prefix == _BLIND_INDEX_PREFIX or not purpose.replace("-", "").isalnum():
             raise ValueError(f"not a keyed-hash purpose: {purpose!r}")
         with translate_errors("KMS"):
-            response = self._kms.generate_mac(KeyId=self._key_id, MacAlgorithm="HMAC_SHA_256", Message=prefix + message)
+            response = self.kms.generate_mac(KeyId=self.key_id, MacAlgorithm="HMAC_SHA_256", Message=prefix + message)
         return base64.urlsafe_b64encode(response["Mac"]).decode().rstrip("=")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -90,10 +91,12 @@ def _chain_position(chain_name: str, seq: int) -> dict[str, Any]:
     return codec.item({"chain": chain_name, "seq": seq})
 
 
+@dataclass(eq=False)
 class DynamoLedger:
-    def __init__(self, dynamodb: Any, table: str) -> None:
-        self._db = dynamodb
-        self.table = table
+    """The hash-chained ledger and the unsealed consent entries waiting for their batch."""
+
+    dynamodb: Any
+    table: str
 
     def _query(self, chain_name: str, limit: int, after_seq: int | None = None, **request: Any) -> list[dict[str, Any]]:
         """One page of a chain, oldest first unless `request` says otherwise."""
@@ -103,7 +106,7 @@ class DynamoLedger:
             condition += " AND #s > :after"
             names, values = names | {"#s": "seq"}, values | {":after": after_seq}
         with translate_errors("DynamoDB"):
-            response = self._db.query(
+            response = self.dynamodb.query(
                 TableName=self.table,
                 KeyConditionExpression=condition,
                 ExpressionAttributeNames=names | request.pop("ExpressionAttributeNames", {}),
@@ -168,7 +171,7 @@ class DynamoLedger:
 
     def unsealed(self) -> Iterator[LedgerDraft]:
         for item in query_items(
-            self._db,
+            self.dynamodb,
             TableName=self.table,
             KeyConditionExpression="#c = :c",
             ExpressionAttributeNames={"#c": "chain"},
@@ -227,9 +230,9 @@ class DynamoLedger:
         with translate_errors("DynamoDB", passthrough=conditions):
             if len(puts) == 1 and not items:
                 # A lone entry needs no transaction (which would cost twice the writes).
-                self._db.put_item(**puts[0]["Put"])
+                self.dynamodb.put_item(**puts[0]["Put"])
             else:
-                self._db.transact_write_items(TransactItems=[*items, *puts])
+                self.dynamodb.transact_write_items(TransactItems=[*items, *puts])
 
     def entries(self, kind: LedgerKind, after_seq: int = 0, limit: int = 100) -> list[LedgerEntry]:
         return [_entry(item) for item in self._query(kind.value, limit, after_seq=after_seq)]

@@ -9,6 +9,7 @@ unheld without its expiry (which no sweep would ever find).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -57,18 +58,20 @@ def _hold(values: dict[str, Any]) -> LegalHold:
     )
 
 
+@dataclass(eq=False)
 class DynamoLegalHoldStore:
-    def __init__(self, dynamodb: Any, holds_table: str, records_table: str, ledger: DynamoLedger) -> None:
-        self._db = dynamodb
-        self._holds = holds_table
-        self._records = records_table
-        self._ledger = ledger
+    """Legal holds, placed and released together with the hold marks on their records."""
+
+    dynamodb: Any
+    holds_table: str
+    records_table: str
+    ledger: DynamoLedger
 
     def place(self, hold: LegalHold, entry: LedgerDraft, now_epoch: int) -> tuple[str, ...]:
-        put_hold = put_new_request(self._holds, hold_item(hold), "hold_id")
+        put_hold = put_new_request(self.holds_table, hold_item(hold), "hold_id")
         mark_records = [
             update_request(
-                self._records,
+                self.records_table,
                 {"submission_id": submission_id},
                 "ADD #h :hold REMOVE #ttl, expiry_shard",
                 # Only what is still kept can be held: a record past its retention is already gone
@@ -79,7 +82,7 @@ class DynamoLegalHoldStore:
             )
             for submission_id in hold.submission_ids
         ]
-        codes = self._ledger.append_with([put_hold, *mark_records], entry)
+        codes = self.ledger.append_with([put_hold, *mark_records], entry)
         if codes is None:
             return ()
         return tuple(
@@ -89,14 +92,14 @@ class DynamoLegalHoldStore:
         )
 
     def get(self, hold_id: str) -> LegalHold | None:
-        found = get_item(self._db, self._holds, {"hold_id": hold_id})
+        found = get_item(self.dynamodb, self.holds_table, {"hold_id": hold_id})
         return _hold(found) if found else None
 
     def release(self, hold: LegalHold, entry: LedgerDraft) -> bool:
         assert hold.released_at is not None
         assert hold.released_by is not None
         mark_released = update_request(
-            self._holds,
+            self.holds_table,
             {"hold_id": hold.hold_id},
             "SET #s = :released, released_by = :by, released_at = :at",
             "#s = :active",
@@ -105,7 +108,7 @@ class DynamoLegalHoldStore:
         )
         for _ in range(_RELEASE_ATTEMPTS):
             unmark = [self._unmark(submission_id, holds, hold.hold_id) for submission_id, holds in self._marks(hold)]
-            codes = self._ledger.append_with([mark_released, *unmark], entry)
+            codes = self.ledger.append_with([mark_released, *unmark], entry)
             if codes is None:
                 return True
             if codes[0] == "ConditionalCheckFailed":
@@ -118,8 +121,8 @@ class DynamoLegalHoldStore:
         marks = []
         for submission_id in hold.submission_ids:
             found = get_item(
-                self._db,
-                self._records,
+                self.dynamodb,
+                self.records_table,
                 {"submission_id": submission_id},
                 ProjectionExpression="#h",
                 ExpressionAttributeNames={"#h": HOLDS_ATTRIBUTE},
@@ -142,4 +145,4 @@ class DynamoLegalHoldStore:
             update = "DELETE #h :holds"
             condition = "size(#h) > :one AND contains(#h, :hold)"
             values[":holds"] = {hold_id}
-        return update_request(self._records, {"submission_id": submission_id}, update, condition, names, values)
+        return update_request(self.records_table, {"submission_id": submission_id}, update, condition, names, values)

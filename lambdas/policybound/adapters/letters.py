@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -48,11 +49,13 @@ def _fits_a_transaction(deliveries: Mapping[str, DeliveryState]) -> None:
         raise ValueError(f"a batch holds fewer than {_TRANSACTION_ITEMS} deliveries")
 
 
+@dataclass(eq=False)
 class DynamoLetterStore:
-    def __init__(self, dynamodb: Any, letters_table: str, deliveries_table: str) -> None:
-        self._db = dynamodb
-        self._letters = letters_table
-        self._deliveries = deliveries_table
+    """Letters and their deliveries: one conditional delivery item per letter and record."""
+
+    dynamodb: Any
+    letters_table: str
+    deliveries_table: str
 
     def create(self, letter: Letter) -> None:
         item = {
@@ -65,10 +68,10 @@ class DynamoLetterStore:
             **dict.fromkeys(_COUNTERS.values(), 0),
             tables.LETTER_TTL_ATTRIBUTE: _expires(letter.created_at),
         }
-        put_new(self._db, self._letters, codec.item(item), "letter_id")
+        put_new(self.dynamodb, self.letters_table, codec.item(item), "letter_id")
 
     def get(self, letter_id: str) -> Letter | None:
-        found = get_item(self._db, self._letters, {"letter_id": letter_id})
+        found = get_item(self.dynamodb, self.letters_table, {"letter_id": letter_id})
         if not found:
             return None
         return Letter(
@@ -93,7 +96,7 @@ class DynamoLetterStore:
         values = {f":c{n}": counts[counter] for n, counter in enumerate(counts)}
         return [
             update_request(
-                self._letters,
+                self.letters_table,
                 {"letter_id": letter_id},
                 "ADD " + ", ".join(f"{name} {name.replace('#', ':')}" for name in names),
                 names=names,
@@ -112,7 +115,7 @@ class DynamoLetterStore:
                 return set()
             puts = [
                 put_new_request(
-                    self._deliveries,
+                    self.deliveries_table,
                     codec.item(
                         {
                             "letter_id": letter_id,
@@ -129,7 +132,7 @@ class DynamoLetterStore:
             skips = [state for state in wanted.values() if state is DeliveryState.SKIPPED]
             try:
                 with translate_errors("DynamoDB", passthrough=("TransactionCanceledException",)):
-                    self._db.transact_write_items(TransactItems=puts + self._count(letter_id, skips))
+                    self.dynamodb.transact_write_items(TransactItems=puts + self._count(letter_id, skips))
             except ClientError as error:
                 reasons = cancellation_codes(error)
                 taken = {i for i, code in zip(wanted, reasons, strict=False) if code == "ConditionalCheckFailed"}
@@ -144,7 +147,7 @@ class DynamoLetterStore:
         _fits_a_transaction(outcomes)
         updates = [
             update_request(
-                self._deliveries,
+                self.deliveries_table,
                 {"letter_id": letter_id, "submission_id": submission_id},
                 "SET #s = :s, #at = :at",
                 names={"#s": "state", "#at": "at"},
@@ -154,15 +157,15 @@ class DynamoLetterStore:
         ]
         if updates:
             with translate_errors("DynamoDB"):
-                self._db.transact_write_items(TransactItems=updates + self._count(letter_id, outcomes.values()))
+                self.dynamodb.transact_write_items(TransactItems=updates + self._count(letter_id, outcomes.values()))
 
     def release(self, letter_id: str, submission_ids: Sequence[str]) -> None:
         for submission_id in submission_ids:
             # A failed condition: settled meanwhile, nothing to release.
             conditional(
-                self._db.delete_item,
+                self.dynamodb.delete_item,
                 {":sending": DeliveryState.SENDING.value},
-                TableName=self._deliveries,
+                TableName=self.deliveries_table,
                 Key=self._key(letter_id, submission_id),
                 ConditionExpression="#s = :sending",
                 ExpressionAttributeNames={"#s": "state"},
@@ -178,10 +181,12 @@ def parse_batch_message(body: str) -> tuple[str, list[str]]:
     return str(message["letter_id"]), [str(i) for i in message["submission_ids"]]
 
 
+@dataclass(eq=False)
 class SqsLetterQueue:
-    def __init__(self, sqs: Any, queue_url: str) -> None:
-        self._sqs = sqs
-        self._url = queue_url
+    """The queue of recipient batches a letter is sent in."""
+
+    sqs: Any
+    queue_url: str
 
     def enqueue(self, letter_id: str, batches: Sequence[Sequence[str]]) -> None:
         for start in range(0, len(batches), _SQS_BATCH):
@@ -190,11 +195,11 @@ class SqsLetterQueue:
                 for n, batch in enumerate(batches[start : start + _SQS_BATCH])
             ]
             with translate_errors("SQS"):
-                response = self._sqs.send_message_batch(QueueUrl=self._url, Entries=entries)
+                response = self.sqs.send_message_batch(QueueUrl=self.queue_url, Entries=entries)
             if response.get("Failed"):
                 failed = {f["Id"] for f in response["Failed"]}
                 retry = [e for e in entries if e["Id"] in failed]
                 with translate_errors("SQS"):
-                    again = self._sqs.send_message_batch(QueueUrl=self._url, Entries=retry)
+                    again = self.sqs.send_message_batch(QueueUrl=self.queue_url, Entries=retry)
                 if again.get("Failed"):
                     raise Unavailable("SQS")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -75,37 +76,39 @@ def _request(values: dict[str, Any]) -> RightsRequest:
     )
 
 
+@dataclass(eq=False)
 class DynamoRightsRequestStore:
-    def __init__(self, dynamodb: Any, table: str, ledger: DynamoLedger) -> None:
-        self._db = dynamodb
-        self._table = table
-        self._ledger = ledger
+    """Rights requests, each change written with its ledger entry."""
+
+    dynamodb: Any
+    table: str
+    ledger: DynamoLedger
 
     def put(self, request: RightsRequest, entry: LedgerDraft) -> None:
-        put = put_new_request(self._table, request_item(request), "request_id")
-        if self._ledger.append_with([put], entry) is not None:
+        put = put_new_request(self.table, request_item(request), "request_id")
+        if self.ledger.append_with([put], entry) is not None:
             raise Unavailable("DynamoDB (request already recorded)")
 
     def get(self, request_id: str) -> RightsRequest | None:
-        found = get_item(self._db, self._table, {"request_id": request_id})
+        found = get_item(self.dynamodb, self.table, {"request_id": request_id})
         return _request(found) if found else None
 
     def complete(self, request: RightsRequest, entry: LedgerDraft) -> bool:
         put = {
             "Put": {
-                "TableName": self._table,
+                "TableName": self.table,
                 "Item": request_item(request),
                 "ConditionExpression": "#s = :open",
                 "ExpressionAttributeNames": {"#s": "status"},
                 "ExpressionAttributeValues": codec.item({":open": RightsRequestStatus.OPEN.value}),
             }
         }
-        return self._ledger.append_with([put], entry) is None
+        return self.ledger.append_with([put], entry) is None
 
     def with_status(self, status: RightsRequestStatus) -> list[RightsRequest]:
         found = query_items(
-            self._db,
-            TableName=self._table,
+            self.dynamodb,
+            TableName=self.table,
             IndexName=_STATUS_INDEX,
             KeyConditionExpression="#s = :s",
             ExpressionAttributeNames={"#s": "status"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
@@ -16,25 +17,27 @@ from policybound.domain.core.ports import OutgoingMail
 _THROTTLED = ("Throttling", "MaxSendingRateExceeded", "DailyQuotaExceeded")
 
 
+@dataclass(eq=False)
 class SesMailer:
-    def __init__(self, ses: Any, sender: str) -> None:
-        self._ses = ses
-        self._sender = sender
+    """Sends mail through SES from the configured sender."""
+
+    ses: Any
+    sender: str
 
     def send(self, mail: OutgoingMail) -> None:
         message = EmailMessage()
-        message["From"] = self._sender
+        message["From"] = self.sender
         message["To"] = ", ".join(mail.to)
         message["Subject"] = mail.subject
         message["Date"] = formatdate(localtime=False)
-        message["Message-ID"] = make_msgid(domain=self._sender.rsplit("@", 1)[-1])
+        message["Message-ID"] = make_msgid(domain=self.sender.rsplit("@", 1)[-1])
         for name, value in mail.headers.items():
             message[name] = value
         message.set_content(mail.text, charset="utf-8")
         try:
             with translate_errors("SES", passthrough=_THROTTLED):
-                self._ses.send_raw_email(
-                    Source=self._sender, Destinations=list(mail.to), RawMessage={"Data": message.as_bytes()}
+                self.ses.send_raw_email(
+                    Source=self.sender, Destinations=list(mail.to), RawMessage={"Data": message.as_bytes()}
                 )
         except ClientError as error:
             # Refused before sending, by rate or daily quota: certainly unsent, so safe to send later.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,25 +19,27 @@ def _moment(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
+@dataclass(eq=False)
 class DynamoSessionStore:
-    def __init__(self, dynamodb: Any, table: str) -> None:
-        self._db = dynamodb
-        self._table = table
+    """Staff session activity and the times a user's sessions were ended."""
+
+    dynamodb: Any
+    table: str
 
     def _key(self, session_id: str) -> dict[str, Any]:
         return codec.item({"session_id": session_id})
 
     def _set(self, session_id: str, expression: str, values: dict[str, Any]) -> None:
         with translate_errors("DynamoDB"):
-            self._db.update_item(
-                TableName=self._table,
+            self.dynamodb.update_item(
+                TableName=self.table,
                 Key=self._key(session_id),
                 UpdateExpression=expression,
                 ExpressionAttributeValues=codec.item(values),
             )
 
     def activity(self, session_id: str) -> Activity:
-        found = get_item(self._db, self._table, {"session_id": session_id})
+        found = get_item(self.dynamodb, self.table, {"session_id": session_id})
         if not found:
             return Activity(None)
         last_seen = _moment(found["last_seen"]) if "last_seen" in found else None
@@ -46,9 +49,9 @@ class DynamoSessionStore:
         # Never moves activity backwards (a slow request finishing after a newer one), never revives a
         # session that was signed out meanwhile; a failed condition leaves the item as it is.
         conditional(
-            self._db.update_item,
+            self.dynamodb.update_item,
             {":now": epoch_seconds(now), ":ends": epoch_seconds(ends_at)},
-            TableName=self._table,
+            TableName=self.table,
             Key=self._key(session_id),
             UpdateExpression="SET last_seen = :now, expires_at = :ends",
             ConditionExpression="attribute_not_exists(ended_at) AND "
@@ -64,7 +67,7 @@ class DynamoSessionStore:
         )
 
     def ended_before(self, user_id: str) -> datetime | None:
-        found = get_item(self._db, self._table, {"session_id": _ended_key(user_id)})
+        found = get_item(self.dynamodb, self.table, {"session_id": _ended_key(user_id)})
         return _moment(found["ended_at"]) if found else None
 
     def end_sessions(self, user_id: str, at: datetime, kept_until: datetime) -> None:
@@ -80,13 +83,15 @@ def _ended_key(user_id: str) -> str:
     return f"ended#{user_id}"
 
 
+@dataclass(eq=False)
 class DynamoAttemptStore:
-    def __init__(self, dynamodb: Any, table: str) -> None:
-        self._db = dynamodb
-        self._table = table
+    """Failed sign-in attempts per user, for the lockout."""
+
+    dynamodb: Any
+    table: str
 
     def get(self, key: str) -> Attempts:
-        found = get_item(self._db, self._table, {"username": key})
+        found = get_item(self.dynamodb, self.table, {"username": key})
         if not found:
             return Attempts(0, None)
         return Attempts(found["failed"], _moment(found["last_at"]))
@@ -95,8 +100,8 @@ class DynamoAttemptStore:
         """None when the try was counted; else the item as the failed condition found it ({}: none)."""
         try:
             with translate_errors("DynamoDB", passthrough=("ConditionalCheckFailedException",)):
-                self._db.update_item(
-                    TableName=self._table,
+                self.dynamodb.update_item(
+                    TableName=self.table,
                     Key=codec.item({"username": key}),
                     UpdateExpression=f"{update} last_at = :now, expires_at = :expires",
                     ConditionExpression=condition,
@@ -130,4 +135,4 @@ class DynamoAttemptStore:
 
     def clear(self, key: str) -> None:
         with translate_errors("DynamoDB"):
-            self._db.delete_item(TableName=self._table, Key=codec.item({"username": key}))
+            self.dynamodb.delete_item(TableName=self.table, Key=codec.item({"username": key}))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from policybound import tables
@@ -37,21 +38,23 @@ def by_form_positions(
     return [IndexPosition(found["received_at"], found["submission_id"]) for found in map(codec.plain, items)]
 
 
+@dataclass(eq=False)
 class DynamoFormIndex:
-    def __init__(self, dynamodb: Any, records_table: str) -> None:
-        self._db = dynamodb
-        self._records = records_table
+    """The records table's by_form index: listings by form, and the census of kept records."""
+
+    dynamodb: Any
+    records_table: str
 
     def newest(self, form: FormId, limit: int, after: IndexPosition | None) -> list[IndexPosition]:
-        return by_form_positions(self._db, self._records, form, limit, after, newest_first=True)
+        return by_form_positions(self.dynamodb, self.records_table, form, limit, after, newest_first=True)
 
     def kept(self) -> Iterator[KeptRecord]:
         """Every record of every form, by id and whether a legal hold keeps it (the index carries the
         hold ids), page by page."""
         for form in FormId:
             for found in query_items(
-                self._db,
-                TableName=self._records,
+                self.dynamodb,
+                TableName=self.records_table,
                 IndexName=BY_FORM_INDEX,
                 KeyConditionExpression="#f = :f",
                 ExpressionAttributeNames={"#f": "form", "#id": "submission_id", "#h": tables.RECORD_HOLDS_ATTRIBUTE},

@@ -8,6 +8,7 @@ blind indexes. TTL removes them days after they expire; expiry is decided at rea
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -55,18 +56,20 @@ def _code(values: dict[str, Any]) -> CodeState:
     )
 
 
+@dataclass(eq=False)
 class DynamoVerificationStore:
-    def __init__(self, dynamodb: Any, table: str) -> None:
-        self._db = dynamodb
-        self._table = table
+    """One-time codes, their mail counts and rights sessions."""
+
+    dynamodb: Any
+    table: str
 
     def get_code(self, key: str) -> CodeState | None:
-        found = get_item(self._db, self._table, {_KEY: key})
+        found = get_item(self.dynamodb, self.table, {_KEY: key})
         return _code(found) if found else None
 
     def _conditional(self, call: Any, values: dict[str, Any] | None = None, **request: Any) -> dict[str, Any] | None:
         """The call's response, or None when its condition did not hold (plain expression values)."""
-        return conditional(call, values, TableName=self._table, **request)
+        return conditional(call, values, TableName=self.table, **request)
 
     def _key(self, key: str) -> dict[str, Any]:
         return codec.item({_KEY: key})
@@ -74,11 +77,11 @@ class DynamoVerificationStore:
     def replace_code(self, state: CodeState, previous: CodeState | None) -> bool:
         if previous is None:
             written = self._conditional(
-                self._db.put_item, Item=code_item(state), ConditionExpression=f"attribute_not_exists({_KEY})"
+                self.dynamodb.put_item, Item=code_item(state), ConditionExpression=f"attribute_not_exists({_KEY})"
             )
         else:
             written = self._conditional(
-                self._db.put_item,
+                self.dynamodb.put_item,
                 {":h": previous.code_hash, ":at": stored_time(previous.issued_at)},
                 Item=code_item(state),
                 ConditionExpression="code_hash = :h AND issued_at = :at",
@@ -87,7 +90,7 @@ class DynamoVerificationStore:
 
     def claim_try(self, key: str, code_hash: str, max_tries: int) -> int | None:
         response = self._conditional(
-            self._db.update_item,
+            self.dynamodb.update_item,
             {":one": 1, ":h": code_hash, ":max": max_tries},
             Key=self._key(key),
             UpdateExpression="ADD failures :one",
@@ -98,7 +101,7 @@ class DynamoVerificationStore:
 
     def count_code_mail(self, hour: str, limit: int, expires_at: datetime) -> bool:
         response = self._conditional(
-            self._db.update_item,
+            self.dynamodb.update_item,
             {":one": 1, ":limit": limit, ":ttl": retention.epoch_seconds(expires_at)},
             Key=self._key(f"code-mails#{hour}"),
             UpdateExpression="ADD mails :one SET #ttl = :ttl",
@@ -109,7 +112,7 @@ class DynamoVerificationStore:
 
     def consume_code(self, key: str, code_hash: str) -> bool:
         response = self._conditional(
-            self._db.delete_item,
+            self.dynamodb.delete_item,
             {":h": code_hash},
             Key=self._key(key),
             ConditionExpression="code_hash = :h",
@@ -127,10 +130,10 @@ class DynamoVerificationStore:
             }
         )
         with translate_errors("DynamoDB"):
-            self._db.put_item(TableName=self._table, Item=item)
+            self.dynamodb.put_item(TableName=self.table, Item=item)
 
     def get_session(self, token_hash: str) -> StoredSession | None:
-        found = get_item(self._db, self._table, {_KEY: _session_key(token_hash)})
+        found = get_item(self.dynamodb, self.table, {_KEY: _session_key(token_hash)})
         if found is None:
             return None
         return StoredSession(

@@ -142,18 +142,14 @@ def new_consent_id() -> str:
     return str(uuid.uuid4())
 
 
+@dataclass(eq=False)
 class CookieConsentService:
-    def __init__(
-        self,
-        store: CookieConsentStore,
-        visits: WithdrawnVisits,
-        clock: Clock,
-        new_id: Callable[[], str] = new_consent_id,
-    ) -> None:
-        self._store = store
-        self._visits = visits
-        self._clock = clock
-        self._new_id = new_id
+    """Records a visitor's cookie choice, and withdraws it with everything collected under it."""
+
+    store: CookieConsentStore
+    visits: WithdrawnVisits
+    clock: Clock
+    new_id: Callable[[], str] = new_consent_id
 
     def withdraw(self, consent_id: str) -> int:
         """Withdraw a consent and delete everything collected under it: every visit, then the consent.
@@ -162,26 +158,26 @@ class CookieConsentService:
         leaves the consent withdrawn but present, and repeating the request finishes the work.
         Returns how many visits were deleted.
         """
-        if not self._store.mark_withdrawn(consent_id, self._clock.now()):
+        if not self.store.mark_withdrawn(consent_id, self.clock.now()):
             raise NotFound("There is no cookie consent with this id (it may have been withdrawn already).")
-        deleted = self._visits.delete_of_consent(consent_id)
-        self._store.delete(consent_id)
+        deleted = self.visits.delete_of_consent(consent_id)
+        self.store.delete(consent_id)
         return deleted
 
     def record(self, request: CookieConsentRequest) -> CookieConsent:
         """Store the visitor's choice. A choice made under an old policy text is refused (409), so the
         banner shows the current text and asks again."""
-        current = in_force_at(self._clock.now())
+        current = in_force_at(self.clock.now())
         if request.policy_version != current:
             raise PolicyVersionOutdated(sent=request.policy_version, current=current, at="policy_version")
-        now = self._clock.now()
+        now = self.clock.now()
         consent = CookieConsent(
-            consent_id=self._new_id(),
+            consent_id=self.new_id(),
             choice=request.choice,
             categories=request.categories,
             policy_version=current,
             recorded_at=now,
             expires_at=retention.retained_until(now),
         )
-        self._store.put(consent)
+        self.store.put(consent)
         return consent

@@ -103,28 +103,28 @@ class ExpiringVisits(Protocol):
     def delete(self, visit_ids: list[str]) -> None: ...
 
 
+@dataclass(eq=False)
 class VisitSweeper:
     """Destroys visits whose retention ended, within the hour, through the sparse expiry index; DynamoDB's
     TTL is only a backstop (it deletes "within a few days")."""
 
-    def __init__(self, visits: ExpiringVisits, clock: Clock, shards: tuple[str, ...], batch_size: int = 100) -> None:
-        self._visits = visits
-        self._clock = clock
-        self._shards = shards
-        self._batch_size = batch_size
+    visits: ExpiringVisits
+    clock: Clock
+    shards: tuple[str, ...]
+    batch_size: int = 100
 
     def run(self, keep_going: Callable[[], bool] = lambda: True) -> tuple[int, bool]:
         """(visits destroyed, whether every shard was swept)."""
-        now_epoch = retention.epoch_seconds(self._clock.now())
+        now_epoch = retention.epoch_seconds(self.clock.now())
         destroyed = 0
-        for shard in self._shards:
+        for shard in self.shards:
             after: str | None = None
             while True:
                 if not keep_going():
                     return destroyed, False
-                ids, after = self._visits.due(shard, now_epoch, self._batch_size, after)
+                ids, after = self.visits.due(shard, now_epoch, self.batch_size, after)
                 if ids:
-                    self._visits.delete(ids)
+                    self.visits.delete(ids)
                     destroyed += len(ids)
                 if after is None:
                     break
@@ -135,29 +135,25 @@ def new_visit_id() -> str:
     return str(uuid.uuid4())
 
 
+@dataclass(eq=False)
 class VisitService:
-    def __init__(
-        self,
-        consents: CookieConsentStore,
-        visits: VisitStore,
-        clock: Clock,
-        new_id: Callable[[], str] = new_visit_id,
-    ) -> None:
-        self._consents = consents
-        self._visits = visits
-        self._clock = clock
-        self._new_id = new_id
+    """Records a visit when, and only when, the visitor's consent allows analytics."""
+
+    consents: CookieConsentStore
+    visits: VisitStore
+    clock: Clock
+    new_id: Callable[[], str] = new_visit_id
 
     def record(self, request: VisitRequest, source_ip: str | None) -> Visit | None:
         """The stored visit, or None when analytics is not allowed and nothing was stored."""
         if request.consent_id is None:
             return None
-        now = self._clock.now()
-        consent = self._consents.get(request.consent_id)
+        now = self.clock.now()
+        consent = self.consents.get(request.consent_id)
         if consent is None or not consent.allows(ANALYTICS, now):
             return None
         visit = Visit(
-            visit_id=self._new_id(),
+            visit_id=self.new_id(),
             page=request.page,
             source_ip=source_network(source_ip),
             visited_at=now,
@@ -165,4 +161,4 @@ class VisitService:
             consent_id=consent.consent_id,
         )
         # The write checks the consent again: one withdrawn since it was read records nothing.
-        return visit if self._visits.put(visit) else None
+        return visit if self.visits.put(visit) else None

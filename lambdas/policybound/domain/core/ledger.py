@@ -40,6 +40,12 @@ class LedgerDraft:
     at: datetime
     payload: Mapping[str, LedgerValue]
 
+    @classmethod
+    def event(cls, kind: LedgerKind, at: datetime, event: str, **fields: LedgerValue) -> LedgerDraft:
+        """A draft whose payload names its event first, as every chain that records several kinds of
+        event does (a consent given or withdrawn, a hold placed or released)."""
+        return cls(kind, at, {"event": event, **fields})
+
 
 @dataclass(frozen=True)
 class ChainHead:

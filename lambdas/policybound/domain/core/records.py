@@ -23,46 +23,48 @@ class OpenRecord:
     data: PersonalData
 
 
+@dataclass(eq=False)
 class RecordReader:
-    def __init__(self, store: SubmissionStore, sealer: Sealer, clock: Clock) -> None:
-        self._store = store
-        self._sealer = sealer
-        self._clock = clock
+    """Reads records that are live (retention not ended) and opens their sealed PI on request."""
+
+    store: SubmissionStore
+    sealer: Sealer
+    clock: Clock
 
     def is_live(self, record: StoredSubmission) -> bool:
-        return not retention.is_expired(retention.epoch_seconds(record.retained_until), self._clock.now())
+        return not retention.is_expired(retention.epoch_seconds(record.retained_until), self.clock.now())
 
     def live(self, submission_id: str) -> StoredSubmission | None:
-        record = self._store.get(submission_id)
+        record = self.store.get(submission_id)
         return record if record is not None and self.is_live(record) else None
 
     def live_many(self, submission_ids: Sequence[str]) -> dict[str, StoredSubmission]:
         """The live records among these ids, by id, read in batches rather than one by one."""
-        return {i: r for i, r in self._store.get_many(submission_ids).items() if self.is_live(r)}
+        return {i: r for i, r in self.store.get_many(submission_ids).items() if self.is_live(r)}
 
     def preserved(self, submission_id: str) -> StoredSubmission | None:
         """The stored record whether or not its use has ended: for a legal hold's investigation only. A
         held record whose use ended (an erasure or unsubscribe refused under the hold) is past its
         retention and so gone for every other reader, but kept until the hold is released."""
-        return self._store.get(submission_id)
+        return self.store.get(submission_id)
 
     def open(self, record: StoredSubmission) -> OpenRecord | None:
         """Decrypt a live record; None when its key is gone (destroyed between the two reads)."""
-        key = self._store.get_key(record.submission_id)
+        key = self.store.get_key(record.submission_id)
         if key is None:
             return None
-        data = unseal_payload(self._sealer.open(record.submission_id, record.sealed, key))
+        data = unseal_payload(self.sealer.open(record.submission_id, record.sealed, key))
         return OpenRecord(record, data)
 
     def open_many(self, records: Sequence[StoredSubmission]) -> dict[str, OpenRecord]:
         """Decrypt these records, their keys read in batches; those whose key is gone are left out."""
-        keys = self._store.get_keys([record.submission_id for record in records])
+        keys = self.store.get_keys([record.submission_id for record in records])
         opened = {}
         for record in records:
             key = keys.get(record.submission_id)
             if key is not None:
                 opened[record.submission_id] = OpenRecord(
-                    record, unseal_payload(self._sealer.open(record.submission_id, record.sealed, key))
+                    record, unseal_payload(self.sealer.open(record.submission_id, record.sealed, key))
                 )
         return opened
 
@@ -71,5 +73,5 @@ class RecordReader:
         return self.open(record) if record else None
 
     def of_subject(self, subject: str) -> list[StoredSubmission]:
-        records = (self._store.get(submission_id) for submission_id in self._store.ids_of_subject(subject))
+        records = (self.store.get(submission_id) for submission_id in self.store.ids_of_subject(subject))
         return [record for record in records if record is not None and self.is_live(record)]

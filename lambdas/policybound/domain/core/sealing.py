@@ -12,7 +12,7 @@ import json
 import os
 import re
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from policybound.domain.core.model import (
@@ -61,32 +61,34 @@ def _nothing() -> None:
     return None
 
 
+@dataclass(eq=False)
 class EnvelopeSealer:
-    def __init__(self, keks: KeyEncryptionKeys, on_open: Callable[[], None] = _nothing) -> None:
-        self._keks = keks
-        # Called once per record opened: the bulk-read alarm counts records, since one KMS call unwraps
-        # a cached KEK that opens thousands of them.
-        self._on_open = on_open
+    """Seals and opens records' PI, each under its own data key wrapped by a KMS key-encryption key."""
+
+    keks: KeyEncryptionKeys
+    # Called once per record opened: the bulk-read alarm counts records, since one KMS call unwraps
+    # a cached KEK that opens thousands of them.
+    on_open: Callable[[], None] = _nothing
 
     def seal(self, submission_id: str, plaintext: bytes) -> tuple[SealedBlob, WrappedKey]:
         data_key = os.urandom(_DATA_KEY_BYTES)  # what AESGCM.generate_key(256) returns
-        kek, kek_ciphertext = self._keks.current()
+        kek, kek_ciphertext = self.keks.current()
         wrapped = _encrypt(kek, data_key, _aad(b"key", submission_id))
         sealed = _encrypt(data_key, plaintext, _aad(b"record", submission_id))
         return SealedBlob(sealed), WrappedKey(wrapped=wrapped, kek_ciphertext=kek_ciphertext)
 
     def open(self, submission_id: str, blob: SealedBlob, key: WrappedKey) -> bytes:
-        kek = self._keks.unwrap(key.kek_ciphertext)
+        kek = self.keks.unwrap(key.kek_ciphertext)
         data_key = _decrypt(kek, key.wrapped, _aad(b"key", submission_id))
         plaintext = _decrypt(data_key, blob.ciphertext, _aad(b"record", submission_id))
-        self._on_open()
+        self.on_open()
         return plaintext
 
     # Parts added to a record after intake (an inquiry's replies) are sealed under the record's own data
     # key: destroying the record's key destroys them too, and every backup copy of them.
 
     def _data_key(self, submission_id: str, key: WrappedKey) -> bytes:
-        kek = self._keks.unwrap(key.kek_ciphertext)
+        kek = self.keks.unwrap(key.kek_ciphertext)
         return _decrypt(kek, key.wrapped, _aad(b"key", submission_id))
 
     def seal_part(self, submission_id: str, part: str, key: WrappedKey, plaintext: bytes) -> SealedBlob:

@@ -36,20 +36,18 @@ _MAX_LOST_BATCHES = 5
 def consent_given(record: StoredSubmission) -> LedgerDraft:
     """The consent entry of a new record: what was agreed to, by id — never who agreed."""
     consent = record.consent
-    return LedgerDraft(
-        kind=LedgerKind.CONSENT,
-        at=consent.consented_at,
-        payload={
-            "event": GIVEN,
-            "submission_id": record.submission_id,
-            "form": record.form.value,
-            "policy_version": consent.policy_version,
-            "items": list(consent.items),
-            "purposes": [purpose.value for purpose in consent.purposes],
-            "optional_consent": consent.optional,
-            "under_14": consent.under_14,
-            "consented_at": consent.consented_at.isoformat(),
-        },
+    return LedgerDraft.event(
+        LedgerKind.CONSENT,
+        consent.consented_at,
+        GIVEN,
+        submission_id=record.submission_id,
+        form=record.form.value,
+        policy_version=consent.policy_version,
+        items=list(consent.items),
+        purposes=[purpose.value for purpose in consent.purposes],
+        optional_consent=consent.optional,
+        under_14=consent.under_14,
+        consented_at=consent.consented_at.isoformat(),
     )
 
 
@@ -79,16 +77,14 @@ def sealed_batch(drafts: Sequence[LedgerDraft], head: ChainHead | None, at: date
     entries: list[LedgerEntry] = []
     for draft in drafts:
         entries.append(chain(draft, entries[-1].head if entries else head))
-    batch = LedgerDraft(
-        kind=LedgerKind.CONSENT,
-        at=at,
-        payload={
-            "event": BATCH_SEALED,
-            "first_seq": entries[0].seq,
-            "last_seq": entries[-1].seq,
-            "count": len(entries),
-            "merkle_root": merkle_root([entry.hash for entry in entries]),
-        },
+    batch = LedgerDraft.event(
+        LedgerKind.CONSENT,
+        at,
+        BATCH_SEALED,
+        first_seq=entries[0].seq,
+        last_seq=entries[-1].seq,
+        count=len(entries),
+        merkle_root=merkle_root([entry.hash for entry in entries]),
     )
     return [*entries, chain(batch, entries[-1].head)]
 
@@ -166,26 +162,30 @@ class SealReport:
     complete: bool = True
 
 
+@dataclass(eq=False)
 class ConsentSealing:
-    def __init__(self, store: ConsentLedgerStore, clock: Clock, batch_size: int = SEAL_BATCH_SIZE) -> None:
-        if not 1 <= batch_size <= SEAL_BATCH_SIZE:
+    """Seals waiting consent entries into the consent chain, a batch at a time."""
+
+    store: ConsentLedgerStore
+    clock: Clock
+    batch_size: int = SEAL_BATCH_SIZE
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.batch_size <= SEAL_BATCH_SIZE:
             raise ValueError(f"a batch holds 1 to {SEAL_BATCH_SIZE} consents")
-        self._store = store
-        self._clock = clock
-        self._batch_size = batch_size
 
     def run(self, keep_going: Callable[[], bool] = lambda: True) -> SealReport:
         """Seal everything waiting, a batch per transaction; `keep_going` is asked before each batch."""
         report = SealReport()
         lost = 0
         while True:
-            batch = self._store.pending(self._batch_size)
+            batch = self.store.pending(self.batch_size)
             if not batch:
                 return report
             if not keep_going():
                 report.complete = False
                 return report
-            if self._store.seal(batch, self._clock.now()):
+            if self.store.seal(batch, self.clock.now()):
                 report.sealed += len(batch)
                 report.batches += 1
                 lost = 0

@@ -189,18 +189,20 @@ def destruction_report(month: str, destructions: Iterable[LedgerEntry]) -> Destr
     return DestructionReport(month, tuple(rows), by_path, head)
 
 
+@dataclass(eq=False)
 class EvidenceService:
-    def __init__(self, ledger: EvidenceLedger, census: RecordCensus) -> None:
-        self._ledger = ledger
-        self._census = census
+    """The auditors' reports: the reconciliation of records against the ledger, and destructions by month."""
+
+    ledger: EvidenceLedger
+    census: RecordCensus
 
     def reconciliation(self) -> Reconciliation:
         return reconcile(
-            all_entries(self._ledger, LedgerKind.CONSENT),
-            self._ledger.unsealed(),  # read first: see `reconcile`
-            self._census.kept(),
-            all_entries(self._ledger, LedgerKind.DESTRUCTION),
+            all_entries(self.ledger, LedgerKind.CONSENT),
+            self.ledger.unsealed(),  # read first: see `reconcile`
+            self.census.kept(),
+            all_entries(self.ledger, LedgerKind.DESTRUCTION),
         )
 
     def destructions(self, month: str) -> DestructionReport:
-        return destruction_report(month, all_entries(self._ledger, LedgerKind.DESTRUCTION))
+        return destruction_report(month, all_entries(self.ledger, LedgerKind.DESTRUCTION))

@@ -6,6 +6,7 @@ point-in-time backups stay encrypted under a key that no longer exists anywhere.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -42,11 +43,7 @@ _ENDED_WHILE_HELD = {
 
 
 def ended_while_held_entry(submission_id: str, reason: DestructionReason, at: datetime) -> LedgerDraft:
-    return LedgerDraft(
-        kind=LedgerKind.LEGAL_HOLD,
-        at=at,
-        payload={"event": _ENDED_WHILE_HELD[reason], "submission_id": submission_id},
-    )
+    return LedgerDraft.event(LedgerKind.LEGAL_HOLD, at, _ENDED_WHILE_HELD[reason], submission_id=submission_id)
 
 
 def destruction_entry(record: StoredSubmission, reason: DestructionReason, clock: Clock) -> LedgerDraft:
@@ -73,13 +70,15 @@ def destruction_entry(record: StoredSubmission, reason: DestructionReason, clock
     )
 
 
+@dataclass(eq=False)
 class Destroyer:
-    def __init__(self, store: SubmissionStore, clock: Clock) -> None:
-        self._store = store
-        self._clock = clock
+    """Destroys records (record and key together) with a ledger entry naming why."""
+
+    store: SubmissionStore
+    clock: Clock
 
     def destroy(self, record: StoredSubmission, reason: DestructionReason) -> DestroyOutcome:
-        return self._store.destroy(record.submission_id, destruction_entry(record, reason, self._clock))
+        return self.store.destroy(record.submission_id, destruction_entry(record, reason, self.clock))
 
     def end_use(
         self, record: StoredSubmission, reason: DestructionReason, unsubscribe_hash: str | None = None
@@ -90,9 +89,9 @@ class Destroyer:
         outcome = self.destroy(record, reason)
         if outcome is not DestroyOutcome.HELD:
             return outcome
-        now = self._clock.now()
+        now = self.clock.now()
         entry = ended_while_held_entry(record.submission_id, reason, now)
-        ended = self._store.end_held_use(
+        ended = self.store.end_held_use(
             record.submission_id, retention.epoch_seconds(now), reason.value, entry, unsubscribe_hash
         )
         return DestroyOutcome.HELD if ended else None
@@ -104,7 +103,7 @@ class Destroyer:
             outcome = self.end_use(record, DestructionReason.SUBJECT_ERASURE)
             if outcome is not None:
                 return outcome
-            current = self._store.get(record.submission_id)
+            current = self.store.get(record.submission_id)
             if current is None:
                 return DestroyOutcome.ALREADY_GONE
             if current.use_ended_by is not None:
@@ -115,6 +114,6 @@ class Destroyer:
     def shred_after_ttl(self, record: StoredSubmission) -> DestroyOutcome:
         """DynamoDB's TTL deleted the record before the sweeper did; backups still hold copies of it.
         Deleting its key makes those copies unreadable, and the ledger records the destruction."""
-        return self._store.shred_key(
-            record.submission_id, destruction_entry(record, DestructionReason.TTL_BACKSTOP, self._clock)
+        return self.store.shred_key(
+            record.submission_id, destruction_entry(record, DestructionReason.TTL_BACKSTOP, self.clock)
         )

@@ -13,11 +13,12 @@ import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import FieldProblem, NotFound, ValidationFailed
-from policybound.domain.core.ledger import LedgerDraft, LedgerKind
+from policybound.domain.core.ledger import LedgerDraft, LedgerKind, LedgerValue
 from policybound.domain.core.model import LegalHold
 from policybound.domain.core.ports import BlindIndex, LegalHoldStore
 from policybound.domain.core.records import RecordReader
@@ -33,35 +34,33 @@ def new_hold_id() -> str:
     return str(uuid.uuid4())
 
 
+def _hold_entry(hold: LegalHold, event: str, at: datetime, **fields: LedgerValue) -> LedgerDraft:
+    """A hold's entry: both events name the hold, its case and every record it holds."""
+    return LedgerDraft.event(
+        LedgerKind.LEGAL_HOLD,
+        at,
+        event,
+        hold_id=hold.hold_id,
+        case_reference=hold.case_reference,
+        submission_ids=list(hold.submission_ids),
+        **fields,
+    )
+
+
 def placed_entry(hold: LegalHold, selected_by: str) -> LedgerDraft:
-    return LedgerDraft(
-        kind=LedgerKind.LEGAL_HOLD,
-        at=hold.placed_at,
-        payload={
-            "event": "placed",
-            "hold_id": hold.hold_id,
-            "case_reference": hold.case_reference,
-            "submission_ids": list(hold.submission_ids),
-            "selected_by": selected_by,
-            "placed_by": hold.placed_by,
-            "reason_sha256": hashlib.sha256(hold.reason.encode()).hexdigest(),
-        },
+    return _hold_entry(
+        hold,
+        "placed",
+        hold.placed_at,
+        selected_by=selected_by,
+        placed_by=hold.placed_by,
+        reason_sha256=hashlib.sha256(hold.reason.encode()).hexdigest(),
     )
 
 
 def released_entry(hold: LegalHold) -> LedgerDraft:
     assert hold.released_at is not None
-    return LedgerDraft(
-        kind=LedgerKind.LEGAL_HOLD,
-        at=hold.released_at,
-        payload={
-            "event": "released",
-            "hold_id": hold.hold_id,
-            "case_reference": hold.case_reference,
-            "submission_ids": list(hold.submission_ids),
-            "released_by": hold.released_by,
-        },
-    )
+    return _hold_entry(hold, "released", hold.released_at, released_by=hold.released_by)
 
 
 @dataclass(frozen=True)
@@ -71,20 +70,15 @@ class Release:
     changed: bool
 
 
+@dataclass(eq=False)
 class LegalHoldService:
-    def __init__(
-        self,
-        holds: LegalHoldStore,
-        reader: RecordReader,
-        blind_index: BlindIndex,
-        clock: Clock,
-        new_id: Callable[[], str] = new_hold_id,
-    ) -> None:
-        self._holds = holds
-        self._reader = reader
-        self._blind_index = blind_index
-        self._clock = clock
-        self._new_id = new_id
+    """Places and releases legal holds on records, each with its ledger entry."""
+
+    holds: LegalHoldStore
+    reader: RecordReader
+    blind_index: BlindIndex
+    clock: Clock
+    new_id: Callable[[], str] = new_hold_id
 
     def hold_records(self, submission_ids: Sequence[str], case_reference: str, reason: str, staff_id: str) -> LegalHold:
         if not submission_ids or len(submission_ids) > MAX_RECORDS_PER_HOLD:
@@ -108,7 +102,7 @@ class LegalHoldService:
 
     def hold_subject(self, email: str, case_reference: str, reason: str, staff_id: str) -> LegalHold:
         """Hold every live record of the person with this address, found through the blind index."""
-        records = self._reader.of_subject(self._blind_index.subject_of(email))
+        records = self.reader.of_subject(self.blind_index.subject_of(email))
         if not records:
             raise NotFound(
                 "No records are kept for that email address, so nothing was held.",
@@ -128,7 +122,7 @@ class LegalHoldService:
         return hold
 
     def get(self, hold_id: str) -> LegalHold:
-        hold = self._holds.get(hold_id)
+        hold = self.holds.get(hold_id)
         if hold is None:
             raise NotFound("No legal hold has this id.", (FieldProblem("hold_id", "is not a legal hold"),))
         return hold
@@ -137,23 +131,23 @@ class LegalHoldService:
         hold = self.get(hold_id)
         if not hold.active:
             return Release(hold, changed=False)
-        released = replace(hold, released_by=staff_id, released_at=self._clock.now())
-        if not self._holds.release(released, released_entry(released)):
+        released = replace(hold, released_by=staff_id, released_at=self.clock.now())
+        if not self.holds.release(released, released_entry(released)):
             # Released by someone else since we read it: report theirs.
-            current = self._holds.get(hold_id)
+            current = self.holds.get(hold_id)
             return Release(current or released, changed=False)
         return Release(released, changed=True)
 
     def _place(
         self, ids: tuple[str, ...], case_reference: str, reason: str, staff_id: str, selected_by: str
     ) -> tuple[LegalHold, set[str]]:
-        now = self._clock.now()
+        now = self.clock.now()
         hold = LegalHold(
-            hold_id=self._new_id(),
+            hold_id=self.new_id(),
             case_reference=case_reference,
             reason=reason,
             submission_ids=ids,
             placed_by=staff_id,
             placed_at=now,
         )
-        return hold, set(self._holds.place(hold, placed_entry(hold, selected_by), retention.epoch_seconds(now)))
+        return hold, set(self.holds.place(hold, placed_entry(hold, selected_by), retention.epoch_seconds(now)))

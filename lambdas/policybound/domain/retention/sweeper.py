@@ -76,22 +76,21 @@ class SweepReport:
         return self.cursor is None
 
 
+@dataclass(eq=False)
 class Sweeper:
-    def __init__(
-        self,
-        store: SubmissionStore,
-        destroyer: Destroyer,
-        clock: Clock,
-        shards: Sequence[str],
-        batch_size: int = DEFAULT_BATCH_SIZE,
-    ) -> None:
-        if not shards or batch_size < 1:
+    """Destroys records whose retention ended, shard by shard through the expiry index."""
+
+    store: SubmissionStore
+    destroyer: Destroyer
+    clock: Clock
+    shards: Sequence[str]
+    batch_size: int = DEFAULT_BATCH_SIZE
+
+    def __post_init__(self) -> None:
+        if not self.shards or self.batch_size < 1:
             raise ValueError("a sweeper needs at least one shard and a positive batch size")
-        self._store = store
-        self._destroyer = destroyer
-        self._clock = clock
-        self._shards = tuple(shards)
-        self._batch_size = batch_size
+        # A copy: a caller's list changed later does not change what this sweeper visits.
+        self.shards = tuple(self.shards)
 
     def run(
         self,
@@ -105,15 +104,15 @@ class Sweeper:
         `on_record` hears each outcome (the CLI's progress bar).
         """
         # One "now" for the whole run: what falls due while it runs is the next run's work.
-        now = self._clock.now()
+        now = self.clock.now()
         now_epoch = retention.epoch_seconds(now)
         report = SweepReport(as_of=now)
         position = cursor or SweepCursor(0)
-        while position.shard < len(self._shards):
+        while position.shard < len(self.shards):
             if not keep_going():
                 report.cursor = position
                 return report
-            ids, after = self._store.due(self._shards[position.shard], now_epoch, self._batch_size, position.after)
+            ids, after = self.store.due(self.shards[position.shard], now_epoch, self.batch_size, position.after)
             report.batches += 1
             for submission_id in ids:
                 outcome = self._sweep_one(submission_id, now)
@@ -123,12 +122,12 @@ class Sweeper:
         return report
 
     def _sweep_one(self, submission_id: str, now: datetime) -> SweepOutcome:
-        record = self._store.get(submission_id)
+        record = self.store.get(submission_id)
         if record is None:
             return SweepOutcome.ALREADY_GONE
         if not retention.is_expired(retention.epoch_seconds(record.retained_until), now):
             return SweepOutcome.NOT_DUE
-        outcome = self._destroyer.destroy(record, DestructionReason.RETENTION_EXPIRED)
+        outcome = self.destroyer.destroy(record, DestructionReason.RETENTION_EXPIRED)
         return {
             DestroyOutcome.DESTROYED: SweepOutcome.DESTROYED,
             DestroyOutcome.ALREADY_GONE: SweepOutcome.ALREADY_GONE,

@@ -97,20 +97,15 @@ def letter_unsubscribe_token(submission_id: str, keyed: KeyedHash) -> str:
     return f"{submission_id}.{keyed.keyed_hash(LETTER_LINK_PURPOSE, submission_id.encode())}"
 
 
+@dataclass(eq=False)
 class UnsubscribeService:
-    def __init__(
-        self,
-        store: SubmissionStore,
-        destroyer: Destroyer,
-        clock: Clock,
-        keyed_hash: KeyedHash | None = None,
-        withdrawals: PurposeWithdrawals | None = None,
-    ) -> None:
-        self._store = store
-        self._destroyer = destroyer
-        self._clock = clock
-        self._keyed_hash = keyed_hash
-        self._withdrawals = withdrawals
+    """Checks an unsubscribe link and cancels the subscription (or the marketing consent) behind it."""
+
+    store: SubmissionStore
+    destroyer: Destroyer
+    clock: Clock
+    keyed_hash: KeyedHash | None = None
+    withdrawals: PurposeWithdrawals | None = None
 
     def check(self, token: str | None) -> Subscription:
         """What the link would do, changing nothing: mail scanners follow links, people confirm."""
@@ -138,7 +133,7 @@ class UnsubscribeService:
                 return Subscription(SubscriptionState.ALREADY_CANCELLED)
             if not FORMS[record.form].cancellable_subscription:
                 return self._withdraw_marketing(record)
-            outcome = self._destroyer.end_use(record, DestructionReason.UNSUBSCRIBED, record.unsubscribe_hash)
+            outcome = self.destroyer.end_use(record, DestructionReason.UNSUBSCRIBED, record.unsubscribe_hash)
             if outcome is not None:
                 return outcomes[outcome]
             # The hold was released, or another click won, since `destroy` looked: look again.
@@ -151,12 +146,12 @@ class UnsubscribeService:
         return not cancellable and Purpose.EMAIL_MARKETING not in record.consent.purposes
 
     def _withdraw_marketing(self, record: StoredSubmission) -> Subscription:
-        if self._withdrawals is None:
+        if self.withdrawals is None:
             raise RuntimeError("UnsubscribeService needs PurposeWithdrawals for letters' links")
         withdrawn = UnsubscribeEffect.MARKETING_CONSENT_WITHDRAWN
         if self._marketing_withdrawn(record):
             return Subscription(SubscriptionState.ALREADY_CANCELLED, record.retained_until, withdrawn)
-        outcome = self._withdrawals.withdraw_purpose(record.submission_id, Purpose.EMAIL_MARKETING)
+        outcome = self.withdrawals.withdraw_purpose(record.submission_id, Purpose.EMAIL_MARKETING)
         destroyed = UnsubscribeEffect.SUBSCRIPTION_DESTROYED
         return {
             WithdrawalOutcome.WITHDRAWN: Subscription(SubscriptionState.CANCELLED, record.retained_until, withdrawn),
@@ -173,16 +168,16 @@ class UnsubscribeService:
         if record.unsubscribe_hash and hmac.compare_digest(record.unsubscribe_hash, hash_secret(secret)):
             return True
         # Only forms whose records get letters have letter links.
-        if self._keyed_hash is None or record.form not in forms_kept_for(MARKETING_PURPOSES):
+        if self.keyed_hash is None or record.form not in forms_kept_for(MARKETING_PURPOSES):
             return False
-        expected = letter_unsubscribe_token(record.submission_id, self._keyed_hash).split(".", 1)[1]
+        expected = letter_unsubscribe_token(record.submission_id, self.keyed_hash).split(".", 1)[1]
         return hmac.compare_digest(expected, secret)
 
     def _subscription(self, token: str | None) -> StoredSubmission | None:
         """The record behind a genuine, unexpired link; None when nothing is left behind it (gone, or a
         held subscription whose link was used)."""
         submission_id, secret = parse_token(token)
-        record = self._store.get(submission_id)
+        record = self.store.get(submission_id)
         if record is None:
             return None
         cancellable = FORMS[record.form].cancellable_subscription
@@ -191,7 +186,7 @@ class UnsubscribeService:
             return None
         if not self._genuine(record, secret):
             raise UnsubscribeLinkUnknown(_ALTERED)
-        if retention.is_expired(retention.epoch_seconds(record.retained_until), self._clock.now()):
+        if retention.is_expired(retention.epoch_seconds(record.retained_until), self.clock.now()):
             raise UnsubscribeLinkExpired(
                 "This unsubscribe link expired when the subscription's retention period ended "
                 f"({record.retained_until.date().isoformat()}); its details are destroyed. Nothing more is needed."

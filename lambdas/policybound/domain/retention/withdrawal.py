@@ -12,6 +12,7 @@ unsubscribe both come here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
@@ -42,39 +43,39 @@ class PurposeStore(SubmissionStore, RecordChanges, Protocol):
     pass
 
 
+@dataclass(eq=False)
 class PurposeWithdrawals:
-    def __init__(self, store: PurposeStore, reader: RecordReader, destroyer: Destroyer, clock: Clock) -> None:
-        self._store = store
-        self._reader = reader
-        self._destroyer = destroyer
-        self._clock = clock
+    """Withdraws one purpose's consent from a record, destroying the record when none is left."""
+
+    store: PurposeStore
+    reader: RecordReader
+    destroyer: Destroyer
+    clock: Clock
 
     def withdraw_purpose(self, submission_id: str, purpose: Purpose) -> WithdrawalOutcome:
         for _ in range(MAX_ATTEMPTS):
-            record = self._reader.live(submission_id)
+            record = self.reader.live(submission_id)
             if record is None:
                 return WithdrawalOutcome.GONE
             purposes = record.consent.purposes
             if purpose not in purposes:
                 return WithdrawalOutcome.NOT_CONSENTED
             left = tuple(p for p in purposes if p is not purpose)
-            entry = LedgerDraft(
-                kind=LedgerKind.CONSENT,
-                at=self._clock.now(),
-                payload={
-                    "event": "purpose_withdrawn",
-                    "submission_id": submission_id,
-                    "form": record.form.value,
-                    "purpose": purpose.value,
-                    "purposes_left": [p.value for p in left],
-                },
+            entry = LedgerDraft.event(
+                LedgerKind.CONSENT,
+                self.clock.now(),
+                "purpose_withdrawn",
+                submission_id=submission_id,
+                form=record.form.value,
+                purpose=purpose.value,
+                purposes_left=[p.value for p in left],
             )
-            if not self._store.remove_purpose(submission_id, purposes.index(purpose), purpose, entry):
+            if not self.store.remove_purpose(submission_id, purposes.index(purpose), purpose, entry):
                 continue  # the record changed meanwhile (or is gone): look again
             if left:
                 return WithdrawalOutcome.WITHDRAWN
-            outcome = self._destroyer.destroy(record, DestructionReason.CONSENT_WITHDRAWN)
+            outcome = self.destroyer.destroy(record, DestructionReason.CONSENT_WITHDRAWN)
             return WithdrawalOutcome.HELD if outcome is DestroyOutcome.HELD else WithdrawalOutcome.DESTROYED
-        if self._reader.live(submission_id) is None:
+        if self.reader.live(submission_id) is None:
             return WithdrawalOutcome.GONE
         raise Unavailable("DynamoDB (record changing concurrently)")

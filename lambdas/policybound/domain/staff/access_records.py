@@ -8,6 +8,7 @@ Written before the data is handed over: if the record cannot be written, the cal
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
@@ -54,10 +55,12 @@ def retain_until(at: datetime, retention: relativedelta) -> str:
     return (at + retention).date().isoformat()
 
 
+@dataclass(eq=False)
 class AccessRecorder:
-    def __init__(self, ledger: LedgerStore, clock: Clock) -> None:
-        self._ledger = ledger
-        self._clock = clock
+    """Writes the access record of each staff read, export or change of PI."""
+
+    ledger: LedgerStore
+    clock: Clock
 
     def record(
         self,
@@ -71,7 +74,7 @@ class AccessRecorder:
     ) -> LedgerEntry:
         """`rights_request_id`: the open request a read for rights_request answers; `legal_hold_id`: the
         hold whose investigation a read for legal_hold serves. Either is named in the entry."""
-        now = self._clock.now()
+        now = self.clock.now()
         ids = list(dict.fromkeys(submission_ids))
         payload: dict[str, LedgerValue] = {
             "user_id": actor.user_id,
@@ -88,4 +91,4 @@ class AccessRecorder:
             payload["rights_request_id"] = rights_request_id
         if legal_hold_id:
             payload["legal_hold_id"] = legal_hold_id
-        return self._ledger.append(LedgerDraft(kind=LedgerKind.ACCESS, at=now, payload=payload))
+        return self.ledger.append(LedgerDraft(kind=LedgerKind.ACCESS, at=now, payload=payload))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from policybound.domain.core.clock import Clock
@@ -53,15 +54,17 @@ def _check_reference(reference: str) -> str:
     return reference
 
 
+@dataclass(eq=False)
 class AccessRights:
-    def __init__(self, directory: StaffDirectory, ledger: LedgerStore, clock: Clock, sessions: StaffSessions) -> None:
-        self._directory = directory
-        self._ledger = ledger
-        self._clock = clock
-        self._sessions = sessions
+    """Grants, changes and revokes staff groups, each change recorded in the ledger."""
+
+    directory: StaffDirectory
+    ledger: LedgerStore
+    clock: Clock
+    sessions: StaffSessions
 
     def users(self) -> list[StaffUser]:
-        return sorted(self._directory.users(), key=lambda user: user.username)
+        return sorted(self.directory.users(), key=lambda user: user.username)
 
     def grant(self, actor: Actor, username: str, group: str, reference: str) -> StaffUser:
         user = self._target(actor, username)
@@ -79,7 +82,7 @@ class AccessRights:
         return self._apply(actor, user, wanted, RightsChange.CHANGE, _check_reference(reference))
 
     def _target(self, actor: Actor, username: str) -> StaffUser:
-        user = self._directory.user(username)
+        user = self.directory.user(username)
         if user is None:
             raise NotFound("No staff account has this user name.")
         if user.user_id == actor.user_id:
@@ -96,13 +99,13 @@ class AccessRights:
         done: list[tuple[str, str]] = []
         try:
             for group in added:
-                self._directory.add_to_group(user.username, group)
+                self.directory.add_to_group(user.username, group)
                 done.append(("added", group))
             for group in removed:
-                self._directory.remove_from_group(user.username, group)
+                self.directory.remove_from_group(user.username, group)
                 done.append(("removed", group))
-            now = self._clock.now()
-            self._ledger.append(
+            now = self.clock.now()
+            self.ledger.append(
                 LedgerDraft(
                     kind=LedgerKind.ACCESS_RIGHTS,
                     at=now,
@@ -127,16 +130,16 @@ class AccessRights:
             raise
         if removed:
             # Sessions end first: that alone refuses every existing token at once.
-            self._sessions.end_all(user.user_id)
-            self._directory.sign_out(user.username)
+            self.sessions.end_all(user.user_id)
+            self.directory.sign_out(user.username)
         return StaffUser(user.user_id, user.username, wanted, user.enabled, user.created_at)
 
     def _undo(self, username: str, done: list[tuple[str, str]]) -> None:
         for step, group in reversed(done):
             try:
                 if step == "added":
-                    self._directory.remove_from_group(username, group)
+                    self.directory.remove_from_group(username, group)
                 else:
-                    self._directory.add_to_group(username, group)
+                    self.directory.add_to_group(username, group)
             except DomainError:
                 continue

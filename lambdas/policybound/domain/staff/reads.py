@@ -158,22 +158,16 @@ def marketing_purposes_of(record: StoredSubmission) -> tuple[Purpose, ...]:
     return tuple(p for p in record.consent.purposes if p in MARKETING_PURPOSES)
 
 
+@dataclass(eq=False)
 class StaffReads:
-    def __init__(
-        self,
-        index: FormIndex,
-        reader: RecordReader,
-        blind_index: BlindIndex,
-        recorder: AccessRecorder,
-        requests: RightsRequestStore,
-        holds: LegalHoldStore,
-    ) -> None:
-        self._index = index
-        self._reader = reader
-        self._blind_index = blind_index
-        self._recorder = recorder
-        self._requests = requests
-        self._holds = holds
+    """Staff reads of records: who may read what, for which purpose, each read recorded first."""
+
+    index: FormIndex
+    reader: RecordReader
+    blind_index: BlindIndex
+    recorder: AccessRecorder
+    requests: RightsRequestStore
+    holds: LegalHoldStore
 
     def grant(
         self,
@@ -210,7 +204,7 @@ class StaffReads:
                 "Name the open rights request you are answering with rights_request_id.",
                 (FieldProblem(_REQUEST_ID_FIELD, "is required for purpose=rights_request"),),
             )
-        request = self._requests.get(rights_request_id)
+        request = self.requests.get(rights_request_id)
         if request is None or request.status is not RightsRequestStatus.OPEN:
             raise Forbidden(
                 "rights_request_id names no open rights request; record the request first "
@@ -232,7 +226,7 @@ class StaffReads:
                 "Name the legal hold whose investigation you serve with legal_hold_id.",
                 (FieldProblem(_HOLD_ID_FIELD, "is required for purpose=legal_hold"),),
             )
-        hold = self._holds.get(legal_hold_id)
+        hold = self.holds.get(legal_hold_id)
         if hold is None or not hold.active:
             raise Forbidden(
                 "legal_hold_id names no active legal hold.",
@@ -247,7 +241,7 @@ class StaffReads:
     def _open_all(self, records: Iterable[tuple[StoredSubmission, AccessPurpose]]) -> list[RecordView]:
         views = []
         for record, purpose in records:
-            opened = self._reader.open(record)
+            opened = self.reader.open(record)
             if opened is not None:
                 views.append(self._view(opened, purpose))
         return views
@@ -263,7 +257,7 @@ class StaffReads:
     ) -> None:
         purposes = {view.purpose for view in views} or set(asked)
         ids = [view.record.submission_id for view in views]
-        self._recorder.record(
+        self.recorder.record(
             actor, action, purposes, ids, route, rights_request_id=grant.request_id, legal_hold_id=grant.hold_id
         )
 
@@ -283,10 +277,10 @@ class StaffReads:
         _one_at_a_time(grant)
         purpose = purpose_for_status(status, purpose, actor)
         forms = forms_for(form, purpose)
-        page = merged_page(self._index, forms, limit, cursor)
+        page = merged_page(self.index, forms, limit, cursor)
         chosen: list[tuple[StoredSubmission, AccessPurpose]] = []
         for listed in page.items:
-            record = self._reader.live(listed.position.submission_id)
+            record = self.reader.live(listed.position.submission_id)
             if record is None or record.status is not status:
                 continue
             effective = purpose or _primary(record.form)
@@ -308,7 +302,7 @@ class StaffReads:
     ) -> RecordView:
         grant = self.grant(actor, purpose, rights_request_id, legal_hold_id)
         # Only the hold's investigation sees a held record whose use has ended; for it that is the point.
-        record = self._reader.preserved(submission_id) if grant.hold else self._reader.live(submission_id)
+        record = self.reader.preserved(submission_id) if grant.hold else self.reader.live(submission_id)
         if record is None:
             raise NotFound("No live submission has this id.")
         effective = purpose_for_status(record.status, purpose, actor) or _primary(record.form)
@@ -336,11 +330,11 @@ class StaffReads:
         address. Without a purpose each record is judged for its own form's first purpose."""
         grant = self.grant(actor, purpose, rights_request_id)
         _one_at_a_time(grant)
-        subject = self._blind_index.subject_of(email)
+        subject = self.blind_index.subject_of(email)
         if grant.request is not None and grant.request.subject != subject:
             raise Forbidden("That rights request is another person's; look up the address it was made for.")
         chosen = []
-        for record in self._reader.of_subject(subject):
+        for record in self.reader.of_subject(subject):
             effective = purpose or _primary(record.form)
             if allows(record, effective, actor, grant):
                 chosen.append((record, effective))
@@ -357,8 +351,8 @@ class StaffReads:
         wanted = _marketing_wanted(purpose)
         # Every form some version keeps for marketing: whether a record may be used is its own consent's say.
         forms = forms_kept_for(wanted)
-        page = merged_page(self._index, forms, limit, cursor)
-        live = self._reader.live_many([listed.position.submission_id for listed in page.items])
+        page = merged_page(self.index, forms, limit, cursor)
+        live = self.reader.live_many([listed.position.submission_id for listed in page.items])
         chosen: list[tuple[StoredSubmission, AccessPurpose]] = []
         for listed in page.items:
             record = live.get(listed.position.submission_id)

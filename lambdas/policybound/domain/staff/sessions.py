@@ -56,55 +56,49 @@ class LiveSession:
     ends_at: datetime
 
 
+@dataclass(eq=False)
 class StaffSessions:
     """`check` before a request (reads only); `seen` after it succeeded; `end` at sign-out. A
     refused request neither keeps a session alive nor stores anything."""
 
-    def __init__(
-        self,
-        store: SessionStore,
-        clock: Clock,
-        idle: timedelta = STAFF_IDLE_LIMIT,
-        longest: timedelta = STAFF_SESSION_LIMIT,
-    ) -> None:
-        self._store = store
-        self._clock = clock
-        self._idle = idle
-        self._longest = longest
+    store: SessionStore
+    clock: Clock
+    idle: timedelta = STAFF_IDLE_LIMIT
+    longest: timedelta = STAFF_SESSION_LIMIT
 
     def check(self, user_id: str, auth_time: int | None, origin_jti: str | None) -> LiveSession:
         """The caller's session if it is still live; otherwise Unauthorized."""
         if auth_time is None:
             raise Unauthorized("The token does not say when you signed in; sign in again.")
-        now = self._clock.now()
+        now = self.clock.now()
         started = datetime.fromtimestamp(auth_time, now.tzinfo)
-        if now - started >= self._longest:
+        if now - started >= self.longest:
             raise Unauthorized(
-                f"Sessions end {int(self._longest.total_seconds() // 3600)} hours after sign-in; sign in again."
+                f"Sessions end {int(self.longest.total_seconds() // 3600)} hours after sign-in; sign in again."
             )
-        ended = self._store.ended_before(user_id)
+        ended = self.store.ended_before(user_id)
         if ended is not None and started <= ended:
             raise Unauthorized("Your access rights changed after you signed in; sign in again.")
-        session = LiveSession(session_id(user_id, auth_time, origin_jti), started + self._longest)
-        activity = self._store.activity(session.session_id)
+        session = LiveSession(session_id(user_id, auth_time, origin_jti), started + self.longest)
+        activity = self.store.activity(session.session_id)
         if activity.ended:
             raise Unauthorized("This session was signed out; sign in again.")
         last_active = activity.last_seen or started
-        if now - last_active > self._idle:
+        if now - last_active > self.idle:
             raise Unauthorized(
-                f"Your session was idle for more than {int(self._idle.total_seconds() // 60)} minutes; sign in again."
+                f"Your session was idle for more than {int(self.idle.total_seconds() // 60)} minutes; sign in again."
             )
         return session
 
     def seen(self, session: LiveSession) -> None:
-        self._store.seen(session.session_id, self._clock.now(), session.ends_at)
+        self.store.seen(session.session_id, self.clock.now(), session.ends_at)
 
     def end_all(self, user_id: str) -> None:
         """End every session the user has now; only a sign-in after this moment works."""
-        now = self._clock.now()
+        now = self.clock.now()
         # Kept as long as the longest session, after which no earlier session could be live anyway.
-        self._store.end_sessions(user_id, now, now + self._longest)
+        self.store.end_sessions(user_id, now, now + self.longest)
 
     def end(self, session: LiveSession) -> None:
         """Sign-out: the session's tokens are refused from now on, though they have not expired."""
-        self._store.end(session.session_id, self._clock.now(), session.ends_at)
+        self.store.end(session.session_id, self.clock.now(), session.ends_at)

@@ -71,16 +71,18 @@ def password_refusal(changed_at: str | None, now: datetime, max_age: timedelta =
     return None
 
 
+@dataclass(eq=False)
 class SignInGuard:
-    def __init__(self, attempts: AttemptStore, clock: Clock) -> None:
-        self._attempts = attempts
-        self._clock = clock
+    """Applies the sign-in rules: a lockout after repeated failures, and no sign-in on a password too old."""
+
+    attempts: AttemptStore
+    clock: Clock
 
     def before(self, username: str) -> None:
         """The pre-authentication trigger, for known and unknown user names alike: claim a try, or
         refuse a locked account with the answer of a wrong password."""
-        now = self._clock.now()
-        if not self._attempts.claim(
+        now = self.clock.now()
+        if not self.attempts.claim(
             attempt_key(username), now, MAX_FAILED_SIGN_INS, now - SIGN_IN_LOCKOUT, now + ATTEMPTS_KEPT
         ):
             raise SignInRefused(SIGN_IN_FAILED)
@@ -88,11 +90,11 @@ class SignInGuard:
     def succeeded(self, username: str, password_changed_at: str | None) -> None:
         """The post-authentication trigger (the password and second factor were right): the tries are
         given back; then a password too old to use is refused, now that its holder is known to be asking."""
-        self._attempts.clear(attempt_key(username))
-        refusal = password_refusal(password_changed_at, self._clock.now())
+        self.attempts.clear(attempt_key(username))
+        refusal = password_refusal(password_changed_at, self.clock.now())
         if refusal:
             raise SignInRefused(refusal)
 
     def password_reset(self, username: str) -> None:
         """A completed password reset (the holder proved the mailbox): the tries start again."""
-        self._attempts.clear(attempt_key(username))
+        self.attempts.clear(attempt_key(username))
