@@ -34,6 +34,22 @@ function alertArea() {
   };
 }
 
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const CODE = /^[0-9]{6}$/;
+
+/** The input's trimmed value if it matches `pattern`; otherwise the input is marked invalid, `alerts` shows
+ * `problem`, and the answer is null (the form is not sent). */
+function checked(input, pattern, alerts, problem) {
+  const value = input.value.trim();
+  if (!pattern.test(value)) {
+    input.setAttribute("aria-invalid", "true");
+    alerts.show(problem);
+    return null;
+  }
+  input.removeAttribute("aria-invalid");
+  return value;
+}
+
 function records(body) {
   if (Array.isArray(body)) return body;
   if (body && Array.isArray(body.records)) return body.records;
@@ -134,13 +150,8 @@ function render({ language, policy, main }) {
   requestForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     step1Error.hide();
-    const email = requestForm.email.value.trim();
-    if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-      requestForm.email.setAttribute("aria-invalid", "true");
-      step1Error.show(t(language, "check.email", { label: t(language, "rights.email") }));
-      return;
-    }
-    requestForm.email.removeAttribute("aria-invalid");
+    const email = checked(requestForm.email, EMAIL, step1Error, t(language, "check.email", { label: t(language, "rights.email") }));
+    if (email === null) return;
     try {
       await request("POST", "/v1/rights/requests", { json: { email, kind: requestForm.kind.value } });
       state.email = email;
@@ -155,13 +166,8 @@ function render({ language, policy, main }) {
   codeForm.addEventListener("submit", async (event) => {
     event.preventDefault();
     step2Error.hide();
-    const code = codeForm.code.value.trim();
-    if (!/^[0-9]{6}$/.test(code)) {
-      codeForm.code.setAttribute("aria-invalid", "true");
-      step2Error.show(t(language, "rights.code"));
-      return;
-    }
-    codeForm.code.removeAttribute("aria-invalid");
+    const code = checked(codeForm.code, CODE, step2Error, t(language, "rights.code"));
+    if (code === null) return;
     try {
       const { body } = await request("POST", "/v1/rights/sessions", { json: { email: state.email, code } });
       state.token = body.token;
@@ -398,13 +404,8 @@ function guardianSection(language) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     error.hide();
-    const code = form.code.value.trim();
-    if (!/^[0-9]{6}$/.test(code)) {
-      form.code.setAttribute("aria-invalid", "true");
-      error.show(t(language, "rights.code"));
-      return;
-    }
-    form.code.removeAttribute("aria-invalid");
+    const code = checked(form.code, CODE, error, t(language, "rights.code"));
+    if (code === null) return;
     try {
       const { body } = await request("POST", "/v1/rights/guardian-confirmations", {
         json: { submission_id: form.submission_id.value.trim(), code },
