@@ -2,7 +2,8 @@
 
 Turns each HTTP request into the event API Gateway would send (version 1.0 proxy format, with
 `requestContext.identity.sourceIp`), calls the real Lambda entry point, and turns its answer back
-into HTTP. Also serves the sample site, the OpenAPI document and the `/_local/*` helpers.
+into HTTP. Also serves the sample site (its files, and its pages as stacks/site_pages.py renders them
+for the deployment too), the OpenAPI document and the `/_local/*` helpers.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from policybound.api.http import NO_STORE
 from policybound.api.paths import API_PREFIX, STAFF_PREFIX
 from policybound.domain.core.errors import FieldProblem
 from policybound.policy import AWS_REGION
+from stacks import site_pages
 from stacks.site_headers import CONSOLE_PREFIX, console_headers
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -250,10 +252,15 @@ class Gateway:
                 # The page's relative links resolve against the folder, as any static host does.
                 return Response(status=308, headers={"Location": path + "/"})
             target = target / "index.html"
-        if not target.is_relative_to(self._site_root) or not target.is_file():
+        if not target.is_relative_to(self._site_root):
             raise NotFound()
         mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
         headers = CONSOLE_HEADERS if path.startswith(CONSOLE_PREFIX) else {}
+        page = target.relative_to(self._site_root).as_posix()
+        if page in site_pages.BY_PATH:
+            return Response(site_pages.render(page), mimetype=mimetype, headers=headers)
+        if not target.is_file():
+            raise NotFound()
         return Response(
             wrap_file(request.environ, target.open("rb")), mimetype=mimetype, headers=headers, direct_passthrough=True
         )

@@ -8,6 +8,8 @@
 - Every answer carries the site's headers from stacks/site_headers.py (the one declaration local mode
   serves too): a strict CSP whose connect-src names the API's origin, and for the console also Cognito's
   managed login domain (token exchange and revocation); the console's answers are `no-store`.
+- The pages are rendered by stacks/site_pages.py (one shell, the list of pages; local mode serves the same
+  renderings) and published beside web/'s other files.
 - `assets/config.js` is written at deploy time from the stack's own values: the API's base URL and the
   console's sign-in (`window.POLICYBOUND_CONFIG.staffSignIn = {mode: "cognito", domain, clientId,
   redirectUri}`), so a deployed console never needs a hand-edited file.
@@ -39,6 +41,7 @@ from stacks.nag import acknowledge, acknowledge_bucket_deployment, skip_checkov
 from stacks.paths import WEB_DIR
 from stacks.private_bucket import private_bucket
 from stacks.site_headers import CONSOLE_CACHE_CONTROL, CONSOLE_PREFIX, SECURITY_HEADERS, content_security_policy
+from stacks.site_pages import PAGES, render
 
 CONFIG_KEY = "assets/config.js"
 SITE_BUCKET_EXPORT = "PolicyboundSiteBucketArn"
@@ -263,9 +266,10 @@ class SiteHosting(Construct):
 
 
 class SiteFilesStack(Stack):
-    """The site's files and its generated config.js, copied into the site bucket after the API stack (whose
-    API, sign-in and distribution they name); the edge's cached copies are invalidated on every deploy. A
-    stack of its own, so CDK's copying function sits apart from the application's functions."""
+    """The site's files, its rendered pages and its generated config.js, copied into the site bucket after
+    the API stack (whose API, sign-in and distribution they name); the edge's cached copies are invalidated
+    on every deploy. A stack of its own, so CDK's copying function sits apart from the application's
+    functions."""
 
     def __init__(
         self,
@@ -285,10 +289,11 @@ class SiteFilesStack(Stack):
             "Publish",
             sources=[
                 s3_deployment.Source.asset(str(WEB_DIR), exclude=[CONFIG_KEY]),
+                *(s3_deployment.Source.data(page.path, render(page.path)) for page in PAGES),
                 s3_deployment.Source.data(CONFIG_KEY, config_js(api_base, site.console_url, sign_in)),
             ],
             destination_bucket=bucket,
-            # A file taken out of web/ leaves the site too.
+            # A file taken out of web/, or a page out of site_pages.PAGES, leaves the site too.
             prune=True,
             distribution=site.distribution,
             distribution_paths=["/*"],

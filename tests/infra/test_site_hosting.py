@@ -16,6 +16,7 @@ import pytest
 from stacks.deployment import DeploymentSettingsError
 from stacks.site_headers import CONSOLE_CACHE_CONTROL, CONSOLE_PREFIX, content_security_policy
 from stacks.site_hosting import CONFIG_KEY, SITE_BUCKET_EXPORT
+from stacks.site_pages import PAGES, render
 from tests.infra.conftest import SKIP_BUNDLING, Synth, resources, statements, synthesize
 
 API = "PolicyboundApi"
@@ -232,9 +233,22 @@ def test_the_published_files_are_the_site_without_its_local_config(synth: Synth,
     assert imported(files, api, {"Fn::ImportValue": SITE_BUCKET_EXPORT}) == {"Fn::GetAtt": [site_bucket(api), "Arn"]}
     assert synth.manifest["artifacts"][FILES]["environment"].endswith("/ap-northeast-2")
     staged = [synth.outdir / f"asset.{key.removesuffix('.zip')}" for key in publish["SourceObjectKeys"]]
-    (site,) = [d for d in staged if (d / "staff" / "index.html").is_file()]
+    (site,) = [d for d in staged if (d / "favicon.svg").is_file()]
     expected = {p.relative_to(WEB) for p in WEB.rglob("*") if p.is_file()} - {Path(CONFIG_KEY)}
     assert {p.relative_to(site) for p in site.rglob("*") if p.is_file()} == expected
+
+
+def test_every_page_is_published_as_rendered(synth: Synth) -> None:
+    """The pages have no file under web/: each is its own source, the rendering local mode serves."""
+    staged = [synth.outdir / f"asset.{key.removesuffix('.zip')}" for key in publishing(synth)["SourceObjectKeys"]]
+    published = {
+        p.relative_to(d).as_posix(): p.read_text(encoding="utf-8")
+        for d in staged
+        for p in d.rglob("*.html")
+        if p.is_file()
+    }
+    assert published == {page.path: render(page.path) for page in PAGES}
+    assert {"index.html", "staff/index.html"} <= set(published)
 
 
 def test_a_domain_of_the_companys_own_gets_its_certificate_and_tls_1_2(tmp_path: Path) -> None:

@@ -37,29 +37,25 @@ export function h(tag, attributes = {}, ...children) {
   return append(element, children);
 }
 
-/** Adds `children` at the end of `parent`; returns `parent`. */
-export function append(parent, ...children) {
-  parent.append(...nodes(children));
-  return parent;
+/** The DOM's own insertion `method`, given `children` as nodes (see `nodes`); the wrapper returns its target. */
+function inserting(method) {
+  return (target, ...children) => {
+    target[method](...nodes(children));
+    return target;
+  };
 }
+
+/** Adds `children` at the end of `parent`; returns `parent`. */
+export const append = inserting("append");
 
 /** Adds `children` at the start of `parent`; returns `parent`. */
-export function prepend(parent, ...children) {
-  parent.prepend(...nodes(children));
-  return parent;
-}
+export const prepend = inserting("prepend");
 
 /** Puts `children` right after `reference`, as its next siblings; returns `reference`. */
-export function insertAfter(reference, ...children) {
-  reference.after(...nodes(children));
-  return reference;
-}
+export const insertAfter = inserting("after");
 
 /** Replaces everything in `parent` with `children`; returns `parent`. */
-export function replaceChildren(parent, ...children) {
-  parent.replaceChildren(...nodes(children));
-  return parent;
-}
+export const replaceChildren = inserting("replaceChildren");
 
 /** Sets an element's whole text; returns the element. */
 export function setText(element, value) {

@@ -18,20 +18,54 @@ function problems(error) {
 }
 
 /** An alert area that shows one message (and the API's per-field problems) at a time. */
-function alertArea() {
+function alertArea(language) {
   const area = h("div", { class: "alert error", role: "alert", hidden: true, tabindex: "-1" });
+  const show = (text, details = []) => {
+    append(clear(area), [h("p", { text }), details.length ? h("ul", {}, details.map((d) => h("li", { text: d }))) : null]);
+    area.hidden = false;
+    area.focus();
+  };
   return {
     element: area,
-    show(text, details = []) {
-      append(clear(area), [h("p", { text }), details.length ? h("ul", {}, details.map((d) => h("li", { text: d }))) : null]);
-      area.hidden = false;
-      area.focus();
+    show,
+    /** A failed call: the API's message and problems, or that the network failed. */
+    failed(error) {
+      show(message(language, error), problems(error));
     },
     hide() {
       area.hidden = true;
       clear(area);
     },
   };
+}
+
+/** Runs `action` when `form` is submitted, `alerts` cleared first; a call that fails is shown in `alerts`. */
+function whenSubmitted(form, alerts, action) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    alerts.hide();
+    try {
+      await action();
+    } catch (error) {
+      alerts.failed(error);
+    }
+  });
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const CODE = /^[0-9]{6}$/;
+
+/** The input's trimmed value if it matches `pattern`; otherwise the input is marked invalid, `alerts` shows
+ * `problem`, and the answer is null (the form is not sent). */
+function checked(input, pattern, alerts, problem) {
+  const value = input.value.trim();
+  if (!pattern.test(value)) {
+    input.setAttribute("aria-invalid", "true");
+    alerts.show(problem);
+    return null;
+  }
+  input.removeAttribute("aria-invalid");
+  return value;
 }
 
 function records(body) {
@@ -62,9 +96,9 @@ function render({ language, policy, main }) {
   const state = { email: "", token: null };
   const contacts = policy.contacts.filter((c, i, all) => all.findIndex((o) => o.email === c.email) === i);
 
-  const step1Error = alertArea();
-  const step2Error = alertArea();
-  const step3Error = alertArea();
+  const step1Error = alertArea(language);
+  const step2Error = alertArea(language);
+  const step3Error = alertArea(language);
   const step3Status = h("p", { class: "alert info", role: "status", hidden: true });
 
   // Step 1: the address and what the visitor wants to do.
@@ -131,47 +165,25 @@ function render({ language, policy, main }) {
     listArea,
   );
 
-  requestForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    step1Error.hide();
-    const email = requestForm.email.value.trim();
-    if (!email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-      requestForm.email.setAttribute("aria-invalid", "true");
-      step1Error.show(t(language, "check.email", { label: t(language, "rights.email") }));
-      return;
-    }
-    requestForm.email.removeAttribute("aria-invalid");
-    try {
-      await request("POST", "/v1/rights/requests", { json: { email, kind: requestForm.kind.value } });
-      state.email = email;
-      sent.textContent = t(language, "rights.sent");
-      step2.hidden = false;
-      codeForm.code.focus();
-    } catch (error) {
-      step1Error.show(message(language, error), problems(error));
-    }
+  whenSubmitted(requestForm, step1Error, async () => {
+    const email = checked(requestForm.email, EMAIL, step1Error, t(language, "check.email", { label: t(language, "rights.email") }));
+    if (email === null) return;
+    await request("POST", "/v1/rights/requests", { json: { email, kind: requestForm.kind.value } });
+    state.email = email;
+    sent.textContent = t(language, "rights.sent");
+    step2.hidden = false;
+    codeForm.code.focus();
   });
 
-  codeForm.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    step2Error.hide();
-    const code = codeForm.code.value.trim();
-    if (!/^[0-9]{6}$/.test(code)) {
-      codeForm.code.setAttribute("aria-invalid", "true");
-      step2Error.show(t(language, "rights.code"));
-      return;
-    }
-    codeForm.code.removeAttribute("aria-invalid");
-    try {
-      const { body } = await request("POST", "/v1/rights/sessions", { json: { email: state.email, code } });
-      state.token = body.token;
-      expiry.textContent = body.expires_at ? t(language, "rights.expires", { time: formatMoment(language, body.expires_at) }) : "";
-      step3.hidden = false;
-      await load();
-      step3.focus();
-    } catch (error) {
-      step2Error.show(message(language, error), problems(error));
-    }
+  whenSubmitted(codeForm, step2Error, async () => {
+    const code = checked(codeForm.code, CODE, step2Error, t(language, "rights.code"));
+    if (code === null) return;
+    const { body } = await request("POST", "/v1/rights/sessions", { json: { email: state.email, code } });
+    state.token = body.token;
+    expiry.textContent = body.expires_at ? t(language, "rights.expires", { time: formatMoment(language, body.expires_at) }) : "";
+    step3.hidden = false;
+    await load();
+    step3.focus();
   });
 
   async function load() {
@@ -311,7 +323,7 @@ function render({ language, policy, main }) {
         await load();
         announce(t(language, "rights.corrected"));
       } catch (error) {
-        step3Error.show(message(language, error), problems(error));
+        step3Error.failed(error);
       }
     });
     actions.hidden = true;
@@ -326,7 +338,7 @@ function render({ language, policy, main }) {
       await load();
       announce(t(language, "rights.deleted"));
     } catch (error) {
-      step3Error.show(message(language, error), problems(error));
+      step3Error.failed(error);
     }
   }
 
@@ -337,7 +349,7 @@ function render({ language, policy, main }) {
       await load();
       announce(t(language, "rights.deleted.all"));
     } catch (error) {
-      step3Error.show(message(language, error), problems(error));
+      step3Error.failed(error);
     }
   }
 
@@ -374,7 +386,7 @@ function render({ language, policy, main }) {
 function guardianSection(language) {
   const submission = new URLSearchParams(location.search).get("confirm");
   if (!submission) return null;
-  const error = alertArea();
+  const error = alertArea(language);
   const result = h("div", { role: "status", "data-guardian-result": true });
   const form = h(
     "form",
@@ -395,26 +407,15 @@ function guardianSection(language) {
     ),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "button primary", text: t(language, "guardian.confirm") })),
   );
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    error.hide();
-    const code = form.code.value.trim();
-    if (!/^[0-9]{6}$/.test(code)) {
-      form.code.setAttribute("aria-invalid", "true");
-      error.show(t(language, "rights.code"));
-      return;
-    }
-    form.code.removeAttribute("aria-invalid");
-    try {
-      const { body } = await request("POST", "/v1/rights/guardian-confirmations", {
-        json: { submission_id: form.submission_id.value.trim(), code },
-      });
-      form.remove();
-      result.className = "alert success";
-      result.textContent = t(language, "guardian.done", { until: formatMoment(language, body.retained_until, { time: false }) });
-    } catch (failure) {
-      error.show(message(language, failure), problems(failure));
-    }
+  whenSubmitted(form, error, async () => {
+    const code = checked(form.code, CODE, error, t(language, "rights.code"));
+    if (code === null) return;
+    const { body } = await request("POST", "/v1/rights/guardian-confirmations", {
+      json: { submission_id: form.submission_id.value.trim(), code },
+    });
+    form.remove();
+    result.className = "alert success";
+    result.textContent = t(language, "guardian.done", { until: formatMoment(language, body.retained_until, { time: false }) });
   });
   return h(
     "section",

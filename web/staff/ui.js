@@ -96,6 +96,21 @@ export function button(text, onclick, { kind = "", type = "button", attrs = {} }
 
 export { append, clear, h, table };
 
+/** A form on a card, as the console's forms are: its heading (`labelledBy` names it for the form), an
+ * optional lead, its message area if it has one, `controls`, and its actions — the submit button (primary
+ * unless `primary` is false) followed by any `more` buttons. */
+export function cardForm({ title, lead, messages, submit, primary = true, more = [], labelledBy }, ...controls) {
+  return h(
+    "form",
+    { class: "card", novalidate: true, "aria-labelledby": labelledBy },
+    h("h2", { id: labelledBy, text: title }),
+    lead ? h("p", { class: "hint", text: lead }) : null,
+    messages ? messages.element : null,
+    controls,
+    h("div", { class: "actions" }, button(submit, null, { kind: primary ? "primary" : "", type: "submit" }), more),
+  );
+}
+
 /** A list of key/value rows. */
 export function facts(pairs) {
   return h(

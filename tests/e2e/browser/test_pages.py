@@ -6,13 +6,16 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import shutil
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 from playwright.sync_api import Page, expect
 
+from stacks import site_pages
 from tests.e2e.browser.conftest import AXE, ROOT, Site
 from tests.e2e.browser.test_cookies import PAGES
 from tests.e2e.browser.test_forms import fill, values
@@ -263,8 +266,11 @@ class _QuietStaticFiles(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def test_pages_from_an_origin_the_api_does_not_allow_are_refused(site: Site) -> None:
-    handler = functools.partial(_QuietStaticFiles, directory=str(ROOT / "web"))
+def test_pages_from_an_origin_the_api_does_not_allow_are_refused(site: Site, tmp_path: Path) -> None:
+    # The site as another static host would have it: web/'s files and the rendered pages.
+    shutil.copytree(ROOT / "web", tmp_path / "web")
+    site_pages.write(tmp_path / "web")
+    handler = functools.partial(_QuietStaticFiles, directory=str(tmp_path / "web"))
     static = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=static.serve_forever, daemon=True).start()
     try:

@@ -5,7 +5,7 @@
 // submission id, nothing else.
 
 import { getPolicy } from "../../assets/api.js";
-import { append, badge, button, clear, errorText, facts, field, h, loadInto, messageArea, onSubmit, select, table, withQuery } from "../ui.js";
+import { append, badge, button, cardForm, clear, errorText, facts, field, h, loadInto, messageArea, onSubmit, select, table, withQuery } from "../ui.js";
 
 const HANDLING = ["open", "answered"];
 
@@ -105,13 +105,14 @@ async function inquiryPage(ctx, root, submissionId) {
     const answered = inquiry.handling.state === "answered";
     const replyMessages = messageArea();
     const replyBox = h("textarea", { id: "reply-body", name: "body", rows: 8, maxlength: 10000, required: true });
-    const replyForm = h(
-      "form",
-      { class: "card", novalidate: true, "aria-labelledby": "reply-title" },
-      h("h2", { id: "reply-title", text: ctx.t(answered ? "inquiry.reply.again" : "inquiry.reply") }),
-      replyMessages.element,
+    const replyForm = cardForm(
+      {
+        title: ctx.t(answered ? "inquiry.reply.again" : "inquiry.reply"),
+        labelledBy: "reply-title",
+        messages: replyMessages,
+        submit: ctx.t("inquiry.reply.send"),
+      },
       field(ctx.t("inquiry.reply.body"), replyBox, ctx.t("inquiry.reply.hint")),
-      h("div", { class: "actions" }, button(ctx.t("inquiry.reply.send"), null, { kind: "primary", type: "submit" })),
     );
     onSubmit(ctx, replyForm, replyMessages, async (data) => {
       const text = String(data.get("body") || "");
@@ -128,14 +129,16 @@ async function inquiryPage(ctx, root, submissionId) {
       const handlingMessages = messageArea();
       const state = select("state", ["open", "in_progress"].map((v) => [v, ctx.t(`handling.${v}`)]), inquiry.handling.state);
       const assignee = h("input", { name: "assignee", maxlength: 128, value: inquiry.handling.assignee || ctx.me.username });
-      handlingForm = h(
-        "form",
-        { class: "card", novalidate: true, "aria-labelledby": "handling-title" },
-        h("h2", { id: "handling-title", text: ctx.t("inquiry.handling") }),
-        handlingMessages.element,
+      handlingForm = cardForm(
+        {
+          title: ctx.t("inquiry.handling"),
+          labelledBy: "handling-title",
+          messages: handlingMessages,
+          submit: ctx.t("inquiry.handling.save"),
+          primary: false,
+        },
         field(ctx.t("inquiry.handling.state"), state),
         field(ctx.t("inquiry.handling.assignee"), assignee, ctx.t("inquiry.handling.assignee.hint")),
-        h("div", { class: "actions" }, button(ctx.t("inquiry.handling.save"), null, { type: "submit" })),
       );
       onSubmit(ctx, handlingForm, handlingMessages, async (data) => {
         const who = String(data.get("assignee") || "").trim();
@@ -273,13 +276,10 @@ export async function letters(ctx, root) {
   const body = h("textarea", { id: "letter-body", name: "body", rows: 10, required: true });
   const confirmBox = h("div", { id: "letter-confirm" });
   const countAudience = () => loadInto(ctx, audience, () => audienceSize(ctx), (count) => audienceLine(ctx, count));
-  const form = h(
-    "form",
-    { class: "card", novalidate: true, "aria-labelledby": "compose-title" },
-    h("h2", { id: "compose-title", text: ctx.t("letters.compose") }),
+  const form = cardForm(
+    { title: ctx.t("letters.compose"), labelledBy: "compose-title", submit: ctx.t("letters.preview.show") },
     field(ctx.t("letters.subject"), subject),
     field(ctx.t("letters.body"), body, ctx.t("letters.body.hint")),
-    h("div", { class: "actions" }, button(ctx.t("letters.preview.show"), null, { kind: "primary", type: "submit" })),
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -5,6 +5,7 @@ import {
   append,
   badge,
   button,
+  cardForm,
   clear,
   errorText,
   facts,
@@ -137,18 +138,13 @@ function rightsRequestTable(ctx, requests, onComplete) {
 
 function newRightsRequestForm(ctx, done) {
   const messages = messageArea();
-  const form = h(
-    "form",
-    { class: "card", novalidate: true },
-    h("h2", { text: ctx.t("rr.new.title") }),
-    h("p", { class: "hint", text: ctx.t("rr.new.lead") }),
-    messages.element,
+  const form = cardForm(
+    { title: ctx.t("rr.new.title"), lead: ctx.t("rr.new.lead"), messages, submit: ctx.t("rr.new.submit") },
     field(ctx.t("rr.channel"), select("channel", options(ctx, "channel", CHANNELS))),
     field(ctx.t("rr.kind"), select("kind", options(ctx, "kind", KINDS))),
     field(ctx.t("rr.identity"), select("identity_verification", options(ctx, "identity", IDENTITY_CHECKS))),
     field(ctx.t("rr.email"), h("input", { name: "email", type: "email", autocomplete: "off", maxlength: 254 }), ctx.t("rr.email.hint")),
     field(ctx.t("rr.received_at"), h("input", { name: "received_at", type: "datetime-local" }), ctx.t("rr.received_at.hint")),
-    h("div", { class: "actions" }, button(ctx.t("rr.new.submit"), null, { kind: "primary", type: "submit" })),
   );
   return onSubmit(ctx, form, messages, async (data) => {
     const json = {
@@ -250,16 +246,12 @@ export async function legalHolds(ctx, root) {
       );
     });
   const formMessages = messageArea();
-  const form = h(
-    "form",
-    { class: "card", novalidate: true },
-    h("h2", { text: ctx.t("holds.new.title") }),
-    formMessages.element,
+  const form = cardForm(
+    { title: ctx.t("holds.new.title"), messages: formMessages, submit: ctx.t("holds.new.submit") },
     field(ctx.t("holds.new.ids"), h("textarea", { name: "submission_ids", rows: 3 }), ctx.t("holds.new.ids.hint")),
     field(ctx.t("holds.new.email"), h("input", { name: "email", type: "email", autocomplete: "off", maxlength: 254 }), ctx.t("holds.new.email.hint")),
     field(ctx.t("holds.case"), h("input", { name: "case_reference", maxlength: 100, required: true })),
     field(ctx.t("holds.new.reason"), h("textarea", { name: "reason", rows: 3, maxlength: 1000, required: true }), ctx.t("holds.new.reason.hint")),
-    h("div", { class: "actions" }, button(ctx.t("holds.new.submit"), null, { kind: "primary", type: "submit" })),
   );
   onSubmit(ctx, form, formMessages, async (data) => {
     const email = String(data.get("email") || "").trim();
@@ -316,12 +308,8 @@ export async function provisions(ctx, root) {
     consentPart.hidden = basis.value !== "consent";
     lawPart.hidden = basis.value !== "law_enforcement";
   });
-  const form = h(
-    "form",
-    { class: "card", novalidate: true },
-    h("h2", { text: ctx.t("prov.new.title") }),
-    h("p", { class: "hint", text: ctx.t("prov.new.lead") }),
-    formMessages.element,
+  const form = cardForm(
+    { title: ctx.t("prov.new.title"), lead: ctx.t("prov.new.lead"), messages: formMessages, submit: ctx.t("prov.new.submit") },
     field(ctx.t("prov.new.ids"), h("textarea", { name: "submission_ids", rows: 3 }), ctx.t("holds.new.ids.hint")),
     field(ctx.t("prov.recipient"), h("input", { name: "recipient_name", maxlength: 800 })),
     field(ctx.t("prov.recipient_email"), h("input", { name: "recipient_email", type: "email", maxlength: 254 }), ctx.t("prov.recipient_email.hint")),
@@ -329,7 +317,6 @@ export async function provisions(ctx, root) {
     field(ctx.t("prov.basis"), basis),
     consentPart,
     lawPart,
-    h("div", { class: "actions" }, button(ctx.t("prov.new.submit"), null, { kind: "primary", type: "submit" })),
   );
   onSubmit(ctx, form, formMessages, async (data) => {
     const json = {
@@ -368,11 +355,13 @@ export async function accessRights(ctx, root) {
   const editor = h("div");
   const edit = (user) => {
     const formMessages = messageArea();
-    const form = h(
-      "form",
-      { class: "card", novalidate: true },
-      h("h2", { text: ctx.t("rights.edit.title", { username: user.username }) }),
-      formMessages.element,
+    const form = cardForm(
+      {
+        title: ctx.t("rights.edit.title", { username: user.username }),
+        messages: formMessages,
+        submit: ctx.t("rights.save"),
+        more: [button(ctx.t("cancel"), () => clear(editor), { kind: "subtle" })],
+      },
       h(
         "fieldset",
         {},
@@ -387,12 +376,6 @@ export async function accessRights(ctx, root) {
         ),
       ),
       field(ctx.t("rights.reference"), h("input", { name: "reference", maxlength: 64, required: true }), ctx.t("rights.reference.hint")),
-      h(
-        "div",
-        { class: "actions" },
-        button(ctx.t("rights.save"), null, { kind: "primary", type: "submit" }),
-        button(ctx.t("cancel"), () => clear(editor), { kind: "subtle" }),
-      ),
     );
     onSubmit(ctx, form, formMessages, async (data) => {
       const json = { groups: data.getAll("groups"), reference: String(data.get("reference") || "").trim() };
@@ -520,12 +503,8 @@ export async function incidents(ctx, root, params) {
       );
     });
   const formMessages = messageArea();
-  const form = h(
-    "form",
-    { class: "card", novalidate: true },
-    h("h2", { text: ctx.t("inc.new.title") }),
-    h("p", { class: "hint", text: ctx.t("inc.new.lead") }),
-    formMessages.element,
+  const form = cardForm(
+    { title: ctx.t("inc.new.title"), lead: ctx.t("inc.new.lead"), messages: formMessages, submit: ctx.t("inc.new.submit") },
     field(ctx.t("inc.category"), select("category", options(ctx, "category", INCIDENT_CATEGORIES))),
     field(ctx.t("inc.discovered"), h("input", { name: "discovered_at", type: "datetime-local", required: true }), ctx.t("inc.discovered.hint")),
     field(ctx.t("inc.reference"), h("input", { name: "reference", maxlength: 64, required: true })),
@@ -540,7 +519,6 @@ export async function incidents(ctx, root, params) {
       field(ctx.t("inc.suspect.since"), h("input", { name: "since", type: "datetime-local" })),
       field(ctx.t("inc.suspect.until"), h("input", { name: "until", type: "datetime-local" })),
     ),
-    h("div", { class: "actions" }, button(ctx.t("inc.new.submit"), null, { kind: "primary", type: "submit" })),
   );
   onSubmit(ctx, form, formMessages, async (data) => {
     const json = {
