@@ -12,15 +12,16 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from policybound.api.dependencies import access_rights
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
-from policybound.api.staff.auth import current_actor
+from policybound.api.staff.auth import CurrentActor
 from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, StaffUserOut, StaffUsersOut, error_responses, ok
 from policybound.domain.staff.access_rights import REFERENCE_PATTERN, AccessRights
-from policybound.domain.staff.actor import STAFF_GROUPS, Actor
+from policybound.domain.staff.actor import STAFF_GROUPS
 
 router = APIGatewayRouter()
 
+Rights = Annotated[AccessRights, Depends(access_rights)]
 Username = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[\w.+@-]+$")]
 # The domain checks both (with answers that name the rule); the schema states them for clients.
 Reference = Field(
@@ -58,7 +59,7 @@ class GroupsIn(BaseModel):
     tags=[Tag.STAFF_ACCESS_RIGHTS],
     responses=ok(200, StaffUsersOut, "Staff accounts") | error_responses(STAFF_ERRORS),
 )
-def list_users(rights: Annotated[AccessRights, Depends(access_rights)]) -> StaffUsersOut:
+def list_users(rights: Rights) -> StaffUsersOut:
     return StaffUsersOut(items=[StaffUserOut.of(user) for user in rights.users()])
 
 
@@ -71,13 +72,9 @@ def list_users(rights: Annotated[AccessRights, Depends(access_rights)]) -> Staff
     responses=ok(200, StaffUserOut, "The account after the grant") | _BODY_ERRORS,
 )
 def grant_group(
-    username: Username,
-    body: Annotated[GrantIn, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
-    rights: Annotated[AccessRights, Depends(access_rights)],
+    username: Username, body: Annotated[GrantIn, Body()], actor: CurrentActor, rights: Rights
 ) -> Response[StaffUserOut]:
-    user = rights.grant(actor, username, body.group, body.reference)
-    return Response(status_code=200, content_type="application/json", body=StaffUserOut.of(user))
+    return json_response(200, StaffUserOut.of(rights.grant(actor, username, body.group, body.reference)))
 
 
 @router.put(
@@ -89,10 +86,7 @@ def grant_group(
     responses=ok(200, StaffUserOut, "The account after the change") | _BODY_ERRORS,
 )
 def change_groups(
-    username: Username,
-    body: Annotated[GroupsIn, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
-    rights: Annotated[AccessRights, Depends(access_rights)],
+    username: Username, body: Annotated[GroupsIn, Body()], actor: CurrentActor, rights: Rights
 ) -> StaffUserOut:
     return StaffUserOut.of(rights.change(actor, username, body.groups, body.reference))
 
@@ -116,7 +110,7 @@ def revoke_group(
             description="The approval's reference.",
         ),
     ],
-    actor: Annotated[Actor, Depends(current_actor)],
-    rights: Annotated[AccessRights, Depends(access_rights)],
+    actor: CurrentActor,
+    rights: Rights,
 ) -> StaffUserOut:
     return StaffUserOut.of(rights.revoke(actor, username, group, reference))

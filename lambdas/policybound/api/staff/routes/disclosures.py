@@ -10,13 +10,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import disclosure_service
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
 from policybound.api.rights_schemas import DisclosureOut
-from policybound.api.staff.auth import current_actor
-from policybound.api.staff.schemas import STAFF_ERRORS, error_responses
+from policybound.api.staff.auth import CurrentActor
+from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
 from policybound.domain.rights.disclosures import DisclosureRequest, DisclosureService
-from policybound.domain.staff.actor import Actor
 
 router = APIGatewayRouter()
 
@@ -35,7 +34,7 @@ router = APIGatewayRouter()
     operation_id="provideToThirdParty",
     tags=[Tag.STAFF_DISCLOSURES],
     middlewares=[json_body_guard],
-    responses={201: {"description": "Provided", "content": {"application/json": {"model": DisclosureOut}}}}
+    responses=ok(201, DisclosureOut, "Provided")
     | error_responses(
         STAFF_ERRORS
         | {
@@ -49,8 +48,7 @@ router = APIGatewayRouter()
 )
 def provide_to_third_party(
     body: Annotated[DisclosureRequest, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
+    actor: CurrentActor,
     disclosures: Annotated[DisclosureService, Depends(disclosure_service)],
 ) -> Response[DisclosureOut]:
-    provision = disclosures.provide(body, actor)
-    return Response(status_code=201, content_type="application/json", body=DisclosureOut.of(provision))
+    return json_response(201, DisclosureOut.of(disclosures.provide(body, actor)))

@@ -11,15 +11,15 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from policybound.api.dependencies import inquiry_service
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
 from policybound.api.schemas import rfc3339
-from policybound.api.staff.auth import current_actor, route_of
+from policybound.api.staff.auth import CurrentActor, RouteName
+from policybound.api.staff.paging import Cursor, page_out, per_page
 from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, error_responses, ok
 from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.purposes.inquiries import (
@@ -31,11 +31,11 @@ from policybound.domain.purposes.inquiries import (
     InquiryView,
     Reply,
 )
-from policybound.domain.staff.actor import Actor
 
 router = APIGatewayRouter()
 
 SubmissionId = Annotated[str, Path(pattern=ID_PATTERN, description="The inquiry's submission id (a contact-us record)")]
+Inquiries = Annotated[InquiryService, Depends(inquiry_service)]
 _GONE = {404: "not_found (unknown, destroyed or expired, or not an inquiry)"}
 _NOT_USABLE = {409: "record_not_usable (restricted or awaiting a legal representative, or answered already)"}
 
@@ -152,15 +152,14 @@ class HandlingIn(BaseModel):
     | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )
 def list_inquiries(
-    request: Request,
-    actor: Annotated[Actor, Depends(current_actor)],
-    inquiries: Annotated[InquiryService, Depends(inquiry_service)],
+    actor: CurrentActor,
+    route: RouteName,
+    inquiries: Inquiries,
     handling: Annotated[HandlingFilter, Query(description="open (waiting) or answered")] = HandlingFilter.OPEN,
-    limit: Annotated[int, Query(ge=1, le=100, description="Inquiries per page (1-100).")] = 25,
-    cursor: Annotated[str | None, Query(max_length=4096, description="next_cursor of the previous page.")] = None,
+    limit: Annotated[int, per_page("Inquiries")] = 25,
+    cursor: Cursor = None,
 ) -> InquiryPageOut:
-    page = inquiries.list(actor, handling, limit, cursor, route_of(request))
-    return InquiryPageOut(items=[InquiryOut.of(v) for v in page.items], next_cursor=page.next_cursor)
+    return page_out(InquiryPageOut, inquiries.list(actor, handling, limit, cursor, route), InquiryOut.of)
 
 
 @router.get(
@@ -174,13 +173,8 @@ def list_inquiries(
     operation_id="getInquiry",
     responses=ok(200, InquiryOut, "The inquiry") | error_responses(STAFF_ERRORS | _GONE | _NOT_USABLE),
 )
-def get_inquiry(
-    request: Request,
-    submission_id: SubmissionId,
-    actor: Annotated[Actor, Depends(current_actor)],
-    inquiries: Annotated[InquiryService, Depends(inquiry_service)],
-) -> InquiryOut:
-    return InquiryOut.of(inquiries.one(actor, submission_id, route_of(request)))
+def get_inquiry(submission_id: SubmissionId, actor: CurrentActor, route: RouteName, inquiries: Inquiries) -> InquiryOut:
+    return InquiryOut.of(inquiries.one(actor, submission_id, route))
 
 
 @router.post(
@@ -199,20 +193,20 @@ def get_inquiry(
     | error_responses(STAFF_ERRORS | BODY_ERRORS | _GONE | _NOT_USABLE),
 )
 def reply_to_inquiry(
-    request: Request,
     submission_id: SubmissionId,
     body: Annotated[ReplyIn, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
-    inquiries: Annotated[InquiryService, Depends(inquiry_service)],
+    actor: CurrentActor,
+    route: RouteName,
+    inquiries: Inquiries,
 ) -> Response[ReplySentOut]:
-    sent = inquiries.reply(actor, submission_id, body.body, route_of(request))
+    sent = inquiries.reply(actor, submission_id, body.body, route)
     out = ReplySentOut(
         submission_id=sent.submission_id,
         reply_id=sent.reply.reply_id,
         replied_at=rfc3339(sent.reply.replied_at),
         handling=HandlingOut.of(sent.handling),
     )
-    return Response(status_code=201, content_type="application/json", body=out)
+    return json_response(201, out)
 
 
 @router.patch(
@@ -229,10 +223,10 @@ def reply_to_inquiry(
     | error_responses(STAFF_ERRORS | BODY_ERRORS | _GONE | _NOT_USABLE),
 )
 def update_inquiry_handling(
-    request: Request,
     submission_id: SubmissionId,
     body: Annotated[HandlingIn, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
-    inquiries: Annotated[InquiryService, Depends(inquiry_service)],
+    actor: CurrentActor,
+    route: RouteName,
+    inquiries: Inquiries,
 ) -> HandlingOut:
-    return HandlingOut.of(inquiries.note(actor, submission_id, body.state, body.assignee, route_of(request)))
+    return HandlingOut.of(inquiries.note(actor, submission_id, body.state, body.assignee, route))

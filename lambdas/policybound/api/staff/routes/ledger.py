@@ -10,6 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import ledger_reader
 from policybound.api.openapi import Tag
+from policybound.api.staff.paging import page_out
 from policybound.api.staff.schemas import (
     STAFF_ERRORS,
     AccessReviewOut,
@@ -27,6 +28,8 @@ from policybound.domain.staff.ports import LedgerReader
 
 router = APIGatewayRouter()
 
+Ledger = Annotated[LedgerReader, Depends(ledger_reader)]
+
 
 @router.get(
     "/ledger",
@@ -41,15 +44,12 @@ router = APIGatewayRouter()
     responses=ok(200, LedgerPageOut, "A page of entries") | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )
 def ledger_entries(
-    ledger: Annotated[LedgerReader, Depends(ledger_reader)],
+    ledger: Ledger,
     kind: Annotated[LedgerKind, Query(description="Which chain.")],
     after: Annotated[int, Query(ge=0, description="Start after this sequence number.")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> LedgerPageOut:
-    page = entries_page(ledger, kind, after, limit)
-    return LedgerPageOut(
-        kind=kind.value, items=[LedgerEntryOut.of(e) for e in page.items], next_cursor=page.next_cursor
-    )
+    return page_out(LedgerPageOut, entries_page(ledger, kind, after, limit), LedgerEntryOut.of, kind=kind.value)
 
 
 @router.get(
@@ -60,7 +60,7 @@ def ledger_entries(
     tags=[Tag.STAFF_LEDGER],
     responses=ok(200, LedgerVerifyOut, "Each chain's verdict") | error_responses(STAFF_ERRORS),
 )
-def verify_ledger(ledger: Annotated[LedgerReader, Depends(ledger_reader)]) -> LedgerVerifyOut:
+def verify_ledger(ledger: Ledger) -> LedgerVerifyOut:
     reports = [ChainReportOut.of(report) for report in verify_all(ledger)]
     return LedgerVerifyOut(verified=all(r.verified for r in reports), chains=reports)
 
@@ -78,7 +78,7 @@ def verify_ledger(ledger: Annotated[LedgerReader, Depends(ledger_reader)]) -> Le
     | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
 )
 def access_review(
-    ledger: Annotated[LedgerReader, Depends(ledger_reader)],
+    ledger: Ledger,
     month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
 ) -> AccessReviewOut:
     start, end = month_bounds(month)
