@@ -14,8 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from policybound.api.dependencies import access_rights
 from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
+from policybound.api.staff.answers import VALIDATION_FAILED, answers
 from policybound.api.staff.auth import CurrentActor
-from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, StaffUserOut, StaffUsersOut, error_responses, ok
+from policybound.api.staff.schemas import BODY_ERRORS, StaffUserOut, StaffUsersOut
 from policybound.domain.staff.access_rights import REFERENCE_PATTERN, AccessRights
 from policybound.domain.staff.actor import STAFF_GROUPS
 
@@ -32,8 +33,6 @@ Reference = Field(
 )
 _GROUP: dict[str, Any] = {"type": "string", "enum": list(STAFF_GROUPS)}
 _NOT_FOUND = {404: "not_found (no such staff account)"}
-_ERRORS = error_responses(STAFF_ERRORS | _NOT_FOUND | {422: "validation_failed"})
-_BODY_ERRORS = error_responses(STAFF_ERRORS | _NOT_FOUND | BODY_ERRORS)
 
 
 class GrantIn(BaseModel):
@@ -57,7 +56,7 @@ class GroupsIn(BaseModel):
     summary="Staff accounts and their groups (pi_manager)",
     operation_id="listStaffUsers",
     tags=[Tag.STAFF_ACCESS_RIGHTS],
-    responses=ok(200, StaffUsersOut, "Staff accounts") | error_responses(STAFF_ERRORS),
+    responses=answers(200, StaffUsersOut, "Staff accounts"),
 )
 def list_users(rights: Rights) -> StaffUsersOut:
     return StaffUsersOut(items=[StaffUserOut.of(user) for user in rights.users()])
@@ -69,7 +68,7 @@ def list_users(rights: Rights) -> StaffUsersOut:
     operation_id="grantGroup",
     tags=[Tag.STAFF_ACCESS_RIGHTS],
     middlewares=[json_body_guard],
-    responses=ok(200, StaffUserOut, "The account after the grant") | _BODY_ERRORS,
+    responses=answers(200, StaffUserOut, "The account after the grant", _NOT_FOUND | BODY_ERRORS),
 )
 def grant_group(
     username: Username, body: Annotated[GrantIn, Body()], actor: CurrentActor, rights: Rights
@@ -83,7 +82,7 @@ def grant_group(
     operation_id="setGroups",
     tags=[Tag.STAFF_ACCESS_RIGHTS],
     middlewares=[json_body_guard],
-    responses=ok(200, StaffUserOut, "The account after the change") | _BODY_ERRORS,
+    responses=answers(200, StaffUserOut, "The account after the change", _NOT_FOUND | BODY_ERRORS),
 )
 def change_groups(
     username: Username, body: Annotated[GroupsIn, Body()], actor: CurrentActor, rights: Rights
@@ -96,7 +95,7 @@ def change_groups(
     summary="Revoke a staff group (pi_manager)",
     operation_id="revokeGroup",
     tags=[Tag.STAFF_ACCESS_RIGHTS],
-    responses=ok(200, StaffUserOut, "The account after the revocation") | _ERRORS,
+    responses=answers(200, StaffUserOut, "The account after the revocation", _NOT_FOUND | VALIDATION_FAILED),
 )
 def revoke_group(
     username: Username,

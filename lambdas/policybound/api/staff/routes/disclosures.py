@@ -13,8 +13,8 @@ from policybound.api.dependencies import disclosure_service
 from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
 from policybound.api.rights_schemas import DisclosureOut
+from policybound.api.staff.answers import answers
 from policybound.api.staff.auth import CurrentActor
-from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
 from policybound.domain.rights.disclosures import DisclosureRequest, DisclosureService
 
 router = APIGatewayRouter()
@@ -34,16 +34,17 @@ router = APIGatewayRouter()
     operation_id="provideToThirdParty",
     tags=[Tag.STAFF_DISCLOSURES],
     middlewares=[json_body_guard],
-    responses=ok(201, DisclosureOut, "Provided")
-    | error_responses(
-        STAFF_ERRORS
-        | {
+    responses=answers(
+        201,
+        DisclosureOut,
+        "Provided",
+        {
             400: "invalid_json",
             404: "not_found (a record does not exist or its retention ended)",
             409: "record_not_usable (restricted or awaiting a legal representative)",
             415: "unsupported_media_type",
             422: "validation_failed (no legal basis, missing evidence, unknown items)",
-        }
+        },
     ),
 )
 def provide_to_third_party(

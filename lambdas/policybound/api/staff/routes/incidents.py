@@ -14,8 +14,9 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 from policybound.api.dependencies import incident_service
 from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
+from policybound.api.staff.answers import answers
 from policybound.api.staff.auth import CurrentActor, RouteName
-from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, IncidentOut, NoticesOut, error_responses, ok
+from policybound.api.staff.schemas import BODY_ERRORS, IncidentOut, NoticesOut
 from policybound.domain.incidents.model import IncidentCategory, SuspectAccess
 from policybound.domain.incidents.service import IncidentService, NewIncident
 from policybound.obligations import BREACH_NOTICE_DEADLINE, whole_hours
@@ -60,7 +61,7 @@ class IncidentIn(BaseModel):
     operation_id="openIncident",
     tags=[Tag.STAFF_INCIDENTS],
     middlewares=[json_body_guard],
-    responses=ok(201, IncidentOut, "Opened") | error_responses(STAFF_ERRORS | BODY_ERRORS),
+    responses=answers(201, IncidentOut, "Opened", BODY_ERRORS),
 )
 def open_incident(
     body: Annotated[IncidentIn, Body()], actor: CurrentActor, route: RouteName, incidents: Incidents
@@ -89,7 +90,7 @@ def open_incident(
     summary=f"An incident: involved subjects and the {whole_hours(BREACH_NOTICE_DEADLINE)}-hour clock (pi_manager)",
     operation_id="getIncident",
     tags=[Tag.STAFF_INCIDENTS],
-    responses=ok(200, IncidentOut, "The incident") | error_responses(STAFF_ERRORS | {404: "not_found"}),
+    responses=answers(200, IncidentOut, "The incident", {404: "not_found"}),
 )
 def read_incident(incident_id: IncidentId, incidents: Incidents) -> IncidentOut:
     return IncidentOut.of(incidents.view(incident_id))
@@ -104,7 +105,7 @@ def read_incident(incident_id: IncidentId, incidents: Incidents) -> IncidentOut:
     ),
     operation_id="sendIncidentNotices",
     tags=[Tag.STAFF_INCIDENTS],
-    responses=ok(200, NoticesOut, "Notices sent") | error_responses(STAFF_ERRORS | {404: "not_found"}),
+    responses=answers(200, NoticesOut, "Notices sent", {404: "not_found"}),
 )
 def send_notices(incident_id: IncidentId, actor: CurrentActor, route: RouteName, incidents: Incidents) -> NoticesOut:
     return NoticesOut.of(incidents.send_notices(actor, incident_id, route))

@@ -18,9 +18,10 @@ from policybound.api.dependencies import inquiry_service
 from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
 from policybound.api.schemas import rfc3339
+from policybound.api.staff.answers import VALIDATION_FAILED, answers
 from policybound.api.staff.auth import CurrentActor, RouteName
 from policybound.api.staff.paging import Cursor, page_out, per_page
-from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, error_responses, ok
+from policybound.api.staff.schemas import BODY_ERRORS
 from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.purposes.inquiries import (
     MAX_REPLY_LENGTH,
@@ -148,8 +149,7 @@ class HandlingIn(BaseModel):
     ),
     tags=[Tag.STAFF_INQUIRIES],
     operation_id="listInquiries",
-    responses=ok(200, InquiryPageOut, "A page of inquiries")
-    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, InquiryPageOut, "A page of inquiries", VALIDATION_FAILED),
 )
 def list_inquiries(
     actor: CurrentActor,
@@ -171,7 +171,7 @@ def list_inquiries(
     ),
     tags=[Tag.STAFF_INQUIRIES],
     operation_id="getInquiry",
-    responses=ok(200, InquiryOut, "The inquiry") | error_responses(STAFF_ERRORS | _GONE | _NOT_USABLE),
+    responses=answers(200, InquiryOut, "The inquiry", _GONE | _NOT_USABLE),
 )
 def get_inquiry(submission_id: SubmissionId, actor: CurrentActor, route: RouteName, inquiries: Inquiries) -> InquiryOut:
     return InquiryOut.of(inquiries.one(actor, submission_id, route))
@@ -189,8 +189,7 @@ def get_inquiry(submission_id: SubmissionId, actor: CurrentActor, route: RouteNa
     tags=[Tag.STAFF_INQUIRIES],
     operation_id="replyToInquiry",
     middlewares=[json_body_guard],
-    responses=ok(201, ReplySentOut, "Mailed and kept")
-    | error_responses(STAFF_ERRORS | BODY_ERRORS | _GONE | _NOT_USABLE),
+    responses=answers(201, ReplySentOut, "Mailed and kept", BODY_ERRORS | _GONE | _NOT_USABLE),
 )
 def reply_to_inquiry(
     submission_id: SubmissionId,
@@ -219,8 +218,7 @@ def reply_to_inquiry(
     tags=[Tag.STAFF_INQUIRIES],
     operation_id="updateInquiryHandling",
     middlewares=[json_body_guard],
-    responses=ok(200, HandlingOut, "The handling now")
-    | error_responses(STAFF_ERRORS | BODY_ERRORS | _GONE | _NOT_USABLE),
+    responses=answers(200, HandlingOut, "The handling now", BODY_ERRORS | _GONE | _NOT_USABLE),
 )
 def update_inquiry_handling(
     submission_id: SubmissionId,

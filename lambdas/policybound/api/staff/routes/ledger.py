@@ -10,16 +10,14 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import ledger_reader
 from policybound.api.openapi import Tag
+from policybound.api.staff.answers import VALIDATION_FAILED, answers
 from policybound.api.staff.paging import page_out
 from policybound.api.staff.schemas import (
-    STAFF_ERRORS,
     AccessReviewOut,
     ChainReportOut,
     LedgerEntryOut,
     LedgerPageOut,
     LedgerVerifyOut,
-    error_responses,
-    ok,
 )
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.evidence.ledger_audit import entries_between, entries_page, verify_all
@@ -41,7 +39,7 @@ Ledger = Annotated[LedgerReader, Depends(ledger_reader)]
     ),
     operation_id="listLedgerEntries",
     tags=[Tag.STAFF_LEDGER],
-    responses=ok(200, LedgerPageOut, "A page of entries") | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, LedgerPageOut, "A page of entries", VALIDATION_FAILED),
 )
 def ledger_entries(
     ledger: Ledger,
@@ -58,7 +56,7 @@ def ledger_entries(
     description="Recomputes every entry's hash and link, chain by chain, and names the first break of each.",
     operation_id="verifyLedger",
     tags=[Tag.STAFF_LEDGER],
-    responses=ok(200, LedgerVerifyOut, "Each chain's verdict") | error_responses(STAFF_ERRORS),
+    responses=answers(200, LedgerVerifyOut, "Each chain's verdict"),
 )
 def verify_ledger(ledger: Ledger) -> LedgerVerifyOut:
     reports = [ChainReportOut.of(report) for report in verify_all(ledger)]
@@ -74,8 +72,7 @@ def verify_ledger(ledger: Ledger) -> LedgerVerifyOut:
     ),
     operation_id="getAccessReview",
     tags=[Tag.STAFF_LEDGER],
-    responses=ok(200, AccessReviewOut, "The month's review")
-    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, AccessReviewOut, "The month's review", VALIDATION_FAILED),
 )
 def access_review(
     ledger: Ledger,

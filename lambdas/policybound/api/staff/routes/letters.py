@@ -17,8 +17,9 @@ from policybound.api.dependencies import letters
 from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
 from policybound.api.schemas import rfc3339
+from policybound.api.staff.answers import answers
 from policybound.api.staff.auth import CurrentActor, RouteName
-from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, error_responses, ok
+from policybound.api.staff.schemas import BODY_ERRORS
 from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.purposes.letters import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, Letter, Letters
 
@@ -102,7 +103,7 @@ class LetterOut(BaseModel):
     tags=[Tag.STAFF_LETTERS],
     operation_id="sendLetter",
     middlewares=[json_body_guard],
-    responses=ok(202, LetterQueuedOut, "Queued for sending") | error_responses(STAFF_ERRORS | BODY_ERRORS),
+    responses=answers(202, LetterQueuedOut, "Queued for sending", BODY_ERRORS),
 )
 def send_letter(
     body: Annotated[LetterIn, Body()], actor: CurrentActor, route: RouteName, service: Service
@@ -122,7 +123,7 @@ def send_letter(
     ),
     tags=[Tag.STAFF_LETTERS],
     operation_id="countLetterAudience",
-    responses=ok(200, AudienceCountOut, "The audience's size") | error_responses(STAFF_ERRORS),
+    responses=answers(200, AudienceCountOut, "The audience's size"),
 )
 def count_letter_audience(service: Service) -> AudienceCountOut:
     return AudienceCountOut(count=service.audience_size())
@@ -134,7 +135,7 @@ def count_letter_audience(service: Service) -> AudienceCountOut:
     description="Sent, skipped (unsubscribed, withdrew or destroyed before their turn), failed and pending.",
     tags=[Tag.STAFF_LETTERS],
     operation_id="getLetter",
-    responses=ok(200, LetterOut, "The letter and its counts") | error_responses(STAFF_ERRORS | {404: "not_found"}),
+    responses=answers(200, LetterOut, "The letter and its counts", {404: "not_found"}),
 )
 def get_letter(
     letter_id: Annotated[str, Path(pattern=ID_PATTERN, description="The letter's id")], service: Service

@@ -15,9 +15,9 @@ from policybound.api.dependencies import staff_sessions
 from policybound.api.http import no_content
 from policybound.api.openapi import Tag
 from policybound.api.schemas import rfc3339
+from policybound.api.staff.answers import answers
 from policybound.api.staff.auth import CurrentStaff, StaffPrincipal, session_of
 from policybound.api.staff.permissions import ROUTE_ROLES
-from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
 from policybound.domain.staff.sessions import StaffSessions
 from policybound.obligations import STAFF_IDLE_LIMIT, STAFF_SESSION_LIMIT
 
@@ -48,7 +48,7 @@ def routes_for(staff: StaffPrincipal) -> list[str]:
     ),
     operation_id="getStaffSession",
     tags=[Tag.STAFF_SESSION],
-    responses=ok(200, StaffMeOut, "The caller") | error_responses(STAFF_ERRORS),
+    responses=answers(200, StaffMeOut, "The caller"),
 )
 def who_am_i(request: Request, staff: CurrentStaff) -> StaffMeOut:
     auth_time, _ = session_of(request.resolved_event)  # type: ignore[arg-type]
@@ -72,7 +72,7 @@ def who_am_i(request: Request, staff: CurrentStaff) -> StaffMeOut:
         "refused from now on. The console calls it at sign-out before it forgets the tokens."
     ),
     tags=[Tag.STAFF_SESSION],
-    responses={204: {"description": "Signed out"}} | error_responses(STAFF_ERRORS),
+    responses=answers(204, None, "Signed out"),
 )
 def sign_out(
     request: Request,

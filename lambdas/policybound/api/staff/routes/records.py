@@ -11,17 +11,15 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import staff_reads
 from policybound.api.openapi import Tag
+from policybound.api.staff.answers import VALIDATION_FAILED, answers
 from policybound.api.staff.auth import CurrentActor, RouteName
 from policybound.api.staff.paging import Cursor, page_out, per_page
 from policybound.api.staff.schemas import (
-    STAFF_ERRORS,
     AudienceMemberOut,
     AudiencePageOut,
     StaffRecordOut,
     SubjectRecordsOut,
     SubmissionPageOut,
-    error_responses,
-    ok,
 )
 from policybound.domain.core.model import RecordStatus
 from policybound.domain.core.normalize import email_schema
@@ -75,8 +73,7 @@ RightsRequestId = Annotated[
     ),
     operation_id="listSubmissions",
     tags=[Tag.STAFF_RECORDS],
-    responses=ok(200, SubmissionPageOut, "A page of records")
-    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, SubmissionPageOut, "A page of records", VALIDATION_FAILED),
 )
 def list_submissions(
     actor: CurrentActor,
@@ -108,8 +105,9 @@ def list_submissions(
     description="The decrypted record, if its consent covers the purpose. " + PURPOSE_HELP + HOLD_HELP,
     operation_id="getSubmission",
     tags=[Tag.STAFF_RECORDS],
-    responses=ok(200, StaffRecordOut, "The record")
-    | error_responses(STAFF_ERRORS | {404: "not_found (unknown, destroyed or expired)", 422: "validation_failed"}),
+    responses=answers(
+        200, StaffRecordOut, "The record", {404: "not_found (unknown, destroyed or expired)", 422: "validation_failed"}
+    ),
 )
 def read_submission(
     submission_id: Annotated[str, Path(min_length=1, max_length=64)],
@@ -135,8 +133,7 @@ def read_submission(
     ),
     operation_id="findSubject",
     tags=[Tag.STAFF_RECORDS],
-    responses=ok(200, SubjectRecordsOut, "The subject's live records")
-    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, SubjectRecordsOut, "The subject's live records", VALIDATION_FAILED),
 )
 def find_subject(
     email: Annotated[
@@ -163,8 +160,7 @@ def find_subject(
     ),
     operation_id="getMarketingAudience",
     tags=[Tag.STAFF_RECORDS],
-    responses=ok(200, AudiencePageOut, "A page of the audience")
-    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, AudiencePageOut, "A page of the audience", VALIDATION_FAILED),
 )
 def marketing_audience(
     actor: CurrentActor,

@@ -17,8 +17,8 @@ from policybound.api.dependencies import rights_request_service
 from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
 from policybound.api.rights_schemas import RightsRequestOut, RightsRequestsOut
+from policybound.api.staff.answers import VALIDATION_FAILED, answers
 from policybound.api.staff.auth import CurrentActor, RouteName
-from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
 from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.rights.request_model import RightsRequestStatus
 from policybound.domain.rights.requests import CompletionIn, RightsRequestIn, RightsRequestService
@@ -44,7 +44,7 @@ _BODY = {400: "invalid_json", 415: "unsupported_media_type", 422: "validation_fa
     operation_id="receiveRightsRequest",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
     middlewares=[json_body_guard],
-    responses=ok(201, RightsRequestOut, "Recorded") | error_responses(STAFF_ERRORS | _BODY),
+    responses=answers(201, RightsRequestOut, "Recorded", _BODY),
 )
 def receive_rights_request(
     body: Annotated[RightsRequestIn, Body()], actor: CurrentActor, route: RouteName, requests: Requests
@@ -59,7 +59,7 @@ def receive_rights_request(
     description="Each with its due date and the days left (negative when overdue), earliest due first.",
     operation_id="listRightsRequests",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
-    responses={200: {"description": "The requests"}} | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, None, "The requests", VALIDATION_FAILED),
 )
 def list_rights_requests(
     requests: Requests,
@@ -74,7 +74,7 @@ def list_rights_requests(
     summary="One rights request (pi_manager)",
     operation_id="getRightsRequest",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
-    responses={200: {"description": "The request"}} | error_responses(STAFF_ERRORS | {404: "not_found"}),
+    responses=answers(200, None, "The request", {404: "not_found"}),
 )
 def get_rights_request(request_id: RequestId, requests: Requests) -> RightsRequestOut:
     return RightsRequestOut.of(requests.get(request_id), requests.today())
@@ -92,8 +92,7 @@ def get_rights_request(request_id: RequestId, requests: Requests) -> RightsReque
     operation_id="completeRightsRequest",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
     middlewares=[json_body_guard],
-    responses={200: {"description": "Completed"}}
-    | error_responses(STAFF_ERRORS | _BODY | {404: "not_found", 409: "already_completed"}),
+    responses=answers(200, None, "Completed", _BODY | {404: "not_found", 409: "already_completed"}),
 )
 def complete_rights_request(
     request_id: RequestId,
