@@ -37,8 +37,11 @@ router = APIGatewayRouter()
 
 SubmissionId = Annotated[str, Path(pattern=ID_PATTERN, description="The inquiry's submission id (a contact-us record)")]
 Inquiries = Annotated[InquiryService, Depends(inquiry_service)]
-_GONE = {404: "not_found (unknown, destroyed or expired, or not an inquiry)"}
-_NOT_USABLE = {409: "record_not_usable (restricted or awaiting a legal representative, or answered already)"}
+# What every route on one inquiry can refuse.
+_NOT_ANSWERABLE = {
+    404: "not_found (unknown, destroyed or expired, or not an inquiry)",
+    409: "record_not_usable (restricted or awaiting a legal representative, or answered already)",
+}
 
 
 class HandlingOut(BaseModel):
@@ -171,7 +174,7 @@ def list_inquiries(
     ),
     tags=[Tag.STAFF_INQUIRIES],
     operation_id="getInquiry",
-    responses=answers(200, InquiryOut, "The inquiry", _GONE | _NOT_USABLE),
+    responses=answers(200, InquiryOut, "The inquiry", _NOT_ANSWERABLE),
 )
 def get_inquiry(submission_id: SubmissionId, actor: CurrentActor, route: RouteName, inquiries: Inquiries) -> InquiryOut:
     return InquiryOut.of(inquiries.one(actor, submission_id, route))
@@ -189,7 +192,7 @@ def get_inquiry(submission_id: SubmissionId, actor: CurrentActor, route: RouteNa
     tags=[Tag.STAFF_INQUIRIES],
     operation_id="replyToInquiry",
     middlewares=[json_body_guard],
-    responses=answers(201, ReplySentOut, "Mailed and kept", BODY_ERRORS | _GONE | _NOT_USABLE),
+    responses=answers(201, ReplySentOut, "Mailed and kept", BODY_ERRORS | _NOT_ANSWERABLE),
 )
 def reply_to_inquiry(
     submission_id: SubmissionId,
@@ -218,7 +221,7 @@ def reply_to_inquiry(
     tags=[Tag.STAFF_INQUIRIES],
     operation_id="updateInquiryHandling",
     middlewares=[json_body_guard],
-    responses=answers(200, HandlingOut, "The handling now", BODY_ERRORS | _GONE | _NOT_USABLE),
+    responses=answers(200, HandlingOut, "The handling now", BODY_ERRORS | _NOT_ANSWERABLE),
 )
 def update_inquiry_handling(
     submission_id: SubmissionId,
