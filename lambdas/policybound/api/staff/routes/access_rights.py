@@ -24,13 +24,14 @@ router = APIGatewayRouter()
 
 Rights = Annotated[AccessRights, Depends(access_rights)]
 Username = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[\w.+@-]+$")]
-# The domain checks both (with answers that name the rule); the schema states them for clients.
-Reference = Field(
-    min_length=1,
-    max_length=64,
-    json_schema_extra={"pattern": REFERENCE_PATTERN.pattern},
-    description="The approval's ticket or document reference.",
-)
+# The domain checks both (with answers that name the rule); the schema states them for clients, in a body
+# and in the revocation's query alike.
+_REFERENCE_RULES: dict[str, Any] = {
+    "min_length": 1,
+    "max_length": 64,
+    "json_schema_extra": {"pattern": REFERENCE_PATTERN.pattern},
+}
+Reference = Field(**_REFERENCE_RULES, description="The approval's ticket or document reference.")
 _GROUP: dict[str, Any] = {"type": "string", "enum": list(STAFF_GROUPS)}
 _NOT_FOUND = {404: "not_found (no such staff account)"}
 
@@ -100,15 +101,7 @@ def change_groups(
 def revoke_group(
     username: Username,
     group: Annotated[str, Path(min_length=1, max_length=32, json_schema_extra=_GROUP)],
-    reference: Annotated[
-        str,
-        Query(
-            min_length=1,
-            max_length=64,
-            json_schema_extra={"pattern": REFERENCE_PATTERN.pattern},
-            description="The approval's reference.",
-        ),
-    ],
+    reference: Annotated[str, Query(**_REFERENCE_RULES, description="The approval's reference.")],
     actor: CurrentActor,
     rights: Rights,
 ) -> StaffUserOut:
