@@ -1,4 +1,5 @@
-"""Checks on a JSON request body that come before its contents: size, media type, syntax.
+"""Checks on a JSON request body that come before its contents (size, media type, syntax), and the
+answers routes give besides a returned model.
 
 The syntax check is stricter than `json.loads`: a body that Python would accept but that names
 something twice, or holds values no client means (NaN, Infinity, numbers beyond any field's range,
@@ -14,9 +15,12 @@ import json
 import math
 from collections.abc import Iterator
 from http import HTTPStatus
-from typing import Any
+from typing import Any, TypeVar
 
+from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+T = TypeVar("T")
 
 MAX_BODY_BYTES = 16 * 1024
 # Our deepest schema nests four levels; 32 leaves room and stays far from Python's recursion limit.
@@ -201,3 +205,13 @@ def no_store_middleware(app: Any, next_middleware: Any) -> Any:
     response = next_middleware(app)
     response.headers.update(NO_STORE)
     return response
+
+
+def json_response(status: int, body: T) -> Response[T]:
+    """A JSON answer with the route's own status: a model the route returns is answered with 200."""
+    return Response(status_code=status, content_type="application/json", body=body)
+
+
+def no_content() -> Response[None]:
+    """204: done, and nothing to tell (RFC 9110 §15.3.5: no body)."""
+    return Response(status_code=204, body=None)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-from policybound.api.errors import domain_error_response, register_error_handlers, status_of
+from policybound.api.errors import register_error_handlers
 from policybound.api.http import strict_json_middleware
 from policybound.api.openapi import (
     API_VERSION,
@@ -19,8 +19,9 @@ from policybound.api.openapi import (
 )
 from policybound.api.origins import OriginPolicy, cors_config
 from policybound.api.public.consent_renewal_page import consent_link_error_page
+from policybound.api.public.mailed_link import refused_link
 from policybound.api.public.routes import consent_renewals, cookies, forms, policy, resources, rights, unsubscribe
-from policybound.api.public.unsubscribe_page import error_page, wants_html
+from policybound.api.public.unsubscribe_page import error_page
 from policybound.domain.core.clock import Clock, SystemClock
 from policybound.domain.core.errors import (
     ConsentLinkExpired,
@@ -46,25 +47,10 @@ def create_app(allowed_origins: Sequence[str] = ()) -> APIGatewayRestResolver:
     origins = OriginPolicy(allowed_origins)
     app.use(middlewares=[origins.middleware, strict_json_middleware])
     register_error_handlers(app, origins)
-    _link_error_pages(app)
+    # A refused unsubscribe or consent link is answered with its page, as the error's status.
+    app.exception_handler([UnsubscribeLinkInvalid, UnsubscribeLinkExpired])(refused_link(app, error_page))
+    app.exception_handler([ConsentLinkInvalid, ConsentLinkExpired])(refused_link(app, consent_link_error_page))
     return app
-
-
-def _link_error_pages(app: APIGatewayRestResolver) -> None:
-    """A refused unsubscribe or consent link is answered with a page, as its status: the link comes from a
-    mail and opens in a browser, so a person reads the answer, not a script (JSON for a caller asking it)."""
-
-    @app.exception_handler([UnsubscribeLinkInvalid, UnsubscribeLinkExpired])
-    def unsubscribe_link_refused(error: UnsubscribeLinkInvalid | UnsubscribeLinkExpired) -> Response[str]:
-        if wants_html(app.current_event):
-            return error_page(error, status_of(error).value)
-        return domain_error_response(error)
-
-    @app.exception_handler([ConsentLinkInvalid, ConsentLinkExpired])
-    def consent_link_refused(error: ConsentLinkInvalid | ConsentLinkExpired) -> Response[str]:
-        if wants_html(app.current_event):
-            return consent_link_error_page(error, status_of(error).value)
-        return domain_error_response(error)
 
 
 def openapi_json(app: APIGatewayRestResolver, clock: Clock | None = None) -> str:

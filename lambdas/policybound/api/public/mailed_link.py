@@ -1,5 +1,6 @@
-"""What the routes a mailed link opens share: the link's token parameter, and one answer in two forms —
-a page for the person who opened the link in a browser, JSON for a caller that asks for it."""
+"""What the routes a mailed link opens share: the link's token parameter, its documented answers, and one
+answer in two forms — a page for the person who opened the link in a browser, JSON for a caller that asks
+for it — for its result and for its refusals alike."""
 
 from __future__ import annotations
 
@@ -7,15 +8,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
+from policybound.api.errors import domain_error_response, status_of
+from policybound.api.http import json_response
 from policybound.api.public.unsubscribe_page import wants_html
+from policybound.api.schemas import mailed_link_responses
+from policybound.domain.core.errors import DomainError
 from policybound.domain.core.sealing import LINK_TOKEN_PATTERN
 
 T = TypeVar("T")
+E = TypeVar("E", bound=DomainError)
 
 
 def token_query(description: str) -> Query:
@@ -28,13 +34,32 @@ def token_query(description: str) -> Query:
 @dataclass(frozen=True)
 class MailedLink(Generic[T]):
     """How one link's result is answered: `page` renders it (with the token while the page's button still
-    needs it), `body` is its JSON."""
+    needs it), `body` is its JSON (of the `model` documented); `refused` documents its refusals (status ->
+    what it means)."""
 
     router: APIGatewayRouter
     page: Callable[[T, str | None], Response[str]]
     body: Callable[[T], BaseModel]
+    model: type[BaseModel]
+    refused: dict[int, str]
+
+    def responses(self, ok: str) -> dict[int, Any]:
+        """A route's OpenAPI answers: `ok` says what its 200 holds."""
+        return mailed_link_responses(ok, self.model, self.refused)
 
     def answer(self, result: T, token: str | None = None) -> Response[Any]:
         if wants_html(self.router.current_event):
             return self.page(result, token)
-        return Response(status_code=200, content_type="application/json", body=self.body(result).model_dump_json())
+        return json_response(200, self.body(result).model_dump_json())
+
+
+def refused_link(app: APIGatewayRestResolver, page: Callable[[E, int], Response[str]]) -> Callable[[E], Response[str]]:
+    """The exception handler for a link's refusals: `page` as the error's status for a browser (the link
+    comes from a mail, so a person reads the answer), the one JSON error for a caller that asks for it."""
+
+    def answer(error: E) -> Response[str]:
+        if wants_html(app.current_event):
+            return page(error, status_of(error).value)
+        return domain_error_response(error)
+
+    return answer

@@ -1,7 +1,10 @@
 """The staff REST API (/v1/staff/*): behind the Cognito user-pool authorizer, one role check for all.
 
 Each area has its own router module `routes/<area>.py` and its own rows in
-`staff.permissions.ROUTE_ROLES`; add both, and include the router below.
+`staff.permissions.ROUTE_ROLES`; add both, and include the router below. A route takes its caller and
+its name for the access records as `auth.CurrentActor` and `auth.RouteName`, lists its answers with
+`answers.answers` (which adds the refusals every staff route can give), and a paged listing takes
+`paging`'s limit and cursor.
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
@@ -95,7 +96,7 @@ def actor_of(principal: StaffPrincipal) -> Actor:
 
 def current_staff(request: Request) -> StaffPrincipal:
     """Depends() provider: the staff member calling the route. Powertools injects `request` into
-    dependencies that declare it; routes use `Annotated[StaffPrincipal, Depends(current_staff)]`."""
+    dependencies that declare it; routes take it as a `CurrentStaff` parameter."""
     event = request.resolved_event
     principal = principal_of(event) if isinstance(event, APIGatewayProxyEvent) else None
     if principal is None:
@@ -111,3 +112,10 @@ def current_actor(request: Request) -> Actor:
 def route_of(request: Request) -> str:
     """The route being served, as access records name it: method and path template, no values."""
     return f"{request.method} {request.route}"
+
+
+# What staff routes declare as parameters: Powertools resolves each once per request (its dependency
+# cache), and none of them is a request parameter, so none appears in the OpenAPI document.
+CurrentStaff = Annotated[StaffPrincipal, Depends(current_staff)]
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+RouteName = Annotated[str, Depends(route_of)]

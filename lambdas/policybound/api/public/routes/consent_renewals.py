@@ -19,7 +19,7 @@ from policybound.api.dependencies import consent_renewals
 from policybound.api.openapi import Tag
 from policybound.api.public.consent_renewal_page import RENEWAL_WORDING, renewal_page
 from policybound.api.public.mailed_link import MailedLink, token_query
-from policybound.api.schemas import mailed_link_responses, rfc3339
+from policybound.api.schemas import rfc3339
 from policybound.domain.intake.consent_renewal import ConsentRenewals, Renewal
 from policybound.policy import Purpose
 
@@ -63,14 +63,13 @@ class ConsentRenewalOut(BaseModel):
         )
 
 
-_LINK = MailedLink(router, renewal_page, ConsentRenewalOut.of)
-
 _REFUSED = {
     400: "consent_link_invalid: the token is not of a link's shape (incomplete)",
     404: "not_found: the token names no request for consent that is kept (altered, or its details are gone)",
     410: "consent_link_expired: the link's time ran out, or its details are no longer kept",
     503: "unavailable (retry after Retry-After seconds)",
 }
+_LINK = MailedLink(router, renewal_page, ConsentRenewalOut.of, model=ConsentRenewalOut, refused=_REFUSED)
 
 
 @router.get(
@@ -84,7 +83,7 @@ _REFUSED = {
     ),
     operation_id="getConsentRenewal",
     tags=[Tag.POLICY],
-    responses=mailed_link_responses("`asked` (with what is added), or `already_renewed`", ConsentRenewalOut, _REFUSED),
+    responses=_LINK.responses("`asked` (with what is added), or `already_renewed`"),
 )
 def show_consent_renewal(service: Service, token: TokenParam) -> Response[Any]:
     return _LINK.answer(service.check(token), token)
@@ -103,7 +102,7 @@ def show_consent_renewal(service: Service, token: TokenParam) -> Response[Any]:
     ),
     operation_id="renewConsent",
     tags=[Tag.POLICY],
-    responses=mailed_link_responses("`renewed`, or `already_renewed`", ConsentRenewalOut, _REFUSED),
+    responses=_LINK.responses("`renewed`, or `already_renewed`"),
 )
 def renew_consent(
     service: Service,

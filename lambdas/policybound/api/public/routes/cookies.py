@@ -10,9 +10,9 @@ from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import cookie_consent_service, visit_service
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, json_response, no_content
 from policybound.api.openapi import Tag
-from policybound.api.schemas import CookieConsentOut, error_responses
+from policybound.api.schemas import CookieConsentOut, error_responses, ok
 from policybound.domain.cookies.consents import CONSENT_ID_PATTERN, CookieConsentRequest, CookieConsentService
 from policybound.domain.cookies.visits import VisitRequest, VisitService
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES
@@ -44,17 +44,13 @@ _BODY_ERRORS = {
     operation_id="recordCookieConsent",
     tags=[Tag.COOKIES],
     middlewares=[json_body_guard],
-    responses={
-        201: {"description": "Recorded", "content": {"application/json": {"model": CookieConsentOut}}},
-        **error_responses(_BODY_ERRORS | {409: "policy_version_outdated"}),
-    },
+    responses=ok(201, CookieConsentOut, "Recorded") | error_responses(_BODY_ERRORS | {409: "policy_version_outdated"}),
 )
 def record_cookie_consent(
     body: Annotated[CookieConsentRequest, Body()],
     consents: Annotated[CookieConsentService, Depends(cookie_consent_service)],
 ) -> Response[CookieConsentOut]:
-    consent = consents.record(body)
-    return Response(status_code=201, content_type="application/json", body=CookieConsentOut.of(consent))
+    return json_response(201, CookieConsentOut.of(consents.record(body)))
 
 
 @router.delete(
@@ -87,7 +83,7 @@ def withdraw_cookie_consent(
 ) -> Response[None]:
     deleted = consents.withdraw(consent_id)
     logger.info("cookie consent withdrawn", extra={"visits_deleted": deleted})
-    return Response(status_code=204, body=None)
+    return no_content()
 
 
 @router.post(
@@ -112,4 +108,4 @@ def record_visit(
     visits: Annotated[VisitService, Depends(visit_service)],
 ) -> Response[None]:
     visits.record(body, router.current_event.request_context.identity.source_ip)
-    return Response(status_code=204, body=None)
+    return no_content()

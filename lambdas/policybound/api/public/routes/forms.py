@@ -17,9 +17,9 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel
 
 from policybound.api.dependencies import Idempotency, idempotency, intake_service
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
-from policybound.api.schemas import ReceiptOut, error_responses
+from policybound.api.schemas import ReceiptOut, error_responses, ok
 from policybound.domain.core.forms import present_items, submission_model
 from policybound.domain.core.model import Representative, RequestOrigin
 from policybound.domain.intake.service import ConsentGiven, IntakeService
@@ -131,7 +131,7 @@ def _register(form: FormId) -> None:
             result = once.run(f"{form.value}:{idempotency_key}", _fingerprint(submission), accept)
         else:
             result = accept()
-        return Response(status_code=201, content_type="application/json", body=ReceiptOut.model_validate(result))
+        return json_response(201, ReceiptOut.model_validate(result))
 
     submit.__name__ = f"submit_{form.name.lower()}"
     router.post(
@@ -141,10 +141,7 @@ def _register(form: FormId) -> None:
         operation_id=operation_id(form),
         tags=[Tag.FORMS],
         middlewares=[json_body_guard],
-        responses={
-            201: {"description": "Stored", "content": {"application/json": {"model": ReceiptOut}}},
-            **_ERRORS,
-        },
+        responses=ok(201, ReceiptOut, "Stored") | _ERRORS,
     )(submit)
 
 

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policybound.api.dependencies import guardian_confirmations, rights_service
-from policybound.api.http import json_body_guard, no_store_middleware
+from policybound.api.http import json_body_guard, json_response, no_content, no_store_middleware
 from policybound.api.openapi import Tag
 from policybound.api.rights_schemas import (
     CodeRequestedOut,
@@ -19,7 +19,7 @@ from policybound.api.rights_schemas import (
     SubjectRecordOut,
     SubjectRecordsOut,
 )
-from policybound.api.schemas import error_responses, rfc3339
+from policybound.api.schemas import error_responses, ok, rfc3339
 from policybound.domain.core.forms import item_type
 from policybound.domain.core.shapes import at_least_one
 from policybound.domain.rights.guardians import GuardianConfirmations
@@ -134,13 +134,22 @@ _BODY_ERRORS = {
 }
 _CAPPED = {429: "rate_limited (too many codes asked for this address, or overall, this hour; see Retry-After)"}
 _SESSION_ERRORS = {401: "unauthorized (no, unknown or expired session token)", 503: "unavailable"}
+# Asking for a code answers the same whoever asks (it tells nobody whose address or child is on file).
+_CODE_ASKED = ok(202, CodeRequestedOut, "Accepted") | error_responses(_BODY_ERRORS | _CAPPED)
+
+Rights = Annotated[RightsService, Depends(rights_service)]
+Guardians = Annotated[GuardianConfirmations, Depends(guardian_confirmations)]
+SubmissionId = Annotated[str, Path(min_length=1, max_length=64)]
 
 
-def current_session(request: Request, rights: Annotated[RightsService, Depends(rights_service)]) -> StoredSession:
+def current_session(request: Request, rights: Rights) -> StoredSession:
     """Depends() provider: the rights session the request's bearer token opens (401 otherwise)."""
     header = request.resolved_event.headers.get("Authorization") or ""
     scheme, _, token = header.strip().partition(" ")
     return rights.session(token.strip() if scheme.lower() == "bearer" else None)
+
+
+Session = Annotated[StoredSession, Depends(current_session)]
 
 
 _ACCEPTED = CodeRequestedOut(
@@ -167,15 +176,11 @@ _ACCEPTED = CodeRequestedOut(
     operation_id="requestRightsCode",
     tags=[Tag.RIGHTS],
     middlewares=_NO_STORE_JSON,
-    responses={202: {"description": "Accepted", "content": {"application/json": {"model": CodeRequestedOut}}}}
-    | error_responses(_BODY_ERRORS | _CAPPED),
+    responses=_CODE_ASKED,
 )
-def request_code(
-    body: Annotated[CodeRequestIn, Body()],
-    rights: Annotated[RightsService, Depends(rights_service)],
-) -> Response[CodeRequestedOut]:
+def request_code(body: Annotated[CodeRequestIn, Body()], rights: Rights) -> Response[CodeRequestedOut]:
     rights.request_code(body.email, body.kind)
-    return Response(status_code=202, content_type="application/json", body=_ACCEPTED)
+    return json_response(202, _ACCEPTED)
 
 
 @router.post(
@@ -188,16 +193,12 @@ def request_code(
     operation_id="openRightsSession",
     tags=[Tag.RIGHTS],
     middlewares=_NO_STORE_JSON,
-    responses={201: {"description": "Verified", "content": {"application/json": {"model": SessionOut}}}}
+    responses=ok(201, SessionOut, "Verified")
     | error_responses(_BODY_ERRORS | {401: "unauthorized (wrong, expired, used or locked code)"}),
 )
-def open_session(
-    body: Annotated[SessionIn, Body()],
-    rights: Annotated[RightsService, Depends(rights_service)],
-) -> Response[SessionOut]:
+def open_session(body: Annotated[SessionIn, Body()], rights: Rights) -> Response[SessionOut]:
     issued = rights.open_session(body.email, body.code)
-    out = SessionOut(token=issued.token, expires_at=rfc3339(issued.expires_at))
-    return Response(status_code=201, content_type="application/json", body=out)
+    return json_response(201, SessionOut(token=issued.token, expires_at=rfc3339(issued.expires_at)))
 
 
 @router.get(
@@ -214,10 +215,7 @@ def open_session(
     security=_SESSION,
     responses={200: {"description": "The records"}} | error_responses(_SESSION_ERRORS),
 )
-def list_records(
-    session: Annotated[StoredSession, Depends(current_session)],
-    rights: Annotated[RightsService, Depends(rights_service)],
-) -> SubjectRecordsOut:
+def list_records(session: Session, rights: Rights) -> SubjectRecordsOut:
     return SubjectRecordsOut(records=[SubjectRecordOut.of(view) for view in rights.records(session)])
 
 
@@ -238,10 +236,7 @@ def list_records(
     | error_responses(_BODY_ERRORS | _SESSION_ERRORS | {404: "not_found (no such record of yours)"}),
 )
 def correct_record(
-    submission_id: Annotated[str, Path(min_length=1, max_length=64)],
-    body: Annotated[CorrectionIn, Body()],
-    session: Annotated[StoredSession, Depends(current_session)],
-    rights: Annotated[RightsService, Depends(rights_service)],
+    submission_id: SubmissionId, body: Annotated[CorrectionIn, Body()], session: Session, rights: Rights
 ) -> SubjectRecordOut:
     if body.consent is not None:
         rights.withdraw_marketing(session, submission_id)
@@ -264,13 +259,9 @@ def correct_record(
         | {404: "not_found (no such record of yours)", 409: "retained_by_law (preserved under a legal hold, §4.2)"}
     ),
 )
-def erase_record(
-    submission_id: Annotated[str, Path(min_length=1, max_length=64)],
-    session: Annotated[StoredSession, Depends(current_session)],
-    rights: Annotated[RightsService, Depends(rights_service)],
-) -> Response[None]:
+def erase_record(submission_id: SubmissionId, session: Session, rights: Rights) -> Response[None]:
     rights.erase(session, submission_id)
-    return Response(status_code=204, body=None)
+    return no_content()
 
 
 @router.delete(
@@ -284,12 +275,9 @@ def erase_record(
     responses={204: {"description": "Erased"}}
     | error_responses(_SESSION_ERRORS | {409: "retained_by_law (some records are preserved under a legal hold)"}),
 )
-def erase_all_records(
-    session: Annotated[StoredSession, Depends(current_session)],
-    rights: Annotated[RightsService, Depends(rights_service)],
-) -> Response[None]:
+def erase_all_records(session: Session, rights: Rights) -> Response[None]:
     rights.erase_all(session)
-    return Response(status_code=204, body=None)
+    return no_content()
 
 
 @router.post(
@@ -306,10 +294,7 @@ def erase_all_records(
     middlewares=_NO_STORE_JSON,
     responses={200: {"description": "Confirmed"}} | error_responses(_BODY_ERRORS | {401: "unauthorized (wrong code)"}),
 )
-def confirm_as_guardian(
-    body: Annotated[GuardianConfirmationIn, Body()],
-    guardians: Annotated[GuardianConfirmations, Depends(guardian_confirmations)],
-) -> GuardianConfirmedOut:
+def confirm_as_guardian(body: Annotated[GuardianConfirmationIn, Body()], guardians: Guardians) -> GuardianConfirmedOut:
     record = guardians.confirm(body.submission_id, body.code)
     return GuardianConfirmedOut(
         submission_id=record.submission_id,
@@ -338,12 +323,10 @@ _ASKED_AGAIN = CodeRequestedOut(
     operation_id="requestGuardianCode",
     tags=[Tag.RIGHTS],
     middlewares=_NO_STORE_JSON,
-    responses={202: {"description": "Accepted", "content": {"application/json": {"model": CodeRequestedOut}}}}
-    | error_responses(_BODY_ERRORS | _CAPPED),
+    responses=_CODE_ASKED,
 )
 def ask_guardian_code_again(
-    body: Annotated[GuardianCodeRequestIn, Body()],
-    guardians: Annotated[GuardianConfirmations, Depends(guardian_confirmations)],
+    body: Annotated[GuardianCodeRequestIn, Body()], guardians: Guardians
 ) -> Response[CodeRequestedOut]:
     guardians.ask_again(body.submission_id)
-    return Response(status_code=202, content_type="application/json", body=_ASKED_AGAIN)
+    return json_response(202, _ASKED_AGAIN)

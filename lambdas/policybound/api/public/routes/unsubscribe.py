@@ -17,7 +17,7 @@ from policybound.api.dependencies import unsubscribe_service
 from policybound.api.openapi import Tag
 from policybound.api.public.mailed_link import MailedLink, token_query
 from policybound.api.public.unsubscribe_page import subscription_page, wording_for
-from policybound.api.schemas import mailed_link_responses, rfc3339
+from policybound.api.schemas import rfc3339
 from policybound.domain.retention.unsubscribe import Subscription, UnsubscribeService
 
 router = APIGatewayRouter()
@@ -46,14 +46,13 @@ class UnsubscribeOut(BaseModel):
         )
 
 
-_LINK = MailedLink(router, subscription_page, UnsubscribeOut.of)
-
 _REFUSED = {
     400: "unsubscribe_link_invalid: the token is not of a link's shape (incomplete)",
     404: "not_found: the token names no subscription (its secret is not the record's: altered)",
     410: "unsubscribe_link_expired: the subscription's retention ended",
     503: "unavailable (retry after Retry-After seconds)",
 }
+_LINK = MailedLink(router, subscription_page, UnsubscribeOut.of, model=UnsubscribeOut, refused=_REFUSED)
 
 
 @router.get(
@@ -65,9 +64,7 @@ _REFUSED = {
     ),
     operation_id="getUnsubscribeConfirmation",
     tags=[Tag.UNSUBSCRIBE],
-    responses=mailed_link_responses(
-        "The subscription's state: `subscribed`, or `already_unsubscribed`", UnsubscribeOut, _REFUSED
-    ),
+    responses=_LINK.responses("The subscription's state: `subscribed`, or `already_unsubscribed`"),
 )
 def confirm_unsubscribe(service: Service, token: TokenParam) -> Response[Any]:
     return _LINK.answer(service.check(token), token)
@@ -85,9 +82,7 @@ def confirm_unsubscribe(service: Service, token: TokenParam) -> Response[Any]:
     ),
     operation_id="unsubscribe",
     tags=[Tag.UNSUBSCRIBE],
-    responses=mailed_link_responses(
-        "`unsubscribed`, `unsubscribed_pending_legal_hold` or `already_unsubscribed`", UnsubscribeOut, _REFUSED
-    ),
+    responses=_LINK.responses("`unsubscribed`, `unsubscribed_pending_legal_hold` or `already_unsubscribed`"),
 )
 def unsubscribe(service: Service, token: TokenParam) -> Response[Any]:
     # The body is never read: it says nothing the token does not.

@@ -12,27 +12,28 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from policybound.api.dependencies import access_rights
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
-from policybound.api.staff.auth import current_actor
-from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, StaffUserOut, StaffUsersOut, error_responses, ok
+from policybound.api.staff.answers import VALIDATION_FAILED, answers
+from policybound.api.staff.auth import CurrentActor
+from policybound.api.staff.schemas import BODY_ERRORS, StaffUserOut, StaffUsersOut
 from policybound.domain.staff.access_rights import REFERENCE_PATTERN, AccessRights
-from policybound.domain.staff.actor import STAFF_GROUPS, Actor
+from policybound.domain.staff.actor import STAFF_GROUPS
 
 router = APIGatewayRouter()
 
+Rights = Annotated[AccessRights, Depends(access_rights)]
 Username = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[\w.+@-]+$")]
-# The domain checks both (with answers that name the rule); the schema states them for clients.
-Reference = Field(
-    min_length=1,
-    max_length=64,
-    json_schema_extra={"pattern": REFERENCE_PATTERN.pattern},
-    description="The approval's ticket or document reference.",
-)
+# The domain checks both (with answers that name the rule); the schema states them for clients, in a body
+# and in the revocation's query alike.
+_REFERENCE_RULES: dict[str, Any] = {
+    "min_length": 1,
+    "max_length": 64,
+    "json_schema_extra": {"pattern": REFERENCE_PATTERN.pattern},
+}
+Reference = Field(**_REFERENCE_RULES, description="The approval's ticket or document reference.")
 _GROUP: dict[str, Any] = {"type": "string", "enum": list(STAFF_GROUPS)}
 _NOT_FOUND = {404: "not_found (no such staff account)"}
-_ERRORS = error_responses(STAFF_ERRORS | _NOT_FOUND | {422: "validation_failed"})
-_BODY_ERRORS = error_responses(STAFF_ERRORS | _NOT_FOUND | BODY_ERRORS)
 
 
 class GrantIn(BaseModel):
@@ -56,9 +57,9 @@ class GroupsIn(BaseModel):
     summary="Staff accounts and their groups (pi_manager)",
     operation_id="listStaffUsers",
     tags=[Tag.STAFF_ACCESS_RIGHTS],
-    responses=ok(200, StaffUsersOut, "Staff accounts") | error_responses(STAFF_ERRORS),
+    responses=answers(200, StaffUsersOut, "Staff accounts"),
 )
-def list_users(rights: Annotated[AccessRights, Depends(access_rights)]) -> StaffUsersOut:
+def list_users(rights: Rights) -> StaffUsersOut:
     return StaffUsersOut(items=[StaffUserOut.of(user) for user in rights.users()])
 
 
@@ -68,16 +69,12 @@ def list_users(rights: Annotated[AccessRights, Depends(access_rights)]) -> Staff
     operation_id="grantGroup",
     tags=[Tag.STAFF_ACCESS_RIGHTS],
     middlewares=[json_body_guard],
-    responses=ok(200, StaffUserOut, "The account after the grant") | _BODY_ERRORS,
+    responses=answers(200, StaffUserOut, "The account after the grant", _NOT_FOUND | BODY_ERRORS),
 )
 def grant_group(
-    username: Username,
-    body: Annotated[GrantIn, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
-    rights: Annotated[AccessRights, Depends(access_rights)],
+    username: Username, body: Annotated[GrantIn, Body()], actor: CurrentActor, rights: Rights
 ) -> Response[StaffUserOut]:
-    user = rights.grant(actor, username, body.group, body.reference)
-    return Response(status_code=200, content_type="application/json", body=StaffUserOut.of(user))
+    return json_response(200, StaffUserOut.of(rights.grant(actor, username, body.group, body.reference)))
 
 
 @router.put(
@@ -86,13 +83,10 @@ def grant_group(
     operation_id="setGroups",
     tags=[Tag.STAFF_ACCESS_RIGHTS],
     middlewares=[json_body_guard],
-    responses=ok(200, StaffUserOut, "The account after the change") | _BODY_ERRORS,
+    responses=answers(200, StaffUserOut, "The account after the change", _NOT_FOUND | BODY_ERRORS),
 )
 def change_groups(
-    username: Username,
-    body: Annotated[GroupsIn, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
-    rights: Annotated[AccessRights, Depends(access_rights)],
+    username: Username, body: Annotated[GroupsIn, Body()], actor: CurrentActor, rights: Rights
 ) -> StaffUserOut:
     return StaffUserOut.of(rights.change(actor, username, body.groups, body.reference))
 
@@ -102,21 +96,13 @@ def change_groups(
     summary="Revoke a staff group (pi_manager)",
     operation_id="revokeGroup",
     tags=[Tag.STAFF_ACCESS_RIGHTS],
-    responses=ok(200, StaffUserOut, "The account after the revocation") | _ERRORS,
+    responses=answers(200, StaffUserOut, "The account after the revocation", _NOT_FOUND | VALIDATION_FAILED),
 )
 def revoke_group(
     username: Username,
     group: Annotated[str, Path(min_length=1, max_length=32, json_schema_extra=_GROUP)],
-    reference: Annotated[
-        str,
-        Query(
-            min_length=1,
-            max_length=64,
-            json_schema_extra={"pattern": REFERENCE_PATTERN.pattern},
-            description="The approval's reference.",
-        ),
-    ],
-    actor: Annotated[Actor, Depends(current_actor)],
-    rights: Annotated[AccessRights, Depends(access_rights)],
+    reference: Annotated[str, Query(**_REFERENCE_RULES, description="The approval's reference.")],
+    actor: CurrentActor,
+    rights: Rights,
 ) -> StaffUserOut:
     return StaffUserOut.of(rights.revoke(actor, username, group, reference))

@@ -10,13 +10,12 @@ from aws_lambda_powertools.event_handler.openapi.params import Body
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import disclosure_service
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
 from policybound.api.rights_schemas import DisclosureOut
-from policybound.api.staff.auth import current_actor
-from policybound.api.staff.schemas import STAFF_ERRORS, error_responses
+from policybound.api.staff.answers import answers
+from policybound.api.staff.auth import CurrentActor
 from policybound.domain.rights.disclosures import DisclosureRequest, DisclosureService
-from policybound.domain.staff.actor import Actor
 
 router = APIGatewayRouter()
 
@@ -35,22 +34,22 @@ router = APIGatewayRouter()
     operation_id="provideToThirdParty",
     tags=[Tag.STAFF_DISCLOSURES],
     middlewares=[json_body_guard],
-    responses={201: {"description": "Provided", "content": {"application/json": {"model": DisclosureOut}}}}
-    | error_responses(
-        STAFF_ERRORS
-        | {
+    responses=answers(
+        201,
+        DisclosureOut,
+        "Provided",
+        {
             400: "invalid_json",
             404: "not_found (a record does not exist or its retention ended)",
             409: "record_not_usable (restricted or awaiting a legal representative)",
             415: "unsupported_media_type",
             422: "validation_failed (no legal basis, missing evidence, unknown items)",
-        }
+        },
     ),
 )
 def provide_to_third_party(
     body: Annotated[DisclosureRequest, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
+    actor: CurrentActor,
     disclosures: Annotated[DisclosureService, Depends(disclosure_service)],
 ) -> Response[DisclosureOut]:
-    provision = disclosures.provide(body, actor)
-    return Response(status_code=201, content_type="application/json", body=DisclosureOut.of(provision))
+    return json_response(201, DisclosureOut.of(disclosures.provide(body, actor)))

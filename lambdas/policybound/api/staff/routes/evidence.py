@@ -13,8 +13,8 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import evidence_service
 from policybound.api.openapi import Tag
+from policybound.api.staff.answers import VALIDATION_FAILED, answers
 from policybound.api.staff.evidence_schemas import DestructionReportOut, ReconciliationOut
-from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
 from policybound.domain.evidence.reports import EvidenceService
 from policybound.domain.staff.access_review import MONTH_PATTERN
 
@@ -33,7 +33,7 @@ router = APIGatewayRouter()
     ),
     operation_id="getReconciliation",
     tags=[Tag.STAFF_EVIDENCE],
-    responses=ok(200, ReconciliationOut, "The reconciliation") | error_responses(STAFF_ERRORS),
+    responses=answers(200, ReconciliationOut, "The reconciliation"),
 )
 def get_reconciliation(evidence: Annotated[EvidenceService, Depends(evidence_service)]) -> ReconciliationOut:
     return ReconciliationOut.of(evidence.reconciliation())
@@ -52,8 +52,7 @@ def get_reconciliation(evidence: Annotated[EvidenceService, Depends(evidence_ser
     ),
     operation_id="getDestructionReport",
     tags=[Tag.STAFF_EVIDENCE],
-    responses=ok(200, DestructionReportOut, "The month's destructions")
-    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, DestructionReportOut, "The month's destructions", VALIDATION_FAILED),
 )
 def get_destruction_report(
     evidence: Annotated[EvidenceService, Depends(evidence_service)],

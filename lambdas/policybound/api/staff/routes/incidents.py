@@ -8,23 +8,23 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
 from policybound.api.dependencies import incident_service
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
-from policybound.api.staff.auth import current_actor, route_of
-from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, IncidentOut, NoticesOut, error_responses, ok
+from policybound.api.staff.answers import answers
+from policybound.api.staff.auth import CurrentActor, RouteName
+from policybound.api.staff.schemas import BODY_ERRORS, IncidentOut, NoticesOut
 from policybound.domain.incidents.model import IncidentCategory, SuspectAccess
 from policybound.domain.incidents.service import IncidentService, NewIncident
-from policybound.domain.staff.actor import Actor
 from policybound.obligations import BREACH_NOTICE_DEADLINE, whole_hours
 
 router = APIGatewayRouter()
 
 IncidentId = Annotated[str, Path(min_length=1, max_length=64)]
+Incidents = Annotated[IncidentService, Depends(incident_service)]
 # Submission ids and Cognito `sub`s are UUIDs; the bound keeps any other text out of keys and the ledger.
 Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 
@@ -61,13 +61,10 @@ class IncidentIn(BaseModel):
     operation_id="openIncident",
     tags=[Tag.STAFF_INCIDENTS],
     middlewares=[json_body_guard],
-    responses=ok(201, IncidentOut, "Opened") | error_responses(STAFF_ERRORS | BODY_ERRORS),
+    responses=answers(201, IncidentOut, "Opened", BODY_ERRORS),
 )
 def open_incident(
-    request: Request,
-    body: Annotated[IncidentIn, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
-    incidents: Annotated[IncidentService, Depends(incident_service)],
+    body: Annotated[IncidentIn, Body()], actor: CurrentActor, route: RouteName, incidents: Incidents
 ) -> Response[IncidentOut]:
     suspect = body.suspect_access
     view = incidents.open(
@@ -83,9 +80,9 @@ def open_incident(
             if suspect
             else None,
         ),
-        route_of(request),
+        route,
     )
-    return Response(status_code=201, content_type="application/json", body=IncidentOut.of(view))
+    return json_response(201, IncidentOut.of(view))
 
 
 @router.get(
@@ -93,11 +90,9 @@ def open_incident(
     summary=f"An incident: involved subjects and the {whole_hours(BREACH_NOTICE_DEADLINE)}-hour clock (pi_manager)",
     operation_id="getIncident",
     tags=[Tag.STAFF_INCIDENTS],
-    responses=ok(200, IncidentOut, "The incident") | error_responses(STAFF_ERRORS | {404: "not_found"}),
+    responses=answers(200, IncidentOut, "The incident", {404: "not_found"}),
 )
-def read_incident(
-    incident_id: IncidentId, incidents: Annotated[IncidentService, Depends(incident_service)]
-) -> IncidentOut:
+def read_incident(incident_id: IncidentId, incidents: Incidents) -> IncidentOut:
     return IncidentOut.of(incidents.view(incident_id))
 
 
@@ -110,12 +105,7 @@ def read_incident(
     ),
     operation_id="sendIncidentNotices",
     tags=[Tag.STAFF_INCIDENTS],
-    responses=ok(200, NoticesOut, "Notices sent") | error_responses(STAFF_ERRORS | {404: "not_found"}),
+    responses=answers(200, NoticesOut, "Notices sent", {404: "not_found"}),
 )
-def send_notices(
-    request: Request,
-    incident_id: IncidentId,
-    actor: Annotated[Actor, Depends(current_actor)],
-    incidents: Annotated[IncidentService, Depends(incident_service)],
-) -> NoticesOut:
-    return NoticesOut.of(incidents.send_notices(actor, incident_id, route_of(request)))
+def send_notices(incident_id: IncidentId, actor: CurrentActor, route: RouteName, incidents: Incidents) -> NoticesOut:
+    return NoticesOut.of(incidents.send_notices(actor, incident_id, route))

@@ -11,16 +11,17 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from policybound.api.dependencies import inquiry_service
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
 from policybound.api.schemas import rfc3339
-from policybound.api.staff.auth import current_actor, route_of
-from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, error_responses, ok
+from policybound.api.staff.answers import VALIDATION_FAILED, answers
+from policybound.api.staff.auth import CurrentActor, RouteName
+from policybound.api.staff.paging import Cursor, page_out, per_page
+from policybound.api.staff.schemas import BODY_ERRORS
 from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.purposes.inquiries import (
     MAX_REPLY_LENGTH,
@@ -31,13 +32,16 @@ from policybound.domain.purposes.inquiries import (
     InquiryView,
     Reply,
 )
-from policybound.domain.staff.actor import Actor
 
 router = APIGatewayRouter()
 
 SubmissionId = Annotated[str, Path(pattern=ID_PATTERN, description="The inquiry's submission id (a contact-us record)")]
-_GONE = {404: "not_found (unknown, destroyed or expired, or not an inquiry)"}
-_NOT_USABLE = {409: "record_not_usable (restricted or awaiting a legal representative, or answered already)"}
+Inquiries = Annotated[InquiryService, Depends(inquiry_service)]
+# What every route on one inquiry can refuse.
+_NOT_ANSWERABLE = {
+    404: "not_found (unknown, destroyed or expired, or not an inquiry)",
+    409: "record_not_usable (restricted or awaiting a legal representative, or answered already)",
+}
 
 
 class HandlingOut(BaseModel):
@@ -148,19 +152,17 @@ class HandlingIn(BaseModel):
     ),
     tags=[Tag.STAFF_INQUIRIES],
     operation_id="listInquiries",
-    responses=ok(200, InquiryPageOut, "A page of inquiries")
-    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, InquiryPageOut, "A page of inquiries", VALIDATION_FAILED),
 )
 def list_inquiries(
-    request: Request,
-    actor: Annotated[Actor, Depends(current_actor)],
-    inquiries: Annotated[InquiryService, Depends(inquiry_service)],
+    actor: CurrentActor,
+    route: RouteName,
+    inquiries: Inquiries,
     handling: Annotated[HandlingFilter, Query(description="open (waiting) or answered")] = HandlingFilter.OPEN,
-    limit: Annotated[int, Query(ge=1, le=100, description="Inquiries per page (1-100).")] = 25,
-    cursor: Annotated[str | None, Query(max_length=4096, description="next_cursor of the previous page.")] = None,
+    limit: Annotated[int, per_page("Inquiries")] = 25,
+    cursor: Cursor = None,
 ) -> InquiryPageOut:
-    page = inquiries.list(actor, handling, limit, cursor, route_of(request))
-    return InquiryPageOut(items=[InquiryOut.of(v) for v in page.items], next_cursor=page.next_cursor)
+    return page_out(InquiryPageOut, inquiries.list(actor, handling, limit, cursor, route), InquiryOut.of)
 
 
 @router.get(
@@ -172,15 +174,10 @@ def list_inquiries(
     ),
     tags=[Tag.STAFF_INQUIRIES],
     operation_id="getInquiry",
-    responses=ok(200, InquiryOut, "The inquiry") | error_responses(STAFF_ERRORS | _GONE | _NOT_USABLE),
+    responses=answers(200, InquiryOut, "The inquiry", _NOT_ANSWERABLE),
 )
-def get_inquiry(
-    request: Request,
-    submission_id: SubmissionId,
-    actor: Annotated[Actor, Depends(current_actor)],
-    inquiries: Annotated[InquiryService, Depends(inquiry_service)],
-) -> InquiryOut:
-    return InquiryOut.of(inquiries.one(actor, submission_id, route_of(request)))
+def get_inquiry(submission_id: SubmissionId, actor: CurrentActor, route: RouteName, inquiries: Inquiries) -> InquiryOut:
+    return InquiryOut.of(inquiries.one(actor, submission_id, route))
 
 
 @router.post(
@@ -195,24 +192,23 @@ def get_inquiry(
     tags=[Tag.STAFF_INQUIRIES],
     operation_id="replyToInquiry",
     middlewares=[json_body_guard],
-    responses=ok(201, ReplySentOut, "Mailed and kept")
-    | error_responses(STAFF_ERRORS | BODY_ERRORS | _GONE | _NOT_USABLE),
+    responses=answers(201, ReplySentOut, "Mailed and kept", BODY_ERRORS | _NOT_ANSWERABLE),
 )
 def reply_to_inquiry(
-    request: Request,
     submission_id: SubmissionId,
     body: Annotated[ReplyIn, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
-    inquiries: Annotated[InquiryService, Depends(inquiry_service)],
+    actor: CurrentActor,
+    route: RouteName,
+    inquiries: Inquiries,
 ) -> Response[ReplySentOut]:
-    sent = inquiries.reply(actor, submission_id, body.body, route_of(request))
+    sent = inquiries.reply(actor, submission_id, body.body, route)
     out = ReplySentOut(
         submission_id=sent.submission_id,
         reply_id=sent.reply.reply_id,
         replied_at=rfc3339(sent.reply.replied_at),
         handling=HandlingOut.of(sent.handling),
     )
-    return Response(status_code=201, content_type="application/json", body=out)
+    return json_response(201, out)
 
 
 @router.patch(
@@ -225,14 +221,13 @@ def reply_to_inquiry(
     tags=[Tag.STAFF_INQUIRIES],
     operation_id="updateInquiryHandling",
     middlewares=[json_body_guard],
-    responses=ok(200, HandlingOut, "The handling now")
-    | error_responses(STAFF_ERRORS | BODY_ERRORS | _GONE | _NOT_USABLE),
+    responses=answers(200, HandlingOut, "The handling now", BODY_ERRORS | _NOT_ANSWERABLE),
 )
 def update_inquiry_handling(
-    request: Request,
     submission_id: SubmissionId,
     body: Annotated[HandlingIn, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
-    inquiries: Annotated[InquiryService, Depends(inquiry_service)],
+    actor: CurrentActor,
+    route: RouteName,
+    inquiries: Inquiries,
 ) -> HandlingOut:
-    return HandlingOut.of(inquiries.note(actor, submission_id, body.state, body.assignee, route_of(request)))
+    return HandlingOut.of(inquiries.note(actor, submission_id, body.state, body.assignee, route))

@@ -10,15 +10,14 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import ledger_reader
 from policybound.api.openapi import Tag
+from policybound.api.staff.answers import VALIDATION_FAILED, answers
+from policybound.api.staff.paging import page_out
 from policybound.api.staff.schemas import (
-    STAFF_ERRORS,
     AccessReviewOut,
     ChainReportOut,
     LedgerEntryOut,
     LedgerPageOut,
     LedgerVerifyOut,
-    error_responses,
-    ok,
 )
 from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.evidence.ledger_audit import entries_between, entries_page, verify_all
@@ -26,6 +25,8 @@ from policybound.domain.staff.access_review import MONTH_PATTERN, month_bounds, 
 from policybound.domain.staff.ports import LedgerReader
 
 router = APIGatewayRouter()
+
+Ledger = Annotated[LedgerReader, Depends(ledger_reader)]
 
 
 @router.get(
@@ -38,18 +39,15 @@ router = APIGatewayRouter()
     ),
     operation_id="listLedgerEntries",
     tags=[Tag.STAFF_LEDGER],
-    responses=ok(200, LedgerPageOut, "A page of entries") | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, LedgerPageOut, "A page of entries", VALIDATION_FAILED),
 )
 def ledger_entries(
-    ledger: Annotated[LedgerReader, Depends(ledger_reader)],
+    ledger: Ledger,
     kind: Annotated[LedgerKind, Query(description="Which chain.")],
     after: Annotated[int, Query(ge=0, description="Start after this sequence number.")] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> LedgerPageOut:
-    page = entries_page(ledger, kind, after, limit)
-    return LedgerPageOut(
-        kind=kind.value, items=[LedgerEntryOut.of(e) for e in page.items], next_cursor=page.next_cursor
-    )
+    return page_out(LedgerPageOut, entries_page(ledger, kind, after, limit), LedgerEntryOut.of, kind=kind.value)
 
 
 @router.get(
@@ -58,9 +56,9 @@ def ledger_entries(
     description="Recomputes every entry's hash and link, chain by chain, and names the first break of each.",
     operation_id="verifyLedger",
     tags=[Tag.STAFF_LEDGER],
-    responses=ok(200, LedgerVerifyOut, "Each chain's verdict") | error_responses(STAFF_ERRORS),
+    responses=answers(200, LedgerVerifyOut, "Each chain's verdict"),
 )
-def verify_ledger(ledger: Annotated[LedgerReader, Depends(ledger_reader)]) -> LedgerVerifyOut:
+def verify_ledger(ledger: Ledger) -> LedgerVerifyOut:
     reports = [ChainReportOut.of(report) for report in verify_all(ledger)]
     return LedgerVerifyOut(verified=all(r.verified for r in reports), chains=reports)
 
@@ -74,11 +72,10 @@ def verify_ledger(ledger: Annotated[LedgerReader, Depends(ledger_reader)]) -> Le
     ),
     operation_id="getAccessReview",
     tags=[Tag.STAFF_LEDGER],
-    responses=ok(200, AccessReviewOut, "The month's review")
-    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, AccessReviewOut, "The month's review", VALIDATION_FAILED),
 )
 def access_review(
-    ledger: Annotated[LedgerReader, Depends(ledger_reader)],
+    ledger: Ledger,
     month: Annotated[str, Query(pattern=MONTH_PATTERN, description="YYYY-MM")],
 ) -> AccessReviewOut:
     start, end = month_bounds(month)

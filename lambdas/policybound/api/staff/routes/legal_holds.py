@@ -14,10 +14,10 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from policybound.api.dependencies import legal_hold_service
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
-from policybound.api.schemas import error_responses, rfc3339
-from policybound.api.staff.auth import StaffPrincipal, current_staff
+from policybound.api.schemas import error_responses, ok, rfc3339
+from policybound.api.staff.auth import CurrentStaff
 from policybound.domain.core.model import ID_PATTERN, LegalHold
 from policybound.domain.core.normalize import email_schema
 from policybound.domain.core.shapes import Shape, one_of_shapes
@@ -101,6 +101,7 @@ class ReleaseOut(LegalHoldOut):
 
 _AUTH = {401: "unauthorized", 403: "forbidden (pi_manager only)", 503: "unavailable (retry after Retry-After seconds)"}
 HoldId = Annotated[str, Path(pattern=ID_PATTERN, description="The hold's id")]
+Holds = Annotated[LegalHoldService, Depends(legal_hold_service)]
 
 
 @router.post(
@@ -116,24 +117,18 @@ HoldId = Annotated[str, Path(pattern=ID_PATTERN, description="The hold's id")]
     operation_id="placeLegalHold",
     tags=[Tag.STAFF_LEGAL_HOLDS],
     middlewares=[json_body_guard],
-    responses={
-        201: {"description": "Held", "content": {"application/json": {"model": LegalHoldOut}}},
-        **error_responses(
-            _AUTH | {400: "invalid_json", 404: "not_found", 415: "unsupported_media_type", 422: "validation_failed"}
-        ),
-    },
+    responses=ok(201, LegalHoldOut, "Held")
+    | error_responses(
+        _AUTH | {400: "invalid_json", 404: "not_found", 415: "unsupported_media_type", 422: "validation_failed"}
+    ),
 )
-def place_legal_hold(
-    body: Annotated[LegalHoldIn, Body()],
-    holds: Annotated[LegalHoldService, Depends(legal_hold_service)],
-    staff: Annotated[StaffPrincipal, Depends(current_staff)],
-) -> Response[LegalHoldOut]:
+def place_legal_hold(body: Annotated[LegalHoldIn, Body()], holds: Holds, staff: CurrentStaff) -> Response[LegalHoldOut]:
     if body.submission_ids is not None:
         hold = holds.hold_records(body.submission_ids, body.case_reference, body.reason, staff.user_id)
     else:
         assert body.email is not None
         hold = holds.hold_subject(body.email, body.case_reference, body.reason, staff.user_id)
-    return Response(status_code=201, content_type="application/json", body=LegalHoldOut.of(hold))
+    return json_response(201, LegalHoldOut.of(hold))
 
 
 @router.get(
@@ -142,15 +137,9 @@ def place_legal_hold(
     description="The hold's case, records and state. The reason is not returned: it stays in the holds table.",
     operation_id="getLegalHold",
     tags=[Tag.STAFF_LEGAL_HOLDS],
-    responses={
-        200: {"description": "The hold", "content": {"application/json": {"model": LegalHoldOut}}},
-        **error_responses(_AUTH | {404: "not_found"}),
-    },
+    responses=ok(200, LegalHoldOut, "The hold") | error_responses(_AUTH | {404: "not_found"}),
 )
-def get_legal_hold(
-    hold_id: HoldId,
-    holds: Annotated[LegalHoldService, Depends(legal_hold_service)],
-) -> LegalHoldOut:
+def get_legal_hold(hold_id: HoldId, holds: Holds) -> LegalHoldOut:
     return LegalHoldOut.of(holds.get(hold_id))
 
 
@@ -164,15 +153,8 @@ def get_legal_hold(
     ),
     operation_id="releaseLegalHold",
     tags=[Tag.STAFF_LEGAL_HOLDS],
-    responses={
-        200: {"description": "Released", "content": {"application/json": {"model": ReleaseOut}}},
-        **error_responses(_AUTH | {404: "not_found"}),
-    },
+    responses=ok(200, ReleaseOut, "Released") | error_responses(_AUTH | {404: "not_found"}),
 )
-def release_legal_hold(
-    hold_id: HoldId,
-    holds: Annotated[LegalHoldService, Depends(legal_hold_service)],
-    staff: Annotated[StaffPrincipal, Depends(current_staff)],
-) -> ReleaseOut:
+def release_legal_hold(hold_id: HoldId, holds: Holds, staff: CurrentStaff) -> ReleaseOut:
     release = holds.release(hold_id, staff.user_id)
     return ReleaseOut(**LegalHoldOut.of(release.hold).model_dump(), already_released=not release.changed)

@@ -10,21 +10,22 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
-from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from policybound.api.dependencies import letters
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
 from policybound.api.schemas import rfc3339
-from policybound.api.staff.auth import current_actor, route_of
-from policybound.api.staff.schemas import BODY_ERRORS, STAFF_ERRORS, error_responses, ok
+from policybound.api.staff.answers import answers
+from policybound.api.staff.auth import CurrentActor, RouteName
+from policybound.api.staff.schemas import BODY_ERRORS
 from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.purposes.letters import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, Letter, Letters
-from policybound.domain.staff.actor import Actor
 
 router = APIGatewayRouter()
+
+Service = Annotated[Letters, Depends(letters)]
 
 
 class LetterIn(BaseModel):
@@ -102,17 +103,13 @@ class LetterOut(BaseModel):
     tags=[Tag.STAFF_LETTERS],
     operation_id="sendLetter",
     middlewares=[json_body_guard],
-    responses=ok(202, LetterQueuedOut, "Queued for sending") | error_responses(STAFF_ERRORS | BODY_ERRORS),
+    responses=answers(202, LetterQueuedOut, "Queued for sending", BODY_ERRORS),
 )
 def send_letter(
-    request: Request,
-    body: Annotated[LetterIn, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
-    service: Annotated[Letters, Depends(letters)],
+    body: Annotated[LetterIn, Body()], actor: CurrentActor, route: RouteName, service: Service
 ) -> Response[LetterQueuedOut]:
-    letter = service.send(actor, body.subject, body.body, route_of(request))
-    out = LetterQueuedOut(letter_id=letter.letter_id, recipients=letter.recipients)
-    return Response(status_code=202, content_type="application/json", body=out)
+    letter = service.send(actor, body.subject, body.body, route)
+    return json_response(202, LetterQueuedOut(letter_id=letter.letter_id, recipients=letter.recipients))
 
 
 @router.get(
@@ -126,9 +123,9 @@ def send_letter(
     ),
     tags=[Tag.STAFF_LETTERS],
     operation_id="countLetterAudience",
-    responses=ok(200, AudienceCountOut, "The audience's size") | error_responses(STAFF_ERRORS),
+    responses=answers(200, AudienceCountOut, "The audience's size"),
 )
-def count_letter_audience(service: Annotated[Letters, Depends(letters)]) -> AudienceCountOut:
+def count_letter_audience(service: Service) -> AudienceCountOut:
     return AudienceCountOut(count=service.audience_size())
 
 
@@ -138,10 +135,9 @@ def count_letter_audience(service: Annotated[Letters, Depends(letters)]) -> Audi
     description="Sent, skipped (unsubscribed, withdrew or destroyed before their turn), failed and pending.",
     tags=[Tag.STAFF_LETTERS],
     operation_id="getLetter",
-    responses=ok(200, LetterOut, "The letter and its counts") | error_responses(STAFF_ERRORS | {404: "not_found"}),
+    responses=answers(200, LetterOut, "The letter and its counts", {404: "not_found"}),
 )
 def get_letter(
-    letter_id: Annotated[str, Path(pattern=ID_PATTERN, description="The letter's id")],
-    service: Annotated[Letters, Depends(letters)],
+    letter_id: Annotated[str, Path(pattern=ID_PATTERN, description="The letter's id")], service: Service
 ) -> LetterOut:
     return LetterOut.of(service.get(letter_id))

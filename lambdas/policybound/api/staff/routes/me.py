@@ -12,11 +12,12 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from pydantic import BaseModel, Field
 
 from policybound.api.dependencies import staff_sessions
+from policybound.api.http import no_content
 from policybound.api.openapi import Tag
 from policybound.api.schemas import rfc3339
-from policybound.api.staff.auth import StaffPrincipal, current_staff, session_of
+from policybound.api.staff.answers import answers
+from policybound.api.staff.auth import CurrentStaff, StaffPrincipal, session_of
 from policybound.api.staff.permissions import ROUTE_ROLES
-from policybound.api.staff.schemas import STAFF_ERRORS, error_responses, ok
 from policybound.domain.staff.sessions import StaffSessions
 from policybound.obligations import STAFF_IDLE_LIMIT, STAFF_SESSION_LIMIT
 
@@ -47,9 +48,9 @@ def routes_for(staff: StaffPrincipal) -> list[str]:
     ),
     operation_id="getStaffSession",
     tags=[Tag.STAFF_SESSION],
-    responses=ok(200, StaffMeOut, "The caller") | error_responses(STAFF_ERRORS),
+    responses=answers(200, StaffMeOut, "The caller"),
 )
-def who_am_i(request: Request, staff: Annotated[StaffPrincipal, Depends(current_staff)]) -> StaffMeOut:
+def who_am_i(request: Request, staff: CurrentStaff) -> StaffMeOut:
     auth_time, _ = session_of(request.resolved_event)  # type: ignore[arg-type]
     ends = datetime.fromtimestamp(auth_time, UTC) + STAFF_SESSION_LIMIT if auth_time is not None else None
     return StaffMeOut(
@@ -71,13 +72,13 @@ def who_am_i(request: Request, staff: Annotated[StaffPrincipal, Depends(current_
         "refused from now on. The console calls it at sign-out before it forgets the tokens."
     ),
     tags=[Tag.STAFF_SESSION],
-    responses={204: {"description": "Signed out"}} | error_responses(STAFF_ERRORS),
+    responses=answers(204, None, "Signed out"),
 )
 def sign_out(
     request: Request,
-    staff: Annotated[StaffPrincipal, Depends(current_staff)],
+    staff: CurrentStaff,
     sessions: Annotated[StaffSessions, Depends(staff_sessions)],
 ) -> Response[None]:
     auth_time, origin_jti = session_of(request.resolved_event)  # type: ignore[arg-type]
     sessions.end(sessions.check(staff.user_id, auth_time, origin_jti))
-    return Response(status_code=204)
+    return no_content()

@@ -7,26 +7,23 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import staff_reads
 from policybound.api.openapi import Tag
-from policybound.api.staff.auth import current_actor, route_of
+from policybound.api.staff.answers import VALIDATION_FAILED, answers
+from policybound.api.staff.auth import CurrentActor, RouteName
+from policybound.api.staff.paging import Cursor, page_out, per_page
 from policybound.api.staff.schemas import (
-    STAFF_ERRORS,
     AudienceMemberOut,
     AudiencePageOut,
     StaffRecordOut,
     SubjectRecordsOut,
     SubmissionPageOut,
-    error_responses,
-    ok,
 )
 from policybound.domain.core.model import RecordStatus
 from policybound.domain.core.normalize import email_schema
 from policybound.domain.staff.access_records import AccessPurpose
-from policybound.domain.staff.actor import Actor
 from policybound.domain.staff.reads import StaffReads
 from policybound.policy import FormId
 
@@ -43,8 +40,8 @@ HOLD_HELP = (
     "holds the record) serves the hold's investigation (§4.2): it also reads a held record whose use has ended "
     "(an erasure or unsubscribe refused under the hold), which every other read answers 404."
 )
-Limit = Annotated[int, Query(ge=1, le=100, description="Records per page (1-100).")]
-Cursor = Annotated[str | None, Query(max_length=4096, description="next_cursor of the previous page.")]
+Reads = Annotated[StaffReads, Depends(staff_reads)]
+Limit = Annotated[int, per_page("Records")]
 Purpose = Annotated[AccessPurpose | None, Query(description=PURPOSE_HELP)]
 LegalHoldId = Annotated[
     str | None,
@@ -76,13 +73,12 @@ RightsRequestId = Annotated[
     ),
     operation_id="listSubmissions",
     tags=[Tag.STAFF_RECORDS],
-    responses=ok(200, SubmissionPageOut, "A page of records")
-    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, SubmissionPageOut, "A page of records", VALIDATION_FAILED),
 )
 def list_submissions(
-    request: Request,
-    actor: Annotated[Actor, Depends(current_actor)],
-    reads: Annotated[StaffReads, Depends(staff_reads)],
+    actor: CurrentActor,
+    route: RouteName,
+    reads: Reads,
     form: Annotated[FormId | None, Query(description="Only this form.")] = None,
     status: Annotated[RecordStatus, Query(description="Only records with this status.")] = RecordStatus.ACTIVE,
     purpose: Purpose = None,
@@ -97,10 +93,10 @@ def list_submissions(
         purpose=purpose,
         limit=limit,
         cursor=cursor,
-        route=route_of(request),
+        route=route,
         rights_request_id=rights_request_id,
     )
-    return SubmissionPageOut(items=[StaffRecordOut.of(view) for view in page.items], next_cursor=page.next_cursor)
+    return page_out(SubmissionPageOut, page, StaffRecordOut.of)
 
 
 @router.get(
@@ -109,19 +105,20 @@ def list_submissions(
     description="The decrypted record, if its consent covers the purpose. " + PURPOSE_HELP + HOLD_HELP,
     operation_id="getSubmission",
     tags=[Tag.STAFF_RECORDS],
-    responses=ok(200, StaffRecordOut, "The record")
-    | error_responses(STAFF_ERRORS | {404: "not_found (unknown, destroyed or expired)", 422: "validation_failed"}),
+    responses=answers(
+        200, StaffRecordOut, "The record", {404: "not_found (unknown, destroyed or expired)", 422: "validation_failed"}
+    ),
 )
 def read_submission(
-    request: Request,
     submission_id: Annotated[str, Path(min_length=1, max_length=64)],
-    actor: Annotated[Actor, Depends(current_actor)],
-    reads: Annotated[StaffReads, Depends(staff_reads)],
+    actor: CurrentActor,
+    route: RouteName,
+    reads: Reads,
     purpose: Purpose = None,
     rights_request_id: RightsRequestId = None,
     legal_hold_id: LegalHoldId = None,
 ) -> StaffRecordOut:
-    view = reads.submission(actor, submission_id, purpose, route_of(request), rights_request_id, legal_hold_id)
+    view = reads.submission(actor, submission_id, purpose, route, rights_request_id, legal_hold_id)
     return StaffRecordOut.of(view)
 
 
@@ -136,21 +133,20 @@ def read_submission(
     ),
     operation_id="findSubject",
     tags=[Tag.STAFF_RECORDS],
-    responses=ok(200, SubjectRecordsOut, "The subject's live records")
-    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, SubjectRecordsOut, "The subject's live records", VALIDATION_FAILED),
 )
 def find_subject(
-    request: Request,
     email: Annotated[
         str,
         Query(min_length=3, max_length=254, pattern=r"^[^@\s]+@[^@\s]+$", json_schema_extra=email_schema),
     ],
-    actor: Annotated[Actor, Depends(current_actor)],
-    reads: Annotated[StaffReads, Depends(staff_reads)],
+    actor: CurrentActor,
+    route: RouteName,
+    reads: Reads,
     purpose: Purpose = None,
     rights_request_id: RightsRequestId = None,
 ) -> SubjectRecordsOut:
-    views = reads.subject(actor, email, purpose, route_of(request), rights_request_id)
+    views = reads.subject(actor, email, purpose, route, rights_request_id)
     return SubjectRecordsOut(items=[StaffRecordOut.of(view) for view in views], count=len(views))
 
 
@@ -164,18 +160,17 @@ def find_subject(
     ),
     operation_id="getMarketingAudience",
     tags=[Tag.STAFF_RECORDS],
-    responses=ok(200, AudiencePageOut, "A page of the audience")
-    | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, AudiencePageOut, "A page of the audience", VALIDATION_FAILED),
 )
 def marketing_audience(
-    request: Request,
-    actor: Annotated[Actor, Depends(current_actor)],
-    reads: Annotated[StaffReads, Depends(staff_reads)],
+    actor: CurrentActor,
+    route: RouteName,
+    reads: Reads,
     purpose: Annotated[
         AccessPurpose | None, Query(description="email_marketing or blog_letter; both if absent.")
     ] = None,
     limit: Limit = 100,
     cursor: Cursor = None,
 ) -> AudiencePageOut:
-    page = reads.marketing_audience(actor, purpose=purpose, limit=limit, cursor=cursor, route=route_of(request))
-    return AudiencePageOut(items=[AudienceMemberOut.of(m) for m in page.items], next_cursor=page.next_cursor)
+    page = reads.marketing_audience(actor, purpose=purpose, limit=limit, cursor=cursor, route=route)
+    return page_out(AudiencePageOut, page, AudienceMemberOut.of)

@@ -11,24 +11,23 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
-from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from policybound.api.dependencies import rights_request_service
-from policybound.api.http import json_body_guard
+from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
 from policybound.api.rights_schemas import RightsRequestOut, RightsRequestsOut
-from policybound.api.staff.auth import current_actor, route_of
-from policybound.api.staff.schemas import STAFF_ERRORS, error_responses
+from policybound.api.staff.answers import VALIDATION_FAILED, answers
+from policybound.api.staff.auth import CurrentActor, RouteName
 from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.rights.request_model import RightsRequestStatus
 from policybound.domain.rights.requests import CompletionIn, RightsRequestIn, RightsRequestService
-from policybound.domain.staff.actor import Actor
 from policybound.obligations import RIGHTS_REQUEST_DUE_DAYS, RIGHTS_REQUEST_YEARS
 
 router = APIGatewayRouter()
 
 RequestId = Annotated[str, Path(pattern=ID_PATTERN, description="The rights request's id")]
+Requests = Annotated[RightsRequestService, Depends(rights_request_service)]
 _BODY = {400: "invalid_json", 415: "unsupported_media_type", 422: "validation_failed"}
 
 
@@ -45,19 +44,13 @@ _BODY = {400: "invalid_json", 415: "unsupported_media_type", 422: "validation_fa
     operation_id="receiveRightsRequest",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
     middlewares=[json_body_guard],
-    responses={201: {"description": "Recorded", "content": {"application/json": {"model": RightsRequestOut}}}}
-    | error_responses(STAFF_ERRORS | _BODY),
+    responses=answers(201, RightsRequestOut, "Recorded", _BODY),
 )
 def receive_rights_request(
-    request: Request,
-    body: Annotated[RightsRequestIn, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
-    requests: Annotated[RightsRequestService, Depends(rights_request_service)],
+    body: Annotated[RightsRequestIn, Body()], actor: CurrentActor, route: RouteName, requests: Requests
 ) -> Response[RightsRequestOut]:
-    received = requests.receive(body, actor, route_of(request))
-    return Response(
-        status_code=201, content_type="application/json", body=RightsRequestOut.of(received, requests.today())
-    )
+    received = requests.receive(body, actor, route)
+    return json_response(201, RightsRequestOut.of(received, requests.today()))
 
 
 @router.get(
@@ -66,10 +59,10 @@ def receive_rights_request(
     description="Each with its due date and the days left (negative when overdue), earliest due first.",
     operation_id="listRightsRequests",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
-    responses={200: {"description": "The requests"}} | error_responses(STAFF_ERRORS | {422: "validation_failed"}),
+    responses=answers(200, None, "The requests", VALIDATION_FAILED),
 )
 def list_rights_requests(
-    requests: Annotated[RightsRequestService, Depends(rights_request_service)],
+    requests: Requests,
     status: Annotated[RightsRequestStatus, Query(description="open (default) or completed")] = RightsRequestStatus.OPEN,
 ) -> RightsRequestsOut:
     today = requests.today()
@@ -81,12 +74,9 @@ def list_rights_requests(
     summary="One rights request (pi_manager)",
     operation_id="getRightsRequest",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
-    responses={200: {"description": "The request"}} | error_responses(STAFF_ERRORS | {404: "not_found"}),
+    responses=answers(200, None, "The request", {404: "not_found"}),
 )
-def get_rights_request(
-    request_id: RequestId,
-    requests: Annotated[RightsRequestService, Depends(rights_request_service)],
-) -> RightsRequestOut:
+def get_rights_request(request_id: RequestId, requests: Requests) -> RightsRequestOut:
     return RightsRequestOut.of(requests.get(request_id), requests.today())
 
 
@@ -102,15 +92,14 @@ def get_rights_request(
     operation_id="completeRightsRequest",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
     middlewares=[json_body_guard],
-    responses={200: {"description": "Completed"}}
-    | error_responses(STAFF_ERRORS | _BODY | {404: "not_found", 409: "already_completed"}),
+    responses=answers(200, None, "Completed", _BODY | {404: "not_found", 409: "already_completed"}),
 )
 def complete_rights_request(
-    request: Request,
     request_id: RequestId,
     body: Annotated[CompletionIn, Body()],
-    actor: Annotated[Actor, Depends(current_actor)],
-    requests: Annotated[RightsRequestService, Depends(rights_request_service)],
+    actor: CurrentActor,
+    route: RouteName,
+    requests: Requests,
 ) -> RightsRequestOut:
-    done = requests.complete(request_id, body, actor, route_of(request))
+    done = requests.complete(request_id, body, actor, route)
     return RightsRequestOut.of(done, requests.today())
