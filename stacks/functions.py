@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from policybound import tables
 from policybound.api.paths import API_PREFIX, RIGHTS_PREFIX, STAFF_PREFIX
@@ -63,11 +64,21 @@ class BucketAccess:
     objects: tuple[str, ...]
 
 
+# Each trigger says how its function is invoked. Only a schedule invokes one asynchronously, so only a
+# scheduled function has a dead-letter queue for failed invocations; every other trigger states why its
+# function needs none (the cdk-nag acknowledgment, "{}" standing for the function's name).
+_NEVER_RECEIVES = "a dead-letter queue for asynchronous invocations would never receive anything."
+_SYNCHRONOUS_API = (
+    "{} is invoked synchronously by API Gateway, which returns any error to the caller; " + _NEVER_RECEIVES
+)
+
+
 @dataclass(frozen=True)
 class PublicRoutes:
     """API paths served without login (behind WAF and throttling)."""
 
     paths: tuple[str, ...]
+    no_dead_letter_queue_because: ClassVar[str | None] = _SYNCHRONOUS_API
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,7 @@ class StaffRoutes:
     """API paths that require a Cognito user-pool token (staff groups are checked in the function)."""
 
     paths: tuple[str, ...]
+    no_dead_letter_queue_because: ClassVar[str | None] = _SYNCHRONOUS_API
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,8 @@ class Schedule:
 
     minutes: int
     why: str
+    # EventBridge invokes asynchronously: a run that keeps failing goes to the dead-letter queue.
+    no_dead_letter_queue_because: ClassVar[str | None] = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +112,10 @@ class TableStream:
     """The function consumes a table's stream; only REMOVE events reach it."""
 
     table: tables.TableSpec
+    no_dead_letter_queue_because: ClassVar[str | None] = (
+        "{} reads a DynamoDB stream through an event source mapping, whose failed batches go to its on-failure "
+        "queue; " + _NEVER_RECEIVES
+    )
 
 
 @dataclass(frozen=True)
@@ -108,6 +126,10 @@ class QueueMessages:
     batch_size: int
     # Concurrent invocations the event source may run at most (SQS's own limit, not reserved concurrency).
     max_concurrency: int
+    no_dead_letter_queue_because: ClassVar[str | None] = (
+        "{} consumes an SQS queue through an event source mapping; a message that keeps failing moves to the "
+        "queue's own dead-letter queue, so " + _NEVER_RECEIVES
+    )
 
 
 @dataclass(frozen=True)
@@ -115,6 +137,11 @@ class StaffSignInTriggers:
     """Cognito invokes the function synchronously around each staff sign-in: PreAuthentication (a try
     claimed, or a locked account refused), PostAuthentication (tries given back, password age) and
     PostConfirmation (a reset password's date)."""
+
+    no_dead_letter_queue_because: ClassVar[str | None] = (
+        "{} is invoked synchronously by Cognito during sign-in, which refuses the sign-in on any error; "
+        + _NEVER_RECEIVES
+    )
 
 
 Trigger = PublicRoutes | StaffRoutes | Schedule | TableStream | StaffSignInTriggers | QueueMessages
