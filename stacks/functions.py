@@ -151,7 +151,8 @@ Trigger = PublicRoutes | StaffRoutes | Schedule | TableStream | StaffSignInTrigg
 class FunctionSpec:
     # Construct id and the suffix of the function's name; PascalCase.
     name: str
-    handler: str
+    # Its entry module's name in lambdas/entrypoints/; Lambda calls the module's `lambda_handler`.
+    entry: str
     description: str
     trigger: Trigger
     tables: tuple[TableAccess, ...] = ()
@@ -169,7 +170,11 @@ class FunctionSpec:
 
     @property
     def module(self) -> str:
-        return self.handler.rsplit(".", 1)[0]
+        return f"entrypoints.{self.entry}"
+
+    @property
+    def handler(self) -> str:
+        return f"{self.module}.lambda_handler"
 
     @property
     def module_path(self) -> Path:
@@ -177,7 +182,7 @@ class FunctionSpec:
 
     @property
     def service_name(self) -> str:
-        return "policybound-" + self.module.rsplit(".", 1)[-1].replace("_", "-")
+        return "policybound-" + self.entry.replace("_", "-")
 
     @property
     def role_name(self) -> str:
@@ -251,7 +256,7 @@ _STAFF_API_TABLES = (
 
 _LETTER_SENDER = FunctionSpec(
     name="LetterSender",
-    handler="entrypoints.letter_sender.lambda_handler",
+    entry="letter_sender",
     description="Policybound letter sender: mails queued batches of a letter's recipients, paced for SES",
     trigger=QueueMessages(tables.LETTER_QUEUE, batch_size=1, max_concurrency=SENDER_CONCURRENCY),
     tables=(
@@ -278,7 +283,7 @@ _LETTER_SENDER = FunctionSpec(
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="PublicApi",
-        handler="entrypoints.api.lambda_handler",
+        entry="api",
         description="Policybound public API: forms, policy, cookie consents, rights, unsubscribe",
         # The rights routes are their own resource so that they have their own (lower) throttle.
         trigger=PublicRoutes(paths=(PUBLIC_PATH, RIGHTS_PATH)),
@@ -292,7 +297,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="StaffApi",
-        handler="entrypoints.staff_api.lambda_handler",
+        entry="staff_api",
         description="Policybound staff API: submissions, subjects, legal holds, disclosures, incidents, ledger",
         trigger=StaffRoutes(paths=(STAFF_PATH,)),
         tables=_STAFF_API_TABLES,
@@ -316,7 +321,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="Sweeper",
-        handler="entrypoints.sweeper.lambda_handler",
+        entry="sweeper",
         description="Policybound sweeper: destroys records whose retention ended (hourly)",
         trigger=HourlySchedule(),
         tables=(
@@ -338,7 +343,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="ConsentRenewer",
-        handler="entrypoints.consent_renewer.lambda_handler",
+        entry="consent_renewer",
         description="Policybound consent renewer: asks the people a new policy version affects for consent (§12)",
         trigger=HourlySchedule(why="policy §12: a version that adds an item or a purpose asks for new consent"),
         tables=(
@@ -360,7 +365,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="ConsentSealer",
-        handler="entrypoints.consent_sealer.lambda_handler",
+        entry="consent_sealer",
         description="Policybound consent sealer: chains submissions' consent entries in batches with Merkle roots",
         trigger=Schedule(minutes=15, why="consents written unsealed by submissions join the hash chain"),
         # adapters.ledger: the unsealed entries (Query), the chain head (Query), puts and deletes in one
@@ -373,7 +378,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="TtlBackstop",
-        handler="entrypoints.ttl_backstop.lambda_handler",
+        entry="ttl_backstop",
         description="Policybound TTL backstop: deletes the key of a record DynamoDB TTL removed",
         trigger=TableStream(tables.RECORDS),
         tables=(
@@ -385,7 +390,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="StaffSignIn",
-        handler="entrypoints.staff_sign_in.lambda_handler",
+        entry="staff_sign_in",
         description="Policybound staff sign-in triggers: lockout, password age, password-change stamp",
         trigger=StaffSignInTriggers(),
         # adapters.staff_access.DynamoAttemptStore: claim (conditional UpdateItems; one whose condition fails
