@@ -8,6 +8,8 @@ grant/change/revocation records need three, staff access records two.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudtrail as cloudtrail
 from aws_cdk import aws_iam as iam
@@ -19,7 +21,7 @@ from constructs import Construct
 from policybound import tables
 from policybound.obligations import ACCESS_RIGHTS_YEARS, longest_days
 from stacks.data_stack import DataStack
-from stacks.nag import acknowledge
+from stacks.private_bucket import private_bucket
 
 TRAIL_NAME = "policybound-audit"
 # The longest period the policy's administrative measures need (access rights' records), in days with
@@ -50,68 +52,62 @@ class AuditStack(Stack):
             pending_window=Duration.days(30),
             removal_policy=RemovalPolicy.RETAIN,
         )
-        cloudtrail_principal = iam.ServicePrincipal("cloudtrail.amazonaws.com")
         key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudTrailEncryptsThisTrailsLogs",
-                principals=[cloudtrail_principal],
-                actions=["kms:GenerateDataKey*"],
-                resources=["*"],
-                conditions={
-                    "StringEquals": {"aws:SourceArn": self.trail_arn},
-                    "StringLike": {
-                        "kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{self.account}:trail/*"
-                    },
-                },
+            self._for_this_trail(
+                "CloudTrailEncryptsThisTrailsLogs",
+                "kms:GenerateDataKey*",
+                "*",
+                like={"kms:EncryptionContext:aws:cloudtrail:arn": f"arn:aws:cloudtrail:*:{self.account}:trail/*"},
             )
         )
-        key.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudTrailDescribesKey",
-                principals=[cloudtrail_principal],
-                actions=["kms:DescribeKey"],
-                resources=["*"],
-                conditions={"StringEquals": {"aws:SourceArn": self.trail_arn}},
-            )
-        )
+        key.add_to_resource_policy(self._for_this_trail("CloudTrailDescribesKey", "kms:DescribeKey", "*"))
         return key
 
+    def _for_this_trail(
+        self,
+        sid: str,
+        action: str,
+        resource: str,
+        *,
+        equals: dict[str, str] | None = None,
+        like: dict[str, str] | None = None,
+    ) -> iam.PolicyStatement:
+        """A resource-policy statement for CloudTrail acting for this trail only (`aws:SourceArn`): no other
+        account's or trail's CloudTrail can use the key or the bucket through it."""
+        conditions: dict[str, Any] = {"StringEquals": {"aws:SourceArn": self.trail_arn, **(equals or {})}}
+        if like:
+            conditions["StringLike"] = like
+        return iam.PolicyStatement(
+            sid=sid,
+            principals=[iam.ServicePrincipal("cloudtrail.amazonaws.com")],
+            actions=[action],
+            resources=[resource],
+            conditions=conditions,
+        )
+
     def _access_logs_bucket(self) -> s3.Bucket:
-        bucket = s3.Bucket(
+        return private_bucket(
             self,
             "TrailBucketAccessLogs",
-            # S3 server access logging delivers only to buckets encrypted with S3-managed keys.
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
+            # S3 server access logging delivers only to buckets encrypted with S3-managed keys (the default).
+            no_access_logs_because="This bucket receives the trail bucket's server access logs; logging it too "
+            "would need another bucket, and so on without end. Reads of it are recorded by CloudTrail management "
+            "events.",
             lifecycle_rules=[
                 s3.LifecycleRule(
                     expiration=Duration.days(RETENTION_DAYS), noncurrent_version_expiration=Duration.days(30)
                 )
             ],
-            removal_policy=RemovalPolicy.RETAIN,
         )
-        acknowledge(
-            bucket,
-            "AwsSolutions-S1",
-            "This bucket receives the trail bucket's server access logs; logging it too would need another "
-            "bucket, and so on without end. Reads of it are recorded by CloudTrail management events.",
-        )
-        return bucket
 
     def _trail_bucket(self) -> s3.Bucket:
-        bucket = s3.Bucket(
+        bucket = private_bucket(
             self,
             "TrailBucket",
+            no_access_logs_because=None,
             encryption=s3.BucketEncryption.KMS,
             encryption_key=self.key,
             bucket_key_enabled=True,
-            enforce_ssl=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            versioned=True,
             # Compliance mode: nobody, root included, can delete or overwrite a log file for three years.
             object_lock_enabled=True,
             object_lock_default_retention=s3.ObjectLockRetention.compliance(Duration.days(RETENTION_DAYS)),
@@ -129,28 +125,14 @@ class AuditStack(Stack):
                     noncurrent_version_expiration=Duration.days(30),
                 )
             ],
-            removal_policy=RemovalPolicy.RETAIN,
         )
-        cloudtrail_principal = iam.ServicePrincipal("cloudtrail.amazonaws.com")
-        source = {"StringEquals": {"aws:SourceArn": self.trail_arn}}
+        bucket.add_to_resource_policy(self._for_this_trail("CloudTrailChecksAcl", "s3:GetBucketAcl", bucket.bucket_arn))
         bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudTrailChecksAcl",
-                principals=[cloudtrail_principal],
-                actions=["s3:GetBucketAcl"],
-                resources=[bucket.bucket_arn],
-                conditions=source,
-            )
-        )
-        bucket.add_to_resource_policy(
-            iam.PolicyStatement(
-                sid="CloudTrailWritesThisTrailsLogs",
-                principals=[cloudtrail_principal],
-                actions=["s3:PutObject"],
-                resources=[bucket.arn_for_objects(f"AWSLogs/{self.account}/*")],
-                conditions={
-                    "StringEquals": {"aws:SourceArn": self.trail_arn, "s3:x-amz-acl": "bucket-owner-full-control"}
-                },
+            self._for_this_trail(
+                "CloudTrailWritesThisTrailsLogs",
+                "s3:PutObject",
+                bucket.arn_for_objects(f"AWSLogs/{self.account}/*"),
+                equals={"s3:x-amz-acl": "bucket-owner-full-control"},
             )
         )
         return bucket

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from policybound import tables
 from policybound.api.paths import API_PREFIX, RIGHTS_PREFIX, STAFF_PREFIX
@@ -63,11 +64,21 @@ class BucketAccess:
     objects: tuple[str, ...]
 
 
+# Each trigger says how its function is invoked. Only a schedule invokes one asynchronously, so only a
+# scheduled function has a dead-letter queue for failed invocations; every other trigger states why its
+# function needs none (the cdk-nag acknowledgment, "{}" standing for the function's name).
+_NEVER_RECEIVES = "a dead-letter queue for asynchronous invocations would never receive anything."
+_SYNCHRONOUS_API = (
+    "{} is invoked synchronously by API Gateway, which returns any error to the caller; " + _NEVER_RECEIVES
+)
+
+
 @dataclass(frozen=True)
 class PublicRoutes:
     """API paths served without login (behind WAF and throttling)."""
 
     paths: tuple[str, ...]
+    no_dead_letter_queue_because: ClassVar[str | None] = _SYNCHRONOUS_API
 
 
 @dataclass(frozen=True)
@@ -75,6 +86,7 @@ class StaffRoutes:
     """API paths that require a Cognito user-pool token (staff groups are checked in the function)."""
 
     paths: tuple[str, ...]
+    no_dead_letter_queue_because: ClassVar[str | None] = _SYNCHRONOUS_API
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,8 @@ class Schedule:
 
     minutes: int
     why: str
+    # EventBridge invokes asynchronously: a run that keeps failing goes to the dead-letter queue.
+    no_dead_letter_queue_because: ClassVar[str | None] = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +112,10 @@ class TableStream:
     """The function consumes a table's stream; only REMOVE events reach it."""
 
     table: tables.TableSpec
+    no_dead_letter_queue_because: ClassVar[str | None] = (
+        "{} reads a DynamoDB stream through an event source mapping, whose failed batches go to its on-failure "
+        "queue; " + _NEVER_RECEIVES
+    )
 
 
 @dataclass(frozen=True)
@@ -108,6 +126,10 @@ class QueueMessages:
     batch_size: int
     # Concurrent invocations the event source may run at most (SQS's own limit, not reserved concurrency).
     max_concurrency: int
+    no_dead_letter_queue_because: ClassVar[str | None] = (
+        "{} consumes an SQS queue through an event source mapping; a message that keeps failing moves to the "
+        "queue's own dead-letter queue, so " + _NEVER_RECEIVES
+    )
 
 
 @dataclass(frozen=True)
@@ -115,6 +137,11 @@ class StaffSignInTriggers:
     """Cognito invokes the function synchronously around each staff sign-in: PreAuthentication (a try
     claimed, or a locked account refused), PostAuthentication (tries given back, password age) and
     PostConfirmation (a reset password's date)."""
+
+    no_dead_letter_queue_because: ClassVar[str | None] = (
+        "{} is invoked synchronously by Cognito during sign-in, which refuses the sign-in on any error; "
+        + _NEVER_RECEIVES
+    )
 
 
 Trigger = PublicRoutes | StaffRoutes | Schedule | TableStream | StaffSignInTriggers | QueueMessages
@@ -124,7 +151,8 @@ Trigger = PublicRoutes | StaffRoutes | Schedule | TableStream | StaffSignInTrigg
 class FunctionSpec:
     # Construct id and the suffix of the function's name; PascalCase.
     name: str
-    handler: str
+    # Its entry module's name in lambdas/entrypoints/; Lambda calls the module's `lambda_handler`.
+    entry: str
     description: str
     trigger: Trigger
     tables: tuple[TableAccess, ...] = ()
@@ -142,7 +170,11 @@ class FunctionSpec:
 
     @property
     def module(self) -> str:
-        return self.handler.rsplit(".", 1)[0]
+        return f"entrypoints.{self.entry}"
+
+    @property
+    def handler(self) -> str:
+        return f"{self.module}.lambda_handler"
 
     @property
     def module_path(self) -> Path:
@@ -150,7 +182,7 @@ class FunctionSpec:
 
     @property
     def service_name(self) -> str:
-        return "policybound-" + self.module.rsplit(".", 1)[-1].replace("_", "-")
+        return "policybound-" + self.entry.replace("_", "-")
 
     @property
     def role_name(self) -> str:
@@ -224,7 +256,7 @@ _STAFF_API_TABLES = (
 
 _LETTER_SENDER = FunctionSpec(
     name="LetterSender",
-    handler="entrypoints.letter_sender.lambda_handler",
+    entry="letter_sender",
     description="Policybound letter sender: mails queued batches of a letter's recipients, paced for SES",
     trigger=QueueMessages(tables.LETTER_QUEUE, batch_size=1, max_concurrency=SENDER_CONCURRENCY),
     tables=(
@@ -251,7 +283,7 @@ _LETTER_SENDER = FunctionSpec(
 FUNCTIONS: tuple[FunctionSpec, ...] = (
     FunctionSpec(
         name="PublicApi",
-        handler="entrypoints.api.lambda_handler",
+        entry="api",
         description="Policybound public API: forms, policy, cookie consents, rights, unsubscribe",
         # The rights routes are their own resource so that they have their own (lower) throttle.
         trigger=PublicRoutes(paths=(PUBLIC_PATH, RIGHTS_PATH)),
@@ -265,7 +297,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="StaffApi",
-        handler="entrypoints.staff_api.lambda_handler",
+        entry="staff_api",
         description="Policybound staff API: submissions, subjects, legal holds, disclosures, incidents, ledger",
         trigger=StaffRoutes(paths=(STAFF_PATH,)),
         tables=_STAFF_API_TABLES,
@@ -289,7 +321,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="Sweeper",
-        handler="entrypoints.sweeper.lambda_handler",
+        entry="sweeper",
         description="Policybound sweeper: destroys records whose retention ended (hourly)",
         trigger=HourlySchedule(),
         tables=(
@@ -311,7 +343,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="ConsentRenewer",
-        handler="entrypoints.consent_renewer.lambda_handler",
+        entry="consent_renewer",
         description="Policybound consent renewer: asks the people a new policy version affects for consent (§12)",
         trigger=HourlySchedule(why="policy §12: a version that adds an item or a purpose asks for new consent"),
         tables=(
@@ -333,7 +365,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="ConsentSealer",
-        handler="entrypoints.consent_sealer.lambda_handler",
+        entry="consent_sealer",
         description="Policybound consent sealer: chains submissions' consent entries in batches with Merkle roots",
         trigger=Schedule(minutes=15, why="consents written unsealed by submissions join the hash chain"),
         # adapters.ledger: the unsealed entries (Query), the chain head (Query), puts and deletes in one
@@ -346,7 +378,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="TtlBackstop",
-        handler="entrypoints.ttl_backstop.lambda_handler",
+        entry="ttl_backstop",
         description="Policybound TTL backstop: deletes the key of a record DynamoDB TTL removed",
         trigger=TableStream(tables.RECORDS),
         tables=(
@@ -358,7 +390,7 @@ FUNCTIONS: tuple[FunctionSpec, ...] = (
     ),
     FunctionSpec(
         name="StaffSignIn",
-        handler="entrypoints.staff_sign_in.lambda_handler",
+        entry="staff_sign_in",
         description="Policybound staff sign-in triggers: lockout, password age, password-change stamp",
         trigger=StaffSignInTriggers(),
         # adapters.staff_access.DynamoAttemptStore: claim (conditional UpdateItems; one whose condition fails

@@ -17,33 +17,11 @@ from policybound import settings, tables
 from stacks.data_stack import TABLE_ENCRYPTION_KEY, DataStack
 from stacks.dependency_layer import ARCHITECTURE, RUNTIME
 from stacks.deployment import Deployment
-from stacks.functions import (
-    FunctionSpec,
-    PublicRoutes,
-    QueueMessages,
-    Schedule,
-    StaffRoutes,
-    StaffSignInTriggers,
-    TableStream,
-)
+from stacks.functions import FunctionSpec, StaffSignInTriggers
 from stacks.nag import acknowledge
 
 # Application logs hold ids and hashes, never PI (DESIGN.md §7); kept long enough for incident review.
 FUNCTION_LOG_RETENTION = logs.RetentionDays.ONE_YEAR
-
-_WHY_NO_DLQ = {
-    PublicRoutes: "{} is invoked synchronously by API Gateway, which returns any error to the caller; a "
-    "dead-letter queue for asynchronous invocations would never receive anything.",
-    StaffRoutes: "{} is invoked synchronously by API Gateway, which returns any error to the caller; a "
-    "dead-letter queue for asynchronous invocations would never receive anything.",
-    StaffSignInTriggers: "{} is invoked synchronously by Cognito during sign-in, which refuses the sign-in on any "
-    "error; a dead-letter queue for asynchronous invocations would never receive anything.",
-    QueueMessages: "{} consumes an SQS queue through an event source mapping; a message that keeps failing "
-    "moves to the queue's own dead-letter queue, so a dead-letter queue for asynchronous invocations would "
-    "never receive anything.",
-    TableStream: "{} reads a DynamoDB stream through an event source mapping, whose failed batches go to "
-    "its on-failure queue; a dead-letter queue for asynchronous invocations would never receive anything.",
-}
 
 
 class UnknownSettingError(ValueError):
@@ -107,6 +85,9 @@ class PolicyboundFunction(Construct):
         super().__init__(scope, spec.name)
         self.spec = spec
         stack = Stack.of(self)
+        no_dead_letter_queue_because = spec.trigger.no_dead_letter_queue_because
+        # The pool references its triggers, so a trigger cannot reference the pool (see `environment`).
+        pool_trigger = isinstance(spec.trigger, StaffSignInTriggers)
         self.log_group = logs.LogGroup(
             self, "Logs", retention=FUNCTION_LOG_RETENTION, removal_policy=RemovalPolicy.RETAIN
         )
@@ -132,18 +113,17 @@ class PolicyboundFunction(Construct):
             log_group=self.log_group,
             logging_format=lambda_.LoggingFormat.JSON,
             tracing=lambda_.Tracing.ACTIVE,
-            # Only a scheduled function is invoked asynchronously; API calls are synchronous and stream
-            # batches fail over to the event source's own destination.
-            dead_letter_queue=failures if isinstance(spec.trigger, Schedule) else None,
+            # Only a function invoked asynchronously has one (stacks/functions.py says which).
+            dead_letter_queue=failures if no_dead_letter_queue_because is None else None,
             # Opt-in: a new account's concurrency limit (10) leaves nothing to reserve (docs/deploy.md).
             reserved_concurrent_executions=deployment.sweeper_reserved_concurrency if spec.single_instance else None,
             environment={
                 **environment(
                     data,
                     deployment,
-                    None if isinstance(spec.trigger, StaffSignInTriggers) else staff_user_pool_id,
+                    None if pool_trigger else staff_user_pool_id,
                     public_base_url,
-                    None if isinstance(spec.trigger, StaffSignInTriggers) else staff_app_client_id,
+                    None if pool_trigger else staff_app_client_id,
                 ),
                 "POWERTOOLS_SERVICE_NAME": spec.service_name,
                 "POWERTOOLS_LOG_LEVEL": "INFO",
@@ -163,8 +143,8 @@ class PolicyboundFunction(Construct):
             self._grant_mail(deployment, stack)
         if spec.staff_pool_actions:
             self._grant_staff_pool(stack, staff_user_pool_id)
-        if not isinstance(spec.trigger, Schedule):
-            acknowledge(self.function, "Serverless-LambdaDLQ", _WHY_NO_DLQ[type(spec.trigger)].format(spec.name))
+        if no_dead_letter_queue_because is not None:
+            acknowledge(self.function, "Serverless-LambdaDLQ", no_dead_letter_queue_because.format(spec.name))
         why_this_runtime = (
             f"{RUNTIME.name}: the newest Lambda Python whose interpreter our build and test machines have; the "
             "tests, the start-as-deployed test and the shipped bytecode use that minor version, so what is tested "

@@ -32,6 +32,24 @@ def _visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
     )
 
 
+def _rate_rule(
+    name: str, priority: int, limit: int, *, only: wafv2.CfnWebACL.StatementProperty | None = None
+) -> wafv2.CfnWebACL.RuleProperty:
+    """Blocks a client IP that sends more than `limit` requests (of those matching `only`, if given) in
+    any five minutes."""
+    return wafv2.CfnWebACL.RuleProperty(
+        name=name,
+        priority=priority,
+        action=wafv2.CfnWebACL.RuleActionProperty(block={}),
+        statement=wafv2.CfnWebACL.StatementProperty(
+            rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                limit=limit, aggregate_key_type="IP", evaluation_window_sec=300, scope_down_statement=only
+            )
+        ),
+        visibility_config=_visibility(name),
+    )
+
+
 class ApiFirewall(Construct):
     def __init__(
         self,
@@ -47,41 +65,23 @@ class ApiFirewall(Construct):
         rules = [
             # Anonymous rights requests (codes mailed, codes guessed) from one address are cut off first,
             # well before the general limit; staff routes are never counted here.
-            wafv2.CfnWebACL.RuleProperty(
-                name=RIGHTS_RATE_RULE_NAME,
-                priority=0,
-                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
-                statement=wafv2.CfnWebACL.StatementProperty(
-                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                        limit=rights_requests_per_ip_per_5_minutes,
-                        aggregate_key_type="IP",
-                        evaluation_window_sec=300,
-                        scope_down_statement=wafv2.CfnWebACL.StatementProperty(
-                            byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
-                                field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(uri_path={}),
-                                positional_constraint="CONTAINS",
-                                search_string=RIGHTS_PATH_PREFIX,
-                                text_transformations=[
-                                    wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="URL_DECODE"),
-                                    wafv2.CfnWebACL.TextTransformationProperty(priority=1, type="LOWERCASE"),
-                                ],
-                            )
-                        ),
+            _rate_rule(
+                RIGHTS_RATE_RULE_NAME,
+                0,
+                rights_requests_per_ip_per_5_minutes,
+                only=wafv2.CfnWebACL.StatementProperty(
+                    byte_match_statement=wafv2.CfnWebACL.ByteMatchStatementProperty(
+                        field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(uri_path={}),
+                        positional_constraint="CONTAINS",
+                        search_string=RIGHTS_PATH_PREFIX,
+                        text_transformations=[
+                            wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="URL_DECODE"),
+                            wafv2.CfnWebACL.TextTransformationProperty(priority=1, type="LOWERCASE"),
+                        ],
                     )
                 ),
-                visibility_config=_visibility(RIGHTS_RATE_RULE_NAME),
             ),
-            wafv2.CfnWebACL.RuleProperty(
-                name=RATE_RULE_NAME,
-                priority=1,
-                action=wafv2.CfnWebACL.RuleActionProperty(block={}),
-                statement=wafv2.CfnWebACL.StatementProperty(
-                    rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                        limit=requests_per_ip_per_5_minutes, aggregate_key_type="IP", evaluation_window_sec=300
-                    )
-                ),
-                visibility_config=_visibility(RATE_RULE_NAME),
-            ),
+            _rate_rule(RATE_RULE_NAME, 1, requests_per_ip_per_5_minutes),
         ]
         for priority, group in enumerate(MANAGED_RULE_GROUPS, start=len(rules)):
             rules.append(

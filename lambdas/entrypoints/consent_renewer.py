@@ -12,9 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from entrypoints import scheduled
 from policybound import tables
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
@@ -27,27 +26,27 @@ SAFETY_MARGIN_MS = 30_000
 
 
 def renew(wiring: Wiring, remaining_ms: Callable[[], int]) -> dict[str, Any]:
-    report = wiring.consent_renewals.ask(keep_going=lambda: remaining_ms() > SAFETY_MARGIN_MS)
-    metrics.add_metric(name="ConsentRequestsMailed", unit=MetricUnit.Count, value=report.people_mailed)
-    metrics.add_metric(name="ConsentRequestRecords", unit=MetricUnit.Count, value=report.records_asked)
-    metrics.add_metric(name="ConsentRequestMailFailures", unit=MetricUnit.Count, value=report.mail_failures)
-    summary = {
-        "people_mailed": report.people_mailed,
-        "records_asked": report.records_asked,
-        "mail_failures": report.mail_failures,
-        "complete": report.complete,
-    }
-    if report.people_mailed or report.mail_failures or not report.complete:
-        logger.info("consent requests sent", extra={"summary": summary})
-    return summary
+    report = wiring.consent_renewals.ask(keep_going=scheduled.keep_going(remaining_ms, SAFETY_MARGIN_MS))
+    return scheduled.report(
+        metrics,
+        logger,
+        "consent requests sent",
+        counts={
+            "ConsentRequestsMailed": report.people_mailed,
+            "ConsentRequestRecords": report.records_asked,
+            "ConsentRequestMailFailures": report.mail_failures,
+        },
+        summary={
+            "people_mailed": report.people_mailed,
+            "records_asked": report.records_asked,
+            "mail_failures": report.mail_failures,
+            "complete": report.complete,
+        },
+        idle=report.complete and not (report.people_mailed or report.mail_failures),
+    )
 
 
 # Reads records (and opens the one a mail is addressed from), writes the request and mails.
 SETTINGS = ("records_table", "keys_table", "ledger_table", "data_key_id", "mail_sender", "public_base_url")
 _wiring = Wiring(load_settings(*SETTINGS))
-
-
-@metrics.log_metrics
-@logger.inject_lambda_context(log_event=False, clear_state=True)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return renew(_wiring, context.get_remaining_time_in_millis)
+lambda_handler = scheduled.handler(renew, _wiring, logger, metrics)

@@ -8,9 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from entrypoints import scheduled
 from policybound import tables
 from policybound.settings import load_settings
 from policybound.wiring import Wiring
@@ -23,22 +22,23 @@ SAFETY_MARGIN_MS = 10_000
 
 
 def seal(wiring: Wiring, remaining_ms: Callable[[], int]) -> dict[str, Any]:
-    report = wiring.consent_sealing.run(keep_going=lambda: remaining_ms() > SAFETY_MARGIN_MS)
-    metrics.add_metric(name="ConsentsSealed", unit=MetricUnit.Count, value=report.sealed)
-    metrics.add_metric(name="ConsentBatches", unit=MetricUnit.Count, value=report.batches)
-    metrics.add_metric(name="ConsentSealIncomplete", unit=MetricUnit.Count, value=0 if report.complete else 1)
-    summary = {"sealed": report.sealed, "batches": report.batches, "complete": report.complete}
-    if report.sealed or not report.complete:  # an idle run (most of them) says nothing
-        logger.info("consents sealed", extra={"summary": summary})
-    return summary
+    report = wiring.consent_sealing.run(keep_going=scheduled.keep_going(remaining_ms, SAFETY_MARGIN_MS))
+    return scheduled.report(
+        metrics,
+        logger,
+        "consents sealed",
+        counts={
+            "ConsentsSealed": report.sealed,
+            "ConsentBatches": report.batches,
+            "ConsentSealIncomplete": 0 if report.complete else 1,
+        },
+        summary={"sealed": report.sealed, "batches": report.batches, "complete": report.complete},
+        # Most runs, every 15 minutes, find nothing to seal.
+        idle=report.complete and not report.sealed,
+    )
 
 
 # Only the ledger: the sealer reads unsealed consent entries and the chain head, and writes the batch.
 SETTINGS = ("ledger_table",)
 _wiring = Wiring(load_settings(*SETTINGS))
-
-
-@metrics.log_metrics
-@logger.inject_lambda_context(log_event=False, clear_state=True)
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    return seal(_wiring, context.get_remaining_time_in_millis)
+lambda_handler = scheduled.handler(seal, _wiring, logger, metrics)

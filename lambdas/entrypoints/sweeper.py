@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from entrypoints import scheduled
 from policybound import tables
 from policybound.domain.retention.sweeper import SweepCursor, SweepOutcome
 from policybound.settings import load_settings
@@ -49,29 +49,32 @@ def sweep(
     """
     cursor_text = event.get("cursor")
     cursor = SweepCursor.decode(cursor_text) if isinstance(cursor_text, str) else None
-
-    def keep_going() -> bool:
-        return remaining_ms() > SAFETY_MARGIN_MS
-
+    keep_going = scheduled.keep_going(remaining_ms, SAFETY_MARGIN_MS)
     report = wiring.sweeper.run(cursor, keep_going=keep_going, on_record=on_record)
     # Visits (§1.2) follow their retention too; records first, since they hold the most.
     visits_destroyed, visits_complete = wiring.visit_sweeper.run(keep_going) if report.complete else (0, False)
     complete = report.complete and visits_complete
-    for outcome, count in report.counts.items():
-        metrics.add_metric(name=METRIC_NAMES[outcome], unit=MetricUnit.Count, value=count)
-    metrics.add_metric(name="VisitsDestroyed", unit=MetricUnit.Count, value=visits_destroyed)
-    metrics.add_metric(name="SweepBatches", unit=MetricUnit.Count, value=report.batches)
-    metrics.add_metric(name=tables.SWEEP_INCOMPLETE_METRIC, unit=MetricUnit.Count, value=0 if complete else 1)
-    summary: dict[str, Any] = {
-        "as_of": report.as_of.isoformat(),
-        **{outcome.value: count for outcome, count in report.counts.items()},
-        "visits_destroyed": visits_destroyed,
-        "batches": report.batches,
-        "complete": complete,
-        "cursor": report.cursor.encode() if report.cursor else None,
-    }
-    logger.info("sweep finished", extra={"summary": summary})
-    return summary
+    return scheduled.report(
+        metrics,
+        logger,
+        "sweep finished",
+        counts={
+            **{METRIC_NAMES[outcome]: count for outcome, count in report.counts.items()},
+            "VisitsDestroyed": visits_destroyed,
+            "SweepBatches": report.batches,
+            tables.SWEEP_INCOMPLETE_METRIC: 0 if complete else 1,
+        },
+        summary={
+            "as_of": report.as_of.isoformat(),
+            **{outcome.value: count for outcome, count in report.counts.items()},
+            "visits_destroyed": visits_destroyed,
+            "batches": report.batches,
+            "complete": complete,
+            "cursor": report.cursor.encode() if report.cursor else None,
+        },
+        # Hourly, and what it destroyed (or held back) is worth a line every time.
+        idle=False,
+    )
 
 
 # Destruction only: the record, its key and the ledger entry; visits past their retention (the visit

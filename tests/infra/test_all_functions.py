@@ -42,7 +42,7 @@ def test_every_declared_entry_module_exists() -> None:
 
 def test_a_function_whose_entry_module_is_missing_stops_the_synth(monkeypatch: pytest.MonkeyPatch) -> None:
     staff = next(s for s in FUNCTIONS if s.name == "StaffApi")
-    gone = replace(staff, handler="entrypoints.not_there.lambda_handler")
+    gone = replace(staff, entry="not_there")
     with pytest.raises(MissingEntryModule, match=r"StaffApi \(.*not_there\.py\)"):
         require_entry_modules((FUNCTIONS[0], gone))
     # The stacks ask for every declared function: none is dropped, none is answered by a placeholder.

@@ -300,7 +300,7 @@ def test_a_spec_missing_a_grant_is_caught(driven: Apis) -> None:
     public = spec("PublicApi")
     narrowed = FunctionSpec(
         name=public.name,
-        handler=public.handler,
+        entry=public.entry,
         description=public.description,
         trigger=public.trigger,
         tables=tuple(a for a in public.tables if a.table is not tables.RECORDS),
