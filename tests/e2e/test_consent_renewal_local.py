@@ -18,7 +18,7 @@ from local.environment import table_name
 from policybound import policy, tables
 from policybound.adapters import codec
 from tests.conftest import VALID_FIELDS, submission
-from tests.e2e.conftest import LocalServer, start_local
+from tests.e2e.conftest import LocalServer, running_local
 from tests.support.policy_versions import FIRST
 
 pytestmark = pytest.mark.e2e
@@ -48,11 +48,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
         },
     }
     (data / "versions.json").write_text(json.dumps({"versions": [*shipped["versions"], later]}), encoding="utf-8")
-    started = start_local(extra_env={"POLICYBOUND_POLICY_DATA": str(data)})
-    try:
+    with running_local(extra_env={"POLICYBOUND_POLICY_DATA": str(data)}) as started:
         yield started
-    finally:
-        started.stop()
 
 
 def test_a_version_in_force_mails_a_link_that_records_the_new_consent(server: LocalServer) -> None:

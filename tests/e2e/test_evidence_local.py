@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from policybound.policy import POLICY_TIMEZONE
-from tests.e2e.conftest import LocalServer, start_local
+from tests.e2e.conftest import LocalServer, running_local
 from tests.e2e.test_rights_local import session_for, staff, submit, unique_email
 
 pytestmark = pytest.mark.e2e
@@ -19,11 +19,8 @@ pytestmark = pytest.mark.e2e
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[LocalServer]:
-    started = start_local()
-    try:
+    with running_local() as started:
         yield started
-    finally:
-        started.stop()
 
 
 def test_three_submissions_one_erased_one_held_reconcile_and_verify(server: LocalServer) -> None:

@@ -19,7 +19,7 @@ import requests
 from local.environment import table_name
 from policybound import tables
 from tests.conftest import VALID_FIELDS, submission
-from tests.e2e.conftest import LocalServer, start_local
+from tests.e2e.conftest import LocalServer, running_local
 
 pytestmark = pytest.mark.e2e
 
@@ -28,17 +28,8 @@ DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[LocalServer]:
-    started = start_local()
-    try:
+    with running_local() as started:
         yield started
-    finally:
-        started.stop()
-
-
-@pytest.fixture
-def http() -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        yield session
 
 
 def submit(server: LocalServer, http: requests.Session, form: str, **overrides: Any) -> dict[str, Any]:
