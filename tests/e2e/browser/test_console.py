@@ -19,7 +19,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, POOL_NAME, SEED_PASSWORD
+from local.cognito import SEED_PASSWORD
 from local.environment import table_name
 from local.gateway import CONSOLE_HEADERS
 from policybound import tables
@@ -32,6 +32,7 @@ from stacks.site_headers import console_headers
 from tests.e2e.browser.conftest import AXE, Site
 from tests.e2e.browser.test_forms import values
 from tests.e2e.browser.test_pages import axe_violations
+from tests.support.local_staff import add_account, pool_id_of
 
 pytestmark = pytest.mark.e2e
 
@@ -152,19 +153,13 @@ def submit(site: Site, form: str, marketing: bool | None = None, **changes: str)
 def new_account(site: Site) -> Iterator[Callable[[str], str]]:
     """A staff account of its own (so a test may lock or revoke it without touching the seeded ones)."""
     cognito = site.server.aws("cognito-idp")
-    pool_id = next(p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == POOL_NAME)
+    pool_id = pool_id_of(cognito)
     made: list[str] = []
 
     def make(group: str) -> str:
         username = f"member-{uuid.uuid4().hex[:8]}"
-        cognito.admin_create_user(
-            UserPoolId=pool_id,
-            Username=username,
-            MessageAction="SUPPRESS",
-            UserAttributes=[{"Name": PASSWORD_CHANGED_ATTRIBUTE, "Value": datetime.now(UTC).isoformat()}],
-        )
-        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=SEED_PASSWORD, Permanent=True)
-        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
+        stamp = datetime.now(UTC).isoformat()
+        add_account(cognito, pool_id, username, password_changed_at=stamp, password=SEED_PASSWORD, group=group)
         made.append(username)
         return username
 
