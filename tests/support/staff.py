@@ -232,6 +232,17 @@ def build_staff_api(now: datetime) -> StaffApi:
     )
 
 
+def incident_body(discovered: datetime, **overrides: object) -> dict[str, object]:
+    """A body for POST /v1/staff/incidents: a stolen laptop's leak, changed by `overrides`."""
+    return {
+        "category": "leak",
+        "discovered_at": discovered.isoformat(),
+        "reference": "INC-2026-007",
+        "summary": "A staff laptop with an exported list was stolen.",
+        "measures": "The account was locked and the list's records are watched.",
+    } | overrides
+
+
 def json_of(response: TestResponse) -> Any:
     return json.loads(response.get_data(as_text=True))
 
