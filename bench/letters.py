@@ -28,6 +28,7 @@ from bench.harness import CallCounter, body, moto_stack
 from local.letter_queue import LetterQueuePoller
 from policybound.domain.staff.actor import Actor
 from policybound.letter_batches import handle_batches
+from policybound.settings import environment_name
 from policybound.wiring import Wiring
 from tests.conftest import submission
 from tests.e2e.conftest import start_local
@@ -147,7 +148,7 @@ def load_run(subscribers: int, concurrency: int) -> dict[str, Any]:
             "missing": sum(1 for a in addresses if per_recipient[a] == 0),
             "links": len({m["headers"]["List-Unsubscribe"] for m in mails}),
             "server_peak_mib": _peak_rss_mib(server.process.pid),
-            "sends_per_second": float(os.environ.get("LETTER_SENDS_PER_SECOND", "200")),
+            "sends_per_second": float(os.environ.get(environment_name("letter_sends_per_second"), "200")),
         }
         print(f"load run: {found}", file=sys.stderr, flush=True)
         return found
