@@ -19,11 +19,11 @@ from policybound import policy, tables
 from policybound.adapters import codec
 from tests.conftest import VALID_FIELDS, submission
 from tests.e2e.conftest import LocalServer, running_local
+from tests.support.link_pages import BROWSER
 from tests.support.policy_versions import FIRST
 
 pytestmark = pytest.mark.e2e
 
-BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 EMAIL = VALID_FIELDS["contact-us"]["email"]
 
 
