@@ -32,6 +32,7 @@ from policybound.settings import environment_name
 from policybound.wiring import Wiring
 from tests.conftest import submission
 from tests.e2e.conftest import start_local
+from tests.support.local_staff import staff_headers
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 # How local mode's stop went (SIGINT, then a kill after the e2e fixture's timeout).
@@ -116,8 +117,7 @@ def load_run(subscribers: int, concurrency: int) -> dict[str, Any]:
             statuses = Counter(pool.map(subscribe, addresses))
         subscribed = time.monotonic() - started
         print(f"{subscribers} subscriptions in {subscribed:.0f} s: {dict(statuses)}", file=sys.stderr, flush=True)
-        token = requests.post(f"{base}/_local/staff-token", json={"username": "staff"}, timeout=30).json()["id_token"]
-        bearer = {"Authorization": f"Bearer {token}"}
+        bearer = staff_headers(base, "staff")
         subject = f"Bench letter {time.time_ns()}"
         started = time.monotonic()
         queued = requests.post(

@@ -27,15 +27,9 @@ from policybound.obligations import MAX_FAILED_SIGN_INS
 from policybound.policy import AWS_REGION
 from tests.conftest import VALID_FIELDS, submission
 from tests.e2e.conftest import LocalServer
-from tests.support.local_staff import ACCOUNT_PASSWORD, add_account, changed_at, pool_id_of
+from tests.support.local_staff import ACCOUNT_PASSWORD, add_account, changed_at, id_token, pool_id_of
 
 ROUTES = sorted(ROUTE_ROLES)
-
-
-def token_of(server: LocalServer, username: str) -> str:
-    response = requests.post(f"{server.api_url}/_local/staff-token", json={"username": username}, timeout=30)
-    assert response.status_code == 200, response.text
-    return str(response.json()["id_token"])
 
 
 USERS = {Role.PI_MANAGER: "manager", Role.STAFF: "staff", Role.AUDITOR: "auditor"}
@@ -70,7 +64,7 @@ def expired(token: str) -> str:
 
 @pytest.fixture(scope="module")
 def tokens(local_server: LocalServer) -> dict[Role, str]:
-    return {role: token_of(local_server, name) for role, name in USERS.items()}
+    return {role: id_token(local_server.api_url, name) for role, name in USERS.items()}
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
@@ -80,7 +74,7 @@ def test_every_staff_route_refuses_missing_tampered_and_expired_tokens_and_wrong
     allowed = ROUTE_ROLES[(method, path)]
     if (method, path) == ("DELETE", "/v1/staff/session"):
         # Signing out ends the caller's session: use sign-ins of this test's own, not the module's.
-        tokens = {role: token_of(local_server, name) for role, name in USERS.items()}
+        tokens = {role: id_token(local_server.api_url, name) for role, name in USERS.items()}
     assert call(local_server, method, path, None).status_code == 401
     wrong = [role for role in Role if role not in allowed]
     right = next(iter(allowed))
@@ -226,7 +220,7 @@ def test_sign_in_answers_unknown_names_and_locked_accounts_as_wrong_passwords(lo
     assert refused.status_code == 403
     assert "older than 90 days" in refused.json()["error"]["message"]
     assert "id_token" not in refused.text
-    assert AWS_REGION in claims_of(token_of(local_server, "staff"))["iss"]
+    assert AWS_REGION in claims_of(id_token(local_server.api_url, "staff"))["iss"]
 
 
 def test_a_group_removed_in_the_user_pool_refuses_the_token_at_once(local_server: LocalServer) -> None:

@@ -32,7 +32,7 @@ from stacks.site_headers import console_headers
 from tests.e2e.browser.conftest import AXE, Site
 from tests.e2e.browser.test_forms import values
 from tests.e2e.browser.test_pages import axe_violations
-from tests.support.local_staff import add_account, pool_id_of
+from tests.support.local_staff import add_account, id_token, pool_id_of, staff_headers
 
 pytestmark = pytest.mark.e2e
 
@@ -126,15 +126,8 @@ def console(site_factory: Callable[..., Site]) -> Callable[..., Console]:
     return make
 
 
-def staff_token(site: Site, username: str) -> str:
-    response = requests.post(f"{site.base}/_local/staff-token", json={"username": username}, timeout=30)
-    response.raise_for_status()
-    token: str = response.json()["id_token"]
-    return token
-
-
 def staff_call(site: Site, method: str, path: str, username: str = "manager", **kwargs: Any) -> requests.Response:
-    headers = {"Authorization": f"Bearer {staff_token(site, username)}"}
+    headers = staff_headers(site.base, username)
     return requests.request(method, f"{site.base}{path}", headers=headers, timeout=30, **kwargs)
 
 
@@ -348,7 +341,7 @@ class ManagedLogin:
         route.fulfill(status=200, content_type="text/html", body=page)
 
     def issue(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        self.issued.append(staff_token(self.c.site, self.username))
+        self.issued.append(id_token(self.c.site.base, self.username))
         return 200, {
             "id_token": self.issued[-1],
             "access_token": "a",
