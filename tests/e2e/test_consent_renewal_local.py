@@ -16,9 +16,9 @@ import requests
 
 from local.environment import table_name
 from policybound import policy, tables
-from policybound.adapters import codec
 from tests.conftest import VALID_FIELDS, submission
 from tests.e2e.conftest import LocalServer, running_local
+from tests.support.aws import item_key
 from tests.support.link_pages import BROWSER
 from tests.support.policy_versions import FIRST
 
@@ -95,7 +95,7 @@ def test_a_version_in_force_mails_a_link_that_records_the_new_consent(server: Lo
         assert "동의가 완료되었습니다" in given.text
 
         item = server.aws("dynamodb").get_item(
-            TableName=table_name(tables.RECORDS), Key=codec.item({"submission_id": submission_id})
+            TableName=table_name(tables.RECORDS), Key=item_key(tables.RECORDS, submission_id)
         )["Item"]
         assert item["consent"]["M"]["policy_version"]["S"] == "2027-03-01"
         assert [p["S"] for p in item["consent"]["M"]["purposes"]["L"]] == ["inquiry_response", "email_marketing"]
