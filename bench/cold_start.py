@@ -19,6 +19,7 @@ from pathlib import Path
 
 from local.environment import app_environment, aws_environment
 from policybound import tables
+from policybound.settings import environment_name
 from tools.lambda_runtime import DeployedFunction, StartedFunction, deployed_functions, resolve_environment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,7 +39,7 @@ def _environment(function: DeployedFunction) -> dict[str, str]:
     logical_ids = [spec.logical_id for spec in tables.KMS_KEYS] + [spec.logical_id for spec in tables.QUEUES]
     references = app_environment({logical_id: f"bench-{logical_id}" for logical_id in logical_ids})
     # A syntactically valid pool id is all init needs.
-    references |= {"STAFF_USER_POOL_ID": "ap-northeast-2_BenchPool1"}
+    references |= {environment_name("staff_user_pool_id"): "ap-northeast-2_BenchPool1"}
     values = {variable: references.get(variable, "bench") for variable in function.environment}
     # Never contacted: init must not call AWS.
     return resolve_environment(function, values) | aws_environment("http://127.0.0.1:9")

@@ -28,9 +28,11 @@ from bench.harness import CallCounter, body, moto_stack
 from local.letter_queue import LetterQueuePoller
 from policybound.domain.staff.actor import Actor
 from policybound.letter_batches import handle_batches
+from policybound.settings import environment_name
 from policybound.wiring import Wiring
 from tests.conftest import submission
 from tests.e2e.conftest import start_local
+from tests.support.local_staff import staff_headers
 
 RESULTS = Path(__file__).resolve().parent / "results.md"
 # How local mode's stop went (SIGINT, then a kill after the e2e fixture's timeout).
@@ -115,8 +117,7 @@ def load_run(subscribers: int, concurrency: int) -> dict[str, Any]:
             statuses = Counter(pool.map(subscribe, addresses))
         subscribed = time.monotonic() - started
         print(f"{subscribers} subscriptions in {subscribed:.0f} s: {dict(statuses)}", file=sys.stderr, flush=True)
-        token = requests.post(f"{base}/_local/staff-token", json={"username": "staff"}, timeout=30).json()["id_token"]
-        bearer = {"Authorization": f"Bearer {token}"}
+        bearer = staff_headers(base, "staff")
         subject = f"Bench letter {time.time_ns()}"
         started = time.monotonic()
         queued = requests.post(
@@ -147,7 +148,7 @@ def load_run(subscribers: int, concurrency: int) -> dict[str, Any]:
             "missing": sum(1 for a in addresses if per_recipient[a] == 0),
             "links": len({m["headers"]["List-Unsubscribe"] for m in mails}),
             "server_peak_mib": _peak_rss_mib(server.process.pid),
-            "sends_per_second": float(os.environ.get("LETTER_SENDS_PER_SECOND", "200")),
+            "sends_per_second": float(os.environ.get(environment_name("letter_sends_per_second"), "200")),
         }
         print(f"load run: {found}", file=sys.stderr, flush=True)
         return found

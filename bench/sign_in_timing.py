@@ -16,11 +16,10 @@ from collections.abc import Callable
 
 import requests
 
-from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, POOL_NAME
 from policybound.obligations import MAX_FAILED_SIGN_INS
-from tests.e2e.conftest import LocalServer, start_local
+from tests.e2e.conftest import LocalServer, running_local
+from tests.support.local_staff import ACCOUNT_PASSWORD, add_account, changed_at, pool_id_of
 
-PASSWORD = "Correct-Horse-9-Battery!"  # noqa: S105 - a bench account's, in local mode's pool only
 WRONG = "Not-The-Passw0rd!"
 
 
@@ -28,27 +27,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.sign_in_timing")
     parser.add_argument("--samples", type=int, default=30)
     args = parser.parse_args(argv)
-    server = start_local()
-    try:
+    with running_local() as server:
         return measure(server, args.samples)
-    finally:
-        server.stop()
 
 
 def measure(server: LocalServer, samples: int) -> int:
     cognito = server.aws("cognito-idp")
-    pool_id = next(p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == POOL_NAME)
-    now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
+    pool_id, now = pool_id_of(cognito), changed_at()
 
     def known() -> str:
         username = f"bench-{uuid.uuid4().hex[:10]}"
-        cognito.admin_create_user(
-            UserPoolId=pool_id,
-            Username=username,
-            MessageAction="SUPPRESS",
-            UserAttributes=[{"Name": PASSWORD_CHANGED_ATTRIBUTE, "Value": now}],
-        )
-        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True)
+        add_account(cognito, pool_id, username, password_changed_at=now)
         return username
 
     def unknown() -> str:
@@ -70,7 +59,7 @@ def measure(server: LocalServer, samples: int) -> int:
             username = name()
             for _ in range(MAX_FAILED_SIGN_INS):
                 sign_in(username, WRONG)
-            return sign_in(username, PASSWORD)  # the right password for a known name: refused by the lock
+            return sign_in(username, ACCOUNT_PASSWORD)  # the right password for a known name: refused by the lock
 
         return attempt
 

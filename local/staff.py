@@ -49,7 +49,8 @@ class SignInOutcome:
     message: str = ""
 
 
-def _trigger_event(source: str, pool: StaffPool, username: str, attributes: dict[str, str]) -> dict[str, Any]:
+def trigger_event(source: str, pool: StaffPool, username: str, attributes: dict[str, str]) -> dict[str, Any]:
+    """The event Cognito hands the user pool's sign-in trigger (local mode's, and the tests' on moto)."""
     return {
         "version": "1",
         "triggerSource": source,
@@ -78,7 +79,7 @@ class StaffAccess:
 
     def _trigger(self, source: str, username: str, attributes: dict[str, str], **request: Any) -> None:
         if self.triggers is not None:
-            event = _trigger_event(source, self.pool, username, attributes)
+            event = trigger_event(source, self.pool, username, attributes)
             event["request"] |= request
             self.triggers(event, LambdaContext("policybound-staff-sign-in", str(uuid.uuid4())))
 

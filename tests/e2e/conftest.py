@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ import boto3
 import pytest
 import requests
 
+from local.consents import INTERVAL_VARIABLE
 from policybound.policy import AWS_REGION
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,7 +92,7 @@ def start_local(
         POWERTOOLS_LOG_LEVEL="DEBUG",
         # No timer moving consent entries behind the tests' backs (some count stored items): a test
         # that needs them sealed calls POST /_local/seal-consents, as an operator would.
-        POLICYBOUND_LOCAL_SEAL_SECONDS="0",
+        **{INTERVAL_VARIABLE: "0"},
         **(extra_env or {}),
     )
     process = subprocess.Popen(
@@ -119,13 +121,20 @@ def start_local(
     return LocalServer(process, f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{moto_port}", text)
 
 
-@pytest.fixture(scope="package")
-def local_server() -> Iterator[LocalServer]:
-    server = start_local()
+@contextmanager
+def running_local(extra_env: dict[str, str] | None = None) -> Iterator[LocalServer]:
+    """Local mode started for the block and stopped after it, however the block ends."""
+    server = start_local(extra_env=extra_env)
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="package")
+def local_server() -> Iterator[LocalServer]:
+    with running_local() as server:
+        yield server
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ address asking for another person's code."""
 
 from __future__ import annotations
 
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import requests
@@ -15,7 +14,8 @@ from policybound.domain.staff.sign_in import attempt_key
 from policybound.obligations import MAX_FAILED_SIGN_INS, MAX_WRONG_TRIES
 from tests.e2e.conftest import LocalServer
 from tests.e2e.test_rights_local import CODE, outbox_to, submit, table_items, unique_email
-from tests.e2e.test_staff_local import E2E_PASSWORD, new_staff_user, staff_sign_in
+from tests.e2e.test_staff_local import new_staff_user, staff_sign_in
+from tests.support.local_staff import ACCOUNT_PASSWORD, changed_at
 
 GUESSES = 40
 
@@ -54,7 +54,7 @@ def test_forty_parallel_guesses_compare_at_most_five(local_server: LocalServer, 
 
 
 def test_forty_parallel_wrong_passwords_get_at_most_five_password_checks(local_server: LocalServer) -> None:
-    user = new_staff_user(local_server, time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
+    user = new_staff_user(local_server, changed_at())
 
     def guess(_: int) -> int:
         return staff_sign_in(local_server, user, "wrong-password").status_code
@@ -68,7 +68,7 @@ def test_forty_parallel_wrong_passwords_get_at_most_five_password_checks(local_s
     [counted] = [item for item in table_items(local_server, tables.STAFF_SIGN_INS) if item[key] == attempt_key(user)]
     assert int(str(counted["failed"])) <= MAX_FAILED_SIGN_INS, f"{counted['failed']} passwords were checked"
     # The lock holds at the limit: the right password is refused too.
-    assert staff_sign_in(local_server, user, E2E_PASSWORD).status_code == 401
+    assert staff_sign_in(local_server, user, ACCOUNT_PASSWORD).status_code == 401
 
 
 def test_a_look_alike_domain_gets_no_code_for_another_persons_records(

@@ -16,14 +16,14 @@ import requests
 
 from local.environment import table_name
 from policybound import policy, tables
-from policybound.adapters import codec
 from tests.conftest import VALID_FIELDS, submission
-from tests.e2e.conftest import LocalServer, start_local
+from tests.e2e.conftest import LocalServer, running_local
+from tests.support.aws import item_key
+from tests.support.link_pages import BROWSER
 from tests.support.policy_versions import FIRST
 
 pytestmark = pytest.mark.e2e
 
-BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 EMAIL = VALID_FIELDS["contact-us"]["email"]
 
 
@@ -48,11 +48,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalServer]:
         },
     }
     (data / "versions.json").write_text(json.dumps({"versions": [*shipped["versions"], later]}), encoding="utf-8")
-    started = start_local(extra_env={"POLICYBOUND_POLICY_DATA": str(data)})
-    try:
+    with running_local(extra_env={"POLICYBOUND_POLICY_DATA": str(data)}) as started:
         yield started
-    finally:
-        started.stop()
 
 
 def test_a_version_in_force_mails_a_link_that_records_the_new_consent(server: LocalServer) -> None:
@@ -98,7 +95,7 @@ def test_a_version_in_force_mails_a_link_that_records_the_new_consent(server: Lo
         assert "동의가 완료되었습니다" in given.text
 
         item = server.aws("dynamodb").get_item(
-            TableName=table_name(tables.RECORDS), Key=codec.item({"submission_id": submission_id})
+            TableName=table_name(tables.RECORDS), Key=item_key(tables.RECORDS, submission_id)
         )["Item"]
         assert item["consent"]["M"]["policy_version"]["S"] == "2027-03-01"
         assert [p["S"] for p in item["consent"]["M"]["purposes"]["L"]] == ["inquiry_response", "email_marketing"]

@@ -11,19 +11,17 @@ import pytest
 import requests
 
 from policybound.policy import POLICY_TIMEZONE
-from tests.e2e.conftest import LocalServer, start_local
+from tests.e2e.conftest import LocalServer, running_local
 from tests.e2e.test_rights_local import session_for, staff, submit, unique_email
+from tests.support.local_staff import place_hold
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[LocalServer]:
-    started = start_local()
-    try:
+    with running_local() as started:
         yield started
-    finally:
-        started.stop()
 
 
 def test_three_submissions_one_erased_one_held_reconcile_and_verify(server: LocalServer) -> None:
@@ -35,13 +33,7 @@ def test_three_submissions_one_erased_one_held_reconcile_and_verify(server: Loca
         held = submit(server, http, "resources-download", emails[2], marketing=True)
         manager, auditor = staff(server, http, "manager"), staff(server, http, "auditor")
 
-        hold = http.post(
-            f"{api}/v1/staff/legal-holds",
-            json={"submission_ids": [held], "case_reference": "2031고단1234", "reason": "Preservation order"},
-            headers=manager,
-            timeout=30,
-        )
-        assert hold.status_code == 201, hold.text
+        place_hold(api, http, manager, held)
         gone = http.delete(
             f"{api}/v1/rights/records/{erased}", headers=session_for(server, http, emails[1]), timeout=30
         )

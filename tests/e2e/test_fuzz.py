@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-import requests
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.cli.commands.run.warnings import WarningCollector
@@ -24,6 +23,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from policybound.api.staff.auth import Role
 from policybound.api.staff.permissions import ROUTE_ROLES
 from tests.e2e.conftest import LocalServer, start_local
+from tests.support.local_staff import id_token
 
 
 @pytest.fixture(scope="module")
@@ -66,9 +66,7 @@ def staff_tokens(server: LocalServer) -> dict[Role, str]:
     usernames = {Role.PI_MANAGER: "manager", Role.STAFF: "staff", Role.AUDITOR: "auditor"}
     tokens = {}
     for role, username in usernames.items():
-        response = requests.post(f"{server.api_url}/_local/staff-token", json={"username": username}, timeout=30)
-        response.raise_for_status()
-        tokens[role] = str(response.json()["id_token"])
+        tokens[role] = id_token(server.api_url, username)
     return tokens
 
 

@@ -10,12 +10,7 @@ import requests
 
 from tests.conftest import submission
 from tests.e2e.conftest import LocalServer
-
-
-def staff_token(server: LocalServer, username: str) -> str:
-    response = requests.post(f"{server.api_url}/_local/staff-token", json={"username": username}, timeout=30)
-    assert response.status_code == 200, response.text
-    return str(response.json()["id_token"])
+from tests.support.local_staff import staff_headers
 
 
 def outbox(server: LocalServer) -> list[dict[str, Any]]:
@@ -33,7 +28,7 @@ def submit(server: LocalServer, form: str, **fields: Any) -> str:
 
 def test_staff_answer_an_inquiry_and_the_person_gets_the_reply(local_server: LocalServer) -> None:
     asked = submit(local_server, "contact-us", email="asker.e2e@example.co.kr", inquiry="Do you support Seoul?")
-    bearer = {"Authorization": f"Bearer {staff_token(local_server, 'staff')}"}
+    bearer = staff_headers(local_server.api_url, "staff")
 
     listed = requests.get(
         f"{local_server.api_url}/v1/staff/inquiries?handling=open&limit=100", headers=bearer, timeout=30
@@ -115,7 +110,7 @@ def test_a_letter_reaches_two_subscribers_with_distinct_links_and_then_only_the_
     second = "letter.two@example.co.kr"
     submit(local_server, "blog-subscription", email=first)
     submit(local_server, "blog-subscription", email=second)
-    bearer = {"Authorization": f"Bearer {staff_token(local_server, 'staff')}"}
+    bearer = staff_headers(local_server.api_url, "staff")
 
     queued = _letter(local_server, bearer, "Blog letter e2e 1")
     assert queued["recipients"] >= 2

@@ -19,7 +19,8 @@ import requests
 from local.environment import table_name
 from policybound import tables
 from tests.conftest import VALID_FIELDS, submission
-from tests.e2e.conftest import LocalServer, start_local
+from tests.e2e.conftest import LocalServer, running_local
+from tests.support.local_staff import place_hold, staff_headers
 
 pytestmark = pytest.mark.e2e
 
@@ -28,17 +29,8 @@ DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[LocalServer]:
-    started = start_local()
-    try:
+    with running_local() as started:
         yield started
-    finally:
-        started.stop()
-
-
-@pytest.fixture
-def http() -> Iterator[requests.Session]:
-    with requests.Session() as session:
-        yield session
 
 
 def submit(server: LocalServer, http: requests.Session, form: str, **overrides: Any) -> dict[str, Any]:
@@ -132,17 +124,9 @@ def test_unsubscribing_destroys_at_once_and_twice_is_a_no_op(server, http) -> No
 def test_a_released_legal_hold_lets_the_next_sweep_destroy(server, http) -> None:
     receipt = submit(server, http, "contact-us")
     sid, due = receipt["submission_id"], datetime.fromisoformat(receipt["retained_until"])
-    token = http.post(f"{server.api_url}/_local/staff-token", json={"username": "manager"}, timeout=30).json()
-    manager = {"Authorization": f"Bearer {token['id_token']}"}
+    manager = staff_headers(server.api_url, "manager", http)
 
-    placed = http.post(
-        f"{server.api_url}/v1/staff/legal-holds",
-        json={"submission_ids": [sid], "case_reference": "2031고단1234", "reason": "Preservation order"},
-        headers=manager,
-        timeout=30,
-    )
-    assert placed.status_code == 201, placed.text
-    hold_id = placed.json()["hold_id"]
+    hold_id = place_hold(server.api_url, http, manager, sid)
 
     sweep(server, http, due + HOUR)
     assert tables_holding(server, sid) == ["Records", "RecordKeys"]

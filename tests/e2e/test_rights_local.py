@@ -12,6 +12,7 @@ from boto3.dynamodb.types import TypeDeserializer
 from policybound import tables
 from tests.conftest import submission
 from tests.e2e.conftest import LocalServer
+from tests.support.local_staff import staff_headers
 
 CODE = re.compile(r"^\s+(\d{6})$", re.MULTILINE)
 
@@ -102,9 +103,7 @@ def test_view_correct_and_erase_a_record_through_the_local_outbox(
 
 
 def staff(server: LocalServer, http: requests.Session, username: str) -> dict[str, str]:
-    response = http.post(f"{server.api_url}/_local/staff-token", json={"username": username}, timeout=30)
-    response.raise_for_status()
-    return {"Authorization": f"Bearer {response.json()['id_token']}"}
+    return staff_headers(server.api_url, username, http)
 
 
 def test_an_open_correction_keeps_a_record_out_of_use_and_its_completion_reaches_the_recipient(

@@ -20,7 +20,6 @@ import requests
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, POOL_NAME
 from policybound.api.staff.auth import Role
 from policybound.api.staff.permissions import ROUTE_ROLES
 from policybound.domain.staff.sign_in import SIGN_IN_FAILED
@@ -28,14 +27,9 @@ from policybound.obligations import MAX_FAILED_SIGN_INS
 from policybound.policy import AWS_REGION
 from tests.conftest import VALID_FIELDS, submission
 from tests.e2e.conftest import LocalServer
+from tests.support.local_staff import ACCOUNT_PASSWORD, add_account, changed_at, id_token, pool_id_of
 
 ROUTES = sorted(ROUTE_ROLES)
-
-
-def token_of(server: LocalServer, username: str) -> str:
-    response = requests.post(f"{server.api_url}/_local/staff-token", json={"username": username}, timeout=30)
-    assert response.status_code == 200, response.text
-    return str(response.json()["id_token"])
 
 
 USERS = {Role.PI_MANAGER: "manager", Role.STAFF: "staff", Role.AUDITOR: "auditor"}
@@ -70,7 +64,7 @@ def expired(token: str) -> str:
 
 @pytest.fixture(scope="module")
 def tokens(local_server: LocalServer) -> dict[Role, str]:
-    return {role: token_of(local_server, name) for role, name in USERS.items()}
+    return {role: id_token(local_server.api_url, name) for role, name in USERS.items()}
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)
@@ -80,7 +74,7 @@ def test_every_staff_route_refuses_missing_tampered_and_expired_tokens_and_wrong
     allowed = ROUTE_ROLES[(method, path)]
     if (method, path) == ("DELETE", "/v1/staff/session"):
         # Signing out ends the caller's session: use sign-ins of this test's own, not the module's.
-        tokens = {role: token_of(local_server, name) for role, name in USERS.items()}
+        tokens = {role: id_token(local_server.api_url, name) for role, name in USERS.items()}
     assert call(local_server, method, path, None).status_code == 401
     wrong = [role for role in Role if role not in allowed]
     right = next(iter(allowed))
@@ -192,21 +186,10 @@ def test_a_disclosure_without_a_lawful_basis_is_refused(local_server: LocalServe
     assert disclosures() == before
 
 
-E2E_PASSWORD = "Correct-Horse-9-Battery!"  # a test account's, in local mode's pool
-
-
-def new_staff_user(server: LocalServer, changed_at: str) -> str:
+def new_staff_user(server: LocalServer, password_changed_at: str) -> str:
     cognito = server.aws("cognito-idp")
-    pool_id = next(p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == POOL_NAME)
     username = f"e2e-{uuid.uuid4().hex[:8]}"
-    cognito.admin_create_user(
-        UserPoolId=pool_id,
-        Username=username,
-        MessageAction="SUPPRESS",
-        UserAttributes=[{"Name": PASSWORD_CHANGED_ATTRIBUTE, "Value": changed_at}],
-    )
-    cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=E2E_PASSWORD, Permanent=True)
-    cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName="staff")
+    add_account(cognito, pool_id_of(cognito), username, password_changed_at=password_changed_at, group="staff")
     return username
 
 
@@ -220,39 +203,36 @@ def answer(response: requests.Response) -> tuple[int, str, Any]:
 
 
 def test_sign_in_answers_unknown_names_and_locked_accounts_as_wrong_passwords(local_server: LocalServer) -> None:
-    now = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime())
-    user, unknown = new_staff_user(local_server, now), f"e2e-nobody-{uuid.uuid4().hex[:8]}"
-    assert staff_sign_in(local_server, user, E2E_PASSWORD).status_code == 200
+    user, unknown = new_staff_user(local_server, changed_at()), f"e2e-nobody-{uuid.uuid4().hex[:8]}"
+    assert staff_sign_in(local_server, user, ACCOUNT_PASSWORD).status_code == 200
     answers = {}
     for name in (user, unknown):
         # MAX_FAILED_SIGN_INS wrong passwords, then the right one (for the known name): refused by the lock.
         tries = [staff_sign_in(local_server, name, "wrong-password") for _ in range(MAX_FAILED_SIGN_INS)]
-        answers[name] = [answer(r) for r in [*tries, staff_sign_in(local_server, name, E2E_PASSWORD)]]
+        answers[name] = [answer(r) for r in [*tries, staff_sign_in(local_server, name, ACCOUNT_PASSWORD)]]
     failed = (401, "application/json", {"error": {"code": "unauthorized", "message": SIGN_IN_FAILED, "details": []}})
     assert answers[user] == answers[unknown] == [failed] * (MAX_FAILED_SIGN_INS + 1)
 
     # A password's age is told to the one who typed it right, never to a wrong guess.
-    old = time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime(time.time() - 100 * 86400))
-    aged = new_staff_user(local_server, old)
+    aged = new_staff_user(local_server, changed_at(100 * 86400))
     assert answer(staff_sign_in(local_server, aged, "wrong-password")) == failed
-    refused = staff_sign_in(local_server, aged, E2E_PASSWORD)
+    refused = staff_sign_in(local_server, aged, ACCOUNT_PASSWORD)
     assert refused.status_code == 403
     assert "older than 90 days" in refused.json()["error"]["message"]
     assert "id_token" not in refused.text
-    assert AWS_REGION in claims_of(token_of(local_server, "staff"))["iss"]
+    assert AWS_REGION in claims_of(id_token(local_server.api_url, "staff"))["iss"]
 
 
 def test_a_group_removed_in_the_user_pool_refuses_the_token_at_once(local_server: LocalServer) -> None:
-    user = new_staff_user(local_server, time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()))
-    signed_in = staff_sign_in(local_server, user, E2E_PASSWORD)
+    user = new_staff_user(local_server, changed_at())
+    signed_in = staff_sign_in(local_server, user, ACCOUNT_PASSWORD)
     assert signed_in.status_code == 200, signed_in.text
     token = signed_in.json()["id_token"]
     assert call(local_server, "GET", "/v1/staff/submissions", token, params={"form": "contact-us"}).status_code == 200
     # As an administrator would in the Cognito console or CLI, not through the staff API: the token
     # still names the group, is validly signed and has not expired.
     cognito = local_server.aws("cognito-idp")
-    pool_id = next(p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == POOL_NAME)
-    cognito.admin_remove_user_from_group(UserPoolId=pool_id, Username=user, GroupName="staff")
+    cognito.admin_remove_user_from_group(UserPoolId=pool_id_of(cognito), Username=user, GroupName="staff")
     refused = call(local_server, "GET", "/v1/staff/submissions", token, params={"form": "contact-us"})
     assert refused.status_code == 401, refused.text
     assert refused.headers["Cache-Control"] == "no-store"

@@ -18,6 +18,7 @@ import requests
 from policybound.domain.core.normalize import normalize_phone
 from policybound.policy import POLICY_VERSION
 from tests.e2e.conftest import LocalServer
+from tests.support.local_staff import staff_headers
 
 NAME = "Leakcheck Hong"
 EMAIL = "leakcheck.hong@example.co.kr"
@@ -60,8 +61,7 @@ class Walk:
         return response
 
     def staff(self, username: str) -> dict[str, str]:
-        token = self.http.post(f"{self.server.api_url}/_local/staff-token", json={"username": username}, timeout=30)
-        return {"Authorization": f"Bearer {token.json()['id_token']}"}
+        return staff_headers(self.server.api_url, username, self.http)
 
     def mail_to(self, address: str) -> list[dict[str, Any]]:
         mails = self.http.get(f"{self.server.api_url}/_local/outbox", timeout=30).json()

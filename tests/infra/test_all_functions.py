@@ -65,32 +65,23 @@ def _rule_of(api: dict[str, Any], function: str) -> dict[str, Any]:
     return rule
 
 
-def test_sweeper_runs_hourly_with_a_dead_letter_queue(api: dict[str, Any]) -> None:
-    rule = _rule_of(api, "Sweeper")
-    assert rule["Properties"]["ScheduleExpression"] == "rate(1 hour)"
+SCHEDULED = [("Sweeper", "rate(1 hour)"), ("ConsentSealer", "rate(15 minutes)"), ("ConsentRenewer", "rate(1 hour)")]
+
+
+@pytest.mark.parametrize(("function", "schedule"), SCHEDULED)
+def test_a_scheduled_function_runs_on_its_schedule_with_a_dead_letter_queue(
+    api: dict[str, Any], function: str, schedule: str
+) -> None:
+    rule = _rule_of(api, function)
+    assert rule["Properties"]["ScheduleExpression"] == schedule
     (target,) = rule["Properties"]["Targets"]
     assert "DeadLetterConfig" in target
-    (sweeper,) = [f for f in resources(api, "AWS::Lambda::Function").values() if "/Sweeper/" in cdk_path(f)]
-    assert "DeadLetterConfig" in sweeper["Properties"]
+    (scheduled,) = [f for f in resources(api, "AWS::Lambda::Function").values() if f"/{function}/" in cdk_path(f)]
+    assert "DeadLetterConfig" in scheduled["Properties"]
 
 
-def test_the_consent_sealer_runs_every_15_minutes_with_a_dead_letter_queue(api: dict[str, Any]) -> None:
-    rule = _rule_of(api, "ConsentSealer")
-    assert rule["Properties"]["ScheduleExpression"] == "rate(15 minutes)"
-    (target,) = rule["Properties"]["Targets"]
-    assert "DeadLetterConfig" in target
-    (sealer,) = [f for f in resources(api, "AWS::Lambda::Function").values() if "/ConsentSealer/" in cdk_path(f)]
-    assert "DeadLetterConfig" in sealer["Properties"]
-    assert len(resources(api, "AWS::Events::Rule")) == 3
-
-
-def test_the_consent_renewer_runs_hourly_with_a_dead_letter_queue(api: dict[str, Any]) -> None:
-    rule = _rule_of(api, "ConsentRenewer")
-    assert rule["Properties"]["ScheduleExpression"] == "rate(1 hour)"
-    (target,) = rule["Properties"]["Targets"]
-    assert "DeadLetterConfig" in target
-    (renewer,) = [f for f in resources(api, "AWS::Lambda::Function").values() if "/ConsentRenewer/" in cdk_path(f)]
-    assert "DeadLetterConfig" in renewer["Properties"]
+def test_no_other_function_runs_on_a_schedule(api: dict[str, Any]) -> None:
+    assert len(resources(api, "AWS::Events::Rule")) == len(SCHEDULED)
 
 
 def test_ttl_backstop_reads_only_removals_from_the_records_stream(api: dict[str, Any]) -> None:

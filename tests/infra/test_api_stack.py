@@ -93,7 +93,8 @@ def test_staff_routes_require_a_cognito_token(api: dict[str, Any]) -> None:
 def test_the_staff_function_admits_only_the_consoles_app_client(api: dict[str, Any]) -> None:
     (client_id, _), *_ = resources(api, "AWS::Cognito::UserPoolClient").items()
     (staff,) = [f for f in resources(api, "AWS::Lambda::Function").values() if "/StaffApi/" in cdk_path(f)]
-    assert staff["Properties"]["Environment"]["Variables"]["STAFF_APP_CLIENT_IDS"] == {"Ref": client_id}
+    variables = staff["Properties"]["Environment"]["Variables"]
+    assert variables[settings.environment_name("staff_app_client_ids")] == {"Ref": client_id}
 
 
 def test_a_request_validator_is_attached_only_where_it_validates_something(api: dict[str, Any]) -> None:
@@ -155,10 +156,11 @@ def test_functions_get_every_setting_the_code_reads(api: dict[str, Any]) -> None
         required = set(settings.environment_names().values()) - OPTIONAL_ENV_VARS
         assert required <= variables.keys(), cdk_path(function)
         # Only the pool's own trigger goes without the pool id (a cycle otherwise; its events carry it).
-        assert ("STAFF_USER_POOL_ID" in variables) == ("/StaffSignIn/" not in cdk_path(function)), cdk_path(function)
+        has_pool = settings.environment_name("staff_user_pool_id") in variables
+        assert has_pool == ("/StaffSignIn/" not in cdk_path(function)), cdk_path(function)
         assert variables["POWERTOOLS_SERVICE_NAME"].startswith("policybound-")
         assert variables["POWERTOOLS_LOGGER_LOG_EVENT"] == "false"
-        assert variables["ALLOWED_ORIGINS"] == origins
+        assert variables[settings.environment_name("allowed_origins")] == origins
 
 
 def test_public_api_function_serves_v1(api: dict[str, Any]) -> None:

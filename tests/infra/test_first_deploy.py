@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from policybound.settings import environment_name
 from stacks.data_stack import TABLE_ENCRYPTION_KEY
 from tests.infra.conftest import SKIP_BUNDLING, Synth, cdk_path, one, resources, statements, synthesize
 
@@ -95,7 +96,7 @@ def test_mail_links_point_at_the_api_itself_without_a_configured_url(synth: Synt
     api = synth.template("PolicyboundApi")
     (rest_api_id,) = resources(api, "AWS::ApiGateway::RestApi")
     for function in resources(api, "AWS::Lambda::Function").values():
-        url = function["Properties"]["Environment"]["Variables"]["PUBLIC_BASE_URL"]
+        url = function["Properties"]["Environment"]["Variables"][environment_name("public_base_url")]
         text = json.dumps(url)
         assert {"Ref": rest_api_id} in url["Fn::Join"][1]
         assert text.endswith('/prod"]]}') or "/prod" in text

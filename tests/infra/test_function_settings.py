@@ -73,19 +73,19 @@ def test_each_function_starts_with_the_environment_it_is_deployed_with(
     assert spec.module in sys.modules
 
 
-def test_the_staff_api_refuses_to_start_without_its_user_pool(synth: Synth, start: Any) -> None:
-    (staff,) = [s for s in FUNCTIONS if s.name == "StaffApi"]
-    environ = deployed_environment(synth, staff)
-    del environ["STAFF_USER_POOL_ID"]
-    with pytest.raises(settings.SettingsError, match="STAFF_USER_POOL_ID"):
-        start(staff, environ)
+def function_named(name: str) -> FunctionSpec:
+    (spec,) = [s for s in FUNCTIONS if s.name == name]
+    return spec
 
 
-def test_the_staff_api_refuses_to_start_without_the_consoles_app_client(synth: Synth, start: Any) -> None:
-    (staff,) = [s for s in FUNCTIONS if s.name == "StaffApi"]
+# Its user pool, and the console's app client whose tokens are staff sign-ins.
+@pytest.mark.parametrize("field", ["staff_user_pool_id", "staff_app_client_ids"])
+def test_the_staff_api_refuses_to_start_without_its_user_pool_settings(synth: Synth, start: Any, field: str) -> None:
+    staff = function_named("StaffApi")
     environ = deployed_environment(synth, staff)
-    del environ["STAFF_APP_CLIENT_IDS"]
-    with pytest.raises(settings.SettingsError, match="STAFF_APP_CLIENT_IDS"):
+    variable = settings.environment_name(field)
+    del environ[variable]
+    with pytest.raises(settings.SettingsError, match=variable):
         start(staff, environ)
 
 
@@ -100,9 +100,9 @@ def test_a_missing_table_stops_every_function_at_start_up(synth: Synth, start: A
 
 
 def test_a_function_does_not_validate_what_it_does_not_read(synth: Synth, start: Any) -> None:
-    (sign_in,) = [s for s in FUNCTIONS if s.name == "StaffSignIn"]
+    sign_in = function_named("StaffSignIn")
     environ = deployed_environment(synth, sign_in)
-    del environ["RECORDS_TABLE"]
-    environ["PUBLIC_BASE_URL"] = "not a url"
+    del environ[settings.environment_name("records_table")]
+    environ[settings.environment_name("public_base_url")] = "not a url"
     start(sign_in, environ)
     assert sign_in.module in sys.modules

@@ -53,12 +53,18 @@ def topic_action(properties: dict[str, Any]) -> str:
     return str(action)
 
 
-def test_sweep_incomplete_two_hours_running(alarms: dict[str, dict[str, Any]]) -> None:
-    namespace, service, names = emitted(spec("Sweeper"))
-    assert "SweepIncomplete" in names
-    alarm = alarms["SweepIncomplete"]
-    assert (alarm["Namespace"], alarm["MetricName"]) == (namespace, "SweepIncomplete")
+def alarm_on_emitted(alarms: dict[str, dict[str, Any]], function: str, metric: str) -> dict[str, Any]:
+    """The alarm on a metric the function's code emits, watching that metric under its namespace and service."""
+    namespace, service, names = emitted(spec(function))
+    assert metric in names
+    alarm = alarms[metric]
+    assert (alarm["Namespace"], alarm["MetricName"]) == (namespace, metric)
     assert alarm["Dimensions"] == [{"Name": "service", "Value": service}]
+    return alarm
+
+
+def test_sweep_incomplete_two_hours_running(alarms: dict[str, dict[str, Any]]) -> None:
+    alarm = alarm_on_emitted(alarms, "Sweeper", "SweepIncomplete")
     assert alarm["Period"] == 3600
     assert alarm["EvaluationPeriods"] == alarm["DatapointsToAlarm"] == 2
     assert alarm["Threshold"] == 1
@@ -67,11 +73,7 @@ def test_sweep_incomplete_two_hours_running(alarms: dict[str, dict[str, Any]]) -
 
 
 def test_any_key_shredded_after_ttl(alarms: dict[str, dict[str, Any]]) -> None:
-    namespace, service, names = emitted(spec("TtlBackstop"))
-    assert "KeysShreddedAfterTtl" in names
-    alarm = alarms["KeysShreddedAfterTtl"]
-    assert (alarm["Namespace"], alarm["MetricName"]) == (namespace, "KeysShreddedAfterTtl")
-    assert alarm["Dimensions"] == [{"Name": "service", "Value": service}]
+    alarm = alarm_on_emitted(alarms, "TtlBackstop", "KeysShreddedAfterTtl")
     assert alarm["Threshold"] == 0
     assert alarm["ComparisonOperator"] == "GreaterThanThreshold"
     assert alarm["Statistic"] == "Sum"

@@ -13,6 +13,7 @@ from policybound import tables
 from policybound.adapters.cognito import PASSWORD_CHANGED_ATTRIBUTE
 from policybound.domain.staff.actor import STAFF_GROUPS, Role
 from policybound.obligations import STAFF_SESSION_LIMIT, whole_minutes
+from policybound.settings import environment_name
 from stacks import staff_identity
 from stacks.functions import FUNCTIONS
 from tests.infra.conftest import Synth, cdk_path, resources, statements
@@ -104,7 +105,7 @@ def test_trigger_touches_only_its_sign_in_items_and_stamps_only_its_pool(api: di
 
 def test_trigger_gets_no_pool_id_it_would_depend_on(api: dict[str, Any]) -> None:
     function = resources(api, "AWS::Lambda::Function")[logical_id(api, "AWS::Lambda::Function", "StaffSignIn")]
-    assert "STAFF_USER_POOL_ID" not in function["Properties"]["Environment"]["Variables"]
+    assert environment_name("staff_user_pool_id") not in function["Properties"]["Environment"]["Variables"]
     assert function["Properties"]["Timeout"] <= 5
 
 

@@ -33,9 +33,11 @@ from local.gateway import proxy_event
 from local.provision import moto_client, provision
 from policybound.adapters import codec
 from policybound.policy import AWS_REGION, POLICY_VERSION
+from policybound.settings import environment_name
 from stacks.paths import LAMBDA_REQUIREMENTS
 from tests.conftest import VALID_FIELDS
 from tests.infra.conftest import Synth
+from tests.support.staff import staff_pool_environment
 from tools.lambda_runtime import DeployedFunction, StartedFunction, deployed_functions, resolve_environment
 
 ORIGIN_HEADERS = {"X-Forwarded-Proto": "https"}
@@ -65,13 +67,13 @@ def account(moto_url: str, functions: dict[str, DeployedFunction]) -> dict[str, 
     from local.environment import app_environment
 
     key_ids = provision(moto_url)
-    senders = {f.environment.get("MAIL_SENDER") for f in functions.values()} - {None}
+    senders = {f.environment.get(environment_name("mail_sender")) for f in functions.values()} - {None}
     for sender in senders:
         assert isinstance(sender, str)
         moto_client("ses", moto_url).verify_email_identity(EmailAddress=sender)
     cognito = moto_client("cognito-idp", moto_url)
     pool = provision_staff_pool(cognito)
-    references = app_environment(key_ids) | {"STAFF_USER_POOL_ID": pool.pool_id, "STAFF_APP_CLIENT_IDS": pool.client_id}
+    references = app_environment(key_ids) | staff_pool_environment(pool.pool_id, pool.client_id)
     return {"references": references, "cognito": cognito, "pool": pool}
 
 

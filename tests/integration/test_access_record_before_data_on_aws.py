@@ -22,6 +22,7 @@ from policybound.domain.core.ledger import LedgerKind
 from policybound.domain.staff.actor import Role
 from tests.conftest import NOW, VALID_FIELDS, submission
 from tests.integration.test_api_grants_on_aws import Apis, build_apis, ok, post
+from tests.support.staff import incident_body
 
 PI_VALUES = [value for fields in VALID_FIELDS.values() for value in fields.values() if len(value) > 3]
 
@@ -159,19 +160,8 @@ def prepared(apis: Apis, failing: FailingLedger) -> dict[str, str]:
     # Opened while access records cannot be written: it is recorded, and its notice is owed, not sent.
     mail_before = len(outbox.sent_mail())
     failing.kinds = {LedgerKind.ACCESS}
-    incident = ok(
-        apis.as_role(Role.PI_MANAGER).post(
-            "/v1/staff/incidents",
-            json={
-                "category": "leak",
-                "discovered_at": NOW.isoformat(),
-                "reference": "INC-2026-007",
-                "summary": "A staff laptop with an exported list was stolen.",
-                "measures": "The account was locked.",
-                "submission_ids": [ids["contact-us"]],
-            },
-        )
-    )
+    body = incident_body(NOW, measures="The account was locked.", submission_ids=[ids["contact-us"]])
+    incident = ok(apis.as_role(Role.PI_MANAGER).post("/v1/staff/incidents", json=body))
     failing.kinds = set()
     assert len(outbox.sent_mail()) == mail_before
     assert [s["notified"] for s in incident["subjects"]] == [False]

@@ -28,7 +28,7 @@ from stacks.functions import FUNCTIONS, FunctionSpec
 from tests.conftest import NOW, VALID_FIELDS, submission
 from tests.support.aws import staff_pool
 from tests.support.gateways import public_app, staff_app, staff_gateway
-from tests.support.staff import FakeAuthorizer, StaffClient
+from tests.support.staff import FakeAuthorizer, StaffClient, incident_body
 
 # A transaction is authorised per item, by the item's own action (there is no TransactWriteItems grant).
 _TRANSACT_ACTIONS = {
@@ -204,19 +204,7 @@ def drive_staff_flows(apis: Apis, ids: dict[str, str]) -> None:
             json={"outcome": "fulfilled", "corrections": {resources_id: {"company": "New Corp"}}},
         )
     )
-    incident = ok(
-        manager.post(
-            "/v1/staff/incidents",
-            json={
-                "category": "leak",
-                "discovered_at": NOW.isoformat(),
-                "reference": "INC-2026-007",
-                "summary": "A staff laptop with an exported list was stolen.",
-                "measures": "The account was locked and the list's records are watched.",
-                "submission_ids": [resources_id],
-            },
-        )
-    )
+    incident = ok(manager.post("/v1/staff/incidents", json=incident_body(NOW, submission_ids=[resources_id])))
     ok(manager.get(f"/v1/staff/incidents/{incident['incident_id']}"))
     ok(manager.post(f"/v1/staff/incidents/{incident['incident_id']}/notices"))
     # Inquiries: a new one is listed, noted in progress, answered by mail.

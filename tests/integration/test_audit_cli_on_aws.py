@@ -12,6 +12,7 @@ from pathlib import Path
 import boto3
 import pytest
 
+from policybound import tables
 from policybound.adapters import codec
 from policybound.adapters.ledger import DynamoLedger
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
@@ -41,7 +42,7 @@ def access(at: datetime, user: str, ids: int, action: str = "list") -> LedgerDra
 
 @pytest.fixture
 def ledger(moto_aws: dict[str, str]) -> DynamoLedger:
-    table = moto_aws["LEDGER_TABLE"]
+    table = moto_aws[tables.LEDGER.env_var]
     written = DynamoLedger(boto3.client("dynamodb", region_name=AWS_REGION), table)
     for hour in range(5):
         written.append(access(NOVEMBER + timedelta(hours=hour), "kim", 2))

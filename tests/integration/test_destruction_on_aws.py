@@ -15,7 +15,7 @@ from policybound.domain.core.model import WrappedKey
 from policybound.domain.core.ports import DestroyOutcome
 from policybound.domain.retention.destruction import DestructionReason
 from tests.conftest import VALID_FIELDS, submission
-from tests.support.aws import AwsApi
+from tests.support.aws import AwsApi, item_key
 
 
 def submit(api: AwsApi, form: str = "contact-us") -> str:
@@ -58,7 +58,7 @@ def test_a_held_record_is_not_destroyed_and_nothing_is_written(aws_api: AwsApi) 
     submission_id = submit(aws_api)
     aws_api.dynamodb.update_item(
         TableName=aws_api.tables[tables.RECORDS.env_var],
-        Key=codec.item({"submission_id": submission_id}),
+        Key=item_key(tables.RECORDS, submission_id),
         UpdateExpression="ADD #h :h",
         ExpressionAttributeNames={"#h": HOLDS_ATTRIBUTE},
         ExpressionAttributeValues=codec.item({":h": {"hold-1"}}),
@@ -74,7 +74,7 @@ def test_a_backup_copy_cannot_be_decrypted_once_the_record_is_destroyed(aws_api:
     """Crypto-shredding: a point-in-time backup keeps the record item, never the key."""
     submission_id = submit(aws_api)
     records_table = aws_api.tables[tables.RECORDS.env_var]
-    key = codec.item({"submission_id": submission_id})
+    key = item_key(tables.RECORDS, submission_id)
     backup_copy = aws_api.dynamodb.get_item(TableName=records_table, Key=key)["Item"]
     wiring = aws_api.wiring
     record = record_from_item(backup_copy)

@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 
 from local.outbox import sent_mail
-from policybound.adapters import codec
+from policybound import tables
 from policybound.api.staff.auth import Role
 from policybound.domain.core.ledger import LedgerKind
 from tests.conftest import submission
-from tests.support.aws import StaffOnAws, staff_on_aws
+from tests.support.aws import StaffOnAws, item_key, staff_on_aws
 from tests.support.staff import error_code, json_of
 
 
@@ -81,7 +81,7 @@ def test_a_reply_is_mailed_kept_sealed_and_marks_the_inquiry_answered(inquiries:
     assert "문의" in mail["text"]
     # Kept on the record, and only sealed: the reply's text appears nowhere in clear.
     item = inquiries.wiring.ports.dynamodb.get_item(
-        TableName=inquiries.wiring.settings.records_table, Key=codec.item({"submission_id": asked})
+        TableName=inquiries.wiring.settings.records_table, Key=item_key(tables.RECORDS, asked)
     )["Item"]
     assert b"call you tomorrow" not in json.dumps(item, default=str).encode()
     assert len(item["replies"]["L"]) == 1

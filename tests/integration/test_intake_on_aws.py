@@ -49,10 +49,10 @@ def test_submission_is_stored_sealed_with_its_key_apart(aws_api: AwsApi, form: s
         assert value not in everything
         assert value.encode().hex() not in everything
 
-    until = int(record["retained_until"]["N"])
+    until = int(record[tables.RECORD_RETAINED_UNTIL.name]["N"])
     assert int(record[tables.RECORD_TTL_ATTRIBUTE]["N"]) == until
     assert retention.from_epoch(until).isoformat() == receipt["retained_until"]
-    assert "expiry_shard" in record
+    assert tables.RECORD_EXPIRY_SHARD.name in record
 
     stored = record_from_item(record)
     opened = unseal_payload(aws_api.wiring.sealer.open(stored.submission_id, stored.sealed, key_from_item(key)))

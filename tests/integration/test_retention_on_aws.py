@@ -25,7 +25,7 @@ from policybound.domain.retention.sweeper import Sweeper
 from policybound.settings import settings_from
 from policybound.wiring import Wiring
 from tests.conftest import NOW, VALID_FIELDS, submission
-from tests.support.aws import AwsApi
+from tests.support.aws import AwsApi, item_key
 from tests.support.retention import STAFF_ID, TTL_IDENTITY, stream_event, stream_record
 
 
@@ -46,13 +46,13 @@ def at(moment: datetime) -> Wiring:
 
 def item(api: AwsApi, submission_id: str) -> dict[str, Any] | None:
     return api.dynamodb.get_item(
-        TableName=api.tables[tables.RECORDS.env_var], Key=codec.item({"submission_id": submission_id})
+        TableName=api.tables[tables.RECORDS.env_var], Key=item_key(tables.RECORDS, submission_id)
     ).get("Item")
 
 
 def key_exists(api: AwsApi, submission_id: str) -> bool:
     return "Item" in api.dynamodb.get_item(
-        TableName=api.tables[tables.KEYS.env_var], Key=codec.item({"submission_id": submission_id})
+        TableName=api.tables[tables.KEYS.env_var], Key=item_key(tables.KEYS, submission_id)
     )
 
 
@@ -87,7 +87,7 @@ def test_the_sweeper_destroys_at_due_and_only_queries_the_expiry_index(aws_api: 
     assert "Scan" not in operations
     records_queries = [p for name, p in calls if name == "Query" and p["TableName"].endswith("records")]
     assert len(records_queries) >= tables.RECORD_EXPIRY_SHARDS
-    assert all(p["IndexName"] == "by_expiry" for p in records_queries)
+    assert all(p["IndexName"] == tables.RECORDS_BY_EXPIRY.name for p in records_queries)
 
     entries = sweeping.ports.ledger.entries(LedgerKind.DESTRUCTION)
     assert {e.payload["submission_id"] for e in entries} == {r["submission_id"] for r in receipts}
@@ -130,7 +130,7 @@ def test_a_hold_takes_records_out_of_the_index_and_its_release_puts_them_back(aw
     assert held is not None
     assert set(held[HOLDS_ATTRIBUTE]["SS"]) == {one.hold_id, two.hold_id}
     assert tables.RECORD_TTL_ATTRIBUTE not in held
-    assert "expiry_shard" not in held
+    assert tables.RECORD_EXPIRY_SHARD.name not in held
 
     late = at(due_of(first) + timedelta(hours=1))
     report = late.sweeper.run()
@@ -251,7 +251,7 @@ def test_the_ttl_backstop_shreds_the_key_of_a_record_ttl_removed(aws_api: AwsApi
     records = aws_api.tables[tables.RECORDS.env_var]
     # What DynamoDB's TTL does: the item goes, and the stream carries its old image.
     removed = aws_api.dynamodb.delete_item(
-        TableName=records, Key=codec.item({"submission_id": sid}), ReturnValues="ALL_OLD"
+        TableName=records, Key=item_key(tables.RECORDS, sid), ReturnValues="ALL_OLD"
     )["Attributes"]
     backup_copy = dict(removed)
 

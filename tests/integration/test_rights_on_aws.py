@@ -23,7 +23,7 @@ from policybound.domain.staff.actor import Actor
 from policybound.obligations import MAX_WRONG_TRIES
 from policybound.services import SES_MAILBOX_SIMULATOR
 from tests.conftest import NOW, VALID_FIELDS, submission
-from tests.support.aws import AwsApi
+from tests.support.aws import AwsApi, item_key
 
 MINJI = VALID_FIELDS["contact-us"]["email"]
 CODE = re.compile(r"^\s+(\d{6})$", re.MULTILINE)
@@ -205,9 +205,9 @@ def test_a_childs_record_waits_seven_days_in_the_expiry_index_until_confirmed(aw
     [item] = table(aws_api, tables.RECORDS)
     seven_days = str(retention.epoch_seconds(NOW + timedelta(days=7)))
     assert item["status"]["S"] == "pending_guardian"
-    assert item["retained_until"]["N"] == item[tables.RECORD_TTL_ATTRIBUTE]["N"] == seven_days
+    assert item[tables.RECORD_RETAINED_UNTIL.name]["N"] == item[tables.RECORD_TTL_ATTRIBUTE]["N"] == seven_days
     store = aws_api.wiring.ports.store
-    shard = item["expiry_shard"]["S"]
+    shard = item[tables.RECORD_EXPIRY_SHARD.name]["S"]
     assert store.due(shard, int(seven_days), 10)[0] == [submission_id]
 
     text = mails_to("parent@example.co.kr")[-1]["text"]
@@ -218,7 +218,7 @@ def test_a_childs_record_waits_seven_days_in_the_expiry_index_until_confirmed(aw
     [item] = table(aws_api, tables.RECORDS)
     sixty_months = str(retention.epoch_seconds(retention.retained_until(NOW)))
     assert item["status"]["S"] == "active"
-    assert item["retained_until"]["N"] == item[tables.RECORD_TTL_ATTRIBUTE]["N"] == sixty_months
+    assert item[tables.RECORD_RETAINED_UNTIL.name]["N"] == item[tables.RECORD_TTL_ATTRIBUTE]["N"] == sixty_months
     assert store.due(shard, int(seven_days), 10)[0] == []
     assert record_from_item(item).consent.guardian_confirmed_at == NOW
 
@@ -239,7 +239,7 @@ def test_confirming_a_held_childs_record_keeps_it_out_of_the_expiry_index(aws_ap
     if held:
         aws_api.dynamodb.update_item(
             TableName=aws_api.tables[tables.RECORDS.env_var],
-            Key=codec.item({"submission_id": submission_id}),
+            Key=item_key(tables.RECORDS, submission_id),
             UpdateExpression="ADD legal_holds :h REMOVE expires_at, expiry_shard",
             ExpressionAttributeValues=codec.item({":h": {"hold-1"}}),
         )

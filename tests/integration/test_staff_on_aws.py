@@ -20,6 +20,7 @@ import pytest
 from werkzeug.test import Client
 
 from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, SEEDED_USERS, StaffPool
+from local.staff import trigger_event as cognito_trigger_event
 from policybound.adapters import codec
 from policybound.adapters.staff_access import DynamoAttemptStore
 from policybound.api.staff.auth import Role
@@ -239,16 +240,7 @@ def test_a_signed_out_session_stays_ended_in_the_sessions_table(staff_aws: Staff
 
 
 def trigger_event(source: str, pool: StaffPool, username: str, changed_at: str | None) -> dict[str, Any]:
-    attributes = {PASSWORD_CHANGED_ATTRIBUTE: changed_at} if changed_at else {}
-    return {
-        "version": "1",
-        "triggerSource": source,
-        "region": AWS_REGION,
-        "userPoolId": pool.pool_id,
-        "userName": username,
-        "request": {"userAttributes": attributes},
-        "response": {},
-    }
+    return cognito_trigger_event(source, pool, username, {PASSWORD_CHANGED_ATTRIBUTE: changed_at} if changed_at else {})
 
 
 class Context:

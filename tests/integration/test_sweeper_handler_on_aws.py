@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from local.gateway import LambdaContext
+from policybound import tables
 from policybound.adapters.dynamodb import EXPIRY_SHARDS, expiry_shard
 from policybound.domain.cookies.consents import CookieChoice, CookieConsentRequest
 from policybound.domain.cookies.visits import Visit
@@ -135,6 +136,6 @@ def test_the_hourly_sweep_destroys_visits_whose_retention_ended(
     summary = handler.lambda_handler({}, Context("policybound-sweeper", str(uuid.uuid4())))
     assert summary["visits_destroyed"] == 1
     assert summary["complete"] is True
-    remaining = aws_api.dynamodb.scan(TableName=aws_api.tables["VISITS_TABLE"])["Items"]
+    remaining = aws_api.dynamodb.scan(TableName=aws_api.tables[tables.VISITS.env_var])["Items"]
     assert [item["page"]["S"] for item in remaining] == ["/recent.html"]
     assert emitted_metrics(capsys.readouterr().out)["VisitsDestroyed"] == 1.0

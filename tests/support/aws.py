@@ -21,6 +21,8 @@ from werkzeug.test import Client
 from local.cognito import StaffPool, provision_staff_pool
 from local.environment import MAIL_SENDER, app_environment, aws_environment
 from local.provision import provision_account, provision_queues, provision_tables
+from policybound import tables
+from policybound.adapters import codec
 from policybound.domain.core.clock import FixedClock
 from policybound.policy import AWS_REGION
 from policybound.settings import environment_name, settings_from
@@ -55,6 +57,11 @@ class MotoAccount:
         provision_tables(self.clients["dynamodb"], prefix)
         queues = provision_queues(self.clients["sqs"], prefix)
         return app_environment(self.key_ids | queues, public_base_url, prefix)
+
+
+def item_key(spec: tables.TableSpec, value: str) -> dict[str, Any]:
+    """The DynamoDB key of a table's item (the tables with a record's key are keyed by it alone)."""
+    return codec.item({spec.partition.name: value})
 
 
 def moto_account() -> Iterator[MotoAccount]:

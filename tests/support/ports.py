@@ -13,7 +13,7 @@ from typing import Any
 from policybound.catalogue import Resource
 from policybound.domain.core.clock import Clock, FixedClock
 from policybound.services import Services
-from policybound.settings import Settings, settings_from
+from policybound.settings import Settings, environment_name, settings_from
 from tests.support.fakes import (
     FakeBlindIndex,
     FakeCookieConsentStore,
@@ -42,7 +42,10 @@ from tests.support.staff_fakes import (
 
 # The links mails carry in unit tests: the API's base URL and the site (the first allowed origin).
 TEST_SETTINGS: Settings = settings_from(
-    {"PUBLIC_BASE_URL": "https://api.example.com", "ALLOWED_ORIGINS": "https://www.example.com"},
+    {
+        environment_name("public_base_url"): "https://api.example.com",
+        environment_name("allowed_origins"): "https://www.example.com",
+    },
     needs=("public_base_url", "allowed_origins"),
 )
 

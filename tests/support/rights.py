@@ -128,10 +128,10 @@ def world_of(services: Services[FakePorts], clock: MovableClock) -> RightsWorld:
     )
 
 
-def world_with_an_inquiry() -> RightsWorld:
-    """A world holding one inquiry of KNOWN, its receipt mail already read."""
+def world_with_an_inquiry(email: str = KNOWN) -> RightsWorld:
+    """A world holding one inquiry of `email`, its receipt mail already read."""
     world = build_world()
-    world.submit("contact-us")
+    world.submit("contact-us", email=email)
     world.mailer.sent.clear()
     return world
 

@@ -232,6 +232,22 @@ def build_staff_api(now: datetime) -> StaffApi:
     )
 
 
+def staff_pool_environment(pool_id: str, app_client_id: str) -> dict[str, str]:
+    """The staff API's user-pool settings under their variables, as the stack or local mode sets them."""
+    return {environment_name("staff_user_pool_id"): pool_id, environment_name("staff_app_client_ids"): app_client_id}
+
+
+def incident_body(discovered: datetime, **overrides: object) -> dict[str, object]:
+    """A body for POST /v1/staff/incidents: a stolen laptop's leak, changed by `overrides`."""
+    return {
+        "category": "leak",
+        "discovered_at": discovered.isoformat(),
+        "reference": "INC-2026-007",
+        "summary": "A staff laptop with an exported list was stolen.",
+        "measures": "The account was locked and the list's records are watched.",
+    } | overrides
+
+
 def json_of(response: TestResponse) -> Any:
     return json.loads(response.get_data(as_text=True))
 

@@ -185,6 +185,13 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
+def digests_refusal(capsys: pytest.CaptureFixture[str], folder: Path, *options: str) -> str:
+    """What `digests` says on stderr when it exits 1, as it must over a trail that was tampered with."""
+    status, _, err = run(capsys, "digests", "--dir", str(folder), *options)
+    assert status == 1
+    return err
+
+
 def test_pi_access_names_who_touched_the_pi_tables_and_keys(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "pi-access", "--dir", str(trail.root), "--format", "csv")
     assert status == 0
@@ -244,15 +251,13 @@ def rewrite(path: Path, change: Any) -> None:
 
 def test_an_edited_log_file_is_named(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
     rewrite(trail.root / trail.logs[1], lambda d: d["Records"].pop(0))  # someone hides a person's deletion
-    status, _, err = run(capsys, "digests", "--dir", str(trail.root))
-    assert status == 1
+    err = digests_refusal(capsys, trail.root)
     assert f"log file {trail.logs[1]} was changed" in err
 
 
 def test_a_deleted_log_file_is_named(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
     (trail.root / trail.logs[0]).unlink()
-    status, _, err = run(capsys, "digests", "--dir", str(trail.root))
-    assert status == 1
+    err = digests_refusal(capsys, trail.root)
     assert f"log file {trail.logs[0]} is missing" in err
 
 
@@ -267,8 +272,7 @@ def test_an_edited_digest_breaks_the_chain_after_it(trail: Trail, capsys: pytest
 
 def test_a_removed_digest_is_named(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
     (trail.root / trail.digests[0]).unlink()
-    status, _, err = run(capsys, "digests", "--dir", str(trail.root))
-    assert status == 1
+    err = digests_refusal(capsys, trail.root)
     assert f"the digest before it ({trail.digests[0]}) is missing" in err
 
 
@@ -276,21 +280,18 @@ def test_a_digest_removed_from_the_middle_is_named(trail: Trail, capsys: pytest.
     second = (trail.digests[1], gzip.decompress((trail.root / trail.digests[1]).read_bytes()), "sig")
     trail.digest(2, [], second)
     (trail.root / trail.digests[1]).unlink()
-    status, _, err = run(capsys, "digests", "--dir", str(trail.root))
-    assert status == 1
+    err = digests_refusal(capsys, trail.root)
     assert f"does not point to the digest before it ({trail.digests[0]})" in err
 
 
 def test_a_forged_signature_is_refused(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
     signature = trail.root / f"{trail.digests[1]}.signature"
     signature.write_text("00" * 256)
-    status, _, err = run(capsys, "digests", "--dir", str(trail.root), "--public-key", trail.public_key_file())
-    assert status == 1
+    err = digests_refusal(capsys, trail.root, "--public-key", trail.public_key_file())
     assert "signature does not verify" in err
 
 
 def test_no_digests_is_a_failure_not_a_pass(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     tmp_path.joinpath("empty").mkdir()
-    status, _, err = run(capsys, "digests", "--dir", str(tmp_path / "empty"))
-    assert status == 1
+    err = digests_refusal(capsys, tmp_path / "empty")
     assert "No digest files" in err

@@ -18,6 +18,7 @@ import pytest
 
 from local.environment import app_environment, aws_environment
 from policybound import tables
+from tests.support.staff import staff_pool_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,8 +39,7 @@ def modules_at_start(entry_point: str) -> set[str]:
         "PYTHONPATH": f"{ROOT / 'lambdas'}",
         **app_environment(keys),
         **aws_environment("http://127.0.0.1:9"),
-        "STAFF_USER_POOL_ID": "ap-northeast-2_TestPool1",
-        "STAFF_APP_CLIENT_IDS": "test-client",
+        **staff_pool_environment("ap-northeast-2_TestPool1", "test-client"),
     }
     run = subprocess.run(
         [sys.executable, "-c", f"import json, sys, {entry_point}; print(json.dumps(sorted(sys.modules)))"],

@@ -38,6 +38,7 @@ from policybound.policy import (
     check_versions,
 )
 from tests.conftest import VALID_FIELDS
+from tests.support.link_pages import BROWSER, link_page_text
 from tests.support.policy_versions import (
     AFTER,
     BEFORE,
@@ -60,6 +61,14 @@ class World:
         sent = len(self.rights.mailer.sent)
         self.renewals.ask()
         return len(self.rights.mailer.sent) - sent
+
+    def ask_once_in_force(self) -> int:
+        """Runs the sweep once the change is in force; the mails it sent."""
+        self.rights.clock.at = AFTER
+        return self.ask()
+
+    def token_mailed_to(self, email: str) -> str:
+        return next(t for mail in self.rights.mailer.sent if mail.to == (email,) for t in LINK.findall(mail.text))
 
     def tokens(self) -> list[str]:
         """One per mail (each language's part carries the same link)."""
@@ -103,8 +112,7 @@ def test_nobody_is_asked_before_the_version_takes_effect(world: World) -> None:
 
 def test_each_affected_person_gets_one_mail_and_keeps_their_consent(world: World) -> None:
     kim_1, kim_2, lee, blog = _submit_people(world)
-    world.rights.clock.at = AFTER
-    assert world.ask() == 2  # Kim once for both inquiries, Lee once; the subscriber is not affected
+    assert world.ask_once_in_force() == 2  # Kim once for both inquiries, Lee once; the subscriber is not affected
     kim_email = VALID_FIELDS["contact-us"]["email"]
     assert sorted(m.to[0] for m in world.rights.mailer.sent) == sorted([kim_email, "lee@example.co.kr"])
     mail = next(m for m in world.rights.mailer.sent if m.to == (kim_email,))
@@ -131,16 +139,14 @@ def test_each_affected_person_gets_one_mail_and_keeps_their_consent(world: World
 
 def test_the_link_shows_then_records_the_new_consent_once(world: World) -> None:
     kim_1, kim_2, lee, _ = _submit_people(world)
-    world.rights.clock.at = AFTER
-    world.ask()
+    world.ask_once_in_force()
     kim_email = VALID_FIELDS["contact-us"]["email"]
-    token = next(LINK.search(m.text) for m in world.rights.mailer.sent if m.to == (kim_email,))
-    assert token is not None
-    secret = token.group(1).split(".", 1)[1]
+    token = world.token_mailed_to(kim_email)
+    secret = token.split(".", 1)[1]
     # Stored only as its hash.
     assert secret not in repr(world.rights.store.records[kim_1])
 
-    shown = world.renewals.check(token.group(1))
+    shown = world.renewals.check(token)
     assert (shown.state, shown.items_added, shown.purposes_added, shown.purposes_asked_apart) == (
         RenewalState.ASKED,
         ("department",),
@@ -150,7 +156,7 @@ def test_the_link_shows_then_records_the_new_consent_once(world: World) -> None:
     assert world.rights.store.records[kim_1].consent.policy_version == FIRST.version  # looking changes nothing
 
     world.rights.clock.advance(minutes=5)
-    renewed = world.renewals.renew(token.group(1), frozenset({Purpose.EMAIL_MARKETING}))
+    renewed = world.renewals.renew(token, frozenset({Purpose.EMAIL_MARKETING}))
     assert (renewed.state, renewed.purposes_given_apart) == (RenewalState.RENEWED, (Purpose.EMAIL_MARKETING,))
     for submission_id in (kim_1, kim_2):
         consent = world.rights.store.records[submission_id].consent
@@ -175,8 +181,8 @@ def test_the_link_shows_then_records_the_new_consent_once(world: World) -> None:
     assert VALID_FIELDS["contact-us"]["name"] not in text
 
     # Single use: a second click changes nothing more.
-    assert world.renewals.renew(token.group(1)).state is RenewalState.ALREADY_RENEWED
-    assert world.renewals.check(token.group(1)).state is RenewalState.ALREADY_RENEWED
+    assert world.renewals.renew(token).state is RenewalState.ALREADY_RENEWED
+    assert world.renewals.check(token).state is RenewalState.ALREADY_RENEWED
     again = [
         e
         for e in world.rights.store.ledger.chains.get(LedgerKind.CONSENT, [])
@@ -190,8 +196,7 @@ def test_the_link_shows_then_records_the_new_consent_once(world: World) -> None:
 
 def test_an_altered_or_expired_link_records_nothing(world: World) -> None:
     _kim_1, *_ = _submit_people(world)
-    world.rights.clock.at = AFTER
-    world.ask()
+    world.ask_once_in_force()
     token = world.tokens()[0]
     submission_id, secret = token.split(".", 1)
     for bad in (None, "", "nonsense", token[:-1]):
@@ -231,8 +236,7 @@ def test_only_active_records_are_asked(world: World) -> None:
     store = world.rights.store
     for submission_id in (kim_1, kim_2):
         store.records[submission_id] = replace(store.records[submission_id], status=RecordStatus.RESTRICTED)
-    world.rights.clock.at = AFTER
-    assert world.ask() == 1
+    assert world.ask_once_in_force() == 1
     assert world.rights.mailer.sent[0].to == ("lee@example.co.kr",)
     # Expired records are gone to every reader: nobody is mailed for them.
     store.records[lee] = replace(store.records[lee], retained_until=AFTER - timedelta(seconds=1), consent_request=None)
@@ -241,7 +245,6 @@ def test_only_active_records_are_asked(world: World) -> None:
 
 # --- HTTP -------------------------------------------------------------------------------------
 
-BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 JSON = {"Accept": "application/json"}
 
 
@@ -254,20 +257,12 @@ def api(world: World) -> Client:
 
 def test_the_link_over_http_asks_in_a_page_then_records_once(api: Client, world: World) -> None:
     _submit_people(world)
-    world.rights.clock.at = AFTER
-    world.ask()
+    world.ask_once_in_force()
     token = world.tokens()[0]
     anchor = token.split(".", 1)[0]
-    page = api.get("/v1/consent-renewals", query_string={"token": token}, headers=BROWSER)
-    assert page.status_code == 200
-    assert page.mimetype == "text/html"
-    text = page.get_data(as_text=True)
+    text = link_page_text(api.get("/v1/consent-renewals", query_string={"token": token}, headers=BROWSER))
     assert "개인정보처리방침 변경에 따른 동의" in text
     assert "부서 (Department)" in text
-    assert 'method="post"' in text
-    # No referrer to other sites; a same-origin one, so the form's POST carries a real Origin (not null).
-    assert page.headers["Referrer-Policy"] == "same-origin"
-    assert page.headers["Cache-Control"] == "no-store"
     shown = api.get("/v1/consent-renewals", query_string={"token": token}, headers=JSON).get_json()
     assert shown["status"] == "asked"
     assert (shown["items_added"], shown["purposes_added"], shown["purposes_asked_apart"]) == (
@@ -288,8 +283,7 @@ def test_the_link_over_http_asks_in_a_page_then_records_once(api: Client, world:
 
 def test_a_refused_link_over_http_is_400_404_or_410_in_the_one_error_shape(api: Client, world: World) -> None:
     _submit_people(world)
-    world.rights.clock.at = AFTER
-    world.ask()
+    world.ask_once_in_force()
     token = world.tokens()[0]
     # Well formed, but naming no request that is kept: "not found", as an unknown id is.
     altered = api.post("/v1/consent-renewals", query_string={"token": token[:-2] + "zz"}, headers=JSON)
@@ -327,10 +321,8 @@ def test_people_are_looked_for_only_during_the_asking_period(world: World) -> No
 
 def test_marketing_added_by_a_change_is_refused_unless_given_apart(world: World) -> None:
     kim_1, kim_2, _lee, _ = _submit_people(world)
-    world.rights.clock.at = AFTER
-    world.ask()
-    kim_email = VALID_FIELDS["contact-us"]["email"]
-    token = next(m for mail in world.rights.mailer.sent if mail.to == (kim_email,) for m in LINK.findall(mail.text))
+    world.ask_once_in_force()
+    token = world.token_mailed_to(VALID_FIELDS["contact-us"]["email"])
     renewed = world.renewals.renew(token)
     assert (renewed.state, renewed.purposes_given_apart) == (RenewalState.RENEWED, ())
     for submission_id in (kim_1, kim_2):
@@ -364,8 +356,7 @@ def test_a_change_that_adds_a_purpose_and_marketing_asks_them_on_separate_answer
     )
     monkeypatch.setattr(policy, "VERSIONS", (FIRST, both))
     _submit_people(world)
-    world.rights.clock.at = AFTER
-    world.ask()
+    world.ask_once_in_force()
     token = world.tokens()[0]
     shown = world.renewals.check(token)
     assert (shown.purposes_added, shown.purposes_asked_apart) == (
@@ -381,8 +372,7 @@ def test_the_page_asks_marketing_with_its_own_unticked_checkbox_and_the_form_fie
     api: Client, world: World
 ) -> None:
     _submit_people(world)
-    world.rights.clock.at = AFTER
-    world.ask()
+    world.ask_once_in_force()
     tokens = world.tokens()
     page = api.get("/v1/consent-renewals", query_string={"token": tokens[0]}, headers=BROWSER).get_data(as_text=True)
     box = re.search(r'<input type="checkbox" name="marketing" value="true"[^>]*>', page)
@@ -445,8 +435,7 @@ def test_a_version_that_adds_a_recipient_asks_the_affected_for_consent(
 ) -> None:
     monkeypatch.setattr(policy, "VERSIONS", (FIRST, WITH_PARTNER))
     *_, blog = _submit_people(world)
-    world.rights.clock.at = AFTER
-    assert world.ask() == 2  # the contact-us people; the subscriber's form gives nothing to the partner
+    assert world.ask_once_in_force() == 2  # the contact-us people; the subscriber's form gives nothing to the partner
     mail = world.rights.mailer.sent[0]
     assert "추가되는 개인정보를 제공받는 자: 예시파트너 주식회사" in mail.text
     assert "Recipients added: Example Partner Co." in mail.text

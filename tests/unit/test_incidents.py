@@ -9,20 +9,15 @@ from policybound import policy
 from policybound.api.staff.auth import Role
 from policybound.domain.core.ledger import LedgerKind
 from tests.conftest import NOW, VALID_FIELDS
-from tests.support.staff import StaffApi, json_of
+from tests.support.staff import StaffApi, incident_body, json_of
 
 INQUIRY = VALID_FIELDS["contact-us"]
 SUBSCRIBER = VALID_FIELDS["blog-subscription"]
 
 
 def incident(**overrides: object) -> dict[str, object]:
-    return {
-        "category": "leak",
-        "discovered_at": (NOW - timedelta(hours=10)).isoformat(),
-        "reference": "INC-2026-007",
-        "summary": "A staff laptop with an exported list was stolen.",
-        "measures": "The account was locked and the list's records are watched.",
-    } | overrides
+    """Discovered ten hours ago: inside the 72 hours the notices are due in."""
+    return incident_body(NOW - timedelta(hours=10), **overrides)
 
 
 def test_involved_subjects_come_from_named_records_and_a_suspect_accounts_access_records(staff_api: StaffApi) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import pytest
 
 from policybound.domain.core.normalize import mailbox, normalize_email, subject_key
+from policybound.domain.core.ports import OutgoingMail
 from policybound.domain.rights.service import RightsKind
 from tests.support.fakes import FakeBlindIndex
-from tests.support.rights import DECOY, build_world
+from tests.support.rights import DECOY, RightsWorld, world_with_an_inquiry
 
 SAME_MAILBOX = [
     # The domain is case-insensitive, and fullwidth or ideographic-full-stop spellings of it are
@@ -73,22 +74,22 @@ def test_the_identity_uses_the_domains_a_label() -> None:
     assert mailbox("Minji@Example.co.kr") == "Minji@example.co.kr"
 
 
+def code_request(owner: str, asker: str, kind: RightsKind) -> tuple[RightsWorld, OutgoingMail]:
+    """`asker` asks for a code where `owner` has an inquiry: the world, and the one mail that sends."""
+    world = world_with_an_inquiry(email=normalize_email(owner))
+    world.rights.request_code(normalize_email(asker), kind)
+    [mail] = world.mailer.sent
+    return world, mail
+
+
 @pytest.mark.parametrize(("owner", "asker"), DIFFERENT_MAILBOXES)
 def test_a_look_alike_address_gets_only_a_decoy_and_reaches_nothing(owner: str, asker: str) -> None:
-    world = build_world()
-    world.submit("contact-us", email=normalize_email(owner))
-    world.mailer.sent.clear()
-    world.rights.request_code(normalize_email(asker), RightsKind.ERASURE)
-    [mail] = world.mailer.sent
+    world, mail = code_request(owner, asker, RightsKind.ERASURE)
     assert mail.to == (DECOY,)
     assert world.store.ids_of_subject(world.blind_index.subject_of(normalize_email(asker))) == []
 
 
 @pytest.mark.parametrize(("owner", "asker"), SAME_MAILBOX)
 def test_another_spelling_of_the_owners_mailbox_gets_the_code_at_that_spelling(owner: str, asker: str) -> None:
-    world = build_world()
-    world.submit("contact-us", email=normalize_email(owner))
-    world.mailer.sent.clear()
-    world.rights.request_code(normalize_email(asker), RightsKind.ACCESS)
-    [mail] = world.mailer.sent
+    _, mail = code_request(owner, asker, RightsKind.ACCESS)
     assert mail.to == (normalize_email(asker),)

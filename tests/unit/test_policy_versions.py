@@ -146,14 +146,13 @@ def test_a_version_that_adds_an_item_without_saying_so_is_refused() -> None:
     check_versions((FIRST, change))
 
 
-def test_each_version_serves_its_own_form_facts(monkeypatch: pytest.MonkeyPatch) -> None:
-    change = _with_interests()
-    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
-    assert policy.additions(FIRST.version, change.version, FormId.RESOURCES_DOWNLOAD) == Additions(items=("interests",))
-    assert not policy.additions(FIRST.version, change.version, FormId.CONTACT_US)
+def test_each_version_serves_its_own_form_facts(with_interests: PublishedVersion) -> None:
+    added = policy.additions(FIRST.version, with_interests.version, FormId.RESOURCES_DOWNLOAD)
+    assert added == Additions(items=("interests",))
+    assert not policy.additions(FIRST.version, with_interests.version, FormId.CONTACT_US)
     today = date(2027, 2, 1)
     old = _download_form(policy_document("en", today, version=FIRST.version))
-    new = _download_form(policy_document("en", today, version=change.version))
+    new = _download_form(policy_document("en", today, version=with_interests.version))
     assert [i["name"] for i in old["optional_items"]] == ["department"]
     assert [i["name"] for i in new["optional_items"]] == ["department", "interests"]
 
@@ -163,22 +162,20 @@ def test_each_version_serves_its_own_form_facts(monkeypatch: pytest.MonkeyPatch)
         return json.dumps(sections[0]["subsections"][0]["blocks"])
 
     assert '"Optional information: Department"' in items_text(FIRST.version)
-    assert '"Optional information: Department, interests"' in items_text(change.version)
+    assert '"Optional information: Department, interests"' in items_text(with_interests.version)
 
 
 def test_get_policy_follows_the_api_clock_across_the_effective_date(
-    unit_api: UnitApi, monkeypatch: pytest.MonkeyPatch
+    unit_api: UnitApi, with_interests: PublishedVersion
 ) -> None:
-    change = _with_interests()
-    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
     # 1 March 00:30 in Seoul, still 28 February in UTC: Seoul's calendar decides.
     unit_api.clock.at = datetime.fromisoformat("2027-02-28T14:30:00+00:00")
     before = unit_api.client.get("/v1/policy").get_json()
     assert before["version"] == FIRST.version
-    assert [c["version"] for c in before["upcoming_changes"]] == [change.version]
+    assert [c["version"] for c in before["upcoming_changes"]] == [with_interests.version]
     unit_api.clock.at = datetime.fromisoformat("2027-02-28T15:30:00+00:00")
     after = unit_api.client.get("/v1/policy").get_json()
-    assert after["version"] == change.version
+    assert after["version"] == with_interests.version
     assert [i["name"] for i in _download_form(after)["optional_items"]] == ["department", "interests"]
     # An older version asked for by name still has its own facts.
     old = unit_api.client.get("/v1/policy", query_string={"version": FIRST.version}).get_json()
@@ -206,6 +203,14 @@ def test_intake_keeps_what_the_version_in_force_says(unit_api: UnitApi, monkeypa
     assert receipt.get_json()["policy_version"] == change.version
 
 
+@pytest.fixture
+def with_interests(monkeypatch: pytest.MonkeyPatch) -> PublishedVersion:
+    """The version adding interests, shipped after the first."""
+    change = _with_interests()
+    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
+    return change
+
+
 def _in_force_with_a_new_required_item() -> PublishedVersion:
     """In force on the unit API's clock (2026-11-30): resources download asks for the contact number too,
     and for interests as an optional item."""
@@ -224,13 +229,19 @@ def _in_force_with_a_new_required_item() -> PublishedVersion:
     )
 
 
-def test_a_later_version_collects_the_items_it_adds_by_its_data_alone(
-    unit_api: UnitApi, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def in_force(monkeypatch: pytest.MonkeyPatch) -> PublishedVersion:
+    """The version in force on the unit API's clock (a new required item), shipped after the first."""
     change = _in_force_with_a_new_required_item()
     monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
+    return change
+
+
+def test_a_later_version_collects_the_items_it_adds_by_its_data_alone(
+    unit_api: UnitApi, in_force: PublishedVersion
+) -> None:
     body = submission("resources-download", contact="010-2345-6789", interests="Cloud")
-    assert body["consent"]["policy_version"] == change.version
+    assert body["consent"]["policy_version"] == in_force.version
     response = unit_api.client.post("/v1/forms/resources-download", json=body)
     assert response.status_code == 201, response.get_json()
     receipt = response.get_json()
@@ -244,7 +255,7 @@ def test_a_later_version_collects_the_items_it_adds_by_its_data_alone(
         "department",
         "interests",
     ]
-    assert unit_api.store.records[receipt["submission_id"]].consent.policy_version == change.version
+    assert unit_api.store.records[receipt["submission_id"]].consent.policy_version == in_force.version
     # The new required item is required, and validated as its kind is.
     for missing_or_bad in (None, "call me"):
         refused = unit_api.client.post(
@@ -256,10 +267,8 @@ def test_a_later_version_collects_the_items_it_adds_by_its_data_alone(
 
 
 def test_before_the_version_takes_effect_its_items_are_not_collected(
-    unit_api: UnitApi, monkeypatch: pytest.MonkeyPatch
+    unit_api: UnitApi, in_force: PublishedVersion
 ) -> None:
-    change = _in_force_with_a_new_required_item()
-    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
     unit_api.clock.at = datetime.fromisoformat("2026-10-20T05:00:00+00:00")
     early = submission("resources-download", interests="Cloud", at=unit_api.clock.at)
     refused = unit_api.client.post("/v1/forms/resources-download", json=early)
@@ -273,15 +282,13 @@ def test_before_the_version_takes_effect_its_items_are_not_collected(
     stale = submission("resources-download", at=datetime.fromisoformat("2026-10-20T05:00:00+00:00"))
     outdated = unit_api.client.post("/v1/forms/resources-download", json=stale)
     assert outdated.status_code == 409
-    assert outdated.get_json()["error"]["current_version"] == change.version
+    assert outdated.get_json()["error"]["current_version"] == in_force.version
     assert unit_api.store.records == {}
 
 
 def test_the_openapi_document_states_each_form_as_the_version_in_force_does(
-    unit_api: UnitApi, monkeypatch: pytest.MonkeyPatch
+    unit_api: UnitApi, in_force: PublishedVersion
 ) -> None:
-    change = _in_force_with_a_new_required_item()
-    monkeypatch.setattr(policy, "VERSIONS", (FIRST, change))
 
     def download_form(at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
         unit_api.clock.at = at
@@ -301,7 +308,7 @@ def test_the_openapi_document_states_each_form_as_the_version_in_force_does(
     assert "interests" in fields["properties"]
     assert "Required items: name, email, contact," in operation["description"]
     assert set(fields["examples"][0]["fields"]) >= {"contact", "interests"}
-    assert fields["examples"][0]["consent"]["policy_version"] == change.version
+    assert fields["examples"][0]["consent"]["policy_version"] == in_force.version
 
 
 def test_a_companys_versions_file_states_forms_and_recipients_as_data(

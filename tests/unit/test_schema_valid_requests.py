@@ -84,30 +84,29 @@ def world(staff_api: StaffApi) -> RightsWorld:
     return world
 
 
-def test_a_provision_its_schema_accepts_passes_validation(staff_api: StaffApi, world: RightsWorld) -> None:
+def every_drawn_post_is_not_found(staff_api: StaffApi, path: str) -> None:
+    """Each body drawn from the POST's schema passes validation and, naming nothing stored, is a 404."""
+
     @DRAWS
-    @given(case=strategy("/v1/staff/disclosures", "POST"))
+    @given(case=strategy(path, "POST"))
     def judged(case: Any) -> None:
         response = call(staff_api, case)
-        # The drawn records do not exist: past validation, that is the answer.
         assert response.status_code == 404, (case.body, response.get_data(as_text=True))
 
     judged()
+
+
+def test_a_provision_its_schema_accepts_passes_validation(staff_api: StaffApi, world: RightsWorld) -> None:
+    # The drawn records do not exist: past validation, that is the answer.
+    every_drawn_post_is_not_found(staff_api, "/v1/staff/disclosures")
     assert world.disclosure_store.rows == {}
 
 
 def test_a_legal_hold_its_schema_accepts_passes_validation(staff_api: StaffApi) -> None:
     world = World()
     staff_api.app.dependency_overrides[dependencies.legal_hold_service] = lambda: world.holds
-
-    @DRAWS
-    @given(case=strategy("/v1/staff/legal-holds", "POST"))
-    def judged(case: Any) -> None:
-        response = call(staff_api, case)
-        # No drawn record exists and no drawn address has one: past validation, that is the answer.
-        assert response.status_code == 404, (case.body, response.get_data(as_text=True))
-
-    judged()
+    # No drawn record exists and no drawn address has one: past validation, that is the answer.
+    every_drawn_post_is_not_found(staff_api, "/v1/staff/legal-holds")
 
 
 def test_a_correction_its_schema_accepts_passes_validation() -> None:

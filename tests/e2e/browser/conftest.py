@@ -18,18 +18,15 @@ import pytest
 import requests
 from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Playwright, Request, sync_playwright
 
-from tests.e2e.conftest import LocalServer, start_local
+from tests.e2e.conftest import LocalServer, running_local
 
 
 @pytest.fixture(scope="package")
 def local_server() -> Iterator[LocalServer]:
     """The browser tests' own local mode: they sign staff in and out and lock and revoke accounts, which
     must never reach the tokens the other end-to-end tests sign in with."""
-    server = start_local()
-    try:
+    with running_local() as server:
         yield server
-    finally:
-        server.stop()
 
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -19,7 +19,7 @@ import pytest
 import requests
 from playwright.sync_api import Page, expect
 
-from local.cognito import PASSWORD_CHANGED_ATTRIBUTE, POOL_NAME, SEED_PASSWORD
+from local.cognito import SEED_PASSWORD
 from local.environment import table_name
 from local.gateway import CONSOLE_HEADERS
 from policybound import tables
@@ -32,6 +32,7 @@ from stacks.site_headers import console_headers
 from tests.e2e.browser.conftest import AXE, Site
 from tests.e2e.browser.test_forms import values
 from tests.e2e.browser.test_pages import axe_violations
+from tests.support.local_staff import add_account, id_token, pool_id_of, staff_headers
 
 pytestmark = pytest.mark.e2e
 
@@ -125,15 +126,8 @@ def console(site_factory: Callable[..., Site]) -> Callable[..., Console]:
     return make
 
 
-def staff_token(site: Site, username: str) -> str:
-    response = requests.post(f"{site.base}/_local/staff-token", json={"username": username}, timeout=30)
-    response.raise_for_status()
-    token: str = response.json()["id_token"]
-    return token
-
-
 def staff_call(site: Site, method: str, path: str, username: str = "manager", **kwargs: Any) -> requests.Response:
-    headers = {"Authorization": f"Bearer {staff_token(site, username)}"}
+    headers = staff_headers(site.base, username)
     return requests.request(method, f"{site.base}{path}", headers=headers, timeout=30, **kwargs)
 
 
@@ -152,19 +146,13 @@ def submit(site: Site, form: str, marketing: bool | None = None, **changes: str)
 def new_account(site: Site) -> Iterator[Callable[[str], str]]:
     """A staff account of its own (so a test may lock or revoke it without touching the seeded ones)."""
     cognito = site.server.aws("cognito-idp")
-    pool_id = next(p["Id"] for p in cognito.list_user_pools(MaxResults=60)["UserPools"] if p["Name"] == POOL_NAME)
+    pool_id = pool_id_of(cognito)
     made: list[str] = []
 
     def make(group: str) -> str:
         username = f"member-{uuid.uuid4().hex[:8]}"
-        cognito.admin_create_user(
-            UserPoolId=pool_id,
-            Username=username,
-            MessageAction="SUPPRESS",
-            UserAttributes=[{"Name": PASSWORD_CHANGED_ATTRIBUTE, "Value": datetime.now(UTC).isoformat()}],
-        )
-        cognito.admin_set_user_password(UserPoolId=pool_id, Username=username, Password=SEED_PASSWORD, Permanent=True)
-        cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=username, GroupName=group)
+        stamp = datetime.now(UTC).isoformat()
+        add_account(cognito, pool_id, username, password_changed_at=stamp, password=SEED_PASSWORD, group=group)
         made.append(username)
         return username
 
@@ -353,7 +341,7 @@ class ManagedLogin:
         route.fulfill(status=200, content_type="text/html", body=page)
 
     def issue(self, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
-        self.issued.append(staff_token(self.c.site, self.username))
+        self.issued.append(id_token(self.c.site.base, self.username))
         return 200, {
             "id_token": self.issued[-1],
             "access_token": "a",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Response, expect
 
 from local.environment import table_name
 from policybound import tables
@@ -38,6 +38,13 @@ def banner(page: Page) -> Any:
     return page.locator("#pb-cookie-banner")
 
 
+def choose(page: Page, button: str, answered_at: str) -> Response:
+    """Clicks one of the banner's choices: the API's answer at `answered_at` that the click brings."""
+    with page.expect_response(lambda r: r.url.endswith(answered_at)) as answer:
+        banner(page).get_by_role("button", name=button).click()
+    return answer.value
+
+
 def test_no_cookie_is_set_before_a_choice_and_the_banner_offers_three_choices(site: Site) -> None:
     for path in PAGES:
         page = site.open(path)
@@ -56,10 +63,9 @@ def test_no_cookie_is_set_before_a_choice_and_the_banner_offers_three_choices(si
 def test_block_all_leaves_at_most_the_consent_cookie_and_records_no_visit(site: Site) -> None:
     before = len(stored_visits(site))
     page = site.open("contact-us.html")
-    with page.expect_response(lambda r: r.url.endswith("/v1/cookie-consents")) as answer:
-        banner(page).get_by_role("button", name="모두 거부").click()
-    assert answer.value.status == 201
-    recorded = answer.value.json()
+    answer = choose(page, "모두 거부", "/v1/cookie-consents")
+    assert answer.status == 201
+    recorded = answer.json()
     assert (recorded["choice"], recorded["categories"]) == ("none", [])
     expect(banner(page)).to_have_count(0)
     for path in PAGES:
@@ -74,10 +80,9 @@ def test_block_all_leaves_at_most_the_consent_cookie_and_records_no_visit(site: 
 def test_allow_all_sets_the_sites_cookies_and_the_server_records_visits(site: Site) -> None:
     before = len(stored_visits(site))
     page = site.open("resources-download.html")
-    with page.expect_response(lambda r: r.url.endswith("/v1/visits")) as visit:
-        banner(page).get_by_role("button", name="모두 허용").click()
-    assert visit.value.status == 204
-    sent = visit.value.request.post_data_json
+    visit = choose(page, "모두 허용", "/v1/visits")
+    assert visit.status == 204
+    sent = visit.request.post_data_json
     assert sent is not None
     assert sent["page"] == "/resources-download.html"
     assert sent["consent_id"]
@@ -130,9 +135,7 @@ def test_choosing_categories_and_withdrawing_one_deletes_its_cookies(site: Site)
 
 def test_withdrawing_the_consent_in_the_settings_deletes_its_visits_on_the_server(site: Site) -> None:
     page = site.open("index.html")
-    with page.expect_response(lambda r: r.url.endswith("/v1/cookie-consents")) as recorded:
-        banner(page).get_by_role("button", name="모두 허용").click()
-    withdrawn = recorded.value.json()["consent_id"]
+    withdrawn = choose(page, "모두 허용", "/v1/cookie-consents").json()["consent_id"]
     with page.expect_response(lambda r: r.url.endswith("/v1/visits")):
         site.open("rights.html")
     assert [v for v in stored_visits(site) if v["consent_id"]["S"] == withdrawn]

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from policybound.api.public.app import create_app, openapi_json
 from tests.e2e.browser.conftest import Site
 from tests.e2e.browser.test_forms import values
+from tests.support.local_staff import staff_headers
 
 RIGHTS_ROUTES = ("/v1/rights/requests", "/v1/rights/sessions", "/v1/rights/records")
 UNSUBSCRIBE_ROUTE = "/v1/unsubscribe"
@@ -174,8 +175,7 @@ def test_a_broken_unsubscribe_link_is_explained_in_the_apis_words(site: Site) ->
 
 def letter_link(site: Site, email: str) -> str:
     """Send a letter to the marketing audience as staff and return the one-click link it mailed to `email`."""
-    token = requests.post(f"{site.base}/_local/staff-token", json={"username": "staff"}, timeout=30).json()
-    bearer = {"Authorization": f"Bearer {token['id_token']}"}
+    bearer = staff_headers(site.base, "staff")
     subject = f"Letter {uuid.uuid4().hex[:8]}"
     queued = requests.post(
         f"{site.base}/v1/staff/letters", json={"subject": subject, "body": "News."}, headers=bearer, timeout=60
