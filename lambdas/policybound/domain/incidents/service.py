@@ -23,7 +23,7 @@ from typing import Protocol
 
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import FieldProblem, NotFound, RateLimited, Unavailable, ValidationFailed
-from policybound.domain.core.ledger import LedgerDraft, LedgerKind
+from policybound.domain.core.ledger import LedgerDraft, LedgerKind, LedgerValue
 from policybound.domain.core.ports import Mailer
 from policybound.domain.core.records import RecordReader
 from policybound.domain.evidence.ledger_audit import entries_between
@@ -82,6 +82,11 @@ class NoticeResult:
     view: IncidentView
     sent: int
     already_notified: int
+
+
+def _by(actor: Actor) -> dict[str, LedgerValue]:
+    """The staff member who acted, named as every incident ledger entry names them: user id and user name."""
+    return {"by_user_id": actor.user_id, "by_username": actor.username}
 
 
 class IncidentStore(Protocol):
@@ -167,8 +172,7 @@ class IncidentService:
                     "discovered_at": incident.discovered_at.isoformat(),
                     "notify_by": incident.notify_by.isoformat(),
                     "involved_submissions": len(involved),
-                    "by_user_id": actor.user_id,
-                    "by_username": actor.username,
+                    **_by(actor),
                     "reference": incident.reference,
                 },
             ),
@@ -251,8 +255,7 @@ class IncidentService:
                     "subjects_notified": sent,
                     "submission_ids": newly,
                     "within_72_hours": now <= incident.notify_by,
-                    "by_user_id": actor.user_id,
-                    "by_username": actor.username,
+                    **_by(actor),
                 },
             ),
         )

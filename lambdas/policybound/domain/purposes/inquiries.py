@@ -21,7 +21,7 @@ from policybound.domain.core.errors import FieldProblem, Forbidden, NotFound, Re
 from policybound.domain.core.mail import inquiry_reply
 from policybound.domain.core.model import RecordStatus, SealedBlob, StoredSubmission, WrappedKey
 from policybound.domain.core.ports import Mailer
-from policybound.domain.core.records import RecordReader
+from policybound.domain.core.records import OpenRecord, RecordReader
 from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
 from policybound.domain.staff.actor import Actor
 from policybound.domain.staff.pagination import Page, decode_cursor, encode_cursor
@@ -157,11 +157,17 @@ class InquiryService:
             raise NotFound("No live inquiry has this id.")
         return found
 
-    def _open(self, record: StoredSubmission, handling: Handling) -> InquiryView | None:
+    def _unsealed(self, record: StoredSubmission) -> tuple[OpenRecord, WrappedKey] | None:
+        """The record opened, with the data key its replies are sealed under; None when the key is gone."""
         key = self.store.get_key(record.submission_id)
         opened = self.reader.open(record) if key is not None else None
-        if opened is None or key is None:
+        return (opened, key) if opened is not None and key is not None else None
+
+    def _open(self, record: StoredSubmission, handling: Handling) -> InquiryView | None:
+        unsealed = self._unsealed(record)
+        if unsealed is None:
             return None
+        opened, key = unsealed
         replies = tuple(
             Reply(
                 r.reply_id,
@@ -236,10 +242,10 @@ class InquiryService:
         The access record is written before the address is used."""
         record, current = self._live(submission_id)
         _check_answerable(record)
-        key = self.store.get_key(submission_id)
-        opened = self.reader.open(record) if key is not None else None
-        if opened is None or key is None:
+        unsealed = self._unsealed(record)
+        if unsealed is None:
             raise NotFound("No live inquiry has this id.")
+        opened, key = unsealed
         now = self.clock.now()
         reply = Reply(self.new_id(), now, actor.username, body)
         sealed = self.sealer.seal_part(submission_id, REPLY_PART, key, body.encode())

@@ -95,6 +95,13 @@ class LetterQueue(Protocol):
     def enqueue(self, letter_id: str, batches: Sequence[Sequence[str]]) -> None: ...
 
 
+def letter_of(store: LetterStore, letter_id: str) -> Letter:
+    letter = store.get(letter_id)
+    if letter is None:
+        raise NotFound("No letter has this id.")
+    return letter
+
+
 def batches_of(ids: Sequence[str], size: int = BATCH_SIZE) -> list[list[str]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
@@ -138,10 +145,7 @@ class Letters:
         return letter
 
     def get(self, letter_id: str) -> Letter:
-        letter = self.store.get(letter_id)
-        if letter is None:
-            raise NotFound("No letter has this id.")
-        return letter
+        return letter_of(self.store, letter_id)
 
 
 @dataclass(frozen=True)
@@ -178,9 +182,7 @@ class LetterSender:
     def deliver(self, letter_id: str, submission_ids: Sequence[str]) -> BatchResult:
         """Mail one batch. Raises MailThrottled when SES says the sending rate is exceeded (the unsent
         rest of the batch released, to be retried); whatever was sent stays claimed and is counted."""
-        letter = self.store.get(letter_id)
-        if letter is None:
-            raise NotFound("No letter has this id.")
+        letter = letter_of(self.store, letter_id)
         ids = list(dict.fromkeys(submission_ids))
         # Read again now, seconds before the batch is mailed: whoever left the audience is skipped.
         records = self.reader.live_many(ids)

@@ -227,10 +227,10 @@ class DisclosureService:
         values: dict[str, dict[str, str]] = {}
         for index, submission_id in enumerate(ids):
             field = f"submission_ids[{index}]"
-            record = self.reader.live(submission_id)
-            opened = self.reader.open(record) if record is not None else None
-            if record is None or opened is None:
+            opened = self.reader.open_live(submission_id)
+            if opened is None:
                 raise NotFound("No such record (or its retention has ended).", (FieldProblem(field, "no such record"),))
+            record = opened.record
             if record.status is not RecordStatus.ACTIVE:
                 raise RecordNotUsable(
                     "A record that is restricted or awaits its legal representative's consent is not provided (§6).",

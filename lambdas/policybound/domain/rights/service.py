@@ -62,6 +62,10 @@ class RightsRecords(SubmissionStore, RecordChanges, Protocol):
     pass
 
 
+# Another person's record, a record gone and no record at all get the same answer.
+_NO_SUCH_RECORD = "You have no record with this id."
+
+
 def code_key(subject: str) -> str:
     return f"code#{subject}"
 
@@ -151,8 +155,7 @@ class RightsService:
         record = self.reader.live(submission_id)
         relationship = _relationship(record, session.subject) if record is not None else None
         if record is None or relationship is None:
-            # Another person's record and no record at all look the same.
-            raise NotFound("You have no record with this id.")
+            raise NotFound(_NO_SUCH_RECORD)
         return record, relationship
 
     def _view(self, opened: OpenRecord, relationship: Relationship) -> SubjectRecord:
@@ -191,7 +194,7 @@ class RightsService:
         record, relationship = self._owned(session, submission_id)
         opened = self.reader.open(record)
         if opened is None:
-            raise NotFound("You have no record with this id.")
+            raise NotFound(_NO_SUCH_RECORD)
         return self._view(opened, relationship)
 
     def erase(self, session: StoredSession, submission_id: str) -> None:
