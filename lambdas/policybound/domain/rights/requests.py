@@ -207,10 +207,11 @@ class RightsRequestService:
         _check_completion(request, body)
         plans = self._plans(request, body) if body.corrections else []
         changing = [plan.opened.record.submission_id for plan in plans]
+        erasing = request.kind is RightsKind.ERASURE and body.outcome is Outcome.FULFILLED
         withdrawing = request.kind is RightsKind.MARKETING_WITHDRAWAL and body.outcome is Outcome.FULFILLED
         if withdrawing and self.withdrawals is None:
             raise RuntimeError("RightsRequestService needs PurposeWithdrawals to withdraw marketing consents")
-        if (request.kind is RightsKind.ERASURE and body.outcome is Outcome.FULFILLED) or withdrawing:
+        if erasing or withdrawing:
             changing = list(request.submission_ids)
         if changing:
             # Written before anything changes: no correction or erasure by staff goes unrecorded.
@@ -229,7 +230,7 @@ class RightsRequestService:
             corrected += [name for name in plan.changed if name not in corrected]
         erased: list[str] = []
         retained: list[str] = []
-        if request.kind is RightsKind.ERASURE and body.outcome is Outcome.FULFILLED:
+        if erasing:
             for submission_id in request.submission_ids:
                 record = self.reader.live(submission_id)
                 if record is None:
