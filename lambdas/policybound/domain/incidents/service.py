@@ -112,7 +112,7 @@ class NewIncident:
     suspect_access: SuspectAccess | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class IncidentService:
     """Opens incidents, finds the records involved, and tells their subjects."""
 

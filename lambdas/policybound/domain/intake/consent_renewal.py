@@ -90,6 +90,8 @@ class RenewalState(StrEnum):
 
 @dataclass(frozen=True)
 class Renewal:
+    """What a consent link asks, or what answering it recorded: the version and what it adds."""
+
     state: RenewalState
     version: str
     effective_date: str
@@ -105,6 +107,8 @@ class Renewal:
 
 @dataclass
 class AskReport:
+    """What one run of asking did, for its metrics."""
+
     people_mailed: int = 0
     records_asked: int = 0
     mail_failures: int = 0
@@ -113,6 +117,8 @@ class AskReport:
 
 @dataclass(frozen=True)
 class _Person:
+    """One person's records, under the key that answers for them (their own, or their representative's)."""
+
     key: str
     records: tuple[StoredSubmission, ...] = field(default_factory=tuple)
 
@@ -141,7 +147,7 @@ def _added_to_any(records: list[StoredSubmission], version: str) -> Additions:
     return added
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ConsentRenewals:
     """Asks the people a new version affects for their consent, and records their answer."""
 

@@ -46,6 +46,8 @@ from policybound.policy import FORMS, FormId, FormPolicy, forms_of, in_force_at
 
 @dataclass(frozen=True)
 class ConsentGiven:
+    """The consents a submission gives, as its sender ticked them."""
+
     required: bool | None
     optional: bool
     policy_version: str
@@ -74,7 +76,7 @@ def new_submission_id() -> str:
     return str(uuid.uuid4())
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class IntakeService:
     """Accepts a form's submission and stores it sealed, with its consent."""
 

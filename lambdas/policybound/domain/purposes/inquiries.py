@@ -139,7 +139,7 @@ def _check_answerable(record: StoredSubmission) -> None:
         )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class InquiryService:
     """Inquiries for staff: listed, read, handled and answered, each read on record."""
 

@@ -106,7 +106,7 @@ def batches_of(ids: Sequence[str], size: int = BATCH_SIZE) -> list[list[str]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Letters:
     """Stores a letter and queues its recipients in batches (the staff side)."""
 
@@ -156,7 +156,7 @@ class BatchResult:
     already: int = 0
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class LetterSender:
     """Mails one queued batch of a letter, paced, each recipient at most once."""
 

@@ -21,7 +21,7 @@ class ResourceLinks(Protocol):
     def link(self, resource: Resource, valid_for_seconds: int) -> str: ...
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ResourceDelivery:
     """Mails the link to a requested resource."""
 

@@ -41,13 +41,15 @@ class CorrectionRecords(SubmissionStore, RecordChanges, Protocol):
 
 @dataclass(frozen=True)
 class CorrectionPlan:
+    """A checked correction, not stored yet: the record, its corrected items, and what changes."""
+
     opened: OpenRecord
     fields: dict[str, str]
     # Item name -> corrected value; None for an item removed.
     changed: dict[str, str | None]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Corrector:
     """Checks a correction against the record's form, then stores it sealed under a fresh key."""
 

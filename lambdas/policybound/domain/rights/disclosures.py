@@ -129,12 +129,16 @@ class DisclosureRequest(BaseModel):
 
 @dataclass(frozen=True)
 class Recipient:
+    """Who received a provision, and where its correction notices go."""
+
     name: str
     email: str
 
 
 @dataclass(frozen=True)
 class LawEnforcement:
+    """The evidence of an investigative agency's lawful request (§3)."""
+
     agency: str
     legal_provision: str
     case_number: str
@@ -142,6 +146,8 @@ class LawEnforcement:
 
 @dataclass(frozen=True)
 class CorrectionNotice:
+    """A notice of corrected items sent to a provision's recipient (§6)."""
+
     sent_at: datetime
     items: tuple[str, ...]
 
@@ -167,6 +173,8 @@ class Disclosure:
 
 @dataclass(frozen=True)
 class Provision:
+    """One provision as recorded, with the values handed over."""
+
     disclosure_id: str
     provided_at: datetime
     disclosures: tuple[Disclosure, ...]
@@ -195,7 +203,7 @@ def new_disclosure_id() -> str:
     return str(uuid.uuid4())
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DisclosureService:
     """Provisions to third parties, and the correction notices owed to their recipients."""
 

@@ -57,7 +57,7 @@ class GuardianRecords(SubmissionStore, RecordChanges, Protocol):
     pass
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class GuardianConfirmations:
     """A legal representative's code for a child's record, and their confirmation with it."""
 

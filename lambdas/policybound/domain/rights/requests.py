@@ -101,7 +101,7 @@ class CompletionIn(BaseModel):
     )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class RightsRequestService:
     """Rights requests staff record for a person (writing, phone, email), from receipt to outcome."""
 

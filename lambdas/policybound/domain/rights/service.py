@@ -53,6 +53,8 @@ class Relationship(StrEnum):
 
 @dataclass(frozen=True)
 class SubjectRecord:
+    """A record as its subject (or their legal representative) sees it, with the provisions made from it."""
+
     opened: OpenRecord
     relationship: Relationship
     provisions: tuple[Disclosure, ...]
@@ -95,7 +97,7 @@ def records_in_scope(
             yield child, Relationship.LEGAL_REPRESENTATIVE
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class RightsService:
     """A person's own rights through the API: codes, sessions, and viewing, correcting or erasing their records."""
 

@@ -63,6 +63,8 @@ class CodeState:
 
 @dataclass(frozen=True)
 class StoredSession:
+    """A rights session as stored: the hash of its token, never the token."""
+
     token_hash: str
     subject: str
     expires_at: datetime
@@ -134,7 +136,7 @@ def random_code() -> str:
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class OneTimeCodes:
     """Issues and verifies the codes that prove an address (or a record's representative)."""
 
@@ -203,11 +205,13 @@ class OneTimeCodes:
 
 @dataclass(frozen=True)
 class IssuedSession:
+    """A rights session's token as given to its holder, once."""
+
     token: str
     expires_at: datetime
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Sessions:
     """Rights sessions: opened once a code is verified, found again by their token."""
 
