@@ -17,6 +17,8 @@ RESOURCE_KEY_PREFIX = "resources/"
 
 @dataclass(frozen=True)
 class Resource:
+    """A downloadable resource of the catalogue."""
+
     resource_id: str
     title: Text
     # The file in the resources bucket (and its name when downloaded).

@@ -50,10 +50,11 @@ class Text:
 
 # --- Versions (§12) and jurisdiction ------------------------------------------------------------
 
-# Where the published versions are read from: `policy_data/` beside this module, unless
-# POLICYBOUND_POLICY_DATA names another directory of the same shape (another company's policy, or local
+# Where the published versions are read from: `policy_data/` beside this module, unless the variable
+# POLICY_DATA_VARIABLE names another directory of the same shape (another company's policy, or local
 # mode publishing a later version to try §12 out).
-POLICY_DATA = Path(os.environ.get("POLICYBOUND_POLICY_DATA") or Path(__file__).with_name("policy_data"))
+POLICY_DATA_VARIABLE = "POLICYBOUND_POLICY_DATA"
+POLICY_DATA = Path(os.environ.get(POLICY_DATA_VARIABLE) or Path(__file__).with_name("policy_data"))
 
 
 _E = TypeVar("_E", bound=StrEnum)

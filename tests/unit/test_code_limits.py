@@ -49,8 +49,8 @@ def test_parallel_guesses_compare_at_most_five_tries() -> None:
     world = build_world()
     store = ReadersMeet(GUESSES)
     store.codes, store.sessions = world.verifications.codes, world.verifications.sessions
-    world.rights._codes._store = store
-    world.rights._sessions._store = store
+    world.rights.codes.store = store
+    world.rights.sessions.store = store
     world.submit("contact-us")
     world.rights.request_code(KNOWN, RightsKind.ACCESS)
     code = world.last_code(KNOWN)

@@ -79,11 +79,11 @@ def calls_of_a_code_request(email: str) -> tuple[list[str], int, str]:
     world.mailer.sent.clear()
     log: list[str] = []
     rights = world.rights
-    rights._store = Recorder(world.store, "records", log)
-    rights._blind_index = Recorder(world.blind_index, "blind_index", log)
-    rights._mailer = Recorder(world.mailer, "mailer", log)
-    rights._codes._store = Recorder(world.verifications, "codes", log)
-    rights._codes._hasher = Recorder(world.hasher, "kms_mac", log)
+    rights.store = Recorder(world.store, "records", log)
+    rights.blind_index = Recorder(world.blind_index, "blind_index", log)
+    rights.mailer = Recorder(world.mailer, "mailer", log)
+    rights.codes.store = Recorder(world.verifications, "codes", log)
+    rights.codes.hasher = Recorder(world.hasher, "kms_mac", log)
     rights.request_code(email, RightsKind.ACCESS)
     [mail] = world.mailer.sent
     return log, len(world.mailer.sent), mail.text.replace(world.last_code(mail.to[0]), "######")

@@ -23,7 +23,7 @@ from typing import Protocol
 
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import FieldProblem, NotFound, RateLimited, Unavailable, ValidationFailed
-from policybound.domain.core.ledger import LedgerDraft, LedgerKind
+from policybound.domain.core.ledger import LedgerDraft, LedgerKind, LedgerValue
 from policybound.domain.core.ports import Mailer
 from policybound.domain.core.records import RecordReader
 from policybound.domain.evidence.ledger_audit import entries_between
@@ -84,6 +84,11 @@ class NoticeResult:
     already_notified: int
 
 
+def _by(actor: Actor) -> dict[str, LedgerValue]:
+    """The staff member who acted, named as every incident ledger entry names them: user id and user name."""
+    return {"by_user_id": actor.user_id, "by_username": actor.username}
+
+
 class IncidentStore(Protocol):
     """Writes each change together with its ledger entry, or neither."""
 
@@ -107,38 +112,31 @@ class NewIncident:
     suspect_access: SuspectAccess | None = None
 
 
+@dataclass(eq=False, repr=False)
 class IncidentService:
-    def __init__(
-        self,
-        store: IncidentStore,
-        ledger_reader: LedgerReader,
-        reader: RecordReader,
-        recorder: AccessRecorder,
-        mailer: Mailer,
-        clock: Clock,
-        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
-    ) -> None:
-        self._store = store
-        self._ledger_reader = ledger_reader
-        self._reader = reader
-        self._recorder = recorder
-        self._mailer = mailer
-        self._clock = clock
-        self._new_id = new_id
+    """Opens incidents, finds the records involved, and tells their subjects."""
+
+    store: IncidentStore
+    ledger_reader: LedgerReader
+    reader: RecordReader
+    recorder: AccessRecorder
+    mailer: Mailer
+    clock: Clock
+    new_id: Callable[[], str] = lambda: str(uuid.uuid4())
 
     def involved_by_access(self, suspect: SuspectAccess) -> list[str]:
         """Submission ids the suspect accounts read, exported or changed in the window, from the access
         records (a ledger chain, so the answer is tamper-evident too)."""
         accounts = set(suspect.staff_user_ids)
         found: dict[str, None] = {}
-        for entry in entries_between(self._ledger_reader, LedgerKind.ACCESS, suspect.since, suspect.until):
+        for entry in entries_between(self.ledger_reader, LedgerKind.ACCESS, suspect.since, suspect.until):
             if entry.payload.get("user_id") in accounts:
                 ids = entry.payload.get("submission_ids")
                 found.update(dict.fromkeys(ids if isinstance(ids, list) else []))
         return list(found)
 
     def open(self, actor: Actor, request: NewIncident, route: str) -> IncidentView:
-        now = self._clock.now()
+        now = self.clock.now()
         if request.discovered_at > now:
             raise ValidationFailed(
                 "The discovery time is in the future.", (FieldProblem("discovered_at", "must not be in the future"),)
@@ -152,7 +150,7 @@ class IncidentService:
         if request.suspect_access:
             involved += [i for i in self.involved_by_access(request.suspect_access) if i not in involved]
         incident = Incident(
-            incident_id=self._new_id(),
+            incident_id=self.new_id(),
             category=request.category,
             discovered_at=request.discovered_at,
             opened_at=now,
@@ -162,7 +160,7 @@ class IncidentService:
             measures=request.measures,
             involved=tuple(involved),
         )
-        self._store.create(
+        self.store.create(
             incident,
             LedgerDraft(
                 kind=LedgerKind.INCIDENT,
@@ -174,8 +172,7 @@ class IncidentService:
                     "discovered_at": incident.discovered_at.isoformat(),
                     "notify_by": incident.notify_by.isoformat(),
                     "involved_submissions": len(involved),
-                    "by_user_id": actor.user_id,
-                    "by_username": actor.username,
+                    **_by(actor),
                     "reference": incident.reference,
                 },
             ),
@@ -188,7 +185,7 @@ class IncidentService:
             return self.view(incident.incident_id)
 
     def _incident(self, incident_id: str) -> Incident:
-        incident = self._store.get(incident_id)
+        incident = self.store.get(incident_id)
         if incident is None:
             raise NotFound("No incident has this id.")
         return incident
@@ -200,7 +197,7 @@ class IncidentService:
         by_subject: dict[str, list[str]] = defaultdict(list)
         gone: list[str] = []
         for submission_id in incident.involved:
-            record = self._reader.live(submission_id)
+            record = self.reader.live(submission_id)
             if record is None:
                 gone.append(submission_id)
             else:
@@ -214,7 +211,7 @@ class IncidentService:
             InvolvedSubject(subject[:16], tuple(ids), all(i in notified for i in ids))
             for subject, ids in by_subject.items()
         ]
-        return IncidentView(incident, notice_clock(incident, self._clock.now()), subjects, tuple(gone))
+        return IncidentView(incident, notice_clock(incident, self.clock.now()), subjects, tuple(gone))
 
     def send_notices(self, actor: Actor, incident_id: str, route: str) -> NoticeResult:
         """Tell every involved subject not told yet, once per person, at the address of their newest record."""
@@ -231,10 +228,8 @@ class IncidentService:
                 address = self._address_of(ids)
                 if address is None:
                     continue
-                self._recorder.record(
-                    actor, AccessAction.NOTIFY, [AccessPurpose.INCIDENT_RESPONSE], [address[0]], route
-                )
-                self._mailer.send(breach_notice(address[1], incident))
+                self.recorder.record(actor, AccessAction.NOTIFY, [AccessPurpose.INCIDENT_RESPONSE], [address[0]], route)
+                self.mailer.send(breach_notice(address[1], incident))
                 newly += ids
                 sent += 1
         finally:
@@ -244,10 +239,10 @@ class IncidentService:
         return NoticeResult(self._view(incident), sent, already)
 
     def _mark_notified(self, actor: Actor, incident: Incident, newly: list[str], sent: int) -> Incident:
-        now = self._clock.now()
+        now = self.clock.now()
         all_notified = tuple(dict.fromkeys([*incident.notified, *newly]))
         first_sent = incident.notices_sent_at or now
-        self._store.save_notified(
+        self.store.save_notified(
             incident.incident_id,
             all_notified,
             first_sent,
@@ -260,8 +255,7 @@ class IncidentService:
                     "subjects_notified": sent,
                     "submission_ids": newly,
                     "within_72_hours": now <= incident.notify_by,
-                    "by_user_id": actor.user_id,
-                    "by_username": actor.username,
+                    **_by(actor),
                 },
             ),
         )
@@ -269,7 +263,7 @@ class IncidentService:
 
     def _address_of(self, submission_ids: Iterable[str]) -> tuple[str, str] | None:
         for submission_id in submission_ids:
-            opened = self._reader.open_live(submission_id)
+            opened = self.reader.open_live(submission_id)
             if opened and opened.data.fields.get("email"):
                 return submission_id, opened.data.fields["email"]
         return None

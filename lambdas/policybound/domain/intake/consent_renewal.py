@@ -90,6 +90,8 @@ class RenewalState(StrEnum):
 
 @dataclass(frozen=True)
 class Renewal:
+    """What a consent link asks, or what answering it recorded: the version and what it adds."""
+
     state: RenewalState
     version: str
     effective_date: str
@@ -105,6 +107,8 @@ class Renewal:
 
 @dataclass
 class AskReport:
+    """What one run of asking did, for its metrics."""
+
     people_mailed: int = 0
     records_asked: int = 0
     mail_failures: int = 0
@@ -113,6 +117,8 @@ class AskReport:
 
 @dataclass(frozen=True)
 class _Person:
+    """One person's records, under the key that answers for them (their own, or their representative's)."""
+
     key: str
     records: tuple[StoredSubmission, ...] = field(default_factory=tuple)
 
@@ -141,30 +147,23 @@ def _added_to_any(records: list[StoredSubmission], version: str) -> Additions:
     return added
 
 
+@dataclass(eq=False, repr=False)
 class ConsentRenewals:
-    def __init__(
-        self,
-        store: ConsentRequestStore,
-        forms: FormIndex,
-        reader: RecordReader,
-        mailer: Mailer,
-        clock: Clock,
-        renewal_url: Callable[[str], str],
-        page_size: int = PAGE_SIZE,
-    ) -> None:
-        self._store = store
-        self._forms = forms
-        self._reader = reader
-        self._mailer = mailer
-        self._clock = clock
-        self._renewal_url = renewal_url
-        self._page_size = page_size
+    """Asks the people a new version affects for their consent, and records their answer."""
+
+    store: ConsentRequestStore
+    forms: FormIndex
+    reader: RecordReader
+    mailer: Mailer
+    clock: Clock
+    renewal_url: Callable[[str], str]
+    page_size: int = PAGE_SIZE
 
     # --- asking (the hourly sweep) ---
 
     def ask(self, keep_going: Callable[[], bool] = lambda: True) -> AskReport:
         """Mail every affected person who was not asked for the version in force yet."""
-        now = self._clock.now()
+        now = self.clock.now()
         today = now.astimezone(POLICY_TIMEZONE).date()
         current = policy.version_in_force(today)
         earlier = [v.version for v in policy.VERSIONS if v.effective_date < current.effective_date]
@@ -179,10 +178,10 @@ class ConsentRenewals:
                 if not keep_going():
                     report.complete = False
                     return report
-                page = self._forms.newest(form, self._page_size, after)
+                page = self.forms.newest(form, self.page_size, after)
                 for position in page:
                     self._consider(position.submission_id, current.version, now, report)
-                if len(page) < self._page_size:
+                if len(page) < self.page_size:
                     break
                 after = page[-1]
         return report
@@ -197,16 +196,16 @@ class ConsentRenewals:
     def _person(self, record: StoredSubmission) -> _Person:
         """The records one person consented to: a child's are their legal representative's to answer."""
         if record.consent.under_14 and record.guardian:
-            ids = self._store.ids_of_guardian(record.guardian)
+            ids = self.store.ids_of_guardian(record.guardian)
             key = record.guardian
         else:
-            ids = self._store.ids_of_subject(record.subject)
+            ids = self.store.ids_of_subject(record.subject)
             key = record.subject
-        found = (self._reader.live(i) for i in ids)
+        found = (self.reader.live(i) for i in ids)
         return _Person(key, tuple(r for r in found if r is not None and (r.guardian or r.subject) == key))
 
     def _consider(self, submission_id: str, version: str, now: datetime, report: AskReport) -> None:
-        record = self._reader.live(submission_id)
+        record = self.reader.live(submission_id)
         if not self._needs_asking(record, version):
             return
         assert record is not None
@@ -225,15 +224,15 @@ class ConsentRenewals:
         )
         if pending is not None:
             # The person has a link for this version already (mailed for another record): it covers these too.
-            report.records_asked += sum(self._store.ask_consent(r.submission_id, pending) for r in waiting)
+            report.records_asked += sum(self.store.ask_consent(r.submission_id, pending) for r in waiting)
             return
         secret = secrets.token_urlsafe(32)
         request = ConsentRequest(version, hash_secret(secret), now, now + CONSENT_LINK_VALID_FOR)
-        claimed = [r for r in waiting if self._store.ask_consent(r.submission_id, request)]
+        claimed = [r for r in waiting if self.store.ask_consent(r.submission_id, request)]
         if not claimed:
             return
         anchor = claimed[0]
-        opened = self._reader.open(anchor)
+        opened = self.reader.open(anchor)
         if opened is None:  # destroyed between the reads
             self._release(claimed, request)
             return
@@ -245,7 +244,7 @@ class ConsentRenewals:
         mail = consent_renewal_request(
             to,
             name,
-            self._renewal_url(f"{anchor.submission_id}.{secret}"),
+            self.renewal_url(f"{anchor.submission_id}.{secret}"),
             published.effective_date.isoformat(),
             tuple(ITEMS[i].label for i in added.items),
             tuple(PURPOSE_TEXT[p] for p in added.purposes_asked_together),
@@ -254,7 +253,7 @@ class ConsentRenewals:
             asked_apart=tuple(PURPOSE_TEXT[p] for p in added.purposes_asked_apart),
         )
         try:
-            self._mailer.send(mail)
+            self.mailer.send(mail)
         except Unavailable:
             # Known unsent (SES refused or was unreachable): the next run asks again.
             self._release(claimed, request)
@@ -265,13 +264,13 @@ class ConsentRenewals:
 
     def _release(self, records: list[StoredSubmission], request: ConsentRequest) -> None:
         for r in records:
-            self._store.drop_consent_request(r.submission_id, request.token_hash)
+            self.store.drop_consent_request(r.submission_id, request.token_hash)
 
     # --- answering (the link) ---
 
     def _request(self, token: str | None) -> tuple[StoredSubmission, ConsentRequest]:
         submission_id, secret = parse_token(token)
-        record = self._store.get(submission_id)
+        record = self.store.get(submission_id)
         request = record.consent_request if record is not None else None
         if record is None or request is None or not hmac.compare_digest(request.token_hash, hash_secret(secret)):
             # Altered, superseded, or for details gone without a trace (never kept ones look the same).
@@ -279,7 +278,7 @@ class ConsentRenewals:
                 "This consent link names no request for consent that we keep: it may have been altered, or the "
                 "details it was for are no longer kept. Open the link of the latest mail. Nothing was changed."
             )
-        if not self._reader.is_live(record):
+        if not self.reader.is_live(record):
             raise ConsentLinkExpired(
                 "The details this consent link was for are no longer kept, so there is nothing to consent to."
             )
@@ -318,7 +317,7 @@ class ConsentRenewals:
         anchor, request = self._request(token)
         if request.answered_at is not None:
             return self._renewal(RenewalState.ALREADY_RENEWED, [], request)
-        if self._clock.now() >= request.expires_at:
+        if self.clock.now() >= request.expires_at:
             raise self._expired()
         return self._renewal(RenewalState.ASKED, self._covered(anchor, request), request)
 
@@ -333,7 +332,7 @@ class ConsentRenewals:
         each purpose asked apart that is in `given_apart` (the person's own answer to it); the others are
         refused, and refusing them refuses nothing else."""
         anchor, request = self._request(token)
-        now = self._clock.now()
+        now = self.clock.now()
         if request.answered_at is not None:
             return self._renewal(RenewalState.ALREADY_RENEWED, [], request)
         if now >= request.expires_at:
@@ -364,7 +363,7 @@ class ConsentRenewals:
                 },
             )
             # False: answered meanwhile by another click, or the record changed; either way nothing is owed.
-            self._store.renew_consent(
+            self.store.renew_consent(
                 ConsentRenewal(
                     record.submission_id,
                     request.token_hash,

@@ -46,6 +46,8 @@ from policybound.policy import FORMS, FormId, FormPolicy, forms_of, in_force_at
 
 @dataclass(frozen=True)
 class ConsentGiven:
+    """The consents a submission gives, as its sender ticked them."""
+
     required: bool | None
     optional: bool
     policy_version: str
@@ -74,28 +76,19 @@ def new_submission_id() -> str:
     return str(uuid.uuid4())
 
 
+@dataclass(eq=False, repr=False)
 class IntakeService:
-    def __init__(
-        self,
-        store: SubmissionStore,
-        sealer: Sealer,
-        blind_index: BlindIndex,
-        mailer: Mailer,
-        clock: Clock,
-        unsubscribe_url: Callable[[str], str],
-        new_id: Callable[[], str] = new_submission_id,
-        guardians: GuardianConfirmations | None = None,
-        resources: ResourceDelivery | None = None,
-    ) -> None:
-        self._store = store
-        self._sealer = sealer
-        self._blind_index = blind_index
-        self._mailer = mailer
-        self._clock = clock
-        self._unsubscribe_url = unsubscribe_url
-        self._new_id = new_id
-        self._guardians = guardians
-        self._resources = resources
+    """Accepts a form's submission and stores it sealed, with its consent."""
+
+    store: SubmissionStore
+    sealer: Sealer
+    blind_index: BlindIndex
+    mailer: Mailer
+    clock: Clock
+    unsubscribe_url: Callable[[str], str]
+    new_id: Callable[[], str] = new_submission_id
+    guardians: GuardianConfirmations | None = None
+    resources: ResourceDelivery | None = None
 
     def read(self, form: FormId, body: Mapping[str, Any]) -> BaseModel:
         """A submission's body checked and normalised against the form as the version in force states it:
@@ -104,7 +97,7 @@ class IntakeService:
         A consent to any other version is refused first (409), as `submit` would refuse it: the page must
         show the text in force and ask again, and the items it asks for may differ under it, so judging
         them against another version's form would answer the wrong question."""
-        in_force = in_force_at(self._clock.now())
+        in_force = in_force_at(self.clock.now())
         named = named_version(body)
         if named is not None and named != in_force:
             raise PolicyVersionOutdated(sent=named, current=in_force)
@@ -124,7 +117,7 @@ class IntakeService:
         old text is no consent to the current one), then withheld required consent.
         """
         # §12: the version in force follows the clock; a new one takes over on its effective date.
-        current = in_force_at(self._clock.now())
+        current = in_force_at(self.clock.now())
         if consent.policy_version != current:
             raise PolicyVersionOutdated(sent=consent.policy_version, current=current)
         # The version in force says which items the form keeps and why (its purposes), as GET /v1/policy
@@ -142,7 +135,7 @@ class IntakeService:
                 "stored. Tick the required consent box to submit this form."
             )
         _check_representative(consent, representative)
-        if representative is not None and self._guardians is None:
+        if representative is not None and self.guardians is None:
             raise RuntimeError("IntakeService needs GuardianConfirmations to accept a child's submission")
         # §1.1: optional items are collected only with their own consent; otherwise they are dropped.
         kept = {
@@ -155,14 +148,14 @@ class IntakeService:
         collected = tuple(name for name in form.items if name in kept)
         purposes = form.purposes_consented(consent.marketing)
 
-        now = self._clock.now()
-        submission_id = self._new_id()
+        now = self.clock.now()
+        submission_id = self.new_id()
         # A child's submission waits for its representative: unconfirmed, it is due 7 days from now.
         pending = representative is not None
         retained_until = confirmation_deadline(now) if pending else retention.retained_until(now, form.retention_months)
-        subject = self._blind_index.subject_of(kept["email"])
-        guardian = self._blind_index.subject_of(representative.email) if representative else None
-        sealed, key = self._sealer.seal(submission_id, seal_payload(PersonalData(kept, origin, representative)))
+        subject = self.blind_index.subject_of(kept["email"])
+        guardian = self.blind_index.subject_of(representative.email) if representative else None
+        sealed, key = self.sealer.seal(submission_id, seal_payload(PersonalData(kept, origin, representative)))
 
         unsubscribe_secret = secrets.token_urlsafe(32) if form.cancellable_subscription else None
         record = StoredSubmission(
@@ -186,7 +179,7 @@ class IntakeService:
             guardian=guardian,
         )
         consent_entry = consent_given(record)
-        self._store.create(record, key, consent_entry)
+        self.store.create(record, key, consent_entry)
 
         if representative:
             self._ask_representative(record, representative)
@@ -194,7 +187,7 @@ class IntakeService:
         if unsubscribe_secret:
             self._confirm_subscription(record, kept["email"], unsubscribe_secret)
 
-        if self._resources is not None and not pending:
+        if self.resources is not None and not pending:
             self._deliver_resource(record, kept)
 
         return Receipt(
@@ -210,9 +203,9 @@ class IntakeService:
         )
 
     def _ask_representative(self, record: StoredSubmission, representative: Representative) -> None:
-        assert self._guardians is not None  # checked before anything was stored
+        assert self.guardians is not None  # checked before anything was stored
         try:
-            self._guardians.request_confirmation(record, representative)
+            self.guardians.request_confirmation(record, representative)
         except (Unavailable, RateLimited):
             # Without the code the representative cannot consent, and the record would only wait to be
             # destroyed: take it back, so the client's retry (503) starts clean.
@@ -222,15 +215,15 @@ class IntakeService:
     def _take_back(self, record: StoredSubmission) -> None:
         """Undo a submission whose follow-up failed. Evidence is never deleted: if the sealing job already
         chained its consent entry, the record is destroyed with a destruction entry instead."""
-        if not self._store.discard(record.submission_id, consent_given(record)):
-            self._store.destroy(
-                record.submission_id, destruction_entry(record, DestructionReason.INTAKE_FAILED, self._clock)
+        if not self.store.discard(record.submission_id, consent_given(record)):
+            self.store.destroy(
+                record.submission_id, destruction_entry(record, DestructionReason.INTAKE_FAILED, self.clock)
             )
 
     def _deliver_resource(self, record: StoredSubmission, kept: dict[str, str]) -> None:
-        assert self._resources is not None
+        assert self.resources is not None
         try:
-            self._resources.deliver_requested(kept)
+            self.resources.deliver_requested(kept)
         except Unavailable:
             # The request was for the file: without the link it is unanswered, so take the record back
             # and let the client's retry (503) start clean.
@@ -238,7 +231,7 @@ class IntakeService:
             raise
 
     def _confirm_subscription(self, record: StoredSubmission, email: str, secret: str) -> None:
-        url = self._unsubscribe_url(f"{record.submission_id}.{secret}")
+        url = self.unsubscribe_url(f"{record.submission_id}.{secret}")
         mail = subscription_confirmation(
             email,
             url,
@@ -247,7 +240,7 @@ class IntakeService:
             pending=record.status is RecordStatus.PENDING_GUARDIAN,
         )
         try:
-            self._mailer.send(mail)
+            self.mailer.send(mail)
         except Unavailable:
             # A subscriber who never got the mail has no way to unsubscribe: take the record back, so
             # the client's retry (503) starts clean instead of leaving an orphan subscription.

@@ -21,7 +21,7 @@ from policybound.domain.core.errors import FieldProblem, Forbidden, NotFound, Re
 from policybound.domain.core.mail import inquiry_reply
 from policybound.domain.core.model import RecordStatus, SealedBlob, StoredSubmission, WrappedKey
 from policybound.domain.core.ports import Mailer
-from policybound.domain.core.records import RecordReader
+from policybound.domain.core.records import OpenRecord, RecordReader
 from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
 from policybound.domain.staff.actor import Actor
 from policybound.domain.staff.pagination import Page, decode_cursor, encode_cursor
@@ -139,46 +139,45 @@ def _check_answerable(record: StoredSubmission) -> None:
         )
 
 
+@dataclass(eq=False, repr=False)
 class InquiryService:
-    def __init__(
-        self,
-        store: InquiryStore,
-        reader: RecordReader,
-        sealer: PartSealer,
-        recorder: AccessRecorder,
-        mailer: Mailer,
-        clock: Clock,
-        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
-    ) -> None:
-        self._store = store
-        self._reader = reader
-        self._sealer = sealer
-        self._recorder = recorder
-        self._mailer = mailer
-        self._clock = clock
-        self._new_id = new_id
+    """Inquiries for staff: listed, read, handled and answered, each read on record."""
+
+    store: InquiryStore
+    reader: RecordReader
+    sealer: PartSealer
+    recorder: AccessRecorder
+    mailer: Mailer
+    clock: Clock
+    new_id: Callable[[], str] = lambda: str(uuid.uuid4())
 
     def _live(self, submission_id: str) -> tuple[StoredSubmission, Handling]:
-        found = self._store.get(submission_id)
-        if found is None or not self._reader.is_live(found[0]) or found[0].form is not INQUIRY_FORM:
+        found = self.store.get(submission_id)
+        if found is None or not self.reader.is_live(found[0]) or found[0].form is not INQUIRY_FORM:
             raise NotFound("No live inquiry has this id.")
         return found
 
+    def _unsealed(self, record: StoredSubmission) -> tuple[OpenRecord, WrappedKey] | None:
+        """The record opened, with the data key its replies are sealed under; None when the key is gone."""
+        key = self.store.get_key(record.submission_id)
+        opened = self.reader.open(record) if key is not None else None
+        return (opened, key) if opened is not None and key is not None else None
+
     def _open(self, record: StoredSubmission, handling: Handling) -> InquiryView | None:
-        key = self._store.get_key(record.submission_id)
-        opened = self._reader.open(record) if key is not None else None
-        if opened is None or key is None:
+        unsealed = self._unsealed(record)
+        if unsealed is None:
             return None
+        opened, key = unsealed
         replies = tuple(
             Reply(
                 r.reply_id,
                 r.replied_at,
                 r.replied_by,
-                self._sealer.open_part(record.submission_id, REPLY_PART, key, r.sealed).decode(),
+                self.sealer.open_part(record.submission_id, REPLY_PART, key, r.sealed).decode(),
             )
             for r in handling.replies
         )
-        until = handling.answered_at or self._clock.now()
+        until = handling.answered_at or self.clock.now()
         waited = max(0, int((until - record.received_at).total_seconds()))
         return InquiryView(record, handling, dict(opened.data.fields), replies, waited)
 
@@ -187,21 +186,21 @@ class InquiryService:
     ) -> Page[InquiryView]:
         """Inquiries in one handling state, oldest first (the longest waiting at the top). A page can hold
         fewer than `limit` (others were in the other state); follow `next_cursor` until it is None."""
-        positions = self._store.oldest(limit, _position(cursor))
+        positions = self.store.oldest(limit, _position(cursor))
         views: list[InquiryView] = []
         for position in positions:
-            found = self._store.get(position.submission_id)
+            found = self.store.get(position.submission_id)
             if found is None:
                 continue
             record, state = found
-            if not (self._reader.is_live(record) and record.status is RecordStatus.ACTIVE):
+            if not (self.reader.is_live(record) and record.status is RecordStatus.ACTIVE):
                 continue
             if Purpose.INQUIRY_RESPONSE not in record.consent.purposes or not handling.admits(state.state):
                 continue
             view = self._open(record, state)
             if view is not None:
                 views.append(view)
-        self._recorder.record(
+        self.recorder.record(
             actor, AccessAction.LIST, [AccessPurpose.INQUIRY_RESPONSE], [v.record.submission_id for v in views], route
         )
         more = len(positions) == limit
@@ -211,7 +210,7 @@ class InquiryService:
         """One inquiry with its items, handling and replies, for answering it; recorded as a read first."""
         record, handling = self._live(submission_id)
         _check_answerable(record)
-        self._recorder.record(actor, AccessAction.READ, [AccessPurpose.INQUIRY_RESPONSE], [submission_id], route)
+        self.recorder.record(actor, AccessAction.READ, [AccessPurpose.INQUIRY_RESPONSE], [submission_id], route)
         view = self._open(record, handling)
         if view is None:
             raise NotFound("No live inquiry has this id.")
@@ -231,10 +230,10 @@ class InquiryService:
         if current.state is HandlingState.ANSWERED:
             raise RecordNotUsable("This inquiry was answered already; its handling is closed.")
         changed = replace(
-            current, state=state, assignee=assignee, updated_at=self._clock.now(), updated_by=actor.username
+            current, state=state, assignee=assignee, updated_at=self.clock.now(), updated_by=actor.username
         )
-        self._recorder.record(actor, AccessAction.CHANGE, [AccessPurpose.INQUIRY_RESPONSE], [submission_id], route)
-        if not self._store.set_handling(submission_id, changed):
+        self.recorder.record(actor, AccessAction.CHANGE, [AccessPurpose.INQUIRY_RESPONSE], [submission_id], route)
+        if not self.store.set_handling(submission_id, changed):
             raise RecordNotUsable("This inquiry was answered or destroyed meanwhile; its handling did not change.")
         return changed
 
@@ -243,16 +242,16 @@ class InquiryService:
         The access record is written before the address is used."""
         record, current = self._live(submission_id)
         _check_answerable(record)
-        key = self._store.get_key(submission_id)
-        opened = self._reader.open(record) if key is not None else None
-        if opened is None or key is None:
+        unsealed = self._unsealed(record)
+        if unsealed is None:
             raise NotFound("No live inquiry has this id.")
-        now = self._clock.now()
-        reply = Reply(self._new_id(), now, actor.username, body)
-        sealed = self._sealer.seal_part(submission_id, REPLY_PART, key, body.encode())
-        self._recorder.record(actor, AccessAction.NOTIFY, [AccessPurpose.INQUIRY_RESPONSE], [submission_id], route)
+        opened, key = unsealed
+        now = self.clock.now()
+        reply = Reply(self.new_id(), now, actor.username, body)
+        sealed = self.sealer.seal_part(submission_id, REPLY_PART, key, body.encode())
+        self.recorder.record(actor, AccessAction.NOTIFY, [AccessPurpose.INQUIRY_RESPONSE], [submission_id], route)
         fields = opened.data.fields
-        self._mailer.send(inquiry_reply(fields["email"], fields.get("name", ""), fields.get("inquiry", ""), body))
+        self.mailer.send(inquiry_reply(fields["email"], fields.get("name", ""), fields.get("inquiry", ""), body))
         handling = replace(
             current,
             state=HandlingState.ANSWERED,
@@ -261,6 +260,6 @@ class InquiryService:
             updated_at=now,
             updated_by=actor.username,
         )
-        if not self._store.add_reply(submission_id, StoredReply(reply.reply_id, now, actor.username, sealed), handling):
+        if not self.store.add_reply(submission_id, StoredReply(reply.reply_id, now, actor.username, sealed), handling):
             raise NotFound("The inquiry's record was destroyed while the reply was being sent.")
         return ReplySent(submission_id, reply, handling)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
@@ -95,31 +95,32 @@ class LetterQueue(Protocol):
     def enqueue(self, letter_id: str, batches: Sequence[Sequence[str]]) -> None: ...
 
 
+def letter_of(store: LetterStore, letter_id: str) -> Letter:
+    letter = store.get(letter_id)
+    if letter is None:
+        raise NotFound("No letter has this id.")
+    return letter
+
+
 def batches_of(ids: Sequence[str], size: int = BATCH_SIZE) -> list[list[str]]:
     return [list(ids[i : i + size]) for i in range(0, len(ids), size)]
 
 
+@dataclass(eq=False, repr=False)
 class Letters:
-    def __init__(
-        self,
-        reads: StaffReads,
-        store: LetterStore,
-        queue: LetterQueue,
-        recorder: AccessRecorder,
-        clock: Clock,
-        new_id: Callable[[], str] = lambda: str(uuid.uuid4()),
-    ) -> None:
-        self._reads = reads
-        self._store = store
-        self._queue = queue
-        self._recorder = recorder
-        self._clock = clock
-        self._new_id = new_id
+    """Stores a letter and queues its recipients in batches (the staff side)."""
+
+    reads: StaffReads
+    store: LetterStore
+    queue: LetterQueue
+    recorder: AccessRecorder
+    clock: Clock
+    new_id: Callable[[], str] = lambda: str(uuid.uuid4())
 
     def _audience(self) -> Iterator[str]:
         cursor: str | None = None
         while True:
-            page = self._reads.marketing_selection(purpose=None, limit=100, cursor=cursor)
+            page = self.reads.marketing_selection(purpose=None, limit=100, cursor=cursor)
             yield from (record.submission_id for record, _ in page.items)
             if page.next_cursor is None:
                 return
@@ -135,19 +136,16 @@ class Letters:
 
     def send(self, actor: Actor, subject: str, body: str, route: str) -> Letter:
         recipients = self._recipients()
-        letter = Letter(self._new_id(), subject, body, self._clock.now(), actor.username, len(recipients))
-        self._store.create(letter)
+        letter = Letter(self.new_id(), subject, body, self.clock.now(), actor.username, len(recipients))
+        self.store.create(letter)
         # One access record for the whole letter, naming every recipient, before any address is opened.
         purposes = [AccessPurpose.EMAIL_MARKETING, AccessPurpose.BLOG_LETTER]
-        self._recorder.record(actor, AccessAction.NOTIFY, purposes, recipients, route)
-        self._queue.enqueue(letter.letter_id, batches_of(recipients))
+        self.recorder.record(actor, AccessAction.NOTIFY, purposes, recipients, route)
+        self.queue.enqueue(letter.letter_id, batches_of(recipients))
         return letter
 
     def get(self, letter_id: str) -> Letter:
-        letter = self._store.get(letter_id)
-        if letter is None:
-            raise NotFound("No letter has this id.")
-        return letter
+        return letter_of(self.store, letter_id)
 
 
 @dataclass(frozen=True)
@@ -158,64 +156,54 @@ class BatchResult:
     already: int = 0
 
 
+@dataclass(eq=False, repr=False)
 class LetterSender:
-    def __init__(
-        self,
-        store: LetterStore,
-        reader: RecordReader,
-        keyed_hash: KeyedHash,
-        mailer: Mailer,
-        clock: Clock,
-        unsubscribe_url: Callable[[str], str],
-        per_second: float = SENDS_PER_SECOND_PER_SENDER,
-        sleep: Callable[[float], None] = time.sleep,
-        monotonic: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._store = store
-        self._reader = reader
-        self._keyed_hash = keyed_hash
-        self._mailer = mailer
-        self._clock = clock
-        self._unsubscribe_url = unsubscribe_url
-        self._interval = 1.0 / per_second
-        self._sleep = sleep
-        self._monotonic = monotonic
-        self._last_send: float | None = None
+    """Mails one queued batch of a letter, paced, each recipient at most once."""
+
+    store: LetterStore
+    reader: RecordReader
+    keyed_hash: KeyedHash
+    mailer: Mailer
+    clock: Clock
+    unsubscribe_url: Callable[[str], str]
+    per_second: float = SENDS_PER_SECOND_PER_SENDER
+    sleep: Callable[[float], None] = time.sleep
+    monotonic: Callable[[], float] = time.monotonic
+    # When the last mail went out, for pacing the next; None before the first.
+    _last_send: float | None = field(default=None, init=False)
 
     def _pace(self) -> None:
         if self._last_send is not None:
-            wait = self._interval - (self._monotonic() - self._last_send)
+            wait = 1.0 / self.per_second - (self.monotonic() - self._last_send)
             if wait > 0:
-                self._sleep(wait)
-        self._last_send = self._monotonic()
+                self.sleep(wait)
+        self._last_send = self.monotonic()
 
     def deliver(self, letter_id: str, submission_ids: Sequence[str]) -> BatchResult:
         """Mail one batch. Raises MailThrottled when SES says the sending rate is exceeded (the unsent
         rest of the batch released, to be retried); whatever was sent stays claimed and is counted."""
-        letter = self._store.get(letter_id)
-        if letter is None:
-            raise NotFound("No letter has this id.")
+        letter = letter_of(self.store, letter_id)
         ids = list(dict.fromkeys(submission_ids))
         # Read again now, seconds before the batch is mailed: whoever left the audience is skipped.
-        records = self._reader.live_many(ids)
+        records = self.reader.live_many(ids)
         wanted = {
             submission_id: DeliveryState.SENDING
             if submission_id in records and marketing_purposes_of(records[submission_id])
             else DeliveryState.SKIPPED
             for submission_id in ids
         }
-        claimed = self._store.claim(letter_id, wanted, self._clock.now())
+        claimed = self.store.claim(letter_id, wanted, self.clock.now())
         skipped = sum(1 for i in claimed if wanted[i] is DeliveryState.SKIPPED)
         sending = [records[i] for i in ids if i in claimed and wanted[i] is DeliveryState.SENDING]
         outcomes: dict[str, DeliveryState] = {}
         try:
             self._mail_each(letter, sending, outcomes)
         except BaseException:
-            self._store.release(letter_id, [r.submission_id for r in sending if r.submission_id not in outcomes])
+            self.store.release(letter_id, [r.submission_id for r in sending if r.submission_id not in outcomes])
             raise
         finally:
             if outcomes:
-                self._store.settle(letter_id, outcomes, self._clock.now())
+                self.store.settle(letter_id, outcomes, self.clock.now())
         counted = list(outcomes.values())
         return BatchResult(
             sent=counted.count(DeliveryState.SENT),
@@ -228,24 +216,24 @@ class LetterSender:
         self, letter: Letter, records: Sequence[StoredSubmission], outcomes: dict[str, DeliveryState]
     ) -> None:
         """Mail the claimed records in turn, noting each outcome as it is known."""
-        opened = self._reader.open_many(records)  # the keys read in one go; one KEK unwrap per KEK
+        opened = self.reader.open_many(records)  # the keys read in one go; one KEK unwrap per KEK
         for record in records:
             one = opened.get(record.submission_id)
             if one is None:  # destroyed since the batch was read
                 outcomes[record.submission_id] = DeliveryState.SKIPPED
                 continue
-            token = letter_unsubscribe_token(record.submission_id, self._keyed_hash)
+            token = letter_unsubscribe_token(record.submission_id, self.keyed_hash)
             mail = letter_mail(
                 one.data.fields["email"],
                 one.data.fields.get("name", ""),
                 letter.subject,
                 letter.body,
-                self._unsubscribe_url(token),
+                self.unsubscribe_url(token),
                 cancels_subscription=FORMS[record.form].cancellable_subscription,
             )
             self._pace()
             try:
-                self._mailer.send(mail)
+                self.mailer.send(mail)
             except MailThrottled:
                 raise
             except Exception:

@@ -4,6 +4,7 @@ time-limited link to the requested file."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
@@ -20,10 +21,12 @@ class ResourceLinks(Protocol):
     def link(self, resource: Resource, valid_for_seconds: int) -> str: ...
 
 
+@dataclass(eq=False, repr=False)
 class ResourceDelivery:
-    def __init__(self, links: ResourceLinks, mailer: Mailer) -> None:
-        self._links = links
-        self._mailer = mailer
+    """Mails the link to a requested resource."""
+
+    links: ResourceLinks
+    mailer: Mailer
 
     def deliver_requested(self, fields: Mapping[str, str]) -> bool:
         """Mail the link to the resource a record's kept items ask for; False when they ask for none."""
@@ -36,5 +39,5 @@ class ResourceDelivery:
         wanted = resource(resource_id)
         if wanted is None:  # the form's model accepts catalogue ids only
             raise ValueError("resource_id is not in the catalogue")
-        url = self._links.link(wanted, int(LINK_VALID_FOR.total_seconds()))
-        self._mailer.send(resource_link(to, name, wanted, url, LINK_VALID_FOR))
+        url = self.links.link(wanted, int(LINK_VALID_FOR.total_seconds()))
+        self.mailer.send(resource_link(to, name, wanted, url, LINK_VALID_FOR))

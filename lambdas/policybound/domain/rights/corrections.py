@@ -41,32 +41,28 @@ class CorrectionRecords(SubmissionStore, RecordChanges, Protocol):
 
 @dataclass(frozen=True)
 class CorrectionPlan:
+    """A checked correction, not stored yet: the record, its corrected items, and what changes."""
+
     opened: OpenRecord
     fields: dict[str, str]
     # Item name -> corrected value; None for an item removed.
     changed: dict[str, str | None]
 
 
+@dataclass(eq=False, repr=False)
 class Corrector:
-    def __init__(
-        self,
-        store: CorrectionRecords,
-        reader: RecordReader,
-        sealer: Sealer,
-        blind_index: BlindIndex,
-        disclosures: DisclosureService,
-        clock: Clock,
-    ) -> None:
-        self._store = store
-        self._reader = reader
-        self._sealer = sealer
-        self._blind_index = blind_index
-        self._disclosures = disclosures
-        self._clock = clock
+    """Checks a correction against the record's form, then stores it sealed under a fresh key."""
+
+    store: CorrectionRecords
+    reader: RecordReader
+    sealer: Sealer
+    blind_index: BlindIndex
+    disclosures: DisclosureService
+    clock: Clock
 
     def plan(self, record: StoredSubmission, patch: Patch, prefix: str = "fields") -> CorrectionPlan:
         """Check a correction without storing anything; ValidationFailed names each problem."""
-        opened = self._reader.open(record)
+        opened = self.reader.open(record)
         if opened is None:
             raise NotFound("This record no longer exists.")
         # The record is corrected by the rules of the form it was collected by: its version's.
@@ -101,13 +97,13 @@ class Corrector:
         record, data = plan.opened.record, plan.opened.data
         submission_id = record.submission_id
         if plan.changed:
-            self._disclosures.mark_corrections(submission_id, tuple(plan.changed))
-            subject = self._blind_index.subject_of(plan.fields["email"]) if "email" in plan.changed else record.subject
+            self.disclosures.mark_corrections(submission_id, tuple(plan.changed))
+            subject = self.blind_index.subject_of(plan.fields["email"]) if "email" in plan.changed else record.subject
             data = PersonalData(plan.fields, data.origin, data.representative)
-            sealed, key = self._sealer.seal(submission_id, seal_payload(data))
+            sealed, key = self.sealer.seal(submission_id, seal_payload(data))
             entry = LedgerDraft(
                 kind=LedgerKind.RIGHTS_REQUEST,
-                at=self._clock.now(),
+                at=self.clock.now(),
                 payload={
                     "event": "record_corrected",
                     "submission_id": submission_id,
@@ -117,11 +113,11 @@ class Corrector:
                     "request_id": request_id,
                 },
             )
-            if not self._store.replace_personal_data(submission_id, sealed, key, subject, entry):
+            if not self.store.replace_personal_data(submission_id, sealed, key, subject, entry):
                 raise NotFound("This record no longer exists.")
             record = replace(record, sealed=sealed, subject=subject)
         # Also after a correction that changed nothing: a retry delivers what an earlier attempt owed.
-        self._disclosures.deliver_pending(submission_id, data.fields)
+        self.disclosures.deliver_pending(submission_id, data.fields)
         return OpenRecord(record, data)
 
     def correct(

@@ -129,12 +129,16 @@ class DisclosureRequest(BaseModel):
 
 @dataclass(frozen=True)
 class Recipient:
+    """Who received a provision, and where its correction notices go."""
+
     name: str
     email: str
 
 
 @dataclass(frozen=True)
 class LawEnforcement:
+    """The evidence of an investigative agency's lawful request (§3)."""
+
     agency: str
     legal_provision: str
     case_number: str
@@ -142,6 +146,8 @@ class LawEnforcement:
 
 @dataclass(frozen=True)
 class CorrectionNotice:
+    """A notice of corrected items sent to a provision's recipient (§6)."""
+
     sent_at: datetime
     items: tuple[str, ...]
 
@@ -167,6 +173,8 @@ class Disclosure:
 
 @dataclass(frozen=True)
 class Provision:
+    """One provision as recorded, with the values handed over."""
+
     disclosure_id: str
     provided_at: datetime
     disclosures: tuple[Disclosure, ...]
@@ -195,20 +203,15 @@ def new_disclosure_id() -> str:
     return str(uuid.uuid4())
 
 
+@dataclass(eq=False, repr=False)
 class DisclosureService:
-    def __init__(
-        self,
-        store: DisclosureStore,
-        reader: RecordReader,
-        mailer: Mailer,
-        clock: Clock,
-        new_id: Callable[[], str] = new_disclosure_id,
-    ) -> None:
-        self._store = store
-        self._reader = reader
-        self._mailer = mailer
-        self._clock = clock
-        self._new_id = new_id
+    """Provisions to third parties, and the correction notices owed to their recipients."""
+
+    store: DisclosureStore
+    reader: RecordReader
+    mailer: Mailer
+    clock: Clock
+    new_id: Callable[[], str] = new_disclosure_id
 
     def provide(self, request: DisclosureRequest, actor: Actor) -> Provision:
         """Check everything, then record the provision and return what to hand over; on any refusal
@@ -226,16 +229,16 @@ class DisclosureService:
         ids = list(dict.fromkeys(request.submission_ids))
         wanted = [name for name in ITEMS if name in request.items]
 
-        now = self._clock.now()
-        disclosure_id = self._new_id()
+        now = self.clock.now()
+        disclosure_id = self.new_id()
         parts: list[Disclosure] = []
         values: dict[str, dict[str, str]] = {}
         for index, submission_id in enumerate(ids):
             field = f"submission_ids[{index}]"
-            record = self._reader.live(submission_id)
-            opened = self._reader.open(record) if record is not None else None
-            if record is None or opened is None:
+            opened = self.reader.open_live(submission_id)
+            if opened is None:
                 raise NotFound("No such record (or its retention has ended).", (FieldProblem(field, "no such record"),))
+            record = opened.record
             if record.status is not RecordStatus.ACTIVE:
                 raise RecordNotUsable(
                     "A record that is restricted or awaits its legal representative's consent is not provided (§6).",
@@ -275,34 +278,34 @@ class DisclosureService:
                 "source_ip": actor.source_ip,
             },
         )
-        self._store.record(parts, entry)
+        self.store.record(parts, entry)
         return Provision(disclosure_id, now, tuple(parts), values)
 
     def of_record(self, submission_id: str) -> list[Disclosure]:
-        return self._store.of_record(submission_id)
+        return self.store.of_record(submission_id)
 
     def mark_corrections(self, submission_id: str, items: Sequence[str]) -> None:
         """Before a correction is stored: note which recipients must hear of it, so a notice that fails
         to go out is still owed (and sent by the next attempt) rather than forgotten."""
-        for disclosure in self._store.of_record(submission_id):
+        for disclosure in self.store.of_record(submission_id):
             owed = [name for name in disclosure.items if name in items]
             if owed:
-                self._store.add_pending(submission_id, disclosure.disclosure_id, owed)
+                self.store.add_pending(submission_id, disclosure.disclosure_id, owed)
 
     def deliver_pending(self, submission_id: str, fields: Mapping[str, str]) -> int:
         """Send every owed correction notice of a record with the current values; the number sent."""
         sent = 0
-        for disclosure in self._store.of_record(submission_id):
+        for disclosure in self.store.of_record(submission_id):
             if not disclosure.pending_items:
                 continue
-            now = self._clock.now()
+            now = self.clock.now()
             items = tuple(name for name in disclosure.items if name in disclosure.pending_items)
             corrected = {name: fields.get(name) for name in items}
             provided_on = disclosure.provided_at.date().isoformat()
             mail = correction_notice(
                 disclosure.recipient.email, disclosure.disclosure_id, submission_id, provided_on, corrected
             )
-            self._mailer.send(mail)
+            self.mailer.send(mail)
             entry = LedgerDraft(
                 kind=LedgerKind.DISCLOSURE,
                 at=now,
@@ -313,7 +316,7 @@ class DisclosureService:
                     "items": list(items),
                 },
             )
-            self._store.notice_sent(disclosure, CorrectionNotice(now, items), entry)
+            self.store.notice_sent(disclosure, CorrectionNotice(now, items), entry)
             sent += 1
         return sent
 

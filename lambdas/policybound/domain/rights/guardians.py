@@ -13,6 +13,7 @@ child's rights with a rights session on their own address.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
@@ -56,54 +57,47 @@ class GuardianRecords(SubmissionStore, RecordChanges, Protocol):
     pass
 
 
+@dataclass(eq=False, repr=False)
 class GuardianConfirmations:
-    def __init__(
-        self,
-        store: GuardianRecords,
-        codes: OneTimeCodes,
-        mailer: Mailer,
-        clock: Clock,
-        confirm_url: Callable[[str], str],
-        reader: RecordReader,
-        resources: ResourceDelivery | None = None,
-    ) -> None:
-        self._store = store
-        self._resources = resources
-        self._reader = reader
-        self._codes = codes
-        self._mailer = mailer
-        self._clock = clock
-        self._confirm_url = confirm_url
+    """A legal representative's code for a child's record, and their confirmation with it."""
+
+    store: GuardianRecords
+    codes: OneTimeCodes
+    mailer: Mailer
+    clock: Clock
+    confirm_url: Callable[[str], str]
+    reader: RecordReader
+    resources: ResourceDelivery | None = None
 
     def request_confirmation(self, record: StoredSubmission, representative: Representative) -> None:
         """Send the representative a code (a new one replaces the last, and ends its lockout); capped per
         record per hour like every code (CodesExhausted). Called by intake right after the record is
         stored, and when the representative asks again."""
         deadline = confirmation_deadline(record.received_at)
-        code = self._codes.issue(code_key(record.submission_id), deadline - self._clock.now())
+        code = self.codes.issue(code_key(record.submission_id), deadline - self.clock.now())
         mail = guardian_code(
             representative.email,
             code,
             record.submission_id,
             FORMS[record.form],
             deadline.strftime("%Y-%m-%d %H:%M KST"),
-            self._confirm_url(record.submission_id),
+            self.confirm_url(record.submission_id),
         )
-        self._mailer.send(mail)
+        self.mailer.send(mail)
 
     def ask_again(self, submission_id: str) -> None:
         """A new code to the representative named in a record still waiting for them. An unknown, confirmed
         or expired record gets nothing, and the caller is told nothing different."""
-        record = self._store.get(submission_id)
+        record = self.store.get(submission_id)
         if record is None or not self._waiting(record):
             return
-        opened = self._reader.open(record)
+        opened = self.reader.open(record)
         representative = opened.data.representative if opened is not None else None
         if representative is not None:
             self.request_confirmation(record, representative)
 
     def _waiting(self, record: StoredSubmission) -> bool:
-        expired = retention.is_expired(retention.epoch_seconds(record.retained_until), self._clock.now())
+        expired = retention.is_expired(retention.epoch_seconds(record.retained_until), self.clock.now())
         return record.status is RecordStatus.PENDING_GUARDIAN and not expired
 
     def _confirmed_awaiting_code(self, record: StoredSubmission) -> bool:
@@ -112,23 +106,23 @@ class GuardianConfirmations:
         return record.status is RecordStatus.ACTIVE and record.consent.guardian_confirmed_at is not None
 
     def confirm(self, submission_id: str, code: str) -> StoredSubmission:
-        record = self._store.get(submission_id)
-        now = self._clock.now()
+        record = self.store.get(submission_id)
+        now = self.clock.now()
         if record is None or not (self._waiting(record) or self._confirmed_awaiting_code(record)):
             # Unknown, confirmed already or too late: one answer with a wrong code, so that ids cannot
             # be probed through this route.
             raise CodeRejected()
         # A confirmed record's code is retired once its follow-up is done, so this refuses a second use.
-        state = self._codes.verify(code_key(submission_id), code, consume=False)
+        state = self.codes.verify(code_key(submission_id), code, consume=False)
         if self._waiting(record):
             self._record_confirmation(record, now)
-        confirmed = self._store.get(submission_id)
+        confirmed = self.store.get(submission_id)
         if confirmed is None:
             raise NotFound("This submission no longer exists.")
         # The child asked for a file: now that the consent is given, it is delivered like anyone's. If the
         # mail fails (503), the code stays live and the representative's retry sends it.
         self._deliver_resource(confirmed)
-        self._codes.retire(state)
+        self.codes.retire(state)
         return confirmed
 
     def _record_confirmation(self, record: StoredSubmission, now: datetime) -> None:
@@ -144,12 +138,12 @@ class GuardianConfirmations:
                 "retained_until": until.isoformat(),
             },
         )
-        if not self._store.confirm_guardian(record.submission_id, until, now, entry):
+        if not self.store.confirm_guardian(record.submission_id, until, now, entry):
             raise NotFound("This submission no longer exists.")
 
     def _deliver_resource(self, record: StoredSubmission) -> None:
-        if self._resources is None or "resource_id" not in FORMS[record.form].items:
+        if self.resources is None or "resource_id" not in FORMS[record.form].items:
             return
-        opened = self._reader.open(record)
+        opened = self.reader.open(record)
         if opened is not None:
-            self._resources.deliver_requested(opened.data.fields)
+            self.resources.deliver_requested(opened.data.fields)

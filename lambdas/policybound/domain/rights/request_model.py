@@ -52,6 +52,8 @@ class RefusalBasis(StrEnum):
 
 @dataclass(frozen=True)
 class RightsRequest:
+    """A rights request as stored: ids and the address's blind index, no PI."""
+
     request_id: str
     channel: Channel
     kind: RightsKind

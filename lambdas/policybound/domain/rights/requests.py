@@ -11,7 +11,7 @@ recipient the record was provided to. Requests are kept 3 years.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Annotated
 
@@ -101,36 +101,26 @@ class CompletionIn(BaseModel):
     )
 
 
+@dataclass(eq=False, repr=False)
 class RightsRequestService:
-    def __init__(
-        self,
-        store: RightsRequestStore,
-        records: RightsRecords,
-        reader: RecordReader,
-        destroyer: Destroyer,
-        corrector: Corrector,
-        blind_index: BlindIndex,
-        access: AccessRecorder,
-        clock: Clock,
-        new_id: Callable[[], str] = new_request_id,
-        withdrawals: PurposeWithdrawals | None = None,
-    ) -> None:
-        self._store = store
-        self._withdrawals = withdrawals
-        self._records = records
-        self._reader = reader
-        self._destroyer = destroyer
-        self._corrector = corrector
-        self._blind_index = blind_index
-        self._access = access
-        self._clock = clock
-        self._new_id = new_id
+    """Rights requests staff record for a person (writing, phone, email), from receipt to outcome."""
+
+    store: RightsRequestStore
+    records: RightsRecords
+    reader: RecordReader
+    destroyer: Destroyer
+    corrector: Corrector
+    blind_index: BlindIndex
+    access: AccessRecorder
+    clock: Clock
+    new_id: Callable[[], str] = new_request_id
+    withdrawals: PurposeWithdrawals | None = None
 
     def today(self) -> date:
-        return self._clock.now().astimezone(POLICY_TIMEZONE).date()
+        return self.clock.now().astimezone(POLICY_TIMEZONE).date()
 
     def receive(self, body: RightsRequestIn, actor: Actor, route: str) -> RightsRequest:
-        now = self._clock.now()
+        now = self.clock.now()
         received_at = body.received_at or now
         if received_at > now:
             raise ValidationFailed(
@@ -140,8 +130,8 @@ class RightsRequestService:
             email = normalize_email(body.email)
         except ValueError as error:
             raise ValidationFailed("The address is not valid.", (FieldProblem("email", str(error)),)) from None
-        subject = self._blind_index.subject_of(email)
-        in_scope = [record.submission_id for record, _ in records_in_scope(self._reader, self._records, subject)]
+        subject = self.blind_index.subject_of(email)
+        in_scope = [record.submission_id for record, _ in records_in_scope(self.reader, self.records, subject)]
         if body.submission_ids is None:
             ids = tuple(in_scope)
         else:
@@ -156,7 +146,7 @@ class RightsRequestService:
             ids = tuple(dict.fromkeys(body.submission_ids))
 
         request = RightsRequest(
-            request_id=self._new_id(),
+            request_id=self.new_id(),
             channel=body.channel,
             kind=body.kind,
             identity_verification=body.identity_verification,
@@ -186,29 +176,29 @@ class RightsRequestService:
             if request.kind is RightsKind.RECTIFICATION:
                 # §6: until the correction is done the record is neither used nor provided.
                 for submission_id in ids:
-                    if self._records.restrict(submission_id, request.request_id):
+                    if self.records.restrict(submission_id, request.request_id):
                         restricted.append(submission_id)
-            self._store.put(request, entry)
+            self.store.put(request, entry)
         except Unavailable:
             # Without the request nothing would ever lift these restrictions: take them back.
             for submission_id in restricted:
-                self._records.lift_restriction(submission_id, request.request_id)
+                self.records.lift_restriction(submission_id, request.request_id)
             raise
         # Finding whose records these are is a lookup of personal information: on record, by id only.
-        self._access.record(
+        self.access.record(
             actor, AccessAction.LOOKUP, [AccessPurpose.RIGHTS_REQUEST], ids, route, rights_request_id=request.request_id
         )
         return request
 
     def get(self, request_id: str) -> RightsRequest:
-        request = self._store.get(request_id)
+        request = self.store.get(request_id)
         if request is None:
             raise NotFound("No rights request with this id.")
         return request
 
     def listing(self, status: RightsRequestStatus) -> list[RightsRequest]:
         """Earliest due first, so overdue requests lead."""
-        return sorted(self._store.with_status(status), key=lambda r: (r.due_on, r.received_at))
+        return sorted(self.store.with_status(status), key=lambda r: (r.due_on, r.received_at))
 
     def complete(self, request_id: str, body: CompletionIn, actor: Actor, route: str) -> RightsRequest:
         request = self.get(request_id)
@@ -217,14 +207,15 @@ class RightsRequestService:
         _check_completion(request, body)
         plans = self._plans(request, body) if body.corrections else []
         changing = [plan.opened.record.submission_id for plan in plans]
+        erasing = request.kind is RightsKind.ERASURE and body.outcome is Outcome.FULFILLED
         withdrawing = request.kind is RightsKind.MARKETING_WITHDRAWAL and body.outcome is Outcome.FULFILLED
-        if withdrawing and self._withdrawals is None:
+        if withdrawing and self.withdrawals is None:
             raise RuntimeError("RightsRequestService needs PurposeWithdrawals to withdraw marketing consents")
-        if (request.kind is RightsKind.ERASURE and body.outcome is Outcome.FULFILLED) or withdrawing:
+        if erasing or withdrawing:
             changing = list(request.submission_ids)
         if changing:
             # Written before anything changes: no correction or erasure by staff goes unrecorded.
-            self._access.record(
+            self.access.record(
                 actor,
                 AccessAction.CHANGE,
                 [AccessPurpose.RIGHTS_REQUEST],
@@ -235,33 +226,33 @@ class RightsRequestService:
 
         corrected: list[str] = []
         for plan in plans:
-            self._corrector.apply(plan, CorrectedBy.STAFF, request.request_id)
+            self.corrector.apply(plan, CorrectedBy.STAFF, request.request_id)
             corrected += [name for name in plan.changed if name not in corrected]
         erased: list[str] = []
         retained: list[str] = []
-        if request.kind is RightsKind.ERASURE and body.outcome is Outcome.FULFILLED:
+        if erasing:
             for submission_id in request.submission_ids:
-                record = self._reader.live(submission_id)
+                record = self.reader.live(submission_id)
                 if record is None:
                     continue
-                outcome = self._destroyer.erase(record)
+                outcome = self.destroyer.erase(record)
                 (retained if outcome is DestroyOutcome.HELD else erased).append(submission_id)
         if request.kind is RightsKind.RECTIFICATION:
             for submission_id in request.submission_ids:
-                self._records.lift_restriction(submission_id, request.request_id)
+                self.records.lift_restriction(submission_id, request.request_id)
         withdrawn: list[str] = []
         if withdrawing:
-            assert self._withdrawals is not None
+            assert self.withdrawals is not None
             # The separate consent only (PIPA art. 22, 37): every other purpose of the records stays.
             for submission_id in request.submission_ids:
                 outcomes = [
-                    self._withdrawals.withdraw_purpose(submission_id, purpose)
+                    self.withdrawals.withdraw_purpose(submission_id, purpose)
                     for purpose in sorted(SEPARATELY_CONSENTED_PURPOSES)
                 ]
                 if WithdrawalOutcome.WITHDRAWN in outcomes:
                     withdrawn.append(submission_id)
 
-        now = self._clock.now()
+        now = self.clock.now()
         done = replace(
             request,
             status=RightsRequestStatus.COMPLETED,
@@ -291,7 +282,7 @@ class RightsRequestService:
                 "completed_by": actor.user_id,
             },
         )
-        if not self._store.complete(done, entry):
+        if not self.store.complete(done, entry):
             raise AlreadyCompleted("This request was completed meanwhile by someone else; its outcome stands.")
         return done
 
@@ -301,13 +292,13 @@ class RightsRequestService:
         plans = []
         for submission_id, patch in body.corrections.items():
             field = f"corrections.{submission_id}"
-            record = self._reader.live(submission_id) if submission_id in request.submission_ids else None
+            record = self.reader.live(submission_id) if submission_id in request.submission_ids else None
             if record is None:
                 raise ValidationFailed(
                     "A correction names a record this request does not concern (or one that is gone).",
                     (FieldProblem(field, "is not a live record of this request"),),
                 )
-            plans.append(self._corrector.plan(record, patch, prefix=field))
+            plans.append(self.corrector.plan(record, patch, prefix=field))
         return plans
 
 

@@ -53,6 +53,8 @@ class Relationship(StrEnum):
 
 @dataclass(frozen=True)
 class SubjectRecord:
+    """A record as its subject (or their legal representative) sees it, with the provisions made from it."""
+
     opened: OpenRecord
     relationship: Relationship
     provisions: tuple[Disclosure, ...]
@@ -60,6 +62,10 @@ class SubjectRecord:
 
 class RightsRecords(SubmissionStore, RecordChanges, Protocol):
     pass
+
+
+# Another person's record, a record gone and no record at all get the same answer.
+_NO_SUCH_RECORD = "You have no record with this id."
 
 
 def code_key(subject: str) -> str:
@@ -91,64 +97,51 @@ def records_in_scope(
             yield child, Relationship.LEGAL_REPRESENTATIVE
 
 
+@dataclass(eq=False, repr=False)
 class RightsService:
-    def __init__(
-        self,
-        store: RightsRecords,
-        reader: RecordReader,
-        destroyer: Destroyer,
-        corrector: Corrector,
-        withdrawals: PurposeWithdrawals,
-        disclosures: DisclosureService,
-        codes: OneTimeCodes,
-        sessions: Sessions,
-        blind_index: BlindIndex,
-        mailer: Mailer,
-        ledger: LedgerStore,
-        clock: Clock,
-        decoy_recipient: str,
-    ) -> None:
-        self._store = store
-        self._reader = reader
-        self._destroyer = destroyer
-        self._corrector = corrector
-        self._withdrawals = withdrawals
-        self._disclosures = disclosures
-        self._codes = codes
-        self._sessions = sessions
-        self._blind_index = blind_index
-        self._mailer = mailer
-        self._ledger = ledger
-        self._clock = clock
-        self._decoy_recipient = decoy_recipient
+    """A person's own rights through the API: codes, sessions, and viewing, correcting or erasing their records."""
+
+    store: RightsRecords
+    reader: RecordReader
+    destroyer: Destroyer
+    corrector: Corrector
+    withdrawals: PurposeWithdrawals
+    disclosures: DisclosureService
+    codes: OneTimeCodes
+    sessions: Sessions
+    blind_index: BlindIndex
+    mailer: Mailer
+    ledger: LedgerStore
+    clock: Clock
+    decoy_recipient: str
 
     def request_code(self, email: str, kind: RightsKind) -> None:
         """Send a code to the address if it has records; otherwise the same work with a decoy."""
-        subject = self._blind_index.subject_of(email)
+        subject = self.blind_index.subject_of(email)
         # Both lookups always run: stopping at the first hit would make known addresses faster.
-        own = self._store.ids_of_subject(subject)
-        represented = self._store.ids_of_guardian(subject)
+        own = self.store.ids_of_subject(subject)
+        represented = self.store.ids_of_guardian(subject)
         known = bool(own) | bool(represented)
         # Capped per address and overall, for a known and an unknown address alike (CodesExhausted: 429).
-        code = self._codes.issue(code_key(subject), CODE_VALID_FOR, context=kind.value)
+        code = self.codes.issue(code_key(subject), CODE_VALID_FOR, context=kind.value)
         minutes = int(CODE_VALID_FOR.total_seconds() // 60)
-        self._mailer.send(rights_code(email if known else self._decoy_recipient, code, kind.value, minutes))
+        self.mailer.send(rights_code(email if known else self.decoy_recipient, code, kind.value, minutes))
 
     def open_session(self, email: str, code: str) -> IssuedSession:
-        subject = self._blind_index.subject_of(email)
-        state = self._codes.verify(code_key(subject), code)
-        issued = self._sessions.open(subject, state.context)
-        self._ledger.append(
+        subject = self.blind_index.subject_of(email)
+        state = self.codes.verify(code_key(subject), code)
+        issued = self.sessions.open(subject, state.context)
+        self.ledger.append(
             LedgerDraft(
                 kind=LedgerKind.RIGHTS_REQUEST,
-                at=self._clock.now(),
+                at=self.clock.now(),
                 payload={"event": "identity_verified", "channel": "api", "kind": state.context or None},
             )
         )
         return issued
 
     def session(self, token: str | None) -> StoredSession:
-        session = self._sessions.find(token or "")
+        session = self.sessions.find(token or "")
         if session is None:
             raise Unauthorized(
                 "Send the token from POST /v1/rights/sessions as 'Authorization: Bearer <token>'. "
@@ -158,24 +151,23 @@ class RightsService:
         return session
 
     def _in_scope(self, session: StoredSession) -> Iterator[tuple[StoredSubmission, Relationship]]:
-        return records_in_scope(self._reader, self._store, session.subject)
+        return records_in_scope(self.reader, self.store, session.subject)
 
     def _owned(self, session: StoredSession, submission_id: str) -> tuple[StoredSubmission, Relationship]:
-        record = self._reader.live(submission_id)
+        record = self.reader.live(submission_id)
         relationship = _relationship(record, session.subject) if record is not None else None
         if record is None or relationship is None:
-            # Another person's record and no record at all look the same.
-            raise NotFound("You have no record with this id.")
+            raise NotFound(_NO_SUCH_RECORD)
         return record, relationship
 
     def _view(self, opened: OpenRecord, relationship: Relationship) -> SubjectRecord:
-        provisions = tuple(self._disclosures.of_record(opened.record.submission_id))
+        provisions = tuple(self.disclosures.of_record(opened.record.submission_id))
         return SubjectRecord(opened, relationship, provisions)
 
     def records(self, session: StoredSession) -> list[SubjectRecord]:
         views = []
         for record, relationship in self._in_scope(session):
-            opened = self._reader.open(record)
+            opened = self.reader.open(record)
             if opened is not None:
                 views.append(self._view(opened, relationship))
         return views
@@ -184,7 +176,7 @@ class RightsService:
         """Applies at once: the subject (or representative) corrects their own data themselves."""
         record, relationship = self._owned(session, submission_id)
         by = CorrectedBy.SUBJECT if relationship is Relationship.SUBJECT else CorrectedBy.LEGAL_REPRESENTATIVE
-        return self._view(self._corrector.correct(record, patch, by), relationship)
+        return self._view(self.corrector.correct(record, patch, by), relationship)
 
     def withdraw_marketing(self, session: StoredSession, submission_id: str) -> None:
         """The subject withdraws their separate marketing consent: the record stops being used for
@@ -198,18 +190,18 @@ class RightsService:
                 (FieldProblem("consent.marketing", "this record's form has no marketing purpose"),),
             )
         for purpose in withdrawn:
-            self._withdrawals.withdraw_purpose(submission_id, purpose)
+            self.withdrawals.withdraw_purpose(submission_id, purpose)
 
     def record(self, session: StoredSession, submission_id: str) -> SubjectRecord:
         record, relationship = self._owned(session, submission_id)
-        opened = self._reader.open(record)
+        opened = self.reader.open(record)
         if opened is None:
-            raise NotFound("You have no record with this id.")
+            raise NotFound(_NO_SUCH_RECORD)
         return self._view(opened, relationship)
 
     def erase(self, session: StoredSession, submission_id: str) -> None:
         record, _ = self._owned(session, submission_id)
-        if self._destroyer.erase(record) is DestroyOutcome.HELD:
+        if self.destroyer.erase(record) is DestroyOutcome.HELD:
             raise RetainedByLaw(
                 "This record is preserved under a legal obligation (policy §4.2), so it cannot be deleted yet. "
                 "From now on it is not used for anything: only the investigation that requires it may see it, "
@@ -217,7 +209,7 @@ class RightsService:
             )
 
     def erase_all(self, session: StoredSession) -> None:
-        held = sum(self._destroyer.erase(record) is DestroyOutcome.HELD for record, _ in list(self._in_scope(session)))
+        held = sum(self.destroyer.erase(record) is DestroyOutcome.HELD for record, _ in list(self._in_scope(session)))
         if held:
             raise RetainedByLaw(
                 f"{held} of your records are preserved under a legal obligation (policy §4.2), so they cannot be "

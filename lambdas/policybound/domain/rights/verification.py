@@ -63,6 +63,8 @@ class CodeState:
 
 @dataclass(frozen=True)
 class StoredSession:
+    """A rights session as stored: the hash of its token, never the token."""
+
     token_hash: str
     subject: str
     expires_at: datetime
@@ -134,28 +136,24 @@ def random_code() -> str:
     return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
 
 
+@dataclass(eq=False, repr=False)
 class OneTimeCodes:
-    def __init__(
-        self,
-        store: VerificationStore,
-        hasher: KeyedHash,
-        clock: Clock,
-        new_code: Callable[[], str] = random_code,
-    ) -> None:
-        self._store = store
-        self._hasher = hasher
-        self._clock = clock
-        self._new_code = new_code
+    """Issues and verifies the codes that prove an address (or a record's representative)."""
+
+    store: VerificationStore
+    hasher: KeyedHash
+    clock: Clock
+    new_code: Callable[[], str] = random_code
 
     def _hash(self, key: str, code: str) -> str:
         # Bound to the key, so a code hash copied onto another address or record verifies nothing.
-        return self._hasher.keyed_hash(CODE_HASH_PURPOSE, f"{key}\n{code}".encode())
+        return self.hasher.keyed_hash(CODE_HASH_PURPOSE, f"{key}\n{code}".encode())
 
     def issue(self, key: str, valid_for: timedelta, context: str = "") -> str:
         """A new code for `key`, replacing any earlier one (and its lockout). CodesExhausted when the key
         had its codes for this window, or all code mails for this hour were sent."""
-        now = self._clock.now()
-        current = self._store.get_code(key)
+        now = self.clock.now()
+        current = self.store.get_code(key)
         window_start = current.window_start if current is not None else None
         if current is None or window_start is None or now - window_start >= CODE_WINDOW:
             window_start, issued = now, 0
@@ -164,13 +162,13 @@ class OneTimeCodes:
         if issued >= MAX_CODES_PER_WINDOW:
             raise CodesExhausted(window_start + CODE_WINDOW - now)
         hour = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-        if not self._store.count_code_mail(
+        if not self.store.count_code_mail(
             hour.strftime("%Y-%m-%dT%H"), MAX_CODE_MAILS_PER_HOUR, hour + 2 * CODE_WINDOW
         ):
             raise CodesExhausted(hour + CODE_WINDOW - now)
-        code = self._new_code()
+        code = self.new_code()
         state = CodeState(key, self._hash(key, code), now, now + valid_for, 0, context, window_start, issued + 1)
-        if not self._store.replace_code(state, current):
+        if not self.store.replace_code(state, current):
             # Another request issued a code for this key at the same moment; that one stands.
             raise CodesExhausted(timedelta(minutes=1))
         return code
@@ -179,16 +177,16 @@ class OneTimeCodes:
         """Use up the code, or raise CodeRejected / CodeLocked (an Unauthorized: 401). With
         `consume=False` the caller retires it with `retire` once what the code allows is done, so a
         retry after a failure there can use the same code."""
-        now = self._clock.now()
-        state = self._store.get_code(key)
+        now = self.clock.now()
+        state = self.store.get_code(key)
         if state is None or not state.live(now):
             raise CodeRejected()
         if state.locked:
             raise CodeLocked()
         # The try is claimed before the guess is compared: a guess that cannot claim one is never compared.
-        tries = self._store.claim_try(key, state.code_hash, MAX_WRONG_TRIES)
+        tries = self.store.claim_try(key, state.code_hash, MAX_WRONG_TRIES)
         if tries is None:
-            current = self._store.get_code(key)
+            current = self.store.get_code(key)
             if current is not None and current.code_hash == state.code_hash:
                 raise CodeLocked()
             raise CodeRejected()
@@ -197,38 +195,42 @@ class OneTimeCodes:
                 raise CodeLocked()
             raise CodeRejected()
         # Deleted on condition it is still this code: of two requests racing with it, one wins.
-        if consume and not self._store.consume_code(key, state.code_hash):
+        if consume and not self.store.consume_code(key, state.code_hash):
             raise CodeRejected()
         return replace(state, failures=tries)
 
     def retire(self, state: CodeState) -> None:
-        self._store.consume_code(state.key, state.code_hash)
+        self.store.consume_code(state.key, state.code_hash)
 
 
 @dataclass(frozen=True)
 class IssuedSession:
+    """A rights session's token as given to its holder, once."""
+
     token: str
     expires_at: datetime
 
 
+@dataclass(eq=False, repr=False)
 class Sessions:
-    def __init__(self, store: VerificationStore, clock: Clock, valid_for: timedelta) -> None:
-        self._store = store
-        self._clock = clock
-        self._valid_for = valid_for
+    """Rights sessions: opened once a code is verified, found again by their token."""
+
+    store: VerificationStore
+    clock: Clock
+    valid_for: timedelta
 
     def open(self, subject: str, context: str = "") -> IssuedSession:
         token = secrets.token_urlsafe(32)
-        expires_at = self._clock.now() + self._valid_for
-        self._store.put_session(StoredSession(token_hash(token), subject, expires_at, context))
+        expires_at = self.clock.now() + self.valid_for
+        self.store.put_session(StoredSession(token_hash(token), subject, expires_at, context))
         return IssuedSession(token, expires_at)
 
     def find(self, token: str) -> StoredSession | None:
         """The live session a token opens; None for an unknown, malformed or expired token."""
         if not token or len(token) > 256:
             return None
-        session = self._store.get_session(token_hash(token))
+        session = self.store.get_session(token_hash(token))
         # TTL deletes items days late: expiry is decided here, at read time.
-        if session is None or self._clock.now() >= session.expires_at:
+        if session is None or self.clock.now() >= session.expires_at:
             return None
         return session
