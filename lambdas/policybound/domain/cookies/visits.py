@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from policybound.domain.cookies.consents import ANALYTICS, CONSENT_ID_PATTERN, CookieConsentStore
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
+from policybound.domain.core.model import random_id
 
 MAX_PAGE_LENGTH = 512
 # A path only: a query string or fragment can carry secrets (an unsubscribe token, say) and is refused.
@@ -131,10 +131,6 @@ class VisitSweeper:
         return destroyed, True
 
 
-def new_visit_id() -> str:
-    return str(uuid.uuid4())
-
-
 @dataclass(eq=False)
 class VisitService:
     """Records a visit when, and only when, the visitor's consent allows analytics."""
@@ -142,7 +138,7 @@ class VisitService:
     consents: CookieConsentStore
     visits: VisitStore
     clock: Clock
-    new_id: Callable[[], str] = new_visit_id
+    new_id: Callable[[], str] = random_id
 
     def record(self, request: VisitRequest, source_ip: str | None) -> Visit | None:
         """The stored visit, or None when analytics is not allowed and nothing was stored."""

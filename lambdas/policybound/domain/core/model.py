@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -9,8 +10,13 @@ from enum import StrEnum
 from policybound.policy import FormId, Purpose
 
 # Every id this API hands out (submissions, holds, requests, letters, …) is a random UUID in its text
-# form (`str(uuid.uuid4())`); request schemas state it for ids a caller sends.
+# form (`random_id`); request schemas state it for ids a caller sends.
 ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+def random_id() -> str:
+    """A fresh id, of the form `ID_PATTERN` describes."""
+    return str(uuid.uuid4())
 
 
 class RecordStatus(StrEnum):
