@@ -98,6 +98,8 @@ class CookieConsentRequest(BaseModel):
 
 @dataclass(frozen=True)
 class CookieConsent:
+    """A visitor's stored cookie choice: categories, policy version and times, no PI."""
+
     consent_id: str
     choice: CookieChoice
     categories: tuple[str, ...]

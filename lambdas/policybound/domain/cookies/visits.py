@@ -77,6 +77,8 @@ def source_network(source_ip: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Visit:
+    """One page visit, kept under the cookie consent that allowed it."""
+
     visit_id: str
     page: str
     # The source network (see `source_network`), never the address.

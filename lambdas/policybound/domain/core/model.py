@@ -38,6 +38,8 @@ class RequestOrigin:
 
 @dataclass(frozen=True)
 class ConsentProof:
+    """What the person consented to, under which version, and when: the proof kept with the record."""
+
     policy_version: str
     consented_at: datetime
     optional: bool
@@ -71,6 +73,8 @@ class PersonalData:
 
 @dataclass(frozen=True)
 class SealedBlob:
+    """A record's PI, encrypted under its own data key (see `sealing`)."""
+
     ciphertext: bytes
 
 
@@ -98,6 +102,8 @@ class ConsentRequest:
 
 @dataclass(frozen=True)
 class StoredSubmission:
+    """A record as stored: its ids, status, retention and consent in the clear, its PI sealed."""
+
     submission_id: str
     form: FormId
     status: RecordStatus
@@ -118,6 +124,8 @@ class StoredSubmission:
 
 @dataclass(frozen=True)
 class Receipt:
+    """What the submitter is told was collected, for what, and until when."""
+
     submission_id: str
     form: FormId
     received_at: datetime

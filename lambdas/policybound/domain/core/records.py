@@ -19,6 +19,8 @@ from policybound.domain.core.sealing import unseal_payload
 
 @dataclass(frozen=True)
 class OpenRecord:
+    """A live record with its PI opened."""
+
     record: StoredSubmission
     data: PersonalData
 

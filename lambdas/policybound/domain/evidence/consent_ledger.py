@@ -156,6 +156,8 @@ class ConsentLedgerStore(Protocol):
 
 @dataclass
 class SealReport:
+    """What one sealing run did."""
+
     sealed: int = 0
     batches: int = 0
     # Some entries were left waiting: the run was told to stop.

@@ -60,6 +60,8 @@ def released_entry(hold: LegalHold) -> LedgerDraft:
 
 @dataclass(frozen=True)
 class Release:
+    """A released hold, and whether this release changed it."""
+
     hold: LegalHold
     # False when the hold had been released before: a repeated release changes nothing.
     changed: bool

@@ -60,6 +60,8 @@ class UnsubscribeEffect(StrEnum):
 
 @dataclass(frozen=True)
 class Subscription:
+    """Where an unsubscribe link's subscription stands, and what following it does or did."""
+
     state: SubscriptionState
     # Until when the record is kept: while a subscription is active (if not cancelled), and after a
     # marketing consent is withdrawn (for the purposes left).

@@ -45,6 +45,8 @@ class RecordView:
 
 @dataclass(frozen=True)
 class AudienceMember:
+    """A record a letter may go to, with the marketing purposes it may be used for now."""
+
     submission_id: str
     form: FormId
     purposes: tuple[Purpose, ...]

@@ -37,6 +37,8 @@ class SignInRefused(DomainError):
 
 @dataclass(frozen=True)
 class Attempts:
+    """A user's failed sign-ins, and when the last try was."""
+
     failed: int
     last_at: datetime | None
 
