@@ -69,7 +69,7 @@ def _disclosure(values: dict[str, Any]) -> Disclosure:
     )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoDisclosureStore:
     """Provisions to third parties, each written with its ledger entry in one transaction."""
 

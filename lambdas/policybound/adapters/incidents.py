@@ -48,7 +48,7 @@ def _incident(values: dict[str, Any]) -> Incident:
     )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoIncidentStore:
     """Each change to an incident is written in one transaction with its ledger entry: both or neither."""
 

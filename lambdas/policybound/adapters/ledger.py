@@ -91,7 +91,7 @@ def _chain_position(chain_name: str, seq: int) -> dict[str, Any]:
     return codec.item({"chain": chain_name, "seq": seq})
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoLedger:
     """The hash-chained ledger and the unsealed consent entries waiting for their batch."""
 

@@ -75,7 +75,7 @@ def _request(values: dict[str, Any]) -> RightsRequest:
     )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoRightsRequestStore:
     """Rights requests, each change written with its ledger entry."""
 

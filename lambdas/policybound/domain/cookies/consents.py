@@ -140,7 +140,7 @@ class WithdrawnVisits(Protocol):
         ...
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class CookieConsentService:
     """Records a visitor's cookie choice, and withdraws it with everything collected under it."""
 

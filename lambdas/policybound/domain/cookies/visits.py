@@ -105,7 +105,7 @@ class ExpiringVisits(Protocol):
     def delete(self, visit_ids: list[str]) -> None: ...
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class VisitSweeper:
     """Destroys visits whose retention ended, within the hour, through the sparse expiry index; DynamoDB's
     TTL is only a backstop (it deletes "within a few days")."""
@@ -133,7 +133,7 @@ class VisitSweeper:
         return destroyed, True
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class VisitService:
     """Records a visit when, and only when, the visitor's consent allows analytics."""
 

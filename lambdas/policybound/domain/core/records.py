@@ -25,7 +25,7 @@ class OpenRecord:
     data: PersonalData
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class RecordReader:
     """Reads records that are live (retention not ended) and opens their sealed PI on request."""
 

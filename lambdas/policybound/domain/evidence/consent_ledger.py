@@ -164,7 +164,7 @@ class SealReport:
     complete: bool = True
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ConsentSealing:
     """Seals waiting consent entries into the consent chain, a batch at a time."""
 

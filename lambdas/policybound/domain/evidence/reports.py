@@ -195,7 +195,7 @@ def destruction_report(month: str, destructions: Iterable[LedgerEntry]) -> Destr
     return DestructionReport(month, tuple(rows), by_path, head)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class EvidenceService:
     """The auditors' reports: the reconciliation of records against the ledger, and destructions by month."""
 

@@ -67,7 +67,7 @@ class Release:
     changed: bool
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class LegalHoldService:
     """Places and releases legal holds on records, each with its ledger entry."""
 

@@ -78,7 +78,7 @@ class SweepReport:
         return self.cursor is None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Sweeper:
     """Destroys records whose retention ended, shard by shard through the expiry index."""
 

@@ -99,7 +99,7 @@ def letter_unsubscribe_token(submission_id: str, keyed: KeyedHash) -> str:
     return f"{submission_id}.{keyed.keyed_hash(LETTER_LINK_PURPOSE, submission_id.encode())}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class UnsubscribeService:
     """Checks an unsubscribe link and cancels the subscription (or the marketing consent) behind it."""
 

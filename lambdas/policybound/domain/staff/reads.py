@@ -160,7 +160,7 @@ def marketing_purposes_of(record: StoredSubmission) -> tuple[Purpose, ...]:
     return tuple(p for p in record.consent.purposes if p in MARKETING_PURPOSES)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class StaffReads:
     """Staff reads of records: who may read what, for which purpose, each read recorded first."""
 

@@ -60,7 +60,7 @@ class LiveSession:
     ends_at: datetime
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class StaffSessions:
     """`check` before a request (reads only); `seen` after it succeeded; `end` at sign-out. A
     refused request neither keeps a session alive nor stores anything."""

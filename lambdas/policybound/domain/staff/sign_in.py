@@ -73,7 +73,7 @@ def password_refusal(changed_at: str | None, now: datetime, max_age: timedelta =
     return None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class SignInGuard:
     """Applies the sign-in rules: a lockout after repeated failures, and no sign-in on a password too old."""
 
