@@ -20,7 +20,7 @@ def _attribute(attributes: list[dict[str, str]], name: str) -> str | None:
     return next((a["Value"] for a in attributes if a["Name"] == name), None)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class CognitoStaffDirectory:
     """The staff directory over the staff user pool: users, their groups, global sign-out."""
 

@@ -84,7 +84,7 @@ def _consent_key(consent_id: str) -> dict[str, Any]:
     return codec.item({"consent_id": consent_id})
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoCookieConsentStore:
     """Cookie consents, one item each, read and marked withdrawn by consent id."""
 
@@ -116,7 +116,7 @@ class DynamoCookieConsentStore:
             self.dynamodb.delete_item(TableName=self.table, Key=_consent_key(consent_id))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoVisitStore:
     """Visits, written only while their consent stands, and swept through the sparse expiry index."""
 

@@ -13,7 +13,6 @@ from policybound.adapters.aws import conditional, put_new_request, query_items, 
 from policybound.adapters.codec import stored_time
 from policybound.adapters.ledger import DynamoLedger
 from policybound.domain.core import retention
-from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerDraft
 from policybound.domain.rights.disclosures import CorrectionNotice, Disclosure, LawEnforcement, Recipient
 from policybound.policy import LegalBasis
@@ -70,7 +69,7 @@ def _disclosure(values: dict[str, Any]) -> Disclosure:
     )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoDisclosureStore:
     """Provisions to third parties, each written with its ledger entry in one transaction."""
 
@@ -80,9 +79,7 @@ class DynamoDisclosureStore:
 
     def record(self, disclosures: Sequence[Disclosure], entry: LedgerDraft) -> None:
         puts = [put_new_request(self.table, disclosure_item(d), "disclosure_id") for d in disclosures]
-        if self.ledger.append_with(puts, entry) is not None:
-            # Ids are fresh UUIDs: a collision means a retried write already landed, never a real clash.
-            raise Unavailable("DynamoDB (provision already recorded)")
+        self.ledger.append_with_new(puts, entry, "provision already recorded")
 
     def of_record(self, submission_id: str) -> list[Disclosure]:
         found = query_items(

@@ -167,7 +167,7 @@ def key_from_item(item: dict[str, Any]) -> WrappedKey:
     return _wrapped_key(codec.plain(item))
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoSubmissionStore:
     """Records and their wrapped keys, in two tables, changed together with their ledger entries."""
 

@@ -10,7 +10,6 @@ from policybound.adapters import codec
 from policybound.adapters.aws import get_item, put_new_request, update_request
 from policybound.adapters.codec import read_time
 from policybound.adapters.ledger import DynamoLedger
-from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerDraft
 from policybound.domain.incidents.model import Incident, IncidentCategory
 
@@ -49,7 +48,7 @@ def _incident(values: dict[str, Any]) -> Incident:
     )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoIncidentStore:
     """Each change to an incident is written in one transaction with its ledger entry: both or neither."""
 
@@ -57,13 +56,8 @@ class DynamoIncidentStore:
     table: str
     ledger: DynamoLedger
 
-    def _with_entry(self, write: dict[str, Any], entry: LedgerDraft) -> None:
-        if self.ledger.append_with([write], entry) is not None:
-            # Ids are fresh: a failed condition means a retried write already landed, never a real clash.
-            raise Unavailable("DynamoDB")
-
     def create(self, incident: Incident, entry: LedgerDraft) -> None:
-        self._with_entry(put_new_request(self.table, incident_item(incident), "incident_id"), entry)
+        self.ledger.append_with_new([put_new_request(self.table, incident_item(incident), "incident_id")], entry)
 
     def get(self, incident_id: str) -> Incident | None:
         found = get_item(self.dynamodb, self.table, {"incident_id": incident_id})
@@ -76,4 +70,4 @@ class DynamoIncidentStore:
             "SET notified = :n, notices_sent_at = if_not_exists(notices_sent_at, :t)",
             values={":n": list(notified), ":t": sent_at.isoformat()},
         )
-        self._with_entry(update, entry)
+        self.ledger.append_with_new([update], entry)

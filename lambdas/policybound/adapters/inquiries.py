@@ -54,7 +54,7 @@ def _handling_values(handling: Handling) -> dict[str, Any]:
     }
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoInquiryStore:
     """An inquiry's handling and replies, on its record's item; records themselves come from `store`."""
 

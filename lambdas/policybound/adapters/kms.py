@@ -78,7 +78,7 @@ class KmsKeyEncryptionKeys:
             self._unwrapped.popitem(last=False)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class KmsBlindIndex:
     """HMAC-SHA-256 of the mailbox identity (`normalize.mailbox`) with a key that never leaves KMS."""
 
@@ -92,7 +92,7 @@ class KmsBlindIndex:
         return base64.urlsafe_b64encode(response["Mac"]).decode().rstrip("=")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class KmsKeyedHash:
     """HMAC-SHA-256 in KMS for small secrets (one-time codes), under the blind index's key.
 

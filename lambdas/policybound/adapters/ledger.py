@@ -91,7 +91,7 @@ def _chain_position(chain_name: str, seq: int) -> dict[str, Any]:
     return codec.item({"chain": chain_name, "seq": seq})
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoLedger:
     """The hash-chained ledger and the unsealed consent entries waiting for their batch."""
 
@@ -204,6 +204,13 @@ class DynamoLedger:
         to another writer is retried here.
         """
         return self.append_entries_with(items, draft.kind, lambda head: [chain(draft, head)])
+
+    def append_with_new(self, items: list[dict[str, Any]], draft: LedgerDraft, detail: str = "") -> None:
+        """`append_with` for items that are new under fresh UUIDs (or change only such items): their
+        conditions can fail only for a retried write that already landed, never a real clash, so a
+        refusal is `Unavailable` (the client retries; `detail` says what had landed)."""
+        if self.append_with(items, draft) is not None:
+            raise Unavailable(f"DynamoDB ({detail})" if detail else "DynamoDB")
 
     def append_entries_with(
         self, items: list[dict[str, Any]], kind: LedgerKind, build: Callable[[ChainHead | None], list[LedgerEntry]]

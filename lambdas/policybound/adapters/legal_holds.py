@@ -58,7 +58,7 @@ def _hold(values: dict[str, Any]) -> LegalHold:
     )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoLegalHoldStore:
     """Legal holds, placed and released together with the hold marks on their records."""
 

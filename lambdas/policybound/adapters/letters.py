@@ -49,7 +49,7 @@ def _fits_a_transaction(deliveries: Mapping[str, DeliveryState]) -> None:
         raise ValueError(f"a batch holds fewer than {_TRANSACTION_ITEMS} deliveries")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoLetterStore:
     """Letters and their deliveries: one conditional delivery item per letter and record."""
 
@@ -181,7 +181,7 @@ def parse_batch_message(body: str) -> tuple[str, list[str]]:
     return str(message["letter_id"]), [str(i) for i in message["submission_ids"]]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class SqsLetterQueue:
     """The queue of recipient batches a letter is sent in."""
 

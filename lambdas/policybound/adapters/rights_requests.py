@@ -12,7 +12,6 @@ from policybound.adapters.aws import get_item, put_new_request, query_items
 from policybound.adapters.codec import read_time, stored_time
 from policybound.adapters.ledger import DynamoLedger
 from policybound.domain.core import retention
-from policybound.domain.core.errors import Unavailable
 from policybound.domain.core.ledger import LedgerDraft
 from policybound.domain.rights.request_model import (
     Channel,
@@ -76,7 +75,7 @@ def _request(values: dict[str, Any]) -> RightsRequest:
     )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoRightsRequestStore:
     """Rights requests, each change written with its ledger entry."""
 
@@ -86,8 +85,7 @@ class DynamoRightsRequestStore:
 
     def put(self, request: RightsRequest, entry: LedgerDraft) -> None:
         put = put_new_request(self.table, request_item(request), "request_id")
-        if self.ledger.append_with([put], entry) is not None:
-            raise Unavailable("DynamoDB (request already recorded)")
+        self.ledger.append_with_new([put], entry, "request already recorded")
 
     def get(self, request_id: str) -> RightsRequest | None:
         found = get_item(self.dynamodb, self.table, {"request_id": request_id})

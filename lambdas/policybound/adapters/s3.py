@@ -13,7 +13,7 @@ from policybound.catalogue import Resource
 from policybound.domain.core.errors import Unavailable
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class S3ResourceLinks:
     """Presigned links to the resources bucket's files."""
 

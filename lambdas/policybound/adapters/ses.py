@@ -17,7 +17,7 @@ from policybound.domain.core.ports import OutgoingMail
 _THROTTLED = ("Throttling", "MaxSendingRateExceeded", "DailyQuotaExceeded")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class SesMailer:
     """Sends mail through SES from the configured sender."""
 

@@ -19,7 +19,7 @@ def _moment(epoch: int) -> datetime:
     return datetime.fromtimestamp(epoch, UTC)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoSessionStore:
     """Staff session activity and the times a user's sessions were ended."""
 
@@ -83,7 +83,7 @@ def _ended_key(user_id: str) -> str:
     return f"ended#{user_id}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoAttemptStore:
     """Failed sign-in attempts per user, for the lockout."""
 

@@ -38,7 +38,7 @@ def by_form_positions(
     return [IndexPosition(found["received_at"], found["submission_id"]) for found in map(codec.plain, items)]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoFormIndex:
     """The records table's by_form index: listings by form, and the census of kept records."""
 

@@ -56,7 +56,7 @@ def _code(values: dict[str, Any]) -> CodeState:
     )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class DynamoVerificationStore:
     """One-time codes, their mail counts and rights sessions."""
 

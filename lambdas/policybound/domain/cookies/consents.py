@@ -8,7 +8,6 @@ the policy version and the time. It lives 60 months like the records whose analy
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,11 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import NotFound, PolicyVersionOutdated
+from policybound.domain.core.model import ID_PATTERN, random_id
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, COOKIE_CATEGORIES, POLICY_VERSION, in_force_at
 
 ANALYTICS = "analytics"
-# A consent id is a UUID this server made (`new_consent_id`).
-CONSENT_ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+# A consent id is an id like every other this server makes (`random_id`).
+CONSENT_ID_PATTERN = ID_PATTERN
 
 
 class CookieChoice(StrEnum):
@@ -98,6 +98,8 @@ class CookieConsentRequest(BaseModel):
 
 @dataclass(frozen=True)
 class CookieConsent:
+    """A visitor's stored cookie choice: categories, policy version and times, no PI."""
+
     consent_id: str
     choice: CookieChoice
     categories: tuple[str, ...]
@@ -138,18 +140,14 @@ class WithdrawnVisits(Protocol):
         ...
 
 
-def new_consent_id() -> str:
-    return str(uuid.uuid4())
-
-
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class CookieConsentService:
     """Records a visitor's cookie choice, and withdraws it with everything collected under it."""
 
     store: CookieConsentStore
     visits: WithdrawnVisits
     clock: Clock
-    new_id: Callable[[], str] = new_consent_id
+    new_id: Callable[[], str] = random_id
 
     def withdraw(self, consent_id: str) -> int:
         """Withdraw a consent and delete everything collected under it: every visit, then the consent.

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import ipaddress
 import re
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from policybound.domain.cookies.consents import ANALYTICS, CONSENT_ID_PATTERN, CookieConsentStore
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
+from policybound.domain.core.model import random_id
 
 MAX_PAGE_LENGTH = 512
 # A path only: a query string or fragment can carry secrets (an unsubscribe token, say) and is refused.
@@ -77,6 +77,8 @@ def source_network(source_ip: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class Visit:
+    """One page visit, kept under the cookie consent that allowed it."""
+
     visit_id: str
     page: str
     # The source network (see `source_network`), never the address.
@@ -103,7 +105,7 @@ class ExpiringVisits(Protocol):
     def delete(self, visit_ids: list[str]) -> None: ...
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class VisitSweeper:
     """Destroys visits whose retention ended, within the hour, through the sparse expiry index; DynamoDB's
     TTL is only a backstop (it deletes "within a few days")."""
@@ -131,18 +133,14 @@ class VisitSweeper:
         return destroyed, True
 
 
-def new_visit_id() -> str:
-    return str(uuid.uuid4())
-
-
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class VisitService:
     """Records a visit when, and only when, the visitor's consent allows analytics."""
 
     consents: CookieConsentStore
     visits: VisitStore
     clock: Clock
-    new_id: Callable[[], str] = new_visit_id
+    new_id: Callable[[], str] = random_id
 
     def record(self, request: VisitRequest, source_ip: str | None) -> Visit | None:
         """The stored visit, or None when analytics is not allowed and nothing was stored."""

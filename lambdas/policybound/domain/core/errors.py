@@ -10,6 +10,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class FieldProblem:
+    """What is wrong with one request field, named by its path."""
+
     field: str
     problem: str
 
@@ -44,6 +46,8 @@ class RequiredConsentWithheld(DomainError):
 
 @dataclass
 class PolicyVersionOutdated(DomainError):
+    """Consent was given to a policy version that is no longer in force."""
+
     sent: str
     current: str
     details: tuple[FieldProblem, ...] = field(default=())

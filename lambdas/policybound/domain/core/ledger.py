@@ -49,12 +49,16 @@ class LedgerDraft:
 
 @dataclass(frozen=True)
 class ChainHead:
+    """The last entry of a chain, which the next one links to."""
+
     seq: int
     hash: str
 
 
 @dataclass(frozen=True)
 class LedgerEntry:
+    """An entry in its chain: its content, the hash of the entry before it, and its own hash."""
+
     kind: LedgerKind
     seq: int
     at: datetime
@@ -92,6 +96,8 @@ def chain(draft: LedgerDraft, head: ChainHead | None) -> LedgerEntry:
 
 @dataclass(frozen=True)
 class ChainBreak:
+    """Where a chain stops holding, and how."""
+
     kind: LedgerKind
     seq: int
     problem: str

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -9,8 +10,13 @@ from enum import StrEnum
 from policybound.policy import FormId, Purpose
 
 # Every id this API hands out (submissions, holds, requests, letters, …) is a random UUID in its text
-# form (`str(uuid.uuid4())`); request schemas state it for ids a caller sends.
+# form (`random_id`); request schemas state it for ids a caller sends.
 ID_PATTERN = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+def random_id() -> str:
+    """A fresh id, of the form `ID_PATTERN` describes."""
+    return str(uuid.uuid4())
 
 
 class RecordStatus(StrEnum):
@@ -32,6 +38,8 @@ class RequestOrigin:
 
 @dataclass(frozen=True)
 class ConsentProof:
+    """What the person consented to, under which version, and when: the proof kept with the record."""
+
     policy_version: str
     consented_at: datetime
     optional: bool
@@ -65,6 +73,8 @@ class PersonalData:
 
 @dataclass(frozen=True)
 class SealedBlob:
+    """A record's PI, encrypted under its own data key (see `sealing`)."""
+
     ciphertext: bytes
 
 
@@ -92,6 +102,8 @@ class ConsentRequest:
 
 @dataclass(frozen=True)
 class StoredSubmission:
+    """A record as stored: its ids, status, retention and consent in the clear, its PI sealed."""
+
     submission_id: str
     form: FormId
     status: RecordStatus
@@ -112,6 +124,8 @@ class StoredSubmission:
 
 @dataclass(frozen=True)
 class Receipt:
+    """What the submitter is told was collected, for what, and until when."""
+
     submission_id: str
     form: FormId
     received_at: datetime

@@ -92,6 +92,8 @@ class DestroyOutcome(StrEnum):
 
 @dataclass(frozen=True)
 class OutgoingMail:
+    """A plain-text mail to send, with any extra headers (List-Unsubscribe)."""
+
     to: tuple[str, ...]
     subject: str
     text: str

@@ -19,11 +19,13 @@ from policybound.domain.core.sealing import unseal_payload
 
 @dataclass(frozen=True)
 class OpenRecord:
+    """A live record with its PI opened."""
+
     record: StoredSubmission
     data: PersonalData
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class RecordReader:
     """Reads records that are live (retention not ended) and opens their sealed PI on request."""
 

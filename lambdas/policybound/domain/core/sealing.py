@@ -61,7 +61,7 @@ def _nothing() -> None:
     return None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class EnvelopeSealer:
     """Seals and opens records' PI, each under its own data key wrapped by a KMS key-encryption key."""
 

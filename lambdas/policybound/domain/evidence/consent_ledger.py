@@ -156,13 +156,15 @@ class ConsentLedgerStore(Protocol):
 
 @dataclass
 class SealReport:
+    """What one sealing run did."""
+
     sealed: int = 0
     batches: int = 0
     # Some entries were left waiting: the run was told to stop.
     complete: bool = True
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class ConsentSealing:
     """Seals waiting consent entries into the consent chain, a batch at a time."""
 

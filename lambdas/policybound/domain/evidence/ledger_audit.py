@@ -19,6 +19,8 @@ VERIFY_PAGE = 500
 
 @dataclass(frozen=True)
 class ChainReport:
+    """One chain's check: how many entries, its head, and the first break if it does not hold."""
+
     kind: LedgerKind
     entries: int
     head_hash: str | None

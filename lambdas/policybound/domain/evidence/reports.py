@@ -69,6 +69,8 @@ class EvidenceLedger(LedgerReader, UnsealedConsents, Protocol):
 
 @dataclass(frozen=True)
 class Reconciliation:
+    """Every record collected, accounted for: live, held or destroyed, and any that are not."""
+
     collected: int
     live: int
     held: int
@@ -129,6 +131,8 @@ def reconcile(
 
 @dataclass(frozen=True)
 class DestructionRow:
+    """One destruction as the monthly report lists it, with the ledger entry that proves it."""
+
     submission_id: str
     form: str
     reason: str
@@ -145,6 +149,8 @@ class DestructionRow:
 
 @dataclass(frozen=True)
 class DestructionReport:
+    """The destructions of one month, by path, with the destruction chain's head."""
+
     month: str
     rows: tuple[DestructionRow, ...]
     by_path: dict[str, int] = field(default_factory=dict)
@@ -189,7 +195,7 @@ def destruction_report(month: str, destructions: Iterable[LedgerEntry]) -> Destr
     return DestructionReport(month, tuple(rows), by_path, head)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class EvidenceService:
     """The auditors' reports: the reconciliation of records against the ledger, and destructions by month."""
 

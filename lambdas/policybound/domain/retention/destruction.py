@@ -70,7 +70,7 @@ def destruction_entry(record: StoredSubmission, reason: DestructionReason, clock
     )
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Destroyer:
     """Destroys records (record and key together) with a ledger entry naming why."""
 

@@ -10,7 +10,6 @@ never the reason's text (it is free text), only its hash.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -19,7 +18,7 @@ from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import FieldProblem, NotFound, ValidationFailed
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind, LedgerValue
-from policybound.domain.core.model import LegalHold
+from policybound.domain.core.model import LegalHold, random_id
 from policybound.domain.core.ports import BlindIndex, LegalHoldStore
 from policybound.domain.core.records import RecordReader
 
@@ -28,10 +27,6 @@ _REFUSED = "Some records cannot be held: they are destroyed, or their retention 
 # A hold and its records are written in one DynamoDB transaction (at most 100 items: the hold, the
 # ledger entry and the records).
 MAX_RECORDS_PER_HOLD = 50
-
-
-def new_hold_id() -> str:
-    return str(uuid.uuid4())
 
 
 def _hold_entry(hold: LegalHold, event: str, at: datetime, **fields: LedgerValue) -> LedgerDraft:
@@ -65,12 +60,14 @@ def released_entry(hold: LegalHold) -> LedgerDraft:
 
 @dataclass(frozen=True)
 class Release:
+    """A released hold, and whether this release changed it."""
+
     hold: LegalHold
     # False when the hold had been released before: a repeated release changes nothing.
     changed: bool
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class LegalHoldService:
     """Places and releases legal holds on records, each with its ledger entry."""
 
@@ -78,7 +75,7 @@ class LegalHoldService:
     reader: RecordReader
     blind_index: BlindIndex
     clock: Clock
-    new_id: Callable[[], str] = new_hold_id
+    new_id: Callable[[], str] = random_id
 
     def hold_records(self, submission_ids: Sequence[str], case_reference: str, reason: str, staff_id: str) -> LegalHold:
         if not submission_ids or len(submission_ids) > MAX_RECORDS_PER_HOLD:

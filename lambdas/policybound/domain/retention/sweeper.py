@@ -57,6 +57,8 @@ class SweepCursor:
 
 @dataclass
 class SweepReport:
+    """What one sweep found, by outcome, and where it stopped if it did not finish."""
+
     as_of: datetime
     counts: dict[SweepOutcome, int] = field(default_factory=lambda: dict.fromkeys(SweepOutcome, 0))
     batches: int = 0
@@ -76,7 +78,7 @@ class SweepReport:
         return self.cursor is None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class Sweeper:
     """Destroys records whose retention ended, shard by shard through the expiry index."""
 

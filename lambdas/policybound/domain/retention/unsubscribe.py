@@ -60,6 +60,8 @@ class UnsubscribeEffect(StrEnum):
 
 @dataclass(frozen=True)
 class Subscription:
+    """Where an unsubscribe link's subscription stands, and what following it does or did."""
+
     state: SubscriptionState
     # Until when the record is kept: while a subscription is active (if not cancelled), and after a
     # marketing consent is withdrawn (for the purposes left).
@@ -97,7 +99,7 @@ def letter_unsubscribe_token(submission_id: str, keyed: KeyedHash) -> str:
     return f"{submission_id}.{keyed.keyed_hash(LETTER_LINK_PURPOSE, submission_id.encode())}"
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class UnsubscribeService:
     """Checks an unsubscribe link and cancels the subscription (or the marketing consent) behind it."""
 

@@ -43,7 +43,7 @@ class PurposeStore(SubmissionStore, RecordChanges, Protocol):
     pass
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class PurposeWithdrawals:
     """Withdraws one purpose's consent from a record, destroying the record when none is left."""
 

@@ -55,7 +55,7 @@ def retain_until(at: datetime, retention: relativedelta) -> str:
     return (at + retention).date().isoformat()
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class AccessRecorder:
     """Writes the access record of each staff read, export or change of PI."""
 

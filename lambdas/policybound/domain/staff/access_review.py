@@ -20,6 +20,8 @@ from policybound.policy import POLICY_TIMEZONE
 
 @dataclass(frozen=True)
 class ReviewThresholds:
+    """When the monthly review flags a staff member's accesses."""
+
     # One request that hands over this many records is a bulk export.
     bulk_single: int = 50
     # Exported records in the month by one person.
@@ -36,6 +38,8 @@ class ReviewThresholds:
 
 @dataclass
 class ActorSummary:
+    """One staff member's accesses in the month under review."""
+
     user_id: str
     username: str
     accesses: int = 0
@@ -52,6 +56,8 @@ class ActorSummary:
 
 @dataclass(frozen=True)
 class Flag:
+    """One finding of the review about one staff member."""
+
     user_id: str
     username: str
     flag: str
@@ -60,6 +66,8 @@ class Flag:
 
 @dataclass(frozen=True)
 class Review:
+    """A month's access review: each staff member's accesses, and the findings."""
+
     month: str
     start: datetime
     end: datetime

@@ -54,7 +54,7 @@ def _check_reference(reference: str) -> str:
     return reference
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class AccessRights:
     """Grants, changes and revokes staff groups, each change recorded in the ledger."""
 

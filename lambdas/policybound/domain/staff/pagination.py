@@ -23,6 +23,8 @@ _END = "end"
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
+    """One page of a listing, and the cursor of the next (None after the last)."""
+
     items: list[T]
     # None when there is nothing more; a page can hold fewer items than asked and still have a next one.
     next_cursor: str | None
@@ -30,6 +32,8 @@ class Page(Generic[T]):
 
 @dataclass(frozen=True)
 class Listed:
+    """A listed record: its form and its position in that form's index."""
+
     form: FormId
     position: IndexPosition
 

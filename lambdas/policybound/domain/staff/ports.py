@@ -33,6 +33,8 @@ class LedgerReader(Protocol):
 
 @dataclass(frozen=True)
 class StaffUser:
+    """A staff account in the user pool, with its staff groups."""
+
     user_id: str
     username: str
     groups: frozenset[str]

@@ -45,6 +45,8 @@ class RecordView:
 
 @dataclass(frozen=True)
 class AudienceMember:
+    """A record a letter may go to, with the marketing purposes it may be used for now."""
+
     submission_id: str
     form: FormId
     purposes: tuple[Purpose, ...]
@@ -158,7 +160,7 @@ def marketing_purposes_of(record: StoredSubmission) -> tuple[Purpose, ...]:
     return tuple(p for p in record.consent.purposes if p in MARKETING_PURPOSES)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class StaffReads:
     """Staff reads of records: who may read what, for which purpose, each read recorded first."""
 

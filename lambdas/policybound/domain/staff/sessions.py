@@ -24,6 +24,8 @@ from policybound.obligations import STAFF_IDLE_LIMIT, STAFF_SESSION_LIMIT
 
 @dataclass(frozen=True)
 class Activity:
+    """What a staff session last did."""
+
     # When the session last did something that succeeded, or None if it never did.
     last_seen: datetime | None
     # Signed out: nothing brings it back, whatever its tokens say.
@@ -52,11 +54,13 @@ def session_id(user_id: str, auth_time: int, origin_jti: str | None) -> str:
 
 @dataclass(frozen=True)
 class LiveSession:
+    """A session that may go on, and when it ends at the latest."""
+
     session_id: str
     ends_at: datetime
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class StaffSessions:
     """`check` before a request (reads only); `seen` after it succeeded; `end` at sign-out. A
     refused request neither keeps a session alive nor stores anything."""

@@ -37,6 +37,8 @@ class SignInRefused(DomainError):
 
 @dataclass(frozen=True)
 class Attempts:
+    """A user's failed sign-ins, and when the last try was."""
+
     failed: int
     last_at: datetime | None
 
@@ -71,7 +73,7 @@ def password_refusal(changed_at: str | None, now: datetime, max_age: timedelta =
     return None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)
 class SignInGuard:
     """Applies the sign-in rules: a lockout after repeated failures, and no sign-in on a password too old."""
 
