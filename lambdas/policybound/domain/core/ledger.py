@@ -41,9 +41,10 @@ class LedgerDraft:
     payload: Mapping[str, LedgerValue]
 
     @classmethod
-    def event(cls, kind: LedgerKind, at: datetime, event: str, **fields: LedgerValue) -> LedgerDraft:
+    def event(cls, kind: LedgerKind, at: datetime, event: str, /, **fields: LedgerValue) -> LedgerDraft:
         """A draft whose payload names its event first, as every chain that records several kinds of
-        event does (a consent given or withdrawn, a hold placed or released)."""
+        event does (a consent given or withdrawn, a hold placed or released). The three are positional
+        only: a payload may carry a field of any name, a rights request's `kind` among them."""
         return cls(kind, at, {"event": event, **fields})
 
 

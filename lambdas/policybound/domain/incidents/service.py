@@ -162,19 +162,17 @@ class IncidentService:
         )
         self.store.create(
             incident,
-            LedgerDraft(
-                kind=LedgerKind.INCIDENT,
-                at=now,
-                payload={
-                    "event": "opened",
-                    "incident_id": incident.incident_id,
-                    "category": incident.category.value,
-                    "discovered_at": incident.discovered_at.isoformat(),
-                    "notify_by": incident.notify_by.isoformat(),
-                    "involved_submissions": len(involved),
-                    **_by(actor),
-                    "reference": incident.reference,
-                },
+            LedgerDraft.event(
+                LedgerKind.INCIDENT,
+                now,
+                "opened",
+                incident_id=incident.incident_id,
+                category=incident.category.value,
+                discovered_at=incident.discovered_at.isoformat(),
+                notify_by=incident.notify_by.isoformat(),
+                involved_submissions=len(involved),
+                **_by(actor),
+                reference=incident.reference,
             ),
         )
         try:
@@ -246,17 +244,15 @@ class IncidentService:
             incident.incident_id,
             all_notified,
             first_sent,
-            LedgerDraft(
-                kind=LedgerKind.INCIDENT,
-                at=now,
-                payload={
-                    "event": "notified",
-                    "incident_id": incident.incident_id,
-                    "subjects_notified": sent,
-                    "submission_ids": newly,
-                    "within_72_hours": now <= incident.notify_by,
-                    **_by(actor),
-                },
+            LedgerDraft.event(
+                LedgerKind.INCIDENT,
+                now,
+                "notified",
+                incident_id=incident.incident_id,
+                subjects_notified=sent,
+                submission_ids=newly,
+                within_72_hours=now <= incident.notify_by,
+                **_by(actor),
             ),
         )
         return replace(incident, notified=all_notified, notices_sent_at=first_sent)

@@ -346,21 +346,19 @@ class ConsentRenewals:
             )
             refused = [p.value for p in added.purposes_asked_apart if p not in given_apart]
             purposes = record.consent.purposes + tuple(p for p in added_purposes if p not in record.consent.purposes)
-            entry = LedgerDraft(
-                kind=LedgerKind.CONSENT,
-                at=now,
-                payload={
-                    "event": "consent_renewed",
-                    "submission_id": record.submission_id,
-                    "form": record.form.value,
-                    "from_version": record.consent.policy_version,
-                    "policy_version": request.version,
-                    "items_added": list(added.items),
-                    "purposes_added": [p.value for p in added_purposes],
-                    "purposes_refused": refused,
-                    "recipients_added": [r.name.en for r in added.recipients],
-                    "purposes": [p.value for p in purposes],
-                },
+            entry = LedgerDraft.event(
+                LedgerKind.CONSENT,
+                now,
+                "consent_renewed",
+                submission_id=record.submission_id,
+                form=record.form.value,
+                from_version=record.consent.policy_version,
+                policy_version=request.version,
+                items_added=list(added.items),
+                purposes_added=[p.value for p in added_purposes],
+                purposes_refused=refused,
+                recipients_added=[r.name.en for r in added.recipients],
+                purposes=[p.value for p in purposes],
             )
             # False: answered meanwhile by another click, or the record changed; either way nothing is owed.
             self.store.renew_consent(

@@ -101,17 +101,15 @@ class Corrector:
             subject = self.blind_index.subject_of(plan.fields["email"]) if "email" in plan.changed else record.subject
             data = PersonalData(plan.fields, data.origin, data.representative)
             sealed, key = self.sealer.seal(submission_id, seal_payload(data))
-            entry = LedgerDraft(
-                kind=LedgerKind.RIGHTS_REQUEST,
-                at=self.clock.now(),
-                payload={
-                    "event": "record_corrected",
-                    "submission_id": submission_id,
-                    "form": record.form.value,
-                    "items": list(plan.changed),
-                    "by": by.value,
-                    "request_id": request_id,
-                },
+            entry = LedgerDraft.event(
+                LedgerKind.RIGHTS_REQUEST,
+                self.clock.now(),
+                "record_corrected",
+                submission_id=submission_id,
+                form=record.form.value,
+                items=list(plan.changed),
+                by=by.value,
+                request_id=request_id,
             )
             if not self.store.replace_personal_data(submission_id, sealed, key, subject, entry):
                 raise NotFound("This record no longer exists.")

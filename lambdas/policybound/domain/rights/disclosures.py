@@ -264,19 +264,17 @@ class DisclosureService:
                     law_enforcement=law_enforcement,
                 )
             )
-        entry = LedgerDraft(
-            kind=LedgerKind.DISCLOSURE,
-            at=now,
-            payload={
-                "event": "provided",
-                "disclosure_id": disclosure_id,
-                "submission_ids": ids,
-                "items": wanted,
-                "legal_basis": request.legal_basis.value,
-                "provided_by": actor.user_id,
-                "username": actor.username,
-                "source_ip": actor.source_ip,
-            },
+        entry = LedgerDraft.event(
+            LedgerKind.DISCLOSURE,
+            now,
+            "provided",
+            disclosure_id=disclosure_id,
+            submission_ids=ids,
+            items=wanted,
+            legal_basis=request.legal_basis.value,
+            provided_by=actor.user_id,
+            username=actor.username,
+            source_ip=actor.source_ip,
         )
         self.store.record(parts, entry)
         return Provision(disclosure_id, now, tuple(parts), values)
@@ -306,15 +304,13 @@ class DisclosureService:
                 disclosure.recipient.email, disclosure.disclosure_id, submission_id, provided_on, corrected
             )
             self.mailer.send(mail)
-            entry = LedgerDraft(
-                kind=LedgerKind.DISCLOSURE,
-                at=now,
-                payload={
-                    "event": "correction_notice",
-                    "disclosure_id": disclosure.disclosure_id,
-                    "submission_id": submission_id,
-                    "items": list(items),
-                },
+            entry = LedgerDraft.event(
+                LedgerKind.DISCLOSURE,
+                now,
+                "correction_notice",
+                disclosure_id=disclosure.disclosure_id,
+                submission_id=submission_id,
+                items=list(items),
             )
             self.store.notice_sent(disclosure, CorrectionNotice(now, items), entry)
             sent += 1

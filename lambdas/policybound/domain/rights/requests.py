@@ -157,19 +157,17 @@ class RightsRequestService:
             recorded_by=actor.user_id,
             keep_until=received_at + relativedelta(years=RIGHTS_REQUEST_YEARS),
         )
-        entry = LedgerDraft(
-            kind=LedgerKind.RIGHTS_REQUEST,
-            at=now,
-            payload={
-                "event": "received",
-                "request_id": request.request_id,
-                "channel": request.channel.value,
-                "kind": request.kind.value,
-                "identity_verification": request.identity_verification.value,
-                "submission_ids": list(ids),
-                "due_on": request.due_on.isoformat(),
-                "recorded_by": actor.user_id,
-            },
+        entry = LedgerDraft.event(
+            LedgerKind.RIGHTS_REQUEST,
+            now,
+            "received",
+            request_id=request.request_id,
+            channel=request.channel.value,
+            kind=request.kind.value,
+            identity_verification=request.identity_verification.value,
+            submission_ids=list(ids),
+            due_on=request.due_on.isoformat(),
+            recorded_by=actor.user_id,
         )
         restricted: list[str] = []
         try:
@@ -265,22 +263,20 @@ class RightsRequestService:
             retained=tuple(retained),
             keep_until=now + relativedelta(years=RIGHTS_REQUEST_YEARS),
         )
-        entry = LedgerDraft(
-            kind=LedgerKind.RIGHTS_REQUEST,
-            at=now,
-            payload={
-                "event": "completed",
-                "request_id": request.request_id,
-                "kind": request.kind.value,
-                "outcome": body.outcome.value,
-                "refusal_basis": body.refusal_basis.value if body.refusal_basis else None,
-                "corrected_items": list(done.corrected_items),
-                "erased": list(done.erased),
-                "retained": list(done.retained),
-                "marketing_withdrawn": withdrawn,
-                "on_time": done.days_left(self.today()) >= 0,
-                "completed_by": actor.user_id,
-            },
+        entry = LedgerDraft.event(
+            LedgerKind.RIGHTS_REQUEST,
+            now,
+            "completed",
+            request_id=request.request_id,
+            kind=request.kind.value,
+            outcome=body.outcome.value,
+            refusal_basis=body.refusal_basis.value if body.refusal_basis else None,
+            corrected_items=list(done.corrected_items),
+            erased=list(done.erased),
+            retained=list(done.retained),
+            marketing_withdrawn=withdrawn,
+            on_time=done.days_left(self.today()) >= 0,
+            completed_by=actor.user_id,
         )
         if not self.store.complete(done, entry):
             raise AlreadyCompleted("This request was completed meanwhile by someone else; its outcome stands.")

@@ -132,10 +132,12 @@ class RightsService:
         state = self.codes.verify(code_key(subject), code)
         issued = self.sessions.open(subject, state.context)
         self.ledger.append(
-            LedgerDraft(
-                kind=LedgerKind.RIGHTS_REQUEST,
-                at=self.clock.now(),
-                payload={"event": "identity_verified", "channel": "api", "kind": state.context or None},
+            LedgerDraft.event(
+                LedgerKind.RIGHTS_REQUEST,
+                self.clock.now(),
+                "identity_verified",
+                channel="api",
+                kind=state.context or None,
             )
         )
         return issued
