@@ -6,8 +6,10 @@ written once, here, and each page names only what is its own. Local mode's gatew
 serves these pages as rendered here, and the deployment (stacks/site_hosting.py) publishes the same
 renderings beside web/'s other files; no .html file of them exists under web/.
 
-The titles name the company from the policy's facts (policybound.policy.COMPANY), so another company's
-policy data retitles the pages. The scripts fill in the rest (in the visitor's language) once they run.
+The titles name the company from the policy's facts (policybound.policy.COMPANY), and so do the pages'
+`application-name` metas, one a language, which the scripts read for the brand and the title they set
+(assets/i18n.js `companyName`): another company's policy data renames every page, before and after its
+script runs. The scripts fill in the rest (in the visitor's language) once they run.
 
 Plain Python, no CDK: local mode imports it without starting jsii. `python -m stacks.site_pages DIR`
 writes the pages into DIR, for a copy of web/ on another static host.
@@ -21,7 +23,7 @@ from html import escape
 from pathlib import Path
 from string import Template
 
-from policybound.policy import COMPANY
+from policybound.policy import COMPANY, Text
 
 # No inline script or style anywhere: the site's CSP (stacks/site_headers.py) allows neither.
 SHELL = Template("""\
@@ -31,6 +33,8 @@ SHELL = Template("""\
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="$referrer">
+<meta name="application-name" lang="ko" content="$company_ko">
+<meta name="application-name" lang="en" content="$company_en">
 $robots<title>$title</title>
 <link rel="icon" href="${base}favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="${base}assets/site.css">
@@ -84,14 +88,16 @@ PAGES: tuple[Page, ...] = (
 BY_PATH = {page.path: page for page in PAGES}
 
 
-def render(path: str, company: str = COMPANY.en) -> str:
-    """The page at `path` (a key of BY_PATH), titled for `company`."""
+def render(path: str, company: Text = COMPANY) -> str:
+    """The page at `path` (a key of BY_PATH), named for `company`."""
     page = BY_PATH[path]
-    title = company if page.title is None else f"{page.title} | {company}"
+    title = company.en if page.title is None else f"{page.title} | {company.en}"
     return SHELL.substitute(
         referrer=page.referrer,
         robots='<meta name="robots" content="noindex, nofollow">\n' if page.console else "",
         title=escape(title),
+        company_ko=escape(company.ko),
+        company_en=escape(company.en),
         base=page.base,
         stylesheets='<link rel="stylesheet" href="console.css">\n' if page.console else "",
         script=escape(page.script),

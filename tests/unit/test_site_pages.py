@@ -18,7 +18,7 @@ from werkzeug.exceptions import NotFound
 from werkzeug.test import Client
 
 from local.gateway import CONSOLE_HEADERS, Gateway
-from policybound.policy import COMPANY, POLICY_DATA
+from policybound.policy import COMPANY, POLICY_DATA, Text
 from stacks.paths import REPO_ROOT, WEB_DIR
 from stacks.site_pages import BY_PATH, PAGES, Page, render
 
@@ -109,13 +109,28 @@ def test_the_titles_name_the_company_of_the_policy() -> None:
     assert parsed(render("staff/index.html")).title == f"Staff console | {COMPANY.en}"
 
 
-def test_another_company_retitles_every_page_and_nothing_else() -> None:
+EXAMPLE = Text(en="Example & Söhne", ko="예시 & 존")
+
+
+def _names(html: str) -> dict[str | None, str | None]:
+    """The page's application-name metas, by language: what the scripts name the company with."""
+    return {a.get("lang"): a.get("content") for a in _of(parsed(html), "meta") if a.get("name") == "application-name"}
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_every_page_names_the_company_of_the_policy_in_both_languages(path: str) -> None:
+    assert _names(render(path)) == {"ko": COMPANY.ko, "en": COMPANY.en}
+
+
+def test_another_company_renames_every_page_and_nothing_else() -> None:
+    named = re.compile(r"<title>.*</title>|<meta name=\"application-name\"[^>]*>")
     for path in PATHS:
-        ours, theirs = render(path), render(path, company="Example & Söhne")
+        ours, theirs = render(path), render(path, company=EXAMPLE)
         title = parsed(theirs).title
-        assert title == "Example & Söhne" or title.endswith(" | Example & Söhne")
+        assert title == EXAMPLE.en or title.endswith(f" | {EXAMPLE.en}")
         assert "<title>" + title.replace("&", "&amp;") + "</title>" in theirs
-        assert re.sub(r"<title>.*</title>", "", ours) == re.sub(r"<title>.*</title>", "", theirs)
+        assert _names(theirs) == {"ko": EXAMPLE.ko, "en": EXAMPLE.en}
+        assert named.sub("", ours) == named.sub("", theirs)
 
 
 def test_another_companys_policy_data_retitles_the_written_pages(tmp_path: Path) -> None:
@@ -133,7 +148,9 @@ def test_another_companys_policy_data_retitles_the_written_pages(tmp_path: Path)
     assert set(written) == set(PATHS)
     assert parsed(written["index.html"]).title == "Example Corp"
     assert parsed(written["policy.html"]).title == "Privacy Policy | Example Corp"
-    assert all(text == render(path, company="Example Corp") for path, text in written.items())
+    assert all(
+        text == render(path, company=Text(en="Example Corp", ko="예시 주식회사")) for path, text in written.items()
+    )
 
 
 # --- Served by local mode's gateway, as the deployed site serves the published renderings -----------

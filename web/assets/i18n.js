@@ -23,7 +23,6 @@ export function urlInLanguage(language, href = location.href) {
 
 const STRINGS = {
   ko: {
-    "site.name": "LG CNS",
     "site.tagline": "개인정보 보호 샘플 사이트",
     "skip": "본문으로 바로가기",
     "nav.label": "주요 메뉴",
@@ -246,7 +245,6 @@ const STRINGS = {
     "unsub.missing": "해지 링크가 올바르지 않습니다. 받은 메일의 링크를 다시 열어 주세요.",
   },
   en: {
-    "site.name": "LG CNS",
     "site.tagline": "Privacy sample site",
     "skip": "Skip to content",
     "nav.label": "Main menu",
@@ -483,6 +481,15 @@ export function translator(strings) {
 }
 
 export const t = translator(STRINGS);
+
+// The company's name, as the page was rendered with it from the policy's facts (stacks/site_pages.py):
+// one `application-name` meta a language, so no copy of the name lives in the scripts.
+export function companyName(language) {
+  const named =
+    document.querySelector(`meta[name="application-name"][lang="${language}"]`) ||
+    document.querySelector('meta[name="application-name"]');
+  return named ? named.content : "";
+}
 
 /** A moment shown in Seoul time, as the policy counts it. */
 export function formatMoment(language, iso, { time = true } = {}) {

@@ -4,7 +4,7 @@
 import { getPolicy } from "./api.js";
 import { startCookieConsent } from "./consent.js";
 import { clear, h, insertAfter, prepend, replaceChildren } from "./dom.js";
-import { currentLanguage, formatDate, t, urlInLanguage } from "./i18n.js";
+import { companyName, currentLanguage, formatDate, t, urlInLanguage } from "./i18n.js";
 
 const FORM_PAGES = ["contact-us", "resources-download", "blog-subscription"];
 
@@ -32,7 +32,7 @@ function header(language, policy, active) {
         "a",
         { class: "brand", href: pageLink(language, "index.html") },
         h("span", { class: "brand-mark", "aria-hidden": "true" }),
-        h("span", { class: "brand-name", text: t(language, "site.name") }),
+        h("span", { class: "brand-name", text: companyName(language) }),
         h("span", { class: "brand-tagline", text: t(language, "site.tagline") }),
       ),
       h("a", {
@@ -117,7 +117,7 @@ export async function startPage({ title, active, render }) {
     return;
   }
   const pageTitle = typeof title === "function" ? title(policy, language) : t(language, title);
-  document.title = `${pageTitle} | ${t(language, "site.name")}`;
+  document.title = `${pageTitle} | ${companyName(language)}`;
   const top = header(language, policy, active);
   insertAfter(skip, top);
   const notice = changeNotice(language, policy);

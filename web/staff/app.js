@@ -6,7 +6,7 @@
 
 import { ApiError, request } from "../assets/api.js";
 import { append, clear, h, prepend } from "../assets/dom.js";
-import { currentLanguage, urlInLanguage } from "../assets/i18n.js";
+import { companyName, currentLanguage, urlInLanguage } from "../assets/i18n.js";
 import { SCREENS } from "./screens/index.js";
 import {
   currentToken,
@@ -70,7 +70,7 @@ function brand() {
     "span",
     { class: "brand" },
     h("span", { class: "brand-mark", "aria-hidden": "true" }),
-    h("span", { class: "brand-name", text: t(language, "site.name") }),
+    h("span", { class: "brand-name", text: companyName(language) }),
     h("span", { class: "brand-tagline", text: t(language, "console.name") }),
   );
 }

@@ -4,7 +4,6 @@ import { translator } from "../assets/i18n.js";
 
 const STRINGS = {
   ko: {
-    "site.name": "LG CNS",
     "console.name": "개인정보 처리 콘솔",
     "console.nav": "콘솔 메뉴",
     "console.signed_in": "{username} ({groups})",
@@ -397,7 +396,6 @@ const STRINGS = {
     "path.consent_withdrawn": "동의 철회",
   },
   en: {
-    "site.name": "LG CNS",
     "console.name": "Personal information console",
     "console.nav": "Console menu",
     "console.signed_in": "{username} ({groups})",

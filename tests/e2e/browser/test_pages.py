@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -13,8 +14,9 @@ from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
+from policybound.policy import Language, Text
 from stacks import site_pages
 from tests.e2e.browser.conftest import AXE, ROOT, Site
 from tests.e2e.browser.test_cookies import PAGES
@@ -139,6 +141,24 @@ def test_an_announced_change_is_shown_before_it_takes_effect(site: Site) -> None
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed: run `make e2e` (npm ci installs it)")
+def _answer_html(html: str, route: Route) -> None:
+    route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+
+
+@pytest.mark.parametrize("lang", ["ko", "en"])
+def test_the_brand_and_title_name_the_company_the_page_was_rendered_for(site: Site, lang: Language) -> None:
+    # The scripts set the title and brand themselves: they must take the company from the page, not a copy.
+    other = Text(en="Example Corp", ko="예시 주식회사")
+    for path in ("contact-us.html", "staff/index.html"):
+        html = site_pages.render(path, company=other)
+        site.page.route(re.compile(rf".*/{re.escape(path)}(\?.*)?$"), functools.partial(_answer_html, html))
+        page = site.open(path, lang=lang)
+        expect(page.locator(".brand-name")).to_have_text(other.in_(lang))
+        if not site_pages.BY_PATH[path].console:  # the console titles itself with its own name
+            assert page.title().endswith(f" | {other.in_(lang)}")
+        site.page.unroute_all()
+
+
 def test_every_page_passes_axe_before_and_after_the_cookie_choice(site: Site) -> None:
     found: dict[str, Any] = {}
     for index, path in enumerate(PAGES):
