@@ -31,7 +31,8 @@ ON_FIRST_USE = (
 )
 
 
-def modules_at_start(entry_point: str) -> set[str]:
+def started(entry_point: str, report: str) -> str:
+    """The last line `report` (Python run after importing the entry point) prints, in a fresh interpreter."""
     keys = {spec.logical_id: f"test-{spec.logical_id}" for spec in tables.KMS_KEYS}
     keys |= {spec.logical_id: f"https://sqs.test/{spec.logical_id}" for spec in tables.QUEUES}
     environment = {
@@ -42,7 +43,7 @@ def modules_at_start(entry_point: str) -> set[str]:
         **staff_pool_environment("ap-northeast-2_TestPool1", "test-client"),
     }
     run = subprocess.run(
-        [sys.executable, "-c", f"import json, sys, {entry_point}; print(json.dumps(sorted(sys.modules)))"],
+        [sys.executable, "-c", f"import json, sys, {entry_point}\n{report}"],
         env=environment,
         capture_output=True,
         text=True,
@@ -50,7 +51,11 @@ def modules_at_start(entry_point: str) -> set[str]:
         timeout=120,
     )
     assert run.returncode == 0, run.stderr[-3000:]
-    return set(json.loads(run.stdout.splitlines()[-1]))
+    return run.stdout.splitlines()[-1]
+
+
+def modules_at_start(entry_point: str) -> set[str]:
+    return set(json.loads(started(entry_point, "print(json.dumps(sorted(sys.modules)))")))
 
 
 def loaded(modules: set[str], package: str) -> list[str]:
@@ -97,3 +102,26 @@ def test_the_functions_behind_no_api_load_neither_the_api_nor_its_resolver(entry
     modules = modules_at_start(entry_point)
     assert loaded(modules, "policybound.api") == []
     assert loaded(modules, "aws_lambda_powertools.event_handler") == []
+
+
+# Every pydantic model of ours that the entry point has defined, and which of them have built their
+# validator: a start builds none (it needs none), a request builds the few its route uses.
+BUILT_MODELS = """
+from pydantic import BaseModel
+def ours(cls):
+    for sub in cls.__subclasses__():
+        if sub.__module__.startswith("policybound."):
+            yield sub
+        yield from ours(sub)
+models = {f"{m.__module__}.{m.__qualname__}": m for m in ours(BaseModel)}
+# Settings are validated at init, once: building their validator then is the point.
+models.pop("policybound.settings.Settings", None)
+print(json.dumps([len(models), sorted(name for name, m in models.items() if m.__pydantic_complete__)]))
+"""
+
+
+@pytest.mark.parametrize("entry_point", API_ENTRY_POINTS)
+def test_an_api_start_builds_no_request_or_response_model(entry_point: str) -> None:
+    defined, built = json.loads(started(entry_point, BUILT_MODELS))
+    assert defined > 20
+    assert built == []

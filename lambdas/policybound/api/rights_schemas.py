@@ -4,36 +4,37 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from policybound.api.schemas import ConsentOut, from_domain, wire
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.rights.disclosures import Disclosure, Provision
 from policybound.domain.rights.request_model import RightsRequest
 from policybound.domain.rights.service import SubjectRecord
 
 
-class CodeRequestedOut(BaseModel):
+class CodeRequestedOut(LazyModel):
     status: str = Field(examples=["accepted"])
     message: str
 
 
-class SessionOut(BaseModel):
+class SessionOut(LazyModel):
     token: str = Field(description="Send as 'Authorization: Bearer <token>'")
     expires_at: str
 
 
-class CorrectionNoticeOut(BaseModel):
+class CorrectionNoticeOut(LazyModel):
     sent_at: str
     items: list[str]
 
 
-class LawEnforcementOut(BaseModel):
+class LawEnforcementOut(LazyModel):
     agency: str
     legal_provision: str
     case_number: str
 
 
-class ProvisionOut(BaseModel):
+class ProvisionOut(LazyModel):
     """One provision of the record to a third party (§3)."""
 
     disclosure_id: str
@@ -72,13 +73,13 @@ class SubjectConsentOut(ConsentOut):
     user_agent: str | None
 
 
-class RepresentativeOut(BaseModel):
+class RepresentativeOut(LazyModel):
     name: str
     email: str
     contact: str | None
 
 
-class SubjectRecordOut(BaseModel):
+class SubjectRecordOut(LazyModel):
     submission_id: str
     form: str
     status: str = Field(description="active, restricted (a correction is pending) or pending_guardian")
@@ -111,22 +112,22 @@ class SubjectRecordOut(BaseModel):
         )
 
 
-class SubjectRecordsOut(BaseModel):
+class SubjectRecordsOut(LazyModel):
     records: list[SubjectRecordOut]
 
 
-class GuardianConfirmedOut(BaseModel):
+class GuardianConfirmedOut(LazyModel):
     submission_id: str
     status: str
     retained_until: str
 
 
-class ProvidedRecordOut(BaseModel):
+class ProvidedRecordOut(LazyModel):
     submission_id: str
     items: dict[str, str]
 
 
-class DisclosureOut(BaseModel):
+class DisclosureOut(LazyModel):
     disclosure_id: str
     provided_at: str
     legal_basis: str
@@ -145,7 +146,7 @@ class DisclosureOut(BaseModel):
         )
 
 
-class RightsRequestOut(BaseModel):
+class RightsRequestOut(LazyModel):
     request_id: str
     channel: str
     kind: str
@@ -177,5 +178,5 @@ class RightsRequestOut(BaseModel):
         )
 
 
-class RightsRequestsOut(BaseModel):
+class RightsRequestsOut(LazyModel):
     requests: list[RightsRequestOut]

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from policybound.domain.cookies.consents import CookieConsent
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.model import ConsentProof, Receipt
 from policybound.policy import POLICY_TIMEZONE
 
@@ -53,7 +54,7 @@ def from_domain(shape: type[Shape], source: object, **computed: Any) -> Shape:
     )
 
 
-class ReceiptOut(BaseModel):
+class ReceiptOut(LazyModel):
     submission_id: str
     form: str
     received_at: str
@@ -70,7 +71,7 @@ class ReceiptOut(BaseModel):
         return from_domain(cls, receipt)
 
 
-class ConsentOut(BaseModel):
+class ConsentOut(LazyModel):
     """The proof of consent kept with a record (§1): what was agreed to, when, under which version."""
 
     policy_version: str
@@ -84,22 +85,22 @@ class ConsentOut(BaseModel):
         return from_domain(cls, consent)
 
 
-class FieldProblemOut(BaseModel):
+class FieldProblemOut(LazyModel):
     field: str
     problem: str
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(LazyModel):
     code: str
     message: str
     details: list[FieldProblemOut]
 
 
-class ErrorOut(BaseModel):
+class ErrorOut(LazyModel):
     error: ErrorBody
 
 
-class CookieConsentOut(BaseModel):
+class CookieConsentOut(LazyModel):
     consent_id: str
     choice: str
     categories: list[str]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from policybound.api.schemas import from_domain
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.ledger import ChainHead
 from policybound.domain.evidence.reports import DestructionReport, DestructionRow, Reconciliation
 
 
-class ChainHeadOut(BaseModel):
+class ChainHeadOut(LazyModel):
     seq: int
     hash: str
 
@@ -18,7 +19,7 @@ class ChainHeadOut(BaseModel):
         return from_domain(cls, head) if head else None
 
 
-class ReconciliationOut(BaseModel):
+class ReconciliationOut(LazyModel):
     collected: int = Field(description="submission ids the consent ledger names (sealed or waiting)")
     live: int = Field(description="of those, still kept in the records table")
     held: int = Field(description="of the live ones, kept by a legal hold")
@@ -39,7 +40,7 @@ class ReconciliationOut(BaseModel):
         )
 
 
-class DestructionOut(BaseModel):
+class DestructionOut(LazyModel):
     submission_id: str
     form: str
     reason: str
@@ -56,7 +57,7 @@ class DestructionOut(BaseModel):
         return from_domain(cls, row)
 
 
-class DestructionReportOut(BaseModel):
+class DestructionReportOut(LazyModel):
     month: str
     destructions: list[DestructionOut]
     by_path: dict[str, int]

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from policybound.api.schemas import ConsentOut, from_domain
 
 # Re-exported: staff routes import them from here together with the staff error sets.
 from policybound.api.schemas import error_responses as error_responses
 from policybound.api.schemas import ok as ok
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.ledger import LedgerEntry
 from policybound.domain.evidence.ledger_audit import ChainReport
 from policybound.domain.incidents.service import IncidentView, NoticeResult
@@ -33,12 +34,12 @@ BODY_ERRORS = {
 }
 
 
-class OriginOut(BaseModel):
+class OriginOut(LazyModel):
     source_ip: str | None
     user_agent: str | None
 
 
-class StaffRecordOut(BaseModel):
+class StaffRecordOut(LazyModel):
     submission_id: str
     form: str
     status: str
@@ -62,17 +63,17 @@ class StaffRecordOut(BaseModel):
         )
 
 
-class SubmissionPageOut(BaseModel):
+class SubmissionPageOut(LazyModel):
     items: list[StaffRecordOut]
     next_cursor: str | None
 
 
-class SubjectRecordsOut(BaseModel):
+class SubjectRecordsOut(LazyModel):
     items: list[StaffRecordOut]
     count: int
 
 
-class AudienceMemberOut(BaseModel):
+class AudienceMemberOut(LazyModel):
     submission_id: str
     form: str
     purposes: list[str]
@@ -84,12 +85,12 @@ class AudienceMemberOut(BaseModel):
         return from_domain(cls, member)
 
 
-class AudiencePageOut(BaseModel):
+class AudiencePageOut(LazyModel):
     items: list[AudienceMemberOut]
     next_cursor: str | None
 
 
-class LedgerEntryOut(BaseModel):
+class LedgerEntryOut(LazyModel):
     kind: str
     seq: int
     at: str
@@ -104,18 +105,18 @@ class LedgerEntryOut(BaseModel):
         return from_domain(cls, entry, at=entry.at.isoformat())
 
 
-class LedgerPageOut(BaseModel):
+class LedgerPageOut(LazyModel):
     kind: str
     items: list[LedgerEntryOut]
     next_cursor: str | None
 
 
-class ChainBreakOut(BaseModel):
+class ChainBreakOut(LazyModel):
     seq: int
     problem: str
 
 
-class ChainReportOut(BaseModel):
+class ChainReportOut(LazyModel):
     kind: str
     entries: int
     head_hash: str | None
@@ -136,12 +137,12 @@ class ChainReportOut(BaseModel):
         )
 
 
-class LedgerVerifyOut(BaseModel):
+class LedgerVerifyOut(LazyModel):
     verified: bool
     chains: list[ChainReportOut]
 
 
-class ActorReviewOut(BaseModel):
+class ActorReviewOut(LazyModel):
     user_id: str
     username: str
     accesses: int
@@ -156,14 +157,14 @@ class ActorReviewOut(BaseModel):
     actions: dict[str, int]
 
 
-class FlagOut(BaseModel):
+class FlagOut(LazyModel):
     user_id: str
     username: str
     flag: str
     detail: str
 
 
-class AccessReviewOut(BaseModel):
+class AccessReviewOut(LazyModel):
     month: str
     start: str
     end: str
@@ -186,7 +187,7 @@ class AccessReviewOut(BaseModel):
         )
 
 
-class StaffUserOut(BaseModel):
+class StaffUserOut(LazyModel):
     user_id: str
     username: str
     groups: list[str]
@@ -197,11 +198,11 @@ class StaffUserOut(BaseModel):
         return from_domain(cls, user, groups=sorted(user.groups))
 
 
-class StaffUsersOut(BaseModel):
+class StaffUsersOut(LazyModel):
     items: list[StaffUserOut]
 
 
-class NoticeClockOut(BaseModel):
+class NoticeClockOut(LazyModel):
     discovered_at: str
     notify_by: str
     hours_remaining: float
@@ -210,13 +211,13 @@ class NoticeClockOut(BaseModel):
     notified_in_time: bool | None
 
 
-class InvolvedSubjectOut(BaseModel):
+class InvolvedSubjectOut(LazyModel):
     subject_ref: str
     submission_ids: list[str]
     notified: bool
 
 
-class IncidentOut(BaseModel):
+class IncidentOut(LazyModel):
     incident_id: str
     category: str
     reference: str
@@ -241,7 +242,7 @@ class IncidentOut(BaseModel):
         )
 
 
-class NoticesOut(BaseModel):
+class NoticesOut(LazyModel):
     sent: int
     already_notified: int
     incident: IncidentOut

@@ -14,11 +14,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import NotFound, PolicyVersionOutdated
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.model import ID_PATTERN, random_id
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, COOKIE_CATEGORIES, POLICY_VERSION, in_force_at
 
@@ -53,7 +54,7 @@ def _categories_agree_with_choice(schema: dict[str, Any]) -> None:
     ]
 
 
-class CookieConsentRequest(BaseModel):
+class CookieConsentRequest(LazyModel):
     """What the banner sends. Categories are normalised to the policy's order without repeats."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, json_schema_extra=_categories_agree_with_choice)

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from policybound.domain.cookies.consents import ANALYTICS, CONSENT_ID_PATTERN, CookieConsentStore
 from policybound.domain.core import retention
 from policybound.domain.core.clock import Clock
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.model import random_id
 
 MAX_PAGE_LENGTH = 512
@@ -30,7 +31,7 @@ _PATH = re.compile(r"^/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$")
 _CONSENT_ID = re.compile(CONSENT_ID_PATTERN)
 
 
-class VisitRequest(BaseModel):
+class VisitRequest(LazyModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     page: str = Field(

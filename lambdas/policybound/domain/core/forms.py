@@ -16,6 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, V
 
 from policybound.catalogue import RESOURCES, resource
 from policybound.domain.core.errors import FieldProblem, ValidationFailed, problem_text
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.normalize import (
     IDENTIFIER_PATTERN,
     PHONE_PATTERN,
@@ -26,7 +27,7 @@ from policybound.domain.core.normalize import (
 )
 from policybound.policy import ITEMS, POLICY_VERSION, FormId, FormPolicy, Item, ItemKind, forms_of
 
-_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True)
+_STRICT = ConfigDict(extra="forbid", str_strip_whitespace=False, frozen=True, defer_build=True)
 
 
 def item_schema(item: Item) -> Callable[[dict[str, Any]], None]:
@@ -116,7 +117,7 @@ def _consent_is_required(schema: dict[str, Any]) -> None:
     schema["required"] = ["required", *schema.get("required", [])]
 
 
-class Consent(BaseModel):
+class Consent(LazyModel):
     model_config = _STRICT | ConfigDict(json_schema_extra=_consent_is_required)
 
     # Not `Literal[True]`: a withheld consent is a distinct, named refusal, not a malformed request.
@@ -145,7 +146,7 @@ class MarketingConsent(Consent):
     )
 
 
-class LegalRepresentative(BaseModel):
+class LegalRepresentative(LazyModel):
     """The legal representative of a child under 14; a consent code is sent to `email`."""
 
     model_config = _STRICT

@@ -17,11 +17,12 @@ from datetime import datetime
 from typing import Annotated, Protocol
 
 from dateutil.relativedelta import relativedelta
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import FieldProblem, NotFound, RecordNotUsable, ValidationFailed
 from policybound.domain.core.forms import item_schema
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.domain.core.model import ID_PATTERN, RecordStatus
 from policybound.domain.core.normalize import email_schema, normalize_email, normalize_text
@@ -46,7 +47,7 @@ def _text(value: str) -> str:
     return normalize_text(value, _FREE_TEXT)
 
 
-class RecipientIn(BaseModel):
+class RecipientIn(LazyModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(
@@ -63,7 +64,7 @@ class RecipientIn(BaseModel):
     )
 
 
-class LawEnforcementIn(BaseModel):
+class LawEnforcementIn(LazyModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     agency: str = Field(
@@ -88,7 +89,7 @@ def _basis(basis: LegalBasis, evidence: str, other: str) -> Shape:
     )
 
 
-class DisclosureRequest(BaseModel):
+class DisclosureRequest(LazyModel):
     """What the PI manager sends to record (and obtain) a provision to a third party."""
 
     # "Each basis with its own evidence" is checked in `provide` (its answers name the missing part);

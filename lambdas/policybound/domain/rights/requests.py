@@ -16,10 +16,11 @@ from datetime import date
 from typing import Annotated
 
 from dateutil.relativedelta import relativedelta
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import AlreadyCompleted, FieldProblem, NotFound, Unavailable, ValidationFailed
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.core.normalize import email_schema, normalize_email
@@ -49,7 +50,7 @@ from policybound.policy import ITEMS, POLICY_TIMEZONE, SEPARATELY_CONSENTED_PURP
 MAX_RECORDS_PER_REQUEST = 50
 
 
-class RightsRequestIn(BaseModel):
+class RightsRequestIn(LazyModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     channel: Channel
@@ -79,7 +80,7 @@ def _outcome(outcome: Outcome, carries: tuple[str, ...], omits: tuple[str, ...])
     )
 
 
-class CompletionIn(BaseModel):
+class CompletionIn(LazyModel):
     # What fits the outcome is checked by `_check_completion` (its answers name the misfit); the schema
     # states it as one shape per outcome. Whether corrections fit depends on the request's kind.
     model_config = ConfigDict(

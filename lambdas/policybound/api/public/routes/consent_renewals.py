@@ -13,13 +13,13 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Form
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel
 
 from policybound.api.dependencies import consent_renewals
 from policybound.api.openapi import Tag
 from policybound.api.public.consent_renewal_page import RENEWAL_WORDING, renewal_page
 from policybound.api.public.mailed_link import MailedLink, token_query
 from policybound.api.schemas import rfc3339
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.intake.consent_renewal import ConsentRenewals, Renewal
 from policybound.policy import Purpose
 
@@ -29,7 +29,7 @@ TokenParam = Annotated[str, token_query("The token from the consent request mail
 Service = Annotated[ConsentRenewals, Depends(consent_renewals)]
 
 
-class ConsentRenewalOut(BaseModel):
+class ConsentRenewalOut(LazyModel):
     status: Literal["asked", "renewed", "already_renewed"]
     message: str
     # The version asked for, and when it took effect.

@@ -3,28 +3,28 @@
 from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel
 
 from policybound.api.openapi import Tag
 from policybound.api.schemas import ok
 from policybound.catalogue import RESOURCES
+from policybound.domain.core.lazy_model import LazyModel
 
 router = APIGatewayRouter()
 
 
-class TitleOut(BaseModel):
+class TitleOut(LazyModel):
     en: str
     ko: str
 
 
-class ResourceOut(BaseModel):
+class ResourceOut(LazyModel):
     resource_id: str
     title: TitleOut
     file_name: str
     content_type: str
 
 
-class ResourcesOut(BaseModel):
+class ResourcesOut(LazyModel):
     resources: list[ResourceOut]
 
 

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from policybound.api.dependencies import guardian_confirmations, rights_service
 from policybound.api.http import json_body_guard, json_response, no_content, no_store_middleware
@@ -21,6 +21,7 @@ from policybound.api.rights_schemas import (
 )
 from policybound.api.schemas import error_responses, ok, rfc3339
 from policybound.domain.core.forms import item_type
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.shapes import at_least_one
 from policybound.domain.rights.guardians import GuardianConfirmations
 from policybound.domain.rights.service import RightsKind, RightsService
@@ -67,21 +68,21 @@ _NO_STORE_JSON = [json_body_guard, no_store_middleware]
 _STRICT = ConfigDict(extra="forbid", frozen=True)
 
 
-class CodeRequestIn(BaseModel):
+class CodeRequestIn(LazyModel):
     model_config = _STRICT
 
     email: Email  # type: ignore[valid-type]
     kind: RightsKind = Field(description="What the person wants to do once verified")
 
 
-class SessionIn(BaseModel):
+class SessionIn(LazyModel):
     model_config = _STRICT
 
     email: Email  # type: ignore[valid-type]
     code: Code
 
 
-class ConsentChangeIn(BaseModel):
+class ConsentChangeIn(LazyModel):
     model_config = _STRICT
 
     marketing: Literal[False] = Field(
@@ -90,7 +91,7 @@ class ConsentChangeIn(BaseModel):
     )
 
 
-class CorrectionIn(BaseModel):
+class CorrectionIn(LazyModel):
     # "At least one of the two" is checked by the validator below (its answer says what to send).
     model_config = _STRICT | ConfigDict(json_schema_extra=at_least_one)
 
@@ -112,14 +113,14 @@ class CorrectionIn(BaseModel):
         return self
 
 
-class GuardianConfirmationIn(BaseModel):
+class GuardianConfirmationIn(LazyModel):
     model_config = _STRICT
 
     submission_id: str = Field(min_length=1, max_length=64)
     code: Code
 
 
-class GuardianCodeRequestIn(BaseModel):
+class GuardianCodeRequestIn(LazyModel):
     model_config = _STRICT
 
     submission_id: str = Field(min_length=1, max_length=64, description="The submission number from the email")
@@ -152,13 +153,12 @@ def current_session(request: Request, rights: Rights) -> StoredSession:
 Session = Annotated[StoredSession, Depends(current_session)]
 
 
-_ACCEPTED = CodeRequestedOut(
-    status="accepted",
-    message=(
-        "If this address has records with us, a code is on its way to it; it is valid "
-        f"{int(CODE_VALID_FOR.total_seconds() // 60)} minutes. "
-        "이 주소로 보관 중인 정보가 있으면 인증 코드를 보냈습니다."
-    ),
+# The same answer whether or not the address or submission is known. Built per request, not at import:
+# a cold start builds no model.
+_ACCEPTED = (
+    "If this address has records with us, a code is on its way to it; it is valid "
+    f"{int(CODE_VALID_FOR.total_seconds() // 60)} minutes. "
+    "이 주소로 보관 중인 정보가 있으면 인증 코드를 보냈습니다."
 )
 
 
@@ -180,7 +180,7 @@ _ACCEPTED = CodeRequestedOut(
 )
 def request_code(body: Annotated[CodeRequestIn, Body()], rights: Rights) -> Response[CodeRequestedOut]:
     rights.request_code(body.email, body.kind)
-    return json_response(202, _ACCEPTED)
+    return json_response(202, CodeRequestedOut(status="accepted", message=_ACCEPTED))
 
 
 @router.post(
@@ -303,12 +303,9 @@ def confirm_as_guardian(body: Annotated[GuardianConfirmationIn, Body()], guardia
     )
 
 
-_ASKED_AGAIN = CodeRequestedOut(
-    status="accepted",
-    message=(
-        "If this submission is waiting for its legal representative, a new code is on its way to them; "
-        "it replaces the last one. 이 신청이 법정대리인의 동의를 기다리는 중이면 새 동의 코드를 보냈습니다."
-    ),
+_ASKED_AGAIN = (
+    "If this submission is waiting for its legal representative, a new code is on its way to them; "
+    "it replaces the last one. 이 신청이 법정대리인의 동의를 기다리는 중이면 새 동의 코드를 보냈습니다."
 )
 
 
@@ -329,4 +326,4 @@ def ask_guardian_code_again(
     body: Annotated[GuardianCodeRequestIn, Body()], guardians: Guardians
 ) -> Response[CodeRequestedOut]:
     guardians.ask_again(body.submission_id)
-    return json_response(202, _ASKED_AGAIN)
+    return json_response(202, CodeRequestedOut(status="accepted", message=_ASKED_AGAIN))

@@ -11,13 +11,13 @@ from typing import Annotated, Any, Literal, Self
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel
 
 from policybound.api.dependencies import unsubscribe_service
 from policybound.api.openapi import Tag
 from policybound.api.public.mailed_link import MailedLink, token_query
 from policybound.api.public.unsubscribe_page import subscription_page, wording_for
 from policybound.api.schemas import rfc3339
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.retention.unsubscribe import Subscription, UnsubscribeService
 
 router = APIGatewayRouter()
@@ -26,7 +26,7 @@ TokenParam = Annotated[str, token_query("The token from the subscription mail's 
 Service = Annotated[UnsubscribeService, Depends(unsubscribe_service)]
 
 
-class UnsubscribeOut(BaseModel):
+class UnsubscribeOut(LazyModel):
     status: Literal["subscribed", "unsubscribed", "unsubscribed_pending_legal_hold", "already_unsubscribed"]
     # What the link does (`subscribed`) or did: a blog subscription's record is destroyed; a resources
     # download's marketing consent is withdrawn and the record stays. Null when nothing is left to tell.

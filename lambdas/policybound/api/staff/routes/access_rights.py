@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from policybound.api.dependencies import access_rights
 from policybound.api.http import json_body_guard, json_response
@@ -17,6 +17,7 @@ from policybound.api.openapi import Tag
 from policybound.api.staff.answers import VALIDATION_FAILED, answers
 from policybound.api.staff.auth import CurrentActor
 from policybound.api.staff.schemas import BODY_ERRORS, StaffUserOut, StaffUsersOut
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.staff.access_rights import REFERENCE_PATTERN, AccessRights
 from policybound.domain.staff.actor import STAFF_GROUPS
 
@@ -36,13 +37,13 @@ _GROUP: dict[str, Any] = {"type": "string", "enum": list(STAFF_GROUPS)}
 _NOT_FOUND = {404: "not_found (no such staff account)"}
 
 
-class GrantIn(BaseModel):
+class GrantIn(LazyModel):
     model_config = ConfigDict(extra="forbid")
     group: str = Field(json_schema_extra=_GROUP, description="pi_manager, staff or auditor")
     reference: str = Reference
 
 
-class GroupsIn(BaseModel):
+class GroupsIn(LazyModel):
     model_config = ConfigDict(extra="forbid")
     groups: list[str] = Field(
         max_length=len(STAFF_GROUPS),

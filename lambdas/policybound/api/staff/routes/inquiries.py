@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from policybound.api.dependencies import inquiry_service
 from policybound.api.http import json_body_guard, json_response
@@ -22,6 +22,7 @@ from policybound.api.staff.answers import VALIDATION_FAILED, answers
 from policybound.api.staff.auth import CurrentActor, RouteName
 from policybound.api.staff.paging import Cursor, page_out, per_page
 from policybound.api.staff.schemas import BODY_ERRORS
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.purposes.inquiries import (
     MAX_REPLY_LENGTH,
@@ -44,7 +45,7 @@ _NOT_ANSWERABLE = {
 }
 
 
-class HandlingOut(BaseModel):
+class HandlingOut(LazyModel):
     state: HandlingState
     assignee: str | None
     updated_at: str | None
@@ -62,7 +63,7 @@ class HandlingOut(BaseModel):
         )
 
 
-class ReplyOut(BaseModel):
+class ReplyOut(LazyModel):
     reply_id: str
     replied_at: str
     replied_by: str
@@ -75,7 +76,7 @@ class ReplyOut(BaseModel):
         )
 
 
-class InquiryOut(BaseModel):
+class InquiryOut(LazyModel):
     submission_id: str
     received_at: str
     retained_until: str
@@ -98,12 +99,12 @@ class InquiryOut(BaseModel):
         )
 
 
-class InquiryPageOut(BaseModel):
+class InquiryPageOut(LazyModel):
     items: list[InquiryOut]
     next_cursor: str | None
 
 
-class ReplyIn(BaseModel):
+class ReplyIn(LazyModel):
     model_config = ConfigDict(extra="forbid")
 
     body: str = Field(
@@ -120,14 +121,14 @@ class ReplyIn(BaseModel):
         return value
 
 
-class ReplySentOut(BaseModel):
+class ReplySentOut(LazyModel):
     submission_id: str
     reply_id: str
     replied_at: str
     handling: HandlingOut
 
 
-class HandlingIn(BaseModel):
+class HandlingIn(LazyModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     state: HandlingState = Field(

@@ -11,13 +11,14 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from policybound.api.dependencies import legal_hold_service
 from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
 from policybound.api.schemas import error_responses, ok, rfc3339
 from policybound.api.staff.auth import CurrentStaff
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.model import ID_PATTERN, LegalHold
 from policybound.domain.core.normalize import email_schema
 from policybound.domain.core.shapes import Shape, one_of_shapes
@@ -28,7 +29,7 @@ router = APIGatewayRouter()
 SubmissionId = Annotated[str, Field(pattern=ID_PATTERN, description="A submission id (UUID)")]
 
 
-class LegalHoldIn(BaseModel):
+class LegalHoldIn(LazyModel):
     # "One of the two selectors" is checked by the validator below; the schema states it as two shapes.
     model_config = ConfigDict(
         extra="forbid",
@@ -70,7 +71,7 @@ class LegalHoldIn(BaseModel):
         return self
 
 
-class LegalHoldOut(BaseModel):
+class LegalHoldOut(LazyModel):
     hold_id: str
     status: Literal["active", "released"]
     case_reference: str

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from policybound.api.dependencies import letters
 from policybound.api.http import json_body_guard, json_response
@@ -20,6 +20,7 @@ from policybound.api.schemas import rfc3339
 from policybound.api.staff.answers import answers
 from policybound.api.staff.auth import CurrentActor, RouteName
 from policybound.api.staff.schemas import BODY_ERRORS
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.model import ID_PATTERN
 from policybound.domain.purposes.letters import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, Letter, Letters
 
@@ -28,7 +29,7 @@ router = APIGatewayRouter()
 Service = Annotated[Letters, Depends(letters)]
 
 
-class LetterIn(BaseModel):
+class LetterIn(LazyModel):
     model_config = ConfigDict(extra="forbid")
 
     subject: str = Field(min_length=1, max_length=MAX_SUBJECT_LENGTH, description="Korean or English")
@@ -50,23 +51,23 @@ class LetterIn(BaseModel):
         return value
 
 
-class LetterQueuedOut(BaseModel):
+class LetterQueuedOut(LazyModel):
     letter_id: str
     recipients: int
 
 
-class AudienceCountOut(BaseModel):
+class AudienceCountOut(LazyModel):
     count: int = Field(ge=0, description="How many people a letter sent now would go to")
 
 
-class DeliveriesOut(BaseModel):
+class DeliveriesOut(LazyModel):
     sent: int
     skipped: int
     failed: int
     pending: int
 
 
-class LetterOut(BaseModel):
+class LetterOut(LazyModel):
     letter_id: str
     subject: str
     created_at: str

@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.request import Request
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from policybound.api.dependencies import staff_sessions
 from policybound.api.http import no_content
@@ -18,13 +18,14 @@ from policybound.api.schemas import rfc3339
 from policybound.api.staff.answers import answers
 from policybound.api.staff.auth import CurrentStaff, StaffPrincipal, session_of
 from policybound.api.staff.permissions import ROUTE_ROLES
+from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.staff.sessions import StaffSessions
 from policybound.obligations import STAFF_IDLE_LIMIT, STAFF_SESSION_LIMIT
 
 router = APIGatewayRouter()
 
 
-class StaffMeOut(BaseModel):
+class StaffMeOut(LazyModel):
     user_id: str
     username: str
     groups: list[str]
