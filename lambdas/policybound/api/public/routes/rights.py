@@ -155,7 +155,7 @@ Session = Annotated[StoredSession, Depends(current_session)]
 
 # The same answer whether or not the address or submission is known. Built per request, not at import:
 # a cold start builds no model.
-_ACCEPTED = (
+_CODE_SENT_IF_KNOWN = (
     "If this address has records with us, a code is on its way to it; it is valid "
     f"{int(CODE_VALID_FOR.total_seconds() // 60)} minutes. "
     "이 주소로 보관 중인 정보가 있으면 인증 코드를 보냈습니다."
@@ -180,7 +180,7 @@ _ACCEPTED = (
 )
 def request_code(body: Annotated[CodeRequestIn, Body()], rights: Rights) -> Response[CodeRequestedOut]:
     rights.request_code(body.email, body.kind)
-    return json_response(202, CodeRequestedOut(status="accepted", message=_ACCEPTED))
+    return json_response(202, CodeRequestedOut(status="accepted", message=_CODE_SENT_IF_KNOWN))
 
 
 @router.post(
@@ -303,7 +303,7 @@ def confirm_as_guardian(body: Annotated[GuardianConfirmationIn, Body()], guardia
     )
 
 
-_ASKED_AGAIN = (
+_GUARDIAN_CODE_SENT_IF_WAITING = (
     "If this submission is waiting for its legal representative, a new code is on its way to them; "
     "it replaces the last one. 이 신청이 법정대리인의 동의를 기다리는 중이면 새 동의 코드를 보냈습니다."
 )
@@ -326,4 +326,4 @@ def ask_guardian_code_again(
     body: Annotated[GuardianCodeRequestIn, Body()], guardians: Guardians
 ) -> Response[CodeRequestedOut]:
     guardians.ask_again(body.submission_id)
-    return json_response(202, CodeRequestedOut(status="accepted", message=_ASKED_AGAIN))
+    return json_response(202, CodeRequestedOut(status="accepted", message=_GUARDIAN_CODE_SENT_IF_WAITING))
