@@ -25,6 +25,7 @@ from local.letter_queue import LetterQueuePoller
 from local.provision import provision
 from local.router_state import make_router_state_per_thread
 from local.staff import StaffAccess
+from local.stored_items import stored_items
 from policybound import settings
 from stacks.paths import WEB_DIR
 
@@ -125,6 +126,9 @@ def build_gateway(staff: StaffAccess, port: int) -> Gateway:
     def outbox_route(_: Request) -> Response:
         return json_response(outbox.sent_mail())
 
+    def stored_items_route(_: Request) -> Response:
+        return json_response(stored_items())
+
     staff.triggers = instances(staff_sign_in)
     return Gateway(
         api_handler=instances(api),
@@ -132,6 +136,7 @@ def build_gateway(staff: StaffAccess, port: int) -> Gateway:
         site_root=SITE_ROOT,
         local_routes={
             ("GET", "/_local/outbox"): outbox_route,
+            ("GET", "/_local/stored-items"): stored_items_route,
             ("POST", "/_local/sweep"): sweep.sweep_route,
             ("POST", "/_local/seal-consents"): consents.seal_route,
             ("POST", "/_local/staff-token"): staff.token_route,
@@ -226,6 +231,7 @@ def _serve(mode: LocalMode) -> None:
         f"  Sample site and API   {mode.api_url}/\n"
         f"  OpenAPI document      {mode.api_url}/openapi.json\n"
         f"  Sent mail             {mode.api_url}/_local/outbox\n"
+        f"  Stored items          {mode.api_url}/_local/stored-items  (counts per table and queue)\n"
         f"  Sweep as of a time    POST {mode.api_url}/_local/sweep "
         '{"as_of": "2031-12-01T00:00:00+09:00"}  (or `make sweep AS_OF=...`)\n'
         f"  Seal consents now     POST {mode.api_url}/_local/seal-consents  (also every few seconds)\n"

@@ -53,6 +53,31 @@ def test_every_table_of_the_declarations_exists_locally(local_server: LocalServe
         assert any(name.endswith(spec.logical_id.lower()) for name in names)
 
 
+def test_stored_items_reads_what_a_scan_of_every_table_counts(
+    local_server: LocalServer, http: requests.Session
+) -> None:
+    def counted() -> dict[str, int]:
+        answer = http.get(f"{local_server.api_url}/_local/stored-items", timeout=30)
+        assert answer.status_code == 200
+        return dict(answer.json()["tables"])
+
+    def scanned() -> dict[str, int]:
+        dynamodb = local_server.aws("dynamodb")
+        names = dynamodb.list_tables()["TableNames"]
+        return {name: dynamodb.scan(TableName=name, Select="COUNT")["Count"] for name in names}
+
+    before = counted()
+    assert before == scanned()
+    response = http.post(f"{local_server.api_url}/v1/forms/contact-us", json=submission("contact-us"), timeout=30)
+    assert response.status_code == 201, response.text
+    after = counted()
+    assert after == scanned()
+    assert sum(after.values()) > sum(before.values())
+    queues = http.get(f"{local_server.api_url}/_local/stored-items", timeout=30).json()["queues"]
+    urls = local_server.aws("sqs").list_queues()["QueueUrls"]
+    assert set(queues) == {url.rsplit("/", 1)[-1] for url in urls}
+
+
 def test_openapi_site_and_policy_are_served(local_server: LocalServer, http: requests.Session) -> None:
     doc = http.get(f"{local_server.api_url}/openapi.json", timeout=30).json()
     assert "/v1/forms/contact-us" in doc["paths"]
