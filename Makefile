@@ -23,7 +23,7 @@ export PYTHONPATH := $(CURDIR)/lambdas:$(CURDIR)
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: python-found browser fuzz run test lint typecheck unit integration e2e bench bench-letters bench-sweeper sweep clean synth deploy
+.PHONY: python-found browser fuzz run test test-prerequisites lint typecheck unit integration e2e bench bench-letters bench-sweeper sweep clean synth deploy
 
 python-found:
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) (the Lambda runtime's version) is needed: install it (e.g. apt-get install python$(PYTHON_VERSION) or pyenv install $(PYTHON_VERSION)), or pass PYTHON=/path/to/python$(PYTHON_VERSION)." >&2; exit 1; }
@@ -78,9 +78,16 @@ deploy: $(STAMP) $(NPM_STAMP)
 run: $(STAMP)
 	$(PY) -m local
 
-## Every gate: lint, types, unit, integration and end-to-end tests.
-test: $(STAMP) lint typecheck $(CHECKOV_STAMP) $(RUNTIME_STAMP) browser synth
-	$(PY) -m pytest
+# pytest-xdist workers for `make test` (one per core, at most 4); TEST_WORKERS=0 runs every test in one process.
+TEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n > 4 ? 4 : n )))
+
+test-prerequisites: $(STAMP) lint typecheck $(CHECKOV_STAMP) $(RUNTIME_STAMP) browser synth
+
+## Every gate: lint, types, unit, integration and end-to-end tests. The set-up and the static gates run
+## two at a time; then the tests, spread over workers by tests/conftest.py's worker groups.
+test:
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-prerequisites
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

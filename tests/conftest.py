@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,3 +93,28 @@ def staff_api() -> StaffApi:
     requests with `staff_api.as_role(Role.STAFF).get(...)`. Areas override their own providers in
     `staff_api.app.dependency_overrides`."""
     return build_staff_api(NOW)
+
+
+TESTS = Path(__file__).parent
+
+
+def worker_group(path: Path) -> str:
+    """The pytest-xdist worker group of a test module (`make test` runs `--dist loadgroup`): tests that
+    share a costly session or package fixture run on one worker, so it is built once — the synthesized
+    app for the infrastructure tests, one local mode for the browser tests and one for the other
+    end-to-end tests (whose last module reads that server's logs for PI). Every other module is a group
+    of its own, so its module-scoped moto account is started once. The fuzzing module starts a local
+    mode of its own and is kept apart: it is the longest module and runs beside the others."""
+    parts = path.relative_to(TESTS).parts
+    if parts[0] == "infra":
+        return "synth"
+    if parts[:2] == ("e2e", "browser"):
+        return "browser"
+    if parts[0] == "e2e" and path.name != "test_fuzz.py":
+        return "local-mode"
+    return "/".join(parts)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(worker_group(item.path)))
