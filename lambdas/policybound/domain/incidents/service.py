@@ -14,7 +14,6 @@ read is an access record with purpose incident_response.
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -24,6 +23,7 @@ from typing import Protocol
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import FieldProblem, NotFound, RateLimited, Unavailable, ValidationFailed
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind, LedgerValue
+from policybound.domain.core.model import random_id
 from policybound.domain.core.ports import Mailer
 from policybound.domain.core.records import RecordReader
 from policybound.domain.evidence.ledger_audit import entries_between
@@ -122,7 +122,7 @@ class IncidentService:
     recorder: AccessRecorder
     mailer: Mailer
     clock: Clock
-    new_id: Callable[[], str] = lambda: str(uuid.uuid4())
+    new_id: Callable[[], str] = random_id
 
     def involved_by_access(self, suspect: SuspectAccess) -> list[str]:
         """Submission ids the suspect accounts read, exported or changed in the window, from the access

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -30,6 +29,7 @@ from policybound.domain.core.model import (
     Representative,
     RequestOrigin,
     StoredSubmission,
+    random_id,
 )
 from policybound.domain.core.ports import BlindIndex, Mailer, Sealer, SubmissionStore
 from policybound.domain.core.sealing import hash_secret, seal_payload
@@ -72,10 +72,6 @@ def _check_representative(consent: ConsentGiven, representative: Representative 
         )
 
 
-def new_submission_id() -> str:
-    return str(uuid.uuid4())
-
-
 @dataclass(eq=False, repr=False)
 class IntakeService:
     """Accepts a form's submission and stores it sealed, with its consent."""
@@ -86,7 +82,7 @@ class IntakeService:
     mailer: Mailer
     clock: Clock
     unsubscribe_url: Callable[[str], str]
-    new_id: Callable[[], str] = new_submission_id
+    new_id: Callable[[], str] = random_id
     guardians: GuardianConfirmations | None = None
     resources: ResourceDelivery | None = None
 

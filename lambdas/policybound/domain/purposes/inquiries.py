@@ -9,7 +9,6 @@ Replies go only to active, live records collected for `inquiry_response`.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -19,7 +18,7 @@ from typing import Protocol
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import FieldProblem, Forbidden, NotFound, RecordNotUsable, ValidationFailed
 from policybound.domain.core.mail import inquiry_reply
-from policybound.domain.core.model import RecordStatus, SealedBlob, StoredSubmission, WrappedKey
+from policybound.domain.core.model import RecordStatus, SealedBlob, StoredSubmission, WrappedKey, random_id
 from policybound.domain.core.ports import Mailer
 from policybound.domain.core.records import OpenRecord, RecordReader
 from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
@@ -149,7 +148,7 @@ class InquiryService:
     recorder: AccessRecorder
     mailer: Mailer
     clock: Clock
-    new_id: Callable[[], str] = lambda: str(uuid.uuid4())
+    new_id: Callable[[], str] = random_id
 
     def _live(self, submission_id: str) -> tuple[StoredSubmission, Handling]:
         found = self.store.get(submission_id)

@@ -18,7 +18,6 @@ Sending is split in two, so that no single call loops over thousands of people:
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -28,7 +27,7 @@ from typing import Protocol
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import MailThrottled, NotFound
 from policybound.domain.core.mail import SENDS_PER_SECOND_PER_SENDER, letter_mail
-from policybound.domain.core.model import StoredSubmission
+from policybound.domain.core.model import StoredSubmission, random_id
 from policybound.domain.core.ports import KeyedHash, Mailer
 from policybound.domain.core.records import RecordReader
 from policybound.domain.retention.unsubscribe import letter_unsubscribe_token
@@ -115,7 +114,7 @@ class Letters:
     queue: LetterQueue
     recorder: AccessRecorder
     clock: Clock
-    new_id: Callable[[], str] = lambda: str(uuid.uuid4())
+    new_id: Callable[[], str] = random_id
 
     def _audience(self) -> Iterator[str]:
         cursor: str | None = None

@@ -10,7 +10,6 @@ recipient who received a corrected item is sent the corrected values, and the no
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,7 +23,7 @@ from policybound.domain.core.errors import FieldProblem, NotFound, RecordNotUsab
 from policybound.domain.core.forms import item_schema
 from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
-from policybound.domain.core.model import ID_PATTERN, RecordStatus
+from policybound.domain.core.model import ID_PATTERN, RecordStatus, random_id
 from policybound.domain.core.normalize import email_schema, normalize_email, normalize_text
 from policybound.domain.core.ports import Mailer
 from policybound.domain.core.records import RecordReader
@@ -200,10 +199,6 @@ class DisclosureStore(Protocol):
         ...
 
 
-def new_disclosure_id() -> str:
-    return str(uuid.uuid4())
-
-
 @dataclass(eq=False, repr=False)
 class DisclosureService:
     """Provisions to third parties, and the correction notices owed to their recipients."""
@@ -212,7 +207,7 @@ class DisclosureService:
     reader: RecordReader
     mailer: Mailer
     clock: Clock
-    new_id: Callable[[], str] = new_disclosure_id
+    new_id: Callable[[], str] = random_id
 
     def provide(self, request: DisclosureRequest, actor: Actor) -> Provision:
         """Check everything, then record the provision and return what to hand over; on any refusal

@@ -4,7 +4,6 @@ import this, never the service that changes requests."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -95,7 +94,3 @@ class RightsRequestStore(Protocol):
 
 def due_on(received_at: datetime) -> date:
     return received_at.astimezone(POLICY_TIMEZONE).date() + timedelta(days=RIGHTS_REQUEST_DUE_DAYS)
-
-
-def new_request_id() -> str:
-    return str(uuid.uuid4())

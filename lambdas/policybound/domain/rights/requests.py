@@ -22,7 +22,7 @@ from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import AlreadyCompleted, FieldProblem, NotFound, Unavailable, ValidationFailed
 from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
-from policybound.domain.core.model import ID_PATTERN
+from policybound.domain.core.model import ID_PATTERN, random_id
 from policybound.domain.core.normalize import email_schema, normalize_email
 from policybound.domain.core.ports import BlindIndex, DestroyOutcome
 from policybound.domain.core.records import RecordReader
@@ -39,7 +39,6 @@ from policybound.domain.rights.request_model import (
     RightsRequestStatus,
     RightsRequestStore,
     due_on,
-    new_request_id,
 )
 from policybound.domain.rights.service import RightsKind, RightsRecords, records_in_scope
 from policybound.domain.staff.access_records import AccessAction, AccessPurpose, AccessRecorder
@@ -114,7 +113,7 @@ class RightsRequestService:
     blind_index: BlindIndex
     access: AccessRecorder
     clock: Clock
-    new_id: Callable[[], str] = new_request_id
+    new_id: Callable[[], str] = random_id
     withdrawals: PurposeWithdrawals | None = None
 
     def today(self) -> date:
