@@ -90,14 +90,17 @@ def fresh_instance(module_name: str) -> Handler:
     if spec is None or spec.loader is None:
         raise ModuleNotFoundError(module_name)
     with _STARTING:
-        shared = {name: sys.modules.pop(name) for name in [name for name in sys.modules if _per_instance(name)]}
+        # Other request threads import while this one starts: the names are read from a copy of
+        # sys.modules (one call, under the GIL), never by iterating the dictionary they change.
+        shared = {name: sys.modules.pop(name) for name in list(sys.modules) if _per_instance(name)}
         try:
             module = importlib.util.module_from_spec(spec)
             spec.loader.exec_module(module)
         finally:
             # The instance keeps its own API modules; every other importer keeps the first ones.
-            for name in [name for name in sys.modules if _per_instance(name)]:
-                del sys.modules[name]
+            for name in list(sys.modules):
+                if _per_instance(name):
+                    sys.modules.pop(name, None)
             sys.modules.update(shared)
     handler: Handler = module.lambda_handler
     return handler

@@ -17,6 +17,13 @@ from policybound.policy import AWS_REGION
 from policybound.tables import QUEUES
 
 
+def _item_count(table: Any) -> int:
+    # Request threads write while this counts: the partitions are read from a copy (one call, under the
+    # GIL), where moto's own len(table) iterates the dictionary they change.
+    partitions = list(table.items.values())
+    return sum(len(partition) for partition in partitions) if table.has_range_key else len(partitions)
+
+
 def stored_items() -> dict[str, Any]:
     # moto is local mode's dependency, never a Lambda one.
     from moto.dynamodb.models import dynamodb_backends
@@ -24,7 +31,7 @@ def stored_items() -> dict[str, Any]:
 
     dynamodb = dynamodb_backends[ACCOUNT_ID][AWS_REGION]
     sqs = sqs_backends[ACCOUNT_ID][AWS_REGION]
-    tables = {name: len(table) for name, table in sorted(dynamodb.tables.items())}
+    tables = {name: _item_count(table) for name, table in sorted(dynamodb.tables.items())}
     queues = {
         name: queue.approximate_number_of_messages
         + queue.approximate_number_of_messages_not_visible

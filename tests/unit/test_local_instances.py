@@ -79,6 +79,39 @@ def test_the_local_server_starts_fresh_instances_of_an_entry_module() -> None:
     assert one({}, None)["instance"] != other({}, None)["instance"]
 
 
+def test_an_instance_starts_while_other_threads_import_modules() -> None:
+    """Requests in other threads keep importing (services import their modules when first used) while
+    an instance starts and swaps the API modules in sys.modules; a start must never fail for that."""
+    import sys
+    import types
+
+    from local.server import fresh_instance
+
+    stop = threading.Event()
+
+    def importing() -> None:
+        # What an import does to sys.modules, as fast as a thread can.
+        names = [f"tests.unit._imported_meanwhile_{n}" for n in range(20)]
+        while not stop.is_set():
+            for name in names:
+                sys.modules[name] = types.ModuleType(name)
+            for name in names:
+                del sys.modules[name]
+
+    interval = sys.getswitchinterval()
+    # Switch threads often, as a loaded machine does, so the other thread runs during each start.
+    sys.setswitchinterval(1e-6)
+    other = threading.Thread(target=importing)
+    other.start()
+    try:
+        for _ in range(50):
+            fresh_instance("tests.unit.instance_module")
+    finally:
+        stop.set()
+        other.join()
+        sys.setswitchinterval(interval)
+
+
 def test_two_instances_of_an_api_never_share_a_router(monkeypatch: pytest.MonkeyPatch) -> None:
     """Powertools points a router at the last resolver that included it, and routes read the current
     event through it: instances sharing route modules would read each other's requests."""
