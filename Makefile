@@ -28,11 +28,22 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 python-found:
 	@test -n "$(PYTHON)" || { echo "Python $(PYTHON_VERSION) (the Lambda runtime's version) is needed: install it (e.g. apt-get install python$(PYTHON_VERSION) or pyenv install $(PYTHON_VERSION)), or pass PYTHON=/path/to/python$(PYTHON_VERSION)." >&2; exit 1; }
 
+# uv installs the same pinned requirements as pip, in a third of the time (seen here: 32 s against 94 s
+# for requirements.txt on 2 cores). It compiles bytecode as pip does: where PYTHONDONTWRITEBYTECODE is
+# set, every process would otherwise compile each module it imports. pip stays the fallback.
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+
+# $(1): the interpreter to install into; $(2): the requirements file.
+define install-requirements
+$(UV) pip install --quiet --compile-bytecode --python $(1) -r $(2) || { echo "uv failed; installing with pip" >&2; $(1) -m pip install --quiet -r $(2); }
+endef
+
 $(STAMP): requirements.txt requirements-runtime.txt lambdas/requirements.txt $(if $(STALE_VENV),python-found)
 	@$(MAKE) --no-print-directory python-found
 	$(if $(STALE_VENV),rm -rf $(VENV) &&) test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	$(call install-requirements,$(PY),requirements.txt)
 	touch $@
 
 # Infrastructure tools: the CDK CLI pinned in package-lock.json (./node_modules, never global) and
@@ -47,9 +58,9 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(CHECKOV_STAMP): requirements-checkov.txt
+$(CHECKOV_STAMP): requirements-checkov.txt | $(STAMP)
 	test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/python -m pip install --quiet -r requirements-checkov.txt
+	$(call install-requirements,$(CHECKOV_VENV)/bin/python,requirements-checkov.txt)
 	touch $@
 
 $(RUNTIME_STAMP): requirements-runtime.txt | $(STAMP)
