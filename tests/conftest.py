@@ -101,12 +101,12 @@ TESTS = Path(__file__).parent
 def worker_group(path: Path) -> str:
     """The pytest-xdist worker group of a test module (`make test` runs `--dist loadgroup`). Tests that
     share a costly fixture run on one worker, so it is built once: the synthesized app for the
-    infrastructure tests, and the local mode of the end-to-end tests outside `browser/` other than the
-    fuzzing module, which starts its own (their last module reads that server's logs for PI, so all of
-    them must have run against it). Every other
-    module is a group of its own: its module-scoped moto account starts once, and the browser modules
-    (the longest part of the run) spread over the workers, each worker starting the browser package's
-    local mode for itself (seconds, against minutes of tests)."""
+    infrastructure tests, and the local mode of the end-to-end tests outside `browser/` (but for the
+    fuzzing module, which starts its own): their last module reads that server's logs for PI, so all of
+    them must have run against it. Every other module is a group of its own: its module-scoped moto
+    account starts once, and the browser modules (the longest part of the run) spread over the
+    workers, each worker starting the browser package's local mode for itself (seconds, against
+    minutes of tests)."""
     parts = path.relative_to(TESTS).parts
     if parts[0] == "infra":
         return "synth"
