@@ -16,6 +16,7 @@ from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.core import NOT_SET
+from schemathesis.core.jsonschema.patterns import normalize_regex
 
 from local.server import merge_openapi
 from policybound.api import dependencies
@@ -192,3 +193,66 @@ def test_an_address_the_schema_accepts_is_one_validation_accepts(address: str) -
     email_schema(schema)
     if jsonschema_rs.Draft202012Validator(schema, validate_formats=True).is_valid(address):
         assert _accepted(address), address
+
+
+def _email_pattern() -> str:
+    schema: dict[str, Any] = {"type": "string"}
+    email_schema(schema)
+    return str(schema["pattern"])
+
+
+# Schemathesis reads an ECMA-262 pattern into Python's dialect and draws from that; an address it draws
+# that validation refuses makes a schema-valid request fail as malformed.
+DRAWN_ADDRESSES = st.from_regex(normalize_regex(_email_pattern()), fullmatch=True).filter(lambda a: len(a) <= 254)
+
+
+@settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(address=DRAWN_ADDRESSES)
+def test_every_address_drawn_from_the_pattern_as_schema_fuzzers_draw_it_is_accepted(address: str) -> None:
+    assert _accepted(address), address
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a@example.com",
+        "first.last+letters@mail.example.co.kr",
+        "o'neil@example.com",
+        "홍길동@example.co.kr",
+        "user@한국.kr",
+        "user@회사-이름.한국",
+        "josé@café.fr",
+        "x_y@a-b.c-d.io",
+        f"{'a' * 64}@{'b' * 63}.com",
+    ],
+)
+def test_addresses_people_have_match_the_pattern(address: str) -> None:
+    # jsonschema-rs reads the pattern as ECMA-262 does, \p{L} meaning every letter.
+    assert _accepted(address)
+    assert jsonschema_rs.validator_for({"type": "string", "pattern": _email_pattern()}).is_valid(address)
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "a\b@example.com",
+        "a\x85b@example.com",
+        "a..b@example.com",
+        ".a@example.com",
+        "a@ex--ample.com",
+        "a@-example.com",
+        "a@example.123",
+        f"a@{'b' * 64}.com",
+    ],
+)
+def test_the_pattern_refuses_what_validation_refuses(address: str) -> None:
+    assert not _accepted(address)
+    assert not jsonschema_rs.validator_for({"type": "string", "pattern": _email_pattern()}).is_valid(address)
+
+
+def test_every_character_an_internationalised_label_may_hold_is_one_idna_accepts() -> None:
+    matches = jsonschema_rs.validator_for({"type": "string", "pattern": _email_pattern()}).is_valid
+    domain_chars = {chr(code) for code in range(0x30, 0xD7A4) if matches(f"a@{chr(code)}x.kr")}
+    assert {"가", "힣", "ß", "é", "Z", "0"} <= domain_chars
+    refused = [char for char in sorted(domain_chars) if not _accepted(f"a@{char}x.kr")]
+    assert refused == []

@@ -72,22 +72,55 @@ PHONE_PATTERN = f"^{_PHONE.pattern}$"
 EMAIL_MAX_LENGTH = 254
 
 
+# The characters an address's pattern admits, each one email-validator accepts where the pattern puts it.
+# The local part: RFC 5322's atext and any letter or number (internationalised addresses carry these;
+# email-validator refuses a mark first, and few addresses have symbols). A domain label: ASCII letters,
+# digits and inner hyphens, never two together (email-validator refuses "--" after two letters); or an
+# internationalised one of digits, Latin lowercase letters and Hangul syllables, at most 15 characters,
+# so that its IDNA form stays within 63. The last label ends in a letter, as email-validator requires.
+_LOCAL_CHAR = r"[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]"
+_ASCII_LETTER = "[A-Za-z]"
+_ASCII_LABEL_CHAR = "[A-Za-z0-9]"
+_IDN_LETTER = r"[a-z\u00DF-\u00F6\u00F8-\u00FF\uAC00-\uD7A3]"
+_IDN_LABEL_CHAR = r"[0-9a-z\u00DF-\u00F6\u00F8-\u00FF\uAC00-\uD7A3]"
+_IDN_LABEL_MAX_LENGTH = 15
+# RFC 1035's limit on a label, which email-validator enforces (on the IDNA form).
+_LABEL_MAX_LENGTH = 63
+# RFC 5321's limit on the part before the @. email-validator lets a longer one through and then counts
+# the whole address's UTF-8 bytes against 254, which no pattern can count: holding the local part to 64
+# keeps the addresses drawn from the pattern within that.
+_LOCAL_MAX_LENGTH = 64
+
+
+def _label(char: str, most: int, end: str | None = None) -> str:
+    end = end or char
+    return f"(?:{end}|{char}(?:{char}|-(?!-)){{0,{most - 2}}}{end})"
+
+
 def email_schema(schema: dict[str, Any]) -> None:
     """What `normalize_email` accepts, in JSON Schema words: an address (`format: email`) of at most 254
-    characters whose domain is not one of the special-use names email-validator refuses (`.test`,
-    `.local`, ...) nor shaped as it refuses. The names are the library's own list, read when a document
-    is written, so the schema cannot drift from validation and a cold start does not load the library."""
+    characters, shaped as above, whose domain is not one of the special-use names email-validator refuses
+    (`.test`, `.local`, ...). The names are the library's own list, read when a document is written, so
+    the schema cannot drift from validation and a cold start does not load the library. Generators draw
+    addresses from this pattern, so every address it admits must pass validation: a looser one has them
+    send control characters and unassigned code points, refused as malformed."""
     from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
     # ECMA-262 patterns have no flags: each letter of a name matches in either case, as domains do.
     names = "|".join(
         "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in name) for name in SPECIAL_USE_DOMAIN_NAMES
     )
+    local = rf"{_LOCAL_CHAR}+(?:\.{_LOCAL_CHAR}+)*"
+    label = f"(?:{_label(_ASCII_LABEL_CHAR, _LABEL_MAX_LENGTH)}|{_label(_IDN_LABEL_CHAR, _IDN_LABEL_MAX_LENGTH)})"
+    last = (
+        f"(?:{_label(_ASCII_LABEL_CHAR, _LABEL_MAX_LENGTH, _ASCII_LETTER)}"
+        f"|{_label(_IDN_LABEL_CHAR, _IDN_LABEL_MAX_LENGTH, _IDN_LETTER)})"
+    )
     schema["format"] = "email"
     schema["maxLength"] = min(schema.get("maxLength", EMAIL_MAX_LENGTH), EMAIL_MAX_LENGTH)
-    # Also what email-validator refuses and `format: email` allows: a quoted local part, a bracketed
-    # IP address, a domain without a period or not ending in a letter.
-    schema["pattern"] = rf"^(?![^@]*@(?:[^@]*\.)?(?:{names})$)[^@\s\"]+@[^@\s\[\]]+\.[^@\s\[\]]*\p{{L}}$"
+    schema["pattern"] = (
+        rf"^(?![^@]*@(?:[^@]*\.)?(?:{names})$)(?![^@]{{{_LOCAL_MAX_LENGTH + 1}}}){local}@(?:{label}\.)+{last}$"
+    )
 
 
 def _has_forbidden_control(value: str, allowed: set[str]) -> bool:
