@@ -203,7 +203,13 @@ def _email_pattern() -> str:
 
 # Schemathesis reads an ECMA-262 pattern into Python's dialect and draws from that; an address it draws
 # that validation refuses makes a schema-valid request fail as malformed.
-DRAWN_ADDRESSES = st.from_regex(normalize_regex(_email_pattern()), fullmatch=True).filter(lambda a: len(a) <= 254)
+def _drawn_addresses() -> st.SearchStrategy[str]:
+    translated = normalize_regex(_email_pattern())
+    assert translated is not None, "schemathesis cannot read the address pattern"
+    return st.from_regex(translated, fullmatch=True).filter(lambda address: len(address) <= 254)
+
+
+DRAWN_ADDRESSES = _drawn_addresses()
 
 
 @settings(max_examples=300, deadline=None, database=None, suppress_health_check=[HealthCheck.filter_too_much])

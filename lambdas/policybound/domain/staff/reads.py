@@ -160,6 +160,25 @@ def marketing_purposes_of(record: StoredSubmission) -> tuple[Purpose, ...]:
     return tuple(p for p in record.consent.purposes if p in MARKETING_PURPOSES)
 
 
+def _only_for(owner: AccessPurpose, purpose: AccessPurpose | None, field: str, case_id: str | None) -> None:
+    if case_id is not None and purpose is not owner:
+        raise Forbidden(
+            f"{field.removeprefix('query.')} goes with purpose={owner.value} only.",
+            (FieldProblem(field, f"is only for purpose={owner.value}"),),
+        )
+
+
+def _named_by_manager(
+    actor: Actor, purpose: AccessPurpose, field: str, case_id: str | None, *, who: str, name: str
+) -> str:
+    """The id of the case a granted purpose reads for: the PI manager's reads only, and named."""
+    if not actor.manager:
+        raise Forbidden(who)
+    if case_id is None:
+        raise Forbidden(name, (FieldProblem(field, f"is required for purpose={purpose.value}"),))
+    return case_id
+
+
 @dataclass(eq=False, repr=False)
 class StaffReads:
     """Staff reads of records: who may read what, for which purpose, each read recorded first."""
@@ -183,58 +202,43 @@ class StaffReads:
         before a record is touched."""
         if purpose is AccessPurpose.INCIDENT_RESPONSE:
             raise Forbidden("Breach notices read records through the incident routes only.")
+        # A case grants reading for itself only: its id goes with its own purpose.
+        _only_for(AccessPurpose.LEGAL_HOLD, purpose, _HOLD_ID_FIELD, legal_hold_id)
+        _only_for(AccessPurpose.RIGHTS_REQUEST, purpose, _REQUEST_ID_FIELD, rights_request_id)
         if purpose is AccessPurpose.LEGAL_HOLD:
-            return self._hold_grant(actor, legal_hold_id, rights_request_id)
-        if legal_hold_id is not None:
-            # As a rights request's: a hold grants reading for itself only.
-            raise Forbidden(
-                "legal_hold_id goes with purpose=legal_hold only.",
-                (FieldProblem(_HOLD_ID_FIELD, "is only for purpose=legal_hold"),),
+            hold_id = _named_by_manager(
+                actor,
+                purpose,
+                _HOLD_ID_FIELD,
+                legal_hold_id,
+                who="Reading records for a legal hold's investigation is for the PI manager (§4.2).",
+                name="Name the legal hold whose investigation you serve with legal_hold_id.",
             )
-        if purpose is not AccessPurpose.RIGHTS_REQUEST:
-            if rights_request_id is not None:
-                # A rights request grants reading for itself only, as purpose=rights_request needs one named.
+            hold = self.holds.get(hold_id)
+            if hold is None or not hold.active:
                 raise Forbidden(
-                    "rights_request_id goes with purpose=rights_request only.",
-                    (FieldProblem(_REQUEST_ID_FIELD, "is only for purpose=rights_request"),),
+                    "legal_hold_id names no active legal hold.",
+                    (FieldProblem(_HOLD_ID_FIELD, "names no active legal hold"),),
                 )
-            return Grant(purpose)
-        if not actor.manager:
-            raise Forbidden("Reading records to answer a rights request is for the PI manager (§6).")
-        if rights_request_id is None:
-            raise Forbidden(
-                "Name the open rights request you are answering with rights_request_id.",
-                (FieldProblem(_REQUEST_ID_FIELD, "is required for purpose=rights_request"),),
+            return Grant(purpose, hold=hold)
+        if purpose is AccessPurpose.RIGHTS_REQUEST:
+            request_id = _named_by_manager(
+                actor,
+                purpose,
+                _REQUEST_ID_FIELD,
+                rights_request_id,
+                who="Reading records to answer a rights request is for the PI manager (§6).",
+                name="Name the open rights request you are answering with rights_request_id.",
             )
-        request = self.requests.get(rights_request_id)
-        if request is None or request.status is not RightsRequestStatus.OPEN:
-            raise Forbidden(
-                "rights_request_id names no open rights request; record the request first "
-                "(POST /v1/staff/rights-requests).",
-                (FieldProblem(_REQUEST_ID_FIELD, "names no open rights request"),),
-            )
-        return Grant(purpose, request)
-
-    def _hold_grant(self, actor: Actor, legal_hold_id: str | None, rights_request_id: str | None) -> Grant:
-        if rights_request_id is not None:
-            raise Forbidden(
-                "rights_request_id goes with purpose=rights_request only.",
-                (FieldProblem(_REQUEST_ID_FIELD, "is only for purpose=rights_request"),),
-            )
-        if not actor.manager:
-            raise Forbidden("Reading records for a legal hold's investigation is for the PI manager (§4.2).")
-        if legal_hold_id is None:
-            raise Forbidden(
-                "Name the legal hold whose investigation you serve with legal_hold_id.",
-                (FieldProblem(_HOLD_ID_FIELD, "is required for purpose=legal_hold"),),
-            )
-        hold = self.holds.get(legal_hold_id)
-        if hold is None or not hold.active:
-            raise Forbidden(
-                "legal_hold_id names no active legal hold.",
-                (FieldProblem(_HOLD_ID_FIELD, "names no active legal hold"),),
-            )
-        return Grant(AccessPurpose.LEGAL_HOLD, hold=hold)
+            request = self.requests.get(request_id)
+            if request is None or request.status is not RightsRequestStatus.OPEN:
+                raise Forbidden(
+                    "rights_request_id names no open rights request; record the request first "
+                    "(POST /v1/staff/rights-requests).",
+                    (FieldProblem(_REQUEST_ID_FIELD, "names no open rights request"),),
+                )
+            return Grant(purpose, request)
+        return Grant(purpose)
 
     def _view(self, opened: OpenRecord, purpose: AccessPurpose) -> RecordView:
         origin = opened.data.origin if purpose in _GRANTED_PURPOSES else None
