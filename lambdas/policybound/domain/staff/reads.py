@@ -160,23 +160,43 @@ def marketing_purposes_of(record: StoredSubmission) -> tuple[Purpose, ...]:
     return tuple(p for p in record.consent.purposes if p in MARKETING_PURPOSES)
 
 
-def _only_for(owner: AccessPurpose, purpose: AccessPurpose | None, field: str, case_id: str | None) -> None:
-    if case_id is not None and purpose is not owner:
-        raise Forbidden(
-            f"{field.removeprefix('query.')} goes with purpose={owner.value} only.",
-            (FieldProblem(field, f"is only for purpose={owner.value}"),),
-        )
+@dataclass(frozen=True)
+class _Case:
+    """A case that grants a purpose to the PI manager: the query field that names it, and what the
+    refusals say to someone else, or to a request that does not name it."""
+
+    purpose: AccessPurpose
+    field: str
+    for_whom: str
+    name_it: str
+
+    def only_with_its_purpose(self, purpose: AccessPurpose | None, case_id: str | None) -> None:
+        if case_id is not None and purpose is not self.purpose:
+            raise Forbidden(
+                f"{self.field.removeprefix('query.')} goes with purpose={self.purpose.value} only.",
+                (FieldProblem(self.field, f"is only for purpose={self.purpose.value}"),),
+            )
+
+    def named_by_the_manager(self, actor: Actor, case_id: str | None) -> str:
+        if not actor.manager:
+            raise Forbidden(self.for_whom)
+        if case_id is None:
+            raise Forbidden(self.name_it, (FieldProblem(self.field, f"is required for purpose={self.purpose.value}"),))
+        return case_id
 
 
-def _named_by_manager(
-    actor: Actor, purpose: AccessPurpose, field: str, case_id: str | None, *, who: str, name: str
-) -> str:
-    """The id of the case a granted purpose reads for: the PI manager's reads only, and named."""
-    if not actor.manager:
-        raise Forbidden(who)
-    if case_id is None:
-        raise Forbidden(name, (FieldProblem(field, f"is required for purpose={purpose.value}"),))
-    return case_id
+_LEGAL_HOLD = _Case(
+    AccessPurpose.LEGAL_HOLD,
+    _HOLD_ID_FIELD,
+    for_whom="Reading records for a legal hold's investigation is for the PI manager (§4.2).",
+    name_it="Name the legal hold whose investigation you serve with legal_hold_id.",
+)
+_RIGHTS_REQUEST = _Case(
+    AccessPurpose.RIGHTS_REQUEST,
+    _REQUEST_ID_FIELD,
+    for_whom="Reading records to answer a rights request is for the PI manager (§6).",
+    name_it="Name the open rights request you are answering with rights_request_id.",
+)
 
 
 @dataclass(eq=False, repr=False)
@@ -203,18 +223,10 @@ class StaffReads:
         if purpose is AccessPurpose.INCIDENT_RESPONSE:
             raise Forbidden("Breach notices read records through the incident routes only.")
         # A case grants reading for itself only: its id goes with its own purpose.
-        _only_for(AccessPurpose.LEGAL_HOLD, purpose, _HOLD_ID_FIELD, legal_hold_id)
-        _only_for(AccessPurpose.RIGHTS_REQUEST, purpose, _REQUEST_ID_FIELD, rights_request_id)
+        _LEGAL_HOLD.only_with_its_purpose(purpose, legal_hold_id)
+        _RIGHTS_REQUEST.only_with_its_purpose(purpose, rights_request_id)
         if purpose is AccessPurpose.LEGAL_HOLD:
-            hold_id = _named_by_manager(
-                actor,
-                purpose,
-                _HOLD_ID_FIELD,
-                legal_hold_id,
-                who="Reading records for a legal hold's investigation is for the PI manager (§4.2).",
-                name="Name the legal hold whose investigation you serve with legal_hold_id.",
-            )
-            hold = self.holds.get(hold_id)
+            hold = self.holds.get(_LEGAL_HOLD.named_by_the_manager(actor, legal_hold_id))
             if hold is None or not hold.active:
                 raise Forbidden(
                     "legal_hold_id names no active legal hold.",
@@ -222,15 +234,7 @@ class StaffReads:
                 )
             return Grant(purpose, hold=hold)
         if purpose is AccessPurpose.RIGHTS_REQUEST:
-            request_id = _named_by_manager(
-                actor,
-                purpose,
-                _REQUEST_ID_FIELD,
-                rights_request_id,
-                who="Reading records to answer a rights request is for the PI manager (§6).",
-                name="Name the open rights request you are answering with rights_request_id.",
-            )
-            request = self.requests.get(request_id)
+            request = self.requests.get(_RIGHTS_REQUEST.named_by_the_manager(actor, rights_request_id))
             if request is None or request.status is not RightsRequestStatus.OPEN:
                 raise Forbidden(
                     "rights_request_id names no open rights request; record the request first "
