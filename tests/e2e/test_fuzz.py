@@ -25,6 +25,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from policybound.api.staff.auth import Role
 from policybound.api.staff.permissions import ROUTE_ROLES
 from tests.e2e.conftest import LocalServer, start_local
+from tests.support.fuzz_hooks import fresh_idempotency_keys
 from tests.support.local_staff import id_token
 
 
@@ -41,6 +42,12 @@ def local_server() -> Iterator[LocalServer]:
         # checks a clean stop. `stop` kills it once the wait is over.
         with contextlib.suppress(subprocess.TimeoutExpired):
             server.stop()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _fresh_idempotency_keys() -> Iterator[None]:
+    with fresh_idempotency_keys():
+        yield
 
 
 # `make fuzz` raises this for a long run; `make test` keeps a bounded one.
@@ -124,6 +131,8 @@ def test_api_holds_to_its_own_schema(local_server: LocalServer) -> None:
 # malformed values, wrong and malformed Content-Types, unknown properties) then fuzzing. Every route,
 # the staff ones with the PI manager's token; any server error or undocumented status fails.
 CLI_EXAMPLES = os.environ.get("POLICYBOUND_FUZZ_CLI_EXAMPLES", "5")
+# The CLI runs in its own process, from a temporary directory: it finds its hooks module from the work tree.
+_PYTHONPATH = os.pathsep.join(filter(None, [str(Path(__file__).parents[2]), os.environ.get("PYTHONPATH")]))
 
 
 def test_no_server_error_or_undocumented_status_in_the_coverage_and_fuzzing_phases(
@@ -163,6 +172,7 @@ def test_no_server_error_or_undocumented_status_in_the_coverage_and_fuzzing_phas
         timeout=1800,
         check=False,
         cwd=tmp_path,  # its reports directory goes there, not into the work tree
+        env={**os.environ, "SCHEMATHESIS_HOOKS": "tests.support.fuzz_cli_hooks", "PYTHONPATH": _PYTHONPATH},
     )
     summary = run.stdout[-4000:]
     assert run.returncode == 0, summary
