@@ -84,20 +84,21 @@ def start(function: DeployedFunction, account: dict[str, Any], moto_url: str) ->
     return StartedFunction(function, environment)
 
 
-@pytest.fixture(scope="module")
-def public_api(
-    functions: dict[str, DeployedFunction], account: dict[str, Any], moto_url: str
-) -> Iterator[StartedFunction]:
-    with start(functions["PublicApi"], account, moto_url) as started:
-        yield started
+def started_fixture(name: str) -> Any:
+    """A module fixture: the function the stacks declare as `name`, started once as Lambda would."""
+
+    @pytest.fixture(scope="module")
+    def started_function(
+        functions: dict[str, DeployedFunction], account: dict[str, Any], moto_url: str
+    ) -> Iterator[StartedFunction]:
+        with start(functions[name], account, moto_url) as started:
+            yield started
+
+    return started_function
 
 
-@pytest.fixture(scope="module")
-def staff_api(
-    functions: dict[str, DeployedFunction], account: dict[str, Any], moto_url: str
-) -> Iterator[StartedFunction]:
-    with start(functions["StaffApi"], account, moto_url) as started:
-        yield started
+public_api = started_fixture("PublicApi")
+staff_api = started_fixture("StaffApi")
 
 
 def api_event(
