@@ -79,10 +79,10 @@ EMAIL_MAX_LENGTH = 254
 # internationalised one of digits, Latin lowercase letters and Hangul syllables, at most 15 characters,
 # so that its IDNA form stays within 63. The last label ends in a letter, as email-validator requires.
 _LOCAL_CHAR = r"[\p{L}\p{N}!#$%&'*+/=?^_`{|}~-]"
-_ASCII_LETTER = "[A-Za-z]"
-_ASCII_LABEL_CHAR = "[A-Za-z0-9]"
-_IDN_LETTER = r"[a-z\u00DF-\u00F6\u00F8-\u00FF\uAC00-\uD7A3]"
-_IDN_LABEL_CHAR = r"[0-9a-z\u00DF-\u00F6\u00F8-\u00FF\uAC00-\uD7A3]"
+_ASCII_LETTERS = "A-Za-z"
+_IDN_LETTERS = r"a-z\u00DF-\u00F6\u00F8-\u00FF\uAC00-\uD7A3"
+_ASCII_LETTER, _ASCII_LABEL_CHAR = f"[{_ASCII_LETTERS}]", f"[{_ASCII_LETTERS}0-9]"
+_IDN_LETTER, _IDN_LABEL_CHAR = f"[{_IDN_LETTERS}]", f"[0-9{_IDN_LETTERS}]"
 _IDN_LABEL_MAX_LENGTH = 15
 # RFC 1035's limit on a label, which email-validator enforces (on the IDNA form).
 _LABEL_MAX_LENGTH = 63
