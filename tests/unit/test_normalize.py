@@ -1,6 +1,7 @@
 import pytest
 
-from policybound.domain.core.normalize import normalize_email, normalize_item, normalize_phone, normalize_text
+from policybound.domain.core.errors import ValidationFailed
+from policybound.domain.core.normalize import mailbox, normalize_email, normalize_item, normalize_phone, normalize_text
 from policybound.policy import ITEMS
 
 
@@ -30,6 +31,18 @@ def test_email_is_normalised_and_checked_without_dns() -> None:
         normalize_email("not-an-address")
     with pytest.raises(ValueError, match="valid email"):
         normalize_email("a@b")
+
+
+def test_the_part_before_the_at_is_at_most_64_characters_as_the_schema_says() -> None:
+    # Counted in characters, as the schema's pattern counts them: 64 Hangul syllables are 192 bytes.
+    for local in ("a" * 64, "가" * 64):
+        assert normalize_email(f"{local}@example.com") == f"{local}@example.com"
+        assert mailbox(f"{local}@example.com") == f"{local}@example.com"
+    for local in ("a" * 65, "가" * 65):
+        with pytest.raises(ValueError, match="valid email"):
+            normalize_email(f"{local}@example.com")
+        with pytest.raises(ValidationFailed):
+            mailbox(f"{local}@example.com")
 
 
 def test_text_is_nfc_normalised_and_trimmed() -> None:
