@@ -7,6 +7,7 @@ Bodies are drawn by schemathesis itself from the served document, exactly as it 
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 
 import jsonschema_rs
@@ -220,6 +221,43 @@ DRAWN_ADDRESSES = _drawn_addresses()
 @given(address=DRAWN_ADDRESSES)
 def test_every_address_drawn_from_the_pattern_as_schema_fuzzers_draw_it_is_accepted(address: str) -> None:
     assert _accepted(address), address
+
+
+# The characters that grow most on the way to email-validator's byte counts: one beyond the BMP (4 bytes),
+# a Hangul syllable (3 bytes) and, in the domain, one-character labels, whose IDNA form is "xn--" and four
+# more.
+GROWING_LOCAL_PARTS = ("a", "é", "\U00020000", "가")
+GROWING_LABELS = ("b", "가", "힣", "é", "가" * 15)
+
+
+def _longest_admitted(local: str, label: str) -> str | None:
+    """The longest address of `local`, then as many `label`s as the pattern admits (one at least), then "kr"."""
+    longest = None
+    for labels in range(1, EMAIL_MAX_LENGTH):
+        address = f"{local}@{(label + '.') * labels}kr"
+        if len(address) > EMAIL_MAX_LENGTH or not MATCHES_THE_PATTERN(address):
+            return longest
+        longest = address
+    return longest
+
+
+@pytest.mark.parametrize("letter", ["\u0958", "\u0f43", "\ufb2c"])
+def test_letters_nfc_splits_are_not_admitted_before_the_at(letter: str) -> None:
+    # Validation counts the part before the @ once normalised: 33 of U+0958 are 66 characters then.
+    assert len(unicodedata.normalize("NFC", letter)) > 1
+    assert not MATCHES_THE_PATTERN(f"{letter}@example.com")
+    assert not _accepted(f"{letter * 33}@example.com")
+
+
+@pytest.mark.parametrize("local_char", GROWING_LOCAL_PARTS)
+@pytest.mark.parametrize("label", GROWING_LABELS)
+def test_every_long_address_the_pattern_admits_is_within_validations_byte_limits(local_char: str, label: str) -> None:
+    # Validation's byte counts only grow with each label added, so the longest admitted address of each
+    # local part stands for every shorter one.
+    longest = [_longest_admitted(local_char * length, label) for length in range(1, 70)]
+    admitted = [address for address in longest if address is not None]
+    assert admitted
+    assert [address for address in admitted if not _accepted(address)] == []
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -30,17 +31,15 @@ _REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs"})
 _ALLOWED_CONTROLS_LONG_TEXT = {"\n", "\t", "\r"}
 
 
-@cache
-def _refused_class() -> str:
-    """The refused characters as the body of a regular-expression class, read from the same Unicode
-    database that validation asks (so schema and validation cannot disagree), spelled range by range:
-    some generators read `\\p{C}` as the ASCII and Latin-1 controls alone. Lone surrogates are left out
-    (no JSON Schema engine can hold one in a pattern; no UTF-8 body can carry one). Built when a document
-    is written, never at a cold start (it reads all 1.1 million code points)."""
-    spelled_out = _REFUSED_CATEGORIES - {"Cs"}
+def _class_of(belongs: Callable[[str], bool]) -> str:
+    """The characters `belongs` admits as the body of a regular-expression class, read from the same
+    Unicode database that validation asks (so schema and validation cannot disagree), spelled range by
+    range: some generators read `\\p{C}` as the ASCII and Latin-1 controls alone. Lone surrogates are left
+    out (no JSON Schema engine can hold one in a pattern; no UTF-8 body can carry one). Built when a
+    document is written, never at a cold start (it reads all 1.1 million code points)."""
     ranges: list[tuple[int, int]] = []
     for code in range(sys.maxunicode + 1):
-        if unicodedata.category(chr(code)) in spelled_out:
+        if not 0xD800 <= code <= 0xDFFF and belongs(chr(code)):
             if ranges and ranges[-1][1] == code - 1:
                 ranges[-1] = (ranges[-1][0], code)
             else:
@@ -52,6 +51,18 @@ def _refused_class() -> str:
         return f"\\u{code:04X}" if code <= 0xFFFF else chr(code)
 
     return "".join(spelled(low) if low == high else f"{spelled(low)}-{spelled(high)}" for low, high in ranges)
+
+
+@cache
+def _refused_class() -> str:
+    return _class_of(lambda char: unicodedata.category(char) in _REFUSED_CATEGORIES)
+
+
+@cache
+def _split_by_nfc_class() -> str:
+    """The letters NFC splits in two or three (Indic and Hebrew composition exclusions such as U+0958):
+    the part before an address's @ is counted once normalised, so these would make it longer."""
+    return _class_of(lambda char: len(unicodedata.normalize("NFC", char)) > 1)
 
 
 def text_pattern() -> str:
@@ -90,9 +101,13 @@ _IDN_LABEL_MAX_LENGTH = 15
 # RFC 1035's limit on a label, which email-validator enforces (on the IDNA form).
 _LABEL_MAX_LENGTH = 63
 # RFC 5321's limit on the part before the @, which validation enforces (email-validator's strict mode).
-# email-validator counts the whole address's UTF-8 bytes against 254, which no pattern can count: holding
-# the local part to 64 keeps the addresses drawn from the pattern within that.
 _LOCAL_MAX_LENGTH = 64
+# email-validator counts 254 in UTF-8 bytes, after NFC and again with the domain in IDNA form, which no
+# pattern can count. With the letters NFC splits left out, the most a character the pattern admits grows to
+# is 4.5 bytes: a one-character label and its dot become "xn--", 4 more and the dot (9 bytes for 2), where a
+# letter beyond the BMP is 4. So an address with any character beyond ASCII is held to 254 / 4.5 characters;
+# an ASCII address keeps all 254.
+_NON_ASCII_MAX_LENGTH = EMAIL_MAX_LENGTH * 2 // 9
 
 
 def _label(char: str, most: int, end: str | None = None) -> str:
@@ -102,18 +117,19 @@ def _label(char: str, most: int, end: str | None = None) -> str:
 
 def email_schema(schema: dict[str, Any]) -> None:
     """What `normalize_email` accepts, in JSON Schema words: an address (`format: email`) of at most 254
-    characters, shaped as above, whose domain is not one of the special-use names email-validator refuses
-    (`.test`, `.local`, ...). The names are the library's own list, read when a document is written, so
-    the schema cannot drift from validation and a cold start does not load the library. Generators draw
-    addresses from this pattern, so every address it admits must pass validation: a looser one has them
-    send control characters and unassigned code points, refused as malformed."""
+    characters (56 with any beyond ASCII), shaped as above, whose domain is not one of the special-use
+    names email-validator refuses (`.test`, `.local`, ...). The names are the library's own list, read when
+    a document is written, so the schema cannot drift from validation and a cold start does not load the
+    library. Generators draw addresses from this pattern, so every address it admits must pass validation:
+    a looser one has them send control characters and unassigned code points, refused as malformed."""
     from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
     # ECMA-262 patterns have no flags: each letter of a name matches in either case, as domains do.
     names = "|".join(
         "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in name) for name in SPECIAL_USE_DOMAIN_NAMES
     )
-    local = rf"{_LOCAL_CHAR}+(?:\.{_LOCAL_CHAR}+)*"
+    local_char = f"(?![{_split_by_nfc_class()}]){_LOCAL_CHAR}"
+    local = rf"{local_char}+(?:\.{local_char}+)*"
     label = f"(?:{_label(_ASCII_LABEL_CHAR, _LABEL_MAX_LENGTH)}|{_label(_IDN_LABEL_CHAR, _IDN_LABEL_MAX_LENGTH)})"
     last = (
         f"(?:{_label(_ASCII_LABEL_CHAR, _LABEL_MAX_LENGTH, _ASCII_LETTER)}"
@@ -121,8 +137,10 @@ def email_schema(schema: dict[str, Any]) -> None:
     )
     schema["format"] = "email"
     schema["maxLength"] = min(schema.get("maxLength", EMAIL_MAX_LENGTH), EMAIL_MAX_LENGTH)
+    within_bytes = rf"(?=[\u0000-\u007F]*$|.{{0,{_NON_ASCII_MAX_LENGTH}}}$)"
     schema["pattern"] = (
-        rf"^(?![^@]*@(?:[^@]*\.)?(?:{names})$)(?![^@]{{{_LOCAL_MAX_LENGTH + 1}}}){local}@(?:{label}\.)+{last}$"
+        rf"^(?![^@]*@(?:[^@]*\.)?(?:{names})$){within_bytes}(?![^@]{{{_LOCAL_MAX_LENGTH + 1}}})"
+        rf"{local}@(?:{label}\.)+{last}$"
     )
 
 
