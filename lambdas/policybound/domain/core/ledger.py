@@ -13,7 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from policybound.domain.core.model import StoredSubmission
 
 GENESIS_HASH = "0" * 64
 
@@ -46,6 +49,13 @@ class LedgerDraft:
         event does (a consent given or withdrawn, a hold placed or released). The three are positional
         only: a payload may carry a field of any name, a rights request's `kind` among them."""
         return cls(kind, at, {"event": event, **fields})
+
+    @classmethod
+    def about_record(
+        cls, kind: LedgerKind, at: datetime, event: str, record: StoredSubmission, /, **fields: LedgerValue
+    ) -> LedgerDraft:
+        """An event about one record, which names it as the evidence reports look it up: by id and form."""
+        return cls.event(kind, at, event, submission_id=record.submission_id, form=record.form.value, **fields)
 
 
 @dataclass(frozen=True)

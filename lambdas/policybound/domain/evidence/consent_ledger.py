@@ -36,12 +36,11 @@ _MAX_LOST_BATCHES = 5
 def consent_given(record: StoredSubmission) -> LedgerDraft:
     """The consent entry of a new record: what was agreed to, by id — never who agreed."""
     consent = record.consent
-    return LedgerDraft.event(
+    return LedgerDraft.about_record(
         LedgerKind.CONSENT,
         consent.consented_at,
         GIVEN,
-        submission_id=record.submission_id,
-        form=record.form.value,
+        record,
         policy_version=consent.policy_version,
         items=list(consent.items),
         purposes=[purpose.value for purpose in consent.purposes],

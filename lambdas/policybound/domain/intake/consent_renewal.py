@@ -346,12 +346,11 @@ class ConsentRenewals:
             )
             refused = [p.value for p in added.purposes_asked_apart if p not in given_apart]
             purposes = record.consent.purposes + tuple(p for p in added_purposes if p not in record.consent.purposes)
-            entry = LedgerDraft.event(
+            entry = LedgerDraft.about_record(
                 LedgerKind.CONSENT,
                 now,
                 "consent_renewed",
-                submission_id=record.submission_id,
-                form=record.form.value,
+                record,
                 from_version=record.consent.policy_version,
                 policy_version=request.version,
                 items_added=list(added.items),

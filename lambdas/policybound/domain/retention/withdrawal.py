@@ -61,12 +61,11 @@ class PurposeWithdrawals:
             if purpose not in purposes:
                 return WithdrawalOutcome.NOT_CONSENTED
             left = tuple(p for p in purposes if p is not purpose)
-            entry = LedgerDraft.event(
+            entry = LedgerDraft.about_record(
                 LedgerKind.CONSENT,
                 self.clock.now(),
                 "purpose_withdrawn",
-                submission_id=submission_id,
-                form=record.form.value,
+                record,
                 purpose=purpose.value,
                 purposes_left=[p.value for p in left],
             )

@@ -101,12 +101,11 @@ class Corrector:
             subject = self.blind_index.subject_of(plan.fields["email"]) if "email" in plan.changed else record.subject
             data = PersonalData(plan.fields, data.origin, data.representative)
             sealed, key = self.sealer.seal(submission_id, seal_payload(data))
-            entry = LedgerDraft.event(
+            entry = LedgerDraft.about_record(
                 LedgerKind.RIGHTS_REQUEST,
                 self.clock.now(),
                 "record_corrected",
-                submission_id=submission_id,
-                form=record.form.value,
+                record,
                 items=list(plan.changed),
                 by=by.value,
                 request_id=request_id,

@@ -128,13 +128,8 @@ class GuardianConfirmations:
     def _record_confirmation(self, record: StoredSubmission, now: datetime) -> None:
         # The representative's confirmation is the consent: the retention counts from it.
         until = retention.retained_until(now, FORMS[record.form].retention_months)
-        entry = LedgerDraft.event(
-            LedgerKind.CONSENT,
-            now,
-            "guardian_confirmed",
-            submission_id=record.submission_id,
-            form=record.form.value,
-            retained_until=until.isoformat(),
+        entry = LedgerDraft.about_record(
+            LedgerKind.CONSENT, now, "guardian_confirmed", record, retained_until=until.isoformat()
         )
         if not self.store.confirm_guardian(record.submission_id, until, now, entry):
             raise NotFound("This submission no longer exists.")
