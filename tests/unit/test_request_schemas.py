@@ -8,22 +8,25 @@ engine schemathesis uses, and compared with the normalisers that validation runs
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 import jsonschema_rs
 import pytest
+from aws_lambda_powertools.event_handler.openapi.params import Form
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from local.server import merge_openapi
 from policybound.api.public.app import create_app, openapi_json
 from policybound.api.staff.app import create_staff_app, staff_openapi_json
+from policybound.api.staff.auth import Role
 from policybound.catalogue import RESOURCES
 from policybound.domain.cookies.consents import CookieConsentRequest
 from policybound.domain.core.clock import SystemClock
 from policybound.domain.core.forms import example_submission, item_schema, item_type, submission_model
 from policybound.policy import CONSENTABLE_COOKIE_CATEGORIES, ITEMS, FormId, forms_of, in_force_at
+from tests.support.staff import StaffApi
 
 # What the document (made as of now) documents.
 IN_FORCE = in_force_at(SystemClock().now())
@@ -199,3 +202,116 @@ def test_rights_and_visit_bodies_state_their_formats(document: dict[str, Any]) -
     assert visit.is_valid({"page": "/contact-us.html"})
     assert not visit.is_valid({"page": "/contact-us.html?token=secret"})
     assert not visit.is_valid({"page": "/", "consent_id": "not-a-consent"})
+
+
+def _body_models() -> list[type[BaseModel]]:
+    """Every model a route validates a JSON body with, and the models nested in them."""
+    found: dict[type[BaseModel], None] = {}
+
+    def visit(annotation: Any) -> None:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel) and annotation not in found:
+            found[annotation] = None
+            for field in annotation.model_fields.values():
+                visit(field.annotation)
+        for argument in get_args(annotation):
+            visit(argument)
+
+    for app in (create_app(), create_staff_app()):
+        for route in [*app._static_routes, *app._dynamic_routes]:
+            for parameter in route.dependant.body_params:
+                if not isinstance(parameter.field_info, Form):
+                    visit(parameter.field_info.annotation)
+    return list(found)
+
+
+# A value of each JSON type; Python's bool is an int, so "integer" is told from "boolean" by the type itself.
+JSON_VALUES: dict[str, Any] = {
+    "string": "0",
+    "integer": 0,
+    "number": 0.5,
+    "boolean": False,
+    "array": [],
+    "object": {},
+    "null": None,
+}
+
+
+def _json_types(schema: dict[str, Any], defs: dict[str, Any]) -> set[str]:
+    if "$ref" in schema:
+        return _json_types(defs[schema["$ref"].rsplit("/", 1)[1]], defs)
+    options = schema.get("anyOf") or schema.get("oneOf")
+    if options:
+        return set().union(*(_json_types(option, defs) for option in options))
+    if "const" in schema or "enum" in schema:
+        values = [schema["const"]] if "const" in schema else schema["enum"]
+        return {next(kind for kind, sample in JSON_VALUES.items() if type(sample) is type(value)) for value in values}
+    if "type" not in schema:
+        # No type stated: every JSON type is one.
+        return set(JSON_VALUES) if "properties" not in schema else {"object"}
+    declared = schema["type"]
+    kinds: set[str] = set(declared) if isinstance(declared, list) else {declared}
+    # JSON Schema counts 0 as a number, and 1.0 as an integer.
+    return kinds | ({"integer"} if "number" in kinds else set())
+
+
+BODY_MODELS = _body_models()
+
+
+@pytest.mark.parametrize("model", BODY_MODELS, ids=lambda model: model.__name__)
+def test_a_body_property_refuses_every_json_type_its_schema_does_not_state(model: type[BaseModel]) -> None:
+    # Pydantic's lax mode would widen some (a number for a date-time, 0 for false); a schema-driven client
+    # or fuzzer reads the stated type as what the API takes.
+    schema = model.model_json_schema()
+    defs = schema.get("$defs", {})
+    shapes = schema.get("oneOf", [schema])
+    properties = {name: p for shape in shapes for name, p in shape.get("properties", {}).items()}
+    assert properties
+    accepted = []
+    for name, declared in properties.items():
+        for kind in JSON_VALUES.keys() - _json_types(declared, defs):
+            try:
+                model.model_validate({name: JSON_VALUES[kind]})
+            except ValidationError as error:
+                if any(problem["loc"][:1] == (name,) for problem in error.errors()):
+                    continue
+            accepted.append((name, kind))
+    assert accepted == [], accepted
+
+
+CASE = {"case_reference": "2031고단1234", "reason": "Seoul Central District Prosecutors' Office preservation order"}
+SUSPECTS = {"staff_user_ids": ["sub-1"], "until": "2026-11-30T09:00:00+09:00"}
+INCIDENT = {"category": "leak", "reference": "INC-1", "summary": "s", "measures": "m"}
+RIGHTS_REQUEST = {
+    "channel": "email",
+    "kind": "access",
+    "identity_verification": "id_document",
+    "email": "a@example.com",
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/v1/staff/incidents", {**INCIDENT, "discovered_at": 0}, "discovered_at"),
+        (
+            "/v1/staff/incidents",
+            {**INCIDENT, "discovered_at": "2026-11-30T09:00:00+09:00", "suspect_access": {**SUSPECTS, "since": 1.5}},
+            "suspect_access.since",
+        ),
+        ("/v1/staff/rights-requests", {**RIGHTS_REQUEST, "received_at": 0}, "received_at"),
+        ("/v1/staff/legal-holds", {**CASE, "email": "a@example.com", "submission_ids": None}, "submission_ids"),
+    ],
+)
+def test_a_body_that_breaks_its_schemas_types_is_refused_and_stores_nothing(
+    staff_api: StaffApi, path: str, body: dict[str, Any], field: str
+) -> None:
+    response = staff_api.as_role(Role.PI_MANAGER).post(path, json=body)
+    assert response.status_code == 422, response.get_json()
+    assert field in [problem["field"] for problem in response.get_json()["error"]["details"]]
+    stored = (
+        staff_api.incidents.incidents,
+        staff_api.requests.requests,
+        staff_api.holds.holds,
+        staff_api.ledger.chains,
+    )
+    assert stored == ({}, {}, {}, {})

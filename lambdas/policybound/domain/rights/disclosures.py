@@ -21,6 +21,7 @@ from pydantic import ConfigDict, Field
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import FieldProblem, NotFound, RecordNotUsable, ValidationFailed
 from policybound.domain.core.forms import item_schema
+from policybound.domain.core.json_fields import Omittable
 from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.domain.core.model import ID_PATTERN, RecordStatus, random_id
@@ -117,14 +118,14 @@ class DisclosureRequest(LazyModel):
         description="consent: the subject agreed in advance (give consent_reference); law_enforcement: a lawful "
         "request of an investigative agency (give law_enforcement)"
     )
-    consent_reference: str | None = Field(
+    consent_reference: Omittable[str] = Field(
         default=None,
         min_length=1,
         max_length=800,
         json_schema_extra=_FREE_TEXT_SCHEMA,
         description="Where the subject's prior consent is kept",
     )
-    law_enforcement: LawEnforcementIn | None = None
+    law_enforcement: Omittable[LawEnforcementIn] = None
 
 
 @dataclass(frozen=True)

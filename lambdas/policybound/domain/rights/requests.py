@@ -16,10 +16,11 @@ from datetime import date
 from typing import Annotated
 
 from dateutil.relativedelta import relativedelta
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from policybound.domain.core.clock import Clock
 from policybound.domain.core.errors import AlreadyCompleted, FieldProblem, NotFound, Unavailable, ValidationFailed
+from policybound.domain.core.json_fields import Instant, Omittable
 from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.domain.core.model import ID_PATTERN, random_id
@@ -67,7 +68,7 @@ class RightsRequestIn(LazyModel):
         max_length=MAX_RECORDS_PER_REQUEST,
         description="Only these of the person's records; all of them when omitted",
     )
-    received_at: AwareDatetime | None = Field(default=None, description="When the request arrived; now when omitted")
+    received_at: Instant | None = Field(default=None, description="When the request arrived; now when omitted")
 
 
 def _outcome(outcome: Outcome, carries: tuple[str, ...], omits: tuple[str, ...]) -> Shape:
@@ -92,7 +93,7 @@ class CompletionIn(LazyModel):
     )
 
     outcome: Outcome
-    refusal_basis: RefusalBasis | None = None
+    refusal_basis: Omittable[RefusalBasis] = None
     corrections: dict[str, dict[str, str | None]] | None = Field(
         default=None,
         max_length=MAX_RECORDS_PER_REQUEST,

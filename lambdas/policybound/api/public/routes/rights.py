@@ -1,6 +1,6 @@
 """/v1/rights/*: data subjects (and legal representatives) view, correct and erase their data (§6)."""
 
-from typing import TYPE_CHECKING, Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Self
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
@@ -21,6 +21,7 @@ from policybound.api.rights_schemas import (
 )
 from policybound.api.schemas import error_responses, ok, rfc3339
 from policybound.domain.core.forms import item_type
+from policybound.domain.core.json_fields import Omittable, OnlyFalse
 from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.shapes import at_least_one
 from policybound.domain.rights.guardians import GuardianConfirmations
@@ -85,7 +86,7 @@ class SessionIn(LazyModel):
 class ConsentChangeIn(LazyModel):
     model_config = _STRICT
 
-    marketing: Literal[False] = Field(
+    marketing: OnlyFalse = Field(
         description="false withdraws the separate consent to email marketing; the record is kept for its other "
         "purposes. (Consenting again is done by submitting the form with consent.marketing true.)"
     )
@@ -95,7 +96,7 @@ class CorrectionIn(LazyModel):
     # "At least one of the two" is checked by the validator below (its answer says what to send).
     model_config = _STRICT | ConfigDict(json_schema_extra=at_least_one)
 
-    fields: dict[str, str | None] | None = Field(
+    fields: Omittable[dict[str, str | None]] = Field(
         default=None,
         max_length=len(ITEMS),
         # Which of them the record's form has, and each value's rules, are checked against the record.
@@ -104,7 +105,7 @@ class CorrectionIn(LazyModel):
         "Checked by the form's own rules.",
         examples=[{"job_grade": "Director"}],
     )
-    consent: ConsentChangeIn | None = Field(default=None, description="A consent to withdraw")
+    consent: Omittable[ConsentChangeIn] = Field(default=None, description="A consent to withdraw")
 
     @model_validator(mode="after")
     def _something_to_change(self) -> Self:

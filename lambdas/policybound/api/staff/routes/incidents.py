@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import AwareDatetime, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from policybound.api.dependencies import incident_service
 from policybound.api.http import json_body_guard, json_response
@@ -17,6 +17,7 @@ from policybound.api.openapi import Tag
 from policybound.api.staff.answers import answers
 from policybound.api.staff.auth import CurrentActor, RouteName
 from policybound.api.staff.schemas import BODY_ERRORS, IncidentOut, NoticesOut
+from policybound.domain.core.json_fields import Instant
 from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.incidents.model import IncidentCategory, SuspectAccess
 from policybound.domain.incidents.service import IncidentService, NewIncident
@@ -33,14 +34,14 @@ Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64, patte
 class SuspectAccessIn(LazyModel):
     model_config = ConfigDict(extra="forbid")
     staff_user_ids: list[Identifier] = Field(min_length=1, max_length=20)
-    since: AwareDatetime
-    until: AwareDatetime
+    since: Instant
+    until: Instant
 
 
 class IncidentIn(LazyModel):
     model_config = ConfigDict(extra="forbid")
     category: IncidentCategory
-    discovered_at: AwareDatetime
+    discovered_at: Instant
     reference: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
     summary: str = Field(min_length=1, max_length=2000, description="What happened, as subjects will read it.")
     measures: str = Field(min_length=1, max_length=2000, description="What the company does, and the remedies.")

@@ -18,6 +18,7 @@ from policybound.api.http import json_body_guard, json_response
 from policybound.api.openapi import Tag
 from policybound.api.schemas import error_responses, ok, rfc3339
 from policybound.api.staff.auth import CurrentStaff
+from policybound.domain.core.json_fields import Omittable
 from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.model import ID_PATTERN, LegalHold
 from policybound.domain.core.normalize import email_schema
@@ -40,10 +41,10 @@ class LegalHoldIn(LazyModel):
         ),
     )
 
-    submission_ids: list[SubmissionId] | None = Field(
+    submission_ids: Omittable[list[SubmissionId]] = Field(
         default=None, min_length=1, max_length=MAX_RECORDS_PER_HOLD, description="The records to hold"
     )
-    email: str | None = Field(
+    email: Omittable[str] = Field(
         default=None,
         max_length=254,
         pattern=r"^[^@\s]+@[^@\s]+$",
