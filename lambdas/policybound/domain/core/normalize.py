@@ -10,14 +10,18 @@ import re
 import sys
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from policybound.domain.core.errors import FieldProblem, ValidationFailed
-from policybound.policy import ITEMS, Item
+from policybound.policy import ITEMS, Item, ItemKind
 
 if TYPE_CHECKING:
     from email_validator import ValidatedEmail
+    from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
+    from pydantic.json_schema import JsonSchemaValue
+    from pydantic_core import CoreSchema
 
 _IDENTIFIER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 # 8 to 15 digits (E.164's range) with the separators people write; phonenumbers then judges the number.
@@ -148,7 +152,38 @@ def _has_forbidden_control(value: str, allowed: set[str]) -> bool:
     return any(unicodedata.category(ch) in _REFUSED_CATEGORIES and ch not in allowed for ch in value)
 
 
-def normalize_text(value: str, item: Item) -> str:
+class TextRule(Protocol):
+    """What the text rule needs to know of a value: its limit, and whether it may span lines."""
+
+    @property
+    def max_length(self) -> int: ...
+
+    @property
+    def kind(self) -> ItemKind: ...
+
+
+@dataclass(frozen=True)
+class FreeText:
+    """A request's free text under the forms' text rule (`Annotated[str, FreeText(2000, "long_text")]`):
+    `normalize_text` checks and normalises it, and its schema states the same rule with the same patterns,
+    so a value the schema admits is one validation accepts."""
+
+    max_length: int
+    kind: Literal["text", "long_text"] = "text"
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_after_validator_function(lambda value: normalize_text(value, self), handler(source))
+
+    def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        described = handler(schema)
+        described["maxLength"] = self.max_length
+        described["pattern"] = long_text_pattern() if self.kind == "long_text" else text_pattern()
+        return described
+
+
+def normalize_text(value: str, item: TextRule) -> str:
     # The limit applies to the value as sent, as a JSON Schema `maxLength` counts it (code points), and
     # again once normalised (NFC can lengthen a value); measured first, so huge values cost nothing.
     if len(value) > item.max_length:

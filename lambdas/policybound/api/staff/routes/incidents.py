@@ -19,6 +19,7 @@ from policybound.api.staff.auth import CurrentActor, RouteName
 from policybound.api.staff.schemas import BODY_ERRORS, IncidentOut, NoticesOut
 from policybound.domain.core.json_fields import Instant
 from policybound.domain.core.lazy_model import LazyModel
+from policybound.domain.core.normalize import FreeText
 from policybound.domain.incidents.model import IncidentCategory, SuspectAccess
 from policybound.domain.incidents.service import IncidentService, NewIncident
 from policybound.obligations import BREACH_NOTICE_DEADLINE, whole_hours
@@ -43,8 +44,10 @@ class IncidentIn(LazyModel):
     category: IncidentCategory
     discovered_at: Instant
     reference: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$")
-    summary: str = Field(min_length=1, max_length=2000, description="What happened, as subjects will read it.")
-    measures: str = Field(min_length=1, max_length=2000, description="What the company does, and the remedies.")
+    summary: Annotated[str, FreeText(2000, "long_text")] = Field(description="What happened, as subjects will read it.")
+    measures: Annotated[str, FreeText(2000, "long_text")] = Field(
+        description="What the company does, and the remedies."
+    )
     submission_ids: list[Identifier] = Field(default_factory=list, max_length=1000)
     suspect_access: SuspectAccessIn | None = None
 

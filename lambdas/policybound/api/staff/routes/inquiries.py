@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 
 from policybound.api.dependencies import inquiry_service
 from policybound.api.http import json_body_guard, json_response
@@ -24,6 +24,7 @@ from policybound.api.staff.paging import Cursor, page_out, per_page
 from policybound.api.staff.schemas import BODY_ERRORS
 from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.model import ID_PATTERN
+from policybound.domain.core.normalize import FreeText
 from policybound.domain.purposes.inquiries import (
     MAX_REPLY_LENGTH,
     Handling,
@@ -107,18 +108,9 @@ class InquiryPageOut(LazyModel):
 class ReplyIn(LazyModel):
     model_config = ConfigDict(extra="forbid")
 
-    body: str = Field(
-        min_length=1,
-        max_length=MAX_REPLY_LENGTH,
+    body: Annotated[str, FreeText(MAX_REPLY_LENGTH, "long_text")] = Field(
         description="The answer, in Korean or English; mailed inside the bilingual reply template",
     )
-
-    @field_validator("body")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
 
 
 class ReplySentOut(LazyModel):

@@ -21,7 +21,7 @@ from policybound.api.staff.auth import CurrentStaff
 from policybound.domain.core.json_fields import Omittable
 from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.model import ID_PATTERN, LegalHold
-from policybound.domain.core.normalize import email_schema
+from policybound.domain.core.normalize import FreeText, email_schema
 from policybound.domain.core.shapes import Shape, one_of_shapes
 from policybound.domain.retention.legal_holds import MAX_RECORDS_PER_HOLD, LegalHoldService
 
@@ -59,9 +59,7 @@ class LegalHoldIn(LazyModel):
         examples=["2031고단1234", "SPO-2031-0042"],
         description="The investigation's or court's case number",
     )
-    reason: str = Field(
-        min_length=1,
-        max_length=1000,
+    reason: Annotated[str, FreeText(1000, "long_text")] = Field(
         description="Why the records must be preserved (the law and authority); no personal information",
     )
 

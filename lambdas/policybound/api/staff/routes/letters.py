@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field
 
 from policybound.api.dependencies import letters
 from policybound.api.http import json_body_guard, json_response
@@ -22,6 +22,7 @@ from policybound.api.staff.auth import CurrentActor, RouteName
 from policybound.api.staff.schemas import BODY_ERRORS
 from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.model import ID_PATTERN
+from policybound.domain.core.normalize import FreeText
 from policybound.domain.purposes.letters import MAX_BODY_LENGTH, MAX_SUBJECT_LENGTH, Letter, Letters
 
 router = APIGatewayRouter()
@@ -32,23 +33,9 @@ Service = Annotated[Letters, Depends(letters)]
 class LetterIn(LazyModel):
     model_config = ConfigDict(extra="forbid")
 
-    subject: str = Field(min_length=1, max_length=MAX_SUBJECT_LENGTH, description="Korean or English")
-    body: str = Field(min_length=1, max_length=MAX_BODY_LENGTH, description="Plain text, Korean or English")
-
-    @field_validator("subject", "body")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("must not be blank")
-        return value
-
-    @field_validator("subject")
-    @classmethod
-    def _one_line(cls, value: str) -> str:
-        # A line break in a subject would start a new mail header.
-        if any(c in value for c in "\r\n"):
-            raise ValueError("must be one line")
-        return value
+    # One line: a line break in a subject would start a new mail header.
+    subject: Annotated[str, FreeText(MAX_SUBJECT_LENGTH)] = Field(description="Korean or English")
+    body: Annotated[str, FreeText(MAX_BODY_LENGTH, "long_text")] = Field(description="Plain text, Korean or English")
 
 
 class LetterQueuedOut(LazyModel):
