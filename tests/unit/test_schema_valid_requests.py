@@ -178,7 +178,7 @@ ADDRESSES = (
     st.emails()
     | st.builds("{}@{}.{}".format, LABEL, LABEL, SPECIAL_USE)
     | st.builds("{}@{}".format, LABEL, SPECIAL_USE)
-    # Shapes `format: email` allows and email-validator refuses: no period, a digit last, an IP literal,
+    # Shapes `format: idn-email` allows and email-validator refuses: no period, a digit last, an IP literal,
     # a quoted local part.
     | st.builds("{}@{}".format, LABEL, LABEL)
     | st.builds("{}@{}.{}".format, LABEL, LABEL, LABEL)

@@ -120,7 +120,8 @@ def _label(char: str, most: int, end: str | None = None) -> str:
 
 
 def email_schema(schema: dict[str, Any]) -> None:
-    """What `normalize_email` accepts, in JSON Schema words: an address (`format: email`) of at most 254
+    """What `normalize_email` accepts, in JSON Schema words: an address (`format: idn-email`, RFC 6531's
+    internationalised addresses, which `email`'s RFC 5321 ASCII would refuse) of at most 254
     characters (56 with any beyond ASCII), shaped as above, whose domain is not one of the special-use
     names email-validator refuses (`.test`, `.local`, ...). The names are the library's own list, read when
     a document is written, so the schema cannot drift from validation and a cold start does not load the
@@ -139,7 +140,7 @@ def email_schema(schema: dict[str, Any]) -> None:
         f"(?:{_label(_ASCII_LABEL_CHAR, _LABEL_MAX_LENGTH, _ASCII_LETTER)}"
         f"|{_label(_IDN_LABEL_CHAR, _IDN_LABEL_MAX_LENGTH, _IDN_LETTER)})"
     )
-    schema["format"] = "email"
+    schema["format"] = "idn-email"
     schema["maxLength"] = min(schema.get("maxLength", EMAIL_MAX_LENGTH), EMAIL_MAX_LENGTH)
     within_bytes = rf"(?=[\u0000-\u007F]*$|.{{0,{_NON_ASCII_MAX_LENGTH}}}$)"
     schema["pattern"] = (
