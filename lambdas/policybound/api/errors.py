@@ -171,6 +171,14 @@ def _takes_a_form(app: APIGatewayRestResolver) -> bool:
     return any(isinstance(field.field_info, Form) for field in body_params)
 
 
+def _methods_taken(app: APIGatewayRestResolver) -> list[str]:
+    """The methods of the routes whose rule matches the path nothing was found for (Powertools keeps its
+    route table private and has no answer of its own for a method a path does not take)."""
+    path = app.context.get("_path") or app.current_event.path
+    routes = [*app._static_routes, *app._dynamic_routes]
+    return sorted({route.method for route in routes if route.rule.match(path)})
+
+
 def _has_body(event: Any) -> bool:
     # Only these methods take bodies here; a body sent with GET or DELETE is ignored, as by the routes.
     return event.http_method in ("POST", "PUT", "PATCH") and bool(event.body)
@@ -245,6 +253,15 @@ def register_error_handlers(
 
     @app.not_found
     def not_found(_: Exception) -> Response[str]:
+        taken = _methods_taken(app)
+        if taken:
+            # RFC 9110: the resource exists, and Allow says what it takes.
+            return error_response(
+                HTTPStatus.METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                f"This resource takes {', '.join(taken)} only.",
+                headers={"Allow": ", ".join(taken)},
+            )
         return error_response(
             HTTPStatus.NOT_FOUND, "not_found", "No such resource. See /openapi.json for the routes this API has."
         )
