@@ -64,7 +64,7 @@ def _refused_class() -> str:
 
 @cache
 def _split_by_nfc_class() -> str:
-    """The letters NFC splits in two or three (Indic and Hebrew composition exclusions such as U+0958):
+    """The characters NFC splits in two or three (Indic and Hebrew letters among them, such as U+0958):
     the part before an address's @ is counted once normalised, so these would make it longer."""
     return _class_of(lambda char: len(unicodedata.normalize("NFC", char)) > 1)
 
@@ -121,12 +121,13 @@ def _label(char: str, most: int, end: str | None = None) -> str:
 
 def email_schema(schema: dict[str, Any]) -> None:
     """What `normalize_email` accepts, in JSON Schema words: an address (`format: idn-email`, RFC 6531's
-    internationalised addresses, which `email`'s RFC 5321 ASCII would refuse) of at most 254
-    characters (56 with any beyond ASCII), shaped as above, whose domain is not one of the special-use
-    names email-validator refuses (`.test`, `.local`, ...). The names are the library's own list, read when
-    a document is written, so the schema cannot drift from validation and a cold start does not load the
-    library. Generators draw addresses from this pattern, so every address it admits must pass validation:
-    a looser one has them send control characters and unassigned code points, refused as malformed."""
+    internationalised addresses, which `email`'s RFC 5321 ASCII would refuse) of at most 254 characters
+    (`_NON_ASCII_MAX_LENGTH` with any beyond ASCII), shaped as above, whose domain is not one of the
+    special-use names email-validator refuses (`.test`, `.local`, ...). The names are the library's own
+    list, read when a document is written, so the schema cannot drift from validation and a cold start does
+    not load the library. Generators draw addresses from this pattern, so every address it admits must pass
+    validation: a looser one has them send control characters and unassigned code points, refused as
+    malformed."""
     from email_validator import SPECIAL_USE_DOMAIN_NAMES
 
     # ECMA-262 patterns have no flags: each letter of a name matches in either case, as domains do.

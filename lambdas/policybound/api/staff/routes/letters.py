@@ -33,7 +33,7 @@ Service = Annotated[Letters, Depends(letters)]
 class LetterIn(LazyModel):
     model_config = ConfigDict(extra="forbid")
 
-    # One line: a line break in a subject would start a new mail header.
+    # Short text, so one line: a line break in a subject would start a new mail header.
     subject: Annotated[str, FreeText(MAX_SUBJECT_LENGTH)] = Field(description="Korean or English")
     body: Annotated[str, FreeText(MAX_BODY_LENGTH, "long_text")] = Field(description="Plain text, Korean or English")
 
