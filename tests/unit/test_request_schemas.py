@@ -253,7 +253,7 @@ def _json_types(schema: dict[str, Any], defs: dict[str, Any]) -> set[str]:
         return set(JSON_VALUES) if "properties" not in schema else {"object"}
     declared = schema["type"]
     kinds: set[str] = set(declared) if isinstance(declared, list) else {declared}
-    # JSON Schema counts 0 as a number, and 1.0 as an integer.
+    # To JSON Schema an integer is a number too.
     return kinds | ({"integer"} if "number" in kinds else set())
 
 
