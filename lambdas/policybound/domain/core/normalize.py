@@ -134,8 +134,9 @@ def email_schema(schema: dict[str, Any]) -> None:
     names = "|".join(
         "".join(f"[{c}{c.upper()}]" if c.isalpha() else re.escape(c) for c in name) for name in SPECIAL_USE_DOMAIN_NAMES
     )
-    local_char = f"(?![{_split_by_nfc_class()}]){_LOCAL_CHAR}"
-    local = rf"{local_char}+(?:\.{local_char}+)*"
+    local = rf"{_LOCAL_CHAR}+(?:\.{_LOCAL_CHAR}+)*"
+    # One look-ahead over the part before the @, rather than one per character: generators draw faster.
+    not_split = f"(?![^@]*[{_split_by_nfc_class()}])"
     label = f"(?:{_label(_ASCII_LABEL_CHAR, _LABEL_MAX_LENGTH)}|{_label(_IDN_LABEL_CHAR, _IDN_LABEL_MAX_LENGTH)})"
     last = (
         f"(?:{_label(_ASCII_LABEL_CHAR, _LABEL_MAX_LENGTH, _ASCII_LETTER)}"
@@ -145,7 +146,7 @@ def email_schema(schema: dict[str, Any]) -> None:
     schema["maxLength"] = min(schema.get("maxLength", EMAIL_MAX_LENGTH), EMAIL_MAX_LENGTH)
     within_bytes = rf"(?=[\u0000-\u007F]*$|.{{0,{_NON_ASCII_MAX_LENGTH}}}$)"
     schema["pattern"] = (
-        rf"^(?![^@]*@(?:[^@]*\.)?(?:{names})$){within_bytes}(?![^@]{{{_LOCAL_MAX_LENGTH + 1}}})"
+        rf"^(?![^@]*@(?:[^@]*\.)?(?:{names})$){within_bytes}{not_split}(?![^@]{{{_LOCAL_MAX_LENGTH + 1}}})"
         rf"{local}@(?:{label}\.)+{last}$"
     )
 
