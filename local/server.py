@@ -50,7 +50,7 @@ class LocalMode:
 
 def merge_openapi(public: str, staff: str) -> str:
     """One document for both APIs, as a developer browsing local mode expects; the schemas of the two
-    apps share names only where they are the same models (the error shape)."""
+    apps share names only where they are the same models (the error shape), and ValueError says where not."""
     merged, other = json.loads(public), json.loads(staff)
     # The staff document's token requirement is global there; here it goes on each staff operation.
     staff_security = other.get("security")
@@ -60,7 +60,12 @@ def merge_openapi(public: str, staff: str) -> str:
                 operation.setdefault("security", staff_security)
     merged.setdefault("paths", {}).update(other.get("paths", {}))
     for section, values in other.get("components", {}).items():
-        merged.setdefault("components", {}).setdefault(section, {}).update(values)
+        kept = merged.setdefault("components", {}).setdefault(section, {})
+        clashes = sorted(name for name, value in values.items() if name in kept and kept[name] != value)
+        if clashes:
+            # One name would point one app's operations at the other's models.
+            raise ValueError(f"both APIs name different {section} {clashes}; rename one of each")
+        kept.update(values)
     tags = {tag["name"]: tag for tag in [*merged.get("tags", []), *other.get("tags", [])]}
     if tags:
         merged["tags"] = list(tags.values())

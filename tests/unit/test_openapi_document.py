@@ -95,3 +95,21 @@ def test_every_error_answer_is_documented_in_the_one_error_shape(document: dict[
     }
     assert wrong == {}
     assert "HTTPValidationError" not in json.dumps(document)
+
+
+def test_each_app_keeps_its_own_schemas_in_the_merged_document() -> None:
+    # One name for two different schemas would point one app's operations at the other's models.
+    public, staff = json.loads(openapi_json(create_app())), json.loads(staff_openapi_json(create_staff_app()))
+    merged = json.loads(merge_openapi(json.dumps(public), json.dumps(staff)))
+    for document in (public, staff):
+        for name, schema in document["components"]["schemas"].items():
+            assert merged["components"]["schemas"][name] == schema, name
+
+
+def test_merging_refuses_one_name_for_two_different_schemas() -> None:
+    def one(schema: dict[str, Any]) -> str:
+        return json.dumps({"openapi": "3.1.0", "paths": {}, "components": {"schemas": {"RecordsOut": schema}}})
+
+    assert json.loads(merge_openapi(one({"type": "object"}), one({"type": "object"})))["components"]["schemas"]
+    with pytest.raises(ValueError, match="RecordsOut"):
+        merge_openapi(one({"type": "object"}), one({"type": "array"}))

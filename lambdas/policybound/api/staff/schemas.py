@@ -68,7 +68,9 @@ class SubmissionPageOut(LazyModel):
     next_cursor: str | None
 
 
-class SubjectRecordsOut(LazyModel):
+class SubjectLookupOut(LazyModel):
+    """The records a staff look-up by address finds (the subject's own view is `SubjectRecordsOut`)."""
+
     items: list[StaffRecordOut]
     count: int
 

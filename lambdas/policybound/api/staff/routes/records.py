@@ -18,7 +18,7 @@ from policybound.api.staff.schemas import (
     AudienceMemberOut,
     AudiencePageOut,
     StaffRecordOut,
-    SubjectRecordsOut,
+    SubjectLookupOut,
     SubmissionPageOut,
 )
 from policybound.domain.core.model import RecordStatus
@@ -133,7 +133,7 @@ def read_submission(
     ),
     operation_id="findSubject",
     tags=[Tag.STAFF_RECORDS],
-    responses=answers(200, SubjectRecordsOut, "The subject's live records", VALIDATION_FAILED),
+    responses=answers(200, SubjectLookupOut, "The subject's live records", VALIDATION_FAILED),
 )
 def find_subject(
     email: Annotated[
@@ -145,9 +145,9 @@ def find_subject(
     reads: Reads,
     purpose: Purpose = None,
     rights_request_id: RightsRequestId = None,
-) -> SubjectRecordsOut:
+) -> SubjectLookupOut:
     views = reads.subject(actor, email, purpose, route, rights_request_id)
-    return SubjectRecordsOut(items=[StaffRecordOut.of(view) for view in views], count=len(views))
+    return SubjectLookupOut(items=[StaffRecordOut.of(view) for view in views], count=len(views))
 
 
 @router.get(
