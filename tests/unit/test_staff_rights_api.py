@@ -110,6 +110,29 @@ def test_a_correction_request_by_phone_restricts_the_record_until_it_is_complete
     assert error_code(again) == "already_completed"
 
 
+@pytest.mark.parametrize(
+    ("kind", "body", "field"),
+    [
+        ("rectification", {"outcome": "fulfilled"}, "corrections"),
+        ("access", {"outcome": "fulfilled", "corrections": {"x": {"company": "Example Holdings"}}}, "corrections"),
+        ("rectification", {"outcome": "fulfilled", "corrections": {"not-this-one": {"company": "X"}}}, None),
+    ],
+)
+def test_an_outcome_that_does_not_fit_the_stored_request_is_a_conflict(
+    staff_api: StaffApi, world: RightsWorld, kind: str, body: dict[str, Any], field: str | None
+) -> None:
+    # The body is valid in itself; what it conflicts with is the request as stored (its kind, its records).
+    world.submit("resources-download")
+    request = json_of(manager(staff_api).post("/v1/staff/rights-requests", json=correction_request(kind=kind)))
+    refused = manager(staff_api).post(f"/v1/staff/rights-requests/{request['request_id']}/complete", json=body)
+    assert refused.status_code == 409, refused.get_data(as_text=True)
+    assert error_code(refused) == "outcome_does_not_fit"
+    fields = [d["field"] for d in json_of(refused)["error"]["details"]]
+    assert fields == [field or f"corrections.{next(iter(body['corrections']))}"]
+    still = json_of(manager(staff_api).get(f"/v1/staff/rights-requests/{request['request_id']}"))
+    assert still["status"] == "open"
+
+
 def test_open_requests_are_listed_overdue_first(staff_api: StaffApi, world: RightsWorld) -> None:
     world.submit("resources-download")
     late = (NOW - timedelta(days=11)).isoformat()

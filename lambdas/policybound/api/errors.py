@@ -34,6 +34,7 @@ from policybound.domain.core.errors import (
     FieldProblem,
     Forbidden,
     NotFound,
+    OutcomeDoesNotFit,
     PolicyVersionOutdated,
     RateLimited,
     RecordNotUsable,
@@ -72,6 +73,7 @@ _STATUS: dict[type[DomainError], tuple[HTTPStatus, str]] = {
     RecordNotUsable: (HTTPStatus.CONFLICT, "record_not_usable"),
     RetainedByLaw: (HTTPStatus.CONFLICT, "retained_by_law"),
     AlreadyCompleted: (HTTPStatus.CONFLICT, "already_completed"),
+    OutcomeDoesNotFit: (HTTPStatus.CONFLICT, "outcome_does_not_fit"),
 }
 
 

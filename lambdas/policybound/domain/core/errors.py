@@ -87,6 +87,12 @@ class AlreadyCompleted(DomainError):
     """The request was completed already; its outcome stands."""
 
 
+class OutcomeDoesNotFit(DomainError):
+    """A completion valid in itself that does not fit the request as stored: corrections for a request
+    that is not a rectification (or none for one), or for a record the request does not concern. A
+    conflict with the resource, which no schema of the body can know, rather than a malformed body."""
+
+
 class UnsubscribeLinkInvalid(DomainError):
     """The unsubscribe link is incomplete: its token is missing or not of a link's shape."""
 

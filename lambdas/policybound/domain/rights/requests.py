@@ -19,7 +19,14 @@ from dateutil.relativedelta import relativedelta
 from pydantic import ConfigDict, Field
 
 from policybound.domain.core.clock import Clock
-from policybound.domain.core.errors import AlreadyCompleted, FieldProblem, NotFound, Unavailable, ValidationFailed
+from policybound.domain.core.errors import (
+    AlreadyCompleted,
+    FieldProblem,
+    NotFound,
+    OutcomeDoesNotFit,
+    Unavailable,
+    ValidationFailed,
+)
 from policybound.domain.core.json_fields import Instant, Omittable
 from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
@@ -291,7 +298,7 @@ class RightsRequestService:
             field = f"corrections.{submission_id}"
             record = self.reader.live(submission_id) if submission_id in request.submission_ids else None
             if record is None:
-                raise ValidationFailed(
+                raise OutcomeDoesNotFit(
                     "A correction names a record this request does not concern (or one that is gone).",
                     (FieldProblem(field, "is not a live record of this request"),),
                 )
@@ -306,12 +313,15 @@ def _check_completion(request: RightsRequest, body: CompletionIn) -> None:
             problems.append(FieldProblem("refusal_basis", "is required when the outcome is refused"))
         if body.corrections:
             problems.append(FieldProblem("corrections", "are not applied when the request is refused"))
-    else:
-        if body.refusal_basis is not None:
-            problems.append(FieldProblem("refusal_basis", "is only for a refused request"))
+    elif body.refusal_basis is not None:
+        problems.append(FieldProblem("refusal_basis", "is only for a refused request"))
+    if problems:
+        raise ValidationFailed("The outcome and its details do not go together; see details.", tuple(problems))
+    # The body is whole; whether it fits depends on the request's kind.
+    if body.outcome is Outcome.FULFILLED:
         if request.kind is RightsKind.RECTIFICATION and not body.corrections:
             problems.append(FieldProblem("corrections", "are required to fulfil a rectification request"))
         if request.kind is not RightsKind.RECTIFICATION and body.corrections:
             problems.append(FieldProblem("corrections", f"do not apply to a request of kind {request.kind.value}"))
     if problems:
-        raise ValidationFailed("The outcome does not fit this request; see details.", tuple(problems))
+        raise OutcomeDoesNotFit("The outcome does not fit this request; see details.", tuple(problems))

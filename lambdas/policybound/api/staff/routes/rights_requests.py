@@ -92,7 +92,9 @@ def get_rights_request(request_id: RequestId, requests: Requests) -> RightsReque
     operation_id="completeRightsRequest",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
     middlewares=[json_body_guard],
-    responses=answers(200, None, "Completed", _BODY | {404: "not_found", 409: "already_completed"}),
+    responses=answers(
+        200, None, "Completed", _BODY | {404: "not_found", 409: "already_completed, or outcome_does_not_fit"}
+    ),
 )
 def complete_rights_request(
     request_id: RequestId,
