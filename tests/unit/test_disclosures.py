@@ -64,8 +64,12 @@ def test_only_items_the_record_holds_are_provided(world: RightsWorld) -> None:
     submission_id = world.submit("contact-us")
     provision = world.disclosures.provide(by_consent(submission_id, items=("name", "department")), MANAGER)
     assert provision.values[submission_id] == {"name": VALID_FIELDS["contact-us"]["name"]}
-    with pytest.raises(ValidationFailed):
+    # A request valid in itself (department is an item of the policy) conflicts with a record of a form
+    # that does not collect it: 409, as for a restricted record.
+    with pytest.raises(RecordNotUsable) as refused:
         world.disclosures.provide(by_consent(submission_id, items=("department",)), MANAGER)
+    assert [d.field for d in refused.value.details] == ["submission_ids[0]"]
+    assert len(world.disclosure_store.rows) == 1
 
 
 def test_a_lawful_request_names_agency_provision_and_case(world: RightsWorld) -> None:

@@ -76,7 +76,8 @@ class Forbidden(DomainError):
 
 
 class RecordNotUsable(DomainError):
-    """The record is restricted (a correction is pending) or awaits its legal representative (§6)."""
+    """The record cannot serve this use: it is restricted (a correction is pending), awaits its legal
+    representative (§6), or holds none of the items asked for."""
 
 
 class RetainedByLaw(DomainError):

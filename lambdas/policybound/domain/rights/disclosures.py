@@ -243,7 +243,8 @@ class DisclosureService:
                 )
             held = {name: opened.data.fields[name] for name in wanted if name in opened.data.fields}
             if not held:
-                raise ValidationFailed(
+                # The request is whole; the record is what it does not fit, as a restricted one.
+                raise RecordNotUsable(
                     "A record holds none of the items asked for.", (FieldProblem(field, "holds none of the items"),)
                 )
             values[submission_id] = held

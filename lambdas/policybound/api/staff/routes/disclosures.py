@@ -27,7 +27,8 @@ router = APIGatewayRouter()
         "Only on a basis §3 names: legal_basis `consent` (the subject agreed in advance; give consent_reference) "
         "or `law_enforcement` (a lawful request of an investigative agency; give law_enforcement with agency, "
         "legal_provision and case_number). Anything else is 422. Only active records are provided: a restricted "
-        "record (a correction is pending) or one awaiting its legal representative is 409. Each record's part is "
+        "record (a correction is pending), one awaiting its legal representative, or one holding none of the items "
+        "asked for is 409. Each record's part is "
         "kept and shown to its subject, the ledger's disclosure chain records who provided what to whom (ids and "
         "item names), and a later correction is sent to the recipient. The answer holds the values to hand over."
     ),
@@ -41,7 +42,7 @@ router = APIGatewayRouter()
         {
             400: "invalid_json",
             404: "not_found (a record does not exist or its retention ended)",
-            409: "record_not_usable (restricted or awaiting a legal representative)",
+            409: "record_not_usable (restricted, awaiting a legal representative, or holding none of the items)",
             415: "unsupported_media_type",
             422: "validation_failed (no legal basis, missing evidence, unknown items)",
         },
