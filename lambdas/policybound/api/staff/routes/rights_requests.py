@@ -29,6 +29,7 @@ router = APIGatewayRouter()
 RequestId = Annotated[str, Path(pattern=ID_PATTERN, description="The rights request's id")]
 Requests = Annotated[RightsRequestService, Depends(rights_request_service)]
 _BODY = {400: "invalid_json", 415: "unsupported_media_type", 422: "validation_failed"}
+_NOT_COMPLETED = {404: "not_found", 409: "already_completed, or outcome_does_not_fit"}
 
 
 @router.post(
@@ -92,9 +93,7 @@ def get_rights_request(request_id: RequestId, requests: Requests) -> RightsReque
     operation_id="completeRightsRequest",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
     middlewares=[json_body_guard],
-    responses=answers(
-        200, None, "Completed", _BODY | {404: "not_found", 409: "already_completed, or outcome_does_not_fit"}
-    ),
+    responses=answers(200, None, "Completed", _BODY | _NOT_COMPLETED),
 )
 def complete_rights_request(
     request_id: RequestId,
