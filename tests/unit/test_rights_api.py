@@ -298,7 +298,8 @@ def test_the_rights_api_refuses_to_withdraw_marketing_from_a_record_without_it(a
     headers = api.bearer(api.token_for(VALID_FIELDS["contact-us"]["email"])) | {"Content-Type": "application/json"}
     path = f"/v1/rights/records/{submission_id}"
     refused = api.client.patch(path, data=json.dumps({"consent": {"marketing": False}}), headers=headers)
-    assert error_of(refused, 422, "validation_failed")["details"][0]["field"] == "consent.marketing"
+    # The body is valid; the record, of a form without marketing, is what it does not fit.
+    assert error_of(refused, 409, "record_not_usable")["details"][0]["field"] == "consent.marketing"
     empty = api.client.patch(path, data=json.dumps({}), headers=headers)
     assert empty.status_code == 422
     assert api.world.store.records[submission_id].consent.purposes == (Purpose.INQUIRY_RESPONSE,)

@@ -11,6 +11,7 @@ import pytest
 from policybound.domain.core.errors import (
     AlreadyCompleted,
     DomainError,
+    NotFound,
     OutcomeDoesNotFit,
     Unavailable,
     ValidationFailed,
@@ -63,7 +64,8 @@ def test_a_request_from_the_future_is_refused(world: RightsWorld) -> None:
 def test_records_that_are_not_the_persons_are_refused(world: RightsWorld) -> None:
     world.submit("contact-us")
     theirs = world.submit("resources-download")
-    with pytest.raises(ValidationFailed) as refused:
+    # Not this person's, as an unknown id: one answer (404) for both.
+    with pytest.raises(NotFound) as refused:
         receive(world, submission_ids=[theirs])
     assert refused.value.details[0].field == "submission_ids[0]"
     assert world.request_store.requests == {}

@@ -110,6 +110,20 @@ def test_a_correction_request_by_phone_restricts_the_record_until_it_is_complete
     assert error_code(again) == "already_completed"
 
 
+def test_a_request_naming_records_that_are_not_the_persons_is_404_and_stores_nothing(
+    staff_api: StaffApi, world: RightsWorld
+) -> None:
+    # API.md's 404: an unknown id, or not the caller's; one answer for both tells nobody whose record it is.
+    someone_else = world.submit("contact-us")
+    world.submit("resources-download")
+    body = correction_request(kind="access", submission_ids=[someone_else])
+    refused = manager(staff_api).post("/v1/staff/rights-requests", json=body)
+    assert refused.status_code == 404, refused.get_data(as_text=True)
+    assert error_code(refused) == "not_found"
+    assert [d["field"] for d in json_of(refused)["error"]["details"]] == ["submission_ids[0]"]
+    assert json_of(manager(staff_api).get("/v1/staff/rights-requests?status=open"))["requests"] == []
+
+
 @pytest.mark.parametrize(
     ("kind", "body", "field"),
     [

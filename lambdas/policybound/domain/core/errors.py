@@ -77,7 +77,7 @@ class Forbidden(DomainError):
 
 class RecordNotUsable(DomainError):
     """The record cannot serve this use: it is restricted (a correction is pending), awaits its legal
-    representative (§6), or holds none of the items asked for."""
+    representative (§6), holds none of the items asked for, or has no marketing consent to withdraw."""
 
 
 class RetainedByLaw(DomainError):

@@ -150,7 +150,7 @@ class RightsRequestService:
                 if submission_id not in in_scope
             )
             if problems:
-                raise ValidationFailed("Some records are not this person's; see details.", problems)
+                raise NotFound("Some records are not this person's; see details.", problems)
             ids = tuple(dict.fromkeys(body.submission_ids))
 
         request = RightsRequest(

@@ -16,7 +16,13 @@ from enum import StrEnum
 from typing import Protocol
 
 from policybound.domain.core.clock import Clock
-from policybound.domain.core.errors import FieldProblem, NotFound, RetainedByLaw, Unauthorized, ValidationFailed
+from policybound.domain.core.errors import (
+    FieldProblem,
+    NotFound,
+    RecordNotUsable,
+    RetainedByLaw,
+    Unauthorized,
+)
 from policybound.domain.core.ledger import LedgerDraft, LedgerKind
 from policybound.domain.core.model import StoredSubmission
 from policybound.domain.core.ports import (
@@ -187,7 +193,7 @@ class RightsService:
         purposes = form_as_consented(record.consent.policy_version, record.form).purposes
         withdrawn = [p for p in purposes if p in SEPARATELY_CONSENTED_PURPOSES]
         if not withdrawn:
-            raise ValidationFailed(
+            raise RecordNotUsable(
                 "This record was never kept for marketing, so there is no marketing consent to withdraw.",
                 (FieldProblem("consent.marketing", "this record's form has no marketing purpose"),),
             )

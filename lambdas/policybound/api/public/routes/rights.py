@@ -234,7 +234,11 @@ def list_records(session: Session, rights: Rights) -> SubjectRecordsOut:
     security=_SESSION,
     middlewares=_NO_STORE_JSON,
     responses={200: {"description": "Corrected"}}
-    | error_responses(_BODY_ERRORS | _SESSION_ERRORS | {404: "not_found (no such record of yours)"}),
+    | error_responses(
+        _BODY_ERRORS
+        | _SESSION_ERRORS
+        | {404: "not_found (no such record of yours)", 409: "record_not_usable (no marketing consent to withdraw)"}
+    ),
 )
 def correct_record(
     submission_id: SubmissionId, body: Annotated[CorrectionIn, Body()], session: Session, rights: Rights

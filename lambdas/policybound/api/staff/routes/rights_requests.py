@@ -29,6 +29,7 @@ router = APIGatewayRouter()
 RequestId = Annotated[str, Path(pattern=ID_PATTERN, description="The rights request's id")]
 Requests = Annotated[RightsRequestService, Depends(rights_request_service)]
 _BODY = {400: "invalid_json", 415: "unsupported_media_type", 422: "validation_failed"}
+_NOT_THEIRS = {404: "not_found (a record that is not the person's)"}
 _NOT_COMPLETED = {404: "not_found", 409: "already_completed, or outcome_does_not_fit"}
 
 
@@ -45,7 +46,9 @@ _NOT_COMPLETED = {404: "not_found", 409: "already_completed, or outcome_does_not
     operation_id="receiveRightsRequest",
     tags=[Tag.STAFF_RIGHTS_REQUESTS],
     middlewares=[json_body_guard],
-    responses=answers(201, RightsRequestOut, "Recorded", _BODY),
+    responses=answers(
+        201, RightsRequestOut, "Recorded", _BODY | {404: "not_found (a record that is not the person's)"}
+    ),
 )
 def receive_rights_request(
     body: Annotated[RightsRequestIn, Body()], actor: CurrentActor, route: RouteName, requests: Requests
