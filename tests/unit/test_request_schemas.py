@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from local.server import merge_openapi
+from policybound.api.paths import registered_routes
 from policybound.api.public.app import create_app, openapi_json
 from policybound.api.staff.app import create_staff_app, staff_openapi_json
 from policybound.api.staff.auth import Role
@@ -220,7 +221,7 @@ def _body_models() -> list[type[BaseModel]]:
             visit(argument)
 
     for app in (create_app(), create_staff_app()):
-        for route in [*app._static_routes, *app._dynamic_routes]:
+        for route in registered_routes(app):
             for parameter in route.dependant.body_params:
                 if not isinstance(parameter.field_info, Form):
                     visit(parameter.field_info.annotation)

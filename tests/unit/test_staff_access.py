@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from policybound.api.paths import registered_routes
 from policybound.api.staff.auth import Role, parse_groups
 from policybound.api.staff.permissions import ROUTE_ROLES
 from tests.support.staff import StaffClient, error_code, json_of
@@ -95,7 +96,7 @@ def test_a_route_missing_from_the_table_is_refused_to_every_role(staff_api: Staf
 
 
 def test_every_registered_staff_route_is_in_the_table_and_every_row_is_a_route(staff_api: StaffClient) -> None:
-    registered = {(route.method, route.path) for route in staff_api.app._static_routes + staff_api.app._dynamic_routes}
+    registered = {(route.method, route.path) for route in registered_routes(staff_api.app)}
     registered = {key for key in registered if key[0] != "OPTIONS"}
     assert registered == set(ROUTE_ROLES)
 

@@ -25,6 +25,7 @@ from aws_lambda_powertools.utilities.idempotency.exceptions import (
 
 from policybound.api.http import NO_STORE, BodyRejected, check_json_body
 from policybound.api.origins import OriginForbidden, OriginPolicy
+from policybound.api.paths import registered_routes
 from policybound.domain.core.errors import (
     AlreadyCompleted,
     ConsentLinkExpired,
@@ -174,11 +175,10 @@ def _takes_a_form(app: APIGatewayRestResolver) -> bool:
 
 
 def _methods_taken(app: APIGatewayRestResolver) -> list[str]:
-    """The methods of the routes whose rule matches the path nothing was found for (Powertools keeps its
-    route table private and has no answer of its own for a method a path does not take)."""
+    """The methods of the routes whose rule matches the path nothing was found for (Powertools has no
+    answer of its own for a method a path does not take)."""
     path = app.context.get("_path") or app.current_event.path
-    routes = [*app._static_routes, *app._dynamic_routes]
-    return sorted({route.method for route in routes if route.rule.match(path)})
+    return sorted({route.method for route in registered_routes(app) if route.rule.match(path)})
 
 
 def _has_body(event: Any) -> bool:
