@@ -20,10 +20,9 @@ from policybound.domain.core.lazy_model import LazyModel
 from policybound.domain.core.normalize import (
     IDENTIFIER_PATTERN,
     PHONE_PATTERN,
+    TEXT_PATTERNS,
     email_schema,
-    long_text_pattern,
     normalize_item,
-    text_pattern,
 )
 from policybound.policy import ITEMS, POLICY_VERSION, FormId, FormPolicy, Item, ItemKind, forms_of
 
@@ -50,8 +49,7 @@ def item_schema(item: Item) -> Callable[[dict[str, Any]], None]:
 
 
 _PATTERNS: dict[ItemKind, Callable[[], str]] = {
-    "text": text_pattern,
-    "long_text": long_text_pattern,
+    **TEXT_PATTERNS,
     "phone": lambda: PHONE_PATTERN,
     "identifier": lambda: IDENTIFIER_PATTERN,
 }

@@ -84,6 +84,10 @@ def long_text_pattern() -> str:
     return f"^{kept}[^{refused}\\s]{kept}$"
 
 
+TextKind = Literal["text", "long_text"]
+# The pattern of each kind of text: the forms' items and the requests' free texts state them from here.
+TEXT_PATTERNS: dict[ItemKind, Callable[[], str]] = {"text": text_pattern, "long_text": long_text_pattern}
+
 IDENTIFIER_PATTERN = f"^{_IDENTIFIER.pattern}$"
 PHONE_PATTERN = f"^{_PHONE.pattern}$"
 # An address is at most 254 characters (RFC 5321's path limit, which email-validator enforces too).
@@ -172,7 +176,7 @@ class FreeText:
     so a value the schema admits is one validation accepts."""
 
     max_length: int
-    kind: Literal["text", "long_text"] = "text"
+    kind: TextKind = "text"
 
     def __get_pydantic_core_schema__(self, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
         from pydantic_core import core_schema
@@ -182,7 +186,7 @@ class FreeText:
     def __get_pydantic_json_schema__(self, schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
         described = handler(schema)
         described["maxLength"] = self.max_length
-        described["pattern"] = long_text_pattern() if self.kind == "long_text" else text_pattern()
+        described["pattern"] = TEXT_PATTERNS[self.kind]()
         return described
 
 
